@@ -1,0 +1,97 @@
+//! Japanese fiscal years (April–March) and their era names.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// A fiscal year identified by the Western year in which it starts (令和4年度 = 2022).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct FiscalYear(pub i32);
+
+/// First fiscal year of each era, newest first. Fiscal 2019 is conventionally 令和元年度
+/// even though 令和 began in May.
+const ERAS: [(&str, i32); 3] = [("令和", 2019), ("平成", 1989), ("昭和", 1926)];
+
+impl FiscalYear {
+    pub fn western(self) -> i32 {
+        self.0
+    }
+
+    /// Era name and year within the era, e.g. `("令和", 4)`.
+    pub fn era(self) -> (&'static str, i32) {
+        for (name, first) in ERAS {
+            if self.0 >= first {
+                return (name, self.0 - first + 1);
+            }
+        }
+        ("昭和", self.0 - 1926 + 1)
+    }
+
+    /// `令和4年度`; the first year of an era is written 元.
+    pub fn japanese(self) -> String {
+        let (era, n) = self.era();
+        if n == 1 {
+            format!("{era}元年度")
+        } else {
+            format!("{era}{n}年度")
+        }
+    }
+
+    /// `令和4年度（2022年度）`: the label used everywhere in the UI.
+    pub fn label(self) -> String {
+        format!("{}（{}年度）", self.japanese(), self.0)
+    }
+
+    /// Parses `令和4年度`, `R4`, `令和元年度` or a Western `2022`.
+    pub fn parse(text: &str) -> Option<FiscalYear> {
+        let text = text.trim().trim_end_matches("年度").trim_end_matches('年');
+        if let Ok(year) = text.parse::<i32>() {
+            return (1900..=2200).contains(&year).then_some(FiscalYear(year));
+        }
+        for (name, first) in ERAS {
+            if let Some(rest) = text.strip_prefix(name) {
+                let n = if rest == "元" { 1 } else { rest.parse().ok()? };
+                return Some(FiscalYear(first + n - 1));
+            }
+        }
+        let (prefix, rest) = text.split_at(text.char_indices().nth(1).map_or(text.len(), |(i, _)| i));
+        let first = match prefix {
+            "R" | "r" => 2019,
+            "H" | "h" => 1989,
+            _ => return None,
+        };
+        let n: i32 = rest.parse().ok()?;
+        Some(FiscalYear(first + n - 1))
+    }
+}
+
+impl fmt::Display for FiscalYear {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.label())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reiwa_years() {
+        assert_eq!(FiscalYear(2022).japanese(), "令和4年度");
+        assert_eq!(FiscalYear(2019).japanese(), "令和元年度");
+        assert_eq!(FiscalYear(2018).japanese(), "平成30年度");
+        assert_eq!(FiscalYear(2026).label(), "令和8年度（2026年度）");
+    }
+
+    #[test]
+    fn parse_round_trips() {
+        for year in 1990..2040 {
+            let fy = FiscalYear(year);
+            assert_eq!(FiscalYear::parse(&fy.japanese()), Some(fy), "{year}");
+        }
+        assert_eq!(FiscalYear::parse("R4"), Some(FiscalYear(2022)));
+        assert_eq!(FiscalYear::parse("2022"), Some(FiscalYear(2022)));
+        assert_eq!(FiscalYear::parse("来年"), None);
+    }
+}

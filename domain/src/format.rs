@@ -1,0 +1,428 @@
+//! The plan file format `keikaku-plan/1` (see `docs/plan-format.md`).
+//!
+//! These types are both the import format and the in-memory model the app renders, so a plan
+//! read back from the database is the same value that was imported.
+
+use serde::{Deserialize, Serialize};
+
+use crate::fiscal::FiscalYear;
+
+pub const FORMAT_TAG: &str = "keikaku-plan/1";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanFile {
+    pub format: String,
+    pub organization: Organization,
+    pub plan: Plan,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Organization {
+    pub id: String,
+    pub name: String,
+    pub prefecture: String,
+    #[serde(default)]
+    pub departments: Vec<Department>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Department {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanStatus {
+    Draft,
+    #[default]
+    Published,
+}
+
+impl PlanStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlanStatus::Draft => "draft",
+            PlanStatus::Published => "published",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            PlanStatus::Draft => "策定中",
+            PlanStatus::Published => "策定済み",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<PlanStatus> {
+        match text {
+            "draft" => Some(PlanStatus::Draft),
+            "published" => Some(PlanStatus::Published),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Plan {
+    pub id: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subtitle: Option<String>,
+    #[serde(default)]
+    pub status: PlanStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adopted: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<Period>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub positioning: Option<Positioning>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub chapters: Vec<Chapter>,
+    #[serde(default)]
+    pub structure: Vec<Node>,
+    #[serde(default)]
+    pub measures: Vec<Measure>,
+    #[serde(default)]
+    pub milestones: Vec<Milestone>,
+    #[serde(default)]
+    pub glossary: Vec<Term>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Period {
+    pub start_fiscal_year: FiscalYear,
+    pub end_fiscal_year: FiscalYear,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+impl Period {
+    pub fn years(&self) -> impl Iterator<Item = FiscalYear> {
+        (self.start_fiscal_year.0..=self.end_fiscal_year.0).map(FiscalYear)
+    }
+
+    pub fn contains(&self, year: FiscalYear) -> bool {
+        self.start_fiscal_year <= year && year <= self.end_fiscal_year
+    }
+
+    /// `令和4年度（2022年度）～令和8年度（2026年度）`
+    pub fn label(&self) -> String {
+        format!("{}～{}", self.start_fiscal_year.label(), self.end_fiscal_year.label())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Positioning {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub general_plan: Option<String>,
+    #[serde(default)]
+    pub related_plans: Vec<String>,
+    #[serde(default)]
+    pub legal_basis: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChapterKind {
+    Purpose,
+    Background,
+    Positioning,
+    Period,
+    CurrentState,
+    Vision,
+    Policy,
+    Promotion,
+    ProgressManagement,
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Chapter {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<ChapterKind>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    #[serde(default)]
+    pub lists: Vec<OrderedList>,
+    #[serde(default)]
+    pub tables: Vec<Table>,
+    #[serde(default)]
+    pub sections: Vec<Chapter>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrderedList {
+    pub id: String,
+    pub title: String,
+    pub items: Vec<ListItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Table {
+    pub id: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caption: Option<String>,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeKind {
+    Vision,
+    Mission,
+    Value,
+    Policy,
+    Pillar,
+    Category,
+    Perspective,
+    Goal,
+}
+
+impl NodeKind {
+    /// Generic Japanese name, used when the document gives no label of its own.
+    pub fn default_label(self) -> &'static str {
+        match self {
+            NodeKind::Vision => "ビジョン",
+            NodeKind::Mission => "ミッション",
+            NodeKind::Value => "バリュー",
+            NodeKind::Policy => "基本方針",
+            NodeKind::Pillar => "柱",
+            NodeKind::Category => "分類",
+            NodeKind::Perspective => "視点",
+            NodeKind::Goal => "目標",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Node {
+    pub id: String,
+    pub kind: NodeKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub children: Vec<Node>,
+    #[serde(default)]
+    pub measures: Vec<String>,
+}
+
+impl Node {
+    pub fn display_label(&self) -> &str {
+        self.label.as_deref().unwrap_or(self.kind.default_label())
+    }
+
+    /// This node and all its descendants, depth first in document order.
+    pub fn walk(&self) -> Vec<&Node> {
+        let mut out = vec![self];
+        for child in &self.children {
+            out.extend(child.walk());
+        }
+        out
+    }
+}
+
+/// Every node of a forest, depth first in document order.
+pub fn walk_nodes(nodes: &[Node]) -> Vec<&Node> {
+    nodes.iter().flat_map(Node::walk).collect()
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Measure {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_state: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_issues: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+    #[serde(default)]
+    pub actions: Vec<Action>,
+    #[serde(default)]
+    pub kpis: Vec<Kpi>,
+    #[serde(default)]
+    pub lead_departments: Vec<String>,
+    #[serde(default)]
+    pub related_departments: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub departments_note: Option<String>,
+    #[serde(default)]
+    pub general_plan_refs: Vec<String>,
+    #[serde(default)]
+    pub schedule: Vec<ScheduleCell>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Action {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_description: Option<String>,
+    #[serde(default)]
+    pub schedule: Vec<ScheduleCell>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleCell {
+    pub fiscal_year: FiscalYear,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Kpi {
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<KpiPoint>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<KpiPoint>,
+    pub text: String,
+}
+
+impl Kpi {
+    /// A KPI with neither baseline nor target is qualitative: only its text is meaningful.
+    pub fn is_qualitative(&self) -> bool {
+        self.baseline.is_none() && self.target.is_none()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum YearKind {
+    #[default]
+    Fiscal,
+    Calendar,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KpiPoint {
+    pub value: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+    #[serde(default)]
+    pub year_kind: YearKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl KpiPoint {
+    /// `令和3年（2021年）` or `令和8年度（2026年度）`; empty when no year is given.
+    pub fn year_label(&self) -> String {
+        match (self.year, self.year_kind) {
+            (None, _) => String::new(),
+            (Some(y), YearKind::Fiscal) => FiscalYear(y).label(),
+            (Some(y), YearKind::Calendar) => {
+                let fy = FiscalYear(y).japanese();
+                format!("{}（{y}年）", fy.trim_end_matches("年度").to_owned() + "年")
+            }
+        }
+    }
+
+    /// The value without a spurious `.0`: `260`, `3.71`.
+    pub fn value_text(&self) -> String {
+        if self.value.fract() == 0.0 && self.value.abs() < 1e15 {
+            format!("{}", self.value as i64)
+        } else {
+            format!("{}", self.value)
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Milestone {
+    pub fiscal_year: FiscalYear,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Term {
+    pub id: String,
+    pub term: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<String>,
+    pub definition: String,
+}
+
+impl Plan {
+    pub fn measure(&self, id: &str) -> Option<&Measure> {
+        self.measures.iter().find(|m| m.id == id)
+    }
+
+    /// Every fiscal year that a roadmap of this plan shows: the plan period, widened to any
+    /// scheduled year outside it.
+    pub fn roadmap_years(&self) -> Vec<FiscalYear> {
+        let mut years: Vec<FiscalYear> = self.period.iter().flat_map(Period::years).collect();
+        for measure in &self.measures {
+            let cells = measure.schedule.iter().chain(measure.actions.iter().flat_map(|a| &a.schedule));
+            years.extend(cells.map(|c| c.fiscal_year));
+        }
+        years.sort();
+        years.dedup();
+        years
+    }
+}

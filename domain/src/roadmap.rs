@@ -1,0 +1,222 @@
+//! The roadmap (工程表): fiscal years as columns, measures and their action items as rows,
+//! grouped by where each measure is first placed in the plan's structure.
+
+use serde::{Deserialize, Serialize};
+
+use crate::fiscal::FiscalYear;
+use crate::format::*;
+use crate::stage::Stage;
+use crate::views::{placements, NodeCrumb, PlanSummary};
+
+/// What the reader narrowed the roadmap to. Unknown values are reported, not ignored.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoadmapFilter {
+    /// A structure node: only measures placed under it or its descendants.
+    pub node: Option<String>,
+    /// A department name: only measures it leads or takes part in.
+    pub department: Option<String>,
+    /// Only this year's column, and only rows with a plan for it.
+    pub fiscal_year: Option<FiscalYear>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoadmapCell {
+    pub text: String,
+    pub stage: Option<Stage>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RowKind {
+    Measure,
+    Action,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoadmapRow {
+    pub kind: RowKind,
+    pub measure_id: String,
+    /// Set on action rows.
+    pub action_id: Option<String>,
+    pub number: Option<String>,
+    pub title: String,
+    pub lead_departments: Vec<String>,
+    /// One entry per column of [`RoadmapView::years`].
+    pub cells: Vec<Option<RoadmapCell>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoadmapSection {
+    /// Path to the node the measures were first placed under; empty for unplaced measures.
+    pub trail: Vec<NodeCrumb>,
+    pub rows: Vec<RoadmapRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FilterOption {
+    pub value: String,
+    pub label: String,
+    pub depth: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoadmapView {
+    pub summary: PlanSummary,
+    pub filter: RoadmapFilter,
+    /// Filter values that matched nothing in this plan, with the field they came from.
+    pub filter_errors: Vec<(String, String)>,
+    pub years: Vec<FiscalYear>,
+    /// All years of the plan, for the year selector.
+    pub all_years: Vec<FiscalYear>,
+    pub sections: Vec<RoadmapSection>,
+    pub node_options: Vec<FilterOption>,
+    pub department_options: Vec<String>,
+    /// Rows before filtering, to say "n of m".
+    pub total_measures: usize,
+    pub shown_measures: usize,
+}
+
+impl RoadmapView {
+    pub fn of(organization: &Organization, plan: &Plan, requested: RoadmapFilter) -> RoadmapView {
+        let all_years = plan.roadmap_years();
+        let node_options = node_options(&plan.structure);
+        let mut department_options: Vec<String> = Vec::new();
+        for measure in &plan.measures {
+            for name in measure.lead_departments.iter().chain(&measure.related_departments) {
+                if !department_options.contains(name) {
+                    department_options.push(name.clone());
+                }
+            }
+        }
+
+        // Drop filter values that name nothing, and say so.
+        let mut filter = requested;
+        let mut filter_errors = Vec::new();
+        if let Some(node) = &filter.node {
+            if !node_options.iter().any(|o| &o.value == node) {
+                filter_errors.push(("node".into(), format!("「{node}」という区分はこの計画にありません。")));
+                filter.node = None;
+            }
+        }
+        if let Some(dept) = &filter.department {
+            if !department_options.contains(dept) {
+                filter_errors.push(("department".into(), format!("「{dept}」はこの計画の担当課・関係課にありません。")));
+                filter.department = None;
+            }
+        }
+        if let Some(year) = filter.fiscal_year {
+            if !all_years.contains(&year) {
+                filter_errors.push(("year".into(), format!("{}はこの計画の工程表にありません。", year.label())));
+                filter.fiscal_year = None;
+            }
+        }
+
+        let years: Vec<FiscalYear> = match filter.fiscal_year {
+            Some(year) => vec![year],
+            None => all_years.clone(),
+        };
+        let in_node: Option<Vec<String>> = filter.node.as_ref().map(|id| measures_under(&plan.structure, id));
+
+        let mut sections: Vec<RoadmapSection> = Vec::new();
+        let mut shown = 0;
+        for measure in &plan.measures {
+            if in_node.as_ref().is_some_and(|ids| !ids.contains(&measure.id)) {
+                continue;
+            }
+            if let Some(dept) = &filter.department {
+                if !measure.lead_departments.contains(dept) && !measure.related_departments.contains(dept) {
+                    continue;
+                }
+            }
+            let rows = measure_rows(measure, &years, filter.fiscal_year.is_some());
+            if rows.is_empty() {
+                continue;
+            }
+            shown += 1;
+            let trail = placements(plan, &measure.id).into_iter().next().unwrap_or_default();
+            match sections.last_mut() {
+                Some(section) if section.trail == trail => section.rows.extend(rows),
+                _ => sections.push(RoadmapSection { trail, rows }),
+            }
+        }
+
+        RoadmapView {
+            summary: PlanSummary::of(organization, plan),
+            filter,
+            filter_errors,
+            years,
+            all_years,
+            sections,
+            node_options,
+            department_options,
+            total_measures: plan.measures.len(),
+            shown_measures: shown,
+        }
+    }
+}
+
+/// The measure's row and its actions' rows. With a year filter, rows without a plan for that
+/// year are dropped, and the measure row is kept only as a heading for matching actions.
+fn measure_rows(measure: &Measure, years: &[FiscalYear], year_filter: bool) -> Vec<RoadmapRow> {
+    let cells = |schedule: &[ScheduleCell]| -> Vec<Option<RoadmapCell>> {
+        years
+            .iter()
+            .map(|y| {
+                schedule.iter().find(|c| c.fiscal_year == *y).map(|c| RoadmapCell { text: c.text.clone(), stage: Stage::recognise(&c.text) })
+            })
+            .collect()
+    };
+    let has_any = |row: &RoadmapRow| row.cells.iter().any(Option::is_some);
+    let head = RoadmapRow {
+        kind: RowKind::Measure,
+        measure_id: measure.id.clone(),
+        action_id: None,
+        number: measure.number.clone(),
+        title: measure.title.clone(),
+        lead_departments: measure.lead_departments.clone(),
+        cells: cells(&measure.schedule),
+    };
+    let actions: Vec<RoadmapRow> = measure
+        .actions
+        .iter()
+        .map(|a| RoadmapRow {
+            kind: RowKind::Action,
+            measure_id: measure.id.clone(),
+            action_id: Some(a.id.clone()),
+            number: a.number.clone(),
+            title: a.title.clone(),
+            lead_departments: Vec::new(),
+            cells: cells(&a.schedule),
+        })
+        .filter(|row| !year_filter || has_any(row))
+        .collect();
+    if year_filter && actions.is_empty() && !has_any(&head) {
+        return Vec::new();
+    }
+    std::iter::once(head).chain(actions).collect()
+}
+
+fn node_options(nodes: &[Node]) -> Vec<FilterOption> {
+    fn walk(node: &Node, depth: usize, out: &mut Vec<FilterOption>) {
+        let has_measures = node.walk().iter().any(|n| !n.measures.is_empty());
+        if has_measures {
+            let number = node.number.as_deref().map(|n| format!("{n} ")).unwrap_or_default();
+            out.push(FilterOption { value: node.id.clone(), label: format!("{}：{number}{}", node.display_label(), node.title), depth });
+        }
+        for child in &node.children {
+            walk(child, depth + 1, out);
+        }
+    }
+    let mut out = Vec::new();
+    for node in nodes {
+        walk(node, 0, &mut out);
+    }
+    out
+}
+
+fn measures_under(nodes: &[Node], id: &str) -> Vec<String> {
+    walk_nodes(nodes)
+        .into_iter()
+        .find(|n| n.id == id)
+        .map(|n| n.walk().into_iter().flat_map(|d| d.measures.iter().cloned()).collect())
+        .unwrap_or_default()
+}

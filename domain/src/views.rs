@@ -1,0 +1,267 @@
+//! What each page shows: plain data computed from a [`Plan`], sent from the server to the app.
+//! Keeping these pure means page content is tested without a browser or a database.
+
+use serde::{Deserialize, Serialize};
+
+use crate::format::*;
+use crate::search::Snippet;
+use crate::text::TermLink;
+
+/// URLs of the app's pages, in one place so links and routes agree.
+pub mod paths {
+    pub fn plan(plan_id: &str) -> String {
+        format!("/plans/{plan_id}")
+    }
+    pub fn measure(plan_id: &str, measure_id: &str) -> String {
+        format!("/plans/{plan_id}/measures/{measure_id}")
+    }
+    pub fn roadmap(plan_id: &str) -> String {
+        format!("/plans/{plan_id}/roadmap")
+    }
+    pub fn glossary(plan_id: &str) -> String {
+        format!("/plans/{plan_id}/glossary")
+    }
+    pub fn term(plan_id: &str, term_id: &str) -> String {
+        format!("/plans/{plan_id}/glossary#term-{term_id}")
+    }
+    pub fn search(query: &str) -> String {
+        let mut encoded = String::new();
+        for b in query.bytes() {
+            match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => encoded.push(b as char),
+                _ => encoded.push_str(&format!("%{b:02X}")),
+            }
+        }
+        format!("/search?q={encoded}")
+    }
+}
+
+/// A plan as listed on the home page and in every page header.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanSummary {
+    pub id: String,
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub status: PlanStatus,
+    pub adopted: Option<String>,
+    pub period: Option<Period>,
+    pub organization_id: String,
+    pub organization_name: String,
+    pub prefecture: String,
+    pub measure_count: usize,
+    pub kpi_count: usize,
+    pub has_roadmap: bool,
+    pub glossary_count: usize,
+}
+
+impl PlanSummary {
+    pub fn of(organization: &Organization, plan: &Plan) -> PlanSummary {
+        PlanSummary {
+            id: plan.id.clone(),
+            title: plan.title.clone(),
+            subtitle: plan.subtitle.clone(),
+            status: plan.status,
+            adopted: plan.adopted.clone(),
+            period: plan.period.clone(),
+            organization_id: organization.id.clone(),
+            organization_name: organization.name.clone(),
+            prefecture: organization.prefecture.clone(),
+            measure_count: plan.measures.len(),
+            kpi_count: plan.measures.iter().map(|m| m.kpis.len()).sum(),
+            has_roadmap: !plan.roadmap_years().is_empty(),
+            glossary_count: plan.glossary.len(),
+        }
+    }
+}
+
+/// Home page: plans grouped by municipality.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MunicipalityPlans {
+    pub organization_id: String,
+    pub name: String,
+    pub prefecture: String,
+    pub plans: Vec<PlanSummary>,
+}
+
+/// Groups summaries by municipality, municipalities in the order given.
+pub fn group_by_municipality(summaries: Vec<PlanSummary>) -> Vec<MunicipalityPlans> {
+    let mut groups: Vec<MunicipalityPlans> = Vec::new();
+    for summary in summaries {
+        match groups.iter_mut().find(|g| g.organization_id == summary.organization_id) {
+            Some(group) => group.plans.push(summary),
+            None => groups.push(MunicipalityPlans {
+                organization_id: summary.organization_id.clone(),
+                name: summary.organization_name.clone(),
+                prefecture: summary.prefecture.clone(),
+                plans: vec![summary],
+            }),
+        }
+    }
+    groups
+}
+
+/// A measure as listed under a structure node.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MeasureRef {
+    pub id: String,
+    pub number: Option<String>,
+    pub title: String,
+    /// Placed here again after its first placement (再掲).
+    pub reprint: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NodeView {
+    pub id: String,
+    pub kind: NodeKind,
+    pub label: String,
+    pub number: Option<String>,
+    pub title: String,
+    pub description: Option<String>,
+    pub children: Vec<NodeView>,
+    pub measures: Vec<MeasureRef>,
+}
+
+/// Plan overview page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OverviewView {
+    pub summary: PlanSummary,
+    pub positioning: Option<Positioning>,
+    pub source: Option<String>,
+    pub structure: Vec<NodeView>,
+    /// Measures not placed under any node.
+    pub unplaced: Vec<MeasureRef>,
+    pub milestones: Vec<Milestone>,
+    pub chapters: Vec<Chapter>,
+    pub glossary: Vec<TermLink>,
+}
+
+impl OverviewView {
+    pub fn of(organization: &Organization, plan: &Plan) -> OverviewView {
+        let mut seen = std::collections::HashSet::new();
+        let structure = plan.structure.iter().map(|n| node_view(plan, n, &mut seen)).collect();
+        let unplaced = plan
+            .measures
+            .iter()
+            .filter(|m| !seen.contains(&m.id))
+            .map(|m| MeasureRef { id: m.id.clone(), number: m.number.clone(), title: m.title.clone(), reprint: false })
+            .collect();
+        let mut milestones = plan.milestones.clone();
+        milestones.sort_by_key(|m| m.fiscal_year);
+        OverviewView {
+            summary: PlanSummary::of(organization, plan),
+            positioning: plan.positioning.clone(),
+            source: plan.source.clone(),
+            structure,
+            unplaced,
+            milestones,
+            chapters: plan.chapters.clone(),
+            glossary: plan.glossary.iter().map(TermLink::from).collect(),
+        }
+    }
+}
+
+fn node_view(plan: &Plan, node: &Node, seen: &mut std::collections::HashSet<String>) -> NodeView {
+    let measures = node
+        .measures
+        .iter()
+        .filter_map(|id| plan.measure(id))
+        .map(|m| MeasureRef { id: m.id.clone(), number: m.number.clone(), title: m.title.clone(), reprint: !seen.insert(m.id.clone()) })
+        .collect();
+    NodeView {
+        id: node.id.clone(),
+        kind: node.kind,
+        label: node.display_label().to_owned(),
+        number: node.number.clone(),
+        title: node.title.clone(),
+        description: node.description.clone(),
+        children: node.children.iter().map(|c| node_view(plan, c, seen)).collect(),
+        measures,
+    }
+}
+
+/// One step of a breadcrumb through the structure tree.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NodeCrumb {
+    pub id: String,
+    pub label: String,
+    pub number: Option<String>,
+    pub title: String,
+}
+
+/// Paths from a root of the structure to every node that places `measure_id`, in document order.
+pub fn placements(plan: &Plan, measure_id: &str) -> Vec<Vec<NodeCrumb>> {
+    fn walk(node: &Node, trail: &mut Vec<NodeCrumb>, measure_id: &str, out: &mut Vec<Vec<NodeCrumb>>) {
+        trail.push(NodeCrumb { id: node.id.clone(), label: node.display_label().to_owned(), number: node.number.clone(), title: node.title.clone() });
+        if node.measures.iter().any(|m| m == measure_id) {
+            out.push(trail.clone());
+        }
+        for child in &node.children {
+            walk(child, trail, measure_id, out);
+        }
+        trail.pop();
+    }
+    let mut out = Vec::new();
+    for node in &plan.structure {
+        walk(node, &mut Vec::new(), measure_id, &mut out);
+    }
+    out
+}
+
+/// Measure page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MeasureView {
+    pub summary: PlanSummary,
+    pub measure: Measure,
+    pub placements: Vec<Vec<NodeCrumb>>,
+    /// Roadmap columns for the schedule table.
+    pub years: Vec<crate::FiscalYear>,
+    pub glossary: Vec<TermLink>,
+    pub previous: Option<MeasureRef>,
+    pub next: Option<MeasureRef>,
+}
+
+impl MeasureView {
+    pub fn of(organization: &Organization, plan: &Plan, measure_id: &str) -> Option<MeasureView> {
+        let index = plan.measures.iter().position(|m| m.id == measure_id)?;
+        let as_ref = |m: &Measure| MeasureRef { id: m.id.clone(), number: m.number.clone(), title: m.title.clone(), reprint: false };
+        let measure = plan.measures[index].clone();
+        Some(MeasureView {
+            summary: PlanSummary::of(organization, plan),
+            placements: placements(plan, measure_id),
+            years: plan.roadmap_years(),
+            glossary: plan.glossary.iter().map(TermLink::from).collect(),
+            previous: index.checked_sub(1).map(|i| as_ref(&plan.measures[i])),
+            next: plan.measures.get(index + 1).map(as_ref),
+            measure,
+        })
+    }
+}
+
+/// Glossary page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GlossaryView {
+    pub summary: PlanSummary,
+    pub terms: Vec<Term>,
+}
+
+/// One search result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchHit {
+    pub plan_id: String,
+    pub plan_title: String,
+    pub organization_name: String,
+    pub kind: String,
+    pub title: String,
+    pub href: String,
+    pub snippet: Snippet,
+}
+
+/// Search page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchView {
+    pub query: String,
+    pub hits: Vec<SearchHit>,
+    /// More hits exist than are shown.
+    pub truncated: bool,
+}
