@@ -167,6 +167,22 @@ pub struct Chapter {
     pub sections: Vec<Chapter>,
 }
 
+impl Chapter {
+    /// This chapter and all its sections, depth first.
+    pub fn walk(&self) -> Vec<&Chapter> {
+        let mut out = vec![self];
+        for section in &self.sections {
+            out.extend(section.walk());
+        }
+        out
+    }
+
+    /// Every list printed in this chapter or its sections.
+    pub fn walk_lists(&self) -> Vec<&OrderedList> {
+        self.walk().into_iter().flat_map(|c| &c.lists).collect()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OrderedList {
