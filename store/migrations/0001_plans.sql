@@ -169,5 +169,6 @@ CREATE TABLE search_documents (
     href        TEXT NOT NULL,
     text        TEXT NOT NULL,
     folded      TEXT NOT NULL,
+    folded_title TEXT NOT NULL,
     PRIMARY KEY (plan_id, position)
 ) STRICT;

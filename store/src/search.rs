@@ -10,7 +10,8 @@ use crate::{Result, Store};
 const SNIPPET_RADIUS: usize = 40;
 
 impl Store {
-    /// Hits for `query` in document order, plans in import order; at most `limit`, and whether
+    /// Hits for `query`: places whose heading matches first, then in document order, plans in
+    /// import order; at most `limit`, and whether
     /// more exist. An empty query finds nothing.
     pub async fn search(&self, query: &str, limit: usize) -> Result<(Vec<SearchHit>, bool)> {
         let folded = normalize(query.trim());
@@ -23,9 +24,9 @@ impl Store {
              FROM search_documents d
              JOIN plans p ON p.id = d.plan_id
              JOIN organizations o ON o.id = p.organization_id
-             WHERE instr(d.folded, ?) > 0
-             ORDER BY p.rowid, d.position
-             LIMIT ?",
+             WHERE instr(d.folded, ?1) > 0
+             ORDER BY instr(d.folded_title, ?1) > 0 DESC, p.rowid, d.position
+             LIMIT ?2",
         )
         .bind(&folded)
         .bind((limit + 1) as i64)

@@ -261,7 +261,7 @@ async fn insert_plan(tx: &mut Transaction<'_, Sqlite>, org_id: &str, plan: &Plan
         .await?;
     }
     for (position, doc) in search::documents(plan).into_iter().enumerate() {
-        sqlx::query("INSERT INTO search_documents (plan_id, position, kind, title, href, text, folded) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        sqlx::query("INSERT INTO search_documents (plan_id, position, kind, title, href, text, folded, folded_title) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
             .bind(&plan.id)
             .bind(position as i64)
             .bind(&doc.kind)
@@ -269,6 +269,7 @@ async fn insert_plan(tx: &mut Transaction<'_, Sqlite>, org_id: &str, plan: &Plan
             .bind(&doc.href)
             .bind(&doc.text)
             .bind(search::normalize(&format!("{}\n{}", doc.title, doc.text)))
+            .bind(search::normalize(&doc.title))
             .execute(&mut **tx)
             .await?;
     }
