@@ -19,6 +19,27 @@ pub struct RoadmapFilter {
     pub fiscal_year: Option<FiscalYear>,
 }
 
+impl RoadmapFilter {
+    /// Reads the filter from query-string values; an empty value means "all". A year that
+    /// cannot be read is reported as `(field, message)` and ignored.
+    pub fn parse(node: Option<&str>, department: Option<&str>, year: Option<&str>) -> (RoadmapFilter, Vec<(String, String)>) {
+        let present = |v: Option<&str>| v.map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+        let mut errors = Vec::new();
+        let fiscal_year = present(year).and_then(|y| {
+            let parsed = FiscalYear::parse(&y);
+            if parsed.is_none() {
+                errors.push(("year".to_owned(), format!("年度「{y}」を読み取れません。2022 や 令和4年度 の形で指定してください。")));
+            }
+            parsed
+        });
+        (RoadmapFilter { node: present(node), department: present(department), fiscal_year }, errors)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.node.is_none() && self.department.is_none() && self.fiscal_year.is_none()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RoadmapCell {
     pub text: String,

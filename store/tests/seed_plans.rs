@@ -9,7 +9,7 @@ use keikaku_domain::FiscalYear;
 use keikaku_store::{ImportMode, ImportOutcome, Store};
 
 fn plans_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/plans")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples/plans")
 }
 
 fn read(name: &str) -> PlanFile {

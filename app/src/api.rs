@@ -1,0 +1,83 @@
+//! Page data endpoints. Each has an explicit, versioned URL (`/api/v1/pages/...`) rather than
+//! the default hashed one, so a page cached on a tablet keeps working after a refactor.
+
+use keikaku_domain::roadmap::RoadmapView;
+use keikaku_domain::views::*;
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+/// How many search hits a page shows.
+pub const SEARCH_LIMIT: usize = 100;
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use keikaku_domain::format::{Organization, Plan};
+    use keikaku_store::Store;
+    use leptos::prelude::*;
+
+    pub fn store() -> Result<Store, ServerFnError> {
+        use_context::<Store>().ok_or_else(|| ServerFnError::new("storage is not available"))
+    }
+
+    pub async fn plan(plan_id: &str) -> Result<Option<(Organization, Plan)>, ServerFnError> {
+        store()?.load_plan(plan_id).await.map_err(|e| {
+            tracing_error(&e);
+            ServerFnError::new("計画を読み込めませんでした。")
+        })
+    }
+
+    pub fn tracing_error(e: &dyn std::fmt::Display) {
+        leptos::logging::error!("{e}");
+    }
+}
+
+#[server(prefix = "/api", endpoint = "v1/pages/home", input = GetUrl)]
+pub async fn home_page() -> Result<Vec<MunicipalityPlans>, ServerFnError> {
+    let summaries = ssr::store()?.plan_summaries().await.map_err(|e| {
+        ssr::tracing_error(&e);
+        ServerFnError::new("計画の一覧を読み込めませんでした。")
+    })?;
+    Ok(group_by_municipality(summaries))
+}
+
+#[server(prefix = "/api", endpoint = "v1/pages/plan", input = GetUrl)]
+pub async fn plan_page(plan_id: String) -> Result<Option<OverviewView>, ServerFnError> {
+    Ok(ssr::plan(&plan_id).await?.map(|(org, plan)| OverviewView::of(&org, &plan)))
+}
+
+#[server(prefix = "/api", endpoint = "v1/pages/measure", input = GetUrl)]
+pub async fn measure_page(plan_id: String, measure_id: String) -> Result<Option<MeasureView>, ServerFnError> {
+    Ok(ssr::plan(&plan_id).await?.and_then(|(org, plan)| MeasureView::of(&org, &plan, &measure_id)))
+}
+
+#[server(prefix = "/api", endpoint = "v1/pages/roadmap", input = GetUrl)]
+pub async fn roadmap_page(
+    plan_id: String,
+    node: Option<String>,
+    department: Option<String>,
+    year: Option<String>,
+) -> Result<Option<RoadmapView>, ServerFnError> {
+    use keikaku_domain::roadmap::RoadmapFilter;
+    let (filter, mut errors) = RoadmapFilter::parse(node.as_deref(), department.as_deref(), year.as_deref());
+    Ok(ssr::plan(&plan_id).await?.map(|(org, plan)| {
+        let mut view = RoadmapView::of(&org, &plan, filter);
+        errors.append(&mut view.filter_errors);
+        view.filter_errors = errors;
+        view
+    }))
+}
+
+#[server(prefix = "/api", endpoint = "v1/pages/glossary", input = GetUrl)]
+pub async fn glossary_page(plan_id: String) -> Result<Option<GlossaryView>, ServerFnError> {
+    Ok(ssr::plan(&plan_id).await?.map(|(org, plan)| GlossaryView { summary: PlanSummary::of(&org, &plan), terms: plan.glossary }))
+}
+
+#[server(prefix = "/api", endpoint = "v1/pages/search", input = GetUrl)]
+pub async fn search_page(query: String) -> Result<SearchView, ServerFnError> {
+    let query: String = query.chars().take(200).collect();
+    let (hits, truncated) = ssr::store()?.search(&query, SEARCH_LIMIT).await.map_err(|e| {
+        ssr::tracing_error(&e);
+        ServerFnError::new("検索できませんでした。")
+    })?;
+    Ok(SearchView { query, hits, truncated })
+}

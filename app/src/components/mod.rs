@@ -1,0 +1,7 @@
+//! Building blocks shared by several pages.
+
+pub mod layout;
+pub mod plan_header;
+pub mod rich_text;
+pub mod schedule;
+pub mod table;

@@ -1,0 +1,71 @@
+//! Keikaku's user interface: one Leptos app, server-rendered for citizens' phones and hydrated
+//! for interactive use. One module per route under [`routes`]; page data comes from the
+//! versioned endpoints in [`api`].
+
+#![recursion_limit = "256"]
+
+pub mod api;
+pub mod components;
+pub mod routes;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Meta, MetaTags, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+use crate::components::layout::{SiteFooter, SiteHeader};
+use crate::routes::*;
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="ja">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="theme-color" content="#1d4e89"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <leptos_meta::HashedStylesheet options=options.clone() id="leptos"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Every route waits for its data before sending HTML, so pages are complete without
+    // JavaScript and a missing plan gets a real 404 status.
+    view! {
+        <Title formatter=|title: String| if title.is_empty() { "Keikaku 計画".to_owned() } else { format!("{title} | Keikaku 計画") }/>
+        <Meta name="description" content="自治体DX計画の施策・KPI・工程表を閲覧できます。"/>
+        <Router>
+            <a class="skip-link" href="#main">"本文へスキップ"</a>
+            <SiteHeader/>
+            <main id="main" tabindex="-1">
+                <Routes fallback=|| view! { <NotFound/> }>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async/>
+                    <Route path=path!("/plans/:plan_id") view=PlanPage ssr=SsrMode::Async/>
+                    <Route path=path!("/plans/:plan_id/measures/:measure_id") view=MeasurePage ssr=SsrMode::Async/>
+                    <Route path=path!("/plans/:plan_id/roadmap") view=RoadmapPage ssr=SsrMode::Async/>
+                    <Route path=path!("/plans/:plan_id/glossary") view=GlossaryPage ssr=SsrMode::Async/>
+                </Routes>
+            </main>
+            <SiteFooter/>
+        </Router>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

@@ -1,0 +1,82 @@
+//! `/plans/:plan_id/glossary`: the plan's 用語集, each term an anchor that text links point to.
+
+use keikaku_domain::views::{paths, GlossaryView};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::glossary_page;
+use crate::components::layout::{LoadError, Loading, NotFound};
+use crate::components::plan_header::{Breadcrumbs, PlanHeader, PlanTab};
+use crate::components::rich_text::RichText;
+
+#[component]
+pub fn GlossaryPage() -> impl IntoView {
+    let params = use_params_map();
+    let page = Resource::new(move || params.read().get("plan_id").unwrap_or_default(), glossary_page);
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Err(error) => view! { <LoadError error/> }.into_any(),
+                    Ok(None) => view! { <NotFound message="指定された計画は見つかりませんでした。"/> }.into_any(),
+                    Ok(Some(view)) => view! { <Glossary view/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Glossary(view: GlossaryView) -> impl IntoView {
+    let plan_id = view.summary.id.clone();
+    // Index letters in order of first appearance, for the jump list.
+    let mut letters: Vec<String> = Vec::new();
+    for term in &view.terms {
+        if let Some(index) = &term.index {
+            if !letters.contains(index) {
+                letters.push(index.clone());
+            }
+        }
+    }
+    let links: Vec<_> = view.terms.iter().map(keikaku_domain::text::TermLink::from).collect();
+    let mut seen_letters: Vec<String> = Vec::new();
+    view! {
+        <Title text=format!("用語集｜{}", view.summary.title)/>
+        <div class="page">
+            <Breadcrumbs trail=vec![(view.summary.title.clone(), Some(paths::plan(&plan_id))), ("用語集".to_owned(), None)]/>
+            <PlanHeader summary=view.summary.clone() current=PlanTab::Glossary/>
+            <h1>"用語集"</h1>
+            {if view.terms.is_empty() {
+                view! { <p>"この計画には用語集がありません。"</p> }.into_any()
+            } else {
+                view! {
+                    <p>{format!("{}語。本文中で「*」「※」の付いた用語は、この用語集の項目にリンクしています。", view.terms.len())}</p>
+                    {(!letters.is_empty()).then(|| view! {
+                        <nav class="index-letters" aria-label="頭文字">
+                            <ul>{letters.iter().map(|l| view! { <li><a href=format!("#index-{l}")>{l.clone()}</a></li> }).collect_view()}</ul>
+                        </nav>
+                    })}
+                    <dl class="glossary">
+                        {view.terms.into_iter().map(|term| {
+                            let first_of_letter = term.index.clone().filter(|l| {
+                                let first = !seen_letters.contains(l);
+                                if first { seen_letters.push(l.clone()); }
+                                first
+                            });
+                            view! {
+                                <div class="glossary__entry" id=format!("term-{}", term.id)>
+                                    <dt>
+                                        {first_of_letter.map(|l| view! { <span class="glossary__anchor" id=format!("index-{l}")></span> })}
+                                        {term.term.clone()}
+                                    </dt>
+                                    <dd><RichText text=term.definition glossary=links.clone() plan_id=plan_id.clone()/></dd>
+                                </div>
+                            }
+                        }).collect_view()}
+                    </dl>
+                }.into_any()
+            }}
+        </div>
+    }
+}

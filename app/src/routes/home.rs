@@ -1,0 +1,66 @@
+//! `/`: every plan, grouped by municipality.
+
+use keikaku_domain::views::{paths, MunicipalityPlans, PlanSummary};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+use crate::api::home_page;
+use crate::components::layout::{LoadError, Loading};
+use crate::components::plan_header::StatusBadge;
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let municipalities = Resource::new(|| (), |_| home_page());
+    view! {
+        <Title text=""/>
+        <div class="page">
+            <h1>"自治体DX計画"</h1>
+            <p class="lead">"各自治体のDX推進計画を、施策・KPI・工程表まで読むことができます。"</p>
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match municipalities.await {
+                        Err(error) => view! { <LoadError error/> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <p>"登録されている計画はまだありません。"</p> }.into_any(),
+                        Ok(list) => list.into_iter().map(|m| view! { <Municipality municipality=m/> }).collect_view().into_any(),
+                    }
+                })}
+            </Suspense>
+        </div>
+    }
+}
+
+#[component]
+fn Municipality(municipality: MunicipalityPlans) -> impl IntoView {
+    let heading_id = format!("org-{}", municipality.organization_id);
+    let labelled_by = heading_id.clone();
+    view! {
+        <section class="municipality" aria-labelledby=labelled_by>
+            <h2 id=heading_id>{municipality.name}<span class="prefecture">{format!("（{}）", municipality.prefecture)}</span></h2>
+            <ul class="plan-cards">
+                {municipality.plans.into_iter().map(|plan| view! { <li><PlanCard plan/></li> }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn PlanCard(plan: PlanSummary) -> impl IntoView {
+    let id = plan.id.clone();
+    view! {
+        <article class="plan-card">
+            <h3><A href=paths::plan(&id)>{plan.title.clone()}</A></h3>
+            {plan.subtitle.clone().map(|s| view! { <p class="plan-card__subtitle">{s}</p> })}
+            <dl class="facts">
+                {plan.period.as_ref().map(|p| view! { <div><dt>"計画期間"</dt><dd>{p.label()}</dd></div> })}
+                <div><dt>"状態"</dt><dd><StatusBadge status=plan.status/></dd></div>
+                <div><dt>"施策"</dt><dd>{format!("{}件", plan.measure_count)}</dd></div>
+                <div><dt>"KPI"</dt><dd>{format!("{}件", plan.kpi_count)}</dd></div>
+            </dl>
+            <p class="plan-card__links">
+                {plan.has_roadmap.then(|| view! { <A href=paths::roadmap(&id)>"工程表"</A> })}
+                {(plan.glossary_count > 0).then(|| view! { <A href=paths::glossary(&id)>{format!("用語集（{}語）", plan.glossary_count)}</A> })}
+            </p>
+        </article>
+    }
+}

@@ -1,0 +1,268 @@
+//! `/plans/:plan_id/measures/:measure_id`: every field of one measure, its KPIs, departments,
+//! general-plan references and its roadmap rows.
+
+use keikaku_domain::format::{Action, Kpi, KpiPoint, Measure};
+use keikaku_domain::roadmap::RoadmapCell;
+use keikaku_domain::text::TermLink;
+use keikaku_domain::views::{paths, MeasureView};
+use keikaku_domain::{FiscalYear, Stage};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::measure_page;
+use crate::components::layout::{LoadError, Loading, NotFound};
+use crate::components::plan_header::{Breadcrumbs, PlanHeader, PlanTab};
+use crate::components::rich_text::RichText;
+use crate::components::schedule::{ScheduleCellView, StageLegend};
+use crate::components::table::ScrollFrame;
+
+#[component]
+pub fn MeasurePage() -> impl IntoView {
+    let params = use_params_map();
+    let page = Resource::new(
+        move || {
+            let p = params.read();
+            (p.get("plan_id").unwrap_or_default(), p.get("measure_id").unwrap_or_default())
+        },
+        |(plan_id, measure_id)| measure_page(plan_id, measure_id),
+    );
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Err(error) => view! { <LoadError error/> }.into_any(),
+                    Ok(None) => view! { <NotFound message="指定された施策は見つかりませんでした。"/> }.into_any(),
+                    Ok(Some(view)) => view! { <MeasureDetail view/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn measure_heading(m: &Measure) -> String {
+    match &m.number {
+        Some(n) => format!("{n} {}", m.title),
+        None => m.title.clone(),
+    }
+}
+
+#[component]
+fn MeasureDetail(view: MeasureView) -> impl IntoView {
+    let MeasureView { summary, measure, placements, years, glossary, previous, next } = view;
+    let plan_id = summary.id.clone();
+    let heading = measure_heading(&measure);
+    let text = {
+        let glossary = glossary.clone();
+        let plan_id = plan_id.clone();
+        move |t: String| view! { <RichText text=t glossary=glossary.clone() plan_id=plan_id.clone()/> }
+    };
+    let fields: Vec<(&str, &str, Option<String>)> = vec![
+        ("summary", "概要", measure.summary.clone()),
+        ("outcome", "目指す成果", measure.outcome.clone()),
+        ("target-state", "目指す姿", measure.target_state.clone()),
+        ("current-issues", "現状と課題", measure.current_issues.clone()),
+        ("direction", "取組の方向", measure.direction.clone()),
+        ("content", "取組の内容", measure.content.clone()),
+    ];
+    let has_schedule = !measure.schedule.is_empty() || measure.actions.iter().any(|a| !a.schedule.is_empty());
+    view! {
+        <Title text=format!("{heading}｜{}", summary.title)/>
+        <div class="page">
+            <Breadcrumbs trail=vec![(summary.title.clone(), Some(paths::plan(&plan_id))), (heading.clone(), None)]/>
+            <PlanHeader summary=summary.clone() current=PlanTab::Measure/>
+            <article class="measure">
+                <h1>{heading}</h1>
+                {(!placements.is_empty()).then(|| view! {
+                    <ul class="placements" aria-label="計画体系上の位置">
+                        {placements.into_iter().enumerate().map(|(i, trail)| {
+                            let last = trail.last().map(|n| n.id.clone()).unwrap_or_default();
+                            view! {
+                                <li>
+                                    <A href=format!("{}#node-{last}", paths::plan(&plan_id))>
+                                        {trail.into_iter().map(|n| format!("{} {}{}", n.label, n.number.map(|x| format!("{x} ")).unwrap_or_default(), n.title)).collect::<Vec<_>>().join(" › ")}
+                                    </A>
+                                    {(i > 0).then(|| view! { " "<span class="badge badge--reprint">"再掲"</span> })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                })}
+                {fields.into_iter().filter_map(|(id, label, value)| value.map(|v| view! {
+                    <section id=id class="section measure__field" aria-labelledby=format!("{id}-heading")>
+                        <h2 id=format!("{id}-heading")>{label}</h2>
+                        {text(v)}
+                    </section>
+                })).collect_view()}
+                {(!measure.actions.is_empty()).then(|| view! { <Actions actions=measure.actions.clone() glossary=glossary.clone() plan_id=plan_id.clone()/> })}
+                {(!measure.kpis.is_empty()).then(|| view! { <Kpis kpis=measure.kpis.clone()/> })}
+                <Departments measure=measure.clone()/>
+                {(!measure.general_plan_refs.is_empty()).then(|| view! {
+                    <section id="general-plan" class="section" aria-labelledby="general-plan-heading">
+                        <h2 id="general-plan-heading">"関連する総合計画の施策番号"</h2>
+                        <ul class="chips">
+                            {measure.general_plan_refs.iter().map(|r| view! { <li>{r.clone()}</li> }).collect_view()}
+                        </ul>
+                    </section>
+                })}
+                {has_schedule.then(|| view! { <Schedule measure=measure.clone() years=years.clone() plan_id=plan_id.clone()/> })}
+            </article>
+            <nav class="pager" aria-label="前後の施策">
+                {previous.map(|m| view! { <A href=paths::measure(&plan_id, &m.id) attr:rel="prev">"← 前の施策："{m.number.unwrap_or_default()}" "{m.title}</A> })}
+                {next.map(|m| view! { <A href=paths::measure(&plan_id, &m.id) attr:rel="next">"次の施策："{m.number.unwrap_or_default()}" "{m.title}" →"</A> })}
+            </nav>
+        </div>
+    }
+}
+
+#[component]
+fn Actions(actions: Vec<Action>, glossary: Vec<TermLink>, plan_id: String) -> impl IntoView {
+    // Consecutive actions under the same sub-heading form one group.
+    let mut groups: Vec<(Option<String>, Option<String>, Vec<Action>)> = Vec::new();
+    for action in actions {
+        match groups.last_mut() {
+            Some((group, _, members)) if *group == action.group => members.push(action),
+            _ => groups.push((action.group.clone(), action.group_description.clone(), vec![action])),
+        }
+    }
+    view! {
+        <section id="actions" class="section" aria-labelledby="actions-heading">
+            <h2 id="actions-heading">"取組内容"</h2>
+            {groups.into_iter().map(|(group, description, members)| view! {
+                <div class="action-group">
+                    {group.map(|g| view! { <h3>{g}</h3> })}
+                    {description.map(|d| view! { <RichText text=d glossary=glossary.clone() plan_id=plan_id.clone()/> })}
+                    <ul class="actions">
+                        {members.into_iter().map(|a| view! {
+                            <li id=format!("action-{}", a.id)>
+                                <span class="action__number">{a.number.unwrap_or_default()}</span>
+                                <span class="action__title"><RichText text=a.title glossary=glossary.clone() plan_id=plan_id.clone()/></span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </div>
+            }).collect_view()}
+        </section>
+    }
+}
+
+fn point_text(point: &Option<KpiPoint>, unit: &Option<String>) -> String {
+    match point {
+        None => "—".to_owned(),
+        Some(p) => {
+            let mut text = format!("{}{}", p.value_text(), unit.as_deref().unwrap_or(""));
+            if let Some(note) = &p.note {
+                text.push_str(&format!("（{note}）"));
+            }
+            let year = p.year_label();
+            if !year.is_empty() {
+                text.push_str(&format!("　{year}"));
+            }
+            text
+        }
+    }
+}
+
+#[component]
+fn Kpis(kpis: Vec<Kpi>) -> impl IntoView {
+    view! {
+        <section id="kpis" class="section" aria-labelledby="kpis-heading">
+            <h2 id="kpis-heading">"KPI（重要業績評価指標）"</h2>
+            <ScrollFrame label="KPI一覧">
+                <table class="data-table kpi-table">
+                    <caption class="visually-hidden">"KPIの基準値と目標値"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"指標"</th>
+                            <th scope="col">"基準値"</th>
+                            <th scope="col">"目標値"</th>
+                            <th scope="col">"計画での記載"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {kpis.into_iter().map(|k| view! {
+                            <tr>
+                                <th scope="row">
+                                    {k.label.clone()}
+                                    {k.source.clone().map(|s| view! { <span class="fact-note">{format!("出典：{s}")}</span> })}
+                                </th>
+                                <td>{if k.is_qualitative() { "定性目標".to_owned() } else { point_text(&k.baseline, &k.unit) }}</td>
+                                <td>{if k.is_qualitative() { "—".to_owned() } else { point_text(&k.target, &k.unit) }}</td>
+                                <td class="kpi-table__text">{k.text.clone()}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </ScrollFrame>
+        </section>
+    }
+}
+
+#[component]
+fn Departments(measure: Measure) -> impl IntoView {
+    if measure.lead_departments.is_empty() && measure.related_departments.is_empty() {
+        return ().into_any();
+    }
+    let list = |names: Vec<String>| {
+        if names.is_empty() {
+            view! { <dd>"—"</dd> }.into_any()
+        } else {
+            view! { <dd><ul class="chips">{names.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul></dd> }.into_any()
+        }
+    };
+    view! {
+        <section id="departments" class="section" aria-labelledby="departments-heading">
+            <h2 id="departments-heading">"担当課・関係課"</h2>
+            <dl class="facts facts--stacked">
+                <div><dt>"担当課"</dt>{list(measure.lead_departments)}</div>
+                <div><dt>"関係課"</dt>{list(measure.related_departments)}</div>
+            </dl>
+            {measure.departments_note.map(|n| view! { <p class="fact-note">"注記："{n}</p> })}
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn Schedule(measure: Measure, years: Vec<FiscalYear>, plan_id: String) -> impl IntoView {
+    let cells = |schedule: &[keikaku_domain::format::ScheduleCell]| -> Vec<Option<RoadmapCell>> {
+        years
+            .iter()
+            .map(|y| schedule.iter().find(|c| c.fiscal_year == *y).map(|c| RoadmapCell { text: c.text.clone(), stage: Stage::recognise(&c.text) }))
+            .collect()
+    };
+    let mut rows = Vec::new();
+    if !measure.schedule.is_empty() || measure.actions.is_empty() {
+        rows.push(("施策全体".to_owned(), cells(&measure.schedule)));
+    }
+    for action in &measure.actions {
+        rows.push((format!("{} {}", action.number.clone().unwrap_or_default(), action.title.lines().next().unwrap_or_default()), cells(&action.schedule)));
+    }
+    view! {
+        <section id="schedule" class="section" aria-labelledby="schedule-heading">
+            <h2 id="schedule-heading">"スケジュール（工程表）"</h2>
+            <StageLegend/>
+            <ScrollFrame label="スケジュール">
+                <table class="roadmap-table">
+                    <caption class="visually-hidden">"年度ごとの予定"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col" class="roadmap-table__item">"取組"</th>
+                            {years.iter().map(|y| view! { <th scope="col">{y.japanese()}<span class="western">{format!("{}年度", y.0)}</span></th> }).collect_view()}
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {rows.into_iter().map(|(label, cells)| view! {
+                            <tr>
+                                <th scope="row" class="roadmap-table__item">{label}</th>
+                                {cells.into_iter().map(|cell| view! { <ScheduleCellView cell/> }).collect_view()}
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </ScrollFrame>
+            <p><A href=paths::roadmap(&plan_id)>"計画全体の工程表を見る"</A></p>
+        </section>
+    }
+}

@@ -1,0 +1,16 @@
+//! One module per route.
+
+mod glossary;
+mod home;
+mod measure;
+mod plan;
+mod roadmap;
+mod search;
+
+pub use crate::components::layout::NotFound;
+pub use glossary::GlossaryPage;
+pub use home::HomePage;
+pub use measure::MeasurePage;
+pub use plan::PlanPage;
+pub use roadmap::RoadmapPage;
+pub use search::SearchPage;

@@ -1,0 +1,258 @@
+//! `/plans/:plan_id`: the plan's overview — structure tree, milestones, positioning and the
+//! narrative chapters.
+
+use keikaku_domain::format::{Chapter, ListItem, Milestone, Positioning};
+use keikaku_domain::text::TermLink;
+use keikaku_domain::views::{paths, MeasureRef, NodeView, OverviewView};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::plan_page;
+use crate::components::layout::{LoadError, Loading, NotFound};
+use crate::components::plan_header::{Breadcrumbs, PlanHeader, PlanTab};
+use crate::components::rich_text::RichText;
+use crate::components::table::{PlanTable, ScrollFrame};
+
+#[component]
+pub fn PlanPage() -> impl IntoView {
+    let params = use_params_map();
+    let overview = Resource::new(move || params.read().get("plan_id").unwrap_or_default(), plan_page);
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match overview.await {
+                    Err(error) => view! { <LoadError error/> }.into_any(),
+                    Ok(None) => view! { <NotFound message="指定された計画は見つかりませんでした。"/> }.into_any(),
+                    Ok(Some(view)) => view! { <Overview view/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Overview(view: OverviewView) -> impl IntoView {
+    let plan_id = view.summary.id.clone();
+    let glossary = view.glossary.clone();
+    let has_structure = !view.structure.is_empty() || !view.unplaced.is_empty();
+    view! {
+        <Title text=view.summary.title.clone()/>
+        <div class="page">
+            <Breadcrumbs trail=vec![(view.summary.title.clone(), None)]/>
+            <PlanHeader summary=view.summary.clone() current=PlanTab::Overview title_is_heading=true/>
+            <dl class="facts facts--plan">
+                <div><dt>"自治体"</dt><dd>{format!("{}（{}）", view.summary.organization_name, view.summary.prefecture)}</dd></div>
+                {view.summary.adopted.clone().map(|a| view! { <div><dt>"策定"</dt><dd>{adopted_label(&a)}</dd></div> })}
+                {view.summary.period.clone().map(|p| view! {
+                    <div><dt>"計画期間"</dt><dd>{p.label()}{p.text.map(|t| view! { <span class="fact-note">{t}</span> })}</dd></div>
+                })}
+                <div><dt>"施策"</dt><dd>{format!("{}件（KPI {}件）", view.summary.measure_count, view.summary.kpi_count)}</dd></div>
+            </dl>
+            <nav class="toc" aria-label="このページの内容">
+                <h2 class="toc__title">"目次"</h2>
+                <ul>
+                    {has_structure.then(|| view! { <li><a href="#structure">"計画の体系"</a></li> })}
+                    {(!view.milestones.is_empty()).then(|| view! { <li><a href="#milestones">"マイルストーン"</a></li> })}
+                    {view.positioning.is_some().then(|| view! { <li><a href="#positioning">"計画の位置付け"</a></li> })}
+                    {(!view.chapters.is_empty()).then(|| view! {
+                        <li>
+                            <a href="#chapters">"本文"</a>
+                            <ul>
+                                {view.chapters.iter().map(|c| view! {
+                                    <li><a href=format!("#chapter-{}", c.id)>{chapter_heading(c)}</a></li>
+                                }).collect_view()}
+                            </ul>
+                        </li>
+                    })}
+                </ul>
+            </nav>
+            {has_structure.then(|| view! {
+                <section id="structure" aria-labelledby="structure-heading" class="section">
+                    <h2 id="structure-heading">"計画の体系"</h2>
+                    <ul class="tree">
+                        {view.structure.into_iter().map(|node| node_item(node, &plan_id, &glossary)).collect_view()}
+                    </ul>
+                    {(!view.unplaced.is_empty()).then(|| view! {
+                        <h3>"その他の施策"</h3>
+                        <ul class="measure-links">
+                            {view.unplaced.into_iter().map(|m| measure_link(m, &plan_id)).collect_view()}
+                        </ul>
+                    })}
+                </section>
+            })}
+            {(!view.milestones.is_empty()).then(|| view! { <Milestones milestones=view.milestones/> })}
+            {view.positioning.map(|p| view! { <PositioningSection positioning=p glossary=glossary.clone() plan_id=plan_id.clone()/> })}
+            {(!view.chapters.is_empty()).then(|| view! {
+                <section id="chapters" aria-labelledby="chapters-heading" class="section chapters">
+                    <h2 id="chapters-heading">"本文"</h2>
+                    {view.chapters.into_iter().map(|c| chapter_view(c, 0, &plan_id, &glossary)).collect_view()}
+                </section>
+            })}
+            {view.source.map(|s| view! { <p class="source-note">"出典："{s}</p> })}
+        </div>
+    }
+}
+
+/// `2022-06` → `2022年6月`.
+fn adopted_label(adopted: &str) -> String {
+    let parts: Vec<u32> = adopted.split('-').filter_map(|p| p.parse().ok()).collect();
+    match parts.as_slice() {
+        [y] => format!("{y}年"),
+        [y, m] => format!("{y}年{m}月"),
+        [y, m, d] => format!("{y}年{m}月{d}日"),
+        _ => adopted.to_owned(),
+    }
+}
+
+fn measure_link(m: MeasureRef, plan_id: &str) -> AnyView {
+    view! {
+        <li>
+            <A href=paths::measure(plan_id, &m.id)>{m.number.unwrap_or_default()}" "{m.title}</A>
+            {m.reprint.then(|| view! { <span class="badge badge--reprint">"再掲"</span> })}
+        </li>
+    }
+    .into_any()
+}
+
+fn node_item(node: NodeView, plan_id: &str, glossary: &[TermLink]) -> AnyView {
+    let has_children = !node.children.is_empty();
+    let has_measures = !node.measures.is_empty();
+    let class = format!("tree__node tree__node--{}", serde_kind(&node));
+    let id = format!("node-{}", node.id);
+    view! {
+        <li class=class id=id>
+            <p class="tree__label">
+                <span class="node-kind">{node.label}</span>
+                {node.number.map(|n| view! { <span class="node-number">{n}</span> })}
+                <strong class="node-title">{node.title}</strong>
+            </p>
+            {node.description.map(|d| view! { <div class="tree__description"><RichText text=d glossary=glossary.to_vec() plan_id=plan_id.to_owned()/></div> })}
+            {has_measures.then(|| view! {
+                <ul class="measure-links">
+                    {node.measures.into_iter().map(|m| measure_link(m, plan_id)).collect_view()}
+                </ul>
+            })}
+            {has_children.then(|| view! {
+                <ul class="tree">
+                    {node.children.into_iter().map(|c| node_item(c, plan_id, glossary)).collect_view()}
+                </ul>
+            })}
+        </li>
+    }
+    .into_any()
+}
+
+fn serde_kind(node: &NodeView) -> &'static str {
+    use keikaku_domain::format::NodeKind::*;
+    match node.kind {
+        Vision => "vision",
+        Mission => "mission",
+        Value => "value",
+        Policy => "policy",
+        Pillar => "pillar",
+        Category => "category",
+        Perspective => "perspective",
+        Goal => "goal",
+    }
+}
+
+#[component]
+fn Milestones(milestones: Vec<Milestone>) -> impl IntoView {
+    view! {
+        <section id="milestones" aria-labelledby="milestones-heading" class="section">
+            <h2 id="milestones-heading">"マイルストーン"</h2>
+            <ScrollFrame label="マイルストーン">
+                <table class="data-table">
+                    <caption class="visually-hidden">"年度ごとのマイルストーン"</caption>
+                    <thead><tr><th scope="col">"年度"</th><th scope="col">"区分"</th><th scope="col">"内容"</th></tr></thead>
+                    <tbody>
+                        {milestones.into_iter().map(|m| view! {
+                            <tr>
+                                <th scope="row">{m.fiscal_year.label()}</th>
+                                <td>{m.group.unwrap_or_default()}</td>
+                                <td>{m.text}{m.note.map(|n| view! { <span class="fact-note">{n}</span> })}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </ScrollFrame>
+        </section>
+    }
+}
+
+#[component]
+fn PositioningSection(positioning: Positioning, glossary: Vec<TermLink>, plan_id: String) -> impl IntoView {
+    view! {
+        <section id="positioning" aria-labelledby="positioning-heading" class="section">
+            <h2 id="positioning-heading">"計画の位置付け"</h2>
+            <dl class="facts facts--stacked">
+                {positioning.general_plan.map(|g| view! { <div><dt>"上位計画"</dt><dd>{g}</dd></div> })}
+                {(!positioning.related_plans.is_empty()).then(|| view! {
+                    <div><dt>"関連計画"</dt><dd><ul>{positioning.related_plans.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul></dd></div>
+                })}
+                {(!positioning.legal_basis.is_empty()).then(|| view! {
+                    <div><dt>"根拠法令"</dt><dd><ul>{positioning.legal_basis.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul></dd></div>
+                })}
+            </dl>
+            {positioning.text.map(|t| view! { <RichText text=t glossary plan_id/> })}
+        </section>
+    }
+}
+
+fn chapter_heading(chapter: &Chapter) -> String {
+    match &chapter.number {
+        Some(n) => format!("{n} {}", chapter.title),
+        None => chapter.title.clone(),
+    }
+}
+
+fn chapter_view(chapter: Chapter, depth: usize, plan_id: &str, glossary: &[TermLink]) -> AnyView {
+    let heading = chapter_heading(&chapter);
+    let id = format!("chapter-{}", chapter.id);
+    // The page's h2 is 本文, so top-level chapters are h3.
+    let heading = match depth {
+        0 => view! { <h3>{heading}</h3> }.into_any(),
+        1 => view! { <h4>{heading}</h4> }.into_any(),
+        2 => view! { <h5>{heading}</h5> }.into_any(),
+        _ => view! { <h6>{heading}</h6> }.into_any(),
+    };
+    view! {
+        <section class=format!("chapter chapter--depth-{}", depth.min(3)) id=id>
+            {heading}
+            {chapter.body.map(|b| view! { <RichText text=b glossary=glossary.to_vec() plan_id=plan_id.to_owned()/> })}
+            {chapter.lists.into_iter().map(|list| view! {
+                <div class="plan-list" id=format!("list-{}", list.id)>
+                    <p class="plan-list__title">{list.title}</p>
+                    {group_items(list.items).into_iter().map(|(group, items)| view! {
+                        {group.map(|g| view! { <p class="plan-list__group">{g}</p> })}
+                        <ol class="plan-list__items">
+                            {items.into_iter().map(|item| view! {
+                                <li>
+                                    {item.number.map(|n| view! { <span class="plan-list__number">{n}</span> })}
+                                    {item.text}
+                                </li>
+                            }).collect_view()}
+                        </ol>
+                    }).collect_view()}
+                </div>
+            }).collect_view()}
+            {chapter.tables.into_iter().map(|table| view! { <PlanTable table/> }).collect_view()}
+            {chapter.sections.into_iter().map(|s| chapter_view(s, depth + 1, plan_id, glossary)).collect_view()}
+        </section>
+    }
+    .into_any()
+}
+
+/// Consecutive items of the same group, in order.
+fn group_items(items: Vec<ListItem>) -> Vec<(Option<String>, Vec<ListItem>)> {
+    let mut groups: Vec<(Option<String>, Vec<ListItem>)> = Vec::new();
+    for item in items {
+        match groups.last_mut() {
+            Some((group, members)) if *group == item.group => members.push(item),
+            _ => groups.push((item.group.clone(), vec![item])),
+        }
+    }
+    groups
+}

@@ -1,0 +1,99 @@
+//! The HTTP server: Leptos pages (server-rendered, hydrated), their data endpoints, the JSON API
+//! under `/api/v1`, and the static site built by cargo-leptos.
+
+mod api;
+mod error;
+
+use app::{shell, App};
+use axum::extract::FromRef;
+use axum::http::{header, HeaderValue};
+use axum::Router;
+use keikaku_store::Store;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::config::Config;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub store: Store,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+impl FromRef<AppState> for Store {
+    fn from_ref(state: &AppState) -> Self {
+        state.store.clone()
+    }
+}
+
+pub async fn serve(config: Config) -> Result<(), String> {
+    let store = Store::open(&config.data_dir).await.map_err(|e| e.to_string())?;
+    if config.load_samples {
+        crate::samples::load(&store).await?;
+    }
+    let leptos_options = leptos_options(&config);
+    let state = AppState { leptos_options, store: store.clone() };
+    let app = router(state);
+
+    let listener = tokio::net::TcpListener::bind(config.site_addr).await.map_err(|e| format!("cannot listen on {}: {e}", config.site_addr))?;
+    tracing::info!("listening on http://{}", config.site_addr);
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.map_err(|e| e.to_string())?;
+    store.close().await;
+    Ok(())
+}
+
+/// cargo-leptos passes the site layout in `LEPTOS_*` variables; when the binary is started
+/// directly, the same defaults as `Cargo.toml`'s metadata apply.
+fn leptos_options(config: &Config) -> LeptosOptions {
+    let var = |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_owned());
+    LeptosOptions::builder()
+        .output_name(var("LEPTOS_OUTPUT_NAME", "keikaku"))
+        .site_root(var("LEPTOS_SITE_ROOT", "target/site"))
+        .site_pkg_dir(var("LEPTOS_SITE_PKG_DIR", "pkg"))
+        .site_addr(config.site_addr)
+        .hash_files(var("LEPTOS_HASH_FILES", "true") == "true")
+        .env(if var("LEPTOS_ENV", "PROD") == "DEV" { leptos::config::Env::DEV } else { leptos::config::Env::PROD })
+        .build()
+}
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let store = state.store.clone();
+    let options = state.leptos_options.clone();
+    Router::new()
+        .nest("/api/v1", api::routes())
+        .leptos_routes_with_context(&state, routes, move || provide_context(store.clone()), move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .with_state(state)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,123 @@
+#![recursion_limit = "256"]
+//! `server`: runs Keikaku, or imports plan files into its database.
+//!
+//! ```text
+//! server                              run the web server (default)
+//! server serve                        the same
+//! server import [--replace] FILE...   import plan files (all or nothing per file)
+//! server check FILE...                validate plan files without importing
+//! ```
+//! Configuration comes from the environment; see [`config`].
+
+mod config;
+mod http;
+mod samples;
+
+use std::process::ExitCode;
+
+use keikaku_domain::import::parse_plan_file;
+use keikaku_store::{ImportMode, Store};
+
+use crate::config::Config;
+
+const USAGE: &str = "usage:
+  server [serve]                      run the web server
+  server import [--replace] FILE...   import plan files into the database
+  server check FILE...                validate plan files without importing
+
+environment:
+  LEPTOS_SITE_ADDR      listen address (default 127.0.0.1:3000)
+  KEIKAKU_DATA_DIR      database and uploads directory (default ./data)
+  KEIKAKU_SAMPLE_PLANS  load the bundled sample plans at start-up: on (default) or off";
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match args.first().map(String::as_str) {
+        None | Some("serve") => http::serve(config).await,
+        Some("import") => import(&config, &args[1..]).await,
+        Some("check") => check(&args[1..]),
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown command {other:?}\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn read_plan_file(path: &str) -> Result<keikaku_domain::PlanFile, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{path}: cannot read: {e}"))?;
+    parse_plan_file(path, &bytes).map_err(|e| e.to_string())
+}
+
+/// Validates every file first, then imports each in its own transaction; any invalid file
+/// means nothing is imported.
+async fn import(config: &Config, args: &[String]) -> Result<(), String> {
+    let replace = args.iter().any(|a| a == "--replace");
+    let files: Vec<&String> = args.iter().filter(|a| *a != "--replace").collect();
+    if files.is_empty() {
+        return Err(format!("import: name at least one plan file\n{USAGE}"));
+    }
+    let mut parsed = Vec::new();
+    let mut errors = Vec::new();
+    for path in &files {
+        match read_plan_file(path) {
+            Ok(file) => parsed.push((path, file)),
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(format!("{}\nnothing was imported", errors.join("\n")));
+    }
+    let store = Store::open(&config.data_dir).await.map_err(|e| e.to_string())?;
+    let mode = if replace { ImportMode::Replace } else { ImportMode::Create };
+    for (path, file) in parsed {
+        let report = store.import_plan(&file, mode).await.map_err(|e| format!("{path}: {e}"))?;
+        let c = &report.counts;
+        println!(
+            "{path}: {:?} plan {} — {} records ({} measures, {} actions, {} KPIs, {} schedule cells, {} structure nodes, {} chapters, {} milestones, {} glossary terms, {} departments)",
+            report.outcome, report.plan_id, c.total(), c.measures, c.actions, c.kpis, c.schedule_cells, c.nodes, c.chapters, c.milestones, c.glossary_terms, c.departments
+        );
+    }
+    store.close().await;
+    Ok(())
+}
+
+fn check(args: &[String]) -> Result<(), String> {
+    if args.is_empty() {
+        return Err(format!("check: name at least one plan file\n{USAGE}"));
+    }
+    let errors: Vec<String> = args
+        .iter()
+        .filter_map(|path| match read_plan_file(path) {
+            Ok(file) => {
+                println!("{path}: ok (plan {}, {} measures)", file.plan.id, file.plan.measures.len());
+                None
+            }
+            Err(e) => Some(e),
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.join("\n"))
+    }
+}
