@@ -1,0 +1,152 @@
+//! Every kind of malformed plan file is rejected with the place and the reason.
+
+use keikaku_domain::import::{parse_plan_file, ImportError};
+
+/// A small valid plan; tests break one thing at a time.
+fn valid() -> serde_json::Value {
+    serde_json::json!({
+        "format": "keikaku-plan/1",
+        "organization": {
+            "id": "test-city", "name": "試験市", "prefecture": "長野県",
+            "departments": [{ "name": "企画課" }, { "name": "子ども課" }]
+        },
+        "plan": {
+            "id": "test-plan", "title": "試験市DX計画", "adopted": "2022-06",
+            "period": { "start_fiscal_year": 2022, "end_fiscal_year": 2024 },
+            "chapters": [{ "id": "intro", "title": "はじめに", "body": "本文",
+                "tables": [{ "id": "t1", "title": "表", "header": ["a", "b"], "rows": [["1", "2"]] }] }],
+            "structure": [{ "id": "pillar-1", "kind": "pillar", "title": "柱1", "measures": ["m1"] }],
+            "measures": [{
+                "id": "m1", "title": "施策1",
+                "lead_departments": ["企画課"],
+                "kpis": [{ "label": "出生数", "unit": "人", "target": { "value": 260, "year": 2024 }, "text": "出生数 260人" }],
+                "actions": [{ "id": "m1-1", "title": "取組", "schedule": [{ "fiscal_year": 2022, "text": "検討" }] }],
+                "schedule": [{ "fiscal_year": 2023, "text": "試験導入" }]
+            }],
+            "glossary": [{ "id": "dx", "term": "DX", "definition": "デジタル変革" }]
+        }
+    })
+}
+
+fn parse(value: &serde_json::Value) -> Result<keikaku_domain::PlanFile, ImportError> {
+    parse_plan_file("test.json", &serde_json::to_vec(value).unwrap())
+}
+
+fn single_error(value: &serde_json::Value) -> (String, String) {
+    let err = parse(value).expect_err("must be rejected");
+    assert_eq!(err.file, "test.json");
+    assert_eq!(err.problems.len(), 1, "{err}");
+    (err.problems[0].place.clone(), err.problems[0].reason.clone())
+}
+
+#[test]
+fn the_valid_file_parses() {
+    let file = parse(&valid()).unwrap();
+    assert_eq!(file.plan.measures[0].kpis[0].target.as_ref().unwrap().value, 260.0);
+}
+
+#[test]
+fn wrong_type_names_the_path() {
+    let mut v = valid();
+    v["plan"]["measures"][0]["kpis"][0]["target"]["value"] = "260人".into();
+    let (place, reason) = single_error(&v);
+    assert_eq!(place, "plan.measures[0].kpis[0].target.value");
+    assert!(reason.contains("invalid type: string \"260人\""), "{reason}");
+}
+
+#[test]
+fn missing_field_names_the_object_and_field() {
+    let mut v = valid();
+    v["plan"]["measures"][0].as_object_mut().unwrap().remove("title");
+    let (place, reason) = single_error(&v);
+    assert_eq!(place, "plan.measures[0]");
+    assert!(reason.contains("missing field `title`"), "{reason}");
+}
+
+#[test]
+fn unknown_field_is_rejected() {
+    let mut v = valid();
+    v["plan"]["measures"][0]["targetState"] = "typo".into();
+    let (place, reason) = single_error(&v);
+    assert_eq!(place, "plan.measures[0].targetState");
+    assert!(reason.contains("unknown field `targetState`"), "{reason}");
+}
+
+#[test]
+fn duplicate_ids_name_both_places() {
+    let mut v = valid();
+    v["plan"]["measures"][0]["actions"][0]["id"] = "m1".into();
+    let (place, reason) = single_error(&v);
+    assert_eq!(place, "plan.measures[0].actions[0].id");
+    assert!(reason.contains("duplicate measure or action id \"m1\" (first declared at plan.measures[0].id)"), "{reason}");
+}
+
+#[test]
+fn unknown_department_is_rejected() {
+    let mut v = valid();
+    v["plan"]["measures"][0]["related_departments"] = serde_json::json!(["総務課"]);
+    let (place, reason) = single_error(&v);
+    assert_eq!(place, "plan.measures[0].related_departments[0]");
+    assert!(reason.contains("unknown department \"総務課\""), "{reason}");
+}
+
+#[test]
+fn unknown_measure_in_structure_is_rejected() {
+    let mut v = valid();
+    v["plan"]["structure"][0]["measures"] = serde_json::json!(["m1", "m9"]);
+    let (place, reason) = single_error(&v);
+    assert_eq!(place, "plan.structure[0].measures[1]");
+    assert!(reason.contains("unknown measure \"m9\""), "{reason}");
+}
+
+#[test]
+fn schedule_outside_the_period_is_rejected() {
+    let mut v = valid();
+    v["plan"]["measures"][0]["schedule"][0]["fiscal_year"] = 2030.into();
+    let (place, reason) = single_error(&v);
+    assert_eq!(place, "plan.measures[0].schedule[0].fiscal_year");
+    assert!(reason.contains("令和12年度（2030年度） is outside the plan period"), "{reason}");
+}
+
+#[test]
+fn ragged_table_and_bad_id_and_bad_date() {
+    let mut v = valid();
+    v["plan"]["chapters"][0]["tables"][0]["rows"][0] = serde_json::json!(["1"]);
+    v["plan"]["glossary"][0]["id"] = "Digital Transformation".into();
+    v["plan"]["adopted"] = "令和4年6月".into();
+    let err = parse(&v).unwrap_err();
+    let places: Vec<&str> = err.problems.iter().map(|p| p.place.as_str()).collect();
+    assert_eq!(places, ["plan.adopted", "plan.chapters[0].tables[0].rows[0]", "plan.glossary[0].id"], "{err}");
+    assert!(err.to_string().lines().all(|l| l.starts_with("test.json: ")));
+}
+
+#[test]
+fn invalid_utf8_gives_line_and_column() {
+    let mut bytes = b"{\n  \"format\": \"keikaku-plan/1\",\n  \"x\": \"".to_vec();
+    bytes.extend_from_slice(&[0x82, 0xa0]); // Shift_JIS あ
+    bytes.extend_from_slice(b"\"\n}");
+    let err = parse_plan_file("sjis.json", &bytes).unwrap_err();
+    assert_eq!(err.problems[0].place, "line 3, column 9 (byte 40)");
+    assert!(err.problems[0].reason.contains("invalid UTF-8"));
+}
+
+#[test]
+fn truncated_file_says_so() {
+    let text = serde_json::to_string_pretty(&valid()).unwrap();
+    let cut = &text[..text.len() / 2];
+    let err = parse_plan_file("cut.json", cut.as_bytes()).unwrap_err();
+    assert!(err.problems[0].reason.starts_with("truncated file: EOF while parsing"), "{err}");
+}
+
+#[test]
+fn trailing_garbage_and_wrong_format_tag() {
+    let text = serde_json::to_string(&valid()).unwrap() + "{}";
+    let err = parse_plan_file("t.json", text.as_bytes()).unwrap_err();
+    assert!(err.problems[0].reason.contains("trailing"), "{err}");
+
+    let mut v = valid();
+    v["format"] = "keikaku-plan/2".into();
+    let (place, reason) = single_error(&v);
+    assert_eq!(place, "format");
+    assert!(reason.contains("unsupported format"));
+}
