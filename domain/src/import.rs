@@ -47,7 +47,12 @@ pub fn parse_plan_file(file: &str, bytes: &[u8]) -> Result<PlanFile, ImportError
         let (line, column) = line_column(&bytes[..e.valid_up_to()]);
         fail(vec![Problem {
             place: format!("line {line}, column {column} (byte {})", e.valid_up_to()),
-            reason: "invalid UTF-8: the file must be encoded in UTF-8".into(),
+            // error_len() is None when the bytes end inside a character: the file was cut off.
+            reason: if e.error_len().is_none() {
+                "truncated file: it ends in the middle of a UTF-8 character".into()
+            } else {
+                "invalid UTF-8: the file must be encoded in UTF-8".into()
+            },
         }])
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);

@@ -50,7 +50,7 @@ pub fn set_status(code: u16) {
 pub fn NotFound(#[prop(into, default = "お探しのページは見つかりませんでした。".to_owned())] message: String) -> impl IntoView {
     set_status(404);
     view! {
-        <leptos_meta::Title text="ページが見つかりません"/>
+        <PageTitle text="ページが見つかりません"/>
         <div class="page">
             <h1>"ページが見つかりません"</h1>
             <p>{message}</p>
@@ -77,4 +77,20 @@ pub fn LoadError(error: ServerFnError) -> impl IntoView {
 #[component]
 pub fn Loading() -> impl IntoView {
     view! { <p class="loading" role="status">"読み込み中…"</p> }
+}
+
+/// The document title. leptos_meta writes `<title>` text unescaped during server rendering, so
+/// markup characters from user input or plan data are replaced by their full-width forms.
+#[component]
+pub fn PageTitle(#[prop(into)] text: String) -> impl IntoView {
+    let safe: String = text
+        .chars()
+        .map(|c| match c {
+            '<' => '＜',
+            '>' => '＞',
+            '&' => '＆',
+            c => c,
+        })
+        .collect();
+    view! { <leptos_meta::Title text=safe/> }
 }

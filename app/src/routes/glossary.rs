@@ -2,11 +2,11 @@
 
 use keikaku_domain::views::{paths, GlossaryView};
 use leptos::prelude::*;
-use leptos_meta::Title;
+
 use leptos_router::hooks::use_params_map;
 
 use crate::api::glossary_page;
-use crate::components::layout::{LoadError, Loading, NotFound};
+use crate::components::layout::{LoadError, Loading, NotFound, PageTitle};
 use crate::components::plan_header::{Breadcrumbs, PlanHeader, PlanTab};
 use crate::components::rich_text::RichText;
 
@@ -42,7 +42,7 @@ fn Glossary(view: GlossaryView) -> impl IntoView {
     let links: Vec<_> = view.terms.iter().map(keikaku_domain::text::TermLink::from).collect();
     let mut seen_letters: Vec<String> = Vec::new();
     view! {
-        <Title text=format!("用語集｜{}", view.summary.title)/>
+        <PageTitle text=format!("用語集｜{}", view.summary.title)/>
         <div class="page">
             <Breadcrumbs trail=vec![(view.summary.title.clone(), Some(paths::plan(&plan_id))), ("用語集".to_owned(), None)]/>
             <PlanHeader summary=view.summary.clone() current=PlanTab::Glossary/>

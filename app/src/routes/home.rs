@@ -2,18 +2,18 @@
 
 use keikaku_domain::views::{paths, MunicipalityPlans, PlanSummary};
 use leptos::prelude::*;
-use leptos_meta::Title;
+
 use leptos_router::components::A;
 
 use crate::api::home_page;
-use crate::components::layout::{LoadError, Loading};
+use crate::components::layout::{LoadError, Loading, PageTitle};
 use crate::components::plan_header::StatusBadge;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
     let municipalities = Resource::new(|| (), |_| home_page());
     view! {
-        <Title text=""/>
+        <PageTitle text=""/>
         <div class="page">
             <h1>"自治体DX計画"</h1>
             <p class="lead">"各自治体のDX推進計画を、施策・KPI・工程表まで読むことができます。"</p>

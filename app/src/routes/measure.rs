@@ -7,12 +7,12 @@ use keikaku_domain::text::TermLink;
 use keikaku_domain::views::{paths, MeasureView};
 use keikaku_domain::{FiscalYear, Stage};
 use leptos::prelude::*;
-use leptos_meta::Title;
+
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::measure_page;
-use crate::components::layout::{LoadError, Loading, NotFound};
+use crate::components::layout::{LoadError, Loading, NotFound, PageTitle};
 use crate::components::plan_header::{Breadcrumbs, PlanHeader, PlanTab};
 use crate::components::rich_text::RichText;
 use crate::components::schedule::{ScheduleCellView, StageLegend};
@@ -68,7 +68,7 @@ fn MeasureDetail(view: MeasureView) -> impl IntoView {
     ];
     let has_schedule = !measure.schedule.is_empty() || measure.actions.iter().any(|a| !a.schedule.is_empty());
     view! {
-        <Title text=format!("{heading}｜{}", summary.title)/>
+        <PageTitle text=format!("{heading}｜{}", summary.title)/>
         <div class="page">
             <Breadcrumbs trail=vec![(summary.title.clone(), Some(paths::plan(&plan_id))), (heading.clone(), None)]/>
             <PlanHeader summary=summary.clone() current=PlanTab::Measure/>

@@ -5,12 +5,12 @@ use keikaku_domain::format::{Chapter, ListItem, Milestone, Positioning};
 use keikaku_domain::text::TermLink;
 use keikaku_domain::views::{paths, MeasureRef, NodeView, OverviewView};
 use leptos::prelude::*;
-use leptos_meta::Title;
+
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::plan_page;
-use crate::components::layout::{LoadError, Loading, NotFound};
+use crate::components::layout::{LoadError, Loading, NotFound, PageTitle};
 use crate::components::plan_header::{Breadcrumbs, PlanHeader, PlanTab};
 use crate::components::rich_text::RichText;
 use crate::components::table::{PlanTable, ScrollFrame};
@@ -38,7 +38,7 @@ fn Overview(view: OverviewView) -> impl IntoView {
     let glossary = view.glossary.clone();
     let has_structure = !view.structure.is_empty() || !view.unplaced.is_empty();
     view! {
-        <Title text=view.summary.title.clone()/>
+        <PageTitle text=view.summary.title.clone()/>
         <div class="page">
             <Breadcrumbs trail=vec![(view.summary.title.clone(), None)]/>
             <PlanHeader summary=view.summary.clone() current=PlanTab::Overview title_is_heading=true/>

@@ -5,12 +5,12 @@
 use keikaku_domain::roadmap::{RoadmapRow, RoadmapView, RowKind};
 use keikaku_domain::views::paths;
 use leptos::prelude::*;
-use leptos_meta::Title;
+
 use leptos_router::components::{Form, A};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::roadmap_page;
-use crate::components::layout::{LoadError, Loading, NotFound};
+use crate::components::layout::{LoadError, Loading, NotFound, PageTitle};
 use crate::components::plan_header::{Breadcrumbs, PlanHeader, PlanTab};
 use crate::components::schedule::{ScheduleCellView, StageLegend};
 
@@ -55,7 +55,7 @@ fn Roadmap(view: RoadmapView) -> impl IntoView {
         }
     );
     view! {
-        <Title text=format!("工程表｜{}", view.summary.title)/>
+        <PageTitle text=format!("工程表｜{}", view.summary.title)/>
         <div class="page page--wide">
             <Breadcrumbs trail=vec![(view.summary.title.clone(), Some(paths::plan(&plan_id))), ("工程表".to_owned(), None)]/>
             <PlanHeader summary=view.summary.clone() current=PlanTab::Roadmap/>

@@ -2,12 +2,12 @@
 
 use keikaku_domain::views::{SearchHit, SearchView};
 use leptos::prelude::*;
-use leptos_meta::Title;
+
 use leptos_router::components::{Form, A};
 use leptos_router::hooks::use_query_map;
 
 use crate::api::{search_page, SEARCH_LIMIT};
-use crate::components::layout::{LoadError, Loading};
+use crate::components::layout::{LoadError, Loading, PageTitle};
 
 #[component]
 pub fn SearchPage() -> impl IntoView {
@@ -41,14 +41,14 @@ fn Results(view: SearchView) -> impl IntoView {
     let title = if view.query.trim().is_empty() { "検索".to_owned() } else { format!("「{}」の検索結果", view.query) };
     if view.query.trim().is_empty() {
         return view! {
-            <Title text=title/>
+            <PageTitle text=title/>
             <p>"語句を入力してください。すべての計画の本文・施策・KPI・工程表・用語集から探します（例：防災、オンライン、KPI）。"</p>
         }
         .into_any();
     }
     let count = if view.truncated { format!("{SEARCH_LIMIT}件以上見つかりました。最初の{SEARCH_LIMIT}件を表示しています。") } else { format!("{}件見つかりました。", view.hits.len()) };
     view! {
-        <Title text=title.clone()/>
+        <PageTitle text=title.clone()/>
         <h2 class="results-heading">{title}</h2>
         <p role="status" class="results-count">{if view.hits.is_empty() { "見つかりませんでした。別の語句でお試しください。".to_owned() } else { count }}</p>
         <ol class="search-results">
