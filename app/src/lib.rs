@@ -40,13 +40,20 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // Effects run only in the browser: mark the document once the app is interactive, for
+    // styles that need JavaScript and for the browser tests.
+    Effect::new(|_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
     // Every route waits for its data before sending HTML, so pages are complete without
     // JavaScript and a missing plan gets a real 404 status.
     view! {
         <Title formatter=|title: String| if title.is_empty() { "Keikaku 計画".to_owned() } else { format!("{title} | Keikaku 計画") }/>
         <Meta name="description" content="自治体DX計画の施策・KPI・工程表を閲覧できます。"/>
         <Router>
-            <a class="skip-link" href="#main">"本文へスキップ"</a>
+            <a class="skip-link" href="#main" on:click=skip_to_main>"本文へスキップ"</a>
             <SiteHeader/>
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFound/> }>
@@ -60,6 +67,17 @@ pub fn App() -> impl IntoView {
             </main>
             <SiteFooter/>
         </Router>
+    }
+}
+
+/// Moves keyboard focus to the main content. Without JavaScript the fragment link does this
+/// natively; the router intercepts fragment links, so the hydrated app does it explicitly.
+fn skip_to_main(event: leptos::ev::MouseEvent) {
+    use leptos::wasm_bindgen::JsCast;
+    if let Some(main) = document().get_element_by_id("main").and_then(|e| e.dyn_into::<leptos::web_sys::HtmlElement>().ok()) {
+        event.prevent_default();
+        let _ = main.focus();
+        main.scroll_into_view();
     }
 }
 

@@ -15,8 +15,7 @@ const SAMPLES: [(&str, &[u8]); 5] = [
 pub async fn load(store: &Store) -> Result<(), String> {
     for (name, bytes) in SAMPLES {
         let file = parse_plan_file(name, bytes).map_err(|e| e.to_string())?;
-        let report = store.import_plan(&file, ImportMode::IfAbsent).await.map_err(|e| format!("{name}: {e}"))?;
-        tracing::info!(plan = %report.plan_id, outcome = ?report.outcome, records = report.counts.total(), "sample plan");
+        store.import_plan(&file, ImportMode::IfAbsent).await.map_err(|e| format!("{name}: {e}"))?;
     }
     Ok(())
 }

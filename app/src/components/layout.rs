@@ -1,7 +1,7 @@
 //! The frame around every page: header with search, footer, and the not-found and error views.
 
 use leptos::prelude::*;
-use leptos_router::components::{Form, A};
+use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -11,10 +11,10 @@ pub fn SiteHeader() -> impl IntoView {
     view! {
         <header class="site-header">
             <div class="site-header__inner">
-                <A href="/" attr:class="brand">
+                <a href="/" class="brand">
                     <span class="brand__mark" aria-hidden="true">"計"</span>
                     <span class="brand__name">"Keikaku"<span class="brand__sub">" 計画"</span></span>
-                </A>
+                </a>
                 <Form method="GET" action="/search" attr:class="site-search" attr:role="search">
                     <label for="site-search-input" class="visually-hidden">"計画を検索"</label>
                     <input id="site-search-input" type="search" name="q" placeholder="計画を検索（例：防災）"
@@ -54,7 +54,7 @@ pub fn NotFound(#[prop(into, default = "お探しのページは見つかりま�
         <div class="page">
             <h1>"ページが見つかりません"</h1>
             <p>{message}</p>
-            <p><A href="/">"計画の一覧へ戻る"</A></p>
+            <p><a href="/">"計画の一覧へ戻る"</a></p>
         </div>
     }
 }
@@ -93,4 +93,25 @@ pub fn PageTitle(#[prop(into)] text: String) -> impl IntoView {
         })
         .collect();
     view! { <leptos_meta::Title text=safe/> }
+}
+
+/// Scrolls to the element the URL fragment names once the page's data has rendered. The router
+/// navigates before a page's content exists, so a link such as `…/glossary#term-dx` would
+/// otherwise land at the top.
+#[component]
+pub fn ScrollToFragment() -> impl IntoView {
+    Effect::new(|_| {
+        let hash = window().location().hash().unwrap_or_default();
+        let id = hash.trim_start_matches('#');
+        if id.is_empty() {
+            return;
+        }
+        let id = leptos::web_sys::js_sys::decode_uri_component(id).map(String::from).unwrap_or_else(|_| id.to_owned());
+        // After the frame in which the router restores its own scroll position.
+        request_animation_frame(move || {
+            if let Some(target) = document().get_element_by_id(&id) {
+                target.scroll_into_view();
+            }
+        });
+    });
 }

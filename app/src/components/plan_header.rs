@@ -3,7 +3,6 @@
 use keikaku_domain::views::{paths, PlanSummary};
 use keikaku_domain::PlanStatus;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum PlanTab {
@@ -20,9 +19,9 @@ pub fn Breadcrumbs(trail: Vec<(String, Option<String>)>) -> impl IntoView {
     view! {
         <nav class="breadcrumbs" aria-label="現在位置">
             <ol>
-                <li><A href="/">"計画一覧"</A></li>
+                <li><a href="/">"計画一覧"</a></li>
                 {trail.into_iter().enumerate().map(|(i, (label, href))| match href {
-                    Some(href) if i != last => view! { <li><A href=href>{label}</A></li> }.into_any(),
+                    Some(href) if i != last => view! { <li><a href=href>{label}</a></li> }.into_any(),
                     _ => view! { <li aria-current="page">{label}</li> }.into_any(),
                 }).collect_view()}
             </ol>
@@ -49,7 +48,7 @@ pub fn PlanHeader(
         let is_current = tab == current;
         view! {
             <li>
-                <A href=href attr:aria-current=if is_current { Some("page") } else { None }>{label}</A>
+                <a href=href aria-current=if is_current { Some("page") } else { None }>{label}</a>
             </li>
         }
     };
@@ -65,7 +64,7 @@ pub fn PlanHeader(
             } else {
                 view! {
                     <p class="plan-header__title">
-                        <A href=paths::plan(&plan_id)>{summary.title.clone()}</A>" "<StatusBadge status=summary.status/>
+                        <a href=paths::plan(&plan_id)>{summary.title.clone()}</a>" "<StatusBadge status=summary.status/>
                     </p>
                 }
                 .into_any()

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::glossary_page;
-use crate::components::layout::{LoadError, Loading, NotFound, PageTitle};
+use crate::components::layout::{LoadError, Loading, NotFound, PageTitle, ScrollToFragment};
 use crate::components::plan_header::{Breadcrumbs, PlanHeader, PlanTab};
 use crate::components::rich_text::RichText;
 
@@ -43,6 +43,7 @@ fn Glossary(view: GlossaryView) -> impl IntoView {
     let mut seen_letters: Vec<String> = Vec::new();
     view! {
         <PageTitle text=format!("用語集｜{}", view.summary.title)/>
+        <ScrollToFragment/>
         <div class="page">
             <Breadcrumbs trail=vec![(view.summary.title.clone(), Some(paths::plan(&plan_id))), ("用語集".to_owned(), None)]/>
             <PlanHeader summary=view.summary.clone() current=PlanTab::Glossary/>

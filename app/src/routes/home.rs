@@ -3,7 +3,6 @@
 use keikaku_domain::views::{paths, MunicipalityPlans, PlanSummary};
 use leptos::prelude::*;
 
-use leptos_router::components::A;
 
 use crate::api::home_page;
 use crate::components::layout::{LoadError, Loading, PageTitle};
@@ -49,7 +48,7 @@ fn PlanCard(plan: PlanSummary) -> impl IntoView {
     let id = plan.id.clone();
     view! {
         <article class="plan-card">
-            <h3><A href=paths::plan(&id)>{plan.title.clone()}</A></h3>
+            <h3><a href=paths::plan(&id)>{plan.title.clone()}</a></h3>
             {plan.subtitle.clone().map(|s| view! { <p class="plan-card__subtitle">{s}</p> })}
             <dl class="facts">
                 {plan.period.as_ref().map(|p| view! { <div><dt>"計画期間"</dt><dd>{p.label()}</dd></div> })}
@@ -58,8 +57,8 @@ fn PlanCard(plan: PlanSummary) -> impl IntoView {
                 <div><dt>"KPI"</dt><dd>{format!("{}件", plan.kpi_count)}</dd></div>
             </dl>
             <p class="plan-card__links">
-                {plan.has_roadmap.then(|| view! { <A href=paths::roadmap(&id)>"工程表"</A> })}
-                {(plan.glossary_count > 0).then(|| view! { <A href=paths::glossary(&id)>{format!("用語集（{}語）", plan.glossary_count)}</A> })}
+                {plan.has_roadmap.then(|| view! { <a href=paths::roadmap(&id)>"工程表"</a> })}
+                {(plan.glossary_count > 0).then(|| view! { <a href=paths::glossary(&id)>{format!("用語集（{}語）", plan.glossary_count)}</a> })}
             </p>
         </article>
     }

@@ -8,11 +8,10 @@ use keikaku_domain::views::{paths, MeasureView};
 use keikaku_domain::{FiscalYear, Stage};
 use leptos::prelude::*;
 
-use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::measure_page;
-use crate::components::layout::{LoadError, Loading, NotFound, PageTitle};
+use crate::components::layout::{LoadError, Loading, NotFound, PageTitle, ScrollToFragment};
 use crate::components::plan_header::{Breadcrumbs, PlanHeader, PlanTab};
 use crate::components::rich_text::RichText;
 use crate::components::schedule::{ScheduleCellView, StageLegend};
@@ -69,6 +68,7 @@ fn MeasureDetail(view: MeasureView) -> impl IntoView {
     let has_schedule = !measure.schedule.is_empty() || measure.actions.iter().any(|a| !a.schedule.is_empty());
     view! {
         <PageTitle text=format!("{heading}｜{}", summary.title)/>
+        <ScrollToFragment/>
         <div class="page">
             <Breadcrumbs trail=vec![(summary.title.clone(), Some(paths::plan(&plan_id))), (heading.clone(), None)]/>
             <PlanHeader summary=summary.clone() current=PlanTab::Measure/>
@@ -80,9 +80,9 @@ fn MeasureDetail(view: MeasureView) -> impl IntoView {
                             let last = trail.last().map(|n| n.id.clone()).unwrap_or_default();
                             view! {
                                 <li>
-                                    <A href=format!("{}#node-{last}", paths::plan(&plan_id))>
+                                    <a href=format!("{}#node-{last}", paths::plan(&plan_id))>
                                         {trail.into_iter().map(|n| format!("{} {}{}", n.label, n.number.map(|x| format!("{x} ")).unwrap_or_default(), n.title)).collect::<Vec<_>>().join(" › ")}
-                                    </A>
+                                    </a>
                                     {(i > 0).then(|| view! { " "<span class="badge badge--reprint">"再掲"</span> })}
                                 </li>
                             }
@@ -109,8 +109,8 @@ fn MeasureDetail(view: MeasureView) -> impl IntoView {
                 {has_schedule.then(|| view! { <Schedule measure=measure.clone() years=years.clone() plan_id=plan_id.clone()/> })}
             </article>
             <nav class="pager" aria-label="前後の施策">
-                {previous.map(|m| view! { <A href=paths::measure(&plan_id, &m.id) attr:rel="prev">"← 前の施策："{m.number.unwrap_or_default()}" "{m.title}</A> })}
-                {next.map(|m| view! { <A href=paths::measure(&plan_id, &m.id) attr:rel="next">"次の施策："{m.number.unwrap_or_default()}" "{m.title}" →"</A> })}
+                {previous.map(|m| view! { <a href=paths::measure(&plan_id, &m.id) rel="prev">"← 前の施策："{m.number.unwrap_or_default()}" "{m.title}</a> })}
+                {next.map(|m| view! { <a href=paths::measure(&plan_id, &m.id) rel="next">"次の施策："{m.number.unwrap_or_default()}" "{m.title}" →"</a> })}
             </nav>
         </div>
     }
@@ -262,7 +262,7 @@ fn Schedule(measure: Measure, years: Vec<FiscalYear>, plan_id: String) -> impl I
                     </tbody>
                 </table>
             </ScrollFrame>
-            <p><A href=paths::roadmap(&plan_id)>"計画全体の工程表を見る"</A></p>
+            <p><a href=paths::roadmap(&plan_id)>"計画全体の工程表を見る"</a></p>
         </section>
     }
 }

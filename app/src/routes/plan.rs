@@ -6,11 +6,10 @@ use keikaku_domain::text::TermLink;
 use keikaku_domain::views::{paths, MeasureRef, NodeView, OverviewView};
 use leptos::prelude::*;
 
-use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::plan_page;
-use crate::components::layout::{LoadError, Loading, NotFound, PageTitle};
+use crate::components::layout::{LoadError, Loading, NotFound, PageTitle, ScrollToFragment};
 use crate::components::plan_header::{Breadcrumbs, PlanHeader, PlanTab};
 use crate::components::rich_text::RichText;
 use crate::components::table::{PlanTable, ScrollFrame};
@@ -39,6 +38,7 @@ fn Overview(view: OverviewView) -> impl IntoView {
     let has_structure = !view.structure.is_empty() || !view.unplaced.is_empty();
     view! {
         <PageTitle text=view.summary.title.clone()/>
+        <ScrollToFragment/>
         <div class="page">
             <Breadcrumbs trail=vec![(view.summary.title.clone(), None)]/>
             <PlanHeader summary=view.summary.clone() current=PlanTab::Overview title_is_heading=true/>
@@ -109,7 +109,7 @@ fn adopted_label(adopted: &str) -> String {
 fn measure_link(m: MeasureRef, plan_id: &str) -> AnyView {
     view! {
         <li>
-            <A href=paths::measure(plan_id, &m.id)>{m.number.unwrap_or_default()}" "{m.title}</A>
+            <a href=paths::measure(plan_id, &m.id)>{m.number.unwrap_or_default()}" "{m.title}</a>
             {m.reprint.then(|| view! { <span class="badge badge--reprint">"再掲"</span> })}
         </li>
     }

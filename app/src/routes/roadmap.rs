@@ -6,7 +6,7 @@ use keikaku_domain::roadmap::{RoadmapRow, RoadmapView, RowKind};
 use keikaku_domain::views::paths;
 use leptos::prelude::*;
 
-use leptos_router::components::{Form, A};
+use leptos_router::components::Form;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::roadmap_page;
@@ -92,7 +92,7 @@ fn Roadmap(view: RoadmapView) -> impl IntoView {
                 </div>
                 <div class="filters__actions">
                     <button type="submit">"絞り込む"</button>
-                    {(!filter.is_empty()).then(|| view! { <A href=reset_href>"条件を解除"</A> })}
+                    {(!filter.is_empty()).then(|| view! { <a href=reset_href>"条件を解除"</a> })}
                 </div>
             </Form>
             {(!view.filter_errors.is_empty()).then(|| view! {
@@ -143,7 +143,7 @@ fn roadmap_row(row: RoadmapRow, plan_id: &str) -> AnyView {
         RowKind::Measure => view! {
             <tr class="roadmap-table__measure">
                 <th scope="row" class="roadmap-table__item">
-                    <A href=paths::measure(plan_id, &row.measure_id)>{number}" "{row.title}</A>
+                    <a href=paths::measure(plan_id, &row.measure_id)>{number}" "{row.title}</a>
                     {(!row.lead_departments.is_empty()).then(|| view! { <span class="roadmap-table__dept">{row.lead_departments.join("・")}</span> })}
                 </th>
                 {row.cells.into_iter().map(|cell| view! { <ScheduleCellView cell/> }).collect_view()}
@@ -156,7 +156,7 @@ fn roadmap_row(row: RoadmapRow, plan_id: &str) -> AnyView {
             view! {
                 <tr class="roadmap-table__action">
                     <th scope="row" class="roadmap-table__item">
-                        <A href=href>{number}" "{title}</A>
+                        <a href=href>{number}" "{title}</a>
                     </th>
                     {row.cells.into_iter().map(|cell| view! { <ScheduleCellView cell/> }).collect_view()}
                 </tr>

@@ -3,7 +3,7 @@
 use keikaku_domain::views::{SearchHit, SearchView};
 use leptos::prelude::*;
 
-use leptos_router::components::{Form, A};
+use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::{search_page, SEARCH_LIMIT};
@@ -63,7 +63,7 @@ fn Hit(hit: SearchHit) -> impl IntoView {
     view! {
         <li class="search-hit">
             <p class="search-hit__meta"><span class="badge">{hit.kind}</span>" "{hit.organization_name}"・"{hit.plan_title}</p>
-            <p class="search-hit__title"><A href=hit.href>{hit.title}</A></p>
+            <p class="search-hit__title"><a href=hit.href>{hit.title}</a></p>
             <p class="search-hit__snippet">{hit.snippet.before}<mark>{hit.snippet.matched}</mark>{hit.snippet.after}</p>
         </li>
     }

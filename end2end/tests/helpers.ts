@@ -1,0 +1,35 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, Page } from '@playwright/test';
+
+/** One URL of every page type, with text that proves it rendered. */
+export const PAGE_TYPES = [
+  { name: 'home', path: '/', heading: '自治体DX計画' },
+  { name: 'plan overview', path: '/plans/komagane-dx-strategy', heading: 'こまがねDX戦略' },
+  { name: 'plan overview (principles list)', path: '/plans/ena-ict-plan-2', heading: '第2期恵那市' },
+  { name: 'measure', path: '/plans/komagane-dx-strategy/measures/regional-01', heading: '少子化対策' },
+  { name: 'measure (reprint)', path: '/plans/shimada-dx-plan/measures/online-procedures', heading: '行政手続のオンライン化の推進' },
+  { name: 'roadmap', path: '/plans/komagane-dx-strategy/roadmap', heading: '工程表' },
+  { name: 'glossary', path: '/plans/komagane-dx-strategy/glossary', heading: '用語集' },
+  { name: 'search', path: '/search?q=%E9%98%B2%E7%81%BD', heading: '計画を検索' },
+  { name: 'not found', path: '/plans/no-such-plan', heading: 'ページが見つかりません' },
+];
+
+/** Waits until the app has hydrated, so interactions run against the live app. */
+export async function hydrated(page: Page) {
+  await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1);
+}
+
+/** Runs axe-core for WCAG 2.1 A and AA and fails with a readable list of violations. */
+export async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const summary = results.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join('\n  ')}`,
+  );
+  expect(summary, summary.join('\n')).toEqual([]);
+}
+
+/** The document must not scroll sideways; wide tables scroll inside their own frame. */
+export async function expectNoHorizontalOverflow(page: Page) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+}
