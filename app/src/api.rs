@@ -42,12 +42,19 @@ pub async fn home_page() -> Result<Vec<MunicipalityPlans>, ServerFnError> {
 
 #[server(prefix = "/api", endpoint = "v1/pages/plan", input = GetUrl)]
 pub async fn plan_page(plan_id: String) -> Result<Option<OverviewView>, ServerFnError> {
-    Ok(ssr::plan(&plan_id).await?.map(|(org, plan)| OverviewView::of(&org, &plan)))
+    Ok(ssr::plan(&plan_id)
+        .await?
+        .map(|(org, plan)| OverviewView::of(&org, &plan)))
 }
 
 #[server(prefix = "/api", endpoint = "v1/pages/measure", input = GetUrl)]
-pub async fn measure_page(plan_id: String, measure_id: String) -> Result<Option<MeasureView>, ServerFnError> {
-    Ok(ssr::plan(&plan_id).await?.and_then(|(org, plan)| MeasureView::of(&org, &plan, &measure_id)))
+pub async fn measure_page(
+    plan_id: String,
+    measure_id: String,
+) -> Result<Option<MeasureView>, ServerFnError> {
+    Ok(ssr::plan(&plan_id)
+        .await?
+        .and_then(|(org, plan)| MeasureView::of(&org, &plan, &measure_id)))
 }
 
 #[server(prefix = "/api", endpoint = "v1/pages/roadmap", input = GetUrl)]
@@ -58,7 +65,8 @@ pub async fn roadmap_page(
     year: Option<String>,
 ) -> Result<Option<RoadmapView>, ServerFnError> {
     use keikaku_domain::roadmap::RoadmapFilter;
-    let (filter, mut errors) = RoadmapFilter::parse(node.as_deref(), department.as_deref(), year.as_deref());
+    let (filter, mut errors) =
+        RoadmapFilter::parse(node.as_deref(), department.as_deref(), year.as_deref());
     Ok(ssr::plan(&plan_id).await?.map(|(org, plan)| {
         let mut view = RoadmapView::of(&org, &plan, filter);
         errors.append(&mut view.filter_errors);
@@ -69,15 +77,25 @@ pub async fn roadmap_page(
 
 #[server(prefix = "/api", endpoint = "v1/pages/glossary", input = GetUrl)]
 pub async fn glossary_page(plan_id: String) -> Result<Option<GlossaryView>, ServerFnError> {
-    Ok(ssr::plan(&plan_id).await?.map(|(org, plan)| GlossaryView { summary: PlanSummary::of(&org, &plan), terms: plan.glossary }))
+    Ok(ssr::plan(&plan_id).await?.map(|(org, plan)| GlossaryView {
+        summary: PlanSummary::of(&org, &plan),
+        terms: plan.glossary,
+    }))
 }
 
 #[server(prefix = "/api", endpoint = "v1/pages/search", input = GetUrl)]
 pub async fn search_page(query: String) -> Result<SearchView, ServerFnError> {
     let query: String = query.chars().take(200).collect();
-    let (hits, truncated) = ssr::store()?.search(&query, SEARCH_LIMIT).await.map_err(|e| {
-        ssr::tracing_error(&e);
-        ServerFnError::new("検索できませんでした。")
-    })?;
-    Ok(SearchView { query, hits, truncated })
+    let (hits, truncated) = ssr::store()?
+        .search(&query, SEARCH_LIMIT)
+        .await
+        .map_err(|e| {
+            ssr::tracing_error(&e);
+            ServerFnError::new("検索できませんでした。")
+        })?;
+    Ok(SearchView {
+        query,
+        hits,
+        truncated,
+    })
 }

@@ -74,7 +74,10 @@ pub fn App() -> impl IntoView {
 /// natively; the router intercepts fragment links, so the hydrated app does it explicitly.
 fn skip_to_main(event: leptos::ev::MouseEvent) {
     use leptos::wasm_bindgen::JsCast;
-    if let Some(main) = document().get_element_by_id("main").and_then(|e| e.dyn_into::<leptos::web_sys::HtmlElement>().ok()) {
+    if let Some(main) = document()
+        .get_element_by_id("main")
+        .and_then(|e| e.dyn_into::<leptos::web_sys::HtmlElement>().ok())
+    {
         event.prevent_default();
         let _ = main.focus();
         main.scroll_into_view();

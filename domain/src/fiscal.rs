@@ -55,7 +55,8 @@ impl FiscalYear {
                 return Some(FiscalYear(first + n - 1));
             }
         }
-        let (prefix, rest) = text.split_at(text.char_indices().nth(1).map_or(text.len(), |(i, _)| i));
+        let (prefix, rest) =
+            text.split_at(text.char_indices().nth(1).map_or(text.len(), |(i, _)| i));
         let first = match prefix {
             "R" | "r" => 2019,
             "H" | "h" => 1989,

@@ -116,7 +116,11 @@ impl Period {
 
     /// `令和4年度（2022年度）～令和8年度（2026年度）`
     pub fn label(&self) -> String {
-        format!("{}～{}", self.start_fiscal_year.label(), self.end_fiscal_year.label())
+        format!(
+            "{}～{}",
+            self.start_fiscal_year.label(),
+            self.end_fiscal_year.label()
+        )
     }
 }
 
@@ -434,7 +438,10 @@ impl Plan {
     pub fn roadmap_years(&self) -> Vec<FiscalYear> {
         let mut years: Vec<FiscalYear> = self.period.iter().flat_map(Period::years).collect();
         for measure in &self.measures {
-            let cells = measure.schedule.iter().chain(measure.actions.iter().flat_map(|a| &a.schedule));
+            let cells = measure
+                .schedule
+                .iter()
+                .chain(measure.actions.iter().flat_map(|a| &a.schedule));
             years.extend(cells.map(|c| c.fiscal_year));
         }
         years.sort();

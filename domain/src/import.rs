@@ -42,7 +42,10 @@ impl fmt::Display for ImportError {
 
 /// Parses and validates a plan file. `file` names it in errors.
 pub fn parse_plan_file(file: &str, bytes: &[u8]) -> Result<PlanFile, ImportError> {
-    let fail = |problems| ImportError { file: file.to_owned(), problems };
+    let fail = |problems| ImportError {
+        file: file.to_owned(),
+        problems,
+    };
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let (line, column) = line_column(&bytes[..e.valid_up_to()]);
         fail(vec![Problem {
@@ -65,11 +68,18 @@ pub fn parse_plan_file(file: &str, bytes: &[u8]) -> Result<PlanFile, ImportError
         } else {
             inner.to_string()
         };
-        let place = if path == "." { "document".to_owned() } else { path };
+        let place = if path == "." {
+            "document".to_owned()
+        } else {
+            path
+        };
         fail(vec![Problem { place, reason }])
     })?;
     deserializer.end().map_err(|e| {
-        fail(vec![Problem { place: "document".into(), reason: format!("trailing content: {e}") }])
+        fail(vec![Problem {
+            place: "document".into(),
+            reason: format!("trailing content: {e}"),
+        }])
     })?;
     let problems = validate(&parsed);
     if problems.is_empty() {
@@ -81,8 +91,14 @@ pub fn parse_plan_file(file: &str, bytes: &[u8]) -> Result<PlanFile, ImportError
 
 fn line_column(prefix: &[u8]) -> (usize, usize) {
     let line = prefix.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = prefix.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-    let column = String::from_utf8_lossy(&prefix[line_start..]).chars().count() + 1;
+    let line_start = prefix
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    let column = String::from_utf8_lossy(&prefix[line_start..])
+        .chars()
+        .count()
+        + 1;
     (line, column)
 }
 
@@ -98,7 +114,9 @@ pub fn is_valid_id(id: &str) -> bool {
     !bytes.is_empty()
         && bytes.len() <= 64
         && (bytes[0].is_ascii_lowercase() || bytes[0].is_ascii_digit())
-        && bytes.iter().all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && bytes
+            .iter()
+            .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 const MIN_YEAR: i32 = 1989;
@@ -113,7 +131,10 @@ struct Validator {
 
 impl Validator {
     fn problem(&mut self, place: impl Into<String>, reason: impl Into<String>) {
-        self.problems.push(Problem { place: place.into(), reason: reason.into() });
+        self.problems.push(Problem {
+            place: place.into(),
+            reason: reason.into(),
+        });
     }
 
     fn id(&mut self, namespace: &'static str, id: &str, place: String) {
@@ -140,13 +161,22 @@ impl Validator {
 
     fn year(&mut self, place: String, year: i32) {
         if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
-            self.problem(place, format!("year {year} is outside {MIN_YEAR}–{MAX_YEAR}"));
+            self.problem(
+                place,
+                format!("year {year} is outside {MIN_YEAR}–{MAX_YEAR}"),
+            );
         }
     }
 
     fn run(&mut self, file: &PlanFile) {
         if file.format != FORMAT_TAG {
-            self.problem("format", format!("unsupported format {:?}, expected {FORMAT_TAG:?}", file.format));
+            self.problem(
+                "format",
+                format!(
+                    "unsupported format {:?}, expected {FORMAT_TAG:?}",
+                    file.format
+                ),
+            );
         }
         let org = &file.organization;
         self.id("organization", &org.id, "organization.id".into());
@@ -166,26 +196,46 @@ impl Validator {
         self.non_empty("plan.title".into(), &plan.title);
         if let Some(adopted) = &plan.adopted {
             if !is_partial_date(adopted) {
-                self.problem("plan.adopted", format!("{adopted:?} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD"));
+                self.problem(
+                    "plan.adopted",
+                    format!("{adopted:?} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD"),
+                );
             }
         }
         if let Some(period) = &plan.period {
-            self.year("plan.period.start_fiscal_year".into(), period.start_fiscal_year.0);
-            self.year("plan.period.end_fiscal_year".into(), period.end_fiscal_year.0);
+            self.year(
+                "plan.period.start_fiscal_year".into(),
+                period.start_fiscal_year.0,
+            );
+            self.year(
+                "plan.period.end_fiscal_year".into(),
+                period.end_fiscal_year.0,
+            );
             if period.end_fiscal_year < period.start_fiscal_year {
-                self.problem("plan.period.end_fiscal_year", "ends before the period starts");
+                self.problem(
+                    "plan.period.end_fiscal_year",
+                    "ends before the period starts",
+                );
             }
         }
         self.chapters("plan.chapters", &plan.chapters);
 
         for (i, measure) in plan.measures.iter().enumerate() {
-            self.measure(&format!("plan.measures[{i}]"), measure, &departments, plan.period.as_ref());
+            self.measure(
+                &format!("plan.measures[{i}]"),
+                measure,
+                &departments,
+                plan.period.as_ref(),
+            );
         }
         let measure_ids: HashSet<&str> = plan.measures.iter().map(|m| m.id.as_str()).collect();
         self.nodes("plan.structure", &plan.structure, &measure_ids);
 
         for (i, milestone) in plan.milestones.iter().enumerate() {
-            self.year(format!("plan.milestones[{i}].fiscal_year"), milestone.fiscal_year.0);
+            self.year(
+                format!("plan.milestones[{i}].fiscal_year"),
+                milestone.fiscal_year.0,
+            );
             self.non_empty(format!("plan.milestones[{i}].text"), &milestone.text);
         }
         let mut terms = HashSet::new();
@@ -195,7 +245,10 @@ impl Validator {
             self.non_empty(format!("{place}.term"), &term.term);
             self.non_empty(format!("{place}.definition"), &term.definition);
             if !terms.insert(term.term.as_str()) {
-                self.problem(format!("{place}.term"), format!("duplicate glossary term {:?}", term.term));
+                self.problem(
+                    format!("{place}.term"),
+                    format!("duplicate glossary term {:?}", term.term),
+                );
             }
         }
     }
@@ -219,11 +272,18 @@ impl Validator {
                 let place = format!("{place}.tables[{j}]");
                 self.id("list or table", &table.id, format!("{place}.id"));
                 if table.header.is_empty() {
-                    self.problem(format!("{place}.header"), "a table needs at least one column");
+                    self.problem(
+                        format!("{place}.header"),
+                        "a table needs at least one column",
+                    );
                 }
                 for (k, row) in table.rows.iter().enumerate() {
                     if row.len() != table.header.len() {
-                        let reason = format!("row has {} cells but the header has {}", row.len(), table.header.len());
+                        let reason = format!(
+                            "row has {} cells but the header has {}",
+                            row.len(),
+                            table.header.len()
+                        );
                         self.problem(format!("{place}.rows[{k}]"), reason);
                     }
                 }
@@ -240,22 +300,38 @@ impl Validator {
             let mut placed = HashSet::new();
             for (j, measure) in node.measures.iter().enumerate() {
                 if !measures.contains(measure.as_str()) {
-                    self.problem(format!("{place}.measures[{j}]"), format!("unknown measure {measure:?}"));
+                    self.problem(
+                        format!("{place}.measures[{j}]"),
+                        format!("unknown measure {measure:?}"),
+                    );
                 } else if !placed.insert(measure.as_str()) {
-                    self.problem(format!("{place}.measures[{j}]"), format!("measure {measure:?} is placed twice under this node"));
+                    self.problem(
+                        format!("{place}.measures[{j}]"),
+                        format!("measure {measure:?} is placed twice under this node"),
+                    );
                 }
             }
             self.nodes(&format!("{place}.children"), &node.children, measures);
         }
     }
 
-    fn measure(&mut self, place: &str, measure: &Measure, departments: &HashSet<&str>, period: Option<&Period>) {
+    fn measure(
+        &mut self,
+        place: &str,
+        measure: &Measure,
+        departments: &HashSet<&str>,
+        period: Option<&Period>,
+    ) {
         self.id("measure or action", &measure.id, format!("{place}.id"));
         self.non_empty(format!("{place}.title"), &measure.title);
-        for (field, names) in [("lead_departments", &measure.lead_departments), ("related_departments", &measure.related_departments)] {
+        for (field, names) in [
+            ("lead_departments", &measure.lead_departments),
+            ("related_departments", &measure.related_departments),
+        ] {
             for (j, name) in names.iter().enumerate() {
                 if !departments.contains(name.as_str()) {
-                    let reason = format!("unknown department {name:?}: list it in organization.departments");
+                    let reason =
+                        format!("unknown department {name:?}: list it in organization.departments");
                     self.problem(format!("{place}.{field}[{j}]"), reason);
                 }
             }
@@ -291,12 +367,16 @@ impl Validator {
             let year = cell.fiscal_year;
             self.non_empty(format!("{place}.text"), &cell.text);
             if !years.insert(year) {
-                self.problem(format!("{place}.fiscal_year"), format!("{} appears twice in this row", FiscalYear::label(year)));
+                self.problem(
+                    format!("{place}.fiscal_year"),
+                    format!("{} appears twice in this row", FiscalYear::label(year)),
+                );
             }
             match period {
-                Some(p) if !p.contains(year) => {
-                    self.problem(format!("{place}.fiscal_year"), format!("{} is outside the plan period {}", year.label(), p.label()))
-                }
+                Some(p) if !p.contains(year) => self.problem(
+                    format!("{place}.fiscal_year"),
+                    format!("{} is outside the plan period {}", year.label(), p.label()),
+                ),
                 _ => self.year(format!("{place}.fiscal_year"), year.0),
             }
         }
@@ -306,11 +386,14 @@ impl Validator {
 fn is_partial_date(text: &str) -> bool {
     let parts: Vec<&str> = text.split('-').collect();
     let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
-    let in_range = |s: &str, lo: u32, hi: u32| s.parse::<u32>().is_ok_and(|v| (lo..=hi).contains(&v));
+    let in_range =
+        |s: &str, lo: u32, hi: u32| s.parse::<u32>().is_ok_and(|v| (lo..=hi).contains(&v));
     match parts.as_slice() {
         [y] => digits(y, 4),
         [y, m] => digits(y, 4) && digits(m, 2) && in_range(m, 1, 12),
-        [y, m, d] => digits(y, 4) && digits(m, 2) && in_range(m, 1, 12) && digits(d, 2) && in_range(d, 1, 31),
+        [y, m, d] => {
+            digits(y, 4) && digits(m, 2) && in_range(m, 1, 12) && digits(d, 2) && in_range(d, 1, 31)
+        }
         _ => false,
     }
 }

@@ -22,17 +22,37 @@ pub struct RoadmapFilter {
 impl RoadmapFilter {
     /// Reads the filter from query-string values; an empty value means "all". A year that
     /// cannot be read is reported as `(field, message)` and ignored.
-    pub fn parse(node: Option<&str>, department: Option<&str>, year: Option<&str>) -> (RoadmapFilter, Vec<(String, String)>) {
-        let present = |v: Option<&str>| v.map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+    pub fn parse(
+        node: Option<&str>,
+        department: Option<&str>,
+        year: Option<&str>,
+    ) -> (RoadmapFilter, Vec<(String, String)>) {
+        let present = |v: Option<&str>| {
+            v.map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
         let mut errors = Vec::new();
         let fiscal_year = present(year).and_then(|y| {
             let parsed = FiscalYear::parse(&y);
             if parsed.is_none() {
-                errors.push(("year".to_owned(), format!("年度「{y}」を読み取れません。2022 や 令和4年度 の形で指定してください。")));
+                errors.push((
+                    "year".to_owned(),
+                    format!(
+                        "年度「{y}」を読み取れません。2022 や 令和4年度 の形で指定してください。"
+                    ),
+                ));
             }
             parsed
         });
-        (RoadmapFilter { node: present(node), department: present(department), fiscal_year }, errors)
+        (
+            RoadmapFilter {
+                node: present(node),
+                department: present(department),
+                fiscal_year,
+            },
+            errors,
+        )
     }
 
     pub fn is_empty(&self) -> bool {
@@ -102,7 +122,11 @@ impl RoadmapView {
         let node_options = node_options(&plan.structure);
         let mut department_options: Vec<String> = Vec::new();
         for measure in &plan.measures {
-            for name in measure.lead_departments.iter().chain(&measure.related_departments) {
+            for name in measure
+                .lead_departments
+                .iter()
+                .chain(&measure.related_departments)
+            {
                 if !department_options.contains(name) {
                     department_options.push(name.clone());
                 }
@@ -114,19 +138,28 @@ impl RoadmapView {
         let mut filter_errors = Vec::new();
         if let Some(node) = &filter.node {
             if !node_options.iter().any(|o| &o.value == node) {
-                filter_errors.push(("node".into(), format!("「{node}」という区分はこの計画にありません。")));
+                filter_errors.push((
+                    "node".into(),
+                    format!("「{node}」という区分はこの計画にありません。"),
+                ));
                 filter.node = None;
             }
         }
         if let Some(dept) = &filter.department {
             if !department_options.contains(dept) {
-                filter_errors.push(("department".into(), format!("「{dept}」はこの計画の担当課・関係課にありません。")));
+                filter_errors.push((
+                    "department".into(),
+                    format!("「{dept}」はこの計画の担当課・関係課にありません。"),
+                ));
                 filter.department = None;
             }
         }
         if let Some(year) = filter.fiscal_year {
             if !all_years.contains(&year) {
-                filter_errors.push(("year".into(), format!("{}はこの計画の工程表にありません。", year.label())));
+                filter_errors.push((
+                    "year".into(),
+                    format!("{}はこの計画の工程表にありません。", year.label()),
+                ));
                 filter.fiscal_year = None;
             }
         }
@@ -135,16 +168,24 @@ impl RoadmapView {
             Some(year) => vec![year],
             None => all_years.clone(),
         };
-        let in_node: Option<Vec<String>> = filter.node.as_ref().map(|id| measures_under(&plan.structure, id));
+        let in_node: Option<Vec<String>> = filter
+            .node
+            .as_ref()
+            .map(|id| measures_under(&plan.structure, id));
 
         let mut sections: Vec<RoadmapSection> = Vec::new();
         let mut shown = 0;
         for measure in &plan.measures {
-            if in_node.as_ref().is_some_and(|ids| !ids.contains(&measure.id)) {
+            if in_node
+                .as_ref()
+                .is_some_and(|ids| !ids.contains(&measure.id))
+            {
                 continue;
             }
             if let Some(dept) = &filter.department {
-                if !measure.lead_departments.contains(dept) && !measure.related_departments.contains(dept) {
+                if !measure.lead_departments.contains(dept)
+                    && !measure.related_departments.contains(dept)
+                {
                     continue;
                 }
             }
@@ -153,7 +194,10 @@ impl RoadmapView {
                 continue;
             }
             shown += 1;
-            let trail = placements(plan, &measure.id).into_iter().next().unwrap_or_default();
+            let trail = placements(plan, &measure.id)
+                .into_iter()
+                .next()
+                .unwrap_or_default();
             match sections.last_mut() {
                 Some(section) if section.trail == trail => section.rows.extend(rows),
                 _ => sections.push(RoadmapSection { trail, rows }),
@@ -182,7 +226,13 @@ fn measure_rows(measure: &Measure, years: &[FiscalYear], year_filter: bool) -> V
         years
             .iter()
             .map(|y| {
-                schedule.iter().find(|c| c.fiscal_year == *y).map(|c| RoadmapCell { text: c.text.clone(), stage: Stage::recognise(&c.text) })
+                schedule
+                    .iter()
+                    .find(|c| c.fiscal_year == *y)
+                    .map(|c| RoadmapCell {
+                        text: c.text.clone(),
+                        stage: Stage::recognise(&c.text),
+                    })
             })
             .collect()
     };
@@ -220,8 +270,16 @@ fn node_options(nodes: &[Node]) -> Vec<FilterOption> {
     fn walk(node: &Node, depth: usize, out: &mut Vec<FilterOption>) {
         let has_measures = node.walk().iter().any(|n| !n.measures.is_empty());
         if has_measures {
-            let number = node.number.as_deref().map(|n| format!("{n} ")).unwrap_or_default();
-            out.push(FilterOption { value: node.id.clone(), label: format!("{}：{number}{}", node.display_label(), node.title), depth });
+            let number = node
+                .number
+                .as_deref()
+                .map(|n| format!("{n} "))
+                .unwrap_or_default();
+            out.push(FilterOption {
+                value: node.id.clone(),
+                label: format!("{}：{number}{}", node.display_label(), node.title),
+                depth,
+            });
         }
         for child in &node.children {
             walk(child, depth + 1, out);
@@ -238,6 +296,11 @@ fn measures_under(nodes: &[Node], id: &str) -> Vec<String> {
     walk_nodes(nodes)
         .into_iter()
         .find(|n| n.id == id)
-        .map(|n| n.walk().into_iter().flat_map(|d| d.measures.iter().cloned()).collect())
+        .map(|n| {
+            n.walk()
+                .into_iter()
+                .flat_map(|d| d.measures.iter().cloned())
+                .collect()
+        })
         .unwrap_or_default()
 }

@@ -30,42 +30,107 @@ pub fn documents(plan: &Plan) -> Vec<SearchDocument> {
     let overview = paths::plan(&plan.id);
     let mut push = |kind: &str, title: String, href: String, text: String| {
         if !text.trim().is_empty() {
-            docs.push(SearchDocument { kind: kind.into(), title, href, text });
+            docs.push(SearchDocument {
+                kind: kind.into(),
+                title,
+                href,
+                text,
+            });
         }
     };
-    push("計画", plan.title.clone(), overview.clone(), [plan.title.as_str(), plan.subtitle.as_deref().unwrap_or("")].join("\n"));
+    push(
+        "計画",
+        plan.title.clone(),
+        overview.clone(),
+        [plan.title.as_str(), plan.subtitle.as_deref().unwrap_or("")].join("\n"),
+    );
     for chapter in &plan.chapters {
         chapter_documents(&overview, chapter, &mut push);
     }
     for node in crate::format::walk_nodes(&plan.structure) {
-        let text = [node.title.as_str(), node.description.as_deref().unwrap_or("")].join("\n");
-        push("体系", node_heading(node), format!("{overview}#node-{}", node.id), text);
+        let text = [
+            node.title.as_str(),
+            node.description.as_deref().unwrap_or(""),
+        ]
+        .join("\n");
+        push(
+            "体系",
+            node_heading(node),
+            format!("{overview}#node-{}", node.id),
+            text,
+        );
     }
     for measure in &plan.measures {
         measure_documents(&plan.id, measure, &mut push);
     }
     for milestone in &plan.milestones {
-        let text = [milestone.text.as_str(), milestone.note.as_deref().unwrap_or("")].join("\n");
-        push("マイルストーン", milestone.fiscal_year.label(), format!("{overview}#milestones"), text);
+        let text = [
+            milestone.text.as_str(),
+            milestone.note.as_deref().unwrap_or(""),
+        ]
+        .join("\n");
+        push(
+            "マイルストーン",
+            milestone.fiscal_year.label(),
+            format!("{overview}#milestones"),
+            text,
+        );
     }
     for term in &plan.glossary {
         let href = format!("{}#term-{}", paths::glossary(&plan.id), term.id);
-        push("用語", term.term.clone(), href, format!("{}\n{}\n{}", term.term, term.aliases.join("\n"), term.definition));
+        push(
+            "用語",
+            term.term.clone(),
+            href,
+            format!(
+                "{}\n{}\n{}",
+                term.term,
+                term.aliases.join("\n"),
+                term.definition
+            ),
+        );
     }
     docs
 }
 
 fn node_heading(node: &Node) -> String {
-    format!("{} {}{}", node.display_label(), node.number.as_deref().map(|n| format!("{n} ")).unwrap_or_default(), node.title)
+    format!(
+        "{} {}{}",
+        node.display_label(),
+        node.number
+            .as_deref()
+            .map(|n| format!("{n} "))
+            .unwrap_or_default(),
+        node.title
+    )
 }
 
-fn chapter_documents(overview: &str, chapter: &Chapter, push: &mut impl FnMut(&str, String, String, String)) {
-    let heading = format!("{}{}", chapter.number.as_deref().map(|n| format!("{n} ")).unwrap_or_default(), chapter.title);
+fn chapter_documents(
+    overview: &str,
+    chapter: &Chapter,
+    push: &mut impl FnMut(&str, String, String, String),
+) {
+    let heading = format!(
+        "{}{}",
+        chapter
+            .number
+            .as_deref()
+            .map(|n| format!("{n} "))
+            .unwrap_or_default(),
+        chapter.title
+    );
     let href = format!("{overview}#chapter-{}", chapter.id);
-    let mut text = vec![chapter.title.clone(), chapter.body.clone().unwrap_or_default()];
+    let mut text = vec![
+        chapter.title.clone(),
+        chapter.body.clone().unwrap_or_default(),
+    ];
     for list in &chapter.lists {
         text.push(list.title.clone());
-        text.extend(list.items.iter().map(|i| format!("{} {}", i.number.as_deref().unwrap_or(""), i.text)));
+        text.extend(
+            list.items
+                .iter()
+                .map(|i| format!("{} {}", i.number.as_deref().unwrap_or(""), i.text)),
+        );
     }
     for table in &chapter.tables {
         text.push(table.title.clone());
@@ -78,37 +143,81 @@ fn chapter_documents(overview: &str, chapter: &Chapter, push: &mut impl FnMut(&s
     }
 }
 
-fn measure_documents(plan_id: &str, measure: &Measure, push: &mut impl FnMut(&str, String, String, String)) {
+fn measure_documents(
+    plan_id: &str,
+    measure: &Measure,
+    push: &mut impl FnMut(&str, String, String, String),
+) {
     let page = paths::measure(plan_id, &measure.id);
-    let name = format!("{}{}", measure.number.as_deref().unwrap_or(""), measure.title);
+    let name = format!(
+        "{}{}",
+        measure.number.as_deref().unwrap_or(""),
+        measure.title
+    );
     let fields = [
         ("施策名", "", Some(&measure.title)),
         ("概要", "summary", measure.summary.as_ref()),
         ("成果", "summary", measure.outcome.as_ref()),
         ("目指す姿", "target-state", measure.target_state.as_ref()),
-        ("現状と課題", "current-issues", measure.current_issues.as_ref()),
+        (
+            "現状と課題",
+            "current-issues",
+            measure.current_issues.as_ref(),
+        ),
         ("取組の方向", "direction", measure.direction.as_ref()),
         ("取組の内容", "content", measure.content.as_ref()),
     ];
     for (label, anchor, value) in fields {
         if let Some(value) = value {
-            let href = if anchor.is_empty() { page.clone() } else { format!("{page}#{anchor}") };
-            let title = if anchor.is_empty() { name.clone() } else { format!("{name} › {label}") };
+            let href = if anchor.is_empty() {
+                page.clone()
+            } else {
+                format!("{page}#{anchor}")
+            };
+            let title = if anchor.is_empty() {
+                name.clone()
+            } else {
+                format!("{name} › {label}")
+            };
             push("施策", title, href, value.clone());
         }
     }
     for action in &measure.actions {
-        let text = [action.title.as_str(), action.group.as_deref().unwrap_or(""), action.group_description.as_deref().unwrap_or("")].join("\n");
-        let title = format!("{name} › 取組 {}{}", action.number.as_deref().unwrap_or(""), action.title);
+        let text = [
+            action.title.as_str(),
+            action.group.as_deref().unwrap_or(""),
+            action.group_description.as_deref().unwrap_or(""),
+        ]
+        .join("\n");
+        let title = format!(
+            "{name} › 取組 {}{}",
+            action.number.as_deref().unwrap_or(""),
+            action.title
+        );
         push("取組", title, format!("{page}#action-{}", action.id), text);
     }
     if !measure.kpis.is_empty() {
-        let text = measure.kpis.iter().map(|k| format!("{} {}", k.label, k.text)).collect::<Vec<_>>().join("\n");
+        let text = measure
+            .kpis
+            .iter()
+            .map(|k| format!("{} {}", k.label, k.text))
+            .collect::<Vec<_>>()
+            .join("\n");
         push("KPI", format!("{name} › KPI"), format!("{page}#kpis"), text);
     }
-    let departments: Vec<&str> = measure.lead_departments.iter().chain(&measure.related_departments).map(String::as_str).collect();
+    let departments: Vec<&str> = measure
+        .lead_departments
+        .iter()
+        .chain(&measure.related_departments)
+        .map(String::as_str)
+        .collect();
     if !departments.is_empty() {
-        push("担当課", format!("{name} › 担当課・関係課"), format!("{page}#departments"), departments.join("\n"));
+        push(
+            "担当課",
+            format!("{name} › 担当課・関係課"),
+            format!("{page}#departments"),
+            departments.join("\n"),
+        );
     }
     let schedule: Vec<String> = measure
         .schedule
@@ -117,7 +226,12 @@ fn measure_documents(plan_id: &str, measure: &Measure, push: &mut impl FnMut(&st
         .map(|c| format!("{} {}", c.fiscal_year.japanese(), c.text))
         .collect();
     if !schedule.is_empty() {
-        push("工程表", format!("{name} › スケジュール"), format!("{page}#schedule"), schedule.join("\n"));
+        push(
+            "工程表",
+            format!("{name} › スケジュール"),
+            format!("{page}#schedule"),
+            schedule.join("\n"),
+        );
     }
 }
 
@@ -146,11 +260,19 @@ pub fn snippet(text: &str, query: &str, radius: usize) -> Option<Snippet> {
             origin.push(i);
         }
     }
-    let at = folded.windows(needle.len()).position(|w| w == needle.as_slice())?;
+    let at = folded
+        .windows(needle.len())
+        .position(|w| w == needle.as_slice())?;
     let start = origin[at];
     let end = origin[at + needle.len() - 1] + 1;
-    let line_start = original[..start].iter().rposition(|&c| c == '\n').map_or(0, |p| p + 1);
-    let line_end = original[end..].iter().position(|&c| c == '\n').map_or(original.len(), |p| end + p);
+    let line_start = original[..start]
+        .iter()
+        .rposition(|&c| c == '\n')
+        .map_or(0, |p| p + 1);
+    let line_end = original[end..]
+        .iter()
+        .position(|&c| c == '\n')
+        .map_or(original.len(), |p| end + p);
     let from = start.saturating_sub(radius).max(line_start);
     let to = (end + radius).min(line_end);
     let mut before: String = original[from..start].iter().collect();
@@ -161,7 +283,11 @@ pub fn snippet(text: &str, query: &str, radius: usize) -> Option<Snippet> {
     if to < line_end {
         after.push('…');
     }
-    Some(Snippet { before, matched: original[start..end].iter().collect(), after })
+    Some(Snippet {
+        before,
+        matched: original[start..end].iter().collect(),
+        after,
+    })
 }
 
 #[cfg(test)]
@@ -176,14 +302,33 @@ mod tests {
 
     #[test]
     fn snippet_keeps_original_text_around_a_two_character_word() {
-        let s = snippet("市民の安全のため、防災・減災のための情報発信を行う。", "防災", 4).unwrap();
-        assert_eq!(s, Snippet { before: "…のため、".into(), matched: "防災".into(), after: "・減災の…".into() });
+        let s = snippet(
+            "市民の安全のため、防災・減災のための情報発信を行う。",
+            "防災",
+            4,
+        )
+        .unwrap();
+        assert_eq!(
+            s,
+            Snippet {
+                before: "…のため、".into(),
+                matched: "防災".into(),
+                after: "・減災の…".into()
+            }
+        );
     }
 
     #[test]
     fn snippet_matches_across_widths_and_stays_on_its_line() {
         let s = snippet("一行目\nＤＸ戦略の策定\n三行目", "dx", 10).unwrap();
-        assert_eq!(s, Snippet { before: "".into(), matched: "ＤＸ".into(), after: "戦略の策定".into() });
+        assert_eq!(
+            s,
+            Snippet {
+                before: "".into(),
+                matched: "ＤＸ".into(),
+                after: "戦略の策定".into()
+            }
+        );
         assert!(snippet("防災", "減災", 3).is_none());
         assert!(snippet("防災", "", 3).is_none());
     }

@@ -16,7 +16,12 @@ pub enum Stage {
 }
 
 impl Stage {
-    pub const ALL: [Stage; 4] = [Stage::Study, Stage::Trial, Stage::Rollout, Stage::Established];
+    pub const ALL: [Stage; 4] = [
+        Stage::Study,
+        Stage::Trial,
+        Stage::Rollout,
+        Stage::Established,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -49,7 +54,11 @@ impl Stage {
             ("実証実験", Stage::Trial),
             ("検討", Stage::Study),
         ];
-        WORDS.iter().filter(|(word, _)| text.contains(word)).map(|&(_, stage)| stage).max()
+        WORDS
+            .iter()
+            .filter(|(word, _)| text.contains(word))
+            .map(|&(_, stage)| stage)
+            .max()
     }
 }
 
@@ -69,7 +78,13 @@ mod tests {
 
     #[test]
     fn picks_the_most_advanced_stage_named() {
-        assert_eq!(Stage::recognise("システム調査 実証実験 評価"), Some(Stage::Trial));
-        assert_eq!(Stage::recognise("効果検証、対象手続き追加 本番導入"), Some(Stage::Rollout));
+        assert_eq!(
+            Stage::recognise("システム調査 実証実験 評価"),
+            Some(Stage::Trial)
+        );
+        assert_eq!(
+            Stage::recognise("効果検証、対象手続き追加 本番導入"),
+            Some(Stage::Rollout)
+        );
     }
 }

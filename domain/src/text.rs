@@ -8,7 +8,12 @@ use crate::format::Term;
 /// Paragraphs (separated by a blank line), each a list of lines.
 pub fn paragraphs(text: &str) -> Vec<Vec<&str>> {
     text.split("\n\n")
-        .map(|p| p.lines().map(str::trim_end).filter(|l| !l.trim().is_empty()).collect::<Vec<_>>())
+        .map(|p| {
+            p.lines()
+                .map(str::trim_end)
+                .filter(|l| !l.trim().is_empty())
+                .collect::<Vec<_>>()
+        })
         .filter(|p| !p.is_empty())
         .collect()
 }
@@ -23,7 +28,11 @@ pub struct TermLink {
 
 impl From<&Term> for TermLink {
     fn from(term: &Term) -> Self {
-        TermLink { id: term.id.clone(), term: term.term.clone(), aliases: term.aliases.clone() }
+        TermLink {
+            id: term.id.clone(),
+            term: term.term.clone(),
+            aliases: term.aliases.clone(),
+        }
     }
 }
 
@@ -32,7 +41,11 @@ pub enum Segment {
     Text(String),
     /// A glossary term as written in the text, the entry it links to, and the marker that
     /// followed it.
-    Term { text: String, term_id: String, marker: String },
+    Term {
+        text: String,
+        term_id: String,
+        marker: String,
+    },
 }
 
 /// Markers that flag a glossary term, longest first so `(※)` wins over `※`.
@@ -43,7 +56,11 @@ const MARKERS: [&str; 4] = ["（※）", "(※)", "※", "*"];
 pub fn link_terms(line: &str, glossary: &[TermLink]) -> Vec<Segment> {
     let mut spellings: Vec<(&str, &str)> = glossary
         .iter()
-        .flat_map(|t| std::iter::once(t.term.as_str()).chain(t.aliases.iter().map(String::as_str)).map(move |s| (s, t.id.as_str())))
+        .flat_map(|t| {
+            std::iter::once(t.term.as_str())
+                .chain(t.aliases.iter().map(String::as_str))
+                .map(move |s| (s, t.id.as_str()))
+        })
         .filter(|(s, _)| !s.is_empty())
         .collect();
     spellings.sort_by_key(|(s, _)| std::cmp::Reverse(s.len()));
@@ -58,14 +75,20 @@ pub fn link_terms(line: &str, glossary: &[TermLink]) -> Vec<Segment> {
             continue;
         };
         let before = &line[plain_start..i];
-        let found = spellings.iter().find(|(s, _)| before.ends_with(s) || before.trim_end().ends_with(s));
+        let found = spellings
+            .iter()
+            .find(|(s, _)| before.ends_with(s) || before.trim_end().ends_with(s));
         if let Some((spelling, id)) = found {
             let end = before.trim_end().len();
             let start = end - spelling.len();
             if start > 0 {
                 segments.push(Segment::Text(before[..start].to_owned()));
             }
-            segments.push(Segment::Term { text: spelling.to_string(), term_id: id.to_string(), marker: marker.to_string() });
+            segments.push(Segment::Term {
+                text: spelling.to_string(),
+                term_id: id.to_string(),
+                marker: marker.to_string(),
+            });
             i += marker.len();
             plain_start = i;
         } else {
@@ -95,10 +118,26 @@ mod tests {
 
     fn glossary() -> Vec<TermLink> {
         vec![
-            TermLink { id: "cloud".into(), term: "クラウド".into(), aliases: vec![] },
-            TermLink { id: "crowdsourcing".into(), term: "クラウドソーシング".into(), aliases: vec![] },
-            TermLink { id: "ict".into(), term: "ICT".into(), aliases: vec![] },
-            TermLink { id: "giga".into(), term: "GIGAスクール構想".into(), aliases: vec!["G I G Aスクール構想".into()] },
+            TermLink {
+                id: "cloud".into(),
+                term: "クラウド".into(),
+                aliases: vec![],
+            },
+            TermLink {
+                id: "crowdsourcing".into(),
+                term: "クラウドソーシング".into(),
+                aliases: vec![],
+            },
+            TermLink {
+                id: "ict".into(),
+                term: "ICT".into(),
+                aliases: vec![],
+            },
+            TermLink {
+                id: "giga".into(),
+                term: "GIGAスクール構想".into(),
+                aliases: vec!["G I G Aスクール構想".into()],
+            },
         ]
     }
 
@@ -109,9 +148,17 @@ mod tests {
             segments,
             vec![
                 Segment::Text("民間".into()),
-                Segment::Term { text: "クラウドソーシング".into(), term_id: "crowdsourcing".into(), marker: "*".into() },
+                Segment::Term {
+                    text: "クラウドソーシング".into(),
+                    term_id: "crowdsourcing".into(),
+                    marker: "*".into()
+                },
                 Segment::Text("事業者と".into()),
-                Segment::Term { text: "ICT".into(), term_id: "ict".into(), marker: "(※)".into() },
+                Segment::Term {
+                    text: "ICT".into(),
+                    term_id: "ict".into(),
+                    marker: "(※)".into()
+                },
             ]
         );
     }
@@ -119,7 +166,14 @@ mod tests {
     #[test]
     fn aliases_link_and_unknown_markers_stay_text() {
         let segments = link_terms("① G I G Aスクール構想*関連事業 と 謎の語*", &glossary());
-        assert_eq!(segments[1], Segment::Term { text: "G I G Aスクール構想".into(), term_id: "giga".into(), marker: "*".into() });
+        assert_eq!(
+            segments[1],
+            Segment::Term {
+                text: "G I G Aスクール構想".into(),
+                term_id: "giga".into(),
+                marker: "*".into()
+            }
+        );
         assert_eq!(segments[2], Segment::Text("関連事業 と 謎の語*".into()));
     }
 

@@ -28,7 +28,9 @@ pub mod paths {
         let mut encoded = String::new();
         for b in query.bytes() {
             match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => encoded.push(b as char),
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    encoded.push(b as char)
+                }
                 _ => encoded.push_str(&format!("%{b:02X}")),
             }
         }
@@ -87,7 +89,10 @@ pub struct MunicipalityPlans {
 pub fn group_by_municipality(summaries: Vec<PlanSummary>) -> Vec<MunicipalityPlans> {
     let mut groups: Vec<MunicipalityPlans> = Vec::new();
     for summary in summaries {
-        match groups.iter_mut().find(|g| g.organization_id == summary.organization_id) {
+        match groups
+            .iter_mut()
+            .find(|g| g.organization_id == summary.organization_id)
+        {
             Some(group) => group.plans.push(summary),
             None => groups.push(MunicipalityPlans {
                 organization_id: summary.organization_id.clone(),
@@ -139,12 +144,21 @@ pub struct OverviewView {
 impl OverviewView {
     pub fn of(organization: &Organization, plan: &Plan) -> OverviewView {
         let mut seen = std::collections::HashSet::new();
-        let structure = plan.structure.iter().map(|n| node_view(plan, n, &mut seen)).collect();
+        let structure = plan
+            .structure
+            .iter()
+            .map(|n| node_view(plan, n, &mut seen))
+            .collect();
         let unplaced = plan
             .measures
             .iter()
             .filter(|m| !seen.contains(&m.id))
-            .map(|m| MeasureRef { id: m.id.clone(), number: m.number.clone(), title: m.title.clone(), reprint: false })
+            .map(|m| MeasureRef {
+                id: m.id.clone(),
+                number: m.number.clone(),
+                title: m.title.clone(),
+                reprint: false,
+            })
             .collect();
         let mut milestones = plan.milestones.clone();
         milestones.sort_by_key(|m| m.fiscal_year);
@@ -166,7 +180,12 @@ fn node_view(plan: &Plan, node: &Node, seen: &mut std::collections::HashSet<Stri
         .measures
         .iter()
         .filter_map(|id| plan.measure(id))
-        .map(|m| MeasureRef { id: m.id.clone(), number: m.number.clone(), title: m.title.clone(), reprint: !seen.insert(m.id.clone()) })
+        .map(|m| MeasureRef {
+            id: m.id.clone(),
+            number: m.number.clone(),
+            title: m.title.clone(),
+            reprint: !seen.insert(m.id.clone()),
+        })
         .collect();
     NodeView {
         id: node.id.clone(),
@@ -175,7 +194,11 @@ fn node_view(plan: &Plan, node: &Node, seen: &mut std::collections::HashSet<Stri
         number: node.number.clone(),
         title: node.title.clone(),
         description: node.description.clone(),
-        children: node.children.iter().map(|c| node_view(plan, c, seen)).collect(),
+        children: node
+            .children
+            .iter()
+            .map(|c| node_view(plan, c, seen))
+            .collect(),
         measures,
     }
 }
@@ -191,8 +214,18 @@ pub struct NodeCrumb {
 
 /// Paths from a root of the structure to every node that places `measure_id`, in document order.
 pub fn placements(plan: &Plan, measure_id: &str) -> Vec<Vec<NodeCrumb>> {
-    fn walk(node: &Node, trail: &mut Vec<NodeCrumb>, measure_id: &str, out: &mut Vec<Vec<NodeCrumb>>) {
-        trail.push(NodeCrumb { id: node.id.clone(), label: node.display_label().to_owned(), number: node.number.clone(), title: node.title.clone() });
+    fn walk(
+        node: &Node,
+        trail: &mut Vec<NodeCrumb>,
+        measure_id: &str,
+        out: &mut Vec<Vec<NodeCrumb>>,
+    ) {
+        trail.push(NodeCrumb {
+            id: node.id.clone(),
+            label: node.display_label().to_owned(),
+            number: node.number.clone(),
+            title: node.title.clone(),
+        });
         if node.measures.iter().any(|m| m == measure_id) {
             out.push(trail.clone());
         }
@@ -224,7 +257,12 @@ pub struct MeasureView {
 impl MeasureView {
     pub fn of(organization: &Organization, plan: &Plan, measure_id: &str) -> Option<MeasureView> {
         let index = plan.measures.iter().position(|m| m.id == measure_id)?;
-        let as_ref = |m: &Measure| MeasureRef { id: m.id.clone(), number: m.number.clone(), title: m.title.clone(), reprint: false };
+        let as_ref = |m: &Measure| MeasureRef {
+            id: m.id.clone(),
+            number: m.number.clone(),
+            title: m.title.clone(),
+            reprint: false,
+        };
         let measure = plan.measures[index].clone();
         Some(MeasureView {
             summary: PlanSummary::of(organization, plan),

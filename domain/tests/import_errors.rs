@@ -36,13 +36,19 @@ fn single_error(value: &serde_json::Value) -> (String, String) {
     let err = parse(value).expect_err("must be rejected");
     assert_eq!(err.file, "test.json");
     assert_eq!(err.problems.len(), 1, "{err}");
-    (err.problems[0].place.clone(), err.problems[0].reason.clone())
+    (
+        err.problems[0].place.clone(),
+        err.problems[0].reason.clone(),
+    )
 }
 
 #[test]
 fn the_valid_file_parses() {
     let file = parse(&valid()).unwrap();
-    assert_eq!(file.plan.measures[0].kpis[0].target.as_ref().unwrap().value, 260.0);
+    assert_eq!(
+        file.plan.measures[0].kpis[0].target.as_ref().unwrap().value,
+        260.0
+    );
 }
 
 #[test]
@@ -51,13 +57,19 @@ fn wrong_type_names_the_path() {
     v["plan"]["measures"][0]["kpis"][0]["target"]["value"] = "260人".into();
     let (place, reason) = single_error(&v);
     assert_eq!(place, "plan.measures[0].kpis[0].target.value");
-    assert!(reason.contains("invalid type: string \"260人\""), "{reason}");
+    assert!(
+        reason.contains("invalid type: string \"260人\""),
+        "{reason}"
+    );
 }
 
 #[test]
 fn missing_field_names_the_object_and_field() {
     let mut v = valid();
-    v["plan"]["measures"][0].as_object_mut().unwrap().remove("title");
+    v["plan"]["measures"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("title");
     let (place, reason) = single_error(&v);
     assert_eq!(place, "plan.measures[0]");
     assert!(reason.contains("missing field `title`"), "{reason}");
@@ -78,7 +90,12 @@ fn duplicate_ids_name_both_places() {
     v["plan"]["measures"][0]["actions"][0]["id"] = "m1".into();
     let (place, reason) = single_error(&v);
     assert_eq!(place, "plan.measures[0].actions[0].id");
-    assert!(reason.contains("duplicate measure or action id \"m1\" (first declared at plan.measures[0].id)"), "{reason}");
+    assert!(
+        reason.contains(
+            "duplicate measure or action id \"m1\" (first declared at plan.measures[0].id)"
+        ),
+        "{reason}"
+    );
 }
 
 #[test]
@@ -105,7 +122,10 @@ fn schedule_outside_the_period_is_rejected() {
     v["plan"]["measures"][0]["schedule"][0]["fiscal_year"] = 2030.into();
     let (place, reason) = single_error(&v);
     assert_eq!(place, "plan.measures[0].schedule[0].fiscal_year");
-    assert!(reason.contains("令和12年度（2030年度） is outside the plan period"), "{reason}");
+    assert!(
+        reason.contains("令和12年度（2030年度） is outside the plan period"),
+        "{reason}"
+    );
 }
 
 #[test]
@@ -116,8 +136,19 @@ fn ragged_table_and_bad_id_and_bad_date() {
     v["plan"]["adopted"] = "令和4年6月".into();
     let err = parse(&v).unwrap_err();
     let places: Vec<&str> = err.problems.iter().map(|p| p.place.as_str()).collect();
-    assert_eq!(places, ["plan.adopted", "plan.chapters[0].tables[0].rows[0]", "plan.glossary[0].id"], "{err}");
-    assert!(err.to_string().lines().all(|l| l.starts_with("test.json: ")));
+    assert_eq!(
+        places,
+        [
+            "plan.adopted",
+            "plan.chapters[0].tables[0].rows[0]",
+            "plan.glossary[0].id"
+        ],
+        "{err}"
+    );
+    assert!(err
+        .to_string()
+        .lines()
+        .all(|l| l.starts_with("test.json: ")));
 }
 
 #[test]
@@ -135,7 +166,12 @@ fn truncated_file_says_so() {
     let text = serde_json::to_string_pretty(&valid()).unwrap();
     let cut = &text[..text.len() / 2];
     let err = parse_plan_file("cut.json", cut.as_bytes()).unwrap_err();
-    assert!(err.problems[0].reason.starts_with("truncated file: EOF while parsing"), "{err}");
+    assert!(
+        err.problems[0]
+            .reason
+            .starts_with("truncated file: EOF while parsing"),
+        "{err}"
+    );
 }
 
 #[test]

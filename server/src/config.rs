@@ -13,13 +13,19 @@ impl Config {
     pub fn from_env() -> Result<Config, String> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         let site_addr = var("LEPTOS_SITE_ADDR").unwrap_or_else(|| "127.0.0.1:3000".into());
-        let site_addr = site_addr.parse().map_err(|e| format!("LEPTOS_SITE_ADDR={site_addr:?}: {e}"))?;
+        let site_addr = site_addr
+            .parse()
+            .map_err(|e| format!("LEPTOS_SITE_ADDR={site_addr:?}: {e}"))?;
         let data_dir = PathBuf::from(var("KEIKAKU_DATA_DIR").unwrap_or_else(|| "./data".into()));
         let load_samples = match var("KEIKAKU_SAMPLE_PLANS").as_deref() {
             None | Some("on" | "1" | "true") => true,
             Some("off" | "0" | "false") => false,
             Some(other) => return Err(format!("KEIKAKU_SAMPLE_PLANS={other:?}: use on or off")),
         };
-        Ok(Config { site_addr, data_dir, load_samples })
+        Ok(Config {
+            site_addr,
+            data_dir,
+            load_samples,
+        })
     }
 }

@@ -33,7 +33,10 @@ environment:
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -87,10 +90,19 @@ async fn import(config: &Config, args: &[String]) -> Result<(), String> {
     if !errors.is_empty() {
         return Err(format!("{}\nnothing was imported", errors.join("\n")));
     }
-    let store = Store::open(&config.data_dir).await.map_err(|e| e.to_string())?;
-    let mode = if replace { ImportMode::Replace } else { ImportMode::Create };
+    let store = Store::open(&config.data_dir)
+        .await
+        .map_err(|e| e.to_string())?;
+    let mode = if replace {
+        ImportMode::Replace
+    } else {
+        ImportMode::Create
+    };
     for (path, file) in parsed {
-        let report = store.import_plan(&file, mode).await.map_err(|e| format!("{path}: {e}"))?;
+        let report = store
+            .import_plan(&file, mode)
+            .await
+            .map_err(|e| format!("{path}: {e}"))?;
         let c = &report.counts;
         println!(
             "{path}: {:?} plan {} — {} records ({} measures, {} actions, {} KPIs, {} schedule cells, {} structure nodes, {} chapters, {} milestones, {} glossary terms, {} departments)",
@@ -109,7 +121,11 @@ fn check(args: &[String]) -> Result<(), String> {
         .iter()
         .filter_map(|path| match read_plan_file(path) {
             Ok(file) => {
-                println!("{path}: ok (plan {}, {} measures)", file.plan.id, file.plan.measures.len());
+                println!(
+                    "{path}: ok (plan {}, {} measures)",
+                    file.plan.id,
+                    file.plan.measures.len()
+                );
                 None
             }
             Err(e) => Some(e),

@@ -11,20 +11,43 @@ fn pages_render_on_the_server() {
 
     let home = server.get("/");
     assert_eq!(home.status, 200);
-    assert!(home.header("content-type").unwrap().starts_with("text/html"));
+    assert!(home
+        .header("content-type")
+        .unwrap()
+        .starts_with("text/html"));
     assert!(home.body.contains("<html lang=\"ja\""));
-    for text in ["駒ヶ根市", "こまがねDX戦略", "島田市", "恵那市", "上郡町", "松江市", "みんなにやさしいデジタル市役所計画"] {
+    for text in [
+        "駒ヶ根市",
+        "こまがねDX戦略",
+        "島田市",
+        "恵那市",
+        "上郡町",
+        "松江市",
+        "みんなにやさしいデジタル市役所計画",
+    ] {
         assert!(home.body.contains(text), "home lists {text}");
     }
 
     let overview = server.get("/plans/komagane-dx-strategy");
     assert_eq!(overview.status, 200);
-    assert!(overview.body.contains("みんながデジタル化の利便性を享受できる地域社会の構築"));
-    assert!(overview.body.contains("令和4年度（2022年度）～令和8年度（2026年度）"));
+    assert!(overview
+        .body
+        .contains("みんながデジタル化の利便性を享受できる地域社会の構築"));
+    assert!(overview
+        .body
+        .contains("令和4年度（2022年度）～令和8年度（2026年度）"));
 
     let measure = server.get("/plans/komagane-dx-strategy/measures/regional-01");
     assert_eq!(measure.status, 200);
-    for text in ["少子化対策", "新しい子育て支援アプリの導入", "年間出生数", "260人", "企画振興課", "1-1-1", "試験導入"] {
+    for text in [
+        "少子化対策",
+        "新しい子育て支援アプリの導入",
+        "年間出生数",
+        "260人",
+        "企画振興課",
+        "1-1-1",
+        "試験導入",
+    ] {
         assert!(measure.body.contains(text), "measure page shows {text}");
     }
 
@@ -33,13 +56,19 @@ fn pages_render_on_the_server() {
     assert!(roadmap.body.contains("令和8年度"));
     assert!(roadmap.body.contains("32件の施策のうち32件を表示"));
 
-    let filtered = server.get("/plans/komagane-dx-strategy/roadmap?department=%E7%A8%8E%E5%8B%99%E8%AA%B2&year=2024");
+    let filtered = server.get(
+        "/plans/komagane-dx-strategy/roadmap?department=%E7%A8%8E%E5%8B%99%E8%AA%B2&year=2024",
+    );
     assert_eq!(filtered.status, 200);
     assert!(filtered.body.contains("令和6年度"));
-    assert!(!filtered.body.contains("<span class=\"western\">2022年度</span>"));
+    assert!(!filtered
+        .body
+        .contains("<span class=\"western\">2022年度</span>"));
 
     let glossary = server.get("/plans/komagane-dx-strategy/glossary");
-    assert!(glossary.body.contains("id=\"term-open-data\"") || glossary.body.contains("オープンデータ"));
+    assert!(
+        glossary.body.contains("id=\"term-open-data\"") || glossary.body.contains("オープンデータ")
+    );
 
     let search = server.get("/search?q=%E9%98%B2%E7%81%BD");
     assert_eq!(search.status, 200);
@@ -50,7 +79,12 @@ fn pages_render_on_the_server() {
 fn missing_pages_are_404() {
     let server = TestServer::start();
     assert_eq!(server.get("/plans/no-such-plan").status, 404);
-    assert_eq!(server.get("/plans/komagane-dx-strategy/measures/no-such-measure").status, 404);
+    assert_eq!(
+        server
+            .get("/plans/komagane-dx-strategy/measures/no-such-measure")
+            .status,
+        404
+    );
     assert_eq!(server.get("/no/such/route").status, 404);
 }
 
@@ -64,7 +98,10 @@ fn user_text_is_rendered_inert() {
 
     // Breaking out of <title> must not work either.
     let page = server.get("/search?q=%3C%2Ftitle%3E%3Cscript%3Ealert(2)%3C%2Fscript%3E");
-    assert!(!page.body.contains("<script>alert(2)"), "title escapes its text");
+    assert!(
+        !page.body.contains("<script>alert(2)"),
+        "title escapes its text"
+    );
     assert!(page.body.contains("<title>「＜/title＞＜script＞alert(2)"));
 }
 
@@ -80,13 +117,23 @@ fn json_api_lists_exports_and_searches() {
 
     // The export is the import format: it equals the sample file it came from.
     let exported = server.get("/api/v1/plans/shimada-dx-plan").json();
-    let sample: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../samples/plans/shimada.json")).unwrap()).unwrap();
-    let reparsed = keikaku_domain::import::parse_plan_file("export", exported.to_string().as_bytes()).unwrap();
-    let original = keikaku_domain::import::parse_plan_file("sample", sample.to_string().as_bytes()).unwrap();
+    let sample: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../samples/plans/shimada.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let reparsed =
+        keikaku_domain::import::parse_plan_file("export", exported.to_string().as_bytes()).unwrap();
+    let original =
+        keikaku_domain::import::parse_plan_file("sample", sample.to_string().as_bytes()).unwrap();
     assert_eq!(reparsed, original);
 
-    let hits = server.get("/api/v1/search?q=%E9%98%B2%E7%81%BD&limit=3").json();
+    let hits = server
+        .get("/api/v1/search?q=%E9%98%B2%E7%81%BD&limit=3")
+        .json();
     assert_eq!(hits["hits"].as_array().unwrap().len(), 3);
     assert_eq!(hits["truncated"], true);
 }

@@ -10,7 +10,9 @@ mod write;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 
 pub use write::{ImportMode, ImportOutcome, ImportReport};
 
@@ -26,11 +28,18 @@ pub enum StoreError {
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
     #[error("cannot create data directory {path}: {source}")]
-    DataDir { path: PathBuf, source: std::io::Error },
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("plan {0:?} already exists; use --replace to overwrite it")]
     PlanExists(String),
     #[error("plan {plan:?} cannot be stored under organization {organization:?}: it belongs to {owner:?}")]
-    PlanOwnedElsewhere { plan: String, organization: String, owner: String },
+    PlanOwnedElsewhere {
+        plan: String,
+        organization: String,
+        owner: String,
+    },
 }
 
 impl From<serde_json::Error> for StoreError {
@@ -49,7 +58,10 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the database in `data_dir` and migrates it.
     pub async fn open(data_dir: &Path) -> Result<Store> {
-        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir { path: data_dir.to_owned(), source })?;
+        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir {
+            path: data_dir.to_owned(),
+            source,
+        })?;
         let url = format!("sqlite://{}", data_dir.join(DATABASE_FILE).display());
         let options = SqliteConnectOptions::from_str(&url)?
             .create_if_missing(true)
@@ -58,7 +70,10 @@ impl Store {
             // WAL + NORMAL is durable across process crashes; FULL adds power-loss safety.
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(std::time::Duration::from_secs(5));
-        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
         Ok(Store { pool })
     }

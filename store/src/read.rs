@@ -10,11 +10,15 @@ use sqlx::Row;
 use crate::{Result, Store, StoreError};
 
 fn parse_enum<T: serde::de::DeserializeOwned>(value: &str) -> Result<T> {
-    serde_json::from_value(serde_json::Value::String(value.to_owned())).map_err(|e| StoreError::Corrupt(format!("{value:?}: {e}")))
+    serde_json::from_value(serde_json::Value::String(value.to_owned()))
+        .map_err(|e| StoreError::Corrupt(format!("{value:?}: {e}")))
 }
 
 fn parse_json<T: serde::de::DeserializeOwned>(value: Option<String>) -> Result<Option<T>> {
-    value.map(|v| serde_json::from_str(&v)).transpose().map_err(Into::into)
+    value
+        .map(|v| serde_json::from_str(&v))
+        .transpose()
+        .map_err(Into::into)
 }
 
 impl Store {
@@ -38,9 +42,14 @@ impl Store {
                     id: row.try_get("id")?,
                     title: row.try_get("title")?,
                     subtitle: row.try_get("subtitle")?,
-                    status: PlanStatus::parse(row.try_get("status")?).ok_or_else(|| StoreError::Corrupt("plan status".into()))?,
+                    status: PlanStatus::parse(row.try_get("status")?)
+                        .ok_or_else(|| StoreError::Corrupt("plan status".into()))?,
                     adopted: row.try_get("adopted")?,
-                    period: period(row.try_get("period_start")?, row.try_get("period_end")?, row.try_get("period_text")?),
+                    period: period(
+                        row.try_get("period_start")?,
+                        row.try_get("period_end")?,
+                        row.try_get("period_text")?,
+                    ),
                     organization_id: row.try_get("org_id")?,
                     organization_name: row.try_get("org_name")?,
                     prefecture: row.try_get("prefecture")?,
@@ -56,19 +65,38 @@ impl Store {
     /// A whole plan with its organization, as it was imported.
     pub async fn load_plan(&self, plan_id: &str) -> Result<Option<(Organization, Plan)>> {
         let mut conn = self.pool.acquire().await?;
-        let Some(row) = sqlx::query("SELECT * FROM plans WHERE id = ?").bind(plan_id).fetch_optional(&mut *conn).await? else {
+        let Some(row) = sqlx::query("SELECT * FROM plans WHERE id = ?")
+            .bind(plan_id)
+            .fetch_optional(&mut *conn)
+            .await?
+        else {
             return Ok(None);
         };
         let org_id: String = row.try_get("organization_id")?;
-        let org_row = sqlx::query("SELECT name, prefecture FROM organizations WHERE id = ?").bind(&org_id).fetch_one(&mut *conn).await?;
-        let departments = sqlx::query("SELECT name, note FROM departments WHERE organization_id = ? ORDER BY position")
+        let org_row = sqlx::query("SELECT name, prefecture FROM organizations WHERE id = ?")
             .bind(&org_id)
-            .fetch_all(&mut *conn)
-            .await?
-            .into_iter()
-            .map(|r| Ok(Department { name: r.try_get("name")?, note: r.try_get("note")? }))
-            .collect::<Result<Vec<_>>>()?;
-        let organization = Organization { id: org_id, name: org_row.try_get("name")?, prefecture: org_row.try_get("prefecture")?, departments };
+            .fetch_one(&mut *conn)
+            .await?;
+        let departments = sqlx::query(
+            "SELECT name, note FROM departments WHERE organization_id = ? ORDER BY position",
+        )
+        .bind(&org_id)
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|r| {
+            Ok(Department {
+                name: r.try_get("name")?,
+                note: r.try_get("note")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+        let organization = Organization {
+            id: org_id,
+            name: org_row.try_get("name")?,
+            prefecture: org_row.try_get("prefecture")?,
+            departments,
+        };
 
         // Schedule cells for every measure and action, keyed by item.
         let mut schedules: HashMap<String, Vec<ScheduleCell>> = HashMap::new();
@@ -93,7 +121,11 @@ impl Store {
         }
 
         let mut kpis: HashMap<String, Vec<Kpi>> = HashMap::new();
-        for r in sqlx::query("SELECT * FROM kpis WHERE plan_id = ? ORDER BY measure_id, position").bind(plan_id).fetch_all(&mut *conn).await? {
+        for r in sqlx::query("SELECT * FROM kpis WHERE plan_id = ? ORDER BY measure_id, position")
+            .bind(plan_id)
+            .fetch_all(&mut *conn)
+            .await?
+        {
             kpis.entry(r.try_get("measure_id")?).or_default().push(Kpi {
                 label: r.try_get("label")?,
                 source: r.try_get("source")?,
@@ -105,20 +137,32 @@ impl Store {
         }
 
         let mut actions: HashMap<String, Vec<Action>> = HashMap::new();
-        for r in sqlx::query("SELECT * FROM actions WHERE plan_id = ? ORDER BY measure_id, position").bind(plan_id).fetch_all(&mut *conn).await? {
+        for r in
+            sqlx::query("SELECT * FROM actions WHERE plan_id = ? ORDER BY measure_id, position")
+                .bind(plan_id)
+                .fetch_all(&mut *conn)
+                .await?
+        {
             let id: String = r.try_get("id")?;
-            actions.entry(r.try_get("measure_id")?).or_default().push(Action {
-                schedule: schedules.remove(&id).unwrap_or_default(),
-                id,
-                number: r.try_get("number")?,
-                title: r.try_get("title")?,
-                group: r.try_get("group_title")?,
-                group_description: r.try_get("group_description")?,
-            });
+            actions
+                .entry(r.try_get("measure_id")?)
+                .or_default()
+                .push(Action {
+                    schedule: schedules.remove(&id).unwrap_or_default(),
+                    id,
+                    number: r.try_get("number")?,
+                    title: r.try_get("title")?,
+                    group: r.try_get("group_title")?,
+                    group_description: r.try_get("group_description")?,
+                });
         }
 
         let mut measures = Vec::new();
-        for r in sqlx::query("SELECT * FROM measures WHERE plan_id = ? ORDER BY position").bind(plan_id).fetch_all(&mut *conn).await? {
+        for r in sqlx::query("SELECT * FROM measures WHERE plan_id = ? ORDER BY position")
+            .bind(plan_id)
+            .fetch_all(&mut *conn)
+            .await?
+        {
             let id: String = r.try_get("id")?;
             measures.push(Measure {
                 number: r.try_get("number")?,
@@ -131,17 +175,27 @@ impl Store {
                 content: r.try_get("content")?,
                 actions: actions.remove(&id).unwrap_or_default(),
                 kpis: kpis.remove(&id).unwrap_or_default(),
-                lead_departments: departments.remove(&(id.clone(), "lead".into())).unwrap_or_default(),
-                related_departments: departments.remove(&(id.clone(), "related".into())).unwrap_or_default(),
+                lead_departments: departments
+                    .remove(&(id.clone(), "lead".into()))
+                    .unwrap_or_default(),
+                related_departments: departments
+                    .remove(&(id.clone(), "related".into()))
+                    .unwrap_or_default(),
                 departments_note: r.try_get("departments_note")?,
-                general_plan_refs: serde_json::from_str(&r.try_get::<String, _>("general_plan_refs")?)?,
+                general_plan_refs: serde_json::from_str(
+                    &r.try_get::<String, _>("general_plan_refs")?,
+                )?,
                 schedule: schedules.remove(&id).unwrap_or_default(),
                 id,
             });
         }
 
         let mut chapters: Vec<(Option<String>, Chapter)> = Vec::new();
-        for r in sqlx::query("SELECT * FROM chapters WHERE plan_id = ? ORDER BY position").bind(plan_id).fetch_all(&mut *conn).await? {
+        for r in sqlx::query("SELECT * FROM chapters WHERE plan_id = ? ORDER BY position")
+            .bind(plan_id)
+            .fetch_all(&mut *conn)
+            .await?
+        {
             let kind: Option<String> = r.try_get("kind")?;
             chapters.push((
                 r.try_get("parent_id")?,
@@ -167,7 +221,11 @@ impl Store {
             placements.entry(r.try_get("node_id")?).or_default().push(r.try_get("measure_id")?);
         }
         let mut nodes: Vec<(Option<String>, Node)> = Vec::new();
-        for r in sqlx::query("SELECT * FROM structure_nodes WHERE plan_id = ? ORDER BY position").bind(plan_id).fetch_all(&mut *conn).await? {
+        for r in sqlx::query("SELECT * FROM structure_nodes WHERE plan_id = ? ORDER BY position")
+            .bind(plan_id)
+            .fetch_all(&mut *conn)
+            .await?
+        {
             let id: String = r.try_get("id")?;
             nodes.push((
                 r.try_get("parent_id")?,
@@ -184,43 +242,50 @@ impl Store {
             ));
         }
 
-        let milestones = sqlx::query("SELECT * FROM milestones WHERE plan_id = ? ORDER BY position")
-            .bind(plan_id)
-            .fetch_all(&mut *conn)
-            .await?
-            .into_iter()
-            .map(|r| {
-                Ok(Milestone {
-                    fiscal_year: FiscalYear(r.try_get("fiscal_year")?),
-                    group: r.try_get("group_name")?,
-                    text: r.try_get("text")?,
-                    note: r.try_get("note")?,
+        let milestones =
+            sqlx::query("SELECT * FROM milestones WHERE plan_id = ? ORDER BY position")
+                .bind(plan_id)
+                .fetch_all(&mut *conn)
+                .await?
+                .into_iter()
+                .map(|r| {
+                    Ok(Milestone {
+                        fiscal_year: FiscalYear(r.try_get("fiscal_year")?),
+                        group: r.try_get("group_name")?,
+                        text: r.try_get("text")?,
+                        note: r.try_get("note")?,
+                    })
                 })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let glossary = sqlx::query("SELECT * FROM glossary_terms WHERE plan_id = ? ORDER BY position")
-            .bind(plan_id)
-            .fetch_all(&mut *conn)
-            .await?
-            .into_iter()
-            .map(|r| {
-                Ok(Term {
-                    id: r.try_get("id")?,
-                    term: r.try_get("term")?,
-                    aliases: serde_json::from_str(&r.try_get::<String, _>("aliases")?)?,
-                    index: r.try_get("index_label")?,
-                    definition: r.try_get("definition")?,
+                .collect::<Result<Vec<_>>>()?;
+        let glossary =
+            sqlx::query("SELECT * FROM glossary_terms WHERE plan_id = ? ORDER BY position")
+                .bind(plan_id)
+                .fetch_all(&mut *conn)
+                .await?
+                .into_iter()
+                .map(|r| {
+                    Ok(Term {
+                        id: r.try_get("id")?,
+                        term: r.try_get("term")?,
+                        aliases: serde_json::from_str(&r.try_get::<String, _>("aliases")?)?,
+                        index: r.try_get("index_label")?,
+                        definition: r.try_get("definition")?,
+                    })
                 })
-            })
-            .collect::<Result<Vec<_>>>()?;
+                .collect::<Result<Vec<_>>>()?;
 
         let plan = Plan {
             id: row.try_get("id")?,
             title: row.try_get("title")?,
             subtitle: row.try_get("subtitle")?,
-            status: PlanStatus::parse(row.try_get("status")?).ok_or_else(|| StoreError::Corrupt("plan status".into()))?,
+            status: PlanStatus::parse(row.try_get("status")?)
+                .ok_or_else(|| StoreError::Corrupt("plan status".into()))?,
             adopted: row.try_get("adopted")?,
-            period: period(row.try_get("period_start")?, row.try_get("period_end")?, row.try_get("period_text")?),
+            period: period(
+                row.try_get("period_start")?,
+                row.try_get("period_end")?,
+                row.try_get("period_text")?,
+            ),
             positioning: parse_json(row.try_get("positioning")?)?,
             source: row.try_get("source")?,
             chapters: build_tree(chapters, |c| &c.id, |c| &mut c.sections),
@@ -234,11 +299,19 @@ impl Store {
 }
 
 fn period(start: Option<i32>, end: Option<i32>, text: Option<String>) -> Option<Period> {
-    Some(Period { start_fiscal_year: FiscalYear(start?), end_fiscal_year: FiscalYear(end?), text })
+    Some(Period {
+        start_fiscal_year: FiscalYear(start?),
+        end_fiscal_year: FiscalYear(end?),
+        text,
+    })
 }
 
 /// Rebuilds a tree from rows in depth-first order, each with its parent's id.
-fn build_tree<T>(rows: Vec<(Option<String>, T)>, id: impl Fn(&T) -> &String, children: impl Fn(&mut T) -> &mut Vec<T> + Copy) -> Vec<T> {
+fn build_tree<T>(
+    rows: Vec<(Option<String>, T)>,
+    id: impl Fn(&T) -> &String,
+    children: impl Fn(&mut T) -> &mut Vec<T> + Copy,
+) -> Vec<T> {
     // Depth-first order means a node's parent is on the current path; unwind the path until
     // the parent is at its end.
     let mut roots: Vec<T> = Vec::new();

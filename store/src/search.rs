@@ -40,7 +40,8 @@ impl Store {
                 let title: String = row.try_get("title")?;
                 let text: String = row.try_get("text")?;
                 // The match may be in the title only; then the snippet shows the title.
-                let snippet = snippet(&text, query.trim(), SNIPPET_RADIUS).or_else(|| snippet(&title, query.trim(), SNIPPET_RADIUS));
+                let snippet = snippet(&text, query.trim(), SNIPPET_RADIUS)
+                    .or_else(|| snippet(&title, query.trim(), SNIPPET_RADIUS));
                 Ok(SearchHit {
                     plan_id: row.try_get("plan_id")?,
                     plan_title: row.try_get("plan_title")?,
@@ -48,7 +49,11 @@ impl Store {
                     kind: row.try_get("kind")?,
                     title,
                     href: row.try_get("href")?,
-                    snippet: snippet.unwrap_or_else(|| keikaku_domain::search::Snippet { before: String::new(), matched: String::new(), after: text.chars().take(80).collect() }),
+                    snippet: snippet.unwrap_or_else(|| keikaku_domain::search::Snippet {
+                        before: String::new(),
+                        matched: String::new(),
+                        after: text.chars().take(80).collect(),
+                    }),
                 })
             })
             .collect::<Result<Vec<_>>>()?;

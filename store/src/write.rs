@@ -57,7 +57,13 @@ impl RecordCounts {
             measures: plan.measures.len(),
             actions: plan.measures.iter().map(|m| m.actions.len()).sum(),
             kpis: plan.measures.iter().map(|m| m.kpis.len()).sum(),
-            schedule_cells: plan.measures.iter().map(|m| m.schedule.len() + m.actions.iter().map(|a| a.schedule.len()).sum::<usize>()).sum(),
+            schedule_cells: plan
+                .measures
+                .iter()
+                .map(|m| {
+                    m.schedule.len() + m.actions.iter().map(|a| a.schedule.len()).sum::<usize>()
+                })
+                .sum(),
             milestones: plan.milestones.len(),
             glossary_terms: plan.glossary.len(),
             search_documents: search::documents(plan).len(),
@@ -88,7 +94,9 @@ pub struct ImportReport {
 /// FNV-1a over the canonical JSON: enough to tell whether a re-import changes anything.
 fn content_hash(file: &PlanFile) -> Result<String> {
     let json = serde_json::to_vec(file)?;
-    let hash = json.iter().fold(0xcbf29ce484222325u64, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x100000001b3));
+    let hash = json.iter().fold(0xcbf29ce484222325u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100000001b3)
+    });
     Ok(format!("{hash:016x}"))
 }
 
@@ -99,15 +107,28 @@ impl Store {
         let org = &file.organization;
         let hash = content_hash(file)?;
         let counts = RecordCounts::of(file);
-        let report = |outcome| Ok(ImportReport { plan_id: plan.id.clone(), outcome, counts: counts.clone() });
+        let report = |outcome| {
+            Ok(ImportReport {
+                plan_id: plan.id.clone(),
+                outcome,
+                counts: counts.clone(),
+            })
+        };
 
         let mut tx = self.pool.begin().await?;
         let existing: Option<(String, String)> =
-            sqlx::query_as("SELECT organization_id, content_hash FROM plans WHERE id = ?").bind(&plan.id).fetch_optional(&mut *tx).await?;
+            sqlx::query_as("SELECT organization_id, content_hash FROM plans WHERE id = ?")
+                .bind(&plan.id)
+                .fetch_optional(&mut *tx)
+                .await?;
         let outcome = match existing {
             None => ImportOutcome::Created,
             Some((owner, _)) if owner != org.id => {
-                return Err(StoreError::PlanOwnedElsewhere { plan: plan.id.clone(), organization: org.id.clone(), owner });
+                return Err(StoreError::PlanOwnedElsewhere {
+                    plan: plan.id.clone(),
+                    organization: org.id.clone(),
+                    owner,
+                });
             }
             Some((_, stored)) if stored == hash => return report(ImportOutcome::Unchanged),
             Some(_) => match mode {
@@ -118,7 +139,10 @@ impl Store {
         };
         if outcome == ImportOutcome::Replaced {
             // Children go by ON DELETE CASCADE.
-            sqlx::query("DELETE FROM plans WHERE id = ?").bind(&plan.id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM plans WHERE id = ?")
+                .bind(&plan.id)
+                .execute(&mut *tx)
+                .await?;
         }
         upsert_organization(&mut tx, org).await?;
         insert_plan(&mut tx, &org.id, plan, &hash).await?;
@@ -139,10 +163,12 @@ async fn upsert_organization(tx: &mut Transaction<'_, Sqlite>, org: &Organizatio
     .execute(&mut **tx)
     .await?;
     // Departments accumulate: another plan of the same organization may name others.
-    let (next,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(position) + 1, 0) FROM departments WHERE organization_id = ?")
-        .bind(&org.id)
-        .fetch_one(&mut **tx)
-        .await?;
+    let (next,): (i64,) = sqlx::query_as(
+        "SELECT COALESCE(MAX(position) + 1, 0) FROM departments WHERE organization_id = ?",
+    )
+    .bind(&org.id)
+    .fetch_one(&mut **tx)
+    .await?;
     for (i, dept) in org.departments.iter().enumerate() {
         sqlx::query(
             "INSERT INTO departments (organization_id, name, note, position) VALUES (?, ?, ?, ?)
@@ -158,8 +184,17 @@ async fn upsert_organization(tx: &mut Transaction<'_, Sqlite>, org: &Organizatio
     Ok(())
 }
 
-async fn insert_plan(tx: &mut Transaction<'_, Sqlite>, org_id: &str, plan: &Plan, hash: &str) -> Result<()> {
-    let positioning = plan.positioning.as_ref().map(serde_json::to_string).transpose()?;
+async fn insert_plan(
+    tx: &mut Transaction<'_, Sqlite>,
+    org_id: &str,
+    plan: &Plan,
+    hash: &str,
+) -> Result<()> {
+    let positioning = plan
+        .positioning
+        .as_ref()
+        .map(serde_json::to_string)
+        .transpose()?;
     sqlx::query(
         "INSERT INTO plans (id, organization_id, title, subtitle, status, adopted, period_start, period_end, period_text,
                             positioning, source, content_hash)
@@ -276,7 +311,13 @@ async fn insert_plan(tx: &mut Transaction<'_, Sqlite>, org_id: &str, plan: &Plan
     Ok(())
 }
 
-async fn insert_measure(tx: &mut Transaction<'_, Sqlite>, org_id: &str, plan_id: &str, position: usize, m: &Measure) -> Result<()> {
+async fn insert_measure(
+    tx: &mut Transaction<'_, Sqlite>,
+    org_id: &str,
+    plan_id: &str,
+    position: usize,
+    m: &Measure,
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO measures (plan_id, id, position, number, title, summary, outcome, target_state, current_issues,
                                direction, content, departments_note, general_plan_refs)
@@ -297,7 +338,10 @@ async fn insert_measure(tx: &mut Transaction<'_, Sqlite>, org_id: &str, plan_id:
     .bind(serde_json::to_string(&m.general_plan_refs)?)
     .execute(&mut **tx)
     .await?;
-    for (role, names) in [("lead", &m.lead_departments), ("related", &m.related_departments)] {
+    for (role, names) in [
+        ("lead", &m.lead_departments),
+        ("related", &m.related_departments),
+    ] {
         for (i, name) in names.iter().enumerate() {
             sqlx::query(
                 "INSERT INTO measure_departments (plan_id, measure_id, organization_id, department_name, role, position)
@@ -350,27 +394,42 @@ async fn insert_measure(tx: &mut Transaction<'_, Sqlite>, org_id: &str, plan_id:
     Ok(())
 }
 
-async fn insert_schedule(tx: &mut Transaction<'_, Sqlite>, plan_id: &str, item_id: &str, cells: &[ScheduleCell]) -> Result<()> {
+async fn insert_schedule(
+    tx: &mut Transaction<'_, Sqlite>,
+    plan_id: &str,
+    item_id: &str,
+    cells: &[ScheduleCell],
+) -> Result<()> {
     for cell in cells {
-        sqlx::query("INSERT INTO schedule_cells (plan_id, item_id, fiscal_year, text) VALUES (?, ?, ?, ?)")
-            .bind(plan_id)
-            .bind(item_id)
-            .bind(cell.fiscal_year.0)
-            .bind(&cell.text)
-            .execute(&mut **tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO schedule_cells (plan_id, item_id, fiscal_year, text) VALUES (?, ?, ?, ?)",
+        )
+        .bind(plan_id)
+        .bind(item_id)
+        .bind(cell.fiscal_year.0)
+        .bind(&cell.text)
+        .execute(&mut **tx)
+        .await?;
     }
     Ok(())
 }
 
-fn flatten_chapters<'a>(chapters: &'a [Chapter], parent: Option<&'a str>, out: &mut Vec<(Option<&'a str>, &'a Chapter)>) {
+fn flatten_chapters<'a>(
+    chapters: &'a [Chapter],
+    parent: Option<&'a str>,
+    out: &mut Vec<(Option<&'a str>, &'a Chapter)>,
+) {
     for chapter in chapters {
         out.push((parent, chapter));
         flatten_chapters(&chapter.sections, Some(&chapter.id), out);
     }
 }
 
-fn flatten_nodes<'a>(nodes: &'a [Node], parent: Option<&'a str>, out: &mut Vec<(Option<&'a str>, &'a Node)>) {
+fn flatten_nodes<'a>(
+    nodes: &'a [Node],
+    parent: Option<&'a str>,
+    out: &mut Vec<(Option<&'a str>, &'a Node)>,
+) {
     for node in nodes {
         out.push((parent, node));
         flatten_nodes(&node.children, Some(&node.id), out);

@@ -51,7 +51,10 @@ async fn every_seed_round_trips_through_sqlite() {
     }
     // Importing again is idempotent.
     for name in SEEDS {
-        let report = store.import_plan(&read(name), ImportMode::IfAbsent).await.unwrap();
+        let report = store
+            .import_plan(&read(name), ImportMode::IfAbsent)
+            .await
+            .unwrap();
         assert_eq!(report.outcome, ImportOutcome::Unchanged, "{name}");
     }
     assert_eq!(store.plan_summaries().await.unwrap().len(), 5);
@@ -62,25 +65,46 @@ async fn failed_imports_change_nothing() {
     let dir = TempDir::new("failed");
     let store = Store::open(&dir.0).await.unwrap();
     let original = read("shimada");
-    store.import_plan(&original, ImportMode::Create).await.unwrap();
+    store
+        .import_plan(&original, ImportMode::Create)
+        .await
+        .unwrap();
 
     let mut changed = original.clone();
     changed.plan.title = "別の題名".into();
-    let err = store.import_plan(&changed, ImportMode::Create).await.unwrap_err();
+    let err = store
+        .import_plan(&changed, ImportMode::Create)
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("already exists"), "{err}");
 
     let mut stolen = original.clone();
     stolen.organization.id = "someone-else".into();
-    let err = store.import_plan(&stolen, ImportMode::Replace).await.unwrap_err();
+    let err = store
+        .import_plan(&stolen, ImportMode::Replace)
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("belongs to"), "{err}");
 
     let (_, plan) = store.load_plan("shimada-dx-plan").await.unwrap().unwrap();
     assert_eq!(plan, original.plan);
     assert_eq!(store.plan_summaries().await.unwrap().len(), 1);
 
-    let report = store.import_plan(&changed, ImportMode::Replace).await.unwrap();
+    let report = store
+        .import_plan(&changed, ImportMode::Replace)
+        .await
+        .unwrap();
     assert_eq!(report.outcome, ImportOutcome::Replaced);
-    assert_eq!(store.load_plan("shimada-dx-plan").await.unwrap().unwrap().1.title, "別の題名");
+    assert_eq!(
+        store
+            .load_plan("shimada-dx-plan")
+            .await
+            .unwrap()
+            .unwrap()
+            .1
+            .title,
+        "別の題名"
+    );
 }
 
 #[tokio::test]
@@ -88,10 +112,17 @@ async fn search_finds_two_character_words_across_plans() {
     let dir = TempDir::new("search");
     let store = Store::open(&dir.0).await.unwrap();
     for name in SEEDS {
-        store.import_plan(&read(name), ImportMode::Create).await.unwrap();
+        store
+            .import_plan(&read(name), ImportMode::Create)
+            .await
+            .unwrap();
     }
     let (hits, _) = store.search("防災", 200).await.unwrap();
-    assert!(hits.iter().any(|h| h.href.contains("/measures/regional-13")), "防災・減災 measure found");
+    assert!(
+        hits.iter()
+            .any(|h| h.href.contains("/measures/regional-13")),
+        "防災・減災 measure found"
+    );
     assert!(hits.iter().all(|h| h.snippet.matched == "防災"));
     // Only Komagane's document mentions 防災.
     assert!(hits.iter().all(|h| h.plan_id == "komagane-dx-strategy"));
@@ -102,12 +133,21 @@ async fn search_finds_two_character_words_across_plans() {
     assert_eq!(plans.len(), 5, "デジタル appears in every plan: {plans:?}");
 
     let (hits, _) = store.search("口座振替依頼書の電子化", 20).await.unwrap();
-    assert_eq!(hits[0].href, "/plans/komagane-dx-strategy/measures/citizen-04");
+    assert_eq!(
+        hits[0].href,
+        "/plans/komagane-dx-strategy/measures/citizen-04"
+    );
 
     let (hits, _) = store.search("ｄｘ", 5).await.unwrap();
     assert_eq!(hits.len(), 5, "full-width, lower-case query matches DX");
     assert!(store.search("   ", 5).await.unwrap().0.is_empty());
-    assert!(store.search("%", 5).await.unwrap().0.iter().all(|h| h.snippet.matched == "%"));
+    assert!(store
+        .search("%", 5)
+        .await
+        .unwrap()
+        .0
+        .iter()
+        .all(|h| h.snippet.matched == "%"));
 }
 
 fn measure<'a>(plan: &'a Plan, id: &str) -> &'a Measure {
@@ -119,44 +159,95 @@ fn komagane_facts() {
     let file = read("komagane");
     let plan = &file.plan;
     assert_eq!(file.organization.name, "駒ヶ根市");
-    assert_eq!(plan.subtitle.as_deref(), Some("～ つたえ・むすび・ささえあう ～"));
+    assert_eq!(
+        plan.subtitle.as_deref(),
+        Some("～ つたえ・むすび・ささえあう ～")
+    );
     let period = plan.period.as_ref().unwrap();
-    assert_eq!((period.start_fiscal_year, period.end_fiscal_year), (FiscalYear(2022), FiscalYear(2026)));
+    assert_eq!(
+        (period.start_fiscal_year, period.end_fiscal_year),
+        (FiscalYear(2022), FiscalYear(2026))
+    );
 
-    let count = |prefix: &str| plan.measures.iter().filter(|m| m.id.starts_with(prefix)).count();
-    assert_eq!((count("citizen-"), count("internal-"), count("regional-")), (12, 6, 14));
+    let count = |prefix: &str| {
+        plan.measures
+            .iter()
+            .filter(|m| m.id.starts_with(prefix))
+            .count()
+    };
+    assert_eq!(
+        (count("citizen-"), count("internal-"), count("regional-")),
+        (12, 6, 14)
+    );
     assert_eq!(plan.measures.len(), 32);
 
     let online = measure(plan, "citizen-01");
     assert_eq!(online.title, "行政手続きのオンライン化");
-    assert_eq!(online.lead_departments, ["市民課", "福祉課", "子ども課", "税務課"]);
-    assert_eq!(online.general_plan_refs, ["1-1-1", "1-1-2", "1-1-3", "2-1-2", "共通基盤"]);
+    assert_eq!(
+        online.lead_departments,
+        ["市民課", "福祉課", "子ども課", "税務課"]
+    );
+    assert_eq!(
+        online.general_plan_refs,
+        ["1-1-1", "1-1-2", "1-1-3", "2-1-2", "共通基盤"]
+    );
     assert_eq!(online.kpis[0].text, "手続きの多い課での待ち時間 ゼロ");
-    assert_eq!(online.schedule[0], ScheduleCell { fiscal_year: FiscalYear(2022), text: "子育て・福祉の申請を優先して電子化".into() });
+    assert_eq!(
+        online.schedule[0],
+        ScheduleCell {
+            fiscal_year: FiscalYear(2022),
+            text: "子育て・福祉の申請を優先して電子化".into()
+        }
+    );
 
     let birth = measure(plan, "regional-01");
     assert_eq!(birth.title, "少子化対策");
     assert_eq!(birth.actions.len(), 6);
     assert_eq!(birth.actions[0].title, "新しい子育て支援アプリの導入");
-    let stages: Vec<&str> = birth.actions[0].schedule.iter().map(|c| c.text.as_str()).collect();
+    let stages: Vec<&str> = birth.actions[0]
+        .schedule
+        .iter()
+        .map(|c| c.text.as_str())
+        .collect();
     assert_eq!(stages, ["試験導入", "本番導入", "定着化"]);
     let births = &birth.kpis[0];
-    assert_eq!(births.target.as_ref().map(|t| (t.value, t.year)), Some((260.0, Some(2026))));
+    assert_eq!(
+        births.target.as_ref().map(|t| (t.value, t.year)),
+        Some((260.0, Some(2026)))
+    );
     assert_eq!(birth.related_departments, ["商工観光課"]);
 
     let facilities = measure(plan, "regional-03");
-    let library = facilities.kpis.iter().find(|k| k.label.contains("図書館や公民館")).unwrap();
-    assert_eq!(library.baseline.as_ref().map(|b| (b.value, b.year)), Some((3.71, Some(2021))));
-    assert_eq!(library.target.as_ref().map(|t| (t.value, t.year)), Some((3.84, Some(2026))));
+    let library = facilities
+        .kpis
+        .iter()
+        .find(|k| k.label.contains("図書館や公民館"))
+        .unwrap();
+    assert_eq!(
+        library.baseline.as_ref().map(|b| (b.value, b.year)),
+        Some((3.71, Some(2021)))
+    );
+    assert_eq!(
+        library.target.as_ref().map(|t| (t.value, t.year)),
+        Some((3.84, Some(2026)))
+    );
 
     let disaster = measure(plan, "regional-13");
     assert_eq!(disaster.title, "防災・減災");
-    assert!(measure(plan, "citizen-09").related_departments.contains(&"全課".to_string()));
+    assert!(measure(plan, "citizen-09")
+        .related_departments
+        .contains(&"全課".to_string()));
     assert_eq!(measure(plan, "internal-06").title, "業務再構築（BPR）");
 
-    assert!(plan.milestones.iter().any(|m| m.fiscal_year == FiscalYear(2025) && m.text.contains("電子決裁開始")));
+    assert!(plan
+        .milestones
+        .iter()
+        .any(|m| m.fiscal_year == FiscalYear(2025) && m.text.contains("電子決裁開始")));
     let terms: Vec<&str> = plan.glossary.iter().map(|t| t.term.as_str()).collect();
-    assert!(terms.contains(&"オープンデータ") && terms.contains(&"BPR") && terms.contains(&"5G"), "{terms:?}");
+    assert!(
+        terms.contains(&"オープンデータ") && terms.contains(&"BPR") && terms.contains(&"5G"),
+        "{terms:?}"
+    );
     assert!(plan.glossary.len() >= 50);
 }
 
@@ -167,21 +258,54 @@ fn shimada_facts() {
     assert_eq!(file.organization.prefecture, "静岡県");
     assert_eq!(plan.adopted.as_deref(), Some("2022-02"));
     let period = plan.period.as_ref().unwrap();
-    assert_eq!((period.start_fiscal_year.0, period.end_fiscal_year.0), (2021, 2025));
+    assert_eq!(
+        (period.start_fiscal_year.0, period.end_fiscal_year.0),
+        (2021, 2025)
+    );
     assert_eq!(plan.measures.len(), 10);
-    let vision = plan.structure.iter().find(|n| n.kind == NodeKind::Vision).unwrap();
-    assert_eq!(vision.title, "誰もがデジタル技術を活用し、安心して快適に暮らせる新しい社会");
+    let vision = plan
+        .structure
+        .iter()
+        .find(|n| n.kind == NodeKind::Vision)
+        .unwrap();
+    assert_eq!(
+        vision.title,
+        "誰もがデジタル技術を活用し、安心して快適に暮らせる新しい社会"
+    );
 
     // 【再掲】: three measures of pillar 1 are placed again under pillar 2, as the same records.
-    let pillars: Vec<&Node> = walk_nodes(&plan.structure).into_iter().filter(|n| n.kind == NodeKind::Pillar).collect();
-    let first = pillars.iter().find(|n| n.number.as_deref() == Some("1")).unwrap();
-    let second = pillars.iter().find(|n| n.number.as_deref() == Some("2")).unwrap();
-    let shared: Vec<&String> = second.measures.iter().filter(|m| first.measures.contains(m)).collect();
+    let pillars: Vec<&Node> = walk_nodes(&plan.structure)
+        .into_iter()
+        .filter(|n| n.kind == NodeKind::Pillar)
+        .collect();
+    let first = pillars
+        .iter()
+        .find(|n| n.number.as_deref() == Some("1"))
+        .unwrap();
+    let second = pillars
+        .iter()
+        .find(|n| n.number.as_deref() == Some("2"))
+        .unwrap();
+    let shared: Vec<&String> = second
+        .measures
+        .iter()
+        .filter(|m| first.measures.contains(m))
+        .collect();
     assert_eq!(shared.len(), 3);
-    let online = plan.measures.iter().find(|m| m.title == "行政手続のオンライン化の推進").unwrap();
-    assert_eq!(online.outcome.as_deref(), Some("行かない 書かない 市役所の実現"));
+    let online = plan
+        .measures
+        .iter()
+        .find(|m| m.title == "行政手続のオンライン化の推進")
+        .unwrap();
+    assert_eq!(
+        online.outcome.as_deref(),
+        Some("行かない 書かない 市役所の実現")
+    );
     assert!(plan.measures.iter().any(|m| m.title == "産業DXの支援"));
-    assert!(plan.measures.iter().any(|m| m.title == "デジタルデバイドの解消"));
+    assert!(plan
+        .measures
+        .iter()
+        .any(|m| m.title == "デジタルデバイドの解消"));
     assert!(plan.glossary.iter().any(|t| t.term == "デジタル三原則"));
 }
 
@@ -190,18 +314,47 @@ fn ena_facts() {
     let file = read("ena");
     let plan = &file.plan;
     let period = plan.period.as_ref().unwrap();
-    assert_eq!((period.start_fiscal_year.0, period.end_fiscal_year.0), (2022, 2024));
-    let mission = plan.structure.iter().find(|n| n.kind == NodeKind::Mission).unwrap();
-    assert!(mission.title.contains("デジタルを活用して、市民の多様な幸せと地域社会の発展を支える"));
-    let values: Vec<&Node> = plan.structure.iter().filter(|n| n.kind == NodeKind::Value).collect();
+    assert_eq!(
+        (period.start_fiscal_year.0, period.end_fiscal_year.0),
+        (2022, 2024)
+    );
+    let mission = plan
+        .structure
+        .iter()
+        .find(|n| n.kind == NodeKind::Mission)
+        .unwrap();
+    assert!(mission
+        .title
+        .contains("デジタルを活用して、市民の多様な幸せと地域社会の発展を支える"));
+    let values: Vec<&Node> = plan
+        .structure
+        .iter()
+        .filter(|n| n.kind == NodeKind::Value)
+        .collect();
     assert_eq!(values.len(), 4);
     // Fields (分野) per value: 8 + 9 under 暮らしを変える, then 3, 2, 3.
-    let leaves = |n: &Node| n.walk().into_iter().filter(|d| d.children.is_empty() && d.id != n.id).count();
-    assert_eq!(values.iter().map(|v| leaves(v)).collect::<Vec<_>>(), [17, 3, 2, 3]);
-    let principles = plan.chapters.iter().flat_map(|c| c.walk_lists()).find(|l| l.items.len() == 16).expect("16 principles");
+    let leaves = |n: &Node| {
+        n.walk()
+            .into_iter()
+            .filter(|d| d.children.is_empty() && d.id != n.id)
+            .count()
+    };
+    assert_eq!(
+        values.iter().map(|v| leaves(v)).collect::<Vec<_>>(),
+        [17, 3, 2, 3]
+    );
+    let principles = plan
+        .chapters
+        .iter()
+        .flat_map(|c| c.walk_lists())
+        .find(|l| l.items.len() == 16)
+        .expect("16 principles");
     assert_eq!(principles.items[0].text, "利用者のニーズから出発する");
     assert_eq!(principles.items[15].text, "SDGs につなげる");
-    assert_eq!(principles.items[12].group.as_deref(), Some("市独自で追加した 4 箇条"));
+    assert_eq!(
+        principles.items[12].group.as_deref(),
+        Some("市独自で追加した 4 箇条")
+    );
 }
 
 #[test]
@@ -210,11 +363,32 @@ fn kamigori_facts() {
     let plan = &file.plan;
     assert_eq!(file.organization.name, "上郡町");
     let period = plan.period.as_ref().unwrap();
-    assert_eq!((period.start_fiscal_year.0, period.end_fiscal_year.0), (2022, 2025));
-    let vision = plan.structure.iter().find(|n| n.kind == NodeKind::Vision).unwrap();
+    assert_eq!(
+        (period.start_fiscal_year.0, period.end_fiscal_year.0),
+        (2022, 2025)
+    );
+    let vision = plan
+        .structure
+        .iter()
+        .find(|n| n.kind == NodeKind::Vision)
+        .unwrap();
     assert_eq!(vision.title, "デジタルで実現する便利でこころ豊かな暮らし");
-    let perspectives: Vec<&str> = plan.structure.iter().filter(|n| n.kind == NodeKind::Perspective).map(|n| n.title.as_str()).collect();
-    assert_eq!(perspectives, ["サービスデザイン", "チャレンジ", "データ利活用", "セキュリティ確保", "システム所有から利用への転換"]);
+    let perspectives: Vec<&str> = plan
+        .structure
+        .iter()
+        .filter(|n| n.kind == NodeKind::Perspective)
+        .map(|n| n.title.as_str())
+        .collect();
+    assert_eq!(
+        perspectives,
+        [
+            "サービスデザイン",
+            "チャレンジ",
+            "データ利活用",
+            "セキュリティ確保",
+            "システム所有から利用への転換"
+        ]
+    );
 }
 
 #[test]
@@ -223,6 +397,11 @@ fn matsue_facts() {
     let plan = &file.plan;
     assert_eq!(plan.title, "みんなにやさしいデジタル市役所計画");
     assert_eq!(plan.status, PlanStatus::Draft);
-    let pillars: Vec<&str> = plan.structure.iter().filter(|n| n.kind == NodeKind::Pillar).map(|n| n.title.as_str()).collect();
+    let pillars: Vec<&str> = plan
+        .structure
+        .iter()
+        .filter(|n| n.kind == NodeKind::Pillar)
+        .map(|n| n.title.as_str())
+        .collect();
     assert_eq!(pillars, ["市民サービスの向上", "業務の効率化", "人材育成"]);
 }

@@ -40,14 +40,18 @@ pub fn SiteFooter() -> impl IntoView {
 pub fn set_status(code: u16) {
     #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(http::StatusCode::from_u16(code).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR));
+        response.set_status(
+            http::StatusCode::from_u16(code).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+        );
     }
     #[cfg(not(feature = "ssr"))]
     let _ = code;
 }
 
 #[component]
-pub fn NotFound(#[prop(into, default = "お探しのページは見つかりませんでした。".to_owned())] message: String) -> impl IntoView {
+pub fn NotFound(
+    #[prop(into, default = "お探しのページは見つかりませんでした。".to_owned())] message: String,
+) -> impl IntoView {
     set_status(404);
     view! {
         <PageTitle text="ページが見つかりません"/>
@@ -106,7 +110,9 @@ pub fn ScrollToFragment() -> impl IntoView {
         if id.is_empty() {
             return;
         }
-        let id = leptos::web_sys::js_sys::decode_uri_component(id).map(String::from).unwrap_or_else(|_| id.to_owned());
+        let id = leptos::web_sys::js_sys::decode_uri_component(id)
+            .map(String::from)
+            .unwrap_or_else(|_| id.to_owned());
         // After the frame in which the router restores its own scroll position.
         request_animation_frame(move || {
             if let Some(target) = document().get_element_by_id(&id) {

@@ -6,7 +6,11 @@ use keikaku_domain::views::paths;
 use leptos::prelude::*;
 
 #[component]
-pub fn RichText(#[prop(into)] text: String, glossary: Vec<TermLink>, #[prop(into)] plan_id: String) -> impl IntoView {
+pub fn RichText(
+    #[prop(into)] text: String,
+    glossary: Vec<TermLink>,
+    #[prop(into)] plan_id: String,
+) -> impl IntoView {
     paragraphs(&text)
         .into_iter()
         .map(|lines| {
@@ -19,7 +23,11 @@ pub fn RichText(#[prop(into)] text: String, glossary: Vec<TermLink>, #[prop(into
                         .into_iter()
                         .map(|segment| match segment {
                             Segment::Text(text) => text.into_any(),
-                            Segment::Term { text, term_id, marker } => view! {
+                            Segment::Term {
+                                text,
+                                term_id,
+                                marker,
+                            } => view! {
                                 <a class="term" href=paths::term(&plan_id, &term_id)>{text}</a>
                                 <span class="term-marker" aria-hidden="true">{marker}</span>
                             }

@@ -13,7 +13,10 @@ use crate::components::rich_text::RichText;
 #[component]
 pub fn GlossaryPage() -> impl IntoView {
     let params = use_params_map();
-    let page = Resource::new(move || params.read().get("plan_id").unwrap_or_default(), glossary_page);
+    let page = Resource::new(
+        move || params.read().get("plan_id").unwrap_or_default(),
+        glossary_page,
+    );
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
@@ -39,7 +42,11 @@ fn Glossary(view: GlossaryView) -> impl IntoView {
             }
         }
     }
-    let links: Vec<_> = view.terms.iter().map(keikaku_domain::text::TermLink::from).collect();
+    let links: Vec<_> = view
+        .terms
+        .iter()
+        .map(keikaku_domain::text::TermLink::from)
+        .collect();
     let mut seen_letters: Vec<String> = Vec::new();
     view! {
         <PageTitle text=format!("用語集｜{}", view.summary.title)/>

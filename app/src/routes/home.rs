@@ -3,7 +3,6 @@
 use keikaku_domain::views::{paths, MunicipalityPlans, PlanSummary};
 use leptos::prelude::*;
 
-
 use crate::api::home_page;
 use crate::components::layout::{LoadError, Loading, PageTitle};
 use crate::components::plan_header::StatusBadge;

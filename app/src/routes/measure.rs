@@ -23,7 +23,10 @@ pub fn MeasurePage() -> impl IntoView {
     let page = Resource::new(
         move || {
             let p = params.read();
-            (p.get("plan_id").unwrap_or_default(), p.get("measure_id").unwrap_or_default())
+            (
+                p.get("plan_id").unwrap_or_default(),
+                p.get("measure_id").unwrap_or_default(),
+            )
         },
         |(plan_id, measure_id)| measure_page(plan_id, measure_id),
     );
@@ -49,7 +52,15 @@ fn measure_heading(m: &Measure) -> String {
 
 #[component]
 fn MeasureDetail(view: MeasureView) -> impl IntoView {
-    let MeasureView { summary, measure, placements, years, glossary, previous, next } = view;
+    let MeasureView {
+        summary,
+        measure,
+        placements,
+        years,
+        glossary,
+        previous,
+        next,
+    } = view;
     let plan_id = summary.id.clone();
     let heading = measure_heading(&measure);
     let text = {
@@ -61,11 +72,16 @@ fn MeasureDetail(view: MeasureView) -> impl IntoView {
         ("summary", "概要", measure.summary.clone()),
         ("outcome", "目指す成果", measure.outcome.clone()),
         ("target-state", "目指す姿", measure.target_state.clone()),
-        ("current-issues", "現状と課題", measure.current_issues.clone()),
+        (
+            "current-issues",
+            "現状と課題",
+            measure.current_issues.clone(),
+        ),
         ("direction", "取組の方向", measure.direction.clone()),
         ("content", "取組の内容", measure.content.clone()),
     ];
-    let has_schedule = !measure.schedule.is_empty() || measure.actions.iter().any(|a| !a.schedule.is_empty());
+    let has_schedule =
+        !measure.schedule.is_empty() || measure.actions.iter().any(|a| !a.schedule.is_empty());
     view! {
         <PageTitle text=format!("{heading}｜{}", summary.title)/>
         <ScrollToFragment/>
@@ -123,7 +139,11 @@ fn Actions(actions: Vec<Action>, glossary: Vec<TermLink>, plan_id: String) -> im
     for action in actions {
         match groups.last_mut() {
             Some((group, _, members)) if *group == action.group => members.push(action),
-            _ => groups.push((action.group.clone(), action.group_description.clone(), vec![action])),
+            _ => groups.push((
+                action.group.clone(),
+                action.group_description.clone(),
+                vec![action],
+            )),
         }
     }
     view! {
@@ -229,7 +249,15 @@ fn Schedule(measure: Measure, years: Vec<FiscalYear>, plan_id: String) -> impl I
     let cells = |schedule: &[keikaku_domain::format::ScheduleCell]| -> Vec<Option<RoadmapCell>> {
         years
             .iter()
-            .map(|y| schedule.iter().find(|c| c.fiscal_year == *y).map(|c| RoadmapCell { text: c.text.clone(), stage: Stage::recognise(&c.text) }))
+            .map(|y| {
+                schedule
+                    .iter()
+                    .find(|c| c.fiscal_year == *y)
+                    .map(|c| RoadmapCell {
+                        text: c.text.clone(),
+                        stage: Stage::recognise(&c.text),
+                    })
+            })
             .collect()
     };
     let mut rows = Vec::new();
@@ -237,7 +265,14 @@ fn Schedule(measure: Measure, years: Vec<FiscalYear>, plan_id: String) -> impl I
         rows.push(("施策全体".to_owned(), cells(&measure.schedule)));
     }
     for action in &measure.actions {
-        rows.push((format!("{} {}", action.number.clone().unwrap_or_default(), action.title.lines().next().unwrap_or_default()), cells(&action.schedule)));
+        rows.push((
+            format!(
+                "{} {}",
+                action.number.clone().unwrap_or_default(),
+                action.title.lines().next().unwrap_or_default()
+            ),
+            cells(&action.schedule),
+        ));
     }
     view! {
         <section id="schedule" class="section" aria-labelledby="schedule-heading">

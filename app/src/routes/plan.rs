@@ -17,7 +17,10 @@ use crate::components::table::{PlanTable, ScrollFrame};
 #[component]
 pub fn PlanPage() -> impl IntoView {
     let params = use_params_map();
-    let overview = Resource::new(move || params.read().get("plan_id").unwrap_or_default(), plan_page);
+    let overview = Resource::new(
+        move || params.read().get("plan_id").unwrap_or_default(),
+        plan_page,
+    );
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
@@ -183,7 +186,11 @@ fn Milestones(milestones: Vec<Milestone>) -> impl IntoView {
 }
 
 #[component]
-fn PositioningSection(positioning: Positioning, glossary: Vec<TermLink>, plan_id: String) -> impl IntoView {
+fn PositioningSection(
+    positioning: Positioning,
+    glossary: Vec<TermLink>,
+    plan_id: String,
+) -> impl IntoView {
     view! {
         <section id="positioning" aria-labelledby="positioning-heading" class="section">
             <h2 id="positioning-heading">"計画の位置付け"</h2>

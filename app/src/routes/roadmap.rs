@@ -21,7 +21,12 @@ pub fn RoadmapPage() -> impl IntoView {
     let page = Resource::new(
         move || {
             let q = query.read();
-            (params.read().get("plan_id").unwrap_or_default(), q.get("node"), q.get("department"), q.get("year"))
+            (
+                params.read().get("plan_id").unwrap_or_default(),
+                q.get("node"),
+                q.get("department"),
+                q.get("year"),
+            )
         },
         |(plan_id, node, department, year)| roadmap_page(plan_id, node, department, year),
     );
@@ -49,7 +54,8 @@ fn Roadmap(view: RoadmapView) -> impl IntoView {
         view.total_measures,
         view.shown_measures,
         match (view.years.first(), view.years.last()) {
-            (Some(first), Some(last)) if first != last => format!("表示年度：{}～{}。", first.label(), last.label()),
+            (Some(first), Some(last)) if first != last =>
+                format!("表示年度：{}～{}。", first.label(), last.label()),
             (Some(year), _) => format!("表示年度：{}。", year.label()),
             _ => String::new(),
         }

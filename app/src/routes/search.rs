@@ -12,7 +12,10 @@ use crate::components::layout::{LoadError, Loading, PageTitle};
 #[component]
 pub fn SearchPage() -> impl IntoView {
     let query = use_query_map();
-    let results = Resource::new(move || query.read().get("q").unwrap_or_default(), search_page);
+    let results = Resource::new(
+        move || query.read().get("q").unwrap_or_default(),
+        search_page,
+    );
     view! {
         <div class="page">
             <h1>"計画を検索"</h1>
@@ -38,7 +41,11 @@ pub fn SearchPage() -> impl IntoView {
 
 #[component]
 fn Results(view: SearchView) -> impl IntoView {
-    let title = if view.query.trim().is_empty() { "検索".to_owned() } else { format!("「{}」の検索結果", view.query) };
+    let title = if view.query.trim().is_empty() {
+        "検索".to_owned()
+    } else {
+        format!("「{}」の検索結果", view.query)
+    };
     if view.query.trim().is_empty() {
         return view! {
             <PageTitle text=title/>
@@ -46,7 +53,11 @@ fn Results(view: SearchView) -> impl IntoView {
         }
         .into_any();
     }
-    let count = if view.truncated { format!("{SEARCH_LIMIT}件以上見つかりました。最初の{SEARCH_LIMIT}件を表示しています。") } else { format!("{}件見つかりました。", view.hits.len()) };
+    let count = if view.truncated {
+        format!("{SEARCH_LIMIT}件以上見つかりました。最初の{SEARCH_LIMIT}件を表示しています。")
+    } else {
+        format!("{}件見つかりました。", view.hits.len())
+    };
     view! {
         <PageTitle text=title.clone()/>
         <h2 class="results-heading">{title}</h2>

@@ -21,7 +21,13 @@ pub fn routes() -> Router<AppState> {
         .route("/plans", get(list_plans))
         .route("/plans/{plan_id}", get(export_plan))
         .route("/search", get(search))
-        .fallback(|| async { ApiError { status: axum::http::StatusCode::NOT_FOUND, field: None, reason: "no such API endpoint".into() } })
+        .fallback(|| async {
+            ApiError {
+                status: axum::http::StatusCode::NOT_FOUND,
+                field: None,
+                reason: "no such API endpoint".into(),
+            }
+        })
 }
 
 async fn health(State(store): State<Store>) -> Result<Json<serde_json::Value>, ApiError> {
@@ -33,10 +39,19 @@ async fn list_plans(State(store): State<Store>) -> Result<Json<Vec<PlanSummary>>
     Ok(Json(store.plan_summaries().await?))
 }
 
-async fn export_plan(State(store): State<Store>, Path(plan_id): Path<String>) -> Result<Json<PlanFile>, ApiError> {
-    let (organization, plan) =
-        store.load_plan(&plan_id).await?.ok_or_else(|| ApiError::not_found("plan_id", format!("no plan with id {plan_id:?}")))?;
-    Ok(Json(PlanFile { format: FORMAT_TAG.to_owned(), organization, plan }))
+async fn export_plan(
+    State(store): State<Store>,
+    Path(plan_id): Path<String>,
+) -> Result<Json<PlanFile>, ApiError> {
+    let (organization, plan) = store
+        .load_plan(&plan_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("plan_id", format!("no plan with id {plan_id:?}")))?;
+    Ok(Json(PlanFile {
+        format: FORMAT_TAG.to_owned(),
+        organization,
+        plan,
+    }))
 }
 
 #[derive(Deserialize)]
@@ -45,21 +60,36 @@ struct SearchParams {
     limit: Option<String>,
 }
 
-async fn search(State(store): State<Store>, Query(params): Query<SearchParams>) -> Result<Json<SearchView>, ApiError> {
+async fn search(
+    State(store): State<Store>,
+    Query(params): Query<SearchParams>,
+) -> Result<Json<SearchView>, ApiError> {
     let query = params.q.unwrap_or_default();
     if query.trim().is_empty() {
         return Err(ApiError::bad_request("q", "a search query is required"));
     }
     if query.chars().count() > 200 {
-        return Err(ApiError::bad_request("q", "the query must be at most 200 characters"));
+        return Err(ApiError::bad_request(
+            "q",
+            "the query must be at most 200 characters",
+        ));
     }
     let limit = match params.limit {
         None => 100,
         Some(text) => match text.parse::<usize>() {
             Ok(n) if (1..=MAX_SEARCH_LIMIT).contains(&n) => n,
-            _ => return Err(ApiError::bad_request("limit", format!("must be a whole number from 1 to {MAX_SEARCH_LIMIT}"))),
+            _ => {
+                return Err(ApiError::bad_request(
+                    "limit",
+                    format!("must be a whole number from 1 to {MAX_SEARCH_LIMIT}"),
+                ))
+            }
         },
     };
     let (hits, truncated) = store.search(&query, limit).await?;
-    Ok(Json(SearchView { query, hits, truncated }))
+    Ok(Json(SearchView {
+        query,
+        hits,
+        truncated,
+    }))
 }

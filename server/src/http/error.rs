@@ -28,24 +28,42 @@ struct ErrorBody<'a> {
 
 impl ApiError {
     pub fn not_found(field: &'static str, reason: impl Into<String>) -> ApiError {
-        ApiError { status: StatusCode::NOT_FOUND, field: Some(field), reason: reason.into() }
+        ApiError {
+            status: StatusCode::NOT_FOUND,
+            field: Some(field),
+            reason: reason.into(),
+        }
     }
 
     pub fn bad_request(field: &'static str, reason: impl Into<String>) -> ApiError {
-        ApiError { status: StatusCode::BAD_REQUEST, field: Some(field), reason: reason.into() }
+        ApiError {
+            status: StatusCode::BAD_REQUEST,
+            field: Some(field),
+            reason: reason.into(),
+        }
     }
 }
 
 impl From<keikaku_store::StoreError> for ApiError {
     fn from(e: keikaku_store::StoreError) -> Self {
         tracing::error!("storage error: {e}");
-        ApiError { status: StatusCode::INTERNAL_SERVER_ERROR, field: None, reason: "internal storage error".into() }
+        ApiError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            field: None,
+            reason: "internal storage error".into(),
+        }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = Body { error: ErrorBody { status: self.status.as_u16(), field: self.field, reason: &self.reason } };
+        let body = Body {
+            error: ErrorBody {
+                status: self.status.as_u16(),
+                field: self.field,
+                reason: &self.reason,
+            },
+        };
         (self.status, Json(body)).into_response()
     }
 }

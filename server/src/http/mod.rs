@@ -36,17 +36,27 @@ impl FromRef<AppState> for Store {
 }
 
 pub async fn serve(config: Config) -> Result<(), String> {
-    let store = Store::open(&config.data_dir).await.map_err(|e| e.to_string())?;
+    let store = Store::open(&config.data_dir)
+        .await
+        .map_err(|e| e.to_string())?;
     if config.load_samples {
         crate::samples::load(&store).await?;
     }
     let leptos_options = leptos_options(&config);
-    let state = AppState { leptos_options, store: store.clone() };
+    let state = AppState {
+        leptos_options,
+        store: store.clone(),
+    };
     let app = router(state);
 
-    let listener = tokio::net::TcpListener::bind(config.site_addr).await.map_err(|e| format!("cannot listen on {}: {e}", config.site_addr))?;
+    let listener = tokio::net::TcpListener::bind(config.site_addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.site_addr))?;
     tracing::info!("listening on http://{}", config.site_addr);
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.map_err(|e| e.to_string())?;
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())?;
     store.close().await;
     Ok(())
 }
@@ -54,14 +64,19 @@ pub async fn serve(config: Config) -> Result<(), String> {
 /// cargo-leptos passes the site layout in `LEPTOS_*` variables; when the binary is started
 /// directly, the same defaults as `Cargo.toml`'s metadata apply.
 fn leptos_options(config: &Config) -> LeptosOptions {
-    let var = |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_owned());
+    let var =
+        |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_owned());
     LeptosOptions::builder()
         .output_name(var("LEPTOS_OUTPUT_NAME", "keikaku"))
         .site_root(var("LEPTOS_SITE_ROOT", "target/site"))
         .site_pkg_dir(var("LEPTOS_SITE_PKG_DIR", "pkg"))
         .site_addr(config.site_addr)
         .hash_files(var("LEPTOS_HASH_FILES", "true") == "true")
-        .env(if var("LEPTOS_ENV", "PROD") == "DEV" { leptos::config::Env::DEV } else { leptos::config::Env::PROD })
+        .env(if var("LEPTOS_ENV", "PROD") == "DEV" {
+            leptos::config::Env::DEV
+        } else {
+            leptos::config::Env::PROD
+        })
         .build()
 }
 
@@ -71,11 +86,22 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     Router::new()
         .nest("/api/v1", api::routes())
-        .leptos_routes_with_context(&state, routes, move || provide_context(store.clone()), move || shell(options.clone()))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(store.clone()),
+            move || shell(options.clone()),
+        )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(CompressionLayer::new())
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
         .with_state(state)
 }
 
@@ -85,7 +111,9 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             signal.recv().await;
         }
     };

@@ -53,9 +53,18 @@ impl TestServer {
     pub fn start() -> TestServer {
         let data = TempDir::new("server");
         // Ask the OS for a free port, then hand it to the server.
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let addr = format!("127.0.0.1:{port}");
-        let child = server_command(&data.0).env("LEPTOS_SITE_ADDR", &addr).stdout(Stdio::null()).stderr(Stdio::inherit()).spawn().unwrap();
+        let child = server_command(&data.0)
+            .env("LEPTOS_SITE_ADDR", &addr)
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
         let server = TestServer { child, addr, data };
         let deadline = Instant::now() + Duration::from_secs(30);
         while TcpStream::connect(&server.addr).is_err() {
@@ -89,7 +98,10 @@ pub struct Response {
 
 impl Response {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn json(&self) -> serde_json::Value {
@@ -100,7 +112,9 @@ impl Response {
 /// HTTP/1.1 with `Connection: close`; decodes chunked bodies (streamed pages).
 pub fn request(addr: &str, method: &str, path: &str, body: Option<&str>) -> Response {
     let mut stream = TcpStream::connect(addr).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
     let body = body.unwrap_or("");
     write!(
         stream,
@@ -110,24 +124,45 @@ pub fn request(addr: &str, method: &str, path: &str, body: Option<&str>) -> Resp
     .unwrap();
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).unwrap();
-    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("header end");
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("header end");
     let head = String::from_utf8(raw[..split].to_vec()).unwrap();
     let mut lines = head.split("\r\n");
-    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
-    let headers: Vec<(String, String)> =
-        lines.filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned())).collect();
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        .collect();
     let mut payload = raw[split + 4..].to_vec();
-    let chunked = headers.iter().any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
+    let chunked = headers
+        .iter()
+        .any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
     if chunked {
         payload = dechunk(&payload);
     }
-    Response { status, headers, body: String::from_utf8(payload).unwrap() }
+    Response {
+        status,
+        headers,
+        body: String::from_utf8(payload).unwrap(),
+    }
 }
 
 fn dechunk(mut data: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     loop {
-        let line_end = data.windows(2).position(|w| w == b"\r\n").expect("chunk size line");
+        let line_end = data
+            .windows(2)
+            .position(|w| w == b"\r\n")
+            .expect("chunk size line");
         let size_text = std::str::from_utf8(&data[..line_end]).unwrap();
         let size = usize::from_str_radix(size_text.split(';').next().unwrap().trim(), 16).unwrap();
         data = &data[line_end + 2..];
