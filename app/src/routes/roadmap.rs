@@ -47,6 +47,7 @@ pub fn RoadmapPage() -> impl IntoView {
 fn Roadmap(view: RoadmapView) -> impl IntoView {
     let plan_id = view.summary.id.clone();
     let columns = view.years.len() + 1;
+    let has_years = !view.all_years.is_empty();
     let filter = view.filter.clone();
     let reset_href = paths::roadmap(&plan_id);
     let summary_text = format!(
@@ -109,7 +110,9 @@ fn Roadmap(view: RoadmapView) -> impl IntoView {
             })}
             <p class="roadmap-summary" role="status">{summary_text}</p>
             <StageLegend/>
-            {if view.sections.is_empty() {
+            {if !has_years {
+                view! { <p class="empty">"この計画には年度別の工程表が記載されていません。"</p> }.into_any()
+            } else if view.sections.is_empty() {
                 view! { <p class="empty">"条件に合う施策はありません。"</p> }.into_any()
             } else {
                 view! {
