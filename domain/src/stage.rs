@@ -45,10 +45,11 @@ impl Stage {
     /// The most advanced stage a roadmap cell's text names, if any. Plans word the stages
     /// loosely (「定着」「定着・改善」「試行」), so a few synonyms are recognised.
     pub fn recognise(text: &str) -> Option<Stage> {
-        const WORDS: [(&str, Stage); 7] = [
+        const WORDS: [(&str, Stage); 8] = [
             ("定着", Stage::Established),
             ("本番導入", Stage::Rollout),
             ("導入実行", Stage::Rollout),
+            ("開始", Stage::Rollout),
             ("試験導入", Stage::Trial),
             ("試行", Stage::Trial),
             ("実証実験", Stage::Trial),
