@@ -3,6 +3,7 @@
 //! Everything here is pure (no IO, no clock, no randomness) so it runs the same on the server,
 //! in the browser (wasm) and in deterministic tests.
 
+pub mod access;
 pub mod fiscal;
 pub mod format;
 pub mod import;

@@ -1,0 +1,209 @@
+//! Who may do what. Every authorization decision in Keikaku is one of these pure functions, so
+//! the rules are tested exhaustively without a server and applied identically everywhere.
+
+use serde::{Deserialize, Serialize};
+
+use crate::format::PlanStatus;
+
+/// A signed-in user's role within their organization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Manages the organization's users, departments and plan structure.
+    Administrator,
+    /// Staff: records progress on measures their department leads or takes part in.
+    Editor,
+    /// Reads the organization's drafts and published plans.
+    CouncilMember,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Administrator, Role::Editor, Role::CouncilMember];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Administrator => "administrator",
+            Role::Editor => "editor",
+            Role::CouncilMember => "council_member",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Administrator => "管理者",
+            Role::Editor => "職員（編集者）",
+            Role::CouncilMember => "議員",
+        }
+    }
+}
+
+/// A signed-in user, as far as authorization is concerned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Principal {
+    pub user_id: i64,
+    pub organization_id: String,
+    pub role: Role,
+    /// The editor's department; administrators and council members may have one too.
+    pub department: Option<String>,
+}
+
+/// Whoever is making a request: someone signed in, or the public.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Viewer {
+    Public,
+    User(Principal),
+}
+
+impl Viewer {
+    pub fn principal(&self) -> Option<&Principal> {
+        match self {
+            Viewer::Public => None,
+            Viewer::User(p) => Some(p),
+        }
+    }
+
+    fn member_of(&self, organization_id: &str) -> Option<&Principal> {
+        self.principal()
+            .filter(|p| p.organization_id == organization_id)
+    }
+
+    fn role_in(&self, organization_id: &str) -> Option<Role> {
+        self.member_of(organization_id).map(|p| p.role)
+    }
+}
+
+/// What a plan looks like to the access rules.
+#[derive(Debug, Clone, Copy)]
+pub struct PlanRef<'a> {
+    pub organization_id: &'a str,
+    pub status: PlanStatus,
+}
+
+/// Published plans are public; drafts only to members of the owning organization.
+pub fn can_read_plan(viewer: &Viewer, plan: PlanRef) -> bool {
+    plan.status == PlanStatus::Published || viewer.member_of(plan.organization_id).is_some()
+}
+
+/// Changing a plan's content, structure or status: the owning organization's administrators.
+pub fn can_edit_plan(viewer: &Viewer, plan: PlanRef) -> bool {
+    viewer.role_in(plan.organization_id) == Some(Role::Administrator)
+}
+
+/// Recording progress on a measure: the owning organization's administrators, and its editors
+/// whose department leads or takes part in the measure.
+pub fn can_record_progress(viewer: &Viewer, plan: PlanRef, measure_departments: &[&str]) -> bool {
+    match viewer.member_of(plan.organization_id) {
+        Some(p) if p.role == Role::Administrator => true,
+        Some(p) if p.role == Role::Editor => p
+            .department
+            .as_deref()
+            .is_some_and(|d| measure_departments.contains(&d)),
+        _ => false,
+    }
+}
+
+/// Reading a plan's change history: members of the owning organization.
+pub fn can_read_history(viewer: &Viewer, plan: PlanRef) -> bool {
+    viewer.member_of(plan.organization_id).is_some()
+}
+
+/// Restoring an earlier value from the audit log: the owning organization's administrators.
+pub fn can_restore(viewer: &Viewer, plan: PlanRef) -> bool {
+    can_edit_plan(viewer, plan)
+}
+
+/// Managing users and departments of an organization: its administrators.
+pub fn can_manage_organization(viewer: &Viewer, organization_id: &str) -> bool {
+    viewer.role_in(organization_id) == Some(Role::Administrator)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(org: &str, role: Role, dept: Option<&str>) -> Viewer {
+        Viewer::User(Principal {
+            user_id: 1,
+            organization_id: org.into(),
+            role,
+            department: dept.map(Into::into),
+        })
+    }
+
+    const DRAFT: PlanRef = PlanRef {
+        organization_id: "a",
+        status: PlanStatus::Draft,
+    };
+    const PUBLISHED: PlanRef = PlanRef {
+        organization_id: "a",
+        status: PlanStatus::Published,
+    };
+
+    #[test]
+    fn drafts_are_visible_only_inside_the_organization() {
+        assert!(!can_read_plan(&Viewer::Public, DRAFT));
+        assert!(can_read_plan(&Viewer::Public, PUBLISHED));
+        for role in Role::ALL {
+            assert!(can_read_plan(&user("a", role, None), DRAFT));
+            assert!(!can_read_plan(&user("b", role, None), DRAFT));
+            assert!(can_read_plan(&user("b", role, None), PUBLISHED));
+        }
+    }
+
+    #[test]
+    fn editors_record_progress_only_for_their_department() {
+        let depts = ["市民課", "税務課"];
+        assert!(can_record_progress(
+            &user("a", Role::Editor, Some("税務課")),
+            PUBLISHED,
+            &depts
+        ));
+        assert!(!can_record_progress(
+            &user("a", Role::Editor, Some("福祉課")),
+            PUBLISHED,
+            &depts
+        ));
+        assert!(!can_record_progress(
+            &user("a", Role::Editor, None),
+            PUBLISHED,
+            &depts
+        ));
+        assert!(!can_record_progress(
+            &user("b", Role::Editor, Some("税務課")),
+            PUBLISHED,
+            &depts
+        ));
+        assert!(can_record_progress(
+            &user("a", Role::Administrator, None),
+            PUBLISHED,
+            &depts
+        ));
+        assert!(!can_record_progress(
+            &user("a", Role::CouncilMember, Some("税務課")),
+            PUBLISHED,
+            &depts
+        ));
+        assert!(!can_record_progress(&Viewer::Public, PUBLISHED, &depts));
+    }
+
+    #[test]
+    fn only_own_administrators_edit_restore_and_manage() {
+        for role in Role::ALL {
+            let own = user("a", role, None);
+            let other = user("b", role, None);
+            let admin = role == Role::Administrator;
+            assert_eq!(can_edit_plan(&own, DRAFT), admin);
+            assert_eq!(can_restore(&own, PUBLISHED), admin);
+            assert_eq!(can_manage_organization(&own, "a"), admin);
+            assert!(!can_edit_plan(&other, DRAFT));
+            assert!(!can_manage_organization(&other, "a"));
+            assert!(can_read_history(&own, PUBLISHED));
+            assert!(!can_read_history(&other, PUBLISHED));
+        }
+        assert!(!can_read_history(&Viewer::Public, PUBLISHED));
+    }
+}
