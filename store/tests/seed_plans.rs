@@ -406,8 +406,19 @@ fn matsue_facts() {
     assert_eq!(pillars, ["市民サービスの向上", "業務の効率化", "人材育成"]);
     // 8年間の計画: 令和4年度–令和11年度.
     let period = plan.period.as_ref().unwrap();
-    assert_eq!((period.start_fiscal_year.0, period.end_fiscal_year.0), (2022, 2029));
-    let tables: Vec<&Table> = plan.chapters.iter().flat_map(Chapter::walk).flat_map(|c| &c.tables).collect();
+    assert_eq!(
+        (period.start_fiscal_year.0, period.end_fiscal_year.0),
+        (2022, 2029)
+    );
+    let tables: Vec<&Table> = plan
+        .chapters
+        .iter()
+        .flat_map(Chapter::walk)
+        .flat_map(|c| &c.tables)
+        .collect();
     assert_eq!(tables.len(), 3);
-    assert!(tables.iter().any(|t| t.header.iter().any(|h| h == "R11")), "the 年度 table spans R3–R11");
+    assert!(
+        tables.iter().any(|t| t.header.iter().any(|h| h == "R11")),
+        "the 年度 table spans R3–R11"
+    );
 }
