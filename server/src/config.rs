@@ -7,6 +7,7 @@ pub struct Config {
     pub site_addr: SocketAddr,
     pub data_dir: PathBuf,
     pub load_samples: bool,
+    pub secure_cookies: bool,
 }
 
 impl Config {
@@ -22,10 +23,16 @@ impl Config {
             Some("off" | "0" | "false") => false,
             Some(other) => return Err(format!("KEIKAKU_SAMPLE_PLANS={other:?}: use on or off")),
         };
+        let secure_cookies = match var("KEIKAKU_SECURE_COOKIES").as_deref() {
+            None | Some("off" | "0" | "false") => false,
+            Some("on" | "1" | "true") => true,
+            Some(other) => return Err(format!("KEIKAKU_SECURE_COOKIES={other:?}: use on or off")),
+        };
         Ok(Config {
             site_addr,
             data_dir,
             load_samples,
+            secure_cookies,
         })
     }
 }

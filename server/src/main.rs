@@ -6,12 +6,15 @@
 //! server serve                        the same
 //! server import [--replace] FILE...   import plan files (all or nothing per file)
 //! server check FILE...                validate plan files without importing
+//! server user add ...                 create a user (password on standard input)
 //! ```
 //! Configuration comes from the environment; see [`config`].
 
+mod auth;
 mod config;
 mod http;
 mod samples;
+mod users_cli;
 
 use std::process::ExitCode;
 
@@ -24,11 +27,14 @@ const USAGE: &str = "usage:
   server [serve]                      run the web server
   server import [--replace] FILE...   import plan files into the database
   server check FILE...                validate plan files without importing
+  server user add --organization ID --login LOGIN --name NAME --role ROLE [--department NAME]
+                                      create a user; the password is read from standard input
 
 environment:
   LEPTOS_SITE_ADDR      listen address (default 127.0.0.1:3000)
   KEIKAKU_DATA_DIR      database and uploads directory (default ./data)
-  KEIKAKU_SAMPLE_PLANS  load the bundled sample plans at start-up: on (default) or off";
+  KEIKAKU_SAMPLE_PLANS  load the bundled sample plans at start-up: on (default) or off
+  KEIKAKU_SECURE_COOKIES  mark session cookies Secure (behind HTTPS): on or off (default)";
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -51,6 +57,7 @@ async fn main() -> ExitCode {
         None | Some("serve") => http::serve(config).await,
         Some("import") => import(&config, &args[1..]).await,
         Some("check") => check(&args[1..]),
+        Some("user") => users_cli::run(&config, &args[1..]).await,
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())

@@ -118,19 +118,27 @@ impl Store {
     }
 
     pub async fn user(&self, id: i64) -> Result<Option<User>> {
-        let row = sqlx::query(concat!("SELECT ", user_columns!(), " FROM users WHERE id = ?"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            user_columns!(),
+            " FROM users WHERE id = ?"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
         row.as_ref().map(user_from_row).transpose()
     }
 
     /// The user and their password hash, for signing in.
     pub async fn user_for_login(&self, login: &str) -> Result<Option<(User, String)>> {
-        let row = sqlx::query(concat!("SELECT ", user_columns!(), ", password_hash FROM users WHERE login = ?"))
-            .bind(login.trim().to_lowercase())
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            user_columns!(),
+            ", password_hash FROM users WHERE login = ?"
+        ))
+        .bind(login.trim().to_lowercase())
+        .fetch_optional(&self.pool)
+        .await?;
         match row {
             None => Ok(None),
             Some(row) => Ok(Some((user_from_row(&row)?, row.try_get("password_hash")?))),
@@ -138,10 +146,14 @@ impl Store {
     }
 
     pub async fn users_of(&self, organization_id: &str) -> Result<Vec<User>> {
-        let rows = sqlx::query(concat!("SELECT ", user_columns!(), " FROM users WHERE organization_id = ? ORDER BY login"))
-            .bind(organization_id)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            user_columns!(),
+            " FROM users WHERE organization_id = ? ORDER BY login"
+        ))
+        .bind(organization_id)
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(user_from_row).collect()
     }
 
@@ -154,7 +166,10 @@ impl Store {
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = ?").bind(user_id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -168,7 +183,10 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         if disabled {
-            sqlx::query("DELETE FROM sessions WHERE user_id = ?").bind(user_id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
         }
         tx.commit().await?;
         Ok(())
@@ -214,7 +232,10 @@ impl Store {
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = ?").bind(token_hash).execute(&self.pool).await?;
+        sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
@@ -229,23 +250,30 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        sqlx::query("DELETE FROM login_failures WHERE at <= ?").bind(since).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM login_failures WHERE at <= ?")
+            .bind(since)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// Failed logins under `key` after `since`.
     pub async fn login_failures(&self, key: &str, since: i64) -> Result<i64> {
-        let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM login_failures WHERE key = ? AND at > ?")
-            .bind(key)
-            .bind(since)
-            .fetch_one(&self.pool)
-            .await?;
+        let (count,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM login_failures WHERE key = ? AND at > ?")
+                .bind(key)
+                .bind(since)
+                .fetch_one(&self.pool)
+                .await?;
         Ok(count)
     }
 
     pub async fn clear_login_failures(&self, key: &str) -> Result<()> {
-        sqlx::query("DELETE FROM login_failures WHERE key = ?").bind(key).execute(&self.pool).await?;
+        sqlx::query("DELETE FROM login_failures WHERE key = ?")
+            .bind(key)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 }

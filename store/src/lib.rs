@@ -3,6 +3,7 @@
 //! One [`Store`] wraps a connection pool to a database file in the data directory. The schema
 //! is migrated at open, so a fresh directory becomes a working database.
 
+mod accounts;
 mod read;
 mod search;
 mod write;
@@ -14,6 +15,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+pub use accounts::{NewSession, NewUser, Session, User};
 pub use write::{ImportMode, ImportOutcome, ImportReport};
 
 /// File name of the database inside the data directory.

@@ -9,7 +9,7 @@ use serde::Serialize;
 #[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,
-    pub field: Option<&'static str>,
+    pub field: Option<String>,
     pub reason: String,
 }
 
@@ -27,31 +27,39 @@ struct ErrorBody<'a> {
 }
 
 impl ApiError {
-    pub fn not_found(field: &'static str, reason: impl Into<String>) -> ApiError {
+    pub fn new(status: StatusCode, field: Option<&str>, reason: impl Into<String>) -> ApiError {
         ApiError {
-            status: StatusCode::NOT_FOUND,
-            field: Some(field),
+            status,
+            field: field.map(str::to_owned),
             reason: reason.into(),
         }
     }
 
-    pub fn bad_request(field: &'static str, reason: impl Into<String>) -> ApiError {
-        ApiError {
-            status: StatusCode::BAD_REQUEST,
-            field: Some(field),
-            reason: reason.into(),
-        }
+    pub fn not_found(field: &str, reason: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::NOT_FOUND, Some(field), reason)
+    }
+
+    pub fn bad_request(field: &str, reason: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, Some(field), reason)
+    }
+
+    pub fn unauthorized(reason: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::UNAUTHORIZED, None, reason)
+    }
+
+    pub fn forbidden(field: Option<&str>, reason: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::FORBIDDEN, field, reason)
+    }
+
+    pub fn internal(e: impl std::fmt::Display) -> ApiError {
+        tracing::error!("internal error: {e}");
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, None, "internal error")
     }
 }
 
 impl From<keikaku_store::StoreError> for ApiError {
     fn from(e: keikaku_store::StoreError) -> Self {
-        tracing::error!("storage error: {e}");
-        ApiError {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
-            field: None,
-            reason: "internal storage error".into(),
-        }
+        ApiError::internal(format!("storage: {e}"))
     }
 }
 
@@ -60,7 +68,7 @@ impl IntoResponse for ApiError {
         let body = Body {
             error: ErrorBody {
                 status: self.status.as_u16(),
-                field: self.field,
+                field: self.field.as_deref(),
                 reason: &self.reason,
             },
         };

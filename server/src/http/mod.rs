@@ -2,7 +2,10 @@
 //! under `/api/v1`, and the static site built by cargo-leptos.
 
 mod api;
+mod csrf;
 mod error;
+mod json;
+mod session;
 
 use app::{shell, App};
 use axum::extract::FromRef;
@@ -21,6 +24,8 @@ use crate::config::Config;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub store: Store,
+    /// Set the Secure flag on cookies (behind HTTPS).
+    pub secure_cookies: bool,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -46,6 +51,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
     let state = AppState {
         leptos_options,
         store: store.clone(),
+        secure_cookies: config.secure_cookies,
     };
     let app = router(state);
 
@@ -53,10 +59,13 @@ pub async fn serve(config: Config) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.site_addr))?;
     tracing::info!("listening on http://{}", config.site_addr);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| e.to_string())?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| e.to_string())?;
     store.close().await;
     Ok(())
 }
@@ -85,7 +94,7 @@ pub fn router(state: AppState) -> Router {
     let store = state.store.clone();
     let options = state.leptos_options.clone();
     Router::new()
-        .nest("/api/v1", api::routes())
+        .nest("/api/v1", api_routes(&state))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -103,6 +112,19 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("same-origin"),
         ))
         .with_state(state)
+}
+
+/// Largest request body the API accepts; larger ones get 413.
+const MAX_BODY_BYTES: usize = 256 * 1024;
+
+fn api_routes(state: &AppState) -> Router<AppState> {
+    api::routes()
+        .merge(session::routes())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            csrf::guard,
+        ))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
 
 async fn shutdown_signal() {

@@ -111,17 +111,39 @@ impl Response {
 
 /// HTTP/1.1 with `Connection: close`; decodes chunked bodies (streamed pages).
 pub fn request(addr: &str, method: &str, path: &str, body: Option<&str>) -> Response {
+    request_with(addr, method, path, body, &[])
+}
+
+/// Like [`request`], with extra headers (`Content-Type: application/json` unless given).
+pub fn request_with(
+    addr: &str,
+    method: &str,
+    path: &str,
+    body: Option<&str>,
+    headers: &[(&str, &str)],
+) -> Response {
     let mut stream = TcpStream::connect(addr).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
         .unwrap();
     let body = body.unwrap_or("");
-    write!(
-        stream,
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
         body.len()
-    )
-    .unwrap();
+    );
+    if !headers
+        .iter()
+        .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+    {
+        head.push_str("Content-Type: application/json\r\n");
+    }
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).unwrap();
+    // The server may answer (413) and close before reading a large body.
+    let _ = stream.write_all(body.as_bytes());
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).unwrap();
     let split = raw

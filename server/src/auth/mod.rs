@@ -1,0 +1,25 @@
+//! Signing in: password hashing, session tokens, the session cookie and login throttling.
+
+pub mod password;
+pub mod tokens;
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "keikaku_session";
+/// Header a signed-in client echoes its CSRF token in on every state-changing request.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+/// How long a session lasts.
+pub const SESSION_SECONDS: i64 = 12 * 60 * 60;
+/// Failed logins counted over this window...
+pub const THROTTLE_WINDOW_SECONDS: i64 = 15 * 60;
+/// ...lock an account after this many failures in the window,
+pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+/// ...and an address after this many.
+pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
+
+/// Seconds since the Unix epoch.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}

@@ -1,0 +1,69 @@
+//! `StrictJson<T>`: a JSON body extractor whose every rejection is an [`ApiError`] naming the
+//! field and the reason, and which refuses unknown fields (the types say `deny_unknown_fields`).
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::{header, StatusCode};
+use serde::de::DeserializeOwned;
+
+use super::error::ApiError;
+
+pub struct StrictJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for StrictJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"));
+        if !is_json {
+            return Err(ApiError {
+                status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                field: Some("content-type".into()),
+                reason: "the body must be JSON (Content-Type: application/json)".into(),
+            });
+        }
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|e| ApiError {
+                status: e.status(),
+                field: None,
+                reason: if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    "the request body is too large".into()
+                } else {
+                    e.body_text()
+                },
+            })?;
+        let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
+        let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            // A missing field is reported by its parent; name the field itself.
+            let field = match missing_field(&inner.to_string()) {
+                Some(name) if path == "." => name,
+                Some(name) => format!("{path}.{name}"),
+                None if path == "." => "body".to_owned(),
+                None => path,
+            };
+            ApiError {
+                status: StatusCode::BAD_REQUEST,
+                field: Some(field),
+                reason: inner.to_string(),
+            }
+        })?;
+        deserializer.end().map_err(|e| ApiError {
+            status: StatusCode::BAD_REQUEST,
+            field: Some("body".into()),
+            reason: format!("trailing content after the JSON value: {e}"),
+        })?;
+        Ok(StrictJson(value))
+    }
+}
+
+fn missing_field(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("missing field `")?;
+    Some(rest[..rest.find('`')?].to_owned())
+}

@@ -1,0 +1,317 @@
+//! `/api/v1/session`: signing in and out, the current user, password change; and the
+//! [`RequestContext`] every handler uses to learn who is asking.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{post, put};
+use axum::{Json, Router};
+use keikaku_domain::access::{Role, Viewer};
+use keikaku_store::{NewSession, Store, User};
+use serde::{Deserialize, Serialize};
+
+use super::error::ApiError;
+use super::json::StrictJson;
+use super::AppState;
+use crate::auth::{self, password, tokens};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/session", post(login).get(current).delete(logout))
+        .route("/session/password", put(change_password))
+}
+
+/// Who is asking, and from where. Built from the session cookie; a missing, expired or unknown
+/// cookie means the public.
+#[derive(Clone)]
+pub struct RequestContext {
+    pub viewer: Viewer,
+    pub user: Option<User>,
+    pub session: Option<SessionKeys>,
+    pub user_agent: Option<String>,
+    pub address: Option<String>,
+}
+
+#[derive(Clone)]
+pub struct SessionKeys {
+    pub token_hash: String,
+    pub csrf_token: String,
+    pub expires_at: i64,
+}
+
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| {
+            let (name, value) = pair.trim().split_once('=')?;
+            (name == auth::SESSION_COOKIE && !value.is_empty()).then(|| value.to_owned())
+        })
+}
+
+impl RequestContext {
+    pub async fn from_parts(parts: &Parts, store: &Store) -> Result<RequestContext, ApiError> {
+        let user_agent = parts
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(|s| s.chars().take(300).collect());
+        let address = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string());
+        let mut context = RequestContext {
+            viewer: Viewer::Public,
+            user: None,
+            session: None,
+            user_agent,
+            address,
+        };
+        if let Some(token) = session_token(&parts.headers) {
+            let token_hash = tokens::digest(&token);
+            if let Some(session) = store.session(&token_hash, auth::now()).await? {
+                context.viewer = Viewer::User(session.user.principal());
+                context.user = Some(session.user);
+                context.session = Some(SessionKeys {
+                    token_hash,
+                    csrf_token: session.csrf_token,
+                    expires_at: session.expires_at,
+                });
+            }
+        }
+        Ok(context)
+    }
+
+    pub fn require_user(&self) -> Result<&User, ApiError> {
+        self.user
+            .as_ref()
+            .ok_or_else(|| ApiError::unauthorized("ログインが必要です。"))
+    }
+}
+
+impl FromRequestParts<AppState> for RequestContext {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if let Some(context) = parts.extensions.get::<RequestContext>() {
+            return Ok(context.clone());
+        }
+        RequestContext::from_parts(parts, &state.store).await
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LoginRequest {
+    login: String,
+    password: String,
+}
+
+#[derive(Serialize)]
+pub struct SessionInfo {
+    user: UserInfo,
+    csrf_token: String,
+    expires_at: i64,
+}
+
+#[derive(Serialize)]
+pub struct UserInfo {
+    id: i64,
+    login: String,
+    display_name: String,
+    organization_id: String,
+    role: Role,
+    department: Option<String>,
+}
+
+impl From<&User> for UserInfo {
+    fn from(u: &User) -> Self {
+        UserInfo {
+            id: u.id,
+            login: u.login.clone(),
+            display_name: u.display_name.clone(),
+            organization_id: u.organization_id.clone(),
+            role: u.role,
+            department: u.department.clone(),
+        }
+    }
+}
+
+fn cookie(value: &str, max_age: i64, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    let text = format!(
+        "{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
+        auth::SESSION_COOKIE
+    );
+    HeaderValue::from_str(&text).expect("cookie is ASCII")
+}
+
+/// Behind HTTPS (directly or through a proxy that says so), cookies get the Secure flag.
+fn is_https(headers: &HeaderMap, state: &AppState) -> bool {
+    state.secure_cookies
+        || headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            == Some("https")
+}
+
+async fn login(
+    State(state): State<AppState>,
+    context: RequestContext,
+    headers: HeaderMap,
+    StrictJson(request): StrictJson<LoginRequest>,
+) -> Result<Response, ApiError> {
+    let store = &state.store;
+    let now = auth::now();
+    let since = now - auth::THROTTLE_WINDOW_SECONDS;
+    let account_key = format!("account:{}", request.login.trim().to_lowercase());
+    let address_key = format!(
+        "address:{}",
+        context.address.as_deref().unwrap_or("unknown")
+    );
+    let throttled = store.login_failures(&account_key, since).await?
+        >= auth::MAX_FAILURES_PER_ACCOUNT
+        || store.login_failures(&address_key, since).await? >= auth::MAX_FAILURES_PER_ADDRESS;
+    if throttled {
+        let mut response = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            None,
+            "ログインの失敗が続いたため、しばらくしてからお試しください。",
+        )
+        .into_response();
+        response.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from(auth::THROTTLE_WINDOW_SECONDS),
+        );
+        return Ok(response);
+    }
+
+    let found = store.user_for_login(&request.login).await?;
+    let (candidate, stored_hash) = match &found {
+        Some((user, hash)) => (Some(user.clone()), hash.clone()),
+        None => (None, password::decoy_hash().to_owned()),
+    };
+    let given = request.password;
+    let verified = tokio::task::spawn_blocking(move || password::verify(&given, &stored_hash))
+        .await
+        .map_err(ApiError::internal)?;
+    let user = match candidate {
+        Some(user) if verified && !user.disabled => user,
+        _ => {
+            store
+                .record_login_failure(&[&account_key, &address_key], now, since)
+                .await?;
+            return Err(ApiError::unauthorized(
+                "ログインIDまたはパスワードが違います。",
+            ));
+        }
+    };
+    store.clear_login_failures(&account_key).await?;
+
+    let token = tokens::random_token();
+    let csrf_token = tokens::random_token();
+    let expires_at = now + auth::SESSION_SECONDS;
+    store
+        .create_session(NewSession {
+            token_hash: &tokens::digest(&token),
+            user_id: user.id,
+            csrf_token: &csrf_token,
+            now,
+            expires_at,
+            user_agent: context.user_agent.as_deref(),
+            address: context.address.as_deref(),
+        })
+        .await?;
+    tracing::info!(user = %user.login, "signed in");
+    let mut response = Json(SessionInfo {
+        user: UserInfo::from(&user),
+        csrf_token,
+        expires_at,
+    })
+    .into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        cookie(&token, auth::SESSION_SECONDS, is_https(&headers, &state)),
+    );
+    Ok(response)
+}
+
+async fn current(context: RequestContext) -> Result<Json<SessionInfo>, ApiError> {
+    let user = context.require_user()?;
+    let keys = context
+        .session
+        .as_ref()
+        .expect("a user comes with a session");
+    Ok(Json(SessionInfo {
+        user: UserInfo::from(user),
+        csrf_token: keys.csrf_token.clone(),
+        expires_at: keys.expires_at,
+    }))
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    context: RequestContext,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    if let Some(keys) = &context.session {
+        state.store.delete_session(&keys.token_hash).await?;
+    }
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        cookie("", 0, is_https(&headers, &state)),
+    );
+    Ok(response)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PasswordChange {
+    current_password: String,
+    new_password: String,
+}
+
+async fn change_password(
+    State(state): State<AppState>,
+    context: RequestContext,
+    StrictJson(change): StrictJson<PasswordChange>,
+) -> Result<StatusCode, ApiError> {
+    let user = context.require_user()?;
+    password::check_new_password(&change.new_password)
+        .map_err(|reason| ApiError::bad_request("new_password", reason))?;
+    let (_, stored) = state
+        .store
+        .user_for_login(&user.login)
+        .await?
+        .ok_or_else(|| ApiError::unauthorized("ログインが必要です。"))?;
+    let current = change.current_password;
+    let ok = tokio::task::spawn_blocking(move || password::verify(&current, &stored))
+        .await
+        .map_err(ApiError::internal)?;
+    if !ok {
+        return Err(ApiError::bad_request(
+            "current_password",
+            "現在のパスワードが違います。",
+        ));
+    }
+    let new = change.new_password;
+    let hash = tokio::task::spawn_blocking(move || password::hash(&new))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
+    // Ends every session, this one included: the client signs in again with the new password.
+    state
+        .store
+        .set_password(user.id, &hash, auth::now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

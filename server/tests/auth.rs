@@ -1,0 +1,309 @@
+//! Signing in and out over real HTTP: argon2id passwords, HttpOnly SameSite cookies, CSRF on
+//! every state-changing request, login throttling and strict JSON errors.
+
+mod support;
+
+use std::io::Write;
+use std::process::Stdio;
+
+use support::{request_with, server_command, Response, TestServer};
+
+const PASSWORD: &str = "とても長い合言葉 correct horse";
+
+fn add_user(
+    server: &TestServer,
+    login: &str,
+    role: &str,
+    department: Option<&str>,
+    password: &str,
+) -> std::process::Output {
+    let mut args = vec![
+        "user",
+        "add",
+        "--organization",
+        "komagane",
+        "--login",
+        login,
+        "--name",
+        "試験 太郎",
+        "--role",
+        role,
+    ];
+    if let Some(d) = department {
+        args.extend(["--department", d]);
+    }
+    let mut child = server_command(&server.data.0)
+        .args(&args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{password}\n").as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn login(server: &TestServer, login: &str, password: &str) -> Response {
+    let body = serde_json::json!({ "login": login, "password": password }).to_string();
+    request_with(&server.addr, "POST", "/api/v1/session", Some(&body), &[])
+}
+
+/// The session cookie pair (`name=value`) and CSRF token of a successful login.
+fn signed_in(server: &TestServer, user: &str) -> (String, String) {
+    let response = login(server, user, PASSWORD);
+    assert_eq!(response.status, 200, "{}", response.body);
+    let cookie = response
+        .header("set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    (
+        cookie,
+        response.json()["csrf_token"].as_str().unwrap().to_owned(),
+    )
+}
+
+#[test]
+fn user_add_never_accepts_a_missing_or_short_password() {
+    let server = TestServer::start();
+    let out = add_user(&server, "admin", "administrator", None, "");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("12文字以上"));
+    let out = add_user(&server, "editor", "editor", None, PASSWORD);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("needs --department"));
+    let out = add_user(&server, "editor", "editor", Some("架空課"), PASSWORD);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a department"));
+    let out = add_user(&server, "admin", "administrator", None, PASSWORD);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let again = add_user(&server, "ADMIN", "administrator", None, PASSWORD);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already taken"));
+}
+
+#[test]
+fn login_sets_a_safe_cookie_and_logout_ends_the_session() {
+    let server = TestServer::start();
+    assert!(add_user(&server, "admin", "administrator", None, PASSWORD)
+        .status
+        .success());
+
+    let wrong = login(&server, "admin", "wrong password here");
+    assert_eq!(wrong.status, 401);
+    assert!(wrong.header("set-cookie").is_none());
+    let unknown = login(&server, "nobody", PASSWORD);
+    assert_eq!(unknown.status, 401);
+    assert_eq!(
+        unknown.json()["error"]["reason"],
+        wrong.json()["error"]["reason"],
+        "no hint which part was wrong"
+    );
+
+    let ok = login(&server, "Admin", PASSWORD);
+    assert_eq!(ok.status, 200);
+    let set_cookie = ok.header("set-cookie").unwrap();
+    for attribute in ["HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=43200"] {
+        assert!(set_cookie.contains(attribute), "{set_cookie}");
+    }
+    assert!(!set_cookie.contains("Secure"), "plain HTTP on loopback");
+    assert_eq!(ok.json()["user"]["role"], "administrator");
+    let cookie = set_cookie.split(';').next().unwrap();
+    let csrf = ok.json()["csrf_token"].as_str().unwrap().to_owned();
+
+    let me = request_with(
+        &server.addr,
+        "GET",
+        "/api/v1/session",
+        None,
+        &[("Cookie", cookie)],
+    );
+    assert_eq!(me.status, 200);
+    assert_eq!(me.json()["user"]["login"], "admin");
+
+    // Logout needs the CSRF token too.
+    let forged = request_with(
+        &server.addr,
+        "DELETE",
+        "/api/v1/session",
+        None,
+        &[("Cookie", cookie)],
+    );
+    assert_eq!(forged.status, 403);
+    assert_eq!(forged.json()["error"]["field"], "x-csrf-token");
+    let out = request_with(
+        &server.addr,
+        "DELETE",
+        "/api/v1/session",
+        None,
+        &[("Cookie", cookie), ("X-CSRF-Token", &csrf)],
+    );
+    assert_eq!(out.status, 204);
+    assert!(out.header("set-cookie").unwrap().contains("Max-Age=0"));
+    let after = request_with(
+        &server.addr,
+        "GET",
+        "/api/v1/session",
+        None,
+        &[("Cookie", cookie)],
+    );
+    assert_eq!(after.status, 401);
+}
+
+#[test]
+fn password_change_requires_csrf_and_the_current_password() {
+    let server = TestServer::start();
+    assert!(
+        add_user(&server, "council", "council_member", None, PASSWORD)
+            .status
+            .success()
+    );
+    let (cookie, csrf) = signed_in(&server, "council");
+    let new = r#"{"current_password":"とても長い合言葉 correct horse","new_password":"another long passphrase"}"#;
+
+    let no_token = request_with(
+        &server.addr,
+        "PUT",
+        "/api/v1/session/password",
+        Some(new),
+        &[("Cookie", &cookie)],
+    );
+    assert_eq!(no_token.status, 403);
+    let bad_token = request_with(
+        &server.addr,
+        "PUT",
+        "/api/v1/session/password",
+        Some(new),
+        &[("Cookie", &cookie), ("X-CSRF-Token", "0000")],
+    );
+    assert_eq!(bad_token.status, 403);
+    let cross_site = request_with(
+        &server.addr,
+        "PUT",
+        "/api/v1/session/password",
+        Some(new),
+        &[
+            ("Cookie", &cookie),
+            ("X-CSRF-Token", &csrf),
+            ("Origin", "http://evil.example"),
+        ],
+    );
+    assert_eq!(cross_site.status, 403);
+    assert_eq!(cross_site.json()["error"]["field"], "origin");
+    // Nothing changed: the old password still works.
+    assert_eq!(login(&server, "council", PASSWORD).status, 200);
+
+    let wrong_current =
+        r#"{"current_password":"not it at all!","new_password":"another long passphrase"}"#;
+    let r = request_with(
+        &server.addr,
+        "PUT",
+        "/api/v1/session/password",
+        Some(wrong_current),
+        &[("Cookie", &cookie), ("X-CSRF-Token", &csrf)],
+    );
+    assert_eq!(
+        (r.status, r.json()["error"]["field"].as_str()),
+        (400, Some("current_password"))
+    );
+    let short = r#"{"current_password":"とても長い合言葉 correct horse","new_password":"short"}"#;
+    let r = request_with(
+        &server.addr,
+        "PUT",
+        "/api/v1/session/password",
+        Some(short),
+        &[("Cookie", &cookie), ("X-CSRF-Token", &csrf)],
+    );
+    assert_eq!(
+        (r.status, r.json()["error"]["field"].as_str()),
+        (400, Some("new_password"))
+    );
+
+    let r = request_with(
+        &server.addr,
+        "PUT",
+        "/api/v1/session/password",
+        Some(new),
+        &[("Cookie", &cookie), ("X-CSRF-Token", &csrf)],
+    );
+    assert_eq!(r.status, 204);
+    assert_eq!(
+        request_with(
+            &server.addr,
+            "GET",
+            "/api/v1/session",
+            None,
+            &[("Cookie", &cookie)]
+        )
+        .status,
+        401,
+        "sessions end"
+    );
+    assert_eq!(login(&server, "council", PASSWORD).status, 401);
+    assert_eq!(
+        login(&server, "council", "another long passphrase").status,
+        200
+    );
+}
+
+#[test]
+fn repeated_failures_lock_the_account_for_a_while() {
+    let server = TestServer::start();
+    assert!(
+        add_user(&server, "editor", "editor", Some("税務課"), PASSWORD)
+            .status
+            .success()
+    );
+    for _ in 0..5 {
+        assert_eq!(login(&server, "editor", "wrong wrong wrong").status, 401);
+    }
+    let locked = login(&server, "editor", PASSWORD);
+    assert_eq!(locked.status, 429, "even the right password waits");
+    assert_eq!(locked.header("retry-after"), Some("900"));
+}
+
+#[test]
+fn bad_bodies_get_json_errors_naming_the_field() {
+    let server = TestServer::start();
+    let post = |body: &str, headers: &[(&str, &str)]| {
+        request_with(&server.addr, "POST", "/api/v1/session", Some(body), headers)
+    };
+
+    let r = post(r#"{"login":"a"}"#, &[]);
+    assert_eq!(
+        (r.status, r.json()["error"]["field"].as_str()),
+        (400, Some("password"))
+    );
+    let r = post(r#"{"login":1,"password":"x"}"#, &[]);
+    assert_eq!(
+        (r.status, r.json()["error"]["field"].as_str()),
+        (400, Some("login"))
+    );
+    assert!(r.json()["error"]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("invalid type"));
+    let r = post(r#"{"login":"a","password":"x","admin":true}"#, &[]);
+    assert_eq!(
+        (r.status, r.json()["error"]["field"].as_str()),
+        (400, Some("admin"))
+    );
+    let r = post(r#"{"login":"a","password":"#, &[]);
+    assert_eq!(r.status, 400);
+    let r = post(
+        "login=a&password=b",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+    );
+    assert_eq!(r.status, 415);
+    let huge = format!(r#"{{"login":"a","password":"{}"}}"#, "x".repeat(400 * 1024));
+    let r = post(&huge, &[]);
+    assert_eq!(r.status, 413);
+}
