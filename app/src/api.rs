@@ -11,7 +11,9 @@ pub const SEARCH_LIMIT: usize = 100;
 
 #[cfg(feature = "ssr")]
 mod ssr {
+    use keikaku_domain::access::Viewer;
     use keikaku_domain::format::{Organization, Plan};
+    use keikaku_domain::views::PlanSummary;
     use keikaku_store::Store;
     use leptos::prelude::*;
 
@@ -19,11 +21,33 @@ mod ssr {
         use_context::<Store>().ok_or_else(|| ServerFnError::new("storage is not available"))
     }
 
+    /// Who is asking: the server resolves the session cookie into a `Viewer` on every request.
+    pub fn viewer() -> Viewer {
+        use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<Viewer>().cloned())
+            .unwrap_or(Viewer::Public)
+    }
+
+    /// A plan the viewer may read; an unreadable draft looks exactly like a missing plan.
     pub async fn plan(plan_id: &str) -> Result<Option<(Organization, Plan)>, ServerFnError> {
-        store()?.load_plan(plan_id).await.map_err(|e| {
-            tracing_error(&e);
-            ServerFnError::new("計画を読み込めませんでした。")
-        })
+        store()?
+            .load_readable_plan(&viewer(), plan_id)
+            .await
+            .map_err(|e| {
+                tracing_error(&e);
+                ServerFnError::new("計画を読み込めませんでした。")
+            })
+    }
+
+    /// Summaries of the plans the viewer may read.
+    pub async fn readable_summaries() -> Result<Vec<PlanSummary>, ServerFnError> {
+        store()?
+            .readable_plan_summaries(&viewer())
+            .await
+            .map_err(|e| {
+                tracing_error(&e);
+                ServerFnError::new("計画の一覧を読み込めませんでした。")
+            })
     }
 
     pub fn tracing_error(e: &dyn std::fmt::Display) {
@@ -33,11 +57,7 @@ mod ssr {
 
 #[server(prefix = "/api", endpoint = "v1/pages/home", input = GetUrl)]
 pub async fn home_page() -> Result<Vec<MunicipalityPlans>, ServerFnError> {
-    let summaries = ssr::store()?.plan_summaries().await.map_err(|e| {
-        ssr::tracing_error(&e);
-        ServerFnError::new("計画の一覧を読み込めませんでした。")
-    })?;
-    Ok(group_by_municipality(summaries))
+    Ok(group_by_municipality(ssr::readable_summaries().await?))
 }
 
 #[server(prefix = "/api", endpoint = "v1/pages/plan", input = GetUrl)]
@@ -86,8 +106,13 @@ pub async fn glossary_page(plan_id: String) -> Result<Option<GlossaryView>, Serv
 #[server(prefix = "/api", endpoint = "v1/pages/search", input = GetUrl)]
 pub async fn search_page(query: String) -> Result<SearchView, ServerFnError> {
     let query: String = query.chars().take(200).collect();
+    let readable: Vec<String> = ssr::readable_summaries()
+        .await?
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
     let (hits, truncated) = ssr::store()?
-        .search(&query, SEARCH_LIMIT)
+        .search(&query, &readable, SEARCH_LIMIT)
         .await
         .map_err(|e| {
             ssr::tracing_error(&e);

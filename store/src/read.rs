@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use keikaku_domain::access::{can_read_plan, PlanRef, Viewer};
 use keikaku_domain::format::*;
 use keikaku_domain::views::PlanSummary;
 use keikaku_domain::FiscalYear;
@@ -336,4 +337,41 @@ fn build_tree<T>(
         }
     }
     roots
+}
+
+impl Store {
+    /// Summaries of the plans `viewer` may read (drafts only inside their organization).
+    pub async fn readable_plan_summaries(&self, viewer: &Viewer) -> Result<Vec<PlanSummary>> {
+        let summaries = self.plan_summaries().await?;
+        Ok(summaries
+            .into_iter()
+            .filter(|s| {
+                can_read_plan(
+                    viewer,
+                    PlanRef {
+                        organization_id: &s.organization_id,
+                        status: s.status,
+                    },
+                )
+            })
+            .collect())
+    }
+
+    /// A plan `viewer` may read; a draft they may not read looks exactly like a missing plan.
+    pub async fn load_readable_plan(
+        &self,
+        viewer: &Viewer,
+        plan_id: &str,
+    ) -> Result<Option<(Organization, Plan)>> {
+        let loaded = self.load_plan(plan_id).await?;
+        Ok(loaded.filter(|(org, plan)| {
+            can_read_plan(
+                viewer,
+                PlanRef {
+                    organization_id: &org.id,
+                    status: plan.status,
+                },
+            )
+        }))
+    }
 }

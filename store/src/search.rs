@@ -10,10 +10,15 @@ use crate::{Result, Store};
 const SNIPPET_RADIUS: usize = 40;
 
 impl Store {
-    /// Hits for `query`: places whose heading matches first, then in document order, plans in
+    /// Hits for `query` within the plans `plan_ids` (those the reader may see): places whose heading matches first, then in document order, plans in
     /// import order; at most `limit`, and whether
     /// more exist. An empty query finds nothing.
-    pub async fn search(&self, query: &str, limit: usize) -> Result<(Vec<SearchHit>, bool)> {
+    pub async fn search(
+        &self,
+        query: &str,
+        plan_ids: &[String],
+        limit: usize,
+    ) -> Result<(Vec<SearchHit>, bool)> {
         let folded = normalize(query.trim());
         if folded.is_empty() {
             return Ok((Vec::new(), false));
@@ -24,12 +29,13 @@ impl Store {
              FROM search_documents d
              JOIN plans p ON p.id = d.plan_id
              JOIN organizations o ON o.id = p.organization_id
-             WHERE instr(d.folded, ?1) > 0
+             WHERE instr(d.folded, ?1) > 0 AND d.plan_id IN (SELECT value FROM json_each(?3))
              ORDER BY instr(d.folded_title, ?1) > 0 DESC, p.rowid, d.position
              LIMIT ?2",
         )
         .bind(&folded)
         .bind((limit + 1) as i64)
+        .bind(serde_json::to_string(plan_ids)?)
         .fetch_all(self.pool())
         .await?;
         let truncated = rows.len() > limit;

@@ -117,7 +117,8 @@ async fn search_finds_two_character_words_across_plans() {
             .await
             .unwrap();
     }
-    let (hits, _) = store.search("防災", 200).await.unwrap();
+    let all: Vec<String> = SEEDS.iter().map(|name| read(name).plan.id).collect();
+    let (hits, _) = store.search("防災", &all, 200).await.unwrap();
     assert!(
         hits.iter()
             .any(|h| h.href.contains("/measures/regional-13")),
@@ -127,22 +128,38 @@ async fn search_finds_two_character_words_across_plans() {
     // Only Komagane's document mentions 防災.
     assert!(hits.iter().all(|h| h.plan_id == "komagane-dx-strategy"));
 
-    let (hits, truncated) = store.search("デジタル", 1000).await.unwrap();
+    let (hits, truncated) = store.search("デジタル", &all, 1000).await.unwrap();
     assert!(!truncated);
     let plans: std::collections::HashSet<_> = hits.iter().map(|h| h.plan_id.as_str()).collect();
     assert_eq!(plans.len(), 5, "デジタル appears in every plan: {plans:?}");
 
-    let (hits, _) = store.search("口座振替依頼書の電子化", 20).await.unwrap();
+    let (hits, _) = store
+        .search("口座振替依頼書の電子化", &all, 20)
+        .await
+        .unwrap();
     assert_eq!(
         hits[0].href,
         "/plans/komagane-dx-strategy/measures/citizen-04"
     );
 
-    let (hits, _) = store.search("ｄｘ", 5).await.unwrap();
+    let (hits, _) = store.search("ｄｘ", &all, 5).await.unwrap();
     assert_eq!(hits.len(), 5, "full-width, lower-case query matches DX");
-    assert!(store.search("   ", 5).await.unwrap().0.is_empty());
+    assert!(store.search("   ", &all, 5).await.unwrap().0.is_empty());
+    // Only the plans the reader may see are searched.
+    let komagane_only = vec!["komagane-dx-strategy".to_owned()];
+    let (hits, _) = store
+        .search("デジタル", &komagane_only, 1000)
+        .await
+        .unwrap();
+    assert!(!hits.is_empty() && hits.iter().all(|h| h.plan_id == "komagane-dx-strategy"));
     assert!(store
-        .search("%", 5)
+        .search("デジタル", &[], 10)
+        .await
+        .unwrap()
+        .0
+        .is_empty());
+    assert!(store
+        .search("%", &all, 5)
         .await
         .unwrap()
         .0
@@ -396,7 +413,9 @@ fn matsue_facts() {
     let file = read("matsue");
     let plan = &file.plan;
     assert_eq!(plan.title, "みんなにやさしいデジタル市役所計画");
-    assert_eq!(plan.status, PlanStatus::Draft);
+    // Published in Keikaku (the slides are public), though the plan itself was still being drafted.
+    assert_eq!(plan.status, PlanStatus::Published);
+    assert!(plan.source.as_deref().unwrap().contains("計画は策定中"));
     let pillars: Vec<&str> = plan
         .structure
         .iter()

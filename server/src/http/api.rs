@@ -10,6 +10,7 @@ use keikaku_store::Store;
 use serde::Deserialize;
 
 use super::error::ApiError;
+use super::session::RequestContext;
 use super::AppState;
 
 /// Most hits one search request returns.
@@ -30,21 +31,28 @@ pub fn routes() -> Router<AppState> {
         })
 }
 
-async fn health(State(store): State<Store>) -> Result<Json<serde_json::Value>, ApiError> {
-    let plans = store.plan_summaries().await?.len();
+async fn health(
+    State(store): State<Store>,
+    context: RequestContext,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let plans = store.readable_plan_summaries(&context.viewer).await?.len();
     Ok(Json(serde_json::json!({ "status": "ok", "plans": plans })))
 }
 
-async fn list_plans(State(store): State<Store>) -> Result<Json<Vec<PlanSummary>>, ApiError> {
-    Ok(Json(store.plan_summaries().await?))
+async fn list_plans(
+    State(store): State<Store>,
+    context: RequestContext,
+) -> Result<Json<Vec<PlanSummary>>, ApiError> {
+    Ok(Json(store.readable_plan_summaries(&context.viewer).await?))
 }
 
 async fn export_plan(
     State(store): State<Store>,
+    context: RequestContext,
     Path(plan_id): Path<String>,
 ) -> Result<Json<PlanFile>, ApiError> {
     let (organization, plan) = store
-        .load_plan(&plan_id)
+        .load_readable_plan(&context.viewer, &plan_id)
         .await?
         .ok_or_else(|| ApiError::not_found("plan_id", format!("no plan with id {plan_id:?}")))?;
     Ok(Json(PlanFile {
@@ -62,6 +70,7 @@ struct SearchParams {
 
 async fn search(
     State(store): State<Store>,
+    context: RequestContext,
     Query(params): Query<SearchParams>,
 ) -> Result<Json<SearchView>, ApiError> {
     let query = params.q.unwrap_or_default();
@@ -86,7 +95,13 @@ async fn search(
             }
         },
     };
-    let (hits, truncated) = store.search(&query, limit).await?;
+    let readable: Vec<String> = store
+        .readable_plan_summaries(&context.viewer)
+        .await?
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    let (hits, truncated) = store.search(&query, &readable, limit).await?;
     Ok(Json(SearchView {
         query,
         hits,

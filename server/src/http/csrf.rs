@@ -43,7 +43,10 @@ pub async fn guard(
             ));
         }
     }
-    let context = RequestContext::from_parts(&parts, &state.store).await?;
+    let context = match parts.extensions.get::<RequestContext>() {
+        Some(context) => context.clone(),
+        None => RequestContext::from_parts(&parts, &state.store).await?,
+    };
     let signing_in = method == Method::POST && parts.uri.path() == "/session";
     if !signing_in {
         let keys = context

@@ -315,3 +315,18 @@ async fn change_password(
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// Resolves the session once per request and leaves the [`RequestContext`] and the [`Viewer`]
+/// in the request's extensions, where API handlers and the app's page endpoints find them.
+pub async fn attach_viewer(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Result<Response, ApiError> {
+    let (parts, body) = request.into_parts();
+    let context = RequestContext::from_parts(&parts, &state.store).await?;
+    let mut request = axum::extract::Request::from_parts(parts, body);
+    request.extensions_mut().insert(context.viewer.clone());
+    request.extensions_mut().insert(context);
+    Ok(next.run(request).await)
+}

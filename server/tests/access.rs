@@ -1,0 +1,230 @@
+//! The authorization matrix for reading, generated: every read route × every role (and the
+//! public) × the plan's own organization or another one × published or draft. The expected
+//! answer comes from the rule itself (drafts only inside their organization), not from a list.
+
+mod support;
+
+use std::io::Write;
+use std::process::Stdio;
+
+use support::{request_with, run, server_command, TempDir, TestServer};
+
+const PASSWORD: &str = "matrix test passphrase";
+
+fn add_user(
+    server: &TestServer,
+    organization: &str,
+    login: &str,
+    role: &str,
+    department: Option<&str>,
+) {
+    let mut args = vec![
+        "user",
+        "add",
+        "--organization",
+        organization,
+        "--login",
+        login,
+        "--name",
+        login,
+        "--role",
+        role,
+    ];
+    if let Some(d) = department {
+        args.extend(["--department", d]);
+    }
+    let mut child = server_command(&server.data.0)
+        .args(&args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{PASSWORD}\n").as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn cookie_for(server: &TestServer, login: &str) -> String {
+    let body = serde_json::json!({ "login": login, "password": PASSWORD }).to_string();
+    let r = request_with(&server.addr, "POST", "/api/v1/session", Some(&body), &[]);
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.header("set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+/// A draft plan of 駒ヶ根市 with one measure, words that appear nowhere else.
+fn import_draft(server: &TestServer) {
+    let files = TempDir::new("draft-plan");
+    let draft = serde_json::json!({
+        "format": "keikaku-plan/1",
+        "organization": { "id": "komagane", "name": "駒ヶ根市", "prefecture": "長野県", "departments": [{ "name": "企画振興課" }] },
+        "plan": {
+            "id": "komagane-next-draft", "title": "駒ヶ根市 次期計画（非公開草案）", "status": "draft",
+            "period": { "start_fiscal_year": 2027, "end_fiscal_year": 2031 },
+            "structure": [{ "id": "p1", "kind": "pillar", "title": "柱", "measures": ["m1"] }],
+            "measures": [{ "id": "m1", "title": "草案だけの施策ヒミツ", "lead_departments": ["企画振興課"],
+                           "schedule": [{ "fiscal_year": 2027, "text": "検討" }] }],
+            "glossary": [{ "id": "t1", "term": "草案用語", "definition": "草案にだけある用語" }]
+        }
+    });
+    let path = files.0.join("draft.json");
+    std::fs::write(&path, draft.to_string()).unwrap();
+    let out = run(&server.data.0, &["import", path.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Route {
+    HomePage,
+    PlanPage,
+    MeasurePage,
+    RoadmapPage,
+    GlossaryPage,
+    SearchPage,
+    ApiList,
+    ApiExport,
+    ApiSearch,
+}
+
+const ROUTES: [Route; 9] = [
+    Route::HomePage,
+    Route::PlanPage,
+    Route::MeasurePage,
+    Route::RoadmapPage,
+    Route::GlossaryPage,
+    Route::SearchPage,
+    Route::ApiList,
+    Route::ApiExport,
+    Route::ApiSearch,
+];
+
+/// Requests `route` for `plan` and says whether the plan was visible.
+fn visible(
+    server: &TestServer,
+    cookie: Option<&str>,
+    route: Route,
+    plan: (&str, &str, &str),
+) -> bool {
+    let (plan_id, measure_id, marker) = plan;
+    let encoded: String = marker.bytes().map(|b| format!("%{b:02X}")).collect();
+    let path = match route {
+        Route::HomePage => "/".to_owned(),
+        Route::PlanPage => format!("/plans/{plan_id}"),
+        Route::MeasurePage => format!("/plans/{plan_id}/measures/{measure_id}"),
+        Route::RoadmapPage => format!("/plans/{plan_id}/roadmap"),
+        Route::GlossaryPage => format!("/plans/{plan_id}/glossary"),
+        Route::SearchPage => format!("/search?q={encoded}"),
+        Route::ApiList => "/api/v1/plans".to_owned(),
+        Route::ApiExport => format!("/api/v1/plans/{plan_id}"),
+        Route::ApiSearch => format!("/api/v1/search?q={encoded}"),
+    };
+    let headers: Vec<(&str, &str)> = cookie.map(|c| vec![("Cookie", c)]).unwrap_or_default();
+    let r = request_with(&server.addr, "GET", &path, None, &headers);
+    match route {
+        Route::PlanPage
+        | Route::MeasurePage
+        | Route::RoadmapPage
+        | Route::GlossaryPage
+        | Route::ApiExport => {
+            assert!(r.status == 200 || r.status == 404, "{route:?} {}", r.status);
+            r.status == 200
+        }
+        Route::HomePage | Route::ApiList => {
+            assert_eq!(r.status, 200);
+            r.body.contains(plan_id)
+        }
+        Route::SearchPage => {
+            assert_eq!(r.status, 200);
+            r.body.contains(&format!("/plans/{plan_id}/"))
+        }
+        Route::ApiSearch => {
+            assert_eq!(r.status, 200);
+            r.json()["hits"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|h| h["plan_id"] == plan_id)
+        }
+    }
+}
+
+#[test]
+fn read_access_matrix() {
+    let server = TestServer::start();
+    import_draft(&server);
+    // (login, organization, role, department)
+    let users = [
+        ("k-admin", "komagane", "administrator", None),
+        ("k-editor", "komagane", "editor", Some("税務課")),
+        ("k-council", "komagane", "council_member", None),
+        ("s-admin", "shimada", "administrator", None),
+        ("s-editor", "shimada", "editor", Some("DX推進課")),
+        ("s-council", "shimada", "council_member", None),
+    ];
+    for (login, org, role, dept) in users {
+        add_user(&server, org, login, role, dept);
+    }
+    let mut viewers: Vec<(String, Option<String>, Option<&str>)> =
+        vec![("public".into(), None, None)];
+    for (login, org, _, _) in users {
+        viewers.push((login.into(), Some(cookie_for(&server, login)), Some(org)));
+    }
+    // (plan id, a measure, a word found only in it, owner, draft?)
+    let plans = [
+        (
+            "komagane-dx-strategy",
+            "citizen-04",
+            "口座振替依頼書",
+            "komagane",
+            false,
+        ),
+        (
+            "komagane-next-draft",
+            "m1",
+            "草案だけの施策ヒミツ",
+            "komagane",
+            true,
+        ),
+    ];
+
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for route in ROUTES {
+        for (name, cookie, viewer_org) in &viewers {
+            for (plan_id, measure_id, marker, owner, draft) in plans {
+                let expected = !draft || *viewer_org == Some(owner);
+                let actual = visible(
+                    &server,
+                    cookie.as_deref(),
+                    route,
+                    (plan_id, measure_id, marker),
+                );
+                checked += 1;
+                if actual != expected {
+                    failures.push(format!("{route:?} as {name} on {plan_id}: expected visible={expected}, got {actual}"));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // 9 routes × 7 viewers (public + 3 roles × 2 organizations) × 2 plans.
+    assert_eq!(checked, 9 * 7 * 2);
+}
