@@ -76,6 +76,26 @@ fn pages_render_on_the_server() {
 }
 
 #[test]
+fn security_headers_are_served() {
+    let server = TestServer::start();
+    for path in ["/", "/api/v1/plans", "/plans/no-such-plan"] {
+        let r = server.get(path);
+        assert_eq!(
+            r.header("x-content-type-options"),
+            Some("nosniff"),
+            "{path}"
+        );
+        assert_eq!(r.header("x-frame-options"), Some("DENY"), "{path}");
+        assert_eq!(r.header("referrer-policy"), Some("same-origin"), "{path}");
+        let csp = r.header("content-security-policy").unwrap();
+        assert!(
+            csp.contains("frame-ancestors 'none'") && csp.contains("object-src 'none'"),
+            "{csp}"
+        );
+    }
+}
+
+#[test]
 fn missing_pages_are_404() {
     let server = TestServer::start();
     assert_eq!(server.get("/plans/no-such-plan").status, 404);
