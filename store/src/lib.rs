@@ -4,9 +4,10 @@
 //! is migrated at open, so a fresh directory becomes a working database.
 
 mod accounts;
+mod audit;
 mod read;
 mod search;
-mod write;
+pub(crate) mod write;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -16,6 +17,7 @@ use sqlx::sqlite::{
 };
 
 pub use accounts::{NewSession, NewUser, Session, User};
+pub use audit::{Actor, AuditEntry, EditOutcome, MEASURE_TEXT_FIELDS};
 pub use write::{ImportMode, ImportOutcome, ImportReport};
 
 /// File name of the database inside the data directory.
@@ -34,6 +36,10 @@ pub enum StoreError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("no such {0}")]
+    NotFound(&'static str),
+    #[error("{0}: {1}")]
+    Invalid(&'static str, &'static str),
     #[error("plan {0:?} already exists; use --replace to overwrite it")]
     PlanExists(String),
     #[error("plan {plan:?} cannot be stored under organization {organization:?}: it belongs to {owner:?}")]

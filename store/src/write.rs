@@ -295,6 +295,14 @@ async fn insert_plan(
         .execute(&mut **tx)
         .await?;
     }
+    insert_search_documents(tx, plan).await
+}
+
+/// Writes a plan's search documents (the plan's old ones must be gone).
+pub(crate) async fn insert_search_documents(
+    tx: &mut Transaction<'_, Sqlite>,
+    plan: &Plan,
+) -> Result<()> {
     for (position, doc) in search::documents(plan).into_iter().enumerate() {
         sqlx::query("INSERT INTO search_documents (plan_id, position, kind, title, href, text, folded, folded_title) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
             .bind(&plan.id)

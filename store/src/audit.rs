@@ -1,0 +1,323 @@
+//! The audit trail and the audited edits of plan data. Every change is written in the same
+//! transaction as its audit entry, so there is never a change without a record or a record
+//! without its change.
+
+use keikaku_domain::format::{Measure, PlanStatus};
+use serde_json::Value;
+use sqlx::{Row, Sqlite, Transaction};
+
+use crate::{Result, Store, StoreError};
+
+/// Who made a change, and from where.
+#[derive(Debug, Clone, Default)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    pub login: Option<String>,
+    pub client: Option<String>,
+    pub address: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: i64,
+    pub user_id: Option<i64>,
+    pub user_login: Option<String>,
+    pub organization_id: String,
+    pub plan_id: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub field: String,
+    pub old_value: Option<Value>,
+    pub new_value: Option<Value>,
+    pub client: Option<String>,
+    pub address: Option<String>,
+    pub restored_from: Option<i64>,
+}
+
+/// The text fields of a measure an administrator may edit, by their API names.
+pub const MEASURE_TEXT_FIELDS: [&str; 7] = [
+    "title",
+    "summary",
+    "outcome",
+    "target_state",
+    "current_issues",
+    "direction",
+    "content",
+];
+
+fn measure_field_mut<'a>(measure: &'a mut Measure, field: &str) -> Option<&'a mut Option<String>> {
+    Some(match field {
+        "summary" => &mut measure.summary,
+        "outcome" => &mut measure.outcome,
+        "target_state" => &mut measure.target_state,
+        "current_issues" => &mut measure.current_issues,
+        "direction" => &mut measure.direction,
+        "content" => &mut measure.content,
+        _ => return None,
+    })
+}
+
+fn entry_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<AuditEntry> {
+    let json = |name: &str| -> Result<Option<Value>> {
+        let text: Option<String> = row.try_get(name)?;
+        text.map(|t| serde_json::from_str(&t))
+            .transpose()
+            .map_err(Into::into)
+    };
+    Ok(AuditEntry {
+        id: row.try_get("id")?,
+        at: row.try_get("at")?,
+        user_id: row.try_get("user_id")?,
+        user_login: row.try_get("user_login")?,
+        organization_id: row.try_get("organization_id")?,
+        plan_id: row.try_get("plan_id")?,
+        entity: row.try_get("entity")?,
+        entity_id: row.try_get("entity_id")?,
+        field: row.try_get("field")?,
+        old_value: json("old_value")?,
+        new_value: json("new_value")?,
+        client: row.try_get("client")?,
+        address: row.try_get("address")?,
+        restored_from: row.try_get("restored_from")?,
+    })
+}
+
+pub(crate) struct Change<'a> {
+    pub organization_id: &'a str,
+    pub plan_id: &'a str,
+    pub entity: &'a str,
+    pub entity_id: &'a str,
+    pub field: &'a str,
+    pub old_value: Option<Value>,
+    pub new_value: Option<Value>,
+    pub restored_from: Option<i64>,
+}
+
+pub(crate) async fn append(
+    tx: &mut Transaction<'_, Sqlite>,
+    actor: &Actor,
+    change: Change<'_>,
+    now: i64,
+) -> Result<i64> {
+    let result = sqlx::query(
+        "INSERT INTO audit_log (at, user_id, user_login, organization_id, plan_id, entity, entity_id, field,
+                                old_value, new_value, client, address, restored_from)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(now)
+    .bind(actor.user_id)
+    .bind(&actor.login)
+    .bind(change.organization_id)
+    .bind(change.plan_id)
+    .bind(change.entity)
+    .bind(change.entity_id)
+    .bind(change.field)
+    .bind(change.old_value.map(|v| v.to_string()))
+    .bind(change.new_value.map(|v| v.to_string()))
+    .bind(&actor.client)
+    .bind(&actor.address)
+    .bind(change.restored_from)
+    .execute(&mut **tx)
+    .await?;
+    Ok(result.last_insert_rowid())
+}
+
+/// Rebuilds a plan's search documents after its text changed.
+async fn reindex(tx: &mut Transaction<'_, Sqlite>, plan: &keikaku_domain::Plan) -> Result<()> {
+    sqlx::query("DELETE FROM search_documents WHERE plan_id = ?")
+        .bind(&plan.id)
+        .execute(&mut **tx)
+        .await?;
+    crate::write::insert_search_documents(tx, plan).await
+}
+
+/// What an edit did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EditOutcome {
+    /// The value was already that; nothing was written or logged.
+    Unchanged,
+    Changed(AuditEntry),
+}
+
+impl Store {
+    /// Sets one text field of a measure. `None` clears an optional field; the title cannot be
+    /// cleared. Unknown plans, measures or fields are `StoreError::NotFound`.
+    pub async fn edit_measure_text(
+        &self,
+        plan_id: &str,
+        measure_id: &str,
+        field: &str,
+        value: Option<String>,
+        actor: &Actor,
+        now: i64,
+        restored_from: Option<i64>,
+    ) -> Result<EditOutcome> {
+        let (org, mut plan) = self
+            .load_plan(plan_id)
+            .await?
+            .ok_or(StoreError::NotFound("plan"))?;
+        let measure = plan
+            .measures
+            .iter_mut()
+            .find(|m| m.id == measure_id)
+            .ok_or(StoreError::NotFound("measure"))?;
+        let old = if field == "title" {
+            let new = value
+                .clone()
+                .filter(|v| !v.trim().is_empty())
+                .ok_or(StoreError::Invalid("title", "施策名は空にできません。"))?;
+            Some(std::mem::replace(&mut measure.title, new))
+        } else {
+            let slot = measure_field_mut(measure, field).ok_or(StoreError::NotFound("field"))?;
+            std::mem::replace(slot, value.clone())
+        };
+        if old == value {
+            return Ok(EditOutcome::Unchanged);
+        }
+        let mut tx = self.pool.begin().await?;
+        // Column names come from the fixed list above, never from the request.
+        let sql = match field {
+            "title" => "UPDATE measures SET title = ? WHERE plan_id = ? AND id = ?",
+            "summary" => "UPDATE measures SET summary = ? WHERE plan_id = ? AND id = ?",
+            "outcome" => "UPDATE measures SET outcome = ? WHERE plan_id = ? AND id = ?",
+            "target_state" => "UPDATE measures SET target_state = ? WHERE plan_id = ? AND id = ?",
+            "current_issues" => {
+                "UPDATE measures SET current_issues = ? WHERE plan_id = ? AND id = ?"
+            }
+            "direction" => "UPDATE measures SET direction = ? WHERE plan_id = ? AND id = ?",
+            "content" => "UPDATE measures SET content = ? WHERE plan_id = ? AND id = ?",
+            _ => return Err(StoreError::NotFound("field")),
+        };
+        sqlx::query(sql)
+            .bind(&value)
+            .bind(plan_id)
+            .bind(measure_id)
+            .execute(&mut *tx)
+            .await?;
+        let id = append(
+            &mut tx,
+            actor,
+            Change {
+                organization_id: &org.id,
+                plan_id,
+                entity: "measure",
+                entity_id: measure_id,
+                field,
+                old_value: old.map(Value::String),
+                new_value: value.map(Value::String),
+                restored_from,
+            },
+            now,
+        )
+        .await?;
+        reindex(&mut tx, &plan).await?;
+        tx.commit().await?;
+        Ok(EditOutcome::Changed(
+            self.audit_entry(id)
+                .await?
+                .ok_or(StoreError::NotFound("audit entry"))?,
+        ))
+    }
+
+    /// Publishes or withdraws a plan.
+    pub async fn set_plan_status(
+        &self,
+        plan_id: &str,
+        status: PlanStatus,
+        actor: &Actor,
+        now: i64,
+    ) -> Result<EditOutcome> {
+        let (org, plan) = self
+            .load_plan(plan_id)
+            .await?
+            .ok_or(StoreError::NotFound("plan"))?;
+        if plan.status == status {
+            return Ok(EditOutcome::Unchanged);
+        }
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE plans SET status = ? WHERE id = ?")
+            .bind(status.as_str())
+            .bind(plan_id)
+            .execute(&mut *tx)
+            .await?;
+        let id = append(
+            &mut tx,
+            actor,
+            Change {
+                organization_id: &org.id,
+                plan_id,
+                entity: "plan",
+                entity_id: plan_id,
+                field: "status",
+                old_value: Some(Value::String(plan.status.as_str().into())),
+                new_value: Some(Value::String(status.as_str().into())),
+                restored_from: None,
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(EditOutcome::Changed(
+            self.audit_entry(id)
+                .await?
+                .ok_or(StoreError::NotFound("audit entry"))?,
+        ))
+    }
+
+    pub async fn audit_entry(&self, id: i64) -> Result<Option<AuditEntry>> {
+        let row = sqlx::query("SELECT * FROM audit_log WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(entry_from_row).transpose()
+    }
+
+    /// Every change to one entity, oldest first.
+    pub async fn history(
+        &self,
+        plan_id: &str,
+        entity: &str,
+        entity_id: &str,
+    ) -> Result<Vec<AuditEntry>> {
+        let rows = sqlx::query("SELECT * FROM audit_log WHERE plan_id = ? AND entity = ? AND entity_id = ? ORDER BY id")
+            .bind(plan_id)
+            .bind(entity)
+            .bind(entity_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(entry_from_row).collect()
+    }
+
+    /// Puts back the value an audit entry replaced, as a new, logged change.
+    pub async fn restore(&self, entry_id: i64, actor: &Actor, now: i64) -> Result<EditOutcome> {
+        let entry = self
+            .audit_entry(entry_id)
+            .await?
+            .ok_or(StoreError::NotFound("audit entry"))?;
+        let old = |v: Option<Value>| v.and_then(|v| v.as_str().map(str::to_owned));
+        match entry.entity.as_str() {
+            "measure" => {
+                self.edit_measure_text(
+                    &entry.plan_id,
+                    &entry.entity_id,
+                    &entry.field,
+                    old(entry.old_value),
+                    actor,
+                    now,
+                    Some(entry_id),
+                )
+                .await
+            }
+            "plan" if entry.field == "status" => {
+                let status = old(entry.old_value)
+                    .as_deref()
+                    .and_then(PlanStatus::parse)
+                    .ok_or(StoreError::Invalid("entry", "復元できない値です。"))?;
+                self.set_plan_status(&entry.plan_id, status, actor, now)
+                    .await
+            }
+            _ => Err(StoreError::Invalid("entry", "この変更は復元できません。")),
+        }
+    }
+}

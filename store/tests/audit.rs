@@ -1,0 +1,252 @@
+//! Audited edits on a real SQLite file: one change, one entry with the right old and new values;
+//! restores are new, logged changes; the log refuses updates and deletes.
+
+use std::path::{Path, PathBuf};
+
+use keikaku_domain::import::parse_plan_file;
+use keikaku_domain::PlanStatus;
+use keikaku_store::{Actor, EditOutcome, ImportMode, Store};
+
+struct TempDir(PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+async fn store_with_komagane(tag: &str) -> (TempDir, Store) {
+    let dir =
+        TempDir(std::env::temp_dir().join(format!("keikaku-audit-{tag}-{}", std::process::id())));
+    let _ = std::fs::remove_dir_all(&dir.0);
+    let store = Store::open(&dir.0).await.unwrap();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples/plans/komagane.json");
+    let file = parse_plan_file("komagane.json", &std::fs::read(path).unwrap()).unwrap();
+    store.import_plan(&file, ImportMode::Create).await.unwrap();
+    (dir, store)
+}
+
+fn actor() -> Actor {
+    Actor {
+        user_id: None,
+        login: Some("admin".into()),
+        client: Some("test-agent".into()),
+        address: Some("127.0.0.1".into()),
+    }
+}
+
+#[tokio::test]
+async fn one_change_gives_exactly_one_entry_with_old_and_new_values() {
+    let (_dir, store) = store_with_komagane("one").await;
+    let (_, before) = store
+        .load_plan("komagane-dx-strategy")
+        .await
+        .unwrap()
+        .unwrap();
+    let old = before.measure("citizen-01").unwrap().target_state.clone();
+
+    let outcome = store
+        .edit_measure_text(
+            "komagane-dx-strategy",
+            "citizen-01",
+            "target_state",
+            Some("新しい目指す姿".into()),
+            &actor(),
+            1_000,
+            None,
+        )
+        .await
+        .unwrap();
+    let EditOutcome::Changed(entry) = outcome else {
+        panic!("changed")
+    };
+    assert_eq!(entry.old_value, old.map(serde_json::Value::String));
+    assert_eq!(
+        entry.new_value,
+        Some(serde_json::Value::String("新しい目指す姿".into()))
+    );
+    assert_eq!(
+        (
+            entry.at,
+            entry.user_login.as_deref(),
+            entry.client.as_deref()
+        ),
+        (1_000, Some("admin"), Some("test-agent"))
+    );
+
+    let history = store
+        .history("komagane-dx-strategy", "measure", "citizen-01")
+        .await
+        .unwrap();
+    assert_eq!(history, vec![entry.clone()]);
+    // The same value again changes nothing and logs nothing.
+    let again = store
+        .edit_measure_text(
+            "komagane-dx-strategy",
+            "citizen-01",
+            "target_state",
+            Some("新しい目指す姿".into()),
+            &actor(),
+            1_001,
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(again, EditOutcome::Unchanged);
+    assert_eq!(
+        store
+            .history("komagane-dx-strategy", "measure", "citizen-01")
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    // Search sees the new text.
+    let all = vec!["komagane-dx-strategy".to_owned()];
+    assert!(!store
+        .search("新しい目指す姿", &all, 5)
+        .await
+        .unwrap()
+        .0
+        .is_empty());
+}
+
+#[tokio::test]
+async fn restore_puts_back_the_old_value_as_a_new_logged_change() {
+    let (_dir, store) = store_with_komagane("restore").await;
+    let (_, before) = store
+        .load_plan("komagane-dx-strategy")
+        .await
+        .unwrap()
+        .unwrap();
+    let original = before.measure("regional-01").unwrap().direction.clone();
+    let EditOutcome::Changed(edit) = store
+        .edit_measure_text(
+            "komagane-dx-strategy",
+            "regional-01",
+            "direction",
+            Some("書き換え".into()),
+            &actor(),
+            10,
+            None,
+        )
+        .await
+        .unwrap()
+    else {
+        panic!()
+    };
+    let EditOutcome::Changed(restore) = store.restore(edit.id, &actor(), 20).await.unwrap() else {
+        panic!()
+    };
+    assert_eq!(restore.restored_from, Some(edit.id));
+    assert_eq!(
+        restore.old_value,
+        Some(serde_json::Value::String("書き換え".into()))
+    );
+    assert_eq!(
+        restore.new_value,
+        original.clone().map(serde_json::Value::String)
+    );
+    let (_, after) = store
+        .load_plan("komagane-dx-strategy")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(after.measure("regional-01").unwrap().direction, original);
+    assert_eq!(
+        store
+            .history("komagane-dx-strategy", "measure", "regional-01")
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+
+    let EditOutcome::Changed(status) = store
+        .set_plan_status("komagane-dx-strategy", PlanStatus::Draft, &actor(), 30)
+        .await
+        .unwrap()
+    else {
+        panic!()
+    };
+    store.restore(status.id, &actor(), 40).await.unwrap();
+    let (_, plan) = store
+        .load_plan("komagane-dx-strategy")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(plan.status, PlanStatus::Published);
+}
+
+#[tokio::test]
+async fn the_log_is_append_only_and_sql_metacharacters_are_stored_literally() {
+    let (_dir, store) = store_with_komagane("append").await;
+    let nasty = "'); DROP TABLE measures; -- \" % _ \\";
+    store
+        .edit_measure_text(
+            "komagane-dx-strategy",
+            "citizen-02",
+            "content",
+            Some(nasty.into()),
+            &actor(),
+            5,
+            None,
+        )
+        .await
+        .unwrap();
+    let (_, plan) = store
+        .load_plan("komagane-dx-strategy")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        plan.measure("citizen-02").unwrap().content.as_deref(),
+        Some(nasty)
+    );
+    assert_eq!(plan.measures.len(), 32);
+
+    assert!(sqlx::query("UPDATE audit_log SET new_value = 'x'")
+        .execute(store.pool())
+        .await
+        .is_err());
+    assert!(sqlx::query("DELETE FROM audit_log")
+        .execute(store.pool())
+        .await
+        .is_err());
+    assert_eq!(
+        store
+            .history("komagane-dx-strategy", "measure", "citizen-02")
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
+    let bad = store
+        .edit_measure_text(
+            "komagane-dx-strategy",
+            "citizen-02",
+            "title",
+            Some("  ".into()),
+            &actor(),
+            6,
+            None,
+        )
+        .await;
+    assert!(bad
+        .unwrap_err()
+        .to_string()
+        .contains("施策名は空にできません"));
+    let unknown = store
+        .edit_measure_text(
+            "komagane-dx-strategy",
+            "citizen-02",
+            "id",
+            Some("x".into()),
+            &actor(),
+            6,
+            None,
+        )
+        .await;
+    assert!(unknown.unwrap_err().to_string().contains("no such field"));
+}
