@@ -137,7 +137,16 @@ async fn reindex(tx: &mut Transaction<'_, Sqlite>, plan: &keikaku_domain::Plan) 
 pub enum EditOutcome {
     /// The value was already that; nothing was written or logged.
     Unchanged,
-    Changed(AuditEntry),
+    Changed(Box<AuditEntry>),
+}
+
+/// One measure text field to set; `restored_from` names the audit entry being restored.
+pub struct MeasureEdit<'a> {
+    pub plan_id: &'a str,
+    pub measure_id: &'a str,
+    pub field: &'a str,
+    pub value: Option<String>,
+    pub restored_from: Option<i64>,
 }
 
 impl Store {
@@ -145,14 +154,17 @@ impl Store {
     /// cleared. Unknown plans, measures or fields are `StoreError::NotFound`.
     pub async fn edit_measure_text(
         &self,
-        plan_id: &str,
-        measure_id: &str,
-        field: &str,
-        value: Option<String>,
+        edit: MeasureEdit<'_>,
         actor: &Actor,
         now: i64,
-        restored_from: Option<i64>,
     ) -> Result<EditOutcome> {
+        let MeasureEdit {
+            plan_id,
+            measure_id,
+            field,
+            value,
+            restored_from,
+        } = edit;
         let (org, mut plan) = self
             .load_plan(plan_id)
             .await?
@@ -213,11 +225,11 @@ impl Store {
         .await?;
         reindex(&mut tx, &plan).await?;
         tx.commit().await?;
-        Ok(EditOutcome::Changed(
+        Ok(EditOutcome::Changed(Box::new(
             self.audit_entry(id)
                 .await?
                 .ok_or(StoreError::NotFound("audit entry"))?,
-        ))
+        )))
     }
 
     /// Publishes or withdraws a plan.
@@ -258,11 +270,11 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        Ok(EditOutcome::Changed(
+        Ok(EditOutcome::Changed(Box::new(
             self.audit_entry(id)
                 .await?
                 .ok_or(StoreError::NotFound("audit entry"))?,
-        ))
+        )))
     }
 
     pub async fn audit_entry(&self, id: i64) -> Result<Option<AuditEntry>> {
@@ -298,16 +310,14 @@ impl Store {
         let old = |v: Option<Value>| v.and_then(|v| v.as_str().map(str::to_owned));
         match entry.entity.as_str() {
             "measure" => {
-                self.edit_measure_text(
-                    &entry.plan_id,
-                    &entry.entity_id,
-                    &entry.field,
-                    old(entry.old_value),
-                    actor,
-                    now,
-                    Some(entry_id),
-                )
-                .await
+                let edit = MeasureEdit {
+                    plan_id: &entry.plan_id,
+                    measure_id: &entry.entity_id,
+                    field: &entry.field,
+                    value: old(entry.old_value.clone()),
+                    restored_from: Some(entry_id),
+                };
+                self.edit_measure_text(edit, actor, now).await
             }
             "plan" if entry.field == "status" => {
                 let status = old(entry.old_value)

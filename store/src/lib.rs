@@ -17,7 +17,7 @@ use sqlx::sqlite::{
 };
 
 pub use accounts::{NewSession, NewUser, Session, User};
-pub use audit::{Actor, AuditEntry, EditOutcome, MEASURE_TEXT_FIELDS};
+pub use audit::{Actor, AuditEntry, EditOutcome, MeasureEdit, MEASURE_TEXT_FIELDS};
 pub use write::{ImportMode, ImportOutcome, ImportReport};
 
 /// File name of the database inside the data directory.

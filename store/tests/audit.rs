@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use keikaku_domain::import::parse_plan_file;
 use keikaku_domain::PlanStatus;
-use keikaku_store::{Actor, EditOutcome, ImportMode, Store};
+use keikaku_store::{Actor, EditOutcome, ImportMode, MeasureEdit, Store};
 
 struct TempDir(PathBuf);
 
@@ -47,13 +47,15 @@ async fn one_change_gives_exactly_one_entry_with_old_and_new_values() {
 
     let outcome = store
         .edit_measure_text(
-            "komagane-dx-strategy",
-            "citizen-01",
-            "target_state",
-            Some("新しい目指す姿".into()),
+            MeasureEdit {
+                plan_id: "komagane-dx-strategy",
+                measure_id: "citizen-01",
+                field: "target_state",
+                value: Some("新しい目指す姿".into()),
+                restored_from: None,
+            },
             &actor(),
             1_000,
-            None,
         )
         .await
         .unwrap();
@@ -78,17 +80,19 @@ async fn one_change_gives_exactly_one_entry_with_old_and_new_values() {
         .history("komagane-dx-strategy", "measure", "citizen-01")
         .await
         .unwrap();
-    assert_eq!(history, vec![entry.clone()]);
+    assert_eq!(history, vec![*entry.clone()]);
     // The same value again changes nothing and logs nothing.
     let again = store
         .edit_measure_text(
-            "komagane-dx-strategy",
-            "citizen-01",
-            "target_state",
-            Some("新しい目指す姿".into()),
+            MeasureEdit {
+                plan_id: "komagane-dx-strategy",
+                measure_id: "citizen-01",
+                field: "target_state",
+                value: Some("新しい目指す姿".into()),
+                restored_from: None,
+            },
             &actor(),
             1_001,
-            None,
         )
         .await
         .unwrap();
@@ -122,13 +126,15 @@ async fn restore_puts_back_the_old_value_as_a_new_logged_change() {
     let original = before.measure("regional-01").unwrap().direction.clone();
     let EditOutcome::Changed(edit) = store
         .edit_measure_text(
-            "komagane-dx-strategy",
-            "regional-01",
-            "direction",
-            Some("書き換え".into()),
+            MeasureEdit {
+                plan_id: "komagane-dx-strategy",
+                measure_id: "regional-01",
+                field: "direction",
+                value: Some("書き換え".into()),
+                restored_from: None,
+            },
             &actor(),
             10,
-            None,
         )
         .await
         .unwrap()
@@ -184,13 +190,15 @@ async fn the_log_is_append_only_and_sql_metacharacters_are_stored_literally() {
     let nasty = "'); DROP TABLE measures; -- \" % _ \\";
     store
         .edit_measure_text(
-            "komagane-dx-strategy",
-            "citizen-02",
-            "content",
-            Some(nasty.into()),
+            MeasureEdit {
+                plan_id: "komagane-dx-strategy",
+                measure_id: "citizen-02",
+                field: "content",
+                value: Some(nasty.into()),
+                restored_from: None,
+            },
             &actor(),
             5,
-            None,
         )
         .await
         .unwrap();
@@ -224,13 +232,15 @@ async fn the_log_is_append_only_and_sql_metacharacters_are_stored_literally() {
 
     let bad = store
         .edit_measure_text(
-            "komagane-dx-strategy",
-            "citizen-02",
-            "title",
-            Some("  ".into()),
+            MeasureEdit {
+                plan_id: "komagane-dx-strategy",
+                measure_id: "citizen-02",
+                field: "title",
+                value: Some("  ".into()),
+                restored_from: None,
+            },
             &actor(),
             6,
-            None,
         )
         .await;
     assert!(bad
@@ -239,13 +249,15 @@ async fn the_log_is_append_only_and_sql_metacharacters_are_stored_literally() {
         .contains("施策名は空にできません"));
     let unknown = store
         .edit_measure_text(
-            "komagane-dx-strategy",
-            "citizen-02",
-            "id",
-            Some("x".into()),
+            MeasureEdit {
+                plan_id: "komagane-dx-strategy",
+                measure_id: "citizen-02",
+                field: "id",
+                value: Some("x".into()),
+                restored_from: None,
+            },
             &actor(),
             6,
-            None,
         )
         .await;
     assert!(unknown.unwrap_err().to_string().contains("no such field"));
