@@ -55,15 +55,22 @@ fn add_user(
 }
 
 fn cookie_for(server: &TestServer, login: &str) -> String {
+    signed_in(server, login).0
+}
+
+/// Session cookie and CSRF token.
+fn signed_in(server: &TestServer, login: &str) -> (String, String) {
     let body = serde_json::json!({ "login": login, "password": PASSWORD }).to_string();
     let r = request_with(&server.addr, "POST", "/api/v1/session", Some(&body), &[]);
     assert_eq!(r.status, 200, "{}", r.body);
-    r.header("set-cookie")
+    let cookie = r
+        .header("set-cookie")
         .unwrap()
         .split(';')
         .next()
         .unwrap()
-        .to_owned()
+        .to_owned();
+    (cookie, r.json()["csrf_token"].as_str().unwrap().to_owned())
 }
 
 /// A draft plan of 駒ヶ根市 with one measure, words that appear nowhere else.
@@ -227,4 +234,136 @@ fn read_access_matrix() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     // 9 routes × 7 viewers (public + 3 roles × 2 organizations) × 2 plans.
     assert_eq!(checked, 9 * 7 * 2);
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum WriteRoute {
+    EditMeasure,
+    SetStatus,
+    History,
+    Restore,
+}
+
+#[test]
+fn write_access_matrix() {
+    let server = TestServer::start();
+    import_draft(&server);
+    let users = [
+        ("k-admin", "komagane", "administrator", None),
+        ("k-editor", "komagane", "editor", Some("企画振興課")),
+        ("k-council", "komagane", "council_member", None),
+        ("s-admin", "shimada", "administrator", None),
+        ("s-editor", "shimada", "editor", Some("DX推進課")),
+        ("s-council", "shimada", "council_member", None),
+    ];
+    for (login, org, role, dept) in users {
+        add_user(&server, org, login, role, dept);
+    }
+    // (name, cookie and CSRF token, organization, role)
+    let mut viewers: Vec<(String, Option<(String, String)>, Option<&str>, Option<&str>)> =
+        vec![("public".into(), None, None, None)];
+    for (login, org, role, _) in users {
+        viewers.push((
+            login.into(),
+            Some(signed_in(&server, login)),
+            Some(org),
+            Some(role),
+        ));
+    }
+    // (plan, measure, status, owner, draft?)
+    let plans = [
+        (
+            "komagane-dx-strategy",
+            "citizen-05",
+            "published",
+            "komagane",
+            false,
+        ),
+        ("komagane-next-draft", "m1", "draft", "komagane", true),
+    ];
+    // An entry to restore on each plan, made by the owning administrator.
+    let (admin_cookie, admin_csrf) = viewers[1].1.clone().unwrap();
+    let mut entries = std::collections::HashMap::new();
+    for (plan_id, measure_id, _, _, _) in plans {
+        let body = r#"{"field":"summary","value":"復元用の値"}"#;
+        let path = format!("/api/v1/plans/{plan_id}/measures/{measure_id}");
+        let r = request_with(
+            &server.addr,
+            "PATCH",
+            &path,
+            Some(body),
+            &[("Cookie", &admin_cookie), ("X-CSRF-Token", &admin_csrf)],
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        entries.insert(plan_id, r.json()["entry"]["id"].as_i64().unwrap());
+    }
+
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for route in [
+        WriteRoute::EditMeasure,
+        WriteRoute::SetStatus,
+        WriteRoute::History,
+        WriteRoute::Restore,
+    ] {
+        for (name, session, org, role) in &viewers {
+            for (plan_id, measure_id, status, owner, draft) in plans {
+                let own = *org == Some(owner);
+                let admin = *role == Some("administrator");
+                let allowed = match route {
+                    WriteRoute::History => own,
+                    _ => own && admin,
+                };
+                let (method, path, body) = match route {
+                    WriteRoute::EditMeasure => (
+                        "PATCH",
+                        format!("/api/v1/plans/{plan_id}/measures/{measure_id}"),
+                        Some(r#"{"field":"content","value":"行列テストの値"}"#.to_owned()),
+                    ),
+                    WriteRoute::SetStatus => (
+                        "PATCH",
+                        format!("/api/v1/plans/{plan_id}/status"),
+                        Some(format!(r#"{{"status":"{status}"}}"#)),
+                    ),
+                    WriteRoute::History => (
+                        "GET",
+                        format!("/api/v1/plans/{plan_id}/measures/{measure_id}/history"),
+                        None,
+                    ),
+                    WriteRoute::Restore => (
+                        "POST",
+                        format!("/api/v1/audit/{}/restore", entries[plan_id]),
+                        None,
+                    ),
+                };
+                let mut headers: Vec<(&str, &str)> = Vec::new();
+                if let Some((cookie, csrf)) = session {
+                    headers.push(("Cookie", cookie));
+                    headers.push(("X-CSRF-Token", csrf));
+                }
+                let r = request_with(&server.addr, method, &path, body.as_deref(), &headers);
+                // Denials: the public must sign in (401) for changes; a draft of another
+                // organization does not exist for the caller (404); otherwise 403.
+                let expected = if allowed {
+                    200
+                } else if session.is_none() && method != "GET" {
+                    401
+                } else if draft && !own {
+                    404
+                } else {
+                    403
+                };
+                checked += 1;
+                if r.status != expected {
+                    failures.push(format!(
+                        "{route:?} as {name} on {plan_id}: expected {expected}, got {} {}",
+                        r.status, r.body
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // 4 routes × 7 viewers × 2 plans.
+    assert_eq!(checked, 4 * 7 * 2);
 }

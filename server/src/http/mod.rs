@@ -5,6 +5,7 @@ mod api;
 mod csrf;
 mod error;
 mod json;
+mod plans;
 mod session;
 
 use app::{shell, App};
@@ -138,6 +139,7 @@ const MAX_BODY_BYTES: usize = 256 * 1024;
 fn api_routes(state: &AppState) -> Router<AppState> {
     api::routes()
         .merge(session::routes())
+        .merge(plans::routes())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             csrf::guard,

@@ -1,0 +1,226 @@
+//! Changing plans: measure text, plan status, history and restore. Every handler checks the
+//! access rules of `keikaku_domain::access`; a plan the caller may not read is "not found",
+//! one they may read but not change is "forbidden".
+
+use axum::extract::{Path, State};
+use axum::routing::{get, patch, post};
+use axum::{Json, Router};
+use keikaku_domain::access::{self, PlanRef};
+use keikaku_domain::format::PlanStatus;
+use keikaku_store::{
+    Actor, AuditEntry, EditOutcome, MeasureEdit, Store, StoreError, MEASURE_TEXT_FIELDS,
+};
+use serde::{Deserialize, Serialize};
+
+use super::error::ApiError;
+use super::json::StrictJson;
+use super::session::RequestContext;
+use super::AppState;
+use crate::auth;
+
+/// Longest text a field may hold.
+const MAX_TEXT_CHARS: usize = 20_000;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/plans/{plan_id}/status", patch(set_status))
+        .route(
+            "/plans/{plan_id}/measures/{measure_id}",
+            patch(edit_measure),
+        )
+        .route(
+            "/plans/{plan_id}/measures/{measure_id}/history",
+            get(measure_history),
+        )
+        .route("/audit/{entry_id}/restore", post(restore))
+}
+
+fn actor(context: &RequestContext) -> Actor {
+    Actor {
+        user_id: context.user.as_ref().map(|u| u.id),
+        login: context.user.as_ref().map(|u| u.login.clone()),
+        client: context.user_agent.clone(),
+        address: context.address.clone(),
+    }
+}
+
+/// The plan's owner and status, if the caller may read it.
+async fn readable_plan(
+    store: &Store,
+    context: &RequestContext,
+    plan_id: &str,
+) -> Result<(String, PlanStatus), ApiError> {
+    let (org, plan) = store
+        .load_readable_plan(&context.viewer, plan_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("plan_id", format!("no plan with id {plan_id:?}")))?;
+    Ok((org.id, plan.status))
+}
+
+fn store_error(e: StoreError) -> ApiError {
+    match e {
+        StoreError::NotFound(what) => ApiError::not_found(what, format!("no such {what}")),
+        StoreError::Invalid(field, reason) => ApiError::bad_request(field, reason),
+        other => other.into(),
+    }
+}
+
+#[derive(Serialize)]
+pub struct EditResult {
+    changed: bool,
+    entry: Option<AuditEntry>,
+}
+
+impl From<EditOutcome> for EditResult {
+    fn from(outcome: EditOutcome) -> Self {
+        match outcome {
+            EditOutcome::Unchanged => EditResult {
+                changed: false,
+                entry: None,
+            },
+            EditOutcome::Changed(entry) => EditResult {
+                changed: true,
+                entry: Some(*entry),
+            },
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MeasureTextEdit {
+    field: String,
+    /// `null` clears an optional field.
+    value: Option<String>,
+}
+
+async fn edit_measure(
+    State(store): State<Store>,
+    context: RequestContext,
+    Path((plan_id, measure_id)): Path<(String, String)>,
+    StrictJson(edit): StrictJson<MeasureTextEdit>,
+) -> Result<Json<EditResult>, ApiError> {
+    let (owner, status) = readable_plan(&store, &context, &plan_id).await?;
+    if !access::can_edit_plan(
+        &context.viewer,
+        PlanRef {
+            organization_id: &owner,
+            status,
+        },
+    ) {
+        return Err(ApiError::forbidden(
+            None,
+            "この計画を編集する権限がありません。",
+        ));
+    }
+    if !MEASURE_TEXT_FIELDS.contains(&edit.field.as_str()) {
+        return Err(ApiError::bad_request(
+            "field",
+            format!("must be one of {}", MEASURE_TEXT_FIELDS.join(", ")),
+        ));
+    }
+    if edit
+        .value
+        .as_ref()
+        .is_some_and(|v| v.chars().count() > MAX_TEXT_CHARS)
+    {
+        return Err(ApiError::bad_request(
+            "value",
+            format!("at most {MAX_TEXT_CHARS} characters"),
+        ));
+    }
+    let change = MeasureEdit {
+        plan_id: &plan_id,
+        measure_id: &measure_id,
+        field: &edit.field,
+        value: edit.value,
+        restored_from: None,
+    };
+    let outcome = store
+        .edit_measure_text(change, &actor(&context), auth::now())
+        .await
+        .map_err(store_error)?;
+    Ok(Json(outcome.into()))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StatusChange {
+    status: PlanStatus,
+}
+
+async fn set_status(
+    State(store): State<Store>,
+    context: RequestContext,
+    Path(plan_id): Path<String>,
+    StrictJson(change): StrictJson<StatusChange>,
+) -> Result<Json<EditResult>, ApiError> {
+    let (owner, status) = readable_plan(&store, &context, &plan_id).await?;
+    if !access::can_edit_plan(
+        &context.viewer,
+        PlanRef {
+            organization_id: &owner,
+            status,
+        },
+    ) {
+        return Err(ApiError::forbidden(
+            None,
+            "この計画を編集する権限がありません。",
+        ));
+    }
+    let outcome = store
+        .set_plan_status(&plan_id, change.status, &actor(&context), auth::now())
+        .await
+        .map_err(store_error)?;
+    Ok(Json(outcome.into()))
+}
+
+async fn measure_history(
+    State(store): State<Store>,
+    context: RequestContext,
+    Path((plan_id, measure_id)): Path<(String, String)>,
+) -> Result<Json<Vec<AuditEntry>>, ApiError> {
+    let (owner, status) = readable_plan(&store, &context, &plan_id).await?;
+    if !access::can_read_history(
+        &context.viewer,
+        PlanRef {
+            organization_id: &owner,
+            status,
+        },
+    ) {
+        return Err(ApiError::forbidden(
+            None,
+            "変更履歴を見る権限がありません。",
+        ));
+    }
+    Ok(Json(store.history(&plan_id, "measure", &measure_id).await?))
+}
+
+async fn restore(
+    State(store): State<Store>,
+    context: RequestContext,
+    Path(entry_id): Path<i64>,
+) -> Result<Json<EditResult>, ApiError> {
+    let entry = store
+        .audit_entry(entry_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("entry_id", "no such audit entry"))?;
+    let (owner, status) = readable_plan(&store, &context, &entry.plan_id).await?;
+    if !access::can_restore(
+        &context.viewer,
+        PlanRef {
+            organization_id: &owner,
+            status,
+        },
+    ) {
+        return Err(ApiError::forbidden(
+            None,
+            "変更を元に戻す権限がありません。",
+        ));
+    }
+    let outcome = store
+        .restore(entry_id, &actor(&context), auth::now())
+        .await
+        .map_err(store_error)?;
+    Ok(Json(outcome.into()))
+}
