@@ -236,6 +236,14 @@ fn read_access_matrix() {
     assert_eq!(checked, 9 * 7 * 2);
 }
 
+/// A caller: name, session (cookie, CSRF token), organization and role.
+type Caller<'a> = (
+    String,
+    Option<(String, String)>,
+    Option<&'a str>,
+    Option<&'a str>,
+);
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum WriteRoute {
     EditMeasure,
@@ -260,8 +268,7 @@ fn write_access_matrix() {
         add_user(&server, org, login, role, dept);
     }
     // (name, cookie and CSRF token, organization, role)
-    let mut viewers: Vec<(String, Option<(String, String)>, Option<&str>, Option<&str>)> =
-        vec![("public".into(), None, None, None)];
+    let mut viewers: Vec<Caller> = vec![("public".into(), None, None, None)];
     for (login, org, role, _) in users {
         viewers.push((
             login.into(),
