@@ -51,6 +51,7 @@ export default defineConfig({
       LEPTOS_OUTPUT_NAME: 'keikaku',
       LEPTOS_HASH_FILES: 'true',
       KEIKAKU_DATA_DIR: dataDir,
+      KEIKAKU_DEMO_USERS: 'on',
       RUST_LOG: 'warn',
     },
   },

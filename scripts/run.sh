@@ -22,5 +22,7 @@ fi
 
 export LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_HASH_FILES=true
 export LEPTOS_SITE_ADDR="${LEPTOS_SITE_ADDR:-127.0.0.1:3000}"
+# Demo accounts (see README) for trying the app locally; the server refuses them off loopback.
+export KEIKAKU_DEMO_USERS="${KEIKAKU_DEMO_USERS:-on}"
 step "Keikaku is starting on http://$LEPTOS_SITE_ADDR (Ctrl+C stops it)"
 exec "target/$profile/server" serve

@@ -124,3 +124,14 @@ pub async fn search_page(query: String) -> Result<SearchView, ServerFnError> {
         truncated,
     })
 }
+
+/// The signed-in user, if any, with the CSRF token their forms echo.
+#[server(prefix = "/api", endpoint = "v1/pages/me", input = GetUrl)]
+pub async fn signed_in_user() -> Result<Option<keikaku_domain::access::SignedIn>, ServerFnError> {
+    Ok(use_context::<http::request::Parts>().and_then(|parts| {
+        parts
+            .extensions
+            .get::<keikaku_domain::access::SignedIn>()
+            .cloned()
+    }))
+}

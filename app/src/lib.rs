@@ -59,6 +59,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/plans/:plan_id") view=PlanPage ssr=SsrMode::Async/>
                     <Route path=path!("/plans/:plan_id/measures/:measure_id") view=MeasurePage ssr=SsrMode::Async/>
                     <Route path=path!("/plans/:plan_id/roadmap") view=RoadmapPage ssr=SsrMode::Async/>

@@ -76,6 +76,17 @@ impl Viewer {
     }
 }
 
+/// The signed-in user as pages show them, with the token their forms must echo.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedIn {
+    pub login: String,
+    pub display_name: String,
+    pub organization_id: String,
+    pub role: Role,
+    pub department: Option<String>,
+    pub csrf_token: String,
+}
+
 /// What a plan looks like to the access rules.
 #[derive(Debug, Clone, Copy)]
 pub struct PlanRef<'a> {

@@ -8,31 +8,39 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub load_samples: bool,
     pub secure_cookies: bool,
+    pub demo_users: bool,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// An on/off setting.
+fn switch(name: &str, default: bool) -> Result<bool, String> {
+    match var(name).as_deref() {
+        None => Ok(default),
+        Some("on" | "1" | "true") => Ok(true),
+        Some("off" | "0" | "false") => Ok(false),
+        Some(other) => Err(format!("{name}={other:?}: use on or off")),
+    }
 }
 
 impl Config {
     pub fn from_env() -> Result<Config, String> {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         let site_addr = var("LEPTOS_SITE_ADDR").unwrap_or_else(|| "127.0.0.1:3000".into());
-        let site_addr = site_addr
+        let site_addr: SocketAddr = site_addr
             .parse()
             .map_err(|e| format!("LEPTOS_SITE_ADDR={site_addr:?}: {e}"))?;
-        let data_dir = PathBuf::from(var("KEIKAKU_DATA_DIR").unwrap_or_else(|| "./data".into()));
-        let load_samples = match var("KEIKAKU_SAMPLE_PLANS").as_deref() {
-            None | Some("on" | "1" | "true") => true,
-            Some("off" | "0" | "false") => false,
-            Some(other) => return Err(format!("KEIKAKU_SAMPLE_PLANS={other:?}: use on or off")),
-        };
-        let secure_cookies = match var("KEIKAKU_SECURE_COOKIES").as_deref() {
-            None | Some("off" | "0" | "false") => false,
-            Some("on" | "1" | "true") => true,
-            Some(other) => return Err(format!("KEIKAKU_SECURE_COOKIES={other:?}: use on or off")),
-        };
+        let demo_users = switch("KEIKAKU_DEMO_USERS", false)?;
+        if demo_users && !site_addr.ip().is_loopback() {
+            return Err("KEIKAKU_DEMO_USERS=on is only allowed on a loopback address: demo accounts have a published password".into());
+        }
         Ok(Config {
             site_addr,
-            data_dir,
-            load_samples,
-            secure_cookies,
+            data_dir: PathBuf::from(var("KEIKAKU_DATA_DIR").unwrap_or_else(|| "./data".into())),
+            load_samples: switch("KEIKAKU_SAMPLE_PLANS", true)?,
+            secure_cookies: switch("KEIKAKU_SECURE_COOKIES", false)?,
+            demo_users,
         })
     }
 }

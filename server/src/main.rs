@@ -12,6 +12,7 @@
 
 mod auth;
 mod config;
+mod demo;
 mod http;
 mod samples;
 mod users_cli;
@@ -34,7 +35,8 @@ environment:
   LEPTOS_SITE_ADDR      listen address (default 127.0.0.1:3000)
   KEIKAKU_DATA_DIR      database and uploads directory (default ./data)
   KEIKAKU_SAMPLE_PLANS  load the bundled sample plans at start-up: on (default) or off
-  KEIKAKU_SECURE_COOKIES  mark session cookies Secure (behind HTTPS): on or off (default)";
+  KEIKAKU_SECURE_COOKIES  mark session cookies Secure (behind HTTPS): on or off (default)
+  KEIKAKU_DEMO_USERS    create the demo accounts at start-up (loopback only): on or off (default)";
 
 #[tokio::main]
 async fn main() -> ExitCode {

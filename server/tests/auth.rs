@@ -307,3 +307,117 @@ fn bad_bodies_get_json_errors_naming_the_field() {
     let r = post(&huge, &[]);
     assert_eq!(r.status, 413);
 }
+
+fn form(server: &TestServer, path: &str, body: &str, cookie: Option<&str>) -> Response {
+    let mut headers = vec![("Content-Type", "application/x-www-form-urlencoded")];
+    if let Some(c) = cookie {
+        headers.push(("Cookie", c));
+    }
+    request_with(&server.addr, "POST", path, Some(body), &headers)
+}
+
+#[test]
+fn the_login_form_works_without_javascript_and_never_redirects_off_site() {
+    let server = TestServer::start();
+    assert!(add_user(&server, "admin", "administrator", None, PASSWORD)
+        .status
+        .success());
+    let password: String = PASSWORD.bytes().map(|b| format!("%{b:02X}")).collect();
+
+    let wrong = form(
+        &server,
+        "/api/v1/session/form",
+        "login=admin&password=nope&next=%2Fplans%2Fshimada-dx-plan",
+        None,
+    );
+    assert_eq!(wrong.status, 303);
+    assert_eq!(
+        wrong.header("location"),
+        Some("/login?error=invalid&login=admin&next=%2Fplans%2Fshimada-dx-plan")
+    );
+    assert!(wrong.header("set-cookie").is_none());
+
+    let ok = form(
+        &server,
+        "/api/v1/session/form",
+        &format!("login=admin&password={password}&next=%2Fplans%2Fshimada-dx-plan"),
+        None,
+    );
+    assert_eq!(ok.status, 303);
+    assert_eq!(ok.header("location"), Some("/plans/shimada-dx-plan"));
+    let cookie = ok
+        .header("set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+
+    // The page header shows who is signed in, with a sign-out form carrying the CSRF token.
+    let page = request_with(&server.addr, "GET", "/", None, &[("Cookie", &cookie)]);
+    assert!(page.body.contains("試験 太郎"), "header shows the user");
+    let csrf = request_with(
+        &server.addr,
+        "GET",
+        "/api/v1/session",
+        None,
+        &[("Cookie", &cookie)],
+    )
+    .json()["csrf_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(page.body.contains(&csrf));
+
+    for evil in [
+        "%2F%2Fevil.example%2F",
+        "https%3A%2F%2Fevil.example%2F",
+        "%2F%5Cevil.example",
+    ] {
+        let r = form(
+            &server,
+            "/api/v1/session/form",
+            &format!("login=admin&password={password}&next={evil}"),
+            None,
+        );
+        assert_eq!(r.header("location"), Some("/"), "{evil}");
+    }
+
+    let forged = form(
+        &server,
+        "/api/v1/session/logout",
+        "csrf=deadbeef",
+        Some(&cookie),
+    );
+    assert_eq!(forged.status, 403);
+    let cross_site = request_with(
+        &server.addr,
+        "POST",
+        "/api/v1/session/logout",
+        Some(&format!("csrf={csrf}")),
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Cookie", &cookie),
+            ("Origin", "https://evil.example"),
+        ],
+    );
+    assert_eq!(cross_site.status, 403);
+    let out = form(
+        &server,
+        "/api/v1/session/logout",
+        &format!("csrf={csrf}"),
+        Some(&cookie),
+    );
+    assert_eq!((out.status, out.header("location")), (303, Some("/")));
+    assert_eq!(
+        request_with(
+            &server.addr,
+            "GET",
+            "/api/v1/session",
+            None,
+            &[("Cookie", &cookie)]
+        )
+        .status,
+        401
+    );
+}

@@ -21,8 +21,32 @@ pub fn SiteHeader() -> impl IntoView {
                         prop:value=current autocomplete="off" maxlength="200"/>
                     <button type="submit">"検索"</button>
                 </Form>
+                <AccountMenu/>
             </div>
         </header>
+    }
+}
+
+/// Who is signed in, with a sign-out button; or a link to sign in.
+#[component]
+fn AccountMenu() -> impl IntoView {
+    let user = Resource::new(|| (), |_| crate::api::signed_in_user());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(Some(user)) => view! {
+                        <form method="post" action="/api/v1/session/logout" class="account">
+                            <span class="account__name">{user.display_name}<span class="account__role">{format!("（{}）", user.role.label())}</span></span>
+                            <input type="hidden" name="csrf" value=user.csrf_token/>
+                            <button type="submit">"ログアウト"</button>
+                        </form>
+                    }
+                    .into_any(),
+                    _ => view! { <a href="/login" class="account__login">"ログイン"</a> }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod glossary;
 mod home;
+mod login;
 mod measure;
 mod plan;
 mod roadmap;
@@ -10,6 +11,7 @@ mod search;
 pub use crate::components::layout::NotFound;
 pub use glossary::GlossaryPage;
 pub use home::HomePage;
+pub use login::LoginPage;
 pub use measure::MeasurePage;
 pub use plan::PlanPage;
 pub use roadmap::RoadmapPage;

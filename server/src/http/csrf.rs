@@ -47,8 +47,11 @@ pub async fn guard(
         Some(context) => context.clone(),
         None => RequestContext::from_parts(&parts, &state.store).await?,
     };
-    let signing_in = method == Method::POST && parts.uri.path() == "/session";
-    if !signing_in {
+    // Signing in has no session yet; the form logout checks its token field itself.
+    let path = parts.uri.path();
+    let exempt =
+        method == Method::POST && matches!(path, "/session" | "/session/form" | "/session/logout");
+    if !exempt {
         let keys = context
             .session
             .as_ref()

@@ -48,6 +48,9 @@ pub async fn serve(config: Config) -> Result<(), String> {
     if config.load_samples {
         crate::samples::load(&store).await?;
     }
+    if config.demo_users {
+        crate::demo::create(&store).await?;
+    }
     let leptos_options = leptos_options(&config);
     let state = AppState {
         leptos_options,

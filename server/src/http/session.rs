@@ -9,7 +9,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{post, put};
 use axum::{Json, Router};
-use keikaku_domain::access::{Role, Viewer};
+use keikaku_domain::access::{Role, SignedIn, Viewer};
 use keikaku_store::{NewSession, Store, User};
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +22,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/session", post(login).get(current).delete(logout))
         .route("/session/password", put(change_password))
+        .route("/session/form", post(login_form))
+        .route("/session/logout", post(logout_form))
 }
 
 /// Who is asking, and from where. Built from the session cookie; a missing, expired or unknown
@@ -163,16 +165,24 @@ fn is_https(headers: &HeaderMap, state: &AppState) -> bool {
             == Some("https")
 }
 
-async fn login(
-    State(state): State<AppState>,
-    context: RequestContext,
-    headers: HeaderMap,
-    StrictJson(request): StrictJson<LoginRequest>,
-) -> Result<Response, ApiError> {
+/// Why a sign-in was refused.
+enum Refusal {
+    Throttled,
+    Invalid,
+}
+
+/// Checks the throttle and the password, and opens a session: the new session token and what
+/// the client learns about it.
+async fn sign_in(
+    state: &AppState,
+    context: &RequestContext,
+    login: &str,
+    given_password: String,
+) -> Result<Result<(String, SessionInfo), Refusal>, ApiError> {
     let store = &state.store;
     let now = auth::now();
     let since = now - auth::THROTTLE_WINDOW_SECONDS;
-    let account_key = format!("account:{}", request.login.trim().to_lowercase());
+    let account_key = format!("account:{}", login.trim().to_lowercase());
     let address_key = format!(
         "address:{}",
         context.address.as_deref().unwrap_or("unknown")
@@ -181,37 +191,24 @@ async fn login(
         >= auth::MAX_FAILURES_PER_ACCOUNT
         || store.login_failures(&address_key, since).await? >= auth::MAX_FAILURES_PER_ADDRESS;
     if throttled {
-        let mut response = ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            None,
-            "ログインの失敗が続いたため、しばらくしてからお試しください。",
-        )
-        .into_response();
-        response.headers_mut().insert(
-            header::RETRY_AFTER,
-            HeaderValue::from(auth::THROTTLE_WINDOW_SECONDS),
-        );
-        return Ok(response);
+        return Ok(Err(Refusal::Throttled));
     }
-
-    let found = store.user_for_login(&request.login).await?;
+    let found = store.user_for_login(login).await?;
     let (candidate, stored_hash) = match &found {
         Some((user, hash)) => (Some(user.clone()), hash.clone()),
         None => (None, password::decoy_hash().to_owned()),
     };
-    let given = request.password;
-    let verified = tokio::task::spawn_blocking(move || password::verify(&given, &stored_hash))
-        .await
-        .map_err(ApiError::internal)?;
+    let verified =
+        tokio::task::spawn_blocking(move || password::verify(&given_password, &stored_hash))
+            .await
+            .map_err(ApiError::internal)?;
     let user = match candidate {
         Some(user) if verified && !user.disabled => user,
         _ => {
             store
                 .record_login_failure(&[&account_key, &address_key], now, since)
                 .await?;
-            return Err(ApiError::unauthorized(
-                "ログインIDまたはパスワードが違います。",
-            ));
+            return Ok(Err(Refusal::Invalid));
         }
     };
     store.clear_login_failures(&account_key).await?;
@@ -231,15 +228,141 @@ async fn login(
         })
         .await?;
     tracing::info!(user = %user.login, "signed in");
-    let mut response = Json(SessionInfo {
-        user: UserInfo::from(&user),
-        csrf_token,
-        expires_at,
-    })
-    .into_response();
+    Ok(Ok((
+        token,
+        SessionInfo {
+            user: UserInfo::from(&user),
+            csrf_token,
+            expires_at,
+        },
+    )))
+}
+
+const THROTTLED: &str = "ログインの失敗が続いたため、しばらくしてからお試しください。";
+const INVALID: &str = "ログインIDまたはパスワードが違います。";
+
+async fn login(
+    State(state): State<AppState>,
+    context: RequestContext,
+    headers: HeaderMap,
+    StrictJson(request): StrictJson<LoginRequest>,
+) -> Result<Response, ApiError> {
+    match sign_in(&state, &context, &request.login, request.password).await? {
+        Err(Refusal::Throttled) => {
+            let mut response =
+                ApiError::new(StatusCode::TOO_MANY_REQUESTS, None, THROTTLED).into_response();
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(auth::THROTTLE_WINDOW_SECONDS),
+            );
+            Ok(response)
+        }
+        Err(Refusal::Invalid) => Err(ApiError::unauthorized(INVALID)),
+        Ok((token, info)) => {
+            let mut response = Json(info).into_response();
+            response.headers_mut().insert(
+                header::SET_COOKIE,
+                cookie(&token, auth::SESSION_SECONDS, is_https(&headers, &state)),
+            );
+            Ok(response)
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    login: String,
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// Only same-site paths, so the login form cannot be turned into an open redirect.
+fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next
+    } else {
+        "/"
+    }
+}
+
+fn see_other(location: &str) -> Response {
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    let value = HeaderValue::from_str(location).unwrap_or(HeaderValue::from_static("/"));
+    response.headers_mut().insert(header::LOCATION, value);
+    response
+}
+
+fn query_escape(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The login page's form (works without JavaScript): redirects to `next` when signed in,
+/// back to the login page with the reason and the typed login otherwise.
+async fn login_form(
+    State(state): State<AppState>,
+    context: RequestContext,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<LoginForm>,
+) -> Result<Response, ApiError> {
+    let next = safe_next(&form.next).to_owned();
+    let back = |reason: &str| {
+        see_other(&format!(
+            "/login?error={reason}&login={}&next={}",
+            query_escape(&form.login),
+            query_escape(&next)
+        ))
+    };
+    Ok(
+        match sign_in(&state, &context, &form.login, form.password.clone()).await? {
+            Err(Refusal::Throttled) => back("throttled"),
+            Err(Refusal::Invalid) => back("invalid"),
+            Ok((token, _)) => {
+                let mut response = see_other(&next);
+                response.headers_mut().insert(
+                    header::SET_COOKIE,
+                    cookie(&token, auth::SESSION_SECONDS, is_https(&headers, &state)),
+                );
+                response
+            }
+        },
+    )
+}
+
+#[derive(Deserialize)]
+struct LogoutForm {
+    csrf: String,
+}
+
+/// The header's sign-out button. The CSRF token comes as a form field.
+async fn logout_form(
+    State(state): State<AppState>,
+    context: RequestContext,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<LogoutForm>,
+) -> Result<Response, ApiError> {
+    let keys = context
+        .session
+        .as_ref()
+        .ok_or_else(|| ApiError::unauthorized("ログインしていません。"))?;
+    if !tokens::equal(&form.csrf, &keys.csrf_token) {
+        return Err(ApiError::forbidden(
+            Some("csrf"),
+            "CSRFトークンが正しくありません。画面を再読み込みしてください。",
+        ));
+    }
+    state.store.delete_session(&keys.token_hash).await?;
+    let mut response = see_other("/");
     response.headers_mut().insert(
         header::SET_COOKIE,
-        cookie(&token, auth::SESSION_SECONDS, is_https(&headers, &state)),
+        cookie("", 0, is_https(&headers, &state)),
     );
     Ok(response)
 }
@@ -327,6 +450,16 @@ pub async fn attach_viewer(
     let context = RequestContext::from_parts(&parts, &state.store).await?;
     let mut request = axum::extract::Request::from_parts(parts, body);
     request.extensions_mut().insert(context.viewer.clone());
+    if let (Some(user), Some(keys)) = (&context.user, &context.session) {
+        request.extensions_mut().insert(SignedIn {
+            login: user.login.clone(),
+            display_name: user.display_name.clone(),
+            organization_id: user.organization_id.clone(),
+            role: user.role,
+            department: user.department.clone(),
+            csrf_token: keys.csrf_token.clone(),
+        });
+    }
     request.extensions_mut().insert(context);
     Ok(next.run(request).await)
 }

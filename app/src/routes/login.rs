@@ -1,0 +1,40 @@
+//! `/login`: staff, administrators and council members sign in. A plain form, so it works
+//! before the app has loaded and without JavaScript; the server answers with a redirect.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::components::layout::PageTitle;
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let query = use_query_map();
+    let error = move || match query.read().get("error").as_deref() {
+        Some("invalid") => Some("ログインIDまたはパスワードが違います。"),
+        Some("throttled") => Some("ログインの失敗が続いたため、15分ほど待ってからお試しください。"),
+        _ => None,
+    };
+    let login = move || query.read().get("login").unwrap_or_default();
+    let next = move || query.read().get("next").unwrap_or_else(|| "/".into());
+    view! {
+        <PageTitle text="ログイン"/>
+        <div class="page page--narrow">
+            <h1>"ログイン"</h1>
+            <p>"職員・管理者・議員の方はログインしてください。公開されている計画はログインせずに閲覧できます。"</p>
+            {move || error().map(|message| view! { <p class="notice notice--error" role="alert">{message}</p> })}
+            <form method="post" action="/api/v1/session/form" class="login-form">
+                <input type="hidden" name="next" prop:value=next/>
+                <div class="field">
+                    <label for="login-id">"ログインID"</label>
+                    <input id="login-id" name="login" type="text" autocomplete="username" required
+                        prop:value=login maxlength="100"/>
+                </div>
+                <div class="field">
+                    <label for="login-password">"パスワード"</label>
+                    <input id="login-password" name="password" type="password" autocomplete="current-password" required maxlength="256"/>
+                </div>
+                <button type="submit">"ログイン"</button>
+            </form>
+        </div>
+    }
+}

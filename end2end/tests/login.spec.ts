@@ -1,0 +1,37 @@
+import { expect, test } from '@playwright/test';
+import { hydrated } from './helpers';
+
+const DEMO_PASSWORD = 'keikaku-demo-2026';
+
+test('sign in with the form, see who is signed in, sign out', async ({ page }) => {
+  await page.goto('/plans/komagane-dx-strategy');
+  await hydrated(page);
+  await page.getByRole('link', { name: 'ログイン' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('ログイン');
+
+  await page.getByLabel('ログインID').fill('komagane-admin');
+  await page.getByLabel('パスワード').fill('not the password');
+  await page.getByRole('button', { name: 'ログイン' }).click();
+  await expect(page.getByRole('alert')).toContainText('ログインIDまたはパスワードが違います');
+  await expect(page.getByLabel('ログインID')).toHaveValue('komagane-admin');
+
+  await page.getByLabel('パスワード').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'ログイン' }).click();
+  await expect(page.locator('.account__name')).toContainText('駒ヶ根市 管理者');
+  await expect(page.locator('.account__name')).toContainText('管理者');
+
+  await page.getByRole('button', { name: 'ログアウト' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole('link', { name: 'ログイン' })).toBeVisible();
+});
+
+test('the login form is usable by keyboard', async ({ page }) => {
+  await page.goto('/login');
+  await hydrated(page);
+  await page.getByLabel('ログインID').focus();
+  await page.keyboard.type('shimada-council');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(DEMO_PASSWORD);
+  await page.keyboard.press('Enter');
+  await expect(page.locator('.account__name')).toContainText('島田市 議員');
+});
