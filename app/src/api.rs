@@ -72,9 +72,19 @@ pub async fn measure_page(
     plan_id: String,
     measure_id: String,
 ) -> Result<Option<MeasureView>, ServerFnError> {
-    Ok(ssr::plan(&plan_id)
-        .await?
-        .and_then(|(org, plan)| MeasureView::of(&org, &plan, &measure_id)))
+    use keikaku_domain::access::{can_read_history, PlanRef};
+    let viewer = ssr::viewer();
+    Ok(ssr::plan(&plan_id).await?.and_then(|(org, plan)| {
+        let mut view = MeasureView::of(&org, &plan, &measure_id)?;
+        view.history_available = can_read_history(
+            &viewer,
+            PlanRef {
+                organization_id: &org.id,
+                status: plan.status,
+            },
+        );
+        Some(view)
+    }))
 }
 
 #[server(prefix = "/api", endpoint = "v1/pages/roadmap", input = GetUrl)]
@@ -133,5 +143,79 @@ pub async fn signed_in_user() -> Result<Option<keikaku_domain::access::SignedIn>
             .extensions
             .get::<keikaku_domain::access::SignedIn>()
             .cloned()
+    }))
+}
+
+/// What the history page may show.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum HistoryOutcome {
+    NotFound,
+    /// The plan is readable but its history is for its organization's members.
+    Forbidden,
+    Found(HistoryView),
+}
+
+#[server(prefix = "/api", endpoint = "v1/pages/history", input = GetUrl)]
+pub async fn history_page(
+    plan_id: String,
+    measure_id: String,
+) -> Result<HistoryOutcome, ServerFnError> {
+    use keikaku_domain::access::{can_read_history, can_restore, PlanRef, SignedIn};
+    let Some((org, plan)) = ssr::plan(&plan_id).await? else {
+        return Ok(HistoryOutcome::NotFound);
+    };
+    let Some(measure) = plan.measure(&measure_id) else {
+        return Ok(HistoryOutcome::NotFound);
+    };
+    let viewer = ssr::viewer();
+    let plan_ref = PlanRef {
+        organization_id: &org.id,
+        status: plan.status,
+    };
+    if !can_read_history(&viewer, plan_ref) {
+        return Ok(HistoryOutcome::Forbidden);
+    }
+    let entries = ssr::store()?
+        .history(&plan_id, "measure", &measure_id)
+        .await
+        .map_err(|e| {
+            ssr::tracing_error(&e);
+            ServerFnError::new("変更履歴を読み込めませんでした。")
+        })?;
+    let text = |v: Option<serde_json::Value>| {
+        v.map(|v| {
+            v.as_str()
+                .map(str::to_owned)
+                .unwrap_or_else(|| v.to_string())
+        })
+    };
+    let restore_token = can_restore(&viewer, plan_ref)
+        .then(|| {
+            use_context::<http::request::Parts>()
+                .and_then(|p| p.extensions.get::<SignedIn>().map(|s| s.csrf_token.clone()))
+        })
+        .flatten();
+    Ok(HistoryOutcome::Found(HistoryView {
+        summary: PlanSummary::of(&org, &plan),
+        measure_id: measure.id.clone(),
+        measure_title: match &measure.number {
+            Some(n) => format!("{n} {}", measure.title),
+            None => measure.title.clone(),
+        },
+        entries: entries
+            .into_iter()
+            .rev()
+            .map(|e| HistoryEntry {
+                id: e.id,
+                at: format_japan_time(e.at),
+                user: e.user_login,
+                field_label: measure_field_label(&e.field).to_owned(),
+                field: e.field,
+                old_value: text(e.old_value),
+                new_value: text(e.new_value),
+                restored_from: e.restored_from,
+            })
+            .collect(),
+        restore_token,
     }))
 }

@@ -62,6 +62,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/plans/:plan_id") view=PlanPage ssr=SsrMode::Async/>
                     <Route path=path!("/plans/:plan_id/measures/:measure_id") view=MeasurePage ssr=SsrMode::Async/>
+                    <Route path=path!("/plans/:plan_id/measures/:measure_id/history") view=HistoryPage ssr=SsrMode::Async/>
                     <Route path=path!("/plans/:plan_id/roadmap") view=RoadmapPage ssr=SsrMode::Async/>
                     <Route path=path!("/plans/:plan_id/glossary") view=GlossaryPage ssr=SsrMode::Async/>
                 </Routes>

@@ -252,6 +252,8 @@ pub struct MeasureView {
     pub glossary: Vec<TermLink>,
     pub previous: Option<MeasureRef>,
     pub next: Option<MeasureRef>,
+    /// The viewer may open the measure's change history.
+    pub history_available: bool,
 }
 
 impl MeasureView {
@@ -271,6 +273,7 @@ impl MeasureView {
             glossary: plan.glossary.iter().map(TermLink::from).collect(),
             previous: index.checked_sub(1).map(|i| as_ref(&plan.measures[i])),
             next: plan.measures.get(index + 1).map(as_ref),
+            history_available: false,
             measure,
         })
     }
@@ -302,4 +305,79 @@ pub struct SearchView {
     pub hits: Vec<SearchHit>,
     /// More hits exist than are shown.
     pub truncated: bool,
+}
+
+/// One change in a measure's history, as the history page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub id: i64,
+    /// When, in Japan time, e.g. `2026年11月22日 15:21`.
+    pub at: String,
+    pub user: Option<String>,
+    pub field: String,
+    pub field_label: String,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    pub restored_from: Option<i64>,
+}
+
+/// Measure history page: every change, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryView {
+    pub summary: PlanSummary,
+    pub measure_id: String,
+    pub measure_title: String,
+    pub entries: Vec<HistoryEntry>,
+    /// The viewer may restore earlier values, with the token the restore form echoes.
+    pub restore_token: Option<String>,
+}
+
+/// Japanese label of an editable measure field.
+pub fn measure_field_label(field: &str) -> &'static str {
+    match field {
+        "title" => "施策名",
+        "summary" => "概要",
+        "outcome" => "目指す成果",
+        "target_state" => "目指す姿",
+        "current_issues" => "現状と課題",
+        "direction" => "取組の方向",
+        "content" => "取組の内容",
+        _ => "その他",
+    }
+}
+
+/// Unix seconds as a date and time in Japan (UTC+9, no daylight saving).
+pub fn format_japan_time(unix_seconds: i64) -> String {
+    let local = unix_seconds + 9 * 3600;
+    let days = local.div_euclid(86_400);
+    let seconds = local.rem_euclid(86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year}年{month}月{day}日 {:02}:{:02}",
+        seconds / 3600,
+        seconds % 3600 / 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn japan_time() {
+        assert_eq!(format_japan_time(0), "1970年1月1日 09:00");
+        // 2026-11-22T06:21:31Z
+        assert_eq!(format_japan_time(1_795_328_491), "2026年11月22日 15:21");
+        // 2024-02-29T15:00:00Z is the first minute of 1 March in Japan.
+        assert_eq!(format_japan_time(1_709_218_800), "2024年3月1日 00:00");
+    }
 }

@@ -60,6 +60,7 @@ fn MeasureDetail(view: MeasureView) -> impl IntoView {
         glossary,
         previous,
         next,
+        history_available,
     } = view;
     let plan_id = summary.id.clone();
     let heading = measure_heading(&measure);
@@ -124,6 +125,9 @@ fn MeasureDetail(view: MeasureView) -> impl IntoView {
                 })}
                 {has_schedule.then(|| view! { <Schedule measure=measure.clone() years=years.clone() plan_id=plan_id.clone()/> })}
             </article>
+            {history_available.then(|| view! {
+                <p><a href=format!("{}/history", paths::measure(&plan_id, &measure.id))>"この施策の変更履歴"</a></p>
+            })}
             <nav class="pager" aria-label="前後の施策">
                 {previous.map(|m| view! { <a href=paths::measure(&plan_id, &m.id) rel="prev">"← 前の施策："{m.number.unwrap_or_default()}" "{m.title}</a> })}
                 {next.map(|m| view! { <a href=paths::measure(&plan_id, &m.id) rel="next">"次の施策："{m.number.unwrap_or_default()}" "{m.title}" →"</a> })}

@@ -1,6 +1,7 @@
 //! One module per route.
 
 mod glossary;
+mod history;
 mod home;
 mod login;
 mod measure;
@@ -10,6 +11,7 @@ mod search;
 
 pub use crate::components::layout::NotFound;
 pub use glossary::GlossaryPage;
+pub use history::HistoryPage;
 pub use home::HomePage;
 pub use login::LoginPage;
 pub use measure::MeasurePage;

@@ -47,10 +47,11 @@ pub async fn guard(
         Some(context) => context.clone(),
         None => RequestContext::from_parts(&parts, &state.store).await?,
     };
-    // Signing in has no session yet; the form logout checks its token field itself.
+    // Signing in has no session yet; the plain HTML forms check their token field themselves.
     let path = parts.uri.path();
-    let exempt =
-        method == Method::POST && matches!(path, "/session" | "/session/form" | "/session/logout");
+    let exempt = method == Method::POST
+        && (matches!(path, "/session" | "/session/form" | "/session/logout")
+            || path.ends_with("/restore/form"));
     if !exempt {
         let keys = context
             .session

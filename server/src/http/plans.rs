@@ -33,6 +33,7 @@ pub fn routes() -> Router<AppState> {
             get(measure_history),
         )
         .route("/audit/{entry_id}/restore", post(restore))
+        .route("/audit/{entry_id}/restore/form", post(restore_form))
 }
 
 fn actor(context: &RequestContext) -> Actor {
@@ -223,4 +224,44 @@ async fn restore(
         .await
         .map_err(store_error)?;
     Ok(Json(outcome.into()))
+}
+
+#[derive(Deserialize)]
+struct RestoreForm {
+    csrf: String,
+    next: String,
+}
+
+/// The history page's restore button (a plain form; the CSRF token comes as a field).
+async fn restore_form(
+    State(store): State<Store>,
+    context: RequestContext,
+    Path(entry_id): Path<i64>,
+    axum::Form(form): axum::Form<RestoreForm>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let keys = context
+        .session
+        .as_ref()
+        .ok_or_else(|| ApiError::unauthorized("ログインが必要です。"))?;
+    if !crate::auth::tokens::equal(&form.csrf, &keys.csrf_token) {
+        return Err(ApiError::forbidden(
+            Some("csrf"),
+            "CSRFトークンが正しくありません。画面を再読み込みしてください。",
+        ));
+    }
+    let _restored = restore(State(store), context.clone(), Path(entry_id)).await?;
+    // Back to the history page it came from, and nowhere else.
+    let next = if form.next.starts_with("/plans/") && !form.next.contains("//") {
+        form.next
+    } else {
+        "/".into()
+    };
+    let mut response = axum::http::StatusCode::SEE_OTHER.into_response();
+    response.headers_mut().insert(
+        axum::http::header::LOCATION,
+        axum::http::HeaderValue::from_str(&next)
+            .unwrap_or(axum::http::HeaderValue::from_static("/")),
+    );
+    Ok(response)
 }
