@@ -152,7 +152,7 @@ pub enum HistoryOutcome {
     NotFound,
     /// The plan is readable but its history is for its organization's members.
     Forbidden,
-    Found(HistoryView),
+    Found(Box<HistoryView>),
 }
 
 #[server(prefix = "/api", endpoint = "v1/pages/history", input = GetUrl)]
@@ -195,7 +195,7 @@ pub async fn history_page(
                 .and_then(|p| p.extensions.get::<SignedIn>().map(|s| s.csrf_token.clone()))
         })
         .flatten();
-    Ok(HistoryOutcome::Found(HistoryView {
+    Ok(HistoryOutcome::Found(Box::new(HistoryView {
         summary: PlanSummary::of(&org, &plan),
         measure_id: measure.id.clone(),
         measure_title: match &measure.number {
@@ -217,5 +217,5 @@ pub async fn history_page(
             })
             .collect(),
         restore_token,
-    }))
+    })))
 }

@@ -29,7 +29,7 @@ pub fn HistoryPage() -> impl IntoView {
                     Err(error) => view! { <LoadError error/> }.into_any(),
                     Ok(HistoryOutcome::NotFound) => view! { <NotFound message="指定された施策は見つかりませんでした。"/> }.into_any(),
                     Ok(HistoryOutcome::Forbidden) => view! { <Forbidden/> }.into_any(),
-                    Ok(HistoryOutcome::Found(view)) => view! { <History view/> }.into_any(),
+                    Ok(HistoryOutcome::Found(view)) => view! { <History view=*view/> }.into_any(),
                 }
             })}
         </Suspense>
