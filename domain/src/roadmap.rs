@@ -221,21 +221,24 @@ impl RoadmapView {
 
 /// The measure's row and its actions' rows. With a year filter, rows without a plan for that
 /// year are dropped, and the measure row is kept only as a heading for matching actions.
+/// One roadmap row's cells: the planned text for each of `years`, with its stage.
+pub fn row_cells(schedule: &[ScheduleCell], years: &[FiscalYear]) -> Vec<Option<RoadmapCell>> {
+    years
+        .iter()
+        .map(|y| {
+            schedule
+                .iter()
+                .find(|c| c.fiscal_year == *y)
+                .map(|c| RoadmapCell {
+                    text: c.text.clone(),
+                    stage: Stage::recognise(&c.text),
+                })
+        })
+        .collect()
+}
+
 fn measure_rows(measure: &Measure, years: &[FiscalYear], year_filter: bool) -> Vec<RoadmapRow> {
-    let cells = |schedule: &[ScheduleCell]| -> Vec<Option<RoadmapCell>> {
-        years
-            .iter()
-            .map(|y| {
-                schedule
-                    .iter()
-                    .find(|c| c.fiscal_year == *y)
-                    .map(|c| RoadmapCell {
-                        text: c.text.clone(),
-                        stage: Stage::recognise(&c.text),
-                    })
-            })
-            .collect()
-    };
+    let cells = |schedule: &[ScheduleCell]| row_cells(schedule, years);
     let has_any = |row: &RoadmapRow| row.cells.iter().any(Option::is_some);
     let head = RoadmapRow {
         kind: RowKind::Measure,

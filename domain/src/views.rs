@@ -25,8 +25,13 @@ pub mod paths {
         format!("/plans/{plan_id}/glossary#term-{term_id}")
     }
     pub fn search(query: &str) -> String {
+        format!("/search?q={}", encode_query_component(query))
+    }
+
+    /// Percent-encodes everything but unreserved characters, for a query-string value.
+    pub fn encode_query_component(text: &str) -> String {
         let mut encoded = String::new();
-        for b in query.bytes() {
+        for b in text.bytes() {
             match b {
                 b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
                     encoded.push(b as char)
@@ -34,7 +39,7 @@ pub mod paths {
                 _ => encoded.push_str(&format!("%{b:02X}")),
             }
         }
-        format!("/search?q={encoded}")
+        encoded
     }
 }
 

@@ -4,10 +4,7 @@
 
 mod support;
 
-use std::io::Write;
-use std::process::Stdio;
-
-use support::{request_with, run, server_command, TempDir, TestServer};
+use support::{add_account, request_with, run, NewAccount, TempDir, TestServer};
 
 const PASSWORD: &str = "matrix test passphrase";
 
@@ -18,35 +15,15 @@ fn add_user(
     role: &str,
     department: Option<&str>,
 ) {
-    let mut args = vec![
-        "user",
-        "add",
-        "--organization",
+    let account = NewAccount {
         organization,
-        "--login",
         login,
-        "--name",
-        login,
-        "--role",
+        name: login,
         role,
-    ];
-    if let Some(d) = department {
-        args.extend(["--department", d]);
-    }
-    let mut child = server_command(&server.data.0)
-        .args(&args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{PASSWORD}\n").as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+        department,
+        password: PASSWORD,
+    };
+    let out = add_account(server, account);
     assert!(
         out.status.success(),
         "{}",

@@ -3,10 +3,7 @@
 
 mod support;
 
-use std::io::Write;
-use std::process::Stdio;
-
-use support::{request_with, server_command, Response, TestServer};
+use support::{add_account, request_with, NewAccount, Response, TestServer};
 
 const PASSWORD: &str = "とても長い合言葉 correct horse";
 
@@ -17,35 +14,18 @@ fn add_user(
     department: Option<&str>,
     password: &str,
 ) -> std::process::Output {
-    let mut args = vec![
-        "user",
-        "add",
-        "--organization",
-        "komagane",
-        "--login",
-        login,
-        "--name",
-        "試験 太郎",
-        "--role",
-        role,
-    ];
-    if let Some(d) = department {
-        args.extend(["--department", d]);
-    }
-    let mut child = server_command(&server.data.0)
-        .args(&args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{password}\n").as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    let name = "試験 太郎";
+    add_account(
+        server,
+        NewAccount {
+            organization: "komagane",
+            login,
+            name,
+            role,
+            department,
+            password,
+        },
+    )
 }
 
 fn login(server: &TestServer, login: &str, password: &str) -> Response {

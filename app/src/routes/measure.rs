@@ -2,10 +2,10 @@
 //! general-plan references and its roadmap rows.
 
 use keikaku_domain::format::{Action, Kpi, KpiPoint, Measure};
-use keikaku_domain::roadmap::RoadmapCell;
+use keikaku_domain::roadmap::row_cells;
 use keikaku_domain::text::TermLink;
 use keikaku_domain::views::{paths, MeasureView};
-use keikaku_domain::{FiscalYear, Stage};
+use keikaku_domain::FiscalYear;
 use leptos::prelude::*;
 
 use leptos_router::hooks::use_params_map;
@@ -250,20 +250,7 @@ fn Departments(measure: Measure) -> impl IntoView {
 
 #[component]
 fn Schedule(measure: Measure, years: Vec<FiscalYear>, plan_id: String) -> impl IntoView {
-    let cells = |schedule: &[keikaku_domain::format::ScheduleCell]| -> Vec<Option<RoadmapCell>> {
-        years
-            .iter()
-            .map(|y| {
-                schedule
-                    .iter()
-                    .find(|c| c.fiscal_year == *y)
-                    .map(|c| RoadmapCell {
-                        text: c.text.clone(),
-                        stage: Stage::recognise(&c.text),
-                    })
-            })
-            .collect()
-    };
+    let cells = |schedule: &[keikaku_domain::format::ScheduleCell]| row_cells(schedule, &years);
     let mut rows = Vec::new();
     if !measure.schedule.is_empty() || measure.actions.is_empty() {
         rows.push(("施策全体".to_owned(), cells(&measure.schedule)));

@@ -240,16 +240,7 @@ async fn restore_form(
     axum::Form(form): axum::Form<RestoreForm>,
 ) -> Result<axum::response::Response, ApiError> {
     use axum::response::IntoResponse;
-    let keys = context
-        .session
-        .as_ref()
-        .ok_or_else(|| ApiError::unauthorized("ログインが必要です。"))?;
-    if !crate::auth::tokens::equal(&form.csrf, &keys.csrf_token) {
-        return Err(ApiError::forbidden(
-            Some("csrf"),
-            "CSRFトークンが正しくありません。画面を再読み込みしてください。",
-        ));
-    }
+    context.check_form_token(&form.csrf)?;
     let _restored = restore(State(store), context.clone(), Path(entry_id)).await?;
     // Back to the history page it came from, and nowhere else.
     let next = if form.next.starts_with("/plans/") && !form.next.contains("//") {

@@ -13,6 +13,8 @@ use keikaku_domain::access::{Role, SignedIn, Viewer};
 use keikaku_store::{NewSession, Store, User};
 use serde::{Deserialize, Serialize};
 
+use keikaku_domain::views::paths::encode_query_component;
+
 use super::error::ApiError;
 use super::json::StrictJson;
 use super::AppState;
@@ -87,6 +89,21 @@ impl RequestContext {
             }
         }
         Ok(context)
+    }
+
+    /// For plain HTML forms, which send the CSRF token as a field rather than a header.
+    pub fn check_form_token(&self, token: &str) -> Result<&SessionKeys, ApiError> {
+        let keys = self
+            .session
+            .as_ref()
+            .ok_or_else(|| ApiError::unauthorized("ログインが必要です。"))?;
+        if !tokens::equal(token, &keys.csrf_token) {
+            return Err(ApiError::forbidden(
+                Some("csrf"),
+                "CSRFトークンが正しくありません。画面を再読み込みしてください。",
+            ));
+        }
+        Ok(keys)
     }
 
     pub fn require_user(&self) -> Result<&User, ApiError> {
@@ -293,17 +310,6 @@ fn see_other(location: &str) -> Response {
     response
 }
 
-fn query_escape(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 /// The login page's form (works without JavaScript): redirects to `next` when signed in,
 /// back to the login page with the reason and the typed login otherwise.
 async fn login_form(
@@ -316,8 +322,8 @@ async fn login_form(
     let back = |reason: &str| {
         see_other(&format!(
             "/login?error={reason}&login={}&next={}",
-            query_escape(&form.login),
-            query_escape(&next)
+            encode_query_component(&form.login),
+            encode_query_component(&next)
         ))
     };
     Ok(
@@ -348,16 +354,7 @@ async fn logout_form(
     headers: HeaderMap,
     axum::Form(form): axum::Form<LogoutForm>,
 ) -> Result<Response, ApiError> {
-    let keys = context
-        .session
-        .as_ref()
-        .ok_or_else(|| ApiError::unauthorized("ログインしていません。"))?;
-    if !tokens::equal(&form.csrf, &keys.csrf_token) {
-        return Err(ApiError::forbidden(
-            Some("csrf"),
-            "CSRFトークンが正しくありません。画面を再読み込みしてください。",
-        ));
-    }
+    let keys = context.check_form_token(&form.csrf)?;
     state.store.delete_session(&keys.token_hash).await?;
     let mut response = see_other("/");
     response.headers_mut().insert(

@@ -195,3 +195,47 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
         data = &data[size + 2..];
     }
 }
+
+/// The account `server user add` creates, with its password on standard input.
+pub struct NewAccount<'a> {
+    pub organization: &'a str,
+    pub login: &'a str,
+    pub name: &'a str,
+    pub role: &'a str,
+    pub department: Option<&'a str>,
+    pub password: &'a str,
+}
+
+/// Runs `server user add` against the server's data directory.
+pub fn add_account(server: &TestServer, account: NewAccount) -> Output {
+    use std::io::Write as _;
+    let mut args = vec![
+        "user",
+        "add",
+        "--organization",
+        account.organization,
+        "--login",
+        account.login,
+        "--name",
+        account.name,
+        "--role",
+        account.role,
+    ];
+    if let Some(d) = account.department {
+        args.extend(["--department", d]);
+    }
+    let mut child = server_command(&server.data.0)
+        .args(&args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{}\n", account.password).as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
