@@ -351,3 +351,181 @@ fn write_access_matrix() {
     // 4 routes × 7 viewers × 2 plans.
     assert_eq!(checked, 4 * 7 * 2);
 }
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum UserRoute {
+    List,
+    Create,
+    Disable,
+}
+
+#[test]
+fn user_management_matrix() {
+    let server = TestServer::start();
+    let users = [
+        ("k-admin", "komagane", "administrator", None),
+        ("k-editor", "komagane", "editor", Some("企画振興課")),
+        ("k-council", "komagane", "council_member", None),
+        ("s-admin", "shimada", "administrator", None),
+        ("s-editor", "shimada", "editor", Some("DX推進課")),
+        ("s-council", "shimada", "council_member", None),
+        ("k-victim", "komagane", "council_member", None),
+        ("s-victim", "shimada", "council_member", None),
+    ];
+    for (login, org, role, dept) in users {
+        add_user(&server, org, login, role, dept);
+    }
+    let mut viewers: Vec<Caller> = vec![("public".into(), None, None, None)];
+    for (login, org, role, _) in &users[..6] {
+        viewers.push((
+            (*login).into(),
+            Some(signed_in(&server, login)),
+            Some(*org),
+            Some(*role),
+        ));
+    }
+    // The victims' ids, from their organization's administrators.
+    let mut victims = std::collections::HashMap::new();
+    for (org, admin, victim) in [("komagane", 1, "k-victim"), ("shimada", 4, "s-victim")] {
+        let (cookie, _) = viewers[admin].1.clone().unwrap();
+        let list = request_with(
+            &server.addr,
+            "GET",
+            &format!("/api/v1/organizations/{org}/users"),
+            None,
+            &[("Cookie", &cookie)],
+        );
+        let id = list
+            .json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["login"] == victim)
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap();
+        victims.insert(org, id);
+    }
+
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for route in [UserRoute::List, UserRoute::Create, UserRoute::Disable] {
+        for (name, session, org, role) in &viewers {
+            for target in ["komagane", "shimada"] {
+                let allowed = *org == Some(target) && *role == Some("administrator");
+                let (method, path, body) = match route {
+                    UserRoute::List => {
+                        ("GET", format!("/api/v1/organizations/{target}/users"), None)
+                    }
+                    UserRoute::Create => (
+                        "POST",
+                        format!("/api/v1/organizations/{target}/users"),
+                        Some(format!(
+                            r#"{{"login":"new-{name}-{target}","display_name":"新規","role":"council_member","password":"{PASSWORD}"}}"#
+                        )),
+                    ),
+                    UserRoute::Disable => (
+                        "PATCH",
+                        format!("/api/v1/organizations/{target}/users/{}", victims[target]),
+                        Some(r#"{"disabled":true}"#.to_owned()),
+                    ),
+                };
+                let mut headers: Vec<(&str, &str)> = Vec::new();
+                if let Some((cookie, csrf)) = session {
+                    headers.push(("Cookie", cookie));
+                    headers.push(("X-CSRF-Token", csrf));
+                }
+                let r = request_with(&server.addr, method, &path, body.as_deref(), &headers);
+                let expected = match (allowed, route, session.is_some()) {
+                    (true, UserRoute::Create, _) => 201,
+                    (true, _, _) => 200,
+                    (false, _, false) => 401,
+                    (false, _, true) => 403,
+                };
+                checked += 1;
+                if r.status != expected {
+                    failures.push(format!(
+                        "{route:?} as {name} on {target}: expected {expected}, got {} {}",
+                        r.status, r.body
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_eq!(checked, 3 * 7 * 2);
+
+    // A disabled user can no longer sign in.
+    let body = serde_json::json!({ "login": "k-victim", "password": PASSWORD }).to_string();
+    assert_eq!(
+        request_with(&server.addr, "POST", "/api/v1/session", Some(&body), &[]).status,
+        401
+    );
+}
+
+#[test]
+fn user_management_rejects_bad_input_and_self_lockout() {
+    let server = TestServer::start();
+    add_user(&server, "komagane", "k-admin", "administrator", None);
+    let (cookie, csrf) = signed_in(&server, "k-admin");
+    let headers = [("Cookie", cookie.as_str()), ("X-CSRF-Token", csrf.as_str())];
+    let post = |body: &str| {
+        request_with(
+            &server.addr,
+            "POST",
+            "/api/v1/organizations/komagane/users",
+            Some(body),
+            &headers,
+        )
+    };
+
+    let r = post(&format!(
+        r#"{{"login":"x","display_name":"x","role":"editor","password":"{PASSWORD}"}}"#
+    ));
+    assert_eq!(
+        (r.status, r.json()["error"]["field"].as_str()),
+        (400, Some("department"))
+    );
+    let r = post(&format!(
+        r#"{{"login":"x","display_name":"x","role":"editor","department":"架空課","password":"{PASSWORD}"}}"#
+    ));
+    assert_eq!(
+        (r.status, r.json()["error"]["field"].as_str()),
+        (400, Some("department"))
+    );
+    let r = post(r#"{"login":"x","display_name":"x","role":"council_member","password":"short"}"#);
+    assert_eq!(
+        (r.status, r.json()["error"]["field"].as_str()),
+        (400, Some("password"))
+    );
+    let r = post(&format!(
+        r#"{{"login":"x","display_name":"x","role":"mayor","password":"{PASSWORD}"}}"#
+    ));
+    assert_eq!(
+        (r.status, r.json()["error"]["field"].as_str()),
+        (400, Some("role"))
+    );
+    let r = post(&format!(
+        r#"{{"login":"K-ADMIN","display_name":"x","role":"council_member","password":"{PASSWORD}"}}"#
+    ));
+    assert_eq!(
+        (r.status, r.json()["error"]["field"].as_str()),
+        (409, Some("login"))
+    );
+
+    let me = request_with(&server.addr, "GET", "/api/v1/session", None, &headers).json()["user"]
+        ["id"]
+        .as_i64()
+        .unwrap();
+    let r = request_with(
+        &server.addr,
+        "PATCH",
+        &format!("/api/v1/organizations/komagane/users/{me}"),
+        Some(r#"{"disabled":true}"#),
+        &headers,
+    );
+    assert_eq!(
+        (r.status, r.json()["error"]["field"].as_str()),
+        (400, Some("disabled"))
+    );
+}

@@ -7,6 +7,7 @@ mod error;
 mod json;
 mod plans;
 mod session;
+mod users;
 
 use app::{shell, App};
 use axum::extract::FromRef;
@@ -143,6 +144,7 @@ fn api_routes(state: &AppState) -> Router<AppState> {
     api::routes()
         .merge(session::routes())
         .merge(plans::routes())
+        .merge(users::routes())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             csrf::guard,

@@ -1,0 +1,180 @@
+//! `/api/v1/organizations/{org}/users`: administrators list, create and disable their
+//! organization's users. Passwords follow the same rules as `server user add`.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, patch};
+use axum::{Json, Router};
+use keikaku_domain::access::{self, Role};
+use keikaku_store::{NewUser, Store, User};
+use serde::{Deserialize, Serialize};
+
+use super::error::ApiError;
+use super::json::StrictJson;
+use super::session::RequestContext;
+use super::AppState;
+use crate::auth::{self, password};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/organizations/{organization_id}/users",
+            get(list).post(create),
+        )
+        .route(
+            "/organizations/{organization_id}/users/{user_id}",
+            patch(update),
+        )
+}
+
+#[derive(Serialize)]
+struct UserRecord {
+    id: i64,
+    login: String,
+    display_name: String,
+    role: Role,
+    department: Option<String>,
+    disabled: bool,
+}
+
+impl From<User> for UserRecord {
+    fn from(u: User) -> Self {
+        UserRecord {
+            id: u.id,
+            login: u.login,
+            display_name: u.display_name,
+            role: u.role,
+            department: u.department,
+            disabled: u.disabled,
+        }
+    }
+}
+
+fn require_admin(context: &RequestContext, organization_id: &str) -> Result<(), ApiError> {
+    context.require_user()?;
+    if access::can_manage_organization(&context.viewer, organization_id) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(
+            None,
+            "この自治体の利用者を管理する権限がありません。",
+        ))
+    }
+}
+
+async fn list(
+    State(store): State<Store>,
+    context: RequestContext,
+    Path(organization_id): Path<String>,
+) -> Result<Json<Vec<UserRecord>>, ApiError> {
+    require_admin(&context, &organization_id)?;
+    Ok(Json(
+        store
+            .users_of(&organization_id)
+            .await?
+            .into_iter()
+            .map(UserRecord::from)
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewUserRequest {
+    login: String,
+    display_name: String,
+    role: Role,
+    department: Option<String>,
+    password: String,
+}
+
+async fn create(
+    State(store): State<Store>,
+    context: RequestContext,
+    Path(organization_id): Path<String>,
+    StrictJson(request): StrictJson<NewUserRequest>,
+) -> Result<(StatusCode, Json<UserRecord>), ApiError> {
+    require_admin(&context, &organization_id)?;
+    let login = request.login.trim();
+    if login.is_empty() || login.chars().count() > 100 || login.chars().any(char::is_whitespace) {
+        return Err(ApiError::bad_request(
+            "login",
+            "1–100 characters without spaces",
+        ));
+    }
+    if request.display_name.trim().is_empty() || request.display_name.chars().count() > 100 {
+        return Err(ApiError::bad_request("display_name", "1–100 characters"));
+    }
+    if request.role == Role::Editor && request.department.is_none() {
+        return Err(ApiError::bad_request(
+            "department",
+            "an editor needs a department",
+        ));
+    }
+    if let Some(department) = &request.department {
+        if !store
+            .department_exists(&organization_id, department)
+            .await?
+        {
+            return Err(ApiError::bad_request(
+                "department",
+                format!("{department:?} is not a department of this organization"),
+            ));
+        }
+    }
+    password::check_new_password(&request.password)
+        .map_err(|reason| ApiError::bad_request("password", reason))?;
+    let secret = request.password;
+    let hash = tokio::task::spawn_blocking(move || password::hash(&secret))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
+    let new = NewUser {
+        organization_id: &organization_id,
+        login,
+        display_name: request.display_name.trim(),
+        role: request.role,
+        department: request.department.as_deref(),
+        password_hash: &hash,
+    };
+    let user = store.create_user(new, auth::now()).await?.ok_or_else(|| {
+        ApiError::new(
+            StatusCode::CONFLICT,
+            Some("login"),
+            "this login is already taken",
+        )
+    })?;
+    Ok((StatusCode::CREATED, Json(user.into())))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UserUpdate {
+    disabled: bool,
+}
+
+async fn update(
+    State(store): State<Store>,
+    context: RequestContext,
+    Path((organization_id, user_id)): Path<(String, i64)>,
+    StrictJson(update): StrictJson<UserUpdate>,
+) -> Result<Json<UserRecord>, ApiError> {
+    require_admin(&context, &organization_id)?;
+    let user = store
+        .user(user_id)
+        .await?
+        .filter(|u| u.organization_id == organization_id)
+        .ok_or_else(|| ApiError::not_found("user_id", "no such user in this organization"))?;
+    if update.disabled && context.user.as_ref().is_some_and(|me| me.id == user.id) {
+        return Err(ApiError::bad_request(
+            "disabled",
+            "you cannot disable your own account",
+        ));
+    }
+    store.set_disabled(user.id, update.disabled).await?;
+    let user = store
+        .user(user_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("user_id", "no such user"))?;
+    Ok(Json(user.into()))
+}
