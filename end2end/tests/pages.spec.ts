@@ -1,10 +1,11 @@
 import { expect, test } from '@playwright/test';
-import { PAGE_TYPES, expectAccessible, expectNoHorizontalOverflow, hydrated } from './helpers';
+import { PAGE_TYPES, expectAccessible, expectNoHorizontalOverflow, hydrated, watchPolicyViolations } from './helpers';
 
 for (const pageType of PAGE_TYPES) {
   test(`${pageType.name} renders, hydrates, fits the screen and passes axe`, async ({ page }) => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    const violations = await watchPolicyViolations(page);
     const response = await page.goto(pageType.path);
     expect(response?.status()).toBe(pageType.name === 'not found' ? 404 : 200);
     await expect(page.getByRole('heading', { level: 1 })).toContainText(pageType.heading);
@@ -12,6 +13,7 @@ for (const pageType of PAGE_TYPES) {
     await expectNoHorizontalOverflow(page);
     await expectAccessible(page);
     expect(errors).toEqual([]);
+    expect(violations, 'the script policy blocks nothing the app needs').toEqual([]);
   });
 }
 
