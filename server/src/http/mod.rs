@@ -63,7 +63,10 @@ pub async fn serve(config: Config) -> Result<(), String> {
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.site_addr))?;
-    tracing::info!("listening on http://{}", config.site_addr);
+    // The bound address, which differs from the configured one when port 0 was asked for.
+    let bound = listener.local_addr().map_err(|e| e.to_string())?;
+    tracing::info!("listening on http://{bound}");
+    println!("listening on http://{bound}");
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),

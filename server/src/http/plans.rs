@@ -58,6 +58,29 @@ async fn readable_plan(
     Ok((org.id, plan.status))
 }
 
+/// Lets the request through if the caller may read the plan and `rule` allows them; a plan
+/// they may not read is "not found", one they may read but not change "forbidden".
+async fn authorize(
+    store: &Store,
+    context: &RequestContext,
+    plan_id: &str,
+    rule: fn(&keikaku_domain::access::Viewer, PlanRef) -> bool,
+    denial: &str,
+) -> Result<(), ApiError> {
+    let (owner, status) = readable_plan(store, context, plan_id).await?;
+    if rule(
+        &context.viewer,
+        PlanRef {
+            organization_id: &owner,
+            status,
+        },
+    ) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(None, denial))
+    }
+}
+
 fn store_error(e: StoreError) -> ApiError {
     match e {
         StoreError::NotFound(what) => ApiError::not_found(what, format!("no such {what}")),
@@ -101,19 +124,14 @@ async fn edit_measure(
     Path((plan_id, measure_id)): Path<(String, String)>,
     StrictJson(edit): StrictJson<MeasureTextEdit>,
 ) -> Result<Json<EditResult>, ApiError> {
-    let (owner, status) = readable_plan(&store, &context, &plan_id).await?;
-    if !access::can_edit_plan(
-        &context.viewer,
-        PlanRef {
-            organization_id: &owner,
-            status,
-        },
-    ) {
-        return Err(ApiError::forbidden(
-            None,
-            "この計画を編集する権限がありません。",
-        ));
-    }
+    authorize(
+        &store,
+        &context,
+        &plan_id,
+        access::can_edit_plan,
+        "この計画を編集する権限がありません。",
+    )
+    .await?;
     if !MEASURE_TEXT_FIELDS.contains(&edit.field.as_str()) {
         return Err(ApiError::bad_request(
             "field",
@@ -156,19 +174,14 @@ async fn set_status(
     Path(plan_id): Path<String>,
     StrictJson(change): StrictJson<StatusChange>,
 ) -> Result<Json<EditResult>, ApiError> {
-    let (owner, status) = readable_plan(&store, &context, &plan_id).await?;
-    if !access::can_edit_plan(
-        &context.viewer,
-        PlanRef {
-            organization_id: &owner,
-            status,
-        },
-    ) {
-        return Err(ApiError::forbidden(
-            None,
-            "この計画を編集する権限がありません。",
-        ));
-    }
+    authorize(
+        &store,
+        &context,
+        &plan_id,
+        access::can_edit_plan,
+        "この計画を編集する権限がありません。",
+    )
+    .await?;
     let outcome = store
         .set_plan_status(&plan_id, change.status, &actor(&context), auth::now())
         .await
@@ -181,19 +194,14 @@ async fn measure_history(
     context: RequestContext,
     Path((plan_id, measure_id)): Path<(String, String)>,
 ) -> Result<Json<Vec<AuditEntry>>, ApiError> {
-    let (owner, status) = readable_plan(&store, &context, &plan_id).await?;
-    if !access::can_read_history(
-        &context.viewer,
-        PlanRef {
-            organization_id: &owner,
-            status,
-        },
-    ) {
-        return Err(ApiError::forbidden(
-            None,
-            "変更履歴を見る権限がありません。",
-        ));
-    }
+    authorize(
+        &store,
+        &context,
+        &plan_id,
+        access::can_read_history,
+        "変更履歴を見る権限がありません。",
+    )
+    .await?;
     Ok(Json(store.history(&plan_id, "measure", &measure_id).await?))
 }
 
@@ -206,19 +214,14 @@ async fn restore(
         .audit_entry(entry_id)
         .await?
         .ok_or_else(|| ApiError::not_found("entry_id", "no such audit entry"))?;
-    let (owner, status) = readable_plan(&store, &context, &entry.plan_id).await?;
-    if !access::can_restore(
-        &context.viewer,
-        PlanRef {
-            organization_id: &owner,
-            status,
-        },
-    ) {
-        return Err(ApiError::forbidden(
-            None,
-            "変更を元に戻す権限がありません。",
-        ));
-    }
+    authorize(
+        &store,
+        &context,
+        &entry.plan_id,
+        access::can_restore,
+        "変更を元に戻す権限がありません。",
+    )
+    .await?;
     let outcome = store
         .restore(entry_id, &actor(&context), auth::now())
         .await

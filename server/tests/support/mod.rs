@@ -4,10 +4,10 @@
 #![allow(dead_code)]
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 pub struct TempDir(pub PathBuf);
 
@@ -50,28 +50,31 @@ pub struct TestServer {
 }
 
 impl TestServer {
+    /// Starts the server on a port the OS picks (no race with other tests for a free port) and
+    /// waits until it says where it listens.
     pub fn start() -> TestServer {
+        use std::io::BufRead;
         let data = TempDir::new("server");
-        // Ask the OS for a free port, then hand it to the server.
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let addr = format!("127.0.0.1:{port}");
-        let child = server_command(&data.0)
-            .env("LEPTOS_SITE_ADDR", &addr)
-            .stdout(Stdio::null())
+        let mut child = server_command(&data.0)
+            .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+            .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
             .unwrap();
-        let server = TestServer { child, addr, data };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while TcpStream::connect(&server.addr).is_err() {
-            assert!(Instant::now() < deadline, "server did not start");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        server
+        let stdout = child.stdout.take().unwrap();
+        let mut lines = std::io::BufReader::new(stdout).lines();
+        let addr = loop {
+            let line = lines
+                .next()
+                .expect("server exited before listening")
+                .unwrap();
+            if let Some(addr) = line.strip_prefix("listening on http://") {
+                break addr.trim().to_owned();
+            }
+        };
+        // Keep draining stdout so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        TestServer { child, addr, data }
     }
 
     pub fn get(&self, path: &str) -> Response {
