@@ -22,7 +22,11 @@ fi
 
 export LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_HASH_FILES=true
 export LEPTOS_SITE_ADDR="${LEPTOS_SITE_ADDR:-127.0.0.1:3000}"
-# Demo accounts (see README) for trying the app locally; the server refuses them off loopback.
-export KEIKAKU_DEMO_USERS="${KEIKAKU_DEMO_USERS:-on}"
+# Demo accounts (see README) for trying the app locally. The server refuses them off loopback,
+# so they default to on only when listening on a loopback address.
+case "$LEPTOS_SITE_ADDR" in
+  127.*|localhost:*|"[::1]:"*) export KEIKAKU_DEMO_USERS="${KEIKAKU_DEMO_USERS:-on}" ;;
+  *) export KEIKAKU_DEMO_USERS="${KEIKAKU_DEMO_USERS:-off}" ;;
+esac
 step "Keikaku is starting on http://$LEPTOS_SITE_ADDR (Ctrl+C stops it)"
 exec "target/$profile/server" serve
