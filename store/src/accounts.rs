@@ -75,6 +75,15 @@ macro_rules! user_columns {
     };
 }
 
+/// Signs a user out everywhere, inside the caller's transaction.
+async fn end_sessions(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>, user_id: i64) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 impl Store {
     pub async fn organization_exists(&self, organization_id: &str) -> Result<bool> {
         let row = sqlx::query("SELECT 1 FROM organizations WHERE id = ?")
@@ -166,10 +175,7 @@ impl Store {
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = ?")
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
+        end_sessions(&mut tx, user_id).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -183,10 +189,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         if disabled {
-            sqlx::query("DELETE FROM sessions WHERE user_id = ?")
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?;
+            end_sessions(&mut tx, user_id).await?;
         }
         tx.commit().await?;
         Ok(())

@@ -59,12 +59,8 @@ fn measure_field_mut<'a>(measure: &'a mut Measure, field: &str) -> Option<&'a mu
 }
 
 fn entry_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<AuditEntry> {
-    let json = |name: &str| -> Result<Option<Value>> {
-        let text: Option<String> = row.try_get(name)?;
-        text.map(|t| serde_json::from_str(&t))
-            .transpose()
-            .map_err(Into::into)
-    };
+    let json =
+        |name: &str| -> Result<Option<Value>> { crate::read::parse_json(row.try_get(name)?) };
     Ok(AuditEntry {
         id: row.try_get("id")?,
         at: row.try_get("at")?,

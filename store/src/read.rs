@@ -15,7 +15,13 @@ fn parse_enum<T: serde::de::DeserializeOwned>(value: &str) -> Result<T> {
         .map_err(|e| StoreError::Corrupt(format!("{value:?}: {e}")))
 }
 
-fn parse_json<T: serde::de::DeserializeOwned>(value: Option<String>) -> Result<Option<T>> {
+fn plan_status(text: &str) -> Result<PlanStatus> {
+    PlanStatus::parse(text).ok_or_else(|| StoreError::Corrupt(format!("plan status {text:?}")))
+}
+
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
+    value: Option<String>,
+) -> Result<Option<T>> {
     value
         .map(|v| serde_json::from_str(&v))
         .transpose()
@@ -43,8 +49,7 @@ impl Store {
                     id: row.try_get("id")?,
                     title: row.try_get("title")?,
                     subtitle: row.try_get("subtitle")?,
-                    status: PlanStatus::parse(row.try_get("status")?)
-                        .ok_or_else(|| StoreError::Corrupt("plan status".into()))?,
+                    status: plan_status(row.try_get("status")?)?,
                     adopted: row.try_get("adopted")?,
                     period: period(
                         row.try_get("period_start")?,
@@ -279,8 +284,7 @@ impl Store {
             id: row.try_get("id")?,
             title: row.try_get("title")?,
             subtitle: row.try_get("subtitle")?,
-            status: PlanStatus::parse(row.try_get("status")?)
-                .ok_or_else(|| StoreError::Corrupt("plan status".into()))?,
+            status: plan_status(row.try_get("status")?)?,
             adopted: row.try_get("adopted")?,
             period: period(
                 row.try_get("period_start")?,
