@@ -23,7 +23,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         <html lang="ja">
             <head>
                 <meta charset="utf-8"/>
-                <ScriptPolicy/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="theme-color" content="#1d4e89"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
@@ -36,20 +35,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
-}
-
-/// The Content-Security-Policy for scripts. Hydration needs per-request inline scripts, so the
-/// policy names this response's nonce; it is a `<meta>` placed before any script because the
-/// nonce exists only while the page renders. Framing and other rules are in the HTTP header.
-#[component]
-fn ScriptPolicy() -> impl IntoView {
-    leptos::nonce::use_nonce().map(|nonce| {
-        let policy = format!(
-            "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-             style-src 'self'; img-src 'self' data:; connect-src 'self'"
-        );
-        view! { <meta http-equiv="Content-Security-Policy" content=policy/> }
-    })
 }
 
 #[component]

@@ -96,6 +96,37 @@ fn security_headers_are_served() {
 }
 
 #[test]
+fn every_inline_script_carries_the_nonce_the_header_names() {
+    let server = TestServer::start();
+    let mut nonces = Vec::new();
+    for path in ["/", "/plans/komagane-dx-strategy", "/no/such/route"] {
+        let page = server.get(path);
+        let csp = page.header("content-security-policy").unwrap();
+        let nonce = csp
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .unwrap_or_else(|| panic!("{path}: no nonce in {csp}"));
+        assert!(csp.contains("script-src 'self' 'nonce-"), "{csp}");
+        assert!(!csp.contains("unsafe-inline"), "{csp}");
+        let scripts: Vec<&str> = page.body.split("<script").skip(1).collect();
+        assert!(!scripts.is_empty(), "{path}: hydration scripts expected");
+        for script in scripts {
+            let tag = &script[..script.find('>').unwrap()];
+            if !tag.contains(" src=") {
+                assert!(
+                    tag.contains(&format!("nonce=\"{nonce}\"")),
+                    "{path}: inline script without this response's nonce: <script{tag}>"
+                );
+            }
+        }
+        nonces.push(nonce.to_owned());
+    }
+    nonces.dedup();
+    assert_eq!(nonces.len(), 3, "each response gets a fresh nonce");
+}
+
+#[test]
 fn missing_pages_are_404() {
     let server = TestServer::start();
     assert_eq!(server.get("/plans/no-such-plan").status, 404);

@@ -6,6 +6,7 @@ mod csrf;
 mod error;
 mod json;
 mod plans;
+mod script_policy;
 mod session;
 mod users;
 
@@ -103,13 +104,13 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     Router::new()
         .nest("/api/v1", api_routes(&state))
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            move || provide_context(store.clone()),
-            move || shell(options.clone()),
-        )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .leptos_routes_with_context(&state, routes, page_context(store.clone()), move || {
+            shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(page_context(store), shell))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             session::attach_viewer,
@@ -127,18 +128,17 @@ pub fn router(state: AppState) -> Router {
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
         ))
-        // Scripts are not yet restricted here: hydration uses per-request inline scripts whose
-        // nonce must be shared with this header (tracked in issue 3).
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
-        ))
+        .layer(axum::middleware::from_fn(script_policy::apply))
         .with_state(state)
 }
 
-/// Framing, plugins, base-URL hijacking and form posts to other sites are refused.
-const CONTENT_SECURITY_POLICY: &str =
-    "frame-ancestors 'none'; object-src 'none'; base-uri 'self'; form-action 'self'";
+/// What every server-rendered page can reach while it renders.
+fn page_context(store: Store) -> impl Fn() + Clone + Send + 'static {
+    move || {
+        provide_context(store.clone());
+        script_policy::provide_page_nonce();
+    }
+}
 
 /// Largest request body the API accepts; larger ones get 413.
 const MAX_BODY_BYTES: usize = 256 * 1024;
