@@ -120,7 +120,10 @@ pub(crate) async fn append(
 }
 
 /// Rebuilds a plan's search documents after its text changed.
-async fn reindex(tx: &mut Transaction<'_, Sqlite>, plan: &keikaku_domain::Plan) -> Result<()> {
+pub(crate) async fn reindex(
+    tx: &mut Transaction<'_, Sqlite>,
+    plan: &keikaku_domain::Plan,
+) -> Result<()> {
     sqlx::query("DELETE FROM search_documents WHERE plan_id = ?")
         .bind(&plan.id)
         .execute(&mut **tx)
@@ -203,29 +206,18 @@ impl Store {
             .bind(measure_id)
             .execute(&mut *tx)
             .await?;
-        let id = append(
-            &mut tx,
-            actor,
-            Change {
-                organization_id: &org.id,
-                plan_id,
-                entity: "measure",
-                entity_id: measure_id,
-                field,
-                old_value: old.map(Value::String),
-                new_value: value.map(Value::String),
-                restored_from,
-            },
-            now,
-        )
-        .await?;
         reindex(&mut tx, &plan).await?;
-        tx.commit().await?;
-        Ok(EditOutcome::Changed(Box::new(
-            self.audit_entry(id)
-                .await?
-                .ok_or(StoreError::NotFound("audit entry"))?,
-        )))
+        let change = Change {
+            organization_id: &org.id,
+            plan_id,
+            entity: "measure",
+            entity_id: measure_id,
+            field,
+            old_value: old.map(Value::String),
+            new_value: value.map(Value::String),
+            restored_from,
+        };
+        self.commit_logged(tx, actor, change, now).await
     }
 
     /// Publishes or withdraws a plan.
@@ -249,22 +241,28 @@ impl Store {
             .bind(plan_id)
             .execute(&mut *tx)
             .await?;
-        let id = append(
-            &mut tx,
-            actor,
-            Change {
-                organization_id: &org.id,
-                plan_id,
-                entity: "plan",
-                entity_id: plan_id,
-                field: "status",
-                old_value: Some(Value::String(plan.status.as_str().into())),
-                new_value: Some(Value::String(status.as_str().into())),
-                restored_from: None,
-            },
-            now,
-        )
-        .await?;
+        let change = Change {
+            organization_id: &org.id,
+            plan_id,
+            entity: "plan",
+            entity_id: plan_id,
+            field: "status",
+            old_value: Some(Value::String(plan.status.as_str().into())),
+            new_value: Some(Value::String(status.as_str().into())),
+            restored_from: None,
+        };
+        self.commit_logged(tx, actor, change, now).await
+    }
+
+    /// Logs `change` in the transaction that made it, commits both, and returns the entry.
+    pub(crate) async fn commit_logged(
+        &self,
+        mut tx: Transaction<'_, Sqlite>,
+        actor: &Actor,
+        change: Change<'_>,
+        now: i64,
+    ) -> Result<EditOutcome> {
+        let id = append(&mut tx, actor, change, now).await?;
         tx.commit().await?;
         Ok(EditOutcome::Changed(Box::new(
             self.audit_entry(id)
@@ -304,8 +302,49 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound("audit entry"))?;
         let old = |v: Option<Value>| v.and_then(|v| v.as_str().map(str::to_owned));
-        match entry.entity.as_str() {
-            "measure" => {
+        let unrestorable = StoreError::Invalid("entry", "復元できない値です。");
+        match (entry.entity.as_str(), entry.field.as_str()) {
+            ("measure", "departments") => {
+                let departments = entry
+                    .old_value
+                    .and_then(|v| serde_json::from_value(v).ok())
+                    .ok_or(unrestorable)?;
+                self.set_measure_departments(
+                    &entry.plan_id,
+                    &entry.entity_id,
+                    departments,
+                    actor,
+                    now,
+                    Some(entry_id),
+                )
+                .await
+            }
+            ("node", "measures") => {
+                let measures = entry
+                    .old_value
+                    .and_then(|v| serde_json::from_value(v).ok())
+                    .ok_or(unrestorable)?;
+                self.set_node_measures(
+                    &entry.plan_id,
+                    &entry.entity_id,
+                    measures,
+                    actor,
+                    now,
+                    Some(entry_id),
+                )
+                .await
+            }
+            ("node", field) if crate::structure::NODE_TEXT_FIELDS.contains(&field) => {
+                let edit = crate::structure::NodeEdit {
+                    plan_id: &entry.plan_id,
+                    node_id: &entry.entity_id,
+                    field,
+                    value: old(entry.old_value.clone()),
+                    restored_from: Some(entry_id),
+                };
+                self.edit_node(edit, actor, now).await
+            }
+            ("measure", _) => {
                 let edit = MeasureEdit {
                     plan_id: &entry.plan_id,
                     measure_id: &entry.entity_id,
@@ -315,11 +354,11 @@ impl Store {
                 };
                 self.edit_measure_text(edit, actor, now).await
             }
-            "plan" if entry.field == "status" => {
+            ("plan", "status") => {
                 let status = old(entry.old_value)
                     .as_deref()
                     .and_then(PlanStatus::parse)
-                    .ok_or(StoreError::Invalid("entry", "復元できない値です。"))?;
+                    .ok_or(unrestorable)?;
                 self.set_plan_status(&entry.plan_id, status, actor, now)
                     .await
             }

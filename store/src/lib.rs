@@ -7,6 +7,7 @@ mod accounts;
 mod audit;
 mod read;
 mod search;
+mod structure;
 pub(crate) mod write;
 
 use std::path::{Path, PathBuf};
@@ -18,6 +19,7 @@ use sqlx::sqlite::{
 
 pub use accounts::{NewSession, NewUser, Session, User};
 pub use audit::{Actor, AuditEntry, EditOutcome, MeasureEdit, MEASURE_TEXT_FIELDS};
+pub use structure::{DepartmentUse, MeasureDepartments, NewNode, NodeEdit, NODE_TEXT_FIELDS};
 pub use write::{ImportMode, ImportOutcome, ImportReport};
 
 /// File name of the database inside the data directory.

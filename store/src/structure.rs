@@ -1,0 +1,521 @@
+//! Administrators' changes to how an organization and its plans are organised: the
+//! organization's departments, the departments responsible for each measure, the tree of
+//! policies and pillars, and which measures sit under which node.
+//!
+//! Changes to a plan are audited like measure text (same transaction, restorable). The
+//! department list is organization data shared by users and plans; removing a department that
+//! is still in use is refused rather than cascaded, so nobody loses access by accident.
+
+use keikaku_domain::format::{Node, NodeKind};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use sqlx::Row;
+
+use crate::audit::{Actor, Change, EditOutcome};
+use crate::{Result, Store, StoreError};
+
+/// Longest department name.
+const MAX_DEPARTMENT_NAME_CHARS: usize = 100;
+
+/// A department and how much depends on it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DepartmentUse {
+    pub name: String,
+    pub note: Option<String>,
+    /// Measures naming it as lead or related department, across the organization's plans.
+    pub measures: i64,
+    /// Users who belong to it.
+    pub users: i64,
+}
+
+/// The departments responsible for a measure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeasureDepartments {
+    pub lead: Vec<String>,
+    pub related: Vec<String>,
+}
+
+/// The text fields of a structure node an administrator may edit, by their API names.
+pub const NODE_TEXT_FIELDS: [&str; 4] = ["title", "label", "number", "description"];
+
+/// One node text field to set; `None` clears an optional field.
+pub struct NodeEdit<'a> {
+    pub plan_id: &'a str,
+    pub node_id: &'a str,
+    pub field: &'a str,
+    pub value: Option<String>,
+    pub restored_from: Option<i64>,
+}
+
+/// A node to add at the end of its parent's children (or of the top level).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewNode {
+    pub id: String,
+    pub parent_id: Option<String>,
+    pub kind: NodeKind,
+    #[serde(default)]
+    pub label: Option<String>,
+    #[serde(default)]
+    pub number: Option<String>,
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+fn find_node_mut<'a>(nodes: &'a mut [Node], id: &str) -> Option<&'a mut Node> {
+    for node in nodes {
+        if node.id == id {
+            return Some(node);
+        }
+        if let Some(found) = find_node_mut(&mut node.children, id) {
+            return Some(found);
+        }
+    }
+    None
+}
+
+/// Rejects duplicates and names outside the organization's department list.
+fn check_department_names(known: &[String], lists: &MeasureDepartments) -> Result<()> {
+    let mut seen = std::collections::HashSet::new();
+    for (role, names) in [("lead", &lists.lead), ("related", &lists.related)] {
+        for name in names {
+            if !known.contains(name) {
+                return Err(StoreError::Invalid(role, "登録されていない部署です。"));
+            }
+            if !seen.insert(name) {
+                return Err(StoreError::Invalid(role, "同じ部署が重複しています。"));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn clean_department_name(name: &str) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(StoreError::Invalid("name", "部署名を入力してください。"));
+    }
+    if name.chars().count() > MAX_DEPARTMENT_NAME_CHARS {
+        return Err(StoreError::Invalid(
+            "name",
+            "部署名は100文字以内で入力してください。",
+        ));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(StoreError::Invalid(
+            "name",
+            "部署名に制御文字は使えません。",
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+impl Store {
+    /// The organization's departments in their listed order, with their use.
+    pub async fn departments(&self, organization_id: &str) -> Result<Vec<DepartmentUse>> {
+        let rows = sqlx::query(
+            "SELECT d.name, d.note,
+                    (SELECT count(DISTINCT plan_id || '/' || measure_id) FROM measure_departments m
+                      WHERE m.organization_id = d.organization_id AND m.department_name = d.name) AS measures,
+                    (SELECT count(*) FROM users u
+                      WHERE u.organization_id = d.organization_id AND u.department = d.name) AS users
+             FROM departments d WHERE d.organization_id = ? ORDER BY d.position, d.name",
+        )
+        .bind(organization_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(DepartmentUse {
+                    name: row.try_get("name")?,
+                    note: row.try_get("note")?,
+                    measures: row.try_get("measures")?,
+                    users: row.try_get("users")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn department_names(&self, organization_id: &str) -> Result<Vec<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT name FROM departments WHERE organization_id = ? ORDER BY position",
+        )
+        .bind(organization_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Adds a department at the end of the list. Returns the stored (trimmed) name.
+    pub async fn add_department(
+        &self,
+        organization_id: &str,
+        name: &str,
+        note: Option<String>,
+    ) -> Result<String> {
+        let name = clean_department_name(name)?;
+        if self
+            .department_names(organization_id)
+            .await?
+            .contains(&name)
+        {
+            return Err(StoreError::Invalid("name", "同じ名前の部署があります。"));
+        }
+        sqlx::query(
+            "INSERT INTO departments (organization_id, name, note, position)
+             VALUES (?, ?, ?, (SELECT coalesce(max(position), -1) + 1 FROM departments WHERE organization_id = ?))",
+        )
+        .bind(organization_id)
+        .bind(&name)
+        .bind(note.filter(|n| !n.trim().is_empty()))
+        .bind(organization_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(name)
+    }
+
+    /// Removes a department no measure and no user refers to.
+    pub async fn remove_department(&self, organization_id: &str, name: &str) -> Result<()> {
+        let uses = self.departments(organization_id).await?;
+        let department = uses
+            .iter()
+            .find(|d| d.name == name)
+            .ok_or(StoreError::NotFound("department"))?;
+        if department.measures > 0 || department.users > 0 {
+            return Err(StoreError::Invalid(
+                "name",
+                "施策または利用者が所属している部署は削除できません。",
+            ));
+        }
+        sqlx::query("DELETE FROM departments WHERE organization_id = ? AND name = ?")
+            .bind(organization_id)
+            .bind(name)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Replaces the lead and related departments of a measure.
+    pub async fn set_measure_departments(
+        &self,
+        plan_id: &str,
+        measure_id: &str,
+        departments: MeasureDepartments,
+        actor: &Actor,
+        now: i64,
+        restored_from: Option<i64>,
+    ) -> Result<EditOutcome> {
+        let (org, plan) = self
+            .load_plan(plan_id)
+            .await?
+            .ok_or(StoreError::NotFound("plan"))?;
+        let measure = plan
+            .measures
+            .iter()
+            .find(|m| m.id == measure_id)
+            .ok_or(StoreError::NotFound("measure"))?;
+        check_department_names(&self.department_names(&org.id).await?, &departments)?;
+        let old = MeasureDepartments {
+            lead: measure.lead_departments.clone(),
+            related: measure.related_departments.clone(),
+        };
+        if old == departments {
+            return Ok(EditOutcome::Unchanged);
+        }
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM measure_departments WHERE plan_id = ? AND measure_id = ?")
+            .bind(plan_id)
+            .bind(measure_id)
+            .execute(&mut *tx)
+            .await?;
+        for (role, names) in [
+            ("lead", &departments.lead),
+            ("related", &departments.related),
+        ] {
+            for (position, name) in names.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO measure_departments (plan_id, measure_id, organization_id, department_name, role, position)
+                     VALUES (?, ?, ?, ?, ?, ?)",
+                )
+                .bind(plan_id)
+                .bind(measure_id)
+                .bind(&org.id)
+                .bind(name)
+                .bind(role)
+                .bind(position as i64)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        let change = Change {
+            organization_id: &org.id,
+            plan_id,
+            entity: "measure",
+            entity_id: measure_id,
+            field: "departments",
+            old_value: Some(serde_json::to_value(&old)?),
+            new_value: Some(serde_json::to_value(&departments)?),
+            restored_from,
+        };
+        self.commit_logged(tx, actor, change, now).await
+    }
+
+    /// Sets one text field of a structure node. The title cannot be cleared.
+    pub async fn edit_node(
+        &self,
+        edit: NodeEdit<'_>,
+        actor: &Actor,
+        now: i64,
+    ) -> Result<EditOutcome> {
+        let NodeEdit {
+            plan_id,
+            node_id,
+            field,
+            value,
+            restored_from,
+        } = edit;
+        let (org, mut plan) = self
+            .load_plan(plan_id)
+            .await?
+            .ok_or(StoreError::NotFound("plan"))?;
+        let node =
+            find_node_mut(&mut plan.structure, node_id).ok_or(StoreError::NotFound("node"))?;
+        let old = match field {
+            "title" => {
+                let new = value
+                    .clone()
+                    .filter(|v| !v.trim().is_empty())
+                    .ok_or(StoreError::Invalid("value", "見出しは空にできません。"))?;
+                Some(std::mem::replace(&mut node.title, new))
+            }
+            "label" => std::mem::replace(&mut node.label, value.clone()),
+            "number" => std::mem::replace(&mut node.number, value.clone()),
+            "description" => std::mem::replace(&mut node.description, value.clone()),
+            _ => return Err(StoreError::NotFound("field")),
+        };
+        if old == value {
+            return Ok(EditOutcome::Unchanged);
+        }
+        let mut tx = self.pool.begin().await?;
+        // Column names come from this fixed list, never from the request.
+        let sql = match field {
+            "title" => "UPDATE structure_nodes SET title = ? WHERE plan_id = ? AND id = ?",
+            "label" => "UPDATE structure_nodes SET label = ? WHERE plan_id = ? AND id = ?",
+            "number" => "UPDATE structure_nodes SET number = ? WHERE plan_id = ? AND id = ?",
+            _ => "UPDATE structure_nodes SET description = ? WHERE plan_id = ? AND id = ?",
+        };
+        sqlx::query(sql)
+            .bind(&value)
+            .bind(plan_id)
+            .bind(node_id)
+            .execute(&mut *tx)
+            .await?;
+        crate::audit::reindex(&mut tx, &plan).await?;
+        let change = Change {
+            organization_id: &org.id,
+            plan_id,
+            entity: "node",
+            entity_id: node_id,
+            field,
+            old_value: old.map(Value::String),
+            new_value: value.map(Value::String),
+            restored_from,
+        };
+        self.commit_logged(tx, actor, change, now).await
+    }
+
+    /// Replaces the measures placed under a node, in order. A measure may sit under several
+    /// nodes (再掲), but only once under each.
+    pub async fn set_node_measures(
+        &self,
+        plan_id: &str,
+        node_id: &str,
+        measure_ids: Vec<String>,
+        actor: &Actor,
+        now: i64,
+        restored_from: Option<i64>,
+    ) -> Result<EditOutcome> {
+        let (org, mut plan) = self
+            .load_plan(plan_id)
+            .await?
+            .ok_or(StoreError::NotFound("plan"))?;
+        let mut seen = std::collections::HashSet::new();
+        for id in &measure_ids {
+            if !plan.measures.iter().any(|m| &m.id == id) {
+                return Err(StoreError::Invalid("measures", "存在しない施策です。"));
+            }
+            if !seen.insert(id) {
+                return Err(StoreError::Invalid(
+                    "measures",
+                    "同じ施策が重複しています。",
+                ));
+            }
+        }
+        let node =
+            find_node_mut(&mut plan.structure, node_id).ok_or(StoreError::NotFound("node"))?;
+        let old = std::mem::replace(&mut node.measures, measure_ids.clone());
+        if old == measure_ids {
+            return Ok(EditOutcome::Unchanged);
+        }
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM node_measures WHERE plan_id = ? AND node_id = ?")
+            .bind(plan_id)
+            .bind(node_id)
+            .execute(&mut *tx)
+            .await?;
+        for (position, measure_id) in measure_ids.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO node_measures (plan_id, node_id, measure_id, position) VALUES (?, ?, ?, ?)",
+            )
+            .bind(plan_id)
+            .bind(node_id)
+            .bind(measure_id)
+            .bind(position as i64)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let change = Change {
+            organization_id: &org.id,
+            plan_id,
+            entity: "node",
+            entity_id: node_id,
+            field: "measures",
+            old_value: Some(json!(old)),
+            new_value: Some(json!(measure_ids)),
+            restored_from,
+        };
+        self.commit_logged(tx, actor, change, now).await
+    }
+
+    /// Adds a node under `parent_id` (or at the top level), after its existing siblings.
+    pub async fn add_node(
+        &self,
+        plan_id: &str,
+        node: NewNode,
+        actor: &Actor,
+        now: i64,
+    ) -> Result<EditOutcome> {
+        let (org, mut plan) = self
+            .load_plan(plan_id)
+            .await?
+            .ok_or(StoreError::NotFound("plan"))?;
+        if node.id.is_empty()
+            || node.id.len() > 64
+            || !node
+                .id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return Err(StoreError::Invalid(
+                "id",
+                "IDは64文字以内の英数字・ハイフン・下線で入力してください。",
+            ));
+        }
+        if keikaku_domain::format::walk_nodes(&plan.structure)
+            .iter()
+            .any(|n| n.id == node.id)
+        {
+            return Err(StoreError::Invalid("id", "同じIDの項目があります。"));
+        }
+        if node.title.trim().is_empty() {
+            return Err(StoreError::Invalid("title", "見出しを入力してください。"));
+        }
+        let new_node = Node {
+            id: node.id.clone(),
+            kind: node.kind,
+            label: node.label.clone(),
+            number: node.number.clone(),
+            title: node.title.clone(),
+            description: node.description.clone(),
+            children: Vec::new(),
+            measures: Vec::new(),
+        };
+        match &node.parent_id {
+            Some(parent) => find_node_mut(&mut plan.structure, parent)
+                .ok_or(StoreError::Invalid("parent_id", "親の項目がありません。"))?
+                .children
+                .push(new_node),
+            None => plan.structure.push(new_node),
+        }
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO structure_nodes (plan_id, id, parent_id, position, kind, label, number, title, description)
+             VALUES (?, ?, ?, (SELECT coalesce(max(position), -1) + 1 FROM structure_nodes WHERE plan_id = ?), ?, ?, ?, ?, ?)",
+        )
+        .bind(plan_id)
+        .bind(&node.id)
+        .bind(&node.parent_id)
+        .bind(plan_id)
+        .bind(serde_json::to_value(node.kind)?.as_str().unwrap_or_default())
+        .bind(&node.label)
+        .bind(&node.number)
+        .bind(&node.title)
+        .bind(&node.description)
+        .execute(&mut *tx)
+        .await?;
+        crate::audit::reindex(&mut tx, &plan).await?;
+        let change = Change {
+            organization_id: &org.id,
+            plan_id,
+            entity: "node",
+            entity_id: &node.id,
+            field: "created",
+            old_value: None,
+            new_value: Some(serde_json::to_value(&node)?),
+            restored_from: None,
+        };
+        self.commit_logged(tx, actor, change, now).await
+    }
+
+    /// Removes a node that has no child nodes; its placements go with it (the measures stay).
+    pub async fn remove_node(
+        &self,
+        plan_id: &str,
+        node_id: &str,
+        actor: &Actor,
+        now: i64,
+    ) -> Result<EditOutcome> {
+        let (org, mut plan) = self
+            .load_plan(plan_id)
+            .await?
+            .ok_or(StoreError::NotFound("plan"))?;
+        let node =
+            find_node_mut(&mut plan.structure, node_id).ok_or(StoreError::NotFound("node"))?;
+        if !node.children.is_empty() {
+            return Err(StoreError::Invalid(
+                "node_id",
+                "下位の項目がある項目は削除できません。先に下位の項目を削除してください。",
+            ));
+        }
+        let removed = json!({
+            "id": node.id, "kind": node.kind, "label": node.label, "number": node.number,
+            "title": node.title, "description": node.description, "measures": node.measures,
+        });
+        fn detach(nodes: &mut Vec<Node>, id: &str) {
+            nodes.retain(|n| n.id != id);
+            for node in nodes {
+                detach(&mut node.children, id);
+            }
+        }
+        detach(&mut plan.structure, node_id);
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM structure_nodes WHERE plan_id = ? AND id = ?")
+            .bind(plan_id)
+            .bind(node_id)
+            .execute(&mut *tx)
+            .await?;
+        crate::audit::reindex(&mut tx, &plan).await?;
+        let change = Change {
+            organization_id: &org.id,
+            plan_id,
+            entity: "node",
+            entity_id: node_id,
+            field: "removed",
+            old_value: Some(removed),
+            new_value: None,
+            restored_from: None,
+        };
+        self.commit_logged(tx, actor, change, now).await
+    }
+}

@@ -1,0 +1,351 @@
+//! Administrators' structure changes on a real SQLite file: departments, the departments of a
+//! measure, nodes and placements. Plan changes are audited and restorable; bad input changes
+//! nothing.
+
+use std::path::{Path, PathBuf};
+
+use keikaku_domain::format::{walk_nodes, NodeKind};
+use keikaku_domain::import::parse_plan_file;
+use keikaku_store::{
+    Actor, EditOutcome, ImportMode, MeasureDepartments, NewNode, NodeEdit, Store, StoreError,
+};
+
+const PLAN: &str = "komagane-dx-strategy";
+const ORG: &str = "komagane";
+
+struct TempDir(PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+async fn store_with_komagane(tag: &str) -> (TempDir, Store) {
+    let dir = TempDir(
+        std::env::temp_dir().join(format!("keikaku-structure-{tag}-{}", std::process::id())),
+    );
+    let _ = std::fs::remove_dir_all(&dir.0);
+    let store = Store::open(&dir.0).await.unwrap();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples/plans/komagane.json");
+    let file = parse_plan_file("komagane.json", &std::fs::read(path).unwrap()).unwrap();
+    store.import_plan(&file, ImportMode::Create).await.unwrap();
+    (dir, store)
+}
+
+fn admin() -> Actor {
+    Actor {
+        login: Some("admin".into()),
+        ..Actor::default()
+    }
+}
+
+fn changed(outcome: EditOutcome) -> keikaku_store::AuditEntry {
+    match outcome {
+        EditOutcome::Changed(entry) => *entry,
+        EditOutcome::Unchanged => panic!("expected a change"),
+    }
+}
+
+async fn audit_count(store: &Store) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM audit_log")
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn departments_are_added_listed_and_removed_only_when_unused() {
+    let (_dir, store) = store_with_komagane("departments").await;
+    let before = store.departments(ORG).await.unwrap();
+    let citizens = before.iter().find(|d| d.name == "市民課").unwrap();
+    assert!(citizens.measures > 0, "市民課 leads measures");
+
+    let name = store
+        .add_department(ORG, "  地域共創課 ", Some("新設".into()))
+        .await
+        .unwrap();
+    assert_eq!(name, "地域共創課");
+    let after = store.departments(ORG).await.unwrap();
+    assert_eq!(after.len(), before.len() + 1);
+    assert_eq!(after.last().unwrap().name, "地域共創課", "added at the end");
+
+    for (bad, field) in [("", "name"), ("地域共創課", "name"), ("a\u{7}b", "name")] {
+        match store.add_department(ORG, bad, None).await {
+            Err(StoreError::Invalid(f, _)) => assert_eq!(f, field, "{bad:?}"),
+            other => panic!("{bad:?}: {other:?}"),
+        }
+    }
+    assert!(matches!(
+        store.remove_department(ORG, "市民課").await,
+        Err(StoreError::Invalid("name", _))
+    ));
+    store.remove_department(ORG, "地域共創課").await.unwrap();
+    assert_eq!(store.departments(ORG).await.unwrap(), before);
+}
+
+#[tokio::test]
+async fn measure_departments_change_with_one_entry_and_restore() {
+    let (_dir, store) = store_with_komagane("measure-departments").await;
+    let new = MeasureDepartments {
+        lead: vec!["DX戦略室".into()],
+        related: vec!["市民課".into()],
+    };
+    let entry = changed(
+        store
+            .set_measure_departments(PLAN, "citizen-01", new.clone(), &admin(), 10, None)
+            .await
+            .unwrap(),
+    );
+    assert_eq!(entry.field, "departments");
+    assert_eq!(
+        entry.old_value.unwrap()["lead"],
+        serde_json::json!(["市民課", "福祉課", "子ども課", "税務課"])
+    );
+    let (_, plan) = store.load_plan(PLAN).await.unwrap().unwrap();
+    let measure = plan.measure("citizen-01").unwrap();
+    assert_eq!(
+        (&measure.lead_departments, &measure.related_departments),
+        (&new.lead, &new.related)
+    );
+    // Same value again: nothing written.
+    assert_eq!(
+        store
+            .set_measure_departments(PLAN, "citizen-01", new, &admin(), 11, None)
+            .await
+            .unwrap(),
+        EditOutcome::Unchanged
+    );
+
+    let restored = changed(store.restore(entry.id, &admin(), 12).await.unwrap());
+    assert_eq!(restored.restored_from, Some(entry.id));
+    let (_, plan) = store.load_plan(PLAN).await.unwrap().unwrap();
+    assert_eq!(
+        plan.measure("citizen-01").unwrap().lead_departments,
+        ["市民課", "福祉課", "子ども課", "税務課"]
+    );
+    assert_eq!(audit_count(&store).await, 2);
+
+    // Unknown or repeated departments are refused and change nothing.
+    for (lists, field) in [
+        (
+            MeasureDepartments {
+                lead: vec!["存在しない課".into()],
+                related: vec![],
+            },
+            "lead",
+        ),
+        (
+            MeasureDepartments {
+                lead: vec!["市民課".into()],
+                related: vec!["市民課".into()],
+            },
+            "related",
+        ),
+    ] {
+        match store
+            .set_measure_departments(PLAN, "citizen-01", lists, &admin(), 13, None)
+            .await
+        {
+            Err(StoreError::Invalid(f, _)) => assert_eq!(f, field),
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(audit_count(&store).await, 2);
+}
+
+#[tokio::test]
+async fn nodes_are_edited_placed_added_and_removed_with_an_audit_trail() {
+    let (_dir, store) = store_with_komagane("nodes").await;
+
+    let title = changed(
+        store
+            .edit_node(
+                NodeEdit {
+                    plan_id: PLAN,
+                    node_id: "category-uketsuke",
+                    field: "title",
+                    value: Some("窓口のデジタル化".into()),
+                    restored_from: None,
+                },
+                &admin(),
+                20,
+            )
+            .await
+            .unwrap(),
+    );
+    assert_eq!(title.entity, "node");
+    assert_eq!(title.new_value, Some(serde_json::json!("窓口のデジタル化")));
+    // The search index follows the new heading.
+    let hits = store
+        .search("窓口のデジタル化", &[PLAN.into()], 10)
+        .await
+        .unwrap();
+    assert!(!hits.0.is_empty(), "renamed node is searchable");
+
+    let placed = changed(
+        store
+            .set_node_measures(
+                PLAN,
+                "category-uketsuke",
+                vec![
+                    "citizen-02".into(),
+                    "citizen-01".into(),
+                    "regional-01".into(),
+                ],
+                &admin(),
+                21,
+                None,
+            )
+            .await
+            .unwrap(),
+    );
+    let original: Vec<String> = (1..=8).map(|n| format!("citizen-0{n}")).collect();
+    assert_eq!(placed.old_value, Some(serde_json::json!(original)));
+    let (_, plan) = store.load_plan(PLAN).await.unwrap().unwrap();
+    let node = walk_nodes(&plan.structure)
+        .into_iter()
+        .find(|n| n.id == "category-uketsuke")
+        .unwrap()
+        .clone();
+    assert_eq!(node.measures, ["citizen-02", "citizen-01", "regional-01"]);
+
+    store.restore(placed.id, &admin(), 22).await.unwrap();
+    store.restore(title.id, &admin(), 23).await.unwrap();
+    let (_, plan) = store.load_plan(PLAN).await.unwrap().unwrap();
+    let node = walk_nodes(&plan.structure)
+        .into_iter()
+        .find(|n| n.id == "category-uketsuke")
+        .unwrap()
+        .clone();
+    assert_eq!(node.measures, original);
+    assert_ne!(node.title, "窓口のデジタル化");
+
+    let added = changed(
+        store
+            .add_node(
+                PLAN,
+                NewNode {
+                    id: "category-new".into(),
+                    parent_id: Some("policy-regional".into()),
+                    kind: NodeKind::Category,
+                    label: None,
+                    number: Some("(9)".into()),
+                    title: "新しい分類".into(),
+                    description: None,
+                },
+                &admin(),
+                24,
+            )
+            .await
+            .unwrap(),
+    );
+    assert_eq!(added.field, "created");
+    let (_, plan) = store.load_plan(PLAN).await.unwrap().unwrap();
+    let regional = plan
+        .structure
+        .iter()
+        .find(|n| n.id == "policy-regional")
+        .unwrap();
+    assert_eq!(regional.children.last().unwrap().id, "category-new");
+
+    // A node with children cannot go; a leaf can, and its placements go with it.
+    assert!(matches!(
+        store
+            .remove_node(PLAN, "policy-regional", &admin(), 25)
+            .await,
+        Err(StoreError::Invalid("node_id", _))
+    ));
+    let removed = changed(
+        store
+            .remove_node(PLAN, "category-new", &admin(), 26)
+            .await
+            .unwrap(),
+    );
+    assert_eq!(removed.old_value.unwrap()["title"], "新しい分類");
+    assert!(matches!(
+        store.restore(removed.id, &admin(), 27).await,
+        Err(StoreError::Invalid("entry", _))
+    ));
+    assert_eq!(audit_count(&store).await, 6);
+}
+
+#[tokio::test]
+async fn bad_structure_changes_are_refused_and_change_nothing() {
+    let (_dir, store) = store_with_komagane("bad").await;
+    let (_, before) = store.load_plan(PLAN).await.unwrap().unwrap();
+    let placements = |ids: &[&str]| ids.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let cases: Vec<(Result<EditOutcome, StoreError>, &str)> = vec![
+        (
+            store
+                .set_node_measures(
+                    PLAN,
+                    "category-uketsuke",
+                    placements(&["nope"]),
+                    &admin(),
+                    1,
+                    None,
+                )
+                .await,
+            "measures",
+        ),
+        (
+            store
+                .set_node_measures(
+                    PLAN,
+                    "category-uketsuke",
+                    placements(&["citizen-01", "citizen-01"]),
+                    &admin(),
+                    1,
+                    None,
+                )
+                .await,
+            "measures",
+        ),
+        (
+            store
+                .edit_node(
+                    NodeEdit {
+                        plan_id: PLAN,
+                        node_id: "vision",
+                        field: "title",
+                        value: Some("   ".into()),
+                        restored_from: None,
+                    },
+                    &admin(),
+                    1,
+                )
+                .await,
+            "value",
+        ),
+    ];
+    for (result, field) in cases {
+        match result {
+            Err(StoreError::Invalid(f, _)) => assert_eq!(f, field),
+            other => panic!("{field}: {other:?}"),
+        }
+    }
+    for (id, parent, title, field) in [
+        ("vision", None, "x", "id"),
+        ("bad id!", None, "x", "id"),
+        ("ok", Some("missing"), "x", "parent_id"),
+        ("ok", None, " ", "title"),
+    ] {
+        let node = NewNode {
+            id: id.into(),
+            parent_id: parent.map(str::to_owned),
+            kind: NodeKind::Goal,
+            label: None,
+            number: None,
+            title: title.into(),
+            description: None,
+        };
+        match store.add_node(PLAN, node, &admin(), 1).await {
+            Err(StoreError::Invalid(f, _)) => assert_eq!(f, field, "{id}"),
+            other => panic!("{id}: {other:?}"),
+        }
+    }
+    let (_, after) = store.load_plan(PLAN).await.unwrap().unwrap();
+    assert_eq!(before, after);
+    assert_eq!(audit_count(&store).await, 0);
+}
