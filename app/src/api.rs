@@ -182,11 +182,22 @@ pub async fn history_page(
             ssr::tracing_error(&e);
             ServerFnError::new("変更履歴を読み込めませんでした。")
         })?;
+    // Department lists read as 「主担当: …／関係: …」; other values are text already.
     let text = |v: Option<serde_json::Value>| {
         v.map(|v| {
-            v.as_str()
-                .map(str::to_owned)
-                .unwrap_or_else(|| v.to_string())
+            let names = |key: &str| {
+                v[key].as_array().map(|a| {
+                    a.iter()
+                        .filter_map(|n| n.as_str())
+                        .collect::<Vec<_>>()
+                        .join("、")
+                })
+            };
+            match (v.as_str(), names("lead"), names("related")) {
+                (Some(text), _, _) => text.to_owned(),
+                (None, Some(lead), Some(related)) => format!("主担当: {lead}／関係: {related}"),
+                _ => v.to_string(),
+            }
         })
     };
     let restore_token = can_restore(&viewer, plan_ref)

@@ -347,6 +347,7 @@ pub fn measure_field_label(field: &str) -> &'static str {
         "current_issues" => "現状と課題",
         "direction" => "取組の方向",
         "content" => "取組の内容",
+        "departments" => "担当部署",
         _ => "その他",
     }
 }

@@ -226,8 +226,27 @@ enum WriteRoute {
     EditMeasure,
     SetStatus,
     History,
+    HistoryPage,
     Restore,
+    SetMeasureDepartments,
+    AddNode,
+    EditNode,
+    SetNodeMeasures,
+    RemoveNode,
 }
+
+const WRITE_ROUTES: [WriteRoute; 10] = [
+    WriteRoute::EditMeasure,
+    WriteRoute::SetStatus,
+    WriteRoute::History,
+    WriteRoute::HistoryPage,
+    WriteRoute::Restore,
+    WriteRoute::SetMeasureDepartments,
+    WriteRoute::AddNode,
+    WriteRoute::EditNode,
+    WriteRoute::SetNodeMeasures,
+    WriteRoute::RemoveNode,
+];
 
 #[test]
 fn write_access_matrix() {
@@ -254,7 +273,7 @@ fn write_access_matrix() {
             Some(role),
         ));
     }
-    // (plan, measure, status, owner, draft?)
+    // (plan, measure, status, owner, draft?, a structure node)
     let plans = [
         (
             "komagane-dx-strategy",
@@ -262,13 +281,24 @@ fn write_access_matrix() {
             "published",
             "komagane",
             false,
+            "category-uketsuke",
         ),
-        ("komagane-next-draft", "m1", "draft", "komagane", true),
+        ("komagane-next-draft", "m1", "draft", "komagane", true, "p1"),
     ];
     // An entry to restore on each plan, made by the owning administrator.
     let (admin_cookie, admin_csrf) = viewers[1].1.clone().unwrap();
     let mut entries = std::collections::HashMap::new();
-    for (plan_id, measure_id, _, _, _) in plans {
+    for (plan_id, measure_id, _, _, _, _) in plans {
+        // A leaf node for the one allowed caller to remove.
+        let leaf = r#"{"id":"to-remove","parent_id":null,"kind":"goal","title":"削除用"}"#;
+        let r = request_with(
+            &server.addr,
+            "POST",
+            &format!("/api/v1/plans/{plan_id}/nodes"),
+            Some(leaf),
+            &[("Cookie", &admin_cookie), ("X-CSRF-Token", &admin_csrf)],
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
         let body = r#"{"field":"summary","value":"復元用の値"}"#;
         let path = format!("/api/v1/plans/{plan_id}/measures/{measure_id}");
         let r = request_with(
@@ -284,18 +314,13 @@ fn write_access_matrix() {
 
     let mut checked = 0;
     let mut failures = Vec::new();
-    for route in [
-        WriteRoute::EditMeasure,
-        WriteRoute::SetStatus,
-        WriteRoute::History,
-        WriteRoute::Restore,
-    ] {
+    for route in WRITE_ROUTES {
         for (name, session, org, role) in &viewers {
-            for (plan_id, measure_id, status, owner, draft) in plans {
+            for (plan_id, measure_id, status, owner, draft, node_id) in plans {
                 let own = *org == Some(owner);
                 let admin = *role == Some("administrator");
                 let allowed = match route {
-                    WriteRoute::History => own,
+                    WriteRoute::History | WriteRoute::HistoryPage => own,
                     _ => own && admin,
                 };
                 let (method, path, body) = match route {
@@ -314,9 +339,41 @@ fn write_access_matrix() {
                         format!("/api/v1/plans/{plan_id}/measures/{measure_id}/history"),
                         None,
                     ),
+                    WriteRoute::HistoryPage => (
+                        "GET",
+                        format!("/plans/{plan_id}/measures/{measure_id}/history"),
+                        None,
+                    ),
                     WriteRoute::Restore => (
                         "POST",
                         format!("/api/v1/audit/{}/restore", entries[plan_id]),
+                        None,
+                    ),
+                    WriteRoute::SetMeasureDepartments => (
+                        "PUT",
+                        format!("/api/v1/plans/{plan_id}/measures/{measure_id}/departments"),
+                        Some(r#"{"lead":["企画振興課"],"related":[]}"#.to_owned()),
+                    ),
+                    WriteRoute::AddNode => (
+                        "POST",
+                        format!("/api/v1/plans/{plan_id}/nodes"),
+                        Some(format!(
+                            r#"{{"id":"by-{name}","parent_id":"{node_id}","kind":"goal","title":"行列テストの項目"}}"#
+                        )),
+                    ),
+                    WriteRoute::EditNode => (
+                        "PATCH",
+                        format!("/api/v1/plans/{plan_id}/nodes/{node_id}"),
+                        Some(r#"{"field":"description","value":"行列テストの説明"}"#.to_owned()),
+                    ),
+                    WriteRoute::SetNodeMeasures => (
+                        "PUT",
+                        format!("/api/v1/plans/{plan_id}/nodes/{node_id}/measures"),
+                        Some(format!(r#"{{"measures":["{measure_id}"]}}"#)),
+                    ),
+                    WriteRoute::RemoveNode => (
+                        "DELETE",
+                        format!("/api/v1/plans/{plan_id}/nodes/to-remove"),
                         None,
                     ),
                 };
@@ -328,7 +385,9 @@ fn write_access_matrix() {
                 let r = request_with(&server.addr, method, &path, body.as_deref(), &headers);
                 // Denials: the public must sign in (401) for changes; a draft of another
                 // organization does not exist for the caller (404); otherwise 403.
-                let expected = if allowed {
+                let expected = if allowed && route == WriteRoute::AddNode {
+                    201
+                } else if allowed {
                     200
                 } else if session.is_none() && method != "GET" {
                     401
@@ -348,8 +407,8 @@ fn write_access_matrix() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    // 4 routes × 7 viewers × 2 plans.
-    assert_eq!(checked, 4 * 7 * 2);
+    // 10 routes × 7 viewers × 2 plans.
+    assert_eq!(checked, 10 * 7 * 2);
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -357,6 +416,9 @@ enum UserRoute {
     List,
     Create,
     Disable,
+    ListDepartments,
+    AddDepartment,
+    RemoveDepartment,
 }
 
 #[test]
@@ -407,9 +469,30 @@ fn user_management_matrix() {
         victims.insert(org, id);
     }
 
+    // An unused department in each organization for its administrator to remove.
+    for (org, admin) in [("komagane", 1), ("shimada", 4)] {
+        let (cookie, csrf) = viewers[admin].1.clone().unwrap();
+        let r = request_with(
+            &server.addr,
+            "POST",
+            &format!("/api/v1/organizations/{org}/departments"),
+            Some(r#"{"name":"廃止予定課"}"#),
+            &[("Cookie", &cookie), ("X-CSRF-Token", &csrf)],
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+    }
+    let unused = "%E5%BB%83%E6%AD%A2%E4%BA%88%E5%AE%9A%E8%AA%B2"; // 廃止予定課
+
     let mut checked = 0;
     let mut failures = Vec::new();
-    for route in [UserRoute::List, UserRoute::Create, UserRoute::Disable] {
+    for route in [
+        UserRoute::List,
+        UserRoute::Create,
+        UserRoute::Disable,
+        UserRoute::ListDepartments,
+        UserRoute::AddDepartment,
+        UserRoute::RemoveDepartment,
+    ] {
         for (name, session, org, role) in &viewers {
             for target in ["komagane", "shimada"] {
                 let allowed = *org == Some(target) && *role == Some("administrator");
@@ -429,6 +512,21 @@ fn user_management_matrix() {
                         format!("/api/v1/organizations/{target}/users/{}", victims[target]),
                         Some(r#"{"disabled":true}"#.to_owned()),
                     ),
+                    UserRoute::ListDepartments => (
+                        "GET",
+                        format!("/api/v1/organizations/{target}/departments"),
+                        None,
+                    ),
+                    UserRoute::AddDepartment => (
+                        "POST",
+                        format!("/api/v1/organizations/{target}/departments"),
+                        Some(format!(r#"{{"name":"{name}の新設課"}}"#)),
+                    ),
+                    UserRoute::RemoveDepartment => (
+                        "DELETE",
+                        format!("/api/v1/organizations/{target}/departments/{unused}"),
+                        None,
+                    ),
                 };
                 let mut headers: Vec<(&str, &str)> = Vec::new();
                 if let Some((cookie, csrf)) = session {
@@ -437,7 +535,8 @@ fn user_management_matrix() {
                 }
                 let r = request_with(&server.addr, method, &path, body.as_deref(), &headers);
                 let expected = match (allowed, route, session.is_some()) {
-                    (true, UserRoute::Create, _) => 201,
+                    (true, UserRoute::Create | UserRoute::AddDepartment, _) => 201,
+                    (true, UserRoute::RemoveDepartment, _) => 204,
                     (true, _, _) => 200,
                     (false, _, false) => 401,
                     (false, _, true) => 403,
@@ -453,7 +552,8 @@ fn user_management_matrix() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert_eq!(checked, 3 * 7 * 2);
+    // 6 routes × 7 viewers × 2 organizations.
+    assert_eq!(checked, 6 * 7 * 2);
 
     // A disabled user can no longer sign in.
     let body = serde_json::json!({ "login": "k-victim", "password": PASSWORD }).to_string();
@@ -511,6 +611,52 @@ fn user_management_rejects_bad_input_and_self_lockout() {
     assert_eq!(
         (r.status, r.json()["error"]["field"].as_str()),
         (409, Some("login"))
+    );
+
+    // Departments: a blank name, a used department, a structure change naming no real measure.
+    let r = request_with(
+        &server.addr,
+        "POST",
+        "/api/v1/organizations/komagane/departments",
+        Some(r#"{"name":"  "}"#),
+        &headers,
+    );
+    assert_eq!(
+        (r.status, r.json()["error"]["field"].as_str()),
+        (400, Some("name"))
+    );
+    let r = request_with(
+        &server.addr,
+        "DELETE",
+        "/api/v1/organizations/komagane/departments/%E5%B8%82%E6%B0%91%E8%AA%B2", // 市民課
+        None,
+        &headers,
+    );
+    assert_eq!(
+        (r.status, r.json()["error"]["field"].as_str()),
+        (409, Some("name"))
+    );
+    let r = request_with(
+        &server.addr,
+        "PUT",
+        "/api/v1/plans/komagane-dx-strategy/nodes/vision/measures",
+        Some(r#"{"measures":["no-such-measure"]}"#),
+        &headers,
+    );
+    assert_eq!(
+        (r.status, r.json()["error"]["field"].as_str()),
+        (400, Some("measures"))
+    );
+    let r = request_with(
+        &server.addr,
+        "PATCH",
+        "/api/v1/plans/komagane-dx-strategy/nodes/vision",
+        Some(r#"{"field":"kind","value":"x"}"#),
+        &headers,
+    );
+    assert_eq!(
+        (r.status, r.json()["error"]["field"].as_str()),
+        (400, Some("field"))
     );
 
     let me = request_with(&server.addr, "GET", "/api/v1/session", None, &headers).json()["user"]

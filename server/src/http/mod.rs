@@ -8,6 +8,7 @@ mod json;
 mod plans;
 mod script_policy;
 mod session;
+mod structure;
 mod users;
 
 use app::{shell, App};
@@ -148,6 +149,7 @@ fn api_routes(state: &AppState) -> Router<AppState> {
         .merge(session::routes())
         .merge(plans::routes())
         .merge(users::routes())
+        .merge(structure::routes())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             csrf::guard,

@@ -36,7 +36,7 @@ pub fn routes() -> Router<AppState> {
         .route("/audit/{entry_id}/restore/form", post(restore_form))
 }
 
-fn actor(context: &RequestContext) -> Actor {
+pub(super) fn actor(context: &RequestContext) -> Actor {
     Actor {
         user_id: context.user.as_ref().map(|u| u.id),
         login: context.user.as_ref().map(|u| u.login.clone()),
@@ -60,7 +60,7 @@ async fn readable_plan(
 
 /// Lets the request through if the caller may read the plan and `rule` allows them; a plan
 /// they may not read is "not found", one they may read but not change "forbidden".
-async fn authorize(
+pub(super) async fn authorize(
     store: &Store,
     context: &RequestContext,
     plan_id: &str,
@@ -81,7 +81,7 @@ async fn authorize(
     }
 }
 
-fn store_error(e: StoreError) -> ApiError {
+pub(super) fn store_error(e: StoreError) -> ApiError {
     match e {
         StoreError::NotFound(what) => ApiError::not_found(what, format!("no such {what}")),
         StoreError::Invalid(field, reason) => ApiError::bad_request(field, reason),
@@ -90,7 +90,7 @@ fn store_error(e: StoreError) -> ApiError {
 }
 
 #[derive(Serialize)]
-pub struct EditResult {
+pub(super) struct EditResult {
     changed: bool,
     entry: Option<AuditEntry>,
 }
@@ -108,6 +108,17 @@ impl From<EditOutcome> for EditResult {
             },
         }
     }
+}
+
+/// Refuses a text value longer than [`MAX_TEXT_CHARS`].
+pub(super) fn check_text_length(value: Option<&str>) -> Result<(), ApiError> {
+    if value.is_some_and(|v| v.chars().count() > MAX_TEXT_CHARS) {
+        return Err(ApiError::bad_request(
+            "value",
+            format!("at most {MAX_TEXT_CHARS} characters"),
+        ));
+    }
+    Ok(())
 }
 
 #[derive(Deserialize)]
@@ -138,16 +149,7 @@ async fn edit_measure(
             format!("must be one of {}", MEASURE_TEXT_FIELDS.join(", ")),
         ));
     }
-    if edit
-        .value
-        .as_ref()
-        .is_some_and(|v| v.chars().count() > MAX_TEXT_CHARS)
-    {
-        return Err(ApiError::bad_request(
-            "value",
-            format!("at most {MAX_TEXT_CHARS} characters"),
-        ));
-    }
+    check_text_length(edit.value.as_deref())?;
     let change = MeasureEdit {
         plan_id: &plan_id,
         measure_id: &measure_id,

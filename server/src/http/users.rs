@@ -50,14 +50,18 @@ impl From<User> for UserRecord {
     }
 }
 
-fn require_admin(context: &RequestContext, organization_id: &str) -> Result<(), ApiError> {
+/// Lets administrators of `organization_id` through; anyone else is refused.
+pub(super) fn require_admin(
+    context: &RequestContext,
+    organization_id: &str,
+) -> Result<(), ApiError> {
     context.require_user()?;
     if access::can_manage_organization(&context.viewer, organization_id) {
         Ok(())
     } else {
         Err(ApiError::forbidden(
             None,
-            "この自治体の利用者を管理する権限がありません。",
+            "この自治体を管理する権限がありません。",
         ))
     }
 }
