@@ -76,6 +76,13 @@ pub async fn measure_page(
     let viewer = ssr::viewer();
     Ok(ssr::plan(&plan_id).await?.and_then(|(org, plan)| {
         let mut view = MeasureView::of(&org, &plan, &measure_id)?;
+        view.editable = keikaku_domain::access::can_edit_plan(
+            &viewer,
+            PlanRef {
+                organization_id: &org.id,
+                status: plan.status,
+            },
+        );
         view.history_available = can_read_history(
             &viewer,
             PlanRef {
@@ -229,4 +236,101 @@ pub async fn history_page(
             .collect(),
         restore_token,
     })))
+}
+
+/// A page only some signed-in users may see.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum Guarded<T> {
+    NotFound,
+    SignInRequired,
+    Forbidden,
+    Found(Box<T>),
+}
+
+/// The signed-in user making this request.
+#[cfg(feature = "ssr")]
+fn signed_in() -> Option<keikaku_domain::access::SignedIn> {
+    use_context::<http::request::Parts>()
+        .and_then(|p| p.extensions.get::<keikaku_domain::access::SignedIn>().cloned())
+}
+
+#[server(prefix = "/api", endpoint = "v1/pages/admin", input = GetUrl)]
+pub async fn admin_page() -> Result<Guarded<OrganizationAdminView>, ServerFnError> {
+    use keikaku_domain::access::can_manage_organization;
+    let Some(me) = signed_in() else {
+        return Ok(Guarded::SignInRequired);
+    };
+    if !can_manage_organization(&ssr::viewer(), &me.organization_id) {
+        return Ok(Guarded::Forbidden);
+    }
+    let store = ssr::store()?;
+    let failed = |e: keikaku_store::StoreError| {
+        ssr::tracing_error(&e);
+        ServerFnError::new("管理情報を読み込めませんでした。")
+    };
+    let organization_name = store
+        .organization_name(&me.organization_id)
+        .await
+        .map_err(failed)?
+        .unwrap_or_else(|| me.organization_id.clone());
+    let users = store.users_of(&me.organization_id).await.map_err(failed)?;
+    let departments = store.departments(&me.organization_id).await.map_err(failed)?;
+    Ok(Guarded::Found(Box::new(OrganizationAdminView {
+        organization_id: me.organization_id.clone(),
+        organization_name,
+        my_login: me.login.clone(),
+        users: users
+            .into_iter()
+            .map(|u| UserRow {
+                id: u.id,
+                login: u.login,
+                display_name: u.display_name,
+                role: u.role,
+                department: u.department,
+                disabled: u.disabled,
+            })
+            .collect(),
+        departments: departments
+            .into_iter()
+            .map(|d| DepartmentRow {
+                name: d.name,
+                note: d.note,
+                measures: d.measures,
+                users: d.users,
+            })
+            .collect(),
+        csrf_token: me.csrf_token,
+    })))
+}
+
+#[server(prefix = "/api", endpoint = "v1/pages/measure-edit", input = GetUrl)]
+pub async fn measure_edit_page(
+    plan_id: String,
+    measure_id: String,
+) -> Result<Guarded<MeasureEditView>, ServerFnError> {
+    use keikaku_domain::access::{can_edit_plan, PlanRef};
+    let Some((org, plan)) = ssr::plan(&plan_id).await? else {
+        return Ok(Guarded::NotFound);
+    };
+    if plan.measure(&measure_id).is_none() {
+        return Ok(Guarded::NotFound);
+    }
+    let Some(me) = signed_in() else {
+        return Ok(Guarded::SignInRequired);
+    };
+    let plan_ref = PlanRef {
+        organization_id: &org.id,
+        status: plan.status,
+    };
+    if !can_edit_plan(&ssr::viewer(), plan_ref) {
+        return Ok(Guarded::Forbidden);
+    }
+    Ok(MeasureEditView::of(
+        &org,
+        &plan,
+        &measure_id,
+        &keikaku_store::MEASURE_TEXT_FIELDS,
+        me.csrf_token,
+    )
+    .map_or(Guarded::NotFound, |v| Guarded::Found(Box::new(v))))
 }

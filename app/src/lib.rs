@@ -5,6 +5,7 @@
 #![recursion_limit = "256"]
 
 pub mod api;
+pub mod client;
 pub mod components;
 pub mod routes;
 
@@ -63,6 +64,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/plans/:plan_id") view=PlanPage ssr=SsrMode::Async/>
                     <Route path=path!("/plans/:plan_id/measures/:measure_id") view=MeasurePage ssr=SsrMode::Async/>
                     <Route path=path!("/plans/:plan_id/measures/:measure_id/history") view=HistoryPage ssr=SsrMode::Async/>
+                    <Route path=path!("/plans/:plan_id/measures/:measure_id/edit") view=MeasureEditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/plans/:plan_id/roadmap") view=RoadmapPage ssr=SsrMode::Async/>
                     <Route path=path!("/plans/:plan_id/glossary") view=GlossaryPage ssr=SsrMode::Async/>
                 </Routes>

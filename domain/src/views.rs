@@ -259,6 +259,8 @@ pub struct MeasureView {
     pub next: Option<MeasureRef>,
     /// The viewer may open the measure's change history.
     pub history_available: bool,
+    /// The viewer may edit the measure's text and departments.
+    pub editable: bool,
 }
 
 impl MeasureView {
@@ -279,6 +281,7 @@ impl MeasureView {
             previous: index.checked_sub(1).map(|i| as_ref(&plan.measures[i])),
             next: plan.measures.get(index + 1).map(as_ref),
             history_available: false,
+            editable: false,
             measure,
         })
     }
@@ -385,5 +388,111 @@ mod tests {
         assert_eq!(format_japan_time(1_795_328_491), "2026年11月22日 15:21");
         // 2024-02-29T15:00:00Z is the first minute of 1 March in Japan.
         assert_eq!(format_japan_time(1_709_218_800), "2024年3月1日 00:00");
+    }
+}
+
+/// `/admin`: an administrator's view of their organization.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrganizationAdminView {
+    pub organization_id: String,
+    pub organization_name: String,
+    /// The administrator looking at the page, who may not disable themselves.
+    pub my_login: String,
+    pub users: Vec<UserRow>,
+    pub departments: Vec<DepartmentRow>,
+    pub csrf_token: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserRow {
+    pub id: i64,
+    pub login: String,
+    pub display_name: String,
+    pub role: crate::access::Role,
+    pub department: Option<String>,
+    pub disabled: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DepartmentRow {
+    pub name: String,
+    pub note: Option<String>,
+    /// Measures and users that refer to it; a department in use cannot be removed.
+    pub measures: i64,
+    pub users: i64,
+}
+
+/// `/plans/:plan/measures/:measure/edit`: a measure's editable text and departments.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MeasureEditView {
+    pub summary: PlanSummary,
+    pub measure_id: String,
+    pub measure_title: String,
+    pub fields: Vec<EditableField>,
+    pub lead_departments: Vec<String>,
+    pub related_departments: Vec<String>,
+    /// Every department of the organization, in its listed order.
+    pub departments: Vec<String>,
+    pub csrf_token: String,
+}
+
+/// One text field as stored; `name` is its API name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EditableField {
+    pub name: String,
+    pub label: String,
+    pub value: String,
+    /// The field cannot be left empty (the title).
+    pub required: bool,
+}
+
+impl MeasureEditView {
+    /// `fields` names the editable text fields in the order the page shows them.
+    pub fn of(
+        organization: &Organization,
+        plan: &Plan,
+        measure_id: &str,
+        fields: &[&str],
+        csrf_token: String,
+    ) -> Option<MeasureEditView> {
+        let measure = plan.measure(measure_id)?;
+        let value = |name: &str| -> String {
+            match name {
+                "title" => Some(measure.title.clone()),
+                "summary" => measure.summary.clone(),
+                "outcome" => measure.outcome.clone(),
+                "target_state" => measure.target_state.clone(),
+                "current_issues" => measure.current_issues.clone(),
+                "direction" => measure.direction.clone(),
+                "content" => measure.content.clone(),
+                _ => None,
+            }
+            .unwrap_or_default()
+        };
+        Some(MeasureEditView {
+            summary: PlanSummary::of(organization, plan),
+            measure_id: measure.id.clone(),
+            measure_title: match &measure.number {
+                Some(n) => format!("{n} {}", measure.title),
+                None => measure.title.clone(),
+            },
+            fields: fields
+                .iter()
+                .map(|&name| EditableField {
+                    name: name.to_owned(),
+                    label: measure_field_label(name).to_owned(),
+                    value: value(name),
+                    required: name == "title",
+                })
+                .collect(),
+            lead_departments: measure.lead_departments.clone(),
+            related_departments: measure.related_departments.clone(),
+            departments: organization
+                .departments
+                .iter()
+                .map(|d| d.name.clone())
+                .collect(),
+            csrf_token,
+        })
     }
 }

@@ -93,6 +93,16 @@ impl Store {
         Ok(row.is_some())
     }
 
+    /// The organization's display name, e.g. 駒ヶ根市.
+    pub async fn organization_name(&self, organization_id: &str) -> Result<Option<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT name FROM organizations WHERE id = ?")
+                .bind(organization_id)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
     pub async fn department_exists(&self, organization_id: &str, name: &str) -> Result<bool> {
         let row = sqlx::query("SELECT 1 FROM departments WHERE organization_id = ? AND name = ?")
             .bind(organization_id)

@@ -38,6 +38,7 @@ fn AccountMenu() -> impl IntoView {
                     Ok(Some(user)) => view! {
                         <form method="post" action="/api/v1/session/logout" class="account">
                             <span class="account__name">{user.display_name}<span class="account__role">{format!("（{}）", user.role.label())}</span></span>
+                            {(user.role == keikaku_domain::access::Role::Administrator).then(|| view! { <a href="/admin" class="account__admin">"管理"</a> })}
                             <input type="hidden" name="csrf" value=user.csrf_token/>
                             <button type="submit">"ログアウト"</button>
                         </form>
@@ -82,6 +83,39 @@ pub fn NotFound(
         <div class="page">
             <h1>"ページが見つかりません"</h1>
             <p>{message}</p>
+            <p><a href="/">"計画の一覧へ戻る"</a></p>
+        </div>
+    }
+}
+
+/// A page for signed-in users only, asked for without a session. The login page returns here.
+#[component]
+pub fn SignInRequired(#[prop(into)] title: String) -> impl IntoView {
+    set_status(401);
+    let next = leptos_router::hooks::use_location().pathname.get_untracked();
+    let login = format!(
+        "/login?next={}",
+        keikaku_domain::views::paths::encode_query_component(&next)
+    );
+    view! {
+        <PageTitle text=title.clone()/>
+        <div class="page">
+            <h1>{title}</h1>
+            <p role="alert">"このページを開くにはログインしてください。"</p>
+            <p><a href=login>"ログインする"</a></p>
+        </div>
+    }
+}
+
+/// A page the signed-in user's role does not allow.
+#[component]
+pub fn Forbidden(#[prop(into)] title: String, #[prop(into)] message: String) -> impl IntoView {
+    set_status(403);
+    view! {
+        <PageTitle text=title.clone()/>
+        <div class="page">
+            <h1>{title}</h1>
+            <p role="alert">{message}</p>
             <p><a href="/">"計画の一覧へ戻る"</a></p>
         </div>
     }

@@ -61,6 +61,7 @@ fn MeasureDetail(view: MeasureView) -> impl IntoView {
         previous,
         next,
         history_available,
+        editable,
     } = view;
     let plan_id = summary.id.clone();
     let heading = measure_heading(&measure);
@@ -125,6 +126,9 @@ fn MeasureDetail(view: MeasureView) -> impl IntoView {
                 })}
                 {has_schedule.then(|| view! { <Schedule measure=measure.clone() years=years.clone() plan_id=plan_id.clone()/> })}
             </article>
+            {editable.then(|| view! {
+                <p><a href=format!("{}/edit", paths::measure(&plan_id, &measure.id))>"この施策を編集する"</a></p>
+            })}
             {history_available.then(|| view! {
                 <p><a href=format!("{}/history", paths::measure(&plan_id, &measure.id))>"この施策の変更履歴"</a></p>
             })}

@@ -1,20 +1,24 @@
 //! One module per route.
 
+mod admin;
 mod glossary;
 mod history;
 mod home;
 mod login;
 mod measure;
+mod measure_edit;
 mod plan;
 mod roadmap;
 mod search;
 
 pub use crate::components::layout::NotFound;
+pub use admin::AdminPage;
 pub use glossary::GlossaryPage;
 pub use history::HistoryPage;
 pub use home::HomePage;
 pub use login::LoginPage;
 pub use measure::MeasurePage;
+pub use measure_edit::MeasureEditPage;
 pub use plan::PlanPage;
 pub use roadmap::RoadmapPage;
 pub use search::SearchPage;

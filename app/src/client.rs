@@ -1,0 +1,83 @@
+//! Calls from the hydrated app to the JSON API (`/api/v1/...`), for the forms that change data.
+//! The API's errors name the field and the reason; [`Problem`] carries both to the form.
+
+use serde_json::Value;
+
+/// Why a request failed, in words for the user.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub status: u16,
+    /// The request field at fault, when the server named one.
+    pub field: Option<String>,
+    pub reason: String,
+}
+
+impl Problem {
+    fn network() -> Problem {
+        Problem {
+            status: 0,
+            field: None,
+            reason: "サーバーに接続できませんでした。入力内容はそのまま残っています。通信状態を確認して、もう一度保存してください。".into(),
+        }
+    }
+
+    /// A message for the page: what went wrong and what to do.
+    pub fn message(&self) -> String {
+        match self.status {
+            401 => "ログインの有効期限が切れました。別のタブでログインしてから、もう一度保存してください。入力内容はこのページに残っています。".into(),
+            403 => format!("権限がありません：{}", self.reason),
+            _ => self.reason.clone(),
+        }
+    }
+}
+
+/// Sends `body` as JSON with the session's CSRF token and returns the JSON answer.
+#[cfg(feature = "hydrate")]
+pub async fn send_json(
+    method: &str,
+    url: &str,
+    csrf_token: &str,
+    body: Option<&Value>,
+) -> Result<Value, Problem> {
+    use gloo_net::http::RequestBuilder;
+    let builder = RequestBuilder::new(url)
+        .method(
+            method
+                .parse::<gloo_net::http::Method>()
+                .map_err(|_| Problem::network())?,
+        )
+        .header("X-CSRF-Token", csrf_token)
+        .header("Accept", "application/json");
+    let request = match body {
+        Some(body) => builder.json(body).map_err(|_| Problem::network())?,
+        None => builder.build().map_err(|_| Problem::network())?,
+    };
+    let response = request.send().await.map_err(|_| Problem::network())?;
+    let status = response.status();
+    let text = response.text().await.unwrap_or_default();
+    let json: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+    if (200..300).contains(&status) {
+        Ok(json)
+    } else {
+        let error = &json["error"];
+        Err(Problem {
+            status,
+            field: error["field"].as_str().map(str::to_owned),
+            reason: error["reason"]
+                .as_str()
+                .map(str::to_owned)
+                .unwrap_or_else(|| format!("保存できませんでした（HTTP {status}）。")),
+        })
+    }
+}
+
+/// Forms only submit in the browser; on the server this is never called.
+#[cfg(not(feature = "hydrate"))]
+pub async fn send_json(
+    _method: &str,
+    _url: &str,
+    _csrf_token: &str,
+    _body: Option<&Value>,
+) -> Result<Value, Problem> {
+    Err(Problem::network())
+}
