@@ -14,6 +14,8 @@
 
 pub mod merge;
 pub mod progress;
+pub mod protocol;
+pub mod server;
 
 pub use merge::merge_text;
 pub use progress::{

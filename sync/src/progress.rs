@@ -524,6 +524,30 @@ impl ProgressRecord {
     }
 }
 
+/// Serializes a map of records by key as a plain list (each record carries its key), since
+/// JSON object keys must be strings.
+pub(crate) mod records_by_key {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use super::{ProgressRecord, RecordKey};
+
+    pub fn serialize<S: Serializer>(
+        records: &BTreeMap<RecordKey, ProgressRecord>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(records.values())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<BTreeMap<RecordKey, ProgressRecord>, D::Error> {
+        let records = Vec::<ProgressRecord>::deserialize(deserializer)?;
+        Ok(records.into_iter().map(|r| (r.key.clone(), r)).collect())
+    }
+}
+
 /// Orders by version with unconfirmed (version 0) entries last, as they were recorded most
 /// recently.
 fn unconfirmed_last(version: u64) -> u64 {

@@ -1,0 +1,1033 @@
+//! The server's side of sync: how each pushed mutation is decided, and [`ServerState`], a
+//! complete in-memory server that defines the behaviour the SQLite store must reproduce.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::merge::merge_text;
+use crate::progress::{
+    records_by_key, Field, FieldNote, FieldValue, Invalid, KpiReading, ProgressRecord, RecordKey,
+    Versioned,
+};
+use crate::protocol::{
+    Change, ChangeEntry, ClientId, Conflict, Mutation, MutationId, MutationResult, Outcome,
+    PullRequest, PullResponse, PushRequest, PushResponse,
+};
+
+/// What to do with a `Set` given the field's current value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// Store the value: its author saw the value it replaces.
+    Apply(FieldValue),
+    /// Store this three-way merge of the author's and the current narrative text.
+    Merge(FieldValue),
+    /// The field already holds the value; write nothing.
+    Unchanged,
+    /// Someone else changed the field since the author's base; write nothing and show both.
+    Conflict,
+}
+
+/// Decides a `Set` of `field` to `value` by an author whose edit started from `base_value`,
+/// when the field currently holds `current` (`None`: never set).
+///
+/// The comparison is by value, not version: a field changed and changed back (A → B → A)
+/// still holds what the author saw, so overwriting it loses nothing, while a client that
+/// claims the current version but a different base value is not trusted to overwrite.
+pub fn decide_set(
+    current: Option<&Versioned<FieldValue>>,
+    field: Field,
+    base_value: &FieldValue,
+    value: &FieldValue,
+) -> Decision {
+    let empty = field.empty_value();
+    let current = current.map_or(&empty, |c| &c.value);
+    if current == value {
+        return Decision::Unchanged;
+    }
+    if current == base_value {
+        return Decision::Apply(value.clone());
+    }
+    if field.is_narrative() {
+        if let (Some(base), Some(mine), Some(theirs)) =
+            (base_value.as_text(), value.as_text(), current.as_text())
+        {
+            if let Some(merged) = merge_text(base, mine, theirs) {
+                return Decision::Merge(FieldValue::Text(merged));
+            }
+        }
+    }
+    Decision::Conflict
+}
+
+/// One applied change, for the audit trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    /// The sequence number the change was given.
+    pub version: u64,
+    pub mutation_id: MutationId,
+    pub client_id: ClientId,
+    pub key: RecordKey,
+    pub change: AppliedChange,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum AppliedChange {
+    /// `old` is the replaced value with its version (version 0: never set before).
+    Field {
+        field: Field,
+        old: Versioned<FieldValue>,
+        new: FieldValue,
+        merged: bool,
+    },
+    NoteAppended {
+        note: FieldNote,
+    },
+    NoteRetracted {
+        note_id: String,
+    },
+    KpiReadingAppended {
+        reading: KpiReading,
+    },
+}
+
+/// A mutation the server has decided, kept so a retry gets the same answer without applying
+/// anything again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Processed {
+    pub client_id: ClientId,
+    pub mutation: Mutation,
+    pub outcome: Outcome,
+}
+
+/// A complete sync server in memory: the reference the SQLite store follows, and the server in
+/// the simulation. Everything in it is durable state: the store keeps each part in tables and
+/// changes them in one transaction per push (which is why it is `Clone` and serializable: the
+/// simulation restarts it from a serialized copy).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerState {
+    /// The last sequence number given to a change.
+    sequence: u64,
+    #[serde(with = "records_by_key")]
+    records: BTreeMap<RecordKey, ProgressRecord>,
+    processed: BTreeMap<MutationId, Processed>,
+    history: Vec<HistoryEntry>,
+}
+
+impl ServerState {
+    pub fn new() -> ServerState {
+        ServerState::default()
+    }
+
+    /// Decides every mutation in order and answers each. `authorize` says whether the client's
+    /// user may make a mutation, with the reason shown to them if not.
+    ///
+    /// A malformed request (too many mutations, ids that are not the client's) is refused as a
+    /// whole with nothing applied. Every decided mutation is remembered: pushing it again
+    /// returns the same outcome and applies nothing. Reusing a decided mutation's id for a
+    /// different change is rejected (and that rejection is not remembered).
+    pub fn push(
+        &mut self,
+        request: &PushRequest,
+        authorize: impl Fn(&ClientId, &Mutation) -> Result<(), String>,
+    ) -> Result<PushResponse, Invalid> {
+        request.validate()?;
+        let client = &request.client_id;
+        let results = request
+            .mutations
+            .iter()
+            .map(|mutation| {
+                let outcome = match self.processed.get(&mutation.id) {
+                    Some(done) if done.mutation == *mutation && done.client_id == *client => {
+                        done.outcome.clone()
+                    }
+                    Some(_) => Outcome::Rejected {
+                        reason: "this mutation id was already used for a different change".into(),
+                    },
+                    None => {
+                        let outcome = match mutation.validate() {
+                            Err(invalid) => Outcome::Rejected {
+                                reason: invalid.to_string(),
+                            },
+                            Ok(()) => match authorize(client, mutation) {
+                                Err(reason) => Outcome::Rejected { reason },
+                                Ok(()) => self.apply(client, mutation),
+                            },
+                        };
+                        let processed = Processed {
+                            client_id: client.clone(),
+                            mutation: mutation.clone(),
+                            outcome: outcome.clone(),
+                        };
+                        self.processed.insert(mutation.id.clone(), processed);
+                        outcome
+                    }
+                };
+                MutationResult {
+                    id: mutation.id.clone(),
+                    outcome,
+                }
+            })
+            .collect();
+        Ok(PushResponse { results })
+    }
+
+    /// Rows of records `visible` to the requester whose latest change is newer than
+    /// `request.since`, oldest first, one page at a time.
+    pub fn pull(
+        &self,
+        request: &PullRequest,
+        visible: impl Fn(&RecordKey) -> bool,
+    ) -> PullResponse {
+        // A scan is fine for a reference server; the store reads an index on version.
+        let mut changes: Vec<ChangeEntry> = self
+            .records
+            .values()
+            .filter(|record| visible(&record.key))
+            .flat_map(change_entries)
+            .filter(|entry| entry.version() > request.since)
+            .collect();
+        changes.sort_by_key(ChangeEntry::version);
+        let more = changes.len() > request.page_size();
+        changes.truncate(request.page_size());
+        let cursor = match changes.last() {
+            Some(last) if more => last.version(),
+            _ => self.sequence.max(request.since),
+        };
+        PullResponse {
+            changes,
+            cursor,
+            more,
+        }
+    }
+
+    pub fn record(&self, key: &RecordKey) -> Option<&ProgressRecord> {
+        self.records.get(key)
+    }
+
+    pub fn records(&self) -> impl Iterator<Item = &ProgressRecord> {
+        self.records.values()
+    }
+
+    /// Every applied change, oldest first.
+    pub fn history(&self) -> &[HistoryEntry] {
+        &self.history
+    }
+
+    /// How a mutation was decided, if it reached the server.
+    pub fn processed(&self, id: &MutationId) -> Option<&Processed> {
+        self.processed.get(id)
+    }
+
+    /// The latest sequence number: what `changed` events announce.
+    pub fn sequence(&self) -> u64 {
+        self.sequence
+    }
+
+    fn apply(&mut self, client: &ClientId, mutation: &Mutation) -> Outcome {
+        let key = &mutation.key;
+        let record = self.records.get(key);
+        let (version, change, outcome) = match &mutation.change {
+            Change::Set {
+                field,
+                value,
+                base_value,
+                ..
+            } => {
+                let current = record.and_then(|r| r.fields.get(field));
+                let old = current
+                    .cloned()
+                    .unwrap_or_else(|| Versioned::new(field.empty_value(), 0));
+                let (new, merged) = match decide_set(current, *field, base_value, value) {
+                    Decision::Unchanged => {
+                        return Outcome::Unchanged {
+                            version: old.version,
+                        }
+                    }
+                    Decision::Conflict => {
+                        return Outcome::Conflict(Conflict {
+                            key: key.clone(),
+                            field: *field,
+                            base_value: base_value.clone(),
+                            mine: value.clone(),
+                            theirs: old.value,
+                            theirs_version: old.version,
+                        })
+                    }
+                    Decision::Apply(new) => (new, false),
+                    Decision::Merge(new) => (new, true),
+                };
+                let version = self.next_version();
+                let outcome = if merged {
+                    Outcome::Merged {
+                        version,
+                        value: new.clone(),
+                    }
+                } else {
+                    Outcome::Applied { version }
+                };
+                let record = self.record_mut(key);
+                record
+                    .fields
+                    .insert(*field, Versioned::new(new.clone(), version));
+                let change = AppliedChange::Field {
+                    field: *field,
+                    old,
+                    new,
+                    merged,
+                };
+                (version, change, outcome)
+            }
+            Change::AppendNote { note } => {
+                match record.and_then(|r| r.notes.get(&note.id)) {
+                    // A note with its retraction flag cleared compares equal to the original.
+                    Some(stored) if same_note(&stored.value, note) => {
+                        return Outcome::Unchanged {
+                            version: stored.version,
+                        }
+                    }
+                    Some(_) => return rejected("a different note with this id already exists"),
+                    None => {}
+                }
+                let version = self.next_version();
+                let record = self.record_mut(key);
+                record
+                    .notes
+                    .insert(note.id.clone(), Versioned::new(note.clone(), version));
+                let change = AppliedChange::NoteAppended { note: note.clone() };
+                (version, change, Outcome::Applied { version })
+            }
+            Change::RetractNote { note_id } => {
+                match record.and_then(|r| r.notes.get(note_id)) {
+                    None => return rejected("there is no such note"),
+                    Some(stored) if stored.value.retracted => {
+                        return Outcome::Unchanged {
+                            version: stored.version,
+                        }
+                    }
+                    Some(_) => {}
+                }
+                let version = self.next_version();
+                let stored = self
+                    .record_mut(key)
+                    .notes
+                    .get_mut(note_id)
+                    .expect("checked above");
+                stored.value.retracted = true;
+                stored.version = version;
+                let change = AppliedChange::NoteRetracted {
+                    note_id: note_id.clone(),
+                };
+                (version, change, Outcome::Applied { version })
+            }
+            Change::AppendKpiReading { reading } => {
+                match record.and_then(|r| r.kpi_readings.get(&reading.id)) {
+                    Some(stored) if stored.value == *reading => {
+                        return Outcome::Unchanged {
+                            version: stored.version,
+                        }
+                    }
+                    Some(_) => return rejected("a different reading with this id already exists"),
+                    None => {}
+                }
+                let version = self.next_version();
+                let record = self.record_mut(key);
+                record
+                    .kpi_readings
+                    .insert(reading.id.clone(), Versioned::new(reading.clone(), version));
+                let change = AppliedChange::KpiReadingAppended {
+                    reading: reading.clone(),
+                };
+                (version, change, Outcome::Applied { version })
+            }
+        };
+        self.history.push(HistoryEntry {
+            version,
+            mutation_id: mutation.id.clone(),
+            client_id: client.clone(),
+            key: key.clone(),
+            change,
+        });
+        outcome
+    }
+
+    fn next_version(&mut self) -> u64 {
+        self.sequence += 1;
+        self.sequence
+    }
+
+    fn record_mut(&mut self, key: &RecordKey) -> &mut ProgressRecord {
+        self.records
+            .entry(key.clone())
+            .or_insert_with(|| ProgressRecord::new(key.clone()))
+    }
+}
+
+fn rejected(reason: &str) -> Outcome {
+    Outcome::Rejected {
+        reason: reason.to_owned(),
+    }
+}
+
+fn same_note(stored: &FieldNote, appended: &FieldNote) -> bool {
+    FieldNote {
+        retracted: false,
+        ..stored.clone()
+    } == *appended
+}
+
+/// Every row of a record as pull sends it.
+fn change_entries(record: &ProgressRecord) -> impl Iterator<Item = ChangeEntry> + '_ {
+    let key = &record.key;
+    let fields = record
+        .fields
+        .iter()
+        .map(|(field, v)| ChangeEntry::FieldState {
+            key: key.clone(),
+            field: *field,
+            value: v.value.clone(),
+            version: v.version,
+        });
+    let notes = record.notes.values().map(|n| ChangeEntry::Note {
+        key: key.clone(),
+        note: n.value.clone(),
+        version: n.version,
+    });
+    let readings = record
+        .kpi_readings
+        .values()
+        .map(|r| ChangeEntry::KpiReading {
+            key: key.clone(),
+            reading: r.value.clone(),
+            version: r.version,
+        });
+    fields.chain(notes).chain(readings)
+}
+
+#[cfg(test)]
+mod tests {
+    use keikaku_domain::Stage;
+
+    use super::*;
+    use crate::progress::Status;
+    use crate::protocol::{MutationResult, MAX_PUSH_MUTATIONS};
+
+    fn text(s: &str) -> FieldValue {
+        FieldValue::Text(s.into())
+    }
+
+    fn at(value: FieldValue, version: u64) -> Versioned<FieldValue> {
+        Versioned::new(value, version)
+    }
+
+    fn key() -> RecordKey {
+        RecordKey::measure("komagane-dx", "birth-rate", 2024)
+    }
+
+    fn client(name: &str) -> ClientId {
+        ClientId::new(name).unwrap()
+    }
+
+    fn set(
+        client: &ClientId,
+        n: u64,
+        field: Field,
+        base: FieldValue,
+        value: FieldValue,
+    ) -> Mutation {
+        Mutation {
+            id: MutationId::new(client, n),
+            key: key(),
+            change: Change::Set {
+                field,
+                value,
+                base_version: 0,
+                base_value: base,
+            },
+        }
+    }
+
+    fn note_mutation(client: &ClientId, n: u64, text: &str) -> Mutation {
+        let id = MutationId::new(client, n);
+        Mutation {
+            key: key(),
+            change: Change::AppendNote {
+                note: FieldNote {
+                    id: id.to_string(),
+                    date: "2024-06-01".into(),
+                    text: text.into(),
+                    author: "佐藤".into(),
+                    retracted: false,
+                },
+            },
+            id,
+        }
+    }
+
+    fn allow_all(_: &ClientId, _: &Mutation) -> Result<(), String> {
+        Ok(())
+    }
+
+    fn push(server: &mut ServerState, client: &ClientId, mutations: Vec<Mutation>) -> Vec<Outcome> {
+        let request = PushRequest {
+            client_id: client.clone(),
+            mutations,
+        };
+        let response = server.push(&request, allow_all).unwrap();
+        response.results.into_iter().map(|r| r.outcome).collect()
+    }
+
+    #[test]
+    fn a_set_from_the_current_value_applies() {
+        let current = at(FieldValue::Percent(Some(40)), 5);
+        assert_eq!(
+            decide_set(
+                Some(&current),
+                Field::Percent,
+                &FieldValue::Percent(Some(40)),
+                &FieldValue::Percent(Some(60))
+            ),
+            Decision::Apply(FieldValue::Percent(Some(60)))
+        );
+        // A never-set field reads as its empty value.
+        assert_eq!(
+            decide_set(
+                None,
+                Field::Stage,
+                &FieldValue::Stage(None),
+                &FieldValue::Stage(Some(Stage::Trial))
+            ),
+            Decision::Apply(FieldValue::Stage(Some(Stage::Trial)))
+        );
+    }
+
+    #[test]
+    fn a_set_to_the_current_value_changes_nothing() {
+        let current = at(FieldValue::Status(Some(Status::Completed)), 8);
+        let done = FieldValue::Status(Some(Status::Completed));
+        assert_eq!(
+            decide_set(
+                Some(&current),
+                Field::Status,
+                &FieldValue::Status(None),
+                &done
+            ),
+            Decision::Unchanged
+        );
+    }
+
+    #[test]
+    fn a_stale_set_of_a_choice_conflicts() {
+        let current = at(FieldValue::Grade(Some(crate::progress::Grade::B)), 8);
+        assert_eq!(
+            decide_set(
+                Some(&current),
+                Field::Grade,
+                &FieldValue::Grade(None),
+                &FieldValue::Grade(Some(crate::progress::Grade::A))
+            ),
+            Decision::Conflict
+        );
+    }
+
+    #[test]
+    fn stale_narrative_edits_merge_when_they_do_not_overlap() {
+        let current = at(text("前文。利用者120人。"), 9);
+        assert_eq!(
+            decide_set(
+                Some(&current),
+                Field::Results,
+                &text("前文。利用者100人。"),
+                &text("新しい前文。利用者100人。")
+            ),
+            Decision::Merge(text("新しい前文。利用者120人。"))
+        );
+        assert_eq!(
+            decide_set(
+                Some(&current),
+                Field::Results,
+                &text("前文。利用者100人。"),
+                &text("前文。利用者110人。")
+            ),
+            Decision::Conflict
+        );
+    }
+
+    #[test]
+    fn a_changed_and_restored_value_is_still_the_authors_base() {
+        let current = at(FieldValue::Percent(Some(40)), 30);
+        assert_eq!(
+            decide_set(
+                Some(&current),
+                Field::Percent,
+                &FieldValue::Percent(Some(40)),
+                &FieldValue::Percent(Some(50))
+            ),
+            Decision::Apply(FieldValue::Percent(Some(50)))
+        );
+    }
+
+    #[test]
+    fn applied_changes_get_increasing_versions_and_history() {
+        let mut server = ServerState::new();
+        let c = client("c1");
+        let outcomes = push(
+            &mut server,
+            &c,
+            vec![
+                set(
+                    &c,
+                    1,
+                    Field::Percent,
+                    FieldValue::Percent(None),
+                    FieldValue::Percent(Some(10)),
+                ),
+                set(
+                    &c,
+                    2,
+                    Field::Percent,
+                    FieldValue::Percent(Some(10)),
+                    FieldValue::Percent(Some(20)),
+                ),
+                note_mutation(&c, 3, "説明会"),
+            ],
+        );
+        assert_eq!(
+            outcomes,
+            [
+                Outcome::Applied { version: 1 },
+                Outcome::Applied { version: 2 },
+                Outcome::Applied { version: 3 }
+            ]
+        );
+        let record = server.record(&key()).unwrap();
+        assert_eq!(
+            record.fields[&Field::Percent],
+            at(FieldValue::Percent(Some(20)), 2)
+        );
+        assert_eq!(server.history().len(), 3);
+        assert_eq!(
+            server.history()[1].change,
+            AppliedChange::Field {
+                field: Field::Percent,
+                old: at(FieldValue::Percent(Some(10)), 1),
+                new: FieldValue::Percent(Some(20)),
+                merged: false
+            }
+        );
+        assert_eq!(server.history()[1].client_id, c);
+        assert_eq!(server.sequence(), 3);
+    }
+
+    #[test]
+    fn a_retried_push_applies_nothing_twice() {
+        let mut server = ServerState::new();
+        let c = client("c1");
+        let mutations = vec![
+            set(&c, 1, Field::Results, text(""), text("実績")),
+            note_mutation(&c, 2, "観察"),
+        ];
+        let first = push(&mut server, &c, mutations.clone());
+        let state = server.clone();
+        let again = push(&mut server, &c, mutations.clone());
+        assert_eq!(first, again);
+        assert_eq!(server.history(), state.history());
+        assert_eq!(server.sequence(), state.sequence());
+        // Even after someone else changed the field, the retry reports the original outcome.
+        let d = client("d1");
+        push(
+            &mut server,
+            &d,
+            vec![set(&d, 1, Field::Results, text("実績"), text("実績2"))],
+        );
+        assert_eq!(push(&mut server, &c, mutations), first);
+    }
+
+    #[test]
+    fn an_id_reused_for_a_different_change_is_rejected_without_forgetting_the_original() {
+        let mut server = ServerState::new();
+        let c = client("c1");
+        let original = set(
+            &c,
+            1,
+            Field::Percent,
+            FieldValue::Percent(None),
+            FieldValue::Percent(Some(10)),
+        );
+        push(&mut server, &c, vec![original.clone()]);
+        let impostor = set(
+            &c,
+            1,
+            Field::Percent,
+            FieldValue::Percent(None),
+            FieldValue::Percent(Some(99)),
+        );
+        assert!(matches!(
+            push(&mut server, &c, vec![impostor])[0],
+            Outcome::Rejected { .. }
+        ));
+        assert_eq!(
+            push(&mut server, &c, vec![original]),
+            [Outcome::Applied { version: 1 }]
+        );
+    }
+
+    #[test]
+    fn concurrent_sets_conflict_showing_both_values() {
+        let mut server = ServerState::new();
+        let (a, b) = (client("a"), client("b"));
+        let none = FieldValue::Status(None);
+        push(
+            &mut server,
+            &a,
+            vec![set(
+                &a,
+                1,
+                Field::Status,
+                none.clone(),
+                FieldValue::Status(Some(Status::OnTrack)),
+            )],
+        );
+        let outcome = push(
+            &mut server,
+            &b,
+            vec![set(
+                &b,
+                1,
+                Field::Status,
+                none.clone(),
+                FieldValue::Status(Some(Status::Delayed)),
+            )],
+        );
+        assert_eq!(
+            outcome,
+            [Outcome::Conflict(Conflict {
+                key: key(),
+                field: Field::Status,
+                base_value: none,
+                mine: FieldValue::Status(Some(Status::Delayed)),
+                theirs: FieldValue::Status(Some(Status::OnTrack)),
+                theirs_version: 1
+            })]
+        );
+        assert_eq!(server.history().len(), 1, "a conflict writes nothing");
+    }
+
+    #[test]
+    fn merged_narrative_is_stored_and_returned() {
+        let mut server = ServerState::new();
+        let (a, b) = (client("a"), client("b"));
+        let base = text("一。二。");
+        push(
+            &mut server,
+            &a,
+            vec![set(&a, 1, Field::NextActions, text(""), base.clone())],
+        );
+        push(
+            &mut server,
+            &a,
+            vec![set(
+                &a,
+                2,
+                Field::NextActions,
+                base.clone(),
+                text("一。二。三。"),
+            )],
+        );
+        let outcome = push(
+            &mut server,
+            &b,
+            vec![set(&b, 1, Field::NextActions, base, text("零。一。二。"))],
+        );
+        assert_eq!(
+            outcome,
+            [Outcome::Merged {
+                version: 3,
+                value: text("零。一。二。三。")
+            }]
+        );
+        assert!(matches!(
+            server.history()[2].change,
+            AppliedChange::Field { merged: true, .. }
+        ));
+    }
+
+    #[test]
+    fn notes_append_once_and_retract_idempotently() {
+        let mut server = ServerState::new();
+        let c = client("c");
+        let note = note_mutation(&c, 1, "現地確認");
+        let Change::AppendNote { note: body } = note.change.clone() else {
+            unreachable!()
+        };
+        let retract = |n| Mutation {
+            id: MutationId::new(&c, n),
+            key: key(),
+            change: Change::RetractNote {
+                note_id: body.id.clone(),
+            },
+        };
+        let outcomes = push(&mut server, &c, vec![note, retract(2), retract(3)]);
+        assert_eq!(
+            outcomes,
+            [
+                Outcome::Applied { version: 1 },
+                Outcome::Applied { version: 2 },
+                Outcome::Unchanged { version: 2 }
+            ]
+        );
+        let stored = &server.record(&key()).unwrap().notes[&body.id];
+        assert!(stored.value.retracted);
+        assert_eq!(
+            stored.value.text, "現地確認",
+            "tombstones keep the note for the record"
+        );
+
+        // The same note under another mutation id is already there; a different one is not.
+        let mut again = note_mutation(&c, 4, "現地確認");
+        if let Change::AppendNote { note } = &mut again.change {
+            note.id = body.id.clone();
+        }
+        assert_eq!(
+            push(&mut server, &c, vec![again.clone()]),
+            [Outcome::Unchanged { version: 2 }]
+        );
+        if let Change::AppendNote { note } = &mut again.change {
+            note.text = "別の内容".into();
+        }
+        again.id = MutationId::new(&c, 5);
+        assert!(matches!(
+            push(&mut server, &c, vec![again])[0],
+            Outcome::Rejected { .. }
+        ));
+    }
+
+    #[test]
+    fn retracting_an_unknown_note_is_rejected() {
+        let mut server = ServerState::new();
+        let c = client("c");
+        let retract = Mutation {
+            id: MutationId::new(&c, 1),
+            key: key(),
+            change: Change::RetractNote {
+                note_id: "nope".into(),
+            },
+        };
+        assert_eq!(
+            push(&mut server, &c, vec![retract]),
+            [rejected("there is no such note")]
+        );
+        assert!(
+            server.record(&key()).is_none(),
+            "no empty record is created"
+        );
+    }
+
+    #[test]
+    fn invalid_and_unauthorized_mutations_are_rejected_with_reasons() {
+        let mut server = ServerState::new();
+        let c = client("c");
+        let request = PushRequest {
+            client_id: c.clone(),
+            mutations: vec![
+                set(
+                    &c,
+                    1,
+                    Field::Percent,
+                    FieldValue::Percent(None),
+                    FieldValue::Percent(Some(120)),
+                ),
+                set(
+                    &c,
+                    2,
+                    Field::Status,
+                    FieldValue::Status(None),
+                    FieldValue::Status(Some(Status::Completed)),
+                ),
+                set(
+                    &c,
+                    3,
+                    Field::Percent,
+                    FieldValue::Percent(None),
+                    FieldValue::Percent(Some(50)),
+                ),
+            ],
+        };
+        let deny_status = |_: &ClientId, m: &Mutation| match m.set_target() {
+            Some((_, Field::Status)) => Err("企画振興課の職員のみ編集できます".to_owned()),
+            _ => Ok(()),
+        };
+        let results: Vec<Outcome> = server
+            .push(&request, deny_status)
+            .unwrap()
+            .results
+            .into_iter()
+            .map(|r: MutationResult| r.outcome)
+            .collect();
+        assert_eq!(
+            results,
+            [
+                rejected("percent: percent must be between 0 and 100"),
+                rejected("企画振興課の職員のみ編集できます"),
+                Outcome::Applied { version: 1 },
+            ]
+        );
+        // Rejections are remembered too, so a retry does not apply once permission appears.
+        let again = server.push(&request, allow_all).unwrap();
+        assert_eq!(
+            again.results[1].outcome,
+            rejected("企画振興課の職員のみ編集できます")
+        );
+    }
+
+    #[test]
+    fn malformed_pushes_apply_nothing() {
+        let mut server = ServerState::new();
+        let (c, d) = (client("c"), client("d"));
+        let request = PushRequest {
+            client_id: c.clone(),
+            mutations: vec![
+                set(
+                    &c,
+                    1,
+                    Field::Percent,
+                    FieldValue::Percent(None),
+                    FieldValue::Percent(Some(1)),
+                ),
+                set(
+                    &d,
+                    1,
+                    Field::Percent,
+                    FieldValue::Percent(None),
+                    FieldValue::Percent(Some(2)),
+                ),
+            ],
+        };
+        assert_eq!(
+            server.push(&request, allow_all).unwrap_err().field,
+            "mutations[1].id"
+        );
+        let too_many = PushRequest {
+            client_id: c.clone(),
+            mutations: (1..=MAX_PUSH_MUTATIONS as u64 + 1)
+                .map(|n| {
+                    set(
+                        &c,
+                        n,
+                        Field::Percent,
+                        FieldValue::Percent(None),
+                        FieldValue::Percent(Some(1)),
+                    )
+                })
+                .collect(),
+        };
+        assert!(server.push(&too_many, allow_all).is_err());
+        assert_eq!(server, ServerState::new());
+    }
+
+    #[test]
+    fn pull_pages_through_rows_by_version_and_ends_at_the_head() {
+        let mut server = ServerState::new();
+        let c = client("c");
+        let mutations: Vec<Mutation> = (1..=5)
+            .map(|n| {
+                let mut m = note_mutation(&c, n, "観察");
+                m.key.fiscal_year = keikaku_domain::FiscalYear(2020 + n as i32);
+                m
+            })
+            .collect();
+        push(&mut server, &c, mutations);
+        let page = |since, limit| server.pull(&PullRequest { since, limit }, |_| true);
+
+        let first = page(0, 2);
+        assert_eq!(
+            first
+                .changes
+                .iter()
+                .map(ChangeEntry::version)
+                .collect::<Vec<_>>(),
+            [1, 2]
+        );
+        assert_eq!((first.cursor, first.more), (2, true));
+        let last = page(4, 2);
+        assert_eq!(last.changes.len(), 1);
+        assert_eq!((last.cursor, last.more), (5, false));
+        let empty = page(5, 2);
+        assert_eq!(
+            (empty.changes.len(), empty.cursor, empty.more),
+            (0, 5, false)
+        );
+    }
+
+    #[test]
+    fn pull_skips_invisible_records_but_still_reaches_the_head() {
+        let mut server = ServerState::new();
+        let c = client("c");
+        let mut hidden = note_mutation(&c, 1, "非公開");
+        hidden.key.plan_id = "draft-plan".into();
+        let shown = note_mutation(&c, 2, "公開");
+        let mut hidden_later = note_mutation(&c, 3, "非公開2");
+        hidden_later.key.plan_id = "draft-plan".into();
+        push(&mut server, &c, vec![hidden, shown, hidden_later]);
+        let response = server.pull(
+            &PullRequest {
+                since: 0,
+                limit: 10,
+            },
+            |k| k.plan_id != "draft-plan",
+        );
+        assert_eq!(response.changes.len(), 1);
+        assert_eq!(response.changes[0].version(), 2);
+        assert_eq!((response.cursor, response.more), (3, false));
+    }
+
+    #[test]
+    fn rows_changed_again_are_sent_once_at_their_latest_version() {
+        let mut server = ServerState::new();
+        let c = client("c");
+        let p = |v| FieldValue::Percent(Some(v));
+        push(
+            &mut server,
+            &c,
+            vec![
+                set(&c, 1, Field::Percent, FieldValue::Percent(None), p(10)),
+                set(&c, 2, Field::Percent, p(10), p(20)),
+                set(&c, 3, Field::Percent, p(20), p(30)),
+            ],
+        );
+        let response = server.pull(
+            &PullRequest {
+                since: 0,
+                limit: 10,
+            },
+            |_| true,
+        );
+        assert_eq!(
+            response.changes,
+            [ChangeEntry::FieldState {
+                key: key(),
+                field: Field::Percent,
+                value: p(30),
+                version: 3
+            }]
+        );
+    }
+
+    #[test]
+    fn server_state_survives_serialization() {
+        let mut server = ServerState::new();
+        let c = client("c");
+        push(
+            &mut server,
+            &c,
+            vec![
+                set(&c, 1, Field::Results, text(""), text("実績")),
+                note_mutation(&c, 2, "観察"),
+            ],
+        );
+        let json = serde_json::to_string(&server).unwrap();
+        let restored: ServerState = serde_json::from_str(&json).unwrap();
+        assert_eq!(restored, server);
+    }
+}
