@@ -250,8 +250,11 @@ pub enum Guarded<T> {
 /// The signed-in user making this request.
 #[cfg(feature = "ssr")]
 fn signed_in() -> Option<keikaku_domain::access::SignedIn> {
-    use_context::<http::request::Parts>()
-        .and_then(|p| p.extensions.get::<keikaku_domain::access::SignedIn>().cloned())
+    use_context::<http::request::Parts>().and_then(|p| {
+        p.extensions
+            .get::<keikaku_domain::access::SignedIn>()
+            .cloned()
+    })
 }
 
 #[server(prefix = "/api", endpoint = "v1/pages/admin", input = GetUrl)]
@@ -274,7 +277,10 @@ pub async fn admin_page() -> Result<Guarded<OrganizationAdminView>, ServerFnErro
         .map_err(failed)?
         .unwrap_or_else(|| me.organization_id.clone());
     let users = store.users_of(&me.organization_id).await.map_err(failed)?;
-    let departments = store.departments(&me.organization_id).await.map_err(failed)?;
+    let departments = store
+        .departments(&me.organization_id)
+        .await
+        .map_err(failed)?;
     Ok(Guarded::Found(Box::new(OrganizationAdminView {
         organization_id: me.organization_id.clone(),
         organization_name,

@@ -43,3 +43,12 @@ export async function watchPolicyViolations(page: Page): Promise<string[]> {
   });
   return violations;
 }
+
+/** Signs in with one of the demo accounts (see the README). */
+export async function signIn(page: Page, login: string) {
+  await page.goto('/login');
+  await page.getByLabel('ログインID').fill(login);
+  await page.getByLabel('パスワード').fill('keikaku-demo-2026');
+  await page.getByRole('button', { name: 'ログイン' }).click();
+  await expect(page.locator('.account__name')).toBeVisible();
+}

@@ -1,15 +1,7 @@
-import { expect, Page, test } from '@playwright/test';
-import { expectAccessible, hydrated } from './helpers';
+import { expect, test } from '@playwright/test';
+import { expectAccessible, hydrated, signIn } from './helpers';
 
 const XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=1</script>画面に文字として出る';
-
-async function signIn(page: Page, login: string) {
-  await page.goto('/login');
-  await page.getByLabel('ログインID').fill(login);
-  await page.getByLabel('パスワード').fill('keikaku-demo-2026');
-  await page.getByRole('button', { name: 'ログイン' }).click();
-  await expect(page.locator('.account__name')).toBeVisible();
-}
 
 test('an edit is shown as inert text, listed in the history, and restorable', async ({ page, browser }, testInfo) => {
   // One measure per project: both projects share one server.

@@ -92,7 +92,9 @@ pub fn NotFound(
 #[component]
 pub fn SignInRequired(#[prop(into)] title: String) -> impl IntoView {
     set_status(401);
-    let next = leptos_router::hooks::use_location().pathname.get_untracked();
+    let next = leptos_router::hooks::use_location()
+        .pathname
+        .get_untracked();
     let login = format!(
         "/login?next={}",
         keikaku_domain::views::paths::encode_query_component(&next)

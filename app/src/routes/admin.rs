@@ -55,7 +55,10 @@ fn notices() -> Notices {
 }
 
 #[component]
-fn Admin(view: OrganizationAdminView, reload: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+fn Admin(
+    view: OrganizationAdminView,
+    reload: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let OrganizationAdminView {
         organization_id,
         organization_name,
@@ -100,24 +103,28 @@ fn Users(
     reload: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let outcome = notices().users;
-    let toggle = Action::new_local(move |(id, login, disable, org, token): &(i64, String, bool, String, String)| {
-        let (id, login, disable, org, token) = (*id, login.clone(), *disable, org.clone(), token.clone());
-        async move {
-            let url = format!("/api/v1/organizations/{org}/users/{id}");
-            let result = send_json("PATCH", &url, &token, Some(&json!({ "disabled": disable }))).await;
-            let done = result.is_ok();
-            outcome.set(Some(result.map(|_| {
-                if disable {
-                    format!("{login} を無効にしました。")
-                } else {
-                    format!("{login} を有効にしました。")
+    let toggle = Action::new_local(
+        move |(id, login, disable, org, token): &(i64, String, bool, String, String)| {
+            let (id, login, disable, org, token) =
+                (*id, login.clone(), *disable, org.clone(), token.clone());
+            async move {
+                let url = format!("/api/v1/organizations/{org}/users/{id}");
+                let result =
+                    send_json("PATCH", &url, &token, Some(&json!({ "disabled": disable }))).await;
+                let done = result.is_ok();
+                outcome.set(Some(result.map(|_| {
+                    if disable {
+                        format!("{login} を無効にしました。")
+                    } else {
+                        format!("{login} を有効にしました。")
+                    }
+                })));
+                if done {
+                    reload();
                 }
-            })));
-            if done {
-                reload();
             }
-        }
-    });
+        },
+    );
     view! {
         <section aria-labelledby="users-heading">
             <h2 id="users-heading">"利用者"</h2>
@@ -203,7 +210,11 @@ fn NewUserForm(
     });
     let pending = create.pending();
     let field_error = move |name: &str| {
-        outcome.get().and_then(|o| o.err()).filter(|p| p.field.as_deref() == Some(name)).map(|p| p.reason)
+        outcome
+            .get()
+            .and_then(|o| o.err())
+            .filter(|p| p.field.as_deref() == Some(name))
+            .map(|p| p.reason)
     };
     view! {
         <section aria-labelledby="new-user-heading">
@@ -289,7 +300,9 @@ fn Departments(
         async move {
             let result = send_json("DELETE", &url, &token, None).await;
             let done = result.is_ok();
-            outcome.set(Some(result.map(|_| format!("{department} を削除しました。"))));
+            outcome.set(Some(
+                result.map(|_| format!("{department} を削除しました。")),
+            ));
             if done {
                 reload();
             }

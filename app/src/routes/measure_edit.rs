@@ -97,7 +97,11 @@ fn MeasureEditor(view: MeasureEditView) -> impl IntoView {
                     if typed == state.saved.get_untracked() {
                         continue;
                     }
-                    let value = if typed.trim().is_empty() { None } else { Some(typed.clone()) };
+                    let value = if typed.trim().is_empty() {
+                        None
+                    } else {
+                        Some(typed.clone())
+                    };
                     let body = json!({ "field": field.name, "value": value });
                     match send_json("PATCH", &api, &token, Some(&body)).await {
                         Ok(_) => {
@@ -126,7 +130,12 @@ fn MeasureEditor(view: MeasureEditView) -> impl IntoView {
     let saving = save_text.pending();
     let unsaved = {
         let states = states.clone();
-        move || states.iter().filter(|(_, s)| s.typed.get() != s.saved.get()).count()
+        move || {
+            states
+                .iter()
+                .filter(|(_, s)| s.typed.get() != s.saved.get())
+                .count()
+        }
     };
 
     view! {
@@ -188,7 +197,11 @@ fn DepartmentsEditor(
     let order = departments.clone();
     let save = Action::new_local(move |_: &()| {
         let in_order = |set: &BTreeSet<String>| {
-            order.iter().filter(|d| set.contains(*d)).cloned().collect::<Vec<_>>()
+            order
+                .iter()
+                .filter(|d| set.contains(*d))
+                .cloned()
+                .collect::<Vec<_>>()
         };
         let body = json!({
             "lead": in_order(&lead_set.get_untracked()),
@@ -200,7 +213,12 @@ fn DepartmentsEditor(
             outcome.set(Some(result.map(|_| "担当部署を保存しました。".to_owned())));
         }
     });
-    let group = move |role: &'static str, legend: &'static str, set: RwSignal<BTreeSet<String>>| {
+    // A department is either lead or related, never both: choosing it in one list takes it
+    // out of the other.
+    let group = move |role: &'static str,
+                      legend: &'static str,
+                      set: RwSignal<BTreeSet<String>>,
+                      other: RwSignal<BTreeSet<String>>| {
         let departments = departments.clone();
         view! {
             <fieldset class="checkbox-group">
@@ -217,6 +235,9 @@ fn DepartmentsEditor(
                                     move |ev| {
                                         let checked = event_target_checked(&ev);
                                         set.update(|s| { if checked { s.insert(name.clone()); } else { s.remove(&name); } });
+                                        if checked {
+                                            other.update(|s| { s.remove(&name); });
+                                        }
                                     }
                                 }/>
                             {name}
@@ -230,8 +251,8 @@ fn DepartmentsEditor(
         <section aria-labelledby="departments-heading">
             <h2 id="departments-heading">"担当部署"</h2>
             <form class="edit-form" on:submit=move |ev| { ev.prevent_default(); save.dispatch(()); }>
-                {group("lead", "主担当部署", lead_set)}
-                {group("related", "関係部署", related_set)}
+                {group("lead", "主担当部署", lead_set, related_set)}
+                {group("related", "関係部署", related_set, lead_set)}
                 {move || outcome.get().map(|result| match result {
                     Ok(message) => view! { <p class="notice" role="status">{message}</p> }.into_any(),
                     Err(problem) => view! { <p class="notice notice--error" role="alert">{problem.message()}</p> }.into_any(),

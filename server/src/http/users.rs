@@ -103,16 +103,19 @@ async fn create(
     if login.is_empty() || login.chars().count() > 100 || login.chars().any(char::is_whitespace) {
         return Err(ApiError::bad_request(
             "login",
-            "1–100 characters without spaces",
+            "ログインIDは空白を含まない1〜100文字にしてください。",
         ));
     }
     if request.display_name.trim().is_empty() || request.display_name.chars().count() > 100 {
-        return Err(ApiError::bad_request("display_name", "1–100 characters"));
+        return Err(ApiError::bad_request(
+            "display_name",
+            "氏名は1〜100文字にしてください。",
+        ));
     }
     if request.role == Role::Editor && request.department.is_none() {
         return Err(ApiError::bad_request(
             "department",
-            "an editor needs a department",
+            "職員（編集者）には部署が必要です。",
         ));
     }
     if let Some(department) = &request.department {
@@ -122,7 +125,7 @@ async fn create(
         {
             return Err(ApiError::bad_request(
                 "department",
-                format!("{department:?} is not a department of this organization"),
+                format!("「{department}」はこの自治体の部署ではありません。"),
             ));
         }
     }
@@ -145,7 +148,7 @@ async fn create(
         ApiError::new(
             StatusCode::CONFLICT,
             Some("login"),
-            "this login is already taken",
+            "このログインIDは既に使われています。",
         )
     })?;
     Ok((StatusCode::CREATED, Json(user.into())))
@@ -172,7 +175,7 @@ async fn update(
     if update.disabled && context.user.as_ref().is_some_and(|me| me.id == user.id) {
         return Err(ApiError::bad_request(
             "disabled",
-            "you cannot disable your own account",
+            "自分のアカウントは無効にできません。",
         ));
     }
     store.set_disabled(user.id, update.disabled).await?;

@@ -1,0 +1,821 @@
+//! The client's replica: what the browser holds while staff record progress offline.
+//!
+//! A [`Replica`] keeps the server state it has confirmed (as of its pull cursor), an ordered
+//! outbox of the user's pending mutations, the conflicts and rejections the server answered,
+//! and the counter that names new mutations. Every method that changes it returns the
+//! [`Write`]s that persist the change; the browser applies each method's writes in one
+//! IndexedDB transaction, and [`Replica::restore`] rebuilds exactly the same replica from what
+//! those writes stored. So closing the tab at any point loses nothing that was written.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::progress::{
+    validate, Field, FieldNote, FieldValue, Invalid, KpiReading, ProgressRecord, RecordKey,
+    Versioned,
+};
+use crate::protocol::{
+    Change, ChangeEntry, ClientId, Conflict, Mutation, MutationId, Outcome, PullRequest,
+    PullResponse, PushRequest, PushResponse, MAX_PUSH_MUTATIONS,
+};
+
+/// A mutation waiting for the server's answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingMutation {
+    /// Position in the outbox: the counter value that named the mutation.
+    pub order: u64,
+    pub mutation: Mutation,
+    /// Included in a push whose answer has not arrived. A sent mutation is never changed
+    /// again, since the server may already have applied it as sent.
+    pub sent: bool,
+}
+
+/// A conflict the user has not resolved yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenConflict {
+    /// The mutation whose value lost; pass it to [`Replica::resolve`].
+    pub id: MutationId,
+    pub order: u64,
+    /// Kept up to date: `theirs` follows the confirmed value as pulls bring newer ones.
+    pub conflict: Conflict,
+}
+
+/// A mutation the server refused, kept (and shown) until the user discards it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RejectedMutation {
+    pub order: u64,
+    pub mutation: Mutation,
+    pub reason: String,
+}
+
+/// The replica's scalar state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Meta {
+    /// Pass as `since` to the next pull.
+    pub cursor: u64,
+    /// How many mutation ids this client has generated. Persisted in the same transaction as
+    /// every id it produces, so no id is ever generated twice, even across restarts.
+    pub counter: u64,
+}
+
+/// One persistence operation. Records are stored under [`RecordKey`]'s string form; pending
+/// mutations, conflicts and rejections under their mutation id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "op", content = "value", rename_all = "snake_case")]
+pub enum Write {
+    PutMeta(Meta),
+    PutRecord(ProgressRecord),
+    PutPending(PendingMutation),
+    DeletePending(MutationId),
+    PutConflict(OpenConflict),
+    DeleteConflict(MutationId),
+    PutRejected(RejectedMutation),
+    DeleteRejected(MutationId),
+}
+
+/// What the browser's storage holds for a replica, built by applying [`Write`]s. The browser
+/// reads its IndexedDB stores into one of these to call [`Replica::restore`]; tests keep one
+/// in memory.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredReplica {
+    pub meta: Meta,
+    /// By the record key's string form.
+    pub records: BTreeMap<String, ProgressRecord>,
+    pub pending: BTreeMap<MutationId, PendingMutation>,
+    pub conflicts: BTreeMap<MutationId, OpenConflict>,
+    pub rejected: BTreeMap<MutationId, RejectedMutation>,
+}
+
+impl StoredReplica {
+    pub fn apply(&mut self, writes: impl IntoIterator<Item = Write>) {
+        for write in writes {
+            match write {
+                Write::PutMeta(meta) => self.meta = meta,
+                Write::PutRecord(record) => {
+                    self.records.insert(record.key.to_string(), record);
+                }
+                Write::PutPending(pending) => {
+                    self.pending.insert(pending.mutation.id.clone(), pending);
+                }
+                Write::DeletePending(id) => {
+                    self.pending.remove(&id);
+                }
+                Write::PutConflict(conflict) => {
+                    self.conflicts.insert(conflict.id.clone(), conflict);
+                }
+                Write::DeleteConflict(id) => {
+                    self.conflicts.remove(&id);
+                }
+                Write::PutRejected(rejected) => {
+                    self.rejected.insert(rejected.mutation.id.clone(), rejected);
+                }
+                Write::DeleteRejected(id) => {
+                    self.rejected.remove(&id);
+                }
+            }
+        }
+    }
+}
+
+/// A new field note; the replica gives it its id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewNote {
+    pub date: String,
+    pub text: String,
+    pub author: String,
+}
+
+/// A new KPI reading; the replica gives it its id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewKpiReading {
+    pub kpi_id: String,
+    pub value: String,
+    pub as_of: String,
+    pub note: Option<String>,
+}
+
+/// How the user settles a conflict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolution {
+    /// Write my value over theirs.
+    KeepMine,
+    /// Accept the stored value; nothing is sent.
+    KeepTheirs,
+    /// Write a new value, typically a combination of both.
+    Edit(FieldValue),
+}
+
+/// The browser's copy of the progress it syncs, and its queue of unsent work.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replica {
+    client_id: ClientId,
+    meta: Meta,
+    confirmed: BTreeMap<RecordKey, ProgressRecord>,
+    /// In `order`; likewise `conflicts` and `rejected`.
+    outbox: Vec<PendingMutation>,
+    conflicts: Vec<OpenConflict>,
+    rejected: Vec<RejectedMutation>,
+}
+
+/// What a method changed, turned into writes when it returns.
+#[derive(Default)]
+struct Dirty {
+    meta: bool,
+    records: BTreeSet<RecordKey>,
+    pending: BTreeSet<MutationId>,
+    conflicts: BTreeSet<MutationId>,
+    rejected: BTreeSet<MutationId>,
+}
+
+impl Replica {
+    /// A replica with nothing confirmed or pending, for a client id generated on first use.
+    pub fn new(client_id: ClientId) -> Replica {
+        Replica::restore(client_id, StoredReplica::default())
+    }
+
+    /// The replica that wrote `stored`.
+    pub fn restore(client_id: ClientId, stored: StoredReplica) -> Replica {
+        let mut outbox: Vec<PendingMutation> = stored.pending.into_values().collect();
+        outbox.sort_by_key(|p| p.order);
+        let mut conflicts: Vec<OpenConflict> = stored.conflicts.into_values().collect();
+        conflicts.sort_by_key(|c| c.order);
+        let mut rejected: Vec<RejectedMutation> = stored.rejected.into_values().collect();
+        rejected.sort_by_key(|r| r.order);
+        Replica {
+            client_id,
+            meta: stored.meta,
+            confirmed: stored
+                .records
+                .into_values()
+                .map(|r| (r.key.clone(), r))
+                .collect(),
+            outbox,
+            conflicts,
+            rejected,
+        }
+    }
+
+    pub fn client_id(&self) -> &ClientId {
+        &self.client_id
+    }
+
+    /// The `since` for the next pull.
+    pub fn cursor(&self) -> u64 {
+        self.meta.cursor
+    }
+
+    pub fn pull_request(&self, limit: u32) -> PullRequest {
+        PullRequest {
+            since: self.meta.cursor,
+            limit,
+        }
+    }
+
+    /// The record as the server last confirmed it to this client.
+    pub fn confirmed(&self, key: &RecordKey) -> Option<&ProgressRecord> {
+        self.confirmed.get(key)
+    }
+
+    pub fn confirmed_records(&self) -> impl Iterator<Item = &ProgressRecord> {
+        self.confirmed.values()
+    }
+
+    /// Mutations not yet answered, oldest first.
+    pub fn pending(&self) -> &[PendingMutation] {
+        &self.outbox
+    }
+
+    pub fn conflicts(&self) -> &[OpenConflict] {
+        &self.conflicts
+    }
+
+    pub fn rejected(&self) -> &[RejectedMutation] {
+        &self.rejected
+    }
+
+    /// What the UI shows: the confirmed record with pending mutations applied on top. Values,
+    /// notes and readings that only exist locally have version 0. Conflicts and rejections
+    /// are shown beside it, from [`Replica::conflicts`] and [`Replica::rejected`].
+    pub fn view(&self, key: &RecordKey) -> ProgressRecord {
+        let mut record = self
+            .confirmed
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| ProgressRecord::new(key.clone()));
+        for pending in self.outbox.iter().filter(|p| p.mutation.key == *key) {
+            match &pending.mutation.change {
+                Change::Set { field, value, .. } => {
+                    record.fields.insert(*field, Versioned::new(value.clone(), 0));
+                }
+                Change::AppendNote { note } => {
+                    record
+                        .notes
+                        .insert(note.id.clone(), Versioned::new(note.clone(), 0));
+                }
+                Change::RetractNote { note_id } => {
+                    if let Some(note) = record.notes.get_mut(note_id) {
+                        note.value.retracted = true;
+                        note.version = 0;
+                    }
+                }
+                Change::AppendKpiReading { reading } => {
+                    record
+                        .kpi_readings
+                        .insert(reading.id.clone(), Versioned::new(reading.clone(), 0));
+                }
+            }
+        }
+        record
+    }
+
+    /// Sets a field. Returns the id of the pending mutation that carries the value: a new one,
+    /// or an unsent one for the same field that now carries the new value instead.
+    ///
+    /// Editing a field that has an open conflict resolves the conflict with this value.
+    pub fn edit(
+        &mut self,
+        key: RecordKey,
+        field: Field,
+        value: FieldValue,
+    ) -> Result<(MutationId, Vec<Write>), Invalid> {
+        key.validate()?;
+        validate(field, &value)?;
+        let mut dirty = Dirty::default();
+        if let Some(i) = self.conflict_index(&key, field) {
+            let resolved = self.conflicts.remove(i);
+            dirty.conflicts.insert(resolved.id);
+        }
+        if let Some(unsent) = self.unsent_set_mut(&key, field) {
+            // Not sent yet, so it may still change: one mutation per burst of typing.
+            if let Change::Set { value: queued, .. } = &mut unsent.mutation.change {
+                *queued = value;
+            }
+            let id = unsent.mutation.id.clone();
+            dirty.pending.insert(id.clone());
+            return Ok((id, self.flush(dirty)));
+        }
+        // Behind an unanswered Set of the same field, the user built on its value. This base
+        // is provisional until that Set is answered (see `settle_successor`).
+        let (base_value, base_version) = match self.sent_set(&key, field) {
+            Some(Change::Set {
+                value,
+                base_version,
+                ..
+            }) => (value.clone(), *base_version),
+            _ => self.confirmed_field(&key, field),
+        };
+        let change = Change::Set {
+            field,
+            value,
+            base_version,
+            base_value,
+        };
+        let id = self.enqueue(key, change, &mut dirty);
+        Ok((id, self.flush(dirty)))
+    }
+
+    /// Appends a field note; its id is the returned mutation id.
+    pub fn append_note(
+        &mut self,
+        key: RecordKey,
+        new: NewNote,
+    ) -> Result<(MutationId, Vec<Write>), Invalid> {
+        key.validate()?;
+        let note = FieldNote {
+            id: self.peek_next_id().to_string(),
+            date: new.date,
+            text: new.text,
+            author: new.author,
+            retracted: false,
+        };
+        note.validate()?;
+        let mut dirty = Dirty::default();
+        let id = self.enqueue(key, Change::AppendNote { note }, &mut dirty);
+        Ok((id, self.flush(dirty)))
+    }
+
+    /// Retracts a note this replica shows (confirmed or pending).
+    pub fn retract_note(
+        &mut self,
+        key: RecordKey,
+        note_id: &str,
+    ) -> Result<(MutationId, Vec<Write>), Invalid> {
+        key.validate()?;
+        match self.view(&key).notes.get(note_id) {
+            None => return Err(Invalid::new("note_id", "there is no such note")),
+            Some(note) if note.value.retracted => {
+                return Err(Invalid::new("note_id", "the note is already retracted"))
+            }
+            Some(_) => {}
+        }
+        let mut dirty = Dirty::default();
+        let change = Change::RetractNote {
+            note_id: note_id.to_owned(),
+        };
+        let id = self.enqueue(key, change, &mut dirty);
+        Ok((id, self.flush(dirty)))
+    }
+
+    /// Appends a KPI reading; its id is the returned mutation id.
+    pub fn append_kpi_reading(
+        &mut self,
+        key: RecordKey,
+        new: NewKpiReading,
+    ) -> Result<(MutationId, Vec<Write>), Invalid> {
+        key.validate()?;
+        let reading = KpiReading {
+            id: self.peek_next_id().to_string(),
+            kpi_id: new.kpi_id,
+            value: new.value,
+            as_of: new.as_of,
+            note: new.note,
+        };
+        reading.validate()?;
+        let mut dirty = Dirty::default();
+        let id = self.enqueue(key, Change::AppendKpiReading { reading }, &mut dirty);
+        Ok((id, self.flush(dirty)))
+    }
+
+    /// Settles a conflict. Keeping mine or editing queues a new `Set` based on the stored value
+    /// the user was shown (`theirs`), and returns its id.
+    pub fn resolve(
+        &mut self,
+        conflict_id: &MutationId,
+        resolution: Resolution,
+    ) -> Result<(Option<MutationId>, Vec<Write>), Invalid> {
+        let Some(i) = self.conflicts.iter().position(|c| c.id == *conflict_id) else {
+            return Err(Invalid::new("conflict", "there is no such conflict"));
+        };
+        let field = self.conflicts[i].conflict.field;
+        let value = match resolution {
+            Resolution::KeepMine => Some(self.conflicts[i].conflict.mine.clone()),
+            Resolution::KeepTheirs => None,
+            Resolution::Edit(value) => {
+                validate(field, &value)?;
+                Some(value)
+            }
+        };
+        let mut dirty = Dirty::default();
+        let resolved = self.conflicts.remove(i);
+        dirty.conflicts.insert(resolved.id);
+        let id = value.map(|value| {
+            let change = Change::Set {
+                field,
+                value,
+                base_version: resolved.conflict.theirs_version,
+                base_value: resolved.conflict.theirs,
+            };
+            self.enqueue(resolved.conflict.key, change, &mut dirty)
+        });
+        Ok((id, self.flush(dirty)))
+    }
+
+    /// Forgets a rejected mutation; nothing if there is none with this id.
+    pub fn discard_rejected(&mut self, id: &MutationId) -> Vec<Write> {
+        let mut dirty = Dirty::default();
+        if let Some(i) = self.rejected.iter().position(|r| r.mutation.id == *id) {
+            self.rejected.remove(i);
+            dirty.rejected.insert(id.clone());
+        }
+        self.flush(dirty)
+    }
+
+    /// The next push: every sent mutation still unanswered (a retry is safe, the server
+    /// remembers what it decided) and the unsent ones that may go, oldest first, at most `max`
+    /// (and [`MAX_PUSH_MUTATIONS`]). An unsent `Set` waits while a sent one for the same field
+    /// is unanswered, because its base depends on that answer.
+    ///
+    /// The returned writes mark mutations as sent; commit them before sending the request.
+    pub fn next_push(&mut self, max: usize) -> Option<(PushRequest, Vec<Write>)> {
+        let max = max.min(MAX_PUSH_MUTATIONS);
+        let waiting_for_answer: BTreeSet<(RecordKey, Field)> = self
+            .outbox
+            .iter()
+            .filter(|p| p.sent)
+            .filter_map(|p| p.mutation.set_target())
+            .map(|(key, field)| (key.clone(), field))
+            .collect();
+        let mut dirty = Dirty::default();
+        let mut mutations = Vec::new();
+        for pending in &mut self.outbox {
+            if mutations.len() == max {
+                break;
+            }
+            if !pending.sent {
+                let blocked = pending
+                    .mutation
+                    .set_target()
+                    .is_some_and(|(key, field)| waiting_for_answer.contains(&(key.clone(), field)));
+                if blocked {
+                    continue;
+                }
+                pending.sent = true;
+                dirty.pending.insert(pending.mutation.id.clone());
+            }
+            mutations.push(pending.mutation.clone());
+        }
+        if mutations.is_empty() {
+            return None;
+        }
+        let request = PushRequest {
+            client_id: self.client_id.clone(),
+            mutations,
+        };
+        Some((request, self.flush(dirty)))
+    }
+
+    /// Takes in the server's answers. Answers for mutations no longer pending (a duplicated or
+    /// late response) are ignored.
+    ///
+    /// Applied, merged and unchanged mutations leave the outbox and their result becomes
+    /// confirmed state at once. A conflict leaves the outbox and opens a conflict holding the
+    /// user's value. A rejection moves the mutation to the rejected list with its reason.
+    pub fn apply_push_response(&mut self, response: &PushResponse) -> Vec<Write> {
+        let mut dirty = Dirty::default();
+        for result in &response.results {
+            let Some(i) = self
+                .outbox
+                .iter()
+                .position(|p| p.sent && p.mutation.id == result.id)
+            else {
+                continue;
+            };
+            let answered = self.outbox.remove(i);
+            dirty.pending.insert(answered.mutation.id.clone());
+            self.take_answer(answered, &result.outcome, &mut dirty);
+        }
+        self.flush(dirty)
+    }
+
+    /// Takes in a page of pulled rows: each replaces the confirmed row unless this replica
+    /// already holds a newer version (the page may be older than a push answer that arrived
+    /// first). The cursor only moves forward.
+    pub fn apply_pull(&mut self, response: &PullResponse) -> Vec<Write> {
+        let mut dirty = Dirty::default();
+        for entry in &response.changes {
+            match entry {
+                ChangeEntry::FieldState {
+                    key,
+                    field,
+                    value,
+                    version,
+                } => {
+                    let incoming = Versioned::new(value.clone(), *version);
+                    self.confirm_field(key, *field, incoming, &mut dirty);
+                }
+                ChangeEntry::Note { key, note, version } => {
+                    self.confirm_note(key, Versioned::new(note.clone(), *version), &mut dirty);
+                }
+                ChangeEntry::KpiReading {
+                    key,
+                    reading,
+                    version,
+                } => {
+                    let incoming = Versioned::new(reading.clone(), *version);
+                    self.confirm_reading(key, incoming, &mut dirty);
+                }
+            }
+        }
+        if response.cursor > self.meta.cursor {
+            self.meta.cursor = response.cursor;
+            dirty.meta = true;
+        }
+        self.flush(dirty)
+    }
+
+    fn take_answer(&mut self, answered: PendingMutation, outcome: &Outcome, dirty: &mut Dirty) {
+        let key = answered.mutation.key.clone();
+        match (&answered.mutation.change, outcome) {
+            (_, Outcome::Rejected { reason }) => {
+                if let Change::Set {
+                    field,
+                    base_version,
+                    base_value,
+                    ..
+                } = &answered.mutation.change
+                {
+                    // The rejected value never existed on the server: whatever the user typed
+                    // after it was, relative to the server, an edit of the rejected one's base.
+                    if let Some(Change::Set {
+                        base_version: next_version,
+                        base_value: next_value,
+                        ..
+                    }) = self.unsent_set_mut(&key, *field).map(|p| &mut p.mutation.change)
+                    {
+                        *next_version = *base_version;
+                        *next_value = base_value.clone();
+                    }
+                    self.mark_successor_dirty(&key, *field, dirty);
+                }
+                let rejected = RejectedMutation {
+                    order: answered.order,
+                    mutation: answered.mutation,
+                    reason: reason.clone(),
+                };
+                dirty.rejected.insert(rejected.mutation.id.clone());
+                let at = self.rejected.partition_point(|r| r.order < rejected.order);
+                self.rejected.insert(at, rejected);
+            }
+            (
+                Change::Set { field, value, .. },
+                Outcome::Applied { version } | Outcome::Unchanged { version },
+            ) => {
+                let stored = Versioned::new(value.clone(), *version);
+                self.confirm_field(&key, *field, stored, dirty);
+                self.settle_successor(&key, *field, *version, dirty);
+            }
+            (Change::Set { field, .. }, Outcome::Merged { version, value }) => {
+                self.confirm_field(&key, *field, Versioned::new(value.clone(), *version), dirty);
+                self.settle_successor(&key, *field, *version, dirty);
+            }
+            (Change::Set { field, .. }, Outcome::Conflict(conflict)) => {
+                let theirs = Versioned::new(conflict.theirs.clone(), conflict.theirs_version);
+                self.confirm_field(&key, *field, theirs, dirty);
+                self.open_conflict(answered, conflict.clone(), dirty);
+            }
+            (Change::AppendNote { note }, Outcome::Applied { version }) => {
+                self.confirm_note(&key, Versioned::new(note.clone(), *version), dirty);
+            }
+            (
+                Change::RetractNote { note_id },
+                Outcome::Applied { version } | Outcome::Unchanged { version },
+            ) => {
+                let confirmed = self.confirmed.get(&key).and_then(|r| r.notes.get(note_id));
+                if let Some(note) = confirmed {
+                    let tombstone = FieldNote {
+                        retracted: true,
+                        ..note.value.clone()
+                    };
+                    self.confirm_note(&key, Versioned::new(tombstone, *version), dirty);
+                }
+            }
+            (Change::AppendKpiReading { reading }, Outcome::Applied { version }) => {
+                self.confirm_reading(&key, Versioned::new(reading.clone(), *version), dirty);
+            }
+            // Already stored before; its row arrives with the next pull if it is news here.
+            (
+                Change::AppendNote { .. } | Change::AppendKpiReading { .. },
+                Outcome::Unchanged { .. },
+            ) => {}
+            // The server never answers an append or retraction like this; keep the change
+            // visible rather than lose it.
+            (_, Outcome::Merged { .. } | Outcome::Conflict(_)) => {
+                let rejected = RejectedMutation {
+                    order: answered.order,
+                    mutation: answered.mutation,
+                    reason: "unexpected answer from the server".into(),
+                };
+                dirty.rejected.insert(rejected.mutation.id.clone());
+                let at = self.rejected.partition_point(|r| r.order < rejected.order);
+                self.rejected.insert(at, rejected);
+            }
+        }
+    }
+
+    /// Opens a conflict for a `Set` that lost. If the user already typed more into the field
+    /// (an unsent `Set` queued behind this one), that newer value is what they want kept: it
+    /// joins the conflict as "mine" instead of being sent on a base that would make the server
+    /// discard the value that lost.
+    fn open_conflict(&mut self, lost: PendingMutation, mut conflict: Conflict, dirty: &mut Dirty) {
+        let (mut id, mut order) = (lost.mutation.id, lost.order);
+        if let Some(i) = self.outbox.iter().position(|p| {
+            !p.sent && p.mutation.set_target() == Some((&conflict.key, conflict.field))
+        }) {
+            let newer = self.outbox.remove(i);
+            dirty.pending.insert(newer.mutation.id.clone());
+            if let Change::Set { value, .. } = newer.mutation.change {
+                conflict.mine = value;
+            }
+            (id, order) = (newer.mutation.id, newer.order);
+        }
+        let (key, field) = (conflict.key.clone(), conflict.field);
+        dirty.conflicts.insert(id.clone());
+        let at = self.conflicts.partition_point(|c| c.order < order);
+        self.conflicts.insert(
+            at,
+            OpenConflict {
+                id,
+                order,
+                conflict,
+            },
+        );
+        self.refresh_conflict(&key, field, dirty);
+    }
+
+    /// The `Set` answered for this field left the server at `version`; the one queued behind it
+    /// (based on its value) is now based on that version.
+    fn settle_successor(&mut self, key: &RecordKey, field: Field, version: u64, dirty: &mut Dirty) {
+        if let Some(Change::Set { base_version, .. }) =
+            self.unsent_set_mut(key, field).map(|p| &mut p.mutation.change)
+        {
+            *base_version = version;
+        }
+        self.mark_successor_dirty(key, field, dirty);
+    }
+
+    fn mark_successor_dirty(&mut self, key: &RecordKey, field: Field, dirty: &mut Dirty) {
+        if let Some(successor) = self.unsent_set_mut(key, field) {
+            dirty.pending.insert(successor.mutation.id.clone());
+        }
+    }
+
+    /// Names a new mutation and queues it.
+    fn enqueue(&mut self, key: RecordKey, change: Change, dirty: &mut Dirty) -> MutationId {
+        let id = self.peek_next_id();
+        self.meta.counter += 1;
+        dirty.meta = true;
+        dirty.pending.insert(id.clone());
+        self.outbox.push(PendingMutation {
+            order: self.meta.counter,
+            mutation: Mutation {
+                id: id.clone(),
+                key,
+                change,
+            },
+            sent: false,
+        });
+        id
+    }
+
+    /// The id the next queued mutation will get.
+    fn peek_next_id(&self) -> MutationId {
+        MutationId::new(&self.client_id, self.meta.counter + 1)
+    }
+
+    fn confirmed_field(&self, key: &RecordKey, field: Field) -> (FieldValue, u64) {
+        match self.confirmed.get(key) {
+            Some(record) => (record.value(field), record.version(field)),
+            None => (field.empty_value(), 0),
+        }
+    }
+
+    fn unsent_set_mut(&mut self, key: &RecordKey, field: Field) -> Option<&mut PendingMutation> {
+        self.outbox
+            .iter_mut()
+            .find(|p| !p.sent && p.mutation.set_target() == Some((key, field)))
+    }
+
+    fn sent_set(&self, key: &RecordKey, field: Field) -> Option<&Change> {
+        self.outbox
+            .iter()
+            .find(|p| p.sent && p.mutation.set_target() == Some((key, field)))
+            .map(|p| &p.mutation.change)
+    }
+
+    fn conflict_index(&self, key: &RecordKey, field: Field) -> Option<usize> {
+        self.conflicts
+            .iter()
+            .position(|c| c.conflict.key == *key && c.conflict.field == field)
+    }
+
+    fn record_mut(&mut self, key: &RecordKey) -> &mut ProgressRecord {
+        self.confirmed
+            .entry(key.clone())
+            .or_insert_with(|| ProgressRecord::new(key.clone()))
+    }
+
+    fn confirm_field(
+        &mut self,
+        key: &RecordKey,
+        field: Field,
+        incoming: Versioned<FieldValue>,
+        dirty: &mut Dirty,
+    ) {
+        let held = self.confirmed.get(key).and_then(|r| r.fields.get(&field));
+        if supersedes(&incoming, held) {
+            self.record_mut(key).fields.insert(field, incoming);
+            dirty.records.insert(key.clone());
+            self.refresh_conflict(key, field, dirty);
+        }
+    }
+
+    fn confirm_note(&mut self, key: &RecordKey, incoming: Versioned<FieldNote>, dirty: &mut Dirty) {
+        let held = self
+            .confirmed
+            .get(key)
+            .and_then(|r| r.notes.get(&incoming.value.id));
+        if supersedes(&incoming, held) {
+            let id = incoming.value.id.clone();
+            self.record_mut(key).notes.insert(id, incoming);
+            dirty.records.insert(key.clone());
+        }
+    }
+
+    fn confirm_reading(
+        &mut self,
+        key: &RecordKey,
+        incoming: Versioned<KpiReading>,
+        dirty: &mut Dirty,
+    ) {
+        let held = self
+            .confirmed
+            .get(key)
+            .and_then(|r| r.kpi_readings.get(&incoming.value.id));
+        if supersedes(&incoming, held) {
+            let id = incoming.value.id.clone();
+            self.record_mut(key).kpi_readings.insert(id, incoming);
+            dirty.records.insert(key.clone());
+        }
+    }
+
+    /// Shows an open conflict on this field the newest confirmed value as "theirs", so the user
+    /// decides against what is stored now; a conflict whose two sides became equal is over.
+    fn refresh_conflict(&mut self, key: &RecordKey, field: Field, dirty: &mut Dirty) {
+        let Some(i) = self.conflict_index(key, field) else {
+            return;
+        };
+        let (value, version) = self.confirmed_field(key, field);
+        let open = &mut self.conflicts[i];
+        if version <= open.conflict.theirs_version {
+            return;
+        }
+        open.conflict.theirs = value;
+        open.conflict.theirs_version = version;
+        dirty.conflicts.insert(open.id.clone());
+        if open.conflict.theirs == open.conflict.mine {
+            self.conflicts.remove(i);
+        }
+    }
+
+    /// The writes that store everything `dirty` names in its current state.
+    fn flush(&self, dirty: Dirty) -> Vec<Write> {
+        let mut writes = Vec::new();
+        if dirty.meta {
+            writes.push(Write::PutMeta(self.meta));
+        }
+        for key in dirty.records {
+            writes.push(Write::PutRecord(self.confirmed[&key].clone()));
+        }
+        for id in dirty.pending {
+            writes.push(match self.outbox.iter().find(|p| p.mutation.id == id) {
+                Some(pending) => Write::PutPending(pending.clone()),
+                None => Write::DeletePending(id),
+            });
+        }
+        for id in dirty.conflicts {
+            writes.push(match self.conflicts.iter().find(|c| c.id == id) {
+                Some(open) => Write::PutConflict(open.clone()),
+                None => Write::DeleteConflict(id),
+            });
+        }
+        for id in dirty.rejected {
+            writes.push(match self.rejected.iter().find(|r| r.mutation.id == id) {
+                Some(rejected) => Write::PutRejected(rejected.clone()),
+                None => Write::DeleteRejected(id),
+            });
+        }
+        writes
+    }
+}
+
+/// Whether a row from the server replaces the one held: a newer version, or the same version
+/// with different content (the server's copy is authoritative). Version 0 is "never set" and
+/// carries nothing to store.
+fn supersedes<T: PartialEq>(incoming: &Versioned<T>, held: Option<&Versioned<T>>) -> bool {
+    incoming.version > 0
+        && held.is_none_or(|held| {
+            incoming.version > held.version
+                || (incoming.version == held.version && incoming.value != held.value)
+        })
+}
