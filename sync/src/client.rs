@@ -246,7 +246,9 @@ impl Replica {
         for pending in self.outbox.iter().filter(|p| p.mutation.key == *key) {
             match &pending.mutation.change {
                 Change::Set { field, value, .. } => {
-                    record.fields.insert(*field, Versioned::new(value.clone(), 0));
+                    record
+                        .fields
+                        .insert(*field, Versioned::new(value.clone(), 0));
                 }
                 Change::AppendNote { note } => {
                     record
@@ -541,7 +543,9 @@ impl Replica {
                         base_version: next_version,
                         base_value: next_value,
                         ..
-                    }) = self.unsent_set_mut(&key, *field).map(|p| &mut p.mutation.change)
+                    }) = self
+                        .unsent_set_mut(&key, *field)
+                        .map(|p| &mut p.mutation.change)
                     {
                         *next_version = *base_version;
                         *next_value = base_value.clone();
@@ -646,8 +650,9 @@ impl Replica {
     /// The `Set` answered for this field left the server at `version`; the one queued behind it
     /// (based on its value) is now based on that version.
     fn settle_successor(&mut self, key: &RecordKey, field: Field, version: u64, dirty: &mut Dirty) {
-        if let Some(Change::Set { base_version, .. }) =
-            self.unsent_set_mut(key, field).map(|p| &mut p.mutation.change)
+        if let Some(Change::Set { base_version, .. }) = self
+            .unsent_set_mut(key, field)
+            .map(|p| &mut p.mutation.change)
         {
             *base_version = version;
         }
@@ -818,4 +823,585 @@ fn supersedes<T: PartialEq>(incoming: &Versioned<T>, held: Option<&Versioned<T>>
             incoming.version > held.version
                 || (incoming.version == held.version && incoming.value != held.value)
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use keikaku_domain::Stage;
+
+    use super::*;
+    use crate::progress::Status;
+    use crate::protocol::MutationResult;
+    use crate::server::ServerState;
+
+    /// A replica together with what its writes stored; every step checks that restoring from
+    /// storage gives back the very same replica.
+    struct Tab {
+        replica: Replica,
+        stored: StoredReplica,
+    }
+
+    impl Tab {
+        fn new(client: &str) -> Tab {
+            Tab {
+                replica: Replica::new(ClientId::new(client).unwrap()),
+                stored: StoredReplica::default(),
+            }
+        }
+
+        fn persist(&mut self, writes: Vec<Write>) {
+            self.stored.apply(writes);
+            let restored = Replica::restore(self.replica.client_id.clone(), self.stored.clone());
+            assert_eq!(restored, self.replica, "restored replica differs");
+        }
+
+        fn edit(&mut self, field: Field, value: FieldValue) -> MutationId {
+            let (id, writes) = self.replica.edit(key(), field, value).unwrap();
+            self.persist(writes);
+            id
+        }
+
+        fn push(&mut self) -> PushRequest {
+            let (request, writes) = self.replica.next_push(100).expect("something to push");
+            self.persist(writes);
+            request
+        }
+
+        fn answer(&mut self, results: Vec<(MutationId, Outcome)>) {
+            let response = PushResponse {
+                results: results
+                    .into_iter()
+                    .map(|(id, outcome)| MutationResult { id, outcome })
+                    .collect(),
+            };
+            let writes = self.replica.apply_push_response(&response);
+            self.persist(writes);
+        }
+
+        fn sync_with(&mut self, server: &mut ServerState) {
+            while let Some((request, writes)) = self.replica.next_push(100) {
+                self.persist(writes);
+                let response = server.push(&request, |_, _| Ok(())).unwrap();
+                let writes = self.replica.apply_push_response(&response);
+                self.persist(writes);
+            }
+            loop {
+                let response = server.pull(&self.replica.pull_request(2), |_| true);
+                let writes = self.replica.apply_pull(&response);
+                self.persist(writes);
+                if !response.more {
+                    break;
+                }
+            }
+        }
+
+        fn set_base(&self, id: &MutationId) -> (FieldValue, u64) {
+            let pending = self
+                .replica
+                .pending()
+                .iter()
+                .find(|p| p.mutation.id == *id)
+                .unwrap();
+            match &pending.mutation.change {
+                Change::Set {
+                    base_value,
+                    base_version,
+                    ..
+                } => (base_value.clone(), *base_version),
+                other => panic!("not a set: {other:?}"),
+            }
+        }
+    }
+
+    fn key() -> RecordKey {
+        RecordKey::measure("komagane-dx", "birth-rate", 2024)
+    }
+
+    fn percent(p: u8) -> FieldValue {
+        FieldValue::Percent(Some(p))
+    }
+
+    fn text(s: &str) -> FieldValue {
+        FieldValue::Text(s.into())
+    }
+
+    fn confirm(tab: &mut Tab, field: Field, value: FieldValue, version: u64) {
+        let pull = PullResponse {
+            changes: vec![ChangeEntry::FieldState {
+                key: key(),
+                field,
+                value,
+                version,
+            }],
+            cursor: version,
+            more: false,
+        };
+        let writes = tab.replica.apply_pull(&pull);
+        tab.persist(writes);
+    }
+
+    fn note(text: &str) -> NewNote {
+        NewNote {
+            date: "2024-06-01".into(),
+            text: text.into(),
+            author: "佐藤".into(),
+        }
+    }
+
+    #[test]
+    fn an_edit_is_based_on_the_confirmed_value_and_persists_the_counter_with_it() {
+        let mut tab = Tab::new("c1");
+        confirm(&mut tab, Field::Percent, percent(40), 7);
+        let (id, writes) = tab
+            .replica
+            .edit(key(), Field::Percent, percent(60))
+            .unwrap();
+        assert_eq!(id.as_str(), "c1-1");
+        assert!(writes.contains(&Write::PutMeta(Meta {
+            cursor: 7,
+            counter: 1
+        })));
+        assert!(
+            matches!(&writes[..], [Write::PutMeta(_), Write::PutPending(p)] if p.mutation.id == id)
+        );
+        tab.persist(writes);
+        assert_eq!(tab.set_base(&id), (percent(40), 7));
+        assert_eq!(
+            tab.replica.view(&key()).fields[&Field::Percent],
+            Versioned::new(percent(60), 0)
+        );
+        assert_eq!(
+            tab.replica.confirmed(&key()).unwrap().value(Field::Percent),
+            percent(40)
+        );
+    }
+
+    #[test]
+    fn invalid_edits_change_nothing() {
+        let mut tab = Tab::new("c1");
+        let before = tab.replica.clone();
+        assert!(tab
+            .replica
+            .edit(key(), Field::Percent, percent(101))
+            .is_err());
+        assert!(tab.replica.edit(key(), Field::Status, percent(1)).is_err());
+        let mut bad_key = key();
+        bad_key.plan_id = "Komagane".into();
+        assert!(tab
+            .replica
+            .edit(bad_key, Field::Percent, percent(1))
+            .is_err());
+        assert!(tab.replica.append_note(key(), note("")).is_err());
+        assert_eq!(tab.replica, before);
+    }
+
+    #[test]
+    fn edits_coalesce_into_an_unsent_set() {
+        let mut tab = Tab::new("c1");
+        let first = tab.edit(Field::Results, text("実"));
+        let second = tab.edit(Field::Results, text("実績"));
+        assert_eq!(first, second);
+        assert_eq!(tab.replica.pending().len(), 1);
+        assert_eq!(
+            tab.replica.meta.counter, 1,
+            "no id spent on coalesced edits"
+        );
+        assert_eq!(tab.replica.view(&key()).value(Field::Results), text("実績"));
+        assert_eq!(tab.set_base(&first), (text(""), 0));
+    }
+
+    #[test]
+    fn a_set_behind_an_unanswered_one_waits_then_rebases_onto_its_version() {
+        let mut tab = Tab::new("c1");
+        let a = tab.edit(Field::Percent, percent(10));
+        let request = tab.push();
+        assert_eq!(request.mutations.len(), 1);
+        let b = tab.edit(Field::Percent, percent(20));
+        assert_ne!(a, b, "a sent mutation is never rewritten");
+        assert_eq!(
+            tab.set_base(&b),
+            (percent(10), 0),
+            "provisional base: the value it was typed on"
+        );
+        // Only the retry of `a` goes; `b` waits for `a`'s answer.
+        let retry = tab.push();
+        assert_eq!(
+            retry.mutations.iter().map(|m| &m.id).collect::<Vec<_>>(),
+            [&a]
+        );
+
+        tab.answer(vec![(a.clone(), Outcome::Applied { version: 5 })]);
+        assert_eq!(tab.set_base(&b), (percent(10), 5));
+        assert_eq!(
+            tab.replica.confirmed(&key()).unwrap().fields[&Field::Percent],
+            Versioned::new(percent(10), 5)
+        );
+        let next = tab.push();
+        assert_eq!(
+            next.mutations.iter().map(|m| &m.id).collect::<Vec<_>>(),
+            [&b]
+        );
+    }
+
+    #[test]
+    fn a_set_behind_a_merged_one_keeps_the_value_it_was_typed_on_as_base() {
+        let mut tab = Tab::new("c1");
+        let a = tab.edit(Field::Results, text("一。"));
+        tab.push();
+        let b = tab.edit(Field::Results, text("一。二。"));
+        tab.answer(vec![(
+            a,
+            Outcome::Merged {
+                version: 9,
+                value: text("零。一。"),
+            },
+        )]);
+        // The server merges b's change (一。→一。二。) into 零。一。 instead of dropping 零。.
+        assert_eq!(tab.set_base(&b), (text("一。"), 9));
+        assert_eq!(
+            tab.replica.confirmed(&key()).unwrap().value(Field::Results),
+            text("零。一。")
+        );
+    }
+
+    #[test]
+    fn other_changes_go_out_while_a_set_waits() {
+        let mut tab = Tab::new("c1");
+        let a = tab.edit(Field::Percent, percent(10));
+        tab.push();
+        let b = tab.edit(Field::Percent, percent(20));
+        let s = tab.edit(Field::Stage, FieldValue::Stage(Some(Stage::Trial)));
+        let (n, writes) = tab.replica.append_note(key(), note("説明会")).unwrap();
+        tab.persist(writes);
+        let request = tab.push();
+        let ids: Vec<&MutationId> = request.mutations.iter().map(|m| &m.id).collect();
+        assert_eq!(ids, [&a, &s, &n]);
+        assert!(
+            !tab.replica
+                .pending()
+                .iter()
+                .find(|p| p.mutation.id == b)
+                .unwrap()
+                .sent
+        );
+    }
+
+    #[test]
+    fn a_conflict_keeps_my_value_and_confirms_theirs() {
+        let mut tab = Tab::new("c1");
+        let none = FieldValue::Status(None);
+        let mine = FieldValue::Status(Some(Status::OnTrack));
+        let theirs = FieldValue::Status(Some(Status::Delayed));
+        let a = tab.edit(Field::Status, mine.clone());
+        tab.push();
+        let conflict = Conflict {
+            key: key(),
+            field: Field::Status,
+            base_value: none,
+            mine: mine.clone(),
+            theirs: theirs.clone(),
+            theirs_version: 4,
+        };
+        tab.answer(vec![(a.clone(), Outcome::Conflict(conflict.clone()))]);
+        assert!(tab.replica.pending().is_empty());
+        assert_eq!(
+            tab.replica.conflicts(),
+            [OpenConflict {
+                id: a.clone(),
+                order: 1,
+                conflict
+            }]
+        );
+        assert_eq!(tab.replica.view(&key()).value(Field::Status), theirs);
+
+        let (id, writes) = tab.replica.resolve(&a, Resolution::KeepMine).unwrap();
+        tab.persist(writes);
+        let id = id.unwrap();
+        assert!(tab.replica.conflicts().is_empty());
+        assert_eq!(tab.set_base(&id), (theirs, 4));
+        assert_eq!(tab.replica.view(&key()).value(Field::Status), mine);
+    }
+
+    fn open_status_conflict(tab: &mut Tab) -> MutationId {
+        let a = tab.edit(Field::Status, FieldValue::Status(Some(Status::OnTrack)));
+        tab.push();
+        let conflict = Conflict {
+            key: key(),
+            field: Field::Status,
+            base_value: FieldValue::Status(None),
+            mine: FieldValue::Status(Some(Status::OnTrack)),
+            theirs: FieldValue::Status(Some(Status::Delayed)),
+            theirs_version: 4,
+        };
+        tab.answer(vec![(a.clone(), Outcome::Conflict(conflict))]);
+        a
+    }
+
+    #[test]
+    fn keeping_theirs_sends_nothing_and_editing_is_validated() {
+        let mut tab = Tab::new("c1");
+        let a = open_status_conflict(&mut tab);
+        assert!(tab
+            .replica
+            .resolve(&a, Resolution::Edit(percent(5)))
+            .is_err());
+        assert_eq!(
+            tab.replica.conflicts().len(),
+            1,
+            "a refused resolution keeps the conflict"
+        );
+        let (id, writes) = tab.replica.resolve(&a, Resolution::KeepTheirs).unwrap();
+        assert_eq!(id, None);
+        assert_eq!(writes, [Write::DeleteConflict(a.clone())]);
+        tab.persist(writes);
+        assert!(tab.replica.next_push(10).is_none());
+        assert!(tab.replica.resolve(&a, Resolution::KeepTheirs).is_err());
+    }
+
+    #[test]
+    fn resolving_by_editing_sends_the_new_value_on_theirs() {
+        let mut tab = Tab::new("c1");
+        let a = open_status_conflict(&mut tab);
+        let done = FieldValue::Status(Some(Status::Completed));
+        let (id, writes) = tab
+            .replica
+            .resolve(&a, Resolution::Edit(done.clone()))
+            .unwrap();
+        tab.persist(writes);
+        let id = id.unwrap();
+        assert_eq!(
+            tab.set_base(&id),
+            (FieldValue::Status(Some(Status::Delayed)), 4)
+        );
+        assert_eq!(tab.replica.view(&key()).value(Field::Status), done);
+    }
+
+    #[test]
+    fn editing_a_conflicted_field_resolves_the_conflict() {
+        let mut tab = Tab::new("c1");
+        let a = open_status_conflict(&mut tab);
+        let id = tab.edit(Field::Status, FieldValue::Status(Some(Status::Cancelled)));
+        assert!(tab.replica.conflicts().is_empty());
+        assert_ne!(id, a);
+        assert_eq!(
+            tab.set_base(&id),
+            (FieldValue::Status(Some(Status::Delayed)), 4)
+        );
+    }
+
+    #[test]
+    fn a_value_typed_behind_a_losing_set_joins_its_conflict() {
+        let mut tab = Tab::new("c1");
+        let a = tab.edit(Field::Results, text("A"));
+        tab.push();
+        let b = tab.edit(Field::Results, text("AB"));
+        let conflict = Conflict {
+            key: key(),
+            field: Field::Results,
+            base_value: text(""),
+            mine: text("A"),
+            theirs: text("T"),
+            theirs_version: 3,
+        };
+        tab.answer(vec![(a, Outcome::Conflict(conflict))]);
+        assert!(
+            tab.replica.pending().is_empty(),
+            "b is not sent on a base that would drop A"
+        );
+        let open = &tab.replica.conflicts()[0];
+        assert_eq!(open.id, b);
+        assert_eq!(open.conflict.mine, text("AB"));
+        assert_eq!(open.conflict.theirs, text("T"));
+    }
+
+    #[test]
+    fn rejected_mutations_stay_until_discarded() {
+        let mut tab = Tab::new("c1");
+        confirm(&mut tab, Field::Percent, percent(40), 2);
+        let a = tab.edit(Field::Percent, percent(50));
+        tab.push();
+        let b = tab.edit(Field::Percent, percent(60));
+        let reason = "この施策の進捗を記録する権限がありません";
+        tab.answer(vec![(
+            a.clone(),
+            Outcome::Rejected {
+                reason: reason.into(),
+            },
+        )]);
+        let rejected = &tab.replica.rejected()[0];
+        assert_eq!(
+            (&rejected.mutation.id, rejected.reason.as_str()),
+            (&a, reason)
+        );
+        assert_eq!(
+            tab.set_base(&b),
+            (percent(40), 2),
+            "b inherits the base of the rejected set"
+        );
+
+        let writes = tab.replica.discard_rejected(&a);
+        assert_eq!(writes, [Write::DeleteRejected(a.clone())]);
+        tab.persist(writes);
+        assert!(tab.replica.rejected().is_empty());
+        assert!(tab.replica.discard_rejected(&a).is_empty());
+    }
+
+    #[test]
+    fn late_and_duplicated_answers_are_ignored() {
+        let mut tab = Tab::new("c1");
+        let a = tab.edit(Field::Percent, percent(10));
+        tab.push();
+        tab.answer(vec![(a.clone(), Outcome::Applied { version: 3 })]);
+        let before = tab.replica.clone();
+        tab.answer(vec![(a.clone(), Outcome::Applied { version: 3 })]);
+        tab.answer(vec![(
+            MutationId::new(&ClientId::new("c1").unwrap(), 99),
+            Outcome::Applied { version: 4 },
+        )]);
+        assert_eq!(tab.replica, before);
+        // An answer for a mutation that was never sent cannot be genuine.
+        let unsent = tab.edit(Field::Percent, percent(20));
+        tab.answer(vec![(unsent.clone(), Outcome::Applied { version: 5 })]);
+        assert_eq!(tab.replica.pending().len(), 1);
+    }
+
+    #[test]
+    fn pulls_never_move_confirmed_state_or_the_cursor_backwards() {
+        let mut tab = Tab::new("c1");
+        let a = tab.edit(Field::Percent, percent(10));
+        tab.push();
+        tab.answer(vec![(a, Outcome::Applied { version: 8 })]);
+        // A pull computed before the push was applied arrives late.
+        confirm(&mut tab, Field::Percent, percent(1), 6);
+        assert_eq!(
+            tab.replica.confirmed(&key()).unwrap().fields[&Field::Percent],
+            Versioned::new(percent(10), 8)
+        );
+        confirm(&mut tab, Field::Percent, percent(30), 12);
+        assert_eq!(tab.replica.cursor(), 12);
+        let stale = PullResponse {
+            changes: vec![],
+            cursor: 4,
+            more: false,
+        };
+        let writes = tab.replica.apply_pull(&stale);
+        assert!(writes.is_empty());
+        assert_eq!(tab.replica.cursor(), 12);
+    }
+
+    #[test]
+    fn pulled_values_refresh_open_conflicts_and_close_settled_ones() {
+        let mut tab = Tab::new("c1");
+        let a = open_status_conflict(&mut tab);
+        confirm(
+            &mut tab,
+            Field::Status,
+            FieldValue::Status(Some(Status::Completed)),
+            6,
+        );
+        let open = &tab.replica.conflicts()[0].conflict;
+        assert_eq!(
+            (&open.theirs, open.theirs_version),
+            (&FieldValue::Status(Some(Status::Completed)), 6)
+        );
+        // Someone else stored my value: nothing left to resolve.
+        confirm(
+            &mut tab,
+            Field::Status,
+            FieldValue::Status(Some(Status::OnTrack)),
+            7,
+        );
+        assert!(tab.replica.conflicts().is_empty());
+        assert!(tab.replica.resolve(&a, Resolution::KeepMine).is_err());
+    }
+
+    #[test]
+    fn notes_and_readings_show_locally_until_confirmed() {
+        let mut tab = Tab::new("c1");
+        let (n, writes) = tab.replica.append_note(key(), note("現地確認")).unwrap();
+        tab.persist(writes);
+        let reading = NewKpiReading {
+            kpi_id: "births".into(),
+            value: "252".into(),
+            as_of: "2025-03-31".into(),
+            note: None,
+        };
+        let (r, writes) = tab.replica.append_kpi_reading(key(), reading).unwrap();
+        tab.persist(writes);
+        let view = tab.replica.view(&key());
+        assert_eq!(view.notes[n.as_str()].value.text, "現地確認");
+        assert_eq!(view.notes[n.as_str()].version, 0);
+        assert_eq!(view.kpi_readings[r.as_str()].value.value, "252");
+
+        let (t, writes) = tab.replica.retract_note(key(), n.as_str()).unwrap();
+        tab.persist(writes);
+        assert!(tab.replica.view(&key()).notes[n.as_str()].value.retracted);
+        assert!(
+            tab.replica.retract_note(key(), n.as_str()).is_err(),
+            "already retracted"
+        );
+        assert!(tab.replica.retract_note(key(), "nope").is_err());
+
+        tab.push();
+        tab.answer(vec![
+            (n.clone(), Outcome::Applied { version: 1 }),
+            (r.clone(), Outcome::Applied { version: 2 }),
+            (t, Outcome::Applied { version: 3 }),
+        ]);
+        let confirmed = tab.replica.confirmed(&key()).unwrap();
+        assert_eq!(confirmed.notes[n.as_str()].version, 3);
+        assert!(confirmed.notes[n.as_str()].value.retracted);
+        assert_eq!(confirmed.kpi_readings[r.as_str()].version, 2);
+        assert_eq!(tab.replica.view(&key()), *confirmed);
+    }
+
+    #[test]
+    fn ids_continue_after_a_restart() {
+        let mut tab = Tab::new("c1");
+        tab.edit(Field::Percent, percent(1));
+        tab.edit(Field::Stage, FieldValue::Stage(None));
+        let mut reopened = Tab {
+            replica: Replica::restore(ClientId::new("c1").unwrap(), tab.stored.clone()),
+            stored: tab.stored.clone(),
+        };
+        let id = reopened.edit(Field::Grade, FieldValue::Grade(None));
+        assert_eq!(id.as_str(), "c1-3");
+    }
+
+    #[test]
+    fn stored_replicas_serialize() {
+        let mut tab = Tab::new("c1");
+        tab.edit(Field::Results, text("実績"));
+        open_status_conflict(&mut tab);
+        let json = serde_json::to_string(&tab.stored).unwrap();
+        assert_eq!(
+            serde_json::from_str::<StoredReplica>(&json).unwrap(),
+            tab.stored
+        );
+    }
+
+    #[test]
+    fn two_replicas_converge_through_the_server_merging_narrative_edits() {
+        let mut server = ServerState::new();
+        let (mut a, mut b) = (Tab::new("a"), Tab::new("b"));
+        a.edit(Field::Results, text("説明会を開催した。参加者は30名。"));
+        a.sync_with(&mut server);
+        b.sync_with(&mut server);
+
+        a.edit(Field::Results, text("説明会を2回開催した。参加者は30名。"));
+        b.edit(Field::Results, text("説明会を開催した。参加者は45名。"));
+        b.edit(Field::Percent, percent(50));
+        a.sync_with(&mut server);
+        b.sync_with(&mut server);
+        a.sync_with(&mut server);
+
+        let merged = text("説明会を2回開催した。参加者は45名。");
+        for tab in [&a, &b] {
+            assert_eq!(tab.replica.confirmed(&key()), server.record(&key()));
+            assert_eq!(tab.replica.view(&key()).value(Field::Results), merged);
+            assert_eq!(tab.replica.view(&key()).value(Field::Percent), percent(50));
+            assert!(tab.replica.conflicts().is_empty());
+        }
+        assert_eq!(a.replica.cursor(), server.sequence());
+    }
 }
