@@ -17,7 +17,7 @@ use crate::progress::{
 };
 use crate::protocol::{
     Change, ChangeEntry, ClientId, Conflict, Mutation, MutationId, Outcome, PullRequest,
-    PullResponse, PushRequest, PushResponse, MAX_PUSH_MUTATIONS,
+    PullResponse, PushRequest, PushResponse, MAX_PUSH_BYTES, MAX_PUSH_MUTATIONS,
 };
 
 /// A mutation waiting for the server's answer.
@@ -425,11 +425,14 @@ impl Replica {
 
     /// The next push: every sent mutation still unanswered (a retry is safe, the server
     /// remembers what it decided) and the unsent ones that may go, oldest first, at most `max`
-    /// (and [`MAX_PUSH_MUTATIONS`]). An unsent `Set` waits while a sent one for the same field
-    /// is unanswered, because its base depends on that answer.
+    /// of them and within [`MAX_PUSH_MUTATIONS`] and [`MAX_PUSH_BYTES`]. An unsent `Set` waits
+    /// while a sent one for the same field is unanswered, because its base depends on that
+    /// answer.
     ///
     /// The returned writes mark mutations as sent; commit them before sending the request.
     pub fn next_push(&mut self, max: usize) -> Option<(PushRequest, Vec<Write>)> {
+        // `{"client_id":"…","mutations":[…]}` around the mutations, generously.
+        const ENVELOPE_BYTES: usize = 128;
         let max = max.min(MAX_PUSH_MUTATIONS);
         let waiting_for_answer: BTreeSet<(RecordKey, Field)> = self
             .outbox
@@ -440,18 +443,24 @@ impl Replica {
             .collect();
         let mut dirty = Dirty::default();
         let mut mutations = Vec::new();
+        let mut bytes = ENVELOPE_BYTES;
         for pending in &mut self.outbox {
-            if mutations.len() == max {
-                break;
-            }
-            if !pending.sent {
-                let blocked = pending
+            let blocked = !pending.sent
+                && pending
                     .mutation
                     .set_target()
                     .is_some_and(|(key, field)| waiting_for_answer.contains(&(key.clone(), field)));
-                if blocked {
-                    continue;
-                }
+            if blocked {
+                continue;
+            }
+            // Stopping (never skipping) keeps every push a prefix of the sendable outbox, so a
+            // note's retraction never travels without its append.
+            let size = json_size(&pending.mutation) + 1;
+            if mutations.len() == max || (!mutations.is_empty() && bytes + size > MAX_PUSH_BYTES) {
+                break;
+            }
+            bytes += size;
+            if !pending.sent {
                 pending.sent = true;
                 dirty.pending.insert(pending.mutation.id.clone());
             }
@@ -814,6 +823,10 @@ impl Replica {
     }
 }
 
+fn json_size(mutation: &Mutation) -> usize {
+    serde_json::to_vec(mutation).map_or(0, |json| json.len())
+}
+
 /// Whether a row from the server replaces the one held: a newer version, or the same version
 /// with different content (the server's copy is authoritative). Version 0 is "never set" and
 /// carries nothing to store.
@@ -1084,6 +1097,43 @@ mod tests {
                 .unwrap()
                 .sent
         );
+    }
+
+    #[test]
+    fn pushes_stay_within_the_body_limit() {
+        let mut tab = Tab::new("c1");
+        let long = "あ".repeat(crate::progress::MAX_TEXT_CHARS);
+        let mut ids = Vec::new();
+        for year in 2020..2026 {
+            let key = RecordKey::measure("komagane-dx", "birth-rate", year);
+            let (id, writes) = tab.replica.edit(key, Field::Results, text(&long)).unwrap();
+            tab.persist(writes);
+            ids.push(id);
+        }
+        let mut sent = Vec::new();
+        while let Some((request, writes)) = tab.replica.next_push(500) {
+            tab.persist(writes);
+            assert!(serde_json::to_vec(&request).unwrap().len() <= MAX_PUSH_BYTES);
+            assert!(
+                request.mutations.len() < ids.len(),
+                "split into several pushes"
+            );
+            let results = request
+                .mutations
+                .iter()
+                .map(|m| {
+                    (
+                        m.id.clone(),
+                        Outcome::Applied {
+                            version: 1 + sent.len() as u64,
+                        },
+                    )
+                })
+                .collect();
+            sent.extend(request.mutations.iter().map(|m| m.id.clone()));
+            tab.answer(results);
+        }
+        assert_eq!(sent, ids, "all sent, in order");
     }
 
     #[test]
