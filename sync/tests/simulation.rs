@@ -727,14 +727,17 @@ impl Sim {
                     "{id} was answered {outcome:?} but applied"
                 ),
             }
-            let remembered = &server
-                .processed(id)
-                .expect("answered, so processed")
-                .outcome;
+            let processed = server.processed(id).expect("answered, so processed");
             assert_eq!(
-                remembered, outcome,
+                &processed.outcome, outcome,
                 "{id}: the client took the server's answer"
             );
+            if !can_edit(client_index(&processed.client_id), &processed.mutation.key) {
+                assert!(
+                    matches!(outcome, Outcome::Rejected { .. }),
+                    "{id} was not allowed"
+                );
+            }
         }
         for entry in server.history() {
             assert!(
