@@ -27,7 +27,7 @@ use keikaku_sync::protocol::{
     PushResponse,
 };
 use keikaku_sync::server::{AppliedChange, ServerState};
-use keikaku_sync::{merge_text, Field, FieldValue, RecordKey};
+use keikaku_sync::{merge_text, Field, FieldValue, ProgressRecord, RecordKey};
 use support::SplitMix64;
 
 const DEFAULT_SEEDS: u64 = 300;
@@ -695,7 +695,7 @@ impl Sim {
                         .replica
                         .confirmed(&key)
                         .cloned()
-                        .unwrap_or_else(|| keikaku_sync::ProgressRecord::new(key.clone()))
+                        .unwrap_or_else(|| ProgressRecord::new(key.clone()))
                 );
             }
         }
