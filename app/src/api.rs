@@ -76,6 +76,21 @@ pub async fn measure_page(
     let viewer = ssr::viewer();
     Ok(ssr::plan(&plan_id).await?.and_then(|(org, plan)| {
         let mut view = MeasureView::of(&org, &plan, &measure_id)?;
+        let departments: Vec<&str> = view
+            .measure
+            .lead_departments
+            .iter()
+            .chain(&view.measure.related_departments)
+            .map(String::as_str)
+            .collect();
+        view.progress_recordable = keikaku_domain::access::can_record_progress(
+            &viewer,
+            PlanRef {
+                organization_id: &org.id,
+                status: plan.status,
+            },
+            &departments,
+        );
         view.editable = keikaku_domain::access::can_edit_plan(
             &viewer,
             PlanRef {

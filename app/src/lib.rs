@@ -7,6 +7,7 @@
 pub mod api;
 pub mod client;
 pub mod components;
+pub mod offline;
 pub mod routes;
 
 use leptos::prelude::*;
@@ -41,11 +42,20 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    let sync_status = offline::SyncStatus::new();
+    provide_context(sync_status);
     // Effects run only in the browser: mark the document once the app is interactive, for
     // styles that need JavaScript and for the browser tests.
     Effect::new(|_| {
         if let Some(root) = document().document_element() {
             let _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
+    // Open this user's progress replica and start syncing (browser only).
+    Effect::new(move |started: Option<()>| {
+        if started.is_none() {
+            #[cfg(feature = "hydrate")]
+            offline::engine::start(sync_status);
         }
     });
     // Every route waits for its data before sending HTML, so pages are complete without
@@ -65,7 +75,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/plans/:plan_id/measures/:measure_id") view=MeasurePage ssr=SsrMode::Async/>
                     <Route path=path!("/plans/:plan_id/measures/:measure_id/history") view=HistoryPage ssr=SsrMode::Async/>
                     <Route path=path!("/plans/:plan_id/measures/:measure_id/edit") view=MeasureEditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/plans/:plan_id/measures/:measure_id/progress") view=ProgressPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sync") view=SyncPage ssr=SsrMode::Async/>
                     <Route path=path!("/plans/:plan_id/roadmap") view=RoadmapPage ssr=SsrMode::Async/>
                     <Route path=path!("/plans/:plan_id/glossary") view=GlossaryPage ssr=SsrMode::Async/>
                 </Routes>

@@ -13,7 +13,32 @@ pub struct FiscalYear(pub i32);
 /// even though 令和 began in May.
 const ERAS: [(&str, i32); 3] = [("令和", 2019), ("平成", 1989), ("昭和", 1926)];
 
+/// Year, month, day and seconds into the day in Japan (UTC+9, no daylight saving) at
+/// `unix_seconds`.
+pub fn japan_civil_time(unix_seconds: i64) -> (i64, i64, i64, i64) {
+    let local = unix_seconds + 9 * 3600;
+    let days = local.div_euclid(86_400);
+    let seconds = local.rem_euclid(86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day, seconds)
+}
+
 impl FiscalYear {
+    /// The fiscal year in progress in Japan at `unix_seconds` (it starts on 1 April).
+    pub fn in_japan_at(unix_seconds: i64) -> FiscalYear {
+        let (year, month, _, _) = japan_civil_time(unix_seconds);
+        FiscalYear((if month < 4 { year - 1 } else { year }) as i32)
+    }
+
     pub fn western(self) -> i32 {
         self.0
     }
@@ -75,6 +100,19 @@ impl fmt::Display for FiscalYear {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_fiscal_year_turns_on_1_april_japan_time() {
+        // 2025-03-31T15:00:00Z is 2025-04-01 00:00 in Japan.
+        assert_eq!(
+            super::FiscalYear::in_japan_at(1_743_433_200),
+            super::FiscalYear(2025)
+        );
+        assert_eq!(
+            super::FiscalYear::in_japan_at(1_743_433_199),
+            super::FiscalYear(2024)
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -261,6 +261,9 @@ pub struct MeasureView {
     pub history_available: bool,
     /// The viewer may edit the measure's text and departments.
     pub editable: bool,
+    /// The viewer may record the measure's progress (an administrator, or staff of one of its
+    /// departments).
+    pub progress_recordable: bool,
 }
 
 impl MeasureView {
@@ -282,6 +285,7 @@ impl MeasureView {
             next: plan.measures.get(index + 1).map(as_ref),
             history_available: false,
             editable: false,
+            progress_recordable: false,
             measure,
         })
     }
@@ -357,19 +361,7 @@ pub fn measure_field_label(field: &str) -> &'static str {
 
 /// Unix seconds as a date and time in Japan (UTC+9, no daylight saving).
 pub fn format_japan_time(unix_seconds: i64) -> String {
-    let local = unix_seconds + 9 * 3600;
-    let days = local.div_euclid(86_400);
-    let seconds = local.rem_euclid(86_400);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    let (year, month, day, seconds) = crate::fiscal::japan_civil_time(unix_seconds);
     format!(
         "{year}年{month}月{day}日 {:02}:{:02}",
         seconds / 3600,

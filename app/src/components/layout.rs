@@ -21,6 +21,7 @@ pub fn SiteHeader() -> impl IntoView {
                         prop:value=current autocomplete="off" maxlength="200"/>
                     <button type="submit">"検索"</button>
                 </Form>
+                <crate::routes::SyncIndicator/>
                 <AccountMenu/>
             </div>
         </header>

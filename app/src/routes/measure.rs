@@ -62,6 +62,7 @@ fn MeasureDetail(view: MeasureView) -> impl IntoView {
         next,
         history_available,
         editable,
+        progress_recordable,
     } = view;
     let plan_id = summary.id.clone();
     let heading = measure_heading(&measure);
@@ -126,6 +127,9 @@ fn MeasureDetail(view: MeasureView) -> impl IntoView {
                 })}
                 {has_schedule.then(|| view! { <Schedule measure=measure.clone() years=years.clone() plan_id=plan_id.clone()/> })}
             </article>
+            {progress_recordable.then(|| view! {
+                <p><a href=format!("{}/progress", paths::measure(&plan_id, &measure.id))>"この施策の進捗を記録する"</a></p>
+            })}
             {editable.then(|| view! {
                 <p><a href=format!("{}/edit", paths::measure(&plan_id, &measure.id))>"この施策を編集する"</a></p>
             })}

@@ -8,8 +8,10 @@ mod login;
 mod measure;
 mod measure_edit;
 mod plan;
+pub mod progress;
 mod roadmap;
 mod search;
+mod sync;
 
 pub use crate::components::layout::NotFound;
 pub use admin::AdminPage;
@@ -20,5 +22,7 @@ pub use login::LoginPage;
 pub use measure::MeasurePage;
 pub use measure_edit::MeasureEditPage;
 pub use plan::PlanPage;
+pub use progress::ProgressPage;
 pub use roadmap::RoadmapPage;
 pub use search::SearchPage;
+pub use sync::{SyncIndicator, SyncPage};

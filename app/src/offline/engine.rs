@@ -1,0 +1,502 @@
+//! The sync engine: owns this tab's [`Replica`], persists every change before anything else
+//! happens, and syncs with the server on reconnect, on a timer, on server events and on demand.
+//!
+//! Only one tab per user syncs and edits: it holds a Web Lock named after the user. Other tabs
+//! show the replica read-only and reload it when the syncing tab announces a change on a
+//! BroadcastChannel.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use keikaku_sync::client::{NewKpiReading, NewNote, Replica, Resolution, Write};
+use keikaku_sync::progress::{Field, FieldValue, RecordKey};
+use keikaku_sync::protocol::{
+    ChangedEvent, MutationId, PullResponse, PushResponse, MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS,
+};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::status::SyncStatus;
+use super::storage::ReplicaStorage;
+use crate::client::{send_json, Problem};
+
+/// How often a connected tab syncs even without a server event.
+const SYNC_INTERVAL_MS: u32 = 30_000;
+/// Edits made in a burst are pushed together.
+const PUSH_DELAY_MS: u32 = 400;
+const LAST_LOGIN_KEY: &str = "keikaku.replica.login";
+const LAST_NAME_KEY: &str = "keikaku.replica.name";
+const CHANNEL: &str = "keikaku-replica";
+
+thread_local! {
+    static ENGINE: RefCell<Option<Rc<SyncEngine>>> = const { RefCell::new(None) };
+}
+
+/// This tab's engine, once started.
+pub fn engine() -> Option<Rc<SyncEngine>> {
+    ENGINE.with(|e| e.borrow().clone())
+}
+
+pub struct SyncEngine {
+    pub login: String,
+    /// Shown as the author of field notes.
+    pub display_name: String,
+    csrf_token: RefCell<Option<String>>,
+    storage: ReplicaStorage,
+    replica: RefCell<Replica>,
+    status: SyncStatus,
+    leader: Cell<bool>,
+    sync_running: Cell<bool>,
+    sync_again: Cell<bool>,
+    push_scheduled: Cell<bool>,
+    channel: Option<web_sys::BroadcastChannel>,
+}
+
+/// Starts the engine for whoever is signed in, or, offline, for the user who last used this
+/// browser, so their queued edits stay visible and editable.
+pub fn start(status: SyncStatus) {
+    spawn_local(async move {
+        let (login, csrf_token) = match send_json("GET", "/api/v1/session", "", None).await {
+            Ok(session) => {
+                let login = session["user"]["login"].as_str().map(str::to_owned);
+                let token = session["csrf_token"].as_str().map(str::to_owned);
+                if let (Some(name), Some(storage)) =
+                    (session["user"]["display_name"].as_str(), local_storage())
+                {
+                    let _ = storage.set_item(LAST_NAME_KEY, name);
+                }
+                (login, token)
+            }
+            Err(problem) => {
+                if problem.status == 0 {
+                    status.online.set(false);
+                }
+                if problem.status == 401 {
+                    status.needs_login.set(true);
+                }
+                (None, None)
+            }
+        };
+        let login = match login {
+            Some(login) => {
+                remember_login(&login);
+                status.needs_login.set(false);
+                login
+            }
+            None => match last_login() {
+                Some(login) => login,
+                None => return,
+            },
+        };
+        match SyncEngine::open(login, csrf_token, status).await {
+            Ok(engine) => {
+                ENGINE.with(|e| *e.borrow_mut() = Some(Rc::clone(&engine)));
+                engine.refresh_status();
+                status.ready.set(true);
+                engine.listen();
+                engine.claim_leadership();
+            }
+            Err(e) => status.error.set(Some(e)),
+        }
+    });
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+fn remember_login(login: &str) {
+    if let Some(storage) = local_storage() {
+        let _ = storage.set_item(LAST_LOGIN_KEY, login);
+    }
+}
+
+fn last_login() -> Option<String> {
+    local_storage().and_then(|s| s.get_item(LAST_LOGIN_KEY).ok().flatten())
+}
+
+fn now_label() -> String {
+    let date = js_sys::Date::new_0();
+    format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
+}
+
+/// Today as `YYYY-MM-DD` in the device's time zone.
+pub fn today() -> String {
+    let date = js_sys::Date::new_0();
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.get_full_year(),
+        date.get_month() + 1,
+        date.get_date()
+    )
+}
+
+impl SyncEngine {
+    async fn open(
+        login: String,
+        csrf_token: Option<String>,
+        status: SyncStatus,
+    ) -> Result<Rc<SyncEngine>, String> {
+        let storage = ReplicaStorage::open(&login)
+            .await
+            .map_err(|e| e.to_string())?;
+        let (client_id, stored) = storage.load().await.map_err(|e| e.to_string())?;
+        let channel = web_sys::BroadcastChannel::new(&format!("{CHANNEL}-{login}")).ok();
+        let display_name = local_storage()
+            .and_then(|s| s.get_item(LAST_NAME_KEY).ok().flatten())
+            .unwrap_or_else(|| login.clone());
+        Ok(Rc::new(SyncEngine {
+            display_name,
+            login,
+            csrf_token: RefCell::new(csrf_token),
+            storage,
+            replica: RefCell::new(Replica::restore(client_id, stored)),
+            status,
+            leader: Cell::new(false),
+            sync_running: Cell::new(false),
+            sync_again: Cell::new(false),
+            push_scheduled: Cell::new(false),
+            channel,
+        }))
+    }
+
+    /// Reads the replica.
+    pub fn with_replica<T>(&self, read: impl FnOnce(&Replica) -> T) -> T {
+        read(&self.replica.borrow())
+    }
+
+    fn refresh_status(&self) {
+        let replica = self.replica.borrow();
+        self.status.pending.set(replica.pending().len());
+        self.status.conflicts.set(replica.conflicts().len());
+        self.status.rejected.set(replica.rejected().len());
+        self.status.revision.update(|r| *r += 1);
+    }
+
+    /// Persists writes made by a replica method that just ran. Called right after the method,
+    /// before any await, so storage sees writes in the order the replica made them.
+    async fn persist(&self, writes: Vec<Write>) -> Result<(), String> {
+        if writes.is_empty() {
+            return Ok(());
+        }
+        let commit = self.storage.apply(writes).map_err(|e| e.to_string())?;
+        let result = commit.await.map_err(|e| e.to_string());
+        if result.is_ok() {
+            if let Some(channel) = &self.channel {
+                let _ = channel.post_message(&JsValue::from_str("changed"));
+            }
+        } else {
+            // Memory ran ahead of storage: go back to what is stored.
+            self.reload().await;
+        }
+        result
+    }
+
+    async fn reload(&self) {
+        if let Ok((client_id, stored)) = self.storage.load().await {
+            *self.replica.borrow_mut() = Replica::restore(client_id, stored);
+        }
+        self.refresh_status();
+    }
+
+    fn check_writable(&self) -> Result<(), String> {
+        if self.leader.get() {
+            Ok(())
+        } else {
+            Err("このブラウザの別のタブで進捗を記録中です。そのタブで操作してください。".into())
+        }
+    }
+
+    /// Runs a replica change, persists it, then schedules a push.
+    async fn change(
+        self: &Rc<Self>,
+        apply: impl FnOnce(&mut Replica) -> Result<Vec<Write>, String>,
+    ) -> Result<(), String> {
+        self.check_writable()?;
+        let writes = apply(&mut self.replica.borrow_mut())?;
+        let result = self.persist(writes).await;
+        self.refresh_status();
+        result?;
+        self.schedule_push();
+        Ok(())
+    }
+
+    pub async fn edit(
+        self: &Rc<Self>,
+        key: RecordKey,
+        field: Field,
+        value: FieldValue,
+    ) -> Result<(), String> {
+        self.change(|r| r.edit(key, field, value).map(|(_, w)| w).map_err(invalid))
+            .await
+    }
+
+    pub async fn append_note(self: &Rc<Self>, key: RecordKey, note: NewNote) -> Result<(), String> {
+        self.change(|r| r.append_note(key, note).map(|(_, w)| w).map_err(invalid))
+            .await
+    }
+
+    pub async fn retract_note(
+        self: &Rc<Self>,
+        key: RecordKey,
+        note_id: String,
+    ) -> Result<(), String> {
+        self.change(|r| {
+            r.retract_note(key, &note_id)
+                .map(|(_, w)| w)
+                .map_err(invalid)
+        })
+        .await
+    }
+
+    pub async fn append_kpi_reading(
+        self: &Rc<Self>,
+        key: RecordKey,
+        reading: NewKpiReading,
+    ) -> Result<(), String> {
+        self.change(|r| {
+            r.append_kpi_reading(key, reading)
+                .map(|(_, w)| w)
+                .map_err(invalid)
+        })
+        .await
+    }
+
+    pub async fn resolve(
+        self: &Rc<Self>,
+        conflict: MutationId,
+        resolution: Resolution,
+    ) -> Result<(), String> {
+        self.change(|r| {
+            r.resolve(&conflict, resolution)
+                .map(|(_, w)| w)
+                .map_err(invalid)
+        })
+        .await
+    }
+
+    pub async fn discard_rejected(self: &Rc<Self>, id: MutationId) -> Result<(), String> {
+        self.change(|r| Ok(r.discard_rejected(&id))).await
+    }
+
+    fn schedule_push(self: &Rc<Self>) {
+        if self.push_scheduled.replace(true) {
+            return;
+        }
+        let engine = Rc::clone(self);
+        spawn_local(async move {
+            gloo_timers::future::TimeoutFuture::new(PUSH_DELAY_MS).await;
+            engine.push_scheduled.set(false);
+            engine.sync().await;
+        });
+    }
+
+    /// Pushes everything queued, then pulls until up to date. One run at a time; a request
+    /// during a run makes it run once more.
+    pub async fn sync(self: &Rc<Self>) {
+        if !self.leader.get() {
+            return;
+        }
+        if self.sync_running.replace(true) {
+            self.sync_again.set(true);
+            return;
+        }
+        self.status.syncing.set(true);
+        loop {
+            self.sync_again.set(false);
+            let result = self.sync_once().await;
+            match result {
+                Ok(()) => {
+                    self.status.online.set(true);
+                    self.status.error.set(None);
+                    self.status.last_sync.set(Some(now_label()));
+                }
+                Err(problem) => {
+                    match problem.status {
+                        0 => self.status.online.set(false),
+                        401 => {
+                            self.status.online.set(true);
+                            self.status.needs_login.set(true);
+                        }
+                        _ => self.status.online.set(true),
+                    }
+                    if problem.status != 0 {
+                        self.status.error.set(Some(problem.message()));
+                    }
+                    break;
+                }
+            }
+            if !self.sync_again.get() {
+                break;
+            }
+        }
+        self.sync_running.set(false);
+        self.status.syncing.set(false);
+        self.refresh_status();
+    }
+
+    async fn sync_once(self: &Rc<Self>) -> Result<(), Problem> {
+        let token = self.csrf_token.borrow().clone();
+        let Some(token) = token else {
+            self.status.needs_login.set(true);
+            return Err(Problem {
+                status: 401,
+                field: None,
+                reason: "ログインしてください。".into(),
+            });
+        };
+        // Push: the `sent` marks are stored before the request leaves, so a reopened tab
+        // never rewrites a mutation the server may already have applied.
+        loop {
+            let next = self.replica.borrow_mut().next_push(MAX_PUSH_MUTATIONS);
+            let Some((request, writes)) = next else { break };
+            self.persist(writes).await.map_err(storage_problem)?;
+            let body =
+                serde_json::to_value(&request).map_err(|e| storage_problem(e.to_string()))?;
+            let answer = send_json("POST", "/api/v1/sync/push", &token, Some(&body)).await?;
+            let response: PushResponse =
+                serde_json::from_value(answer).map_err(|e| protocol_problem(&e))?;
+            let writes = self.replica.borrow_mut().apply_push_response(&response);
+            self.persist(writes).await.map_err(storage_problem)?;
+            self.refresh_status();
+        }
+        // Pull until the server says there is no more.
+        loop {
+            let since = self.replica.borrow().cursor();
+            let url = format!("/api/v1/sync/pull?since={since}&limit={MAX_PULL_LIMIT}");
+            let answer = send_json("GET", &url, &token, None).await?;
+            let response: PullResponse =
+                serde_json::from_value(answer).map_err(|e| protocol_problem(&e))?;
+            let writes = self.replica.borrow_mut().apply_pull(&response);
+            self.persist(writes).await.map_err(storage_problem)?;
+            self.refresh_status();
+            if !response.more {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Becomes the syncing tab when no other tab of this user is; until then, read-only.
+    fn claim_leadership(self: &Rc<Self>) {
+        let engine = Rc::clone(self);
+        let become_leader = move || {
+            spawn_local(async move {
+                // Another tab may have written since this one loaded.
+                engine.reload().await;
+                engine.leader.set(true);
+                engine.status.read_only.set(false);
+                engine.sync().await;
+            });
+        };
+        let locks = web_sys::window()
+            .map(|w| w.navigator())
+            .and_then(|n| js_sys::Reflect::get(&n, &JsValue::from_str("locks")).ok())
+            .filter(|l| !l.is_undefined());
+        let Some(locks) = locks else {
+            become_leader();
+            return;
+        };
+        self.status.read_only.set(true);
+        let request = js_sys::Reflect::get(&locks, &JsValue::from_str("request"))
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+        let Some(request) = request else {
+            become_leader();
+            return;
+        };
+        // The lock is held for as long as the promise returned here is pending: for the life
+        // of the tab.
+        let on_granted = Closure::once_into_js(move |_lock: JsValue| -> JsValue {
+            become_leader();
+            js_sys::Promise::new(&mut |_resolve, _reject| {}).into()
+        });
+        let name = JsValue::from_str(&format!("keikaku-sync-{}", self.login));
+        let _ = request.call2(&locks, &name, &on_granted);
+    }
+
+    /// Syncs on reconnect, on a timer and on server events; follows other tabs' changes.
+    fn listen(self: &Rc<Self>) {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        self.status.online.set(window.navigator().on_line());
+        let engine = Rc::clone(self);
+        let on_online = Closure::<dyn Fn()>::new(move || {
+            engine.status.online.set(true);
+            let engine = Rc::clone(&engine);
+            spawn_local(async move { engine.sync().await });
+        });
+        let _ =
+            window.add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
+        on_online.forget();
+        let status = self.status;
+        let on_offline = Closure::<dyn Fn()>::new(move || status.online.set(false));
+        let _ =
+            window.add_event_listener_with_callback("offline", on_offline.as_ref().unchecked_ref());
+        on_offline.forget();
+
+        let engine = Rc::clone(self);
+        spawn_local(async move {
+            loop {
+                gloo_timers::future::TimeoutFuture::new(SYNC_INTERVAL_MS).await;
+                engine.sync().await;
+            }
+        });
+
+        if let Ok(events) = web_sys::EventSource::new("/api/v1/sync/events") {
+            let engine = Rc::clone(self);
+            let on_changed = Closure::<dyn Fn(web_sys::MessageEvent)>::new(
+                move |event: web_sys::MessageEvent| {
+                    let sequence = event
+                        .data()
+                        .as_string()
+                        .and_then(|d| serde_json::from_str::<ChangedEvent>(&d).ok())
+                        .map(|e| e.sequence);
+                    if sequence.is_none_or(|s| s > engine.replica.borrow().cursor()) {
+                        let engine = Rc::clone(&engine);
+                        spawn_local(async move { engine.sync().await });
+                    }
+                },
+            );
+            let _ = events
+                .add_event_listener_with_callback("changed", on_changed.as_ref().unchecked_ref());
+            on_changed.forget();
+            std::mem::forget(events);
+        }
+
+        if let Some(channel) = &self.channel {
+            let engine = Rc::clone(self);
+            let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |_| {
+                if !engine.leader.get() {
+                    let engine = Rc::clone(&engine);
+                    spawn_local(async move { engine.reload().await });
+                }
+            });
+            channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+            on_message.forget();
+        }
+    }
+}
+
+fn invalid(e: keikaku_sync::progress::Invalid) -> String {
+    format!("入力内容を確認してください（{}：{}）", e.field, e.reason)
+}
+
+fn storage_problem(reason: String) -> Problem {
+    Problem {
+        status: 500,
+        field: None,
+        reason,
+    }
+}
+
+fn protocol_problem(e: &serde_json::Error) -> Problem {
+    Problem {
+        status: 502,
+        field: None,
+        reason: format!("サーバーの応答を読めませんでした：{e}"),
+    }
+}

@@ -1,0 +1,13 @@
+//! Offline-first progress: the browser's replica of progress records in IndexedDB, and the
+//! engine that syncs it with the server (`/api/v1/sync`, see docs/sync-protocol.md).
+//!
+//! The replica logic itself is the pure `keikaku_sync::client::Replica`; this module persists
+//! it and drives it. Everything that touches IndexedDB runs only in the browser.
+
+#[cfg(feature = "hydrate")]
+pub mod engine;
+pub mod status;
+#[cfg(feature = "hydrate")]
+pub mod storage;
+
+pub use status::{use_sync_status, SyncStatus};
