@@ -8,6 +8,7 @@ pub mod api;
 pub mod client;
 pub mod components;
 pub mod offline;
+pub mod pages;
 pub mod routes;
 
 use leptos::prelude::*;
@@ -28,6 +29,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="theme-color" content="#1d4e89"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
                 <leptos_meta::HashedStylesheet options=options.clone() id="leptos"/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -66,6 +68,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <a class="skip-link" href="#main" on:click=skip_to_main>"本文へスキップ"</a>
             <SiteHeader/>
+            <components::layout::OfflineBanner/>
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
@@ -78,6 +81,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/plans/:plan_id/measures/:measure_id/progress") view=ProgressPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/sync") view=SyncPage ssr=SsrMode::Async/>
+                    <Route path=path!("/app-shell") view=AppShellPage/>
                     <Route path=path!("/plans/:plan_id/roadmap") view=RoadmapPage ssr=SsrMode::Async/>
                     <Route path=path!("/plans/:plan_id/glossary") view=GlossaryPage ssr=SsrMode::Async/>
                 </Routes>
@@ -105,5 +109,44 @@ fn skip_to_main(event: leptos::ev::MouseEvent) {
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    // The offline app shell (served by the service worker for a page it has not kept) holds
+    // no page content: render the app for the current URL instead of hydrating the shell.
+    let is_shell = document()
+        .query_selector("meta[name='keikaku-shell']")
+        .ok()
+        .flatten()
+        .is_some();
+    if is_shell {
+        document().body().map(|body| body.set_inner_html(""));
+        leptos::mount::mount_to_body(App);
+    } else {
+        leptos::mount::hydrate_body(App);
+    }
+    register_service_worker();
+}
+
+/// Registers the service worker under this build's name, so every release is a new worker.
+#[cfg(feature = "hydrate")]
+fn register_service_worker() {
+    use leptos::wasm_bindgen::{JsCast, JsValue};
+    let navigator = window().navigator();
+    let Ok(container) = js_sys::Reflect::get(&navigator, &JsValue::from_str("serviceWorker"))
+    else {
+        return;
+    };
+    if container.is_undefined() {
+        return;
+    }
+    let build = document()
+        .query_selector("link[rel='modulepreload'], script[src^='/pkg/']")
+        .ok()
+        .flatten()
+        .and_then(|e| e.get_attribute("href").or_else(|| e.get_attribute("src")))
+        .unwrap_or_default();
+    let url = format!("/sw.js?build={}", js_sys::encode_uri_component(&build));
+    if let Ok(register) = js_sys::Reflect::get(&container, &JsValue::from_str("register")) {
+        if let Ok(register) = register.dyn_into::<js_sys::Function>() {
+            let _ = register.call1(&container, &JsValue::from_str(&url));
+        }
+    }
 }

@@ -24,6 +24,58 @@ pub struct SearchDocument {
     pub text: String,
 }
 
+/// Searches plans held in memory (the browser's offline copy) with the server's rules:
+/// substring match on NFKC-folded text, places whose heading matches first, then plans in the
+/// given order and places in document order; at most `limit` hits, and whether there were more.
+pub fn search_plans<'a>(
+    plans: impl IntoIterator<Item = (&'a crate::format::Organization, &'a Plan)>,
+    query: &str,
+    limit: usize,
+) -> (Vec<crate::views::SearchHit>, bool) {
+    const SNIPPET_RADIUS: usize = 40;
+    let query = query.trim();
+    let folded = normalize(query);
+    if folded.is_empty() {
+        return (Vec::new(), false);
+    }
+    let mut title_hits = Vec::new();
+    let mut text_hits = Vec::new();
+    for (organization, plan) in plans {
+        for doc in documents(plan) {
+            // Folded exactly as the server's index folds them (store/src/write.rs).
+            if !normalize(&format!("{}\n{}", doc.title, doc.text)).contains(&folded) {
+                continue;
+            }
+            let in_title = normalize(&doc.title).contains(&folded);
+            let snippet = snippet(&doc.text, query, SNIPPET_RADIUS)
+                .or_else(|| snippet(&doc.title, query, SNIPPET_RADIUS))
+                .unwrap_or_else(|| Snippet {
+                    before: String::new(),
+                    matched: String::new(),
+                    after: doc.text.chars().take(80).collect(),
+                });
+            let hit = crate::views::SearchHit {
+                plan_id: plan.id.clone(),
+                plan_title: plan.title.clone(),
+                organization_name: organization.name.clone(),
+                kind: doc.kind,
+                title: doc.title,
+                href: doc.href,
+                snippet,
+            };
+            if in_title {
+                title_hits.push(hit);
+            } else {
+                text_hits.push(hit);
+            }
+        }
+    }
+    title_hits.append(&mut text_hits);
+    let truncated = title_hits.len() > limit;
+    title_hits.truncate(limit);
+    (title_hits, truncated)
+}
+
 /// Every searchable field of a plan, in document order.
 pub fn documents(plan: &Plan) -> Vec<SearchDocument> {
     let mut docs = Vec::new();

@@ -441,3 +441,25 @@ fn matsue_facts() {
         "the 年度 table spans R3–R11"
     );
 }
+
+/// The browser's offline search (pure, over plans in memory) finds what the server finds, in
+/// the same order.
+#[tokio::test]
+async fn offline_search_matches_the_server() {
+    let dir = TempDir::new("offline-search");
+    let store = Store::open(&dir.0).await.unwrap();
+    let mut loaded = Vec::new();
+    let mut ids = Vec::new();
+    for name in SEEDS {
+        let file = read(name);
+        store.import_plan(&file, ImportMode::Create).await.unwrap();
+        ids.push(file.plan.id.clone());
+        loaded.push(store.load_plan(&file.plan.id).await.unwrap().unwrap());
+    }
+    for query in ["防災", "ＤＸ", "窓口", "マイナンバー", "の", "存在しない語"] {
+        let server = store.search(query, &ids, 50).await.unwrap();
+        let offline =
+            keikaku_domain::search::search_plans(loaded.iter().map(|(o, p)| (o, p)), query, 50);
+        assert_eq!(offline, server, "{query}");
+    }
+}

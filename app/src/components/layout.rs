@@ -89,6 +89,21 @@ pub fn NotFound(
     }
 }
 
+/// Says so when the server cannot be reached and pages come from what this browser kept.
+#[component]
+pub fn OfflineBanner() -> impl IntoView {
+    let status = crate::offline::use_sync_status();
+    move || {
+        (!status.online.get()).then(|| {
+            view! {
+                <p class="offline-banner" role="status">
+                    "オフラインです。この端末に保存された内容を表示しています。進捗の記録は保存され、接続が戻ると送信されます。"
+                </p>
+            }
+        })
+    }
+}
+
 /// A page for signed-in users only, asked for without a session. The login page returns here.
 #[component]
 pub fn SignInRequired(#[prop(into)] title: String) -> impl IntoView {

@@ -83,6 +83,12 @@ pub fn start(status: SyncStatus) {
             Some(login) => {
                 remember_login(&login);
                 status.needs_login.set(false);
+                // Every plan this user may read, for pages opened offline later.
+                spawn_local(async move {
+                    if let Err(e) = super::plans::keep_readable_plans().await {
+                        leptos::logging::warn!("plans not kept for offline use: {e}");
+                    }
+                });
                 login
             }
             None => match last_login() {

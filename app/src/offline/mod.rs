@@ -6,6 +6,8 @@
 
 #[cfg(feature = "hydrate")]
 pub mod engine;
+#[cfg(feature = "hydrate")]
+pub mod plans;
 pub mod status;
 #[cfg(feature = "hydrate")]
 pub mod storage;

@@ -5,7 +5,6 @@ use leptos::prelude::*;
 
 use leptos_router::hooks::use_params_map;
 
-use crate::api::glossary_page;
 use crate::components::layout::{LoadError, Loading, NotFound, PageTitle, ScrollToFragment};
 use crate::components::plan_header::{Breadcrumbs, PlanHeader, PlanTab};
 use crate::components::rich_text::RichText;
@@ -15,7 +14,7 @@ pub fn GlossaryPage() -> impl IntoView {
     let params = use_params_map();
     let page = Resource::new(
         move || params.read().get("plan_id").unwrap_or_default(),
-        glossary_page,
+        crate::pages::glossary,
     );
     view! {
         <Suspense fallback=Loading>

@@ -3,13 +3,12 @@
 use keikaku_domain::views::{paths, MunicipalityPlans, PlanSummary};
 use leptos::prelude::*;
 
-use crate::api::home_page;
 use crate::components::layout::{LoadError, Loading, PageTitle};
 use crate::components::plan_header::StatusBadge;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let municipalities = Resource::new(|| (), |_| home_page());
+    let municipalities = Resource::new(|| (), |_| crate::pages::home());
     view! {
         <PageTitle text=""/>
         <div class="page">

@@ -10,7 +10,6 @@ use leptos::prelude::*;
 
 use leptos_router::hooks::use_params_map;
 
-use crate::api::measure_page;
 use crate::components::layout::{LoadError, Loading, NotFound, PageTitle, ScrollToFragment};
 use crate::components::plan_header::{Breadcrumbs, PlanHeader, PlanTab};
 use crate::components::rich_text::RichText;
@@ -28,7 +27,7 @@ pub fn MeasurePage() -> impl IntoView {
                 p.get("measure_id").unwrap_or_default(),
             )
         },
-        |(plan_id, measure_id)| measure_page(plan_id, measure_id),
+        |(plan_id, measure_id)| crate::pages::measure(plan_id, measure_id),
     );
     view! {
         <Suspense fallback=Loading>

@@ -1,6 +1,7 @@
 //! One module per route.
 
 mod admin;
+mod app_shell;
 mod glossary;
 mod history;
 mod home;
@@ -15,6 +16,7 @@ mod sync;
 
 pub use crate::components::layout::NotFound;
 pub use admin::AdminPage;
+pub use app_shell::AppShellPage;
 pub use glossary::GlossaryPage;
 pub use history::HistoryPage;
 pub use home::HomePage;

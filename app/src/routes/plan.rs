@@ -8,7 +8,6 @@ use leptos::prelude::*;
 
 use leptos_router::hooks::use_params_map;
 
-use crate::api::plan_page;
 use crate::components::layout::{LoadError, Loading, NotFound, PageTitle, ScrollToFragment};
 use crate::components::plan_header::{Breadcrumbs, PlanHeader, PlanTab};
 use crate::components::rich_text::RichText;
@@ -19,7 +18,7 @@ pub fn PlanPage() -> impl IntoView {
     let params = use_params_map();
     let overview = Resource::new(
         move || params.read().get("plan_id").unwrap_or_default(),
-        plan_page,
+        crate::pages::plan,
     );
     view! {
         <Suspense fallback=Loading>

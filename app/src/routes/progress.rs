@@ -13,7 +13,6 @@ use keikaku_sync::progress::{Field, FieldValue, Grade, ProgressRecord, RecordKey
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::measure_page;
 use crate::components::layout::{LoadError, Loading, NotFound, PageTitle};
 use crate::components::plan_header::Breadcrumbs;
 use crate::offline::{use_sync_status, SyncStatus};
@@ -29,7 +28,7 @@ pub fn ProgressPage() -> impl IntoView {
                 p.get("measure_id").unwrap_or_default(),
             )
         },
-        |(plan_id, measure_id)| measure_page(plan_id, measure_id),
+        |(plan_id, measure_id)| crate::pages::measure(plan_id, measure_id),
     );
     view! {
         <Suspense fallback=Loading>

@@ -9,7 +9,6 @@ use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::roadmap_page;
 use crate::components::layout::{LoadError, Loading, NotFound, PageTitle};
 use crate::components::plan_header::{Breadcrumbs, PlanHeader, PlanTab};
 use crate::components::schedule::{ScheduleCellView, StageLegend};
@@ -28,7 +27,7 @@ pub fn RoadmapPage() -> impl IntoView {
                 q.get("year"),
             )
         },
-        |(plan_id, node, department, year)| roadmap_page(plan_id, node, department, year),
+        |(plan_id, node, department, year)| crate::pages::roadmap(plan_id, node, department, year),
     );
     view! {
         <Suspense fallback=Loading>

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::{search_page, SEARCH_LIMIT};
+use crate::api::SEARCH_LIMIT;
 use crate::components::layout::{LoadError, Loading, PageTitle};
 
 #[component]
@@ -14,7 +14,7 @@ pub fn SearchPage() -> impl IntoView {
     let query = use_query_map();
     let results = Resource::new(
         move || query.read().get("q").unwrap_or_default(),
-        search_page,
+        crate::pages::search,
     );
     view! {
         <div class="page">

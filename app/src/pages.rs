@@ -1,0 +1,147 @@
+//! Page data, from the server when it answers and otherwise from the plans kept in this
+//! browser ([`crate::offline::plans`]). Routes call these instead of the endpoints in
+//! [`crate::api`], so every plan page also opens offline, visited before or not.
+//!
+//! On the server these are the endpoints themselves.
+
+use std::future::Future;
+
+#[cfg(feature = "hydrate")]
+use keikaku_domain::format::PlanFile;
+#[cfg(feature = "hydrate")]
+use keikaku_domain::roadmap::RoadmapFilter;
+use keikaku_domain::roadmap::RoadmapView;
+use keikaku_domain::views::*;
+use leptos::prelude::ServerFnError;
+#[cfg(feature = "hydrate")]
+use leptos::prelude::Set;
+
+use crate::api;
+
+/// Runs `online`; when the server cannot be reached, builds the answer from the kept plans.
+/// With nothing kept, the network error stands.
+#[cfg(feature = "hydrate")]
+fn with_fallback<T: 'static>(
+    online: impl Future<Output = Result<T, ServerFnError>> + 'static,
+    keep: Option<String>,
+    offline: impl FnOnce(Vec<PlanFile>) -> Option<T> + 'static,
+) -> impl Future<Output = Result<T, ServerFnError>> + Send + 'static {
+    let status = crate::offline::use_sync_status();
+    send_wrapper::SendWrapper::new(async move {
+        match online.await {
+            Ok(value) => {
+                status.online.set(true);
+                if let Some(plan_id) = keep {
+                    // Opened once, readable offline from now on.
+                    leptos::task::spawn_local(async move {
+                        crate::offline::plans::keep_plan(&plan_id).await;
+                    });
+                }
+                Ok(value)
+            }
+            Err(error @ (ServerFnError::Request(_) | ServerFnError::Deserialization(_))) => {
+                status.online.set(false);
+                let plans = crate::offline::plans::cached_plans().await;
+                if plans.is_empty() {
+                    return Err(error);
+                }
+                offline(plans).ok_or(error)
+            }
+            Err(error) => Err(error),
+        }
+    })
+}
+
+#[cfg(feature = "hydrate")]
+fn find<'a>(plans: &'a [PlanFile], plan_id: &str) -> Option<&'a PlanFile> {
+    plans.iter().find(|f| f.plan.id == plan_id)
+}
+
+macro_rules! page_loader {
+    ($(#[$doc:meta])* $name:ident ($($arg:ident : $ty:ty),*) -> $out:ty,
+     online: $online:expr, keep: $keep:expr, offline: |$plans:ident| $offline:expr) => {
+        $(#[$doc])*
+        pub fn $name($($arg: $ty),*) -> impl Future<Output = Result<$out, ServerFnError>> + Send + 'static {
+            #[cfg(feature = "hydrate")]
+            {
+                let keep: Option<String> = $keep;
+                let online = $online;
+                with_fallback(online, keep, move |$plans: Vec<PlanFile>| $offline)
+            }
+            #[cfg(not(feature = "hydrate"))]
+            {
+                $online
+            }
+        }
+    };
+}
+
+page_loader!(
+    /// The home page's list of plans by municipality.
+    home() -> Vec<MunicipalityPlans>,
+    online: api::home_page(),
+    keep: None,
+    offline: |plans| Some(group_by_municipality(
+        plans.iter().map(|f| PlanSummary::of(&f.organization, &f.plan)).collect(),
+    ))
+);
+
+page_loader!(
+    plan(plan_id: String) -> Option<OverviewView>,
+    online: api::plan_page(plan_id.clone()),
+    keep: Some(plan_id.clone()),
+    offline: |plans| find(&plans, &plan_id).map(|f| Some(OverviewView::of(&f.organization, &f.plan)))
+);
+
+page_loader!(
+    measure(plan_id: String, measure_id: String) -> Option<MeasureView>,
+    online: api::measure_page(plan_id.clone(), measure_id.clone()),
+    keep: Some(plan_id.clone()),
+    offline: |plans| find(&plans, &plan_id).map(|f| {
+        MeasureView::of(&f.organization, &f.plan, &measure_id).map(|mut view| {
+            // Offline, whoever has a replica here may record; the server checks each change
+            // when it arrives, and a refusal is shown then and kept until discarded.
+            view.progress_recordable = crate::offline::engine::engine().is_some();
+            view
+        })
+    })
+);
+
+page_loader!(
+    roadmap(plan_id: String, node: Option<String>, department: Option<String>, year: Option<String>) -> Option<RoadmapView>,
+    online: api::roadmap_page(plan_id.clone(), node.clone(), department.clone(), year.clone()),
+    keep: Some(plan_id.clone()),
+    offline: |plans| find(&plans, &plan_id).map(|f| {
+        let (filter, mut errors) =
+            RoadmapFilter::parse(node.as_deref(), department.as_deref(), year.as_deref());
+        let mut view = RoadmapView::of(&f.organization, &f.plan, filter);
+        errors.append(&mut view.filter_errors);
+        view.filter_errors = errors;
+        Some(view)
+    })
+);
+
+page_loader!(
+    glossary(plan_id: String) -> Option<GlossaryView>,
+    online: api::glossary_page(plan_id.clone()),
+    keep: Some(plan_id.clone()),
+    offline: |plans| find(&plans, &plan_id).map(|f| Some(GlossaryView {
+        summary: PlanSummary::of(&f.organization, &f.plan),
+        terms: f.plan.glossary.clone(),
+    }))
+);
+
+page_loader!(
+    search(query: String) -> SearchView,
+    online: api::search_page(query.clone()),
+    keep: None,
+    offline: |plans| {
+        let query: String = query.chars().take(200).collect();
+        let (hits, truncated) = keikaku_domain::search::search_plans(
+            plans.iter().map(|f| (&f.organization, &f.plan)),
+            &query,
+            api::SEARCH_LIMIT,
+        );
+        Some(SearchView { query, hits, truncated })
+    }
+);

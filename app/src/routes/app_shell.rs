@@ -1,0 +1,19 @@
+//! `/app-shell`: the page the service worker keeps and serves for any page it has not kept
+//! when the server cannot be reached. It carries the app's scripts and no content; the browser
+//! sees the marker and renders the app for the URL actually asked for (see `hydrate`).
+
+use leptos::prelude::*;
+use leptos_meta::Meta;
+
+use crate::components::layout::PageTitle;
+
+#[component]
+pub fn AppShellPage() -> impl IntoView {
+    view! {
+        <PageTitle text="読み込み中"/>
+        <Meta name="keikaku-shell" content="1"/>
+        <div class="page">
+            <p class="loading" role="status">"読み込み中…"</p>
+        </div>
+    }
+}
