@@ -428,7 +428,11 @@ impl SyncEngine {
         let Some(window) = web_sys::window() else {
             return;
         };
-        self.status.online.set(window.navigator().on_line());
+        // `navigator.onLine` is only trustworthy when it says offline: a device on a network
+        // may still not reach the server.
+        if !window.navigator().on_line() {
+            self.status.online.set(false);
+        }
         let engine = Rc::clone(self);
         let on_online = Closure::<dyn Fn()>::new(move || {
             engine.status.online.set(true);

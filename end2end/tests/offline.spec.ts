@@ -1,0 +1,86 @@
+import { BrowserContext, expect, Page, test } from '@playwright/test';
+import { expectAccessible, hydrated } from './helpers';
+import { OwnServer } from './own-server';
+
+// Each project gets its own server, stopped and restarted by the test.
+const PORTS = { phone: 3927, tablet: 3928 };
+
+async function signIn(page: Page, base: string, login: string) {
+  await page.goto(`${base}/login`);
+  await page.getByLabel('ログインID').fill(login);
+  await page.getByLabel('パスワード').fill('keikaku-demo-2026');
+  await page.getByRole('button', { name: 'ログイン' }).click();
+  await expect(page.locator('.account__name')).toBeVisible();
+}
+
+/** Waits until the service worker controls the page and the plans are kept for offline use. */
+async function readyForOffline(page: Page) {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  // The first load is not controlled until the worker claims it; a reload is.
+  await page.reload();
+  await hydrated(page);
+  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
+  await expect
+    .poll(
+      () =>
+        page.evaluate(async () => {
+          const name = `keikaku-plans-${localStorage.getItem('keikaku.replica.login')}`;
+          // Opening a database that does not exist would create it, empty.
+          if (!(await indexedDB.databases()).some((d) => d.name === name)) return 0;
+          const db = await new Promise<IDBDatabase>((done, fail) => {
+            const request = indexedDB.open(name);
+            request.onsuccess = () => done(request.result);
+            request.onerror = () => fail(request.error);
+          });
+          if (!db.objectStoreNames.contains('plans')) return 0;
+          return new Promise<number>((done) => {
+            const count = db.transaction('plans').objectStore('plans').count();
+            count.onsuccess = () => done(count.result);
+          });
+        }),
+      { timeout: 15_000 },
+    )
+    .toBeGreaterThanOrEqual(5);
+}
+
+test.describe('with the server stopped', () => {
+  let server: OwnServer;
+  test.beforeEach(async ({}, testInfo) => {
+    server = new OwnServer(PORTS[testInfo.project.name as keyof typeof PORTS]);
+    await server.start();
+  });
+  test.afterEach(async () => {
+    await server.stop();
+  });
+
+  test('every route opens from what the browser kept, and progress is recorded locally', async ({ page }) => {
+    const base = server.url;
+    await signIn(page, base, 'komagane-editor');
+    await page.goto(`${base}/plans/komagane-dx-strategy/roadmap`);
+    await hydrated(page);
+    await readyForOffline(page);
+
+    await server.stop();
+
+    // A page that was open, reloaded.
+    await page.reload();
+    await expect(page.getByRole('heading', { level: 1 })).toContainText('工程表');
+    // Pages never visited, through the app shell, built from the kept plans.
+    for (const [path, heading] of [
+      ['/plans/ena-ict-plan-2', '第2期恵那市'],
+      ['/plans/komagane-dx-strategy/measures/internal-02', ''],
+      ['/plans/komagane-dx-strategy/glossary', '用語集'],
+      ['/', '自治体DX計画'],
+    ]) {
+      await page.goto(`${base}${path}`);
+      await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1);
+      if (heading) await expect(page.getByRole('heading', { level: 1 })).toContainText(heading);
+      await expect(page.locator('.offline-banner')).toBeVisible();
+    }
+    await page.goto(`${base}/search?q=%E9%98%B2%E7%81%BD`);
+    await expect(page.locator('.search-hit, .search-results li').first()).toBeVisible();
+    await expectAccessible(page);
+  });
+});
