@@ -325,6 +325,7 @@ impl SyncEngine {
                         401 => {
                             self.status.online.set(true);
                             self.status.needs_login.set(true);
+                            *self.csrf_token.borrow_mut() = None;
                         }
                         _ => self.status.online.set(true),
                     }
@@ -345,13 +346,32 @@ impl SyncEngine {
 
     async fn sync_once(self: &Rc<Self>) -> Result<(), Problem> {
         let token = self.csrf_token.borrow().clone();
-        let Some(token) = token else {
-            self.status.needs_login.set(true);
-            return Err(Problem {
-                status: 401,
-                field: None,
-                reason: "ログインしてください。".into(),
-            });
+        let token = match token {
+            Some(token) => token,
+            // Started offline, or the session expired: ask the server who is signed in now.
+            None => {
+                let session = send_json("GET", "/api/v1/session", "", None).await?;
+                let login = session["user"]["login"].as_str().unwrap_or_default();
+                let token = session["csrf_token"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned();
+                if login != self.login || token.is_empty() {
+                    // Someone else signed in: this replica waits for its own user.
+                    self.status.needs_login.set(true);
+                    return Err(Problem {
+                        status: 401,
+                        field: None,
+                        reason: format!(
+                            "{} としてログインすると、未送信の変更が送信されます。",
+                            self.login
+                        ),
+                    });
+                }
+                self.status.needs_login.set(false);
+                *self.csrf_token.borrow_mut() = Some(token.clone());
+                token
+            }
         };
         // Push: the `sent` marks are stored before the request leaves, so a reopened tab
         // never rewrites a mutation the server may already have applied.
