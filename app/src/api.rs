@@ -355,3 +355,21 @@ pub async fn measure_edit_page(
     )
     .map_or(Guarded::NotFound, |v| Guarded::Found(Box::new(v))))
 }
+
+/// What staff recorded for a plan, as its readers may see it (no field notes).
+#[server(prefix = "/api", endpoint = "v1/pages/actuals", input = GetUrl)]
+pub async fn plan_actuals(
+    plan_id: String,
+) -> Result<keikaku_sync::report::PlanActuals, ServerFnError> {
+    if ssr::plan(&plan_id).await?.is_none() {
+        return Ok(Default::default());
+    }
+    let records = ssr::store()?
+        .progress_records(&plan_id)
+        .await
+        .map_err(|e| {
+            ssr::tracing_error(&e);
+            ServerFnError::new("進捗を読み込めませんでした。")
+        })?;
+    Ok(keikaku_sync::report::PlanActuals::of(&records))
+}

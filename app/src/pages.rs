@@ -145,3 +145,32 @@ page_loader!(
         Some(SearchView { query, hits, truncated })
     }
 );
+
+/// A plan's recorded progress. Offline, this device's replica (if any) stands in.
+pub fn actuals(
+    plan_id: String,
+) -> impl Future<Output = Result<keikaku_sync::report::PlanActuals, ServerFnError>> + Send + 'static
+{
+    #[cfg(feature = "hydrate")]
+    {
+        let online = api::plan_actuals(plan_id.clone());
+        with_fallback(online, None, move |_plans| {
+            let records = crate::offline::engine::engine()
+                .map(|engine| {
+                    engine.with_replica(|replica| {
+                        replica
+                            .confirmed_records()
+                            .filter(|r| r.key.plan_id == plan_id)
+                            .map(|r| replica.view(&r.key))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .unwrap_or_default();
+            Some(keikaku_sync::report::PlanActuals::of(&records))
+        })
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        api::plan_actuals(plan_id)
+    }
+}

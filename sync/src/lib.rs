@@ -16,6 +16,7 @@ pub mod client;
 pub mod merge;
 pub mod progress;
 pub mod protocol;
+pub mod report;
 pub mod server;
 
 pub use merge::merge_text;

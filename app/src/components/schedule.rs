@@ -9,10 +9,21 @@ pub fn StageBadge(stage: Stage) -> impl IntoView {
     view! { <span class=format!("stage stage--{}", stage.slug())>{stage.label()}</span> }
 }
 
+/// One roadmap cell: what the plan says for the year and, when recorded, what was achieved.
 #[component]
-pub fn ScheduleCellView(cell: Option<RoadmapCell>) -> impl IntoView {
+pub fn ScheduleCellView(
+    cell: Option<RoadmapCell>,
+    #[prop(default = None)] actual: Option<String>,
+) -> impl IntoView {
+    let actual = actual.map(|a| view! { <span class="cell__actual">"実績："{a}</span> });
     match cell {
-        None => view! { <td class="cell cell--empty"><span class="visually-hidden">"予定なし"</span></td> }.into_any(),
+        None => view! {
+            <td class="cell cell--empty">
+                {if actual.is_none() { Some(view! { <span class="visually-hidden">"予定なし"</span> }) } else { None }}
+                {actual}
+            </td>
+        }
+        .into_any(),
         Some(cell) => {
             let lines: Vec<String> = cell.text.lines().map(str::to_owned).collect();
             let class = format!("cell {}", cell.stage.map(|s| format!("cell--{}", s.slug())).unwrap_or_default());
@@ -22,6 +33,7 @@ pub fn ScheduleCellView(cell: Option<RoadmapCell>) -> impl IntoView {
                 <td class=class>
                     {badge.map(|stage| view! { <StageBadge stage/> })}
                     {lines.into_iter().map(|l| view! { <span class="cell__line">{l}</span> }).collect_view()}
+                    {actual}
                 </td>
             }
             .into_any()

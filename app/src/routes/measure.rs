@@ -29,16 +29,54 @@ pub fn MeasurePage() -> impl IntoView {
         },
         |(plan_id, measure_id)| crate::pages::measure(plan_id, measure_id),
     );
+    let actuals = Resource::new(
+        move || params.read().get("plan_id").unwrap_or_default(),
+        crate::pages::actuals,
+    );
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
+                // Progress is extra: the measure shows without it if it cannot be read.
+                let actuals = actuals.await.unwrap_or_default();
                 match page.await {
                     Err(error) => view! { <LoadError error/> }.into_any(),
                     Ok(None) => view! { <NotFound message="指定された施策は見つかりませんでした。"/> }.into_any(),
-                    Ok(Some(view)) => view! { <MeasureDetail view/> }.into_any(),
+                    Ok(Some(view)) => view! { <MeasureDetail view actuals/> }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// 計画と実績: each roadmap year's plan beside what was recorded, summed up in a sentence for
+/// readers who skip the table.
+#[component]
+fn PlanVsActual(rows: Vec<keikaku_sync::report::YearComparison>) -> impl IntoView {
+    let summary = keikaku_sync::report::describe(&rows);
+    view! {
+        <section aria-labelledby="actual-heading">
+            <h2 id="actual-heading">"計画と実績"</h2>
+            <p>{summary}</p>
+            <div class="table-scroll" role="region" aria-labelledby="actual-heading" tabindex="0">
+                <table class="data-table">
+                    <caption class="visually-hidden">"年度ごとの計画と実績"</caption>
+                    <thead><tr>
+                        <th scope="col">"年度"</th><th scope="col">"計画"</th>
+                        <th scope="col">"実績"</th><th scope="col">"実績の内容"</th>
+                    </tr></thead>
+                    <tbody>
+                        {rows.into_iter().map(|row| view! {
+                            <tr>
+                                <th scope="row">{row.year.label()}</th>
+                                <td>{row.planned.unwrap_or_else(|| "—".to_owned())}</td>
+                                <td>{row.actual.as_ref().map_or_else(|| "未記録".to_owned(), |a| a.summary())}</td>
+                                <td class="pre-wrap">{row.actual.map(|a| a.results).filter(|r| !r.is_empty()).unwrap_or_else(|| "—".to_owned())}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
     }
 }
 
@@ -50,7 +88,7 @@ fn measure_heading(m: &Measure) -> String {
 }
 
 #[component]
-fn MeasureDetail(view: MeasureView) -> impl IntoView {
+fn MeasureDetail(view: MeasureView, actuals: keikaku_sync::report::PlanActuals) -> impl IntoView {
     let MeasureView {
         summary,
         measure,
@@ -125,6 +163,9 @@ fn MeasureDetail(view: MeasureView) -> impl IntoView {
                     </section>
                 })}
                 {has_schedule.then(|| view! { <Schedule measure=measure.clone() years=years.clone() plan_id=plan_id.clone()/> })}
+                {(!years.is_empty()).then(|| view! {
+                    <PlanVsActual rows=keikaku_sync::report::compare_measure(&measure, &years, &actuals)/>
+                })}
             </article>
             {progress_recordable.then(|| view! {
                 <p><a href=format!("{}/progress", paths::measure(&plan_id, &measure.id))>"この施策の進捗を記録する"</a></p>

@@ -4,6 +4,9 @@
 
 use keikaku_domain::roadmap::{RoadmapRow, RoadmapView, RowKind};
 use keikaku_domain::views::paths;
+use keikaku_domain::FiscalYear;
+use keikaku_sync::progress::Target;
+use keikaku_sync::report::PlanActuals;
 use leptos::prelude::*;
 
 use leptos_router::components::Form;
@@ -29,13 +32,19 @@ pub fn RoadmapPage() -> impl IntoView {
         },
         |(plan_id, node, department, year)| crate::pages::roadmap(plan_id, node, department, year),
     );
+    let actuals = Resource::new(
+        move || params.read().get("plan_id").unwrap_or_default(),
+        crate::pages::actuals,
+    );
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
+                // Progress is extra: the roadmap shows without it if it cannot be read.
+                let actuals = actuals.await.unwrap_or_default();
                 match page.await {
                     Err(error) => view! { <LoadError error/> }.into_any(),
                     Ok(None) => view! { <NotFound message="指定された計画は見つかりませんでした。"/> }.into_any(),
-                    Ok(Some(view)) => view! { <Roadmap view/> }.into_any(),
+                    Ok(Some(view)) => view! { <Roadmap view actuals/> }.into_any(),
                 }
             })}
         </Suspense>
@@ -43,7 +52,8 @@ pub fn RoadmapPage() -> impl IntoView {
 }
 
 #[component]
-fn Roadmap(view: RoadmapView) -> impl IntoView {
+fn Roadmap(view: RoadmapView, actuals: PlanActuals) -> impl IntoView {
+    let years = view.years.clone();
     let plan_id = view.summary.id.clone();
     let columns = view.years.len() + 1;
     let has_years = !view.all_years.is_empty();
@@ -133,7 +143,7 @@ fn Roadmap(view: RoadmapView) -> impl IntoView {
                                         {(!trail.is_empty()).then(|| view! {
                                             <tr class="roadmap-table__section"><th colspan=columns scope="colgroup">{trail}</th></tr>
                                         })}
-                                        {section.rows.into_iter().map(|row| roadmap_row(row, &plan_id)).collect_view()}
+                                        {section.rows.into_iter().map(|row| roadmap_row(row, &plan_id, &years, &actuals)).collect_view()}
                                     </tbody>
                                 }
                             }).collect_view()}
@@ -145,8 +155,26 @@ fn Roadmap(view: RoadmapView) -> impl IntoView {
     }
 }
 
-fn roadmap_row(row: RoadmapRow, plan_id: &str) -> AnyView {
+fn roadmap_row(
+    row: RoadmapRow,
+    plan_id: &str,
+    years: &[FiscalYear],
+    actuals: &PlanActuals,
+) -> AnyView {
     let number = row.number.clone().unwrap_or_default();
+    let target = match &row.action_id {
+        Some(id) => Target::Action(id.clone()),
+        None => Target::Measure(row.measure_id.clone()),
+    };
+    let cells: Vec<_> = row
+        .cells
+        .into_iter()
+        .zip(years)
+        .map(|(cell, year)| {
+            let actual = actuals.get(&target, *year).map(|a| a.summary());
+            view! { <ScheduleCellView cell actual/> }
+        })
+        .collect();
     match row.kind {
         RowKind::Measure => view! {
             <tr class="roadmap-table__measure">
@@ -154,7 +182,7 @@ fn roadmap_row(row: RoadmapRow, plan_id: &str) -> AnyView {
                     <a href=paths::measure(plan_id, &row.measure_id)>{number}" "{row.title}</a>
                     {(!row.lead_departments.is_empty()).then(|| view! { <span class="roadmap-table__dept">{row.lead_departments.join("・")}</span> })}
                 </th>
-                {row.cells.into_iter().map(|cell| view! { <ScheduleCellView cell/> }).collect_view()}
+                {cells}
             </tr>
         }
         .into_any(),
@@ -166,7 +194,7 @@ fn roadmap_row(row: RoadmapRow, plan_id: &str) -> AnyView {
                     <th scope="row" class="roadmap-table__item">
                         <a href=href>{number}" "{title}</a>
                     </th>
-                    {row.cells.into_iter().map(|cell| view! { <ScheduleCellView cell/> }).collect_view()}
+                    {cells}
                 </tr>
             }
             .into_any()

@@ -1,0 +1,269 @@
+//! Planned against actual: what the roadmap planned for each fiscal year beside what staff
+//! recorded, for the measure and roadmap pages.
+//!
+//! Only what a plan's readers should see leaves the server: the stage, status, percent,
+//! evaluation, results and the latest KPI readings. Field notes stay with staff.
+
+use std::collections::BTreeMap;
+
+use keikaku_domain::{FiscalYear, Measure, Stage};
+use serde::{Deserialize, Serialize};
+
+use crate::progress::{Field, FieldValue, Grade, ProgressRecord, Status, Target};
+
+/// What was recorded for one measure or action in one fiscal year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actual {
+    pub stage: Option<Stage>,
+    pub status: Option<Status>,
+    pub percent: Option<u8>,
+    pub grade: Option<Grade>,
+    pub results: String,
+    /// Latest reading per KPI id: (value, as-of date).
+    pub kpis: BTreeMap<String, (String, String)>,
+}
+
+impl Actual {
+    /// `None` when nothing that readers see has been recorded.
+    pub fn of(record: &ProgressRecord) -> Option<Actual> {
+        let actual = Actual {
+            stage: match record.value(Field::Stage) {
+                FieldValue::Stage(s) => s,
+                _ => None,
+            },
+            status: match record.value(Field::Status) {
+                FieldValue::Status(s) => s,
+                _ => None,
+            },
+            percent: match record.value(Field::Percent) {
+                FieldValue::Percent(p) => p,
+                _ => None,
+            },
+            grade: match record.value(Field::Grade) {
+                FieldValue::Grade(g) => g,
+                _ => None,
+            },
+            results: record
+                .value(Field::Results)
+                .as_text()
+                .unwrap_or_default()
+                .to_owned(),
+            kpis: record
+                .latest_readings()
+                .into_iter()
+                .map(|(id, r)| (id.to_owned(), (r.value.clone(), r.as_of.clone())))
+                .collect(),
+        };
+        let empty = actual.stage.is_none()
+            && actual.status.is_none()
+            && actual.percent.is_none()
+            && actual.grade.is_none()
+            && actual.results.is_empty()
+            && actual.kpis.is_empty();
+        (!empty).then_some(actual)
+    }
+
+    /// A short line such as 「試験導入・順調・60%・評価B」.
+    pub fn summary(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        if let Some(stage) = self.stage {
+            parts.push(stage.label().to_owned());
+        }
+        if let Some(status) = self.status {
+            parts.push(status.label().to_owned());
+        }
+        if let Some(percent) = self.percent {
+            parts.push(format!("{percent}%"));
+        }
+        if let Some(grade) = self.grade {
+            parts.push(format!("評価{}", grade.as_str()));
+        }
+        if parts.is_empty() {
+            "記録あり".to_owned()
+        } else {
+            parts.join("・")
+        }
+    }
+}
+
+/// Actuals of a plan by target (`measure:id` or `action:id`) and fiscal year.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanActuals(pub BTreeMap<String, BTreeMap<i32, Actual>>);
+
+/// The map key of a target.
+pub fn target_key(target: &Target) -> String {
+    format!("{}:{}", target.kind(), target.id())
+}
+
+impl PlanActuals {
+    pub fn of(records: &[ProgressRecord]) -> PlanActuals {
+        let mut actuals: BTreeMap<String, BTreeMap<i32, Actual>> = BTreeMap::new();
+        for record in records {
+            if let Some(actual) = Actual::of(record) {
+                actuals
+                    .entry(target_key(&record.key.target))
+                    .or_default()
+                    .insert(record.key.fiscal_year.0, actual);
+            }
+        }
+        PlanActuals(actuals)
+    }
+
+    pub fn get(&self, target: &Target, year: FiscalYear) -> Option<&Actual> {
+        self.0.get(&target_key(target))?.get(&year.0)
+    }
+}
+
+/// One fiscal year of a measure: the plan's words and what was recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct YearComparison {
+    pub year: FiscalYear,
+    pub planned: Option<String>,
+    pub planned_stage: Option<Stage>,
+    pub actual: Option<Actual>,
+}
+
+/// A measure's planned against actual, one row per roadmap year.
+pub fn compare_measure(
+    measure: &Measure,
+    years: &[FiscalYear],
+    actuals: &PlanActuals,
+) -> Vec<YearComparison> {
+    let target = Target::Measure(measure.id.clone());
+    years
+        .iter()
+        .map(|&year| {
+            let planned = measure
+                .schedule
+                .iter()
+                .find(|c| c.fiscal_year == year)
+                .map(|c| c.text.clone());
+            YearComparison {
+                year,
+                planned_stage: planned.as_deref().and_then(Stage::recognise),
+                planned,
+                actual: actuals.get(&target, year).cloned(),
+            }
+        })
+        .collect()
+}
+
+/// A sentence summing the comparison up, for readers who skip the table.
+pub fn describe(rows: &[YearComparison]) -> String {
+    let recorded: Vec<&YearComparison> = rows.iter().filter(|r| r.actual.is_some()).collect();
+    let Some(latest) = recorded.last() else {
+        return format!(
+            "{}年度分の計画があり、実績はまだ記録されていません。",
+            rows.len()
+        );
+    };
+    let actual = latest
+        .actual
+        .as_ref()
+        .map(Actual::summary)
+        .unwrap_or_default();
+    let behind = recorded
+        .iter()
+        .filter(|r| {
+            matches!(
+                (r.planned_stage, r.actual.as_ref().and_then(|a| a.stage)),
+                (Some(planned), Some(reached)) if reached < planned
+            )
+        })
+        .count();
+    let mut text = format!(
+        "{}年度分の計画のうち{}年度分の実績が記録されています。最新は{}：{}。",
+        rows.len(),
+        recorded.len(),
+        latest.year.label(),
+        actual
+    );
+    if behind > 0 {
+        text.push_str(&format!(
+            "計画上の段階に達していない年度が{behind}年度あります。"
+        ));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::progress::{RecordKey, Versioned};
+
+    fn record(measure: &str, year: i32, fields: &[(Field, FieldValue)]) -> ProgressRecord {
+        let mut record = ProgressRecord::new(RecordKey::measure("p", measure, year));
+        for (field, value) in fields {
+            record
+                .fields
+                .insert(*field, Versioned::new(value.clone(), 1));
+        }
+        record
+    }
+
+    fn measure_with_schedule() -> Measure {
+        serde_json::from_value(serde_json::json!({
+            "id": "m1", "title": "施策",
+            "schedule": [
+                { "fiscal_year": 2024, "text": "検討" },
+                { "fiscal_year": 2025, "text": "本番導入" },
+            ]
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn planned_and_actual_line_up_by_year() {
+        let records = vec![
+            record(
+                "m1",
+                2024,
+                &[(Field::Stage, FieldValue::Stage(Some(Stage::Study)))],
+            ),
+            record(
+                "m1",
+                2025,
+                &[
+                    (Field::Stage, FieldValue::Stage(Some(Stage::Trial))),
+                    (Field::Status, FieldValue::Status(Some(Status::Delayed))),
+                    (Field::Percent, FieldValue::Percent(Some(40))),
+                ],
+            ),
+            // Nothing readers see: not an actual.
+            record(
+                "m1",
+                2026,
+                &[(Field::Results, FieldValue::Text(String::new()))],
+            ),
+        ];
+        let actuals = PlanActuals::of(&records);
+        let rows = compare_measure(
+            &measure_with_schedule(),
+            &[FiscalYear(2024), FiscalYear(2025), FiscalYear(2026)],
+            &actuals,
+        );
+        assert_eq!(rows[0].planned_stage, Some(Stage::Study));
+        assert_eq!(
+            rows[1].actual.as_ref().unwrap().summary(),
+            "試験導入・遅れ・40%"
+        );
+        assert_eq!(rows[2].actual, None);
+        assert_eq!(
+            describe(&rows),
+            "3年度分の計画のうち2年度分の実績が記録されています。最新は令和7年度（2025年度）：試験導入・遅れ・40%。計画上の段階に達していない年度が1年度あります。"
+        );
+    }
+
+    #[test]
+    fn nothing_recorded_says_so() {
+        let rows = compare_measure(
+            &measure_with_schedule(),
+            &[FiscalYear(2024)],
+            &PlanActuals::default(),
+        );
+        assert_eq!(
+            describe(&rows),
+            "1年度分の計画があり、実績はまだ記録されていません。"
+        );
+    }
+}
