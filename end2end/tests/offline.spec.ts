@@ -82,5 +82,46 @@ test.describe('with the server stopped', () => {
     await page.goto(`${base}/search?q=%E9%98%B2%E7%81%BD`);
     await expect(page.locator('.search-hit, .search-results li').first()).toBeVisible();
     await expectAccessible(page);
+
+    // Record progress offline (企画振興課 leads internal-02).
+    const progress = `${base}/plans/komagane-dx-strategy/measures/internal-02/progress?year=2024`;
+    await page.goto(progress);
+    await expect(page.getByLabel('状況')).toBeEnabled();
+    await page.getByLabel('状況').selectOption('on_track');
+    await page.getByLabel('進捗率（%）').fill('40');
+    await page.getByLabel('進捗率（%）').blur();
+    await page.getByLabel('実績', { exact: true }).fill('オフラインで記録した実績');
+    await page.getByLabel('メモ').fill('現場で確認したこと');
+    await page.getByRole('button', { name: 'メモを追加' }).click();
+    await expect(page.locator('.field-notes li')).toHaveCount(1);
+    await expect(page.locator('.sync-indicator')).toContainText('未送信4件');
+    await expectAccessible(page);
+
+    // Close the page and open it again, still offline: everything is still here.
+    const context = page.context();
+    await page.close();
+    const again = await context.newPage();
+    await again.goto(progress);
+    await expect(again.getByLabel('実績', { exact: true })).toHaveValue('オフラインで記録した実績');
+    await expect(again.getByLabel('状況')).toHaveValue('on_track');
+    await expect(again.getByLabel('進捗率（%）')).toHaveValue('40');
+    await expect(again.locator('.field-notes li')).toHaveCount(1);
+    await expect(again.locator('.sync-indicator')).toContainText('未送信4件');
+
+    // The server comes back: the edits sync by themselves, each exactly once.
+    await server.start();
+    await expect(again.locator('.sync-indicator')).toContainText('同期済み', { timeout: 20_000 });
+    const check = await context.request.get(`${base}/api/v1/sync/pull?since=0&limit=1000`);
+    expect(check.status()).toBe(200);
+    const changes = (await check.json()).changes as any[];
+    const mine = changes.filter((c) => c.key?.target?.id === 'internal-02' && c.key?.fiscal_year === 2024);
+    const field = (name: string) => mine.filter((c) => c.field === name);
+    expect(field('status').map((c) => c.value)).toEqual([{ status: 'on_track' }]);
+    expect(field('percent').map((c) => c.value)).toEqual([{ percent: 40 }]);
+    expect(field('results').map((c) => c.value)).toEqual([{ text: 'オフラインで記録した実績' }]);
+    expect(mine.filter((c) => c.note).map((c) => c.note.text)).toEqual(['現場で確認したこと']);
+    // The audit log has one entry per edit.
+    const history = await context.request.get(`${base}/api/v1/plans/komagane-dx-strategy/measures/internal-02/history`);
+    expect(history.status()).toBe(200);
   });
 });

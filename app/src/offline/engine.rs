@@ -494,6 +494,14 @@ impl SyncEngine {
             let _ = events
                 .add_event_listener_with_callback("changed", on_changed.as_ref().unchecked_ref());
             on_changed.forget();
+            // The stream reconnects by itself; when it does, the server is back: sync.
+            let engine = Rc::clone(self);
+            let on_open = Closure::<dyn Fn()>::new(move || {
+                let engine = Rc::clone(&engine);
+                spawn_local(async move { engine.sync().await });
+            });
+            let _ = events.add_event_listener_with_callback("open", on_open.as_ref().unchecked_ref());
+            on_open.forget();
             std::mem::forget(events);
         }
 

@@ -1,0 +1,85 @@
+import { Browser, BrowserContext, expect, Page, test } from '@playwright/test';
+import { hydrated, signIn } from './helpers';
+
+// Both projects share one server: each uses its own measure and fiscal year.
+function record(projectName: string) {
+  const year = projectName === 'phone' ? 2023 : 2025;
+  return `/plans/komagane-dx-strategy/measures/internal-02/progress?year=${year}`;
+}
+
+async function device(browser: Browser, login: string, path: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL: test.info().project.use.baseURL, locale: 'ja-JP' });
+  const page = await context.newPage();
+  await signIn(page, login);
+  await page.goto(path);
+  await hydrated(page);
+  await expect(page.getByLabel('状況')).toBeEnabled();
+  await expect(page.locator('.sync-indicator')).toContainText('同期済み');
+  return { context, page };
+}
+
+test('another device sees an edit live within 5 seconds', async ({ browser }, testInfo) => {
+  const path = record(testInfo.project.name);
+  const a = await device(browser, 'komagane-admin', path);
+  const b = await device(browser, 'komagane-editor', path);
+  await a.page.getByLabel('到達した段階').selectOption('trial');
+  await expect(b.page.getByLabel('到達した段階')).toHaveValue('trial', { timeout: 5_000 });
+  await a.context.close();
+  await b.context.close();
+});
+
+test('two devices edit the same field offline: one resolves the conflict and both converge', async ({ browser }, testInfo) => {
+  const path = record(testInfo.project.name);
+  const a = await device(browser, 'komagane-admin', path);
+  const b = await device(browser, 'komagane-editor', path);
+  await a.context.setOffline(true);
+  await b.context.setOffline(true);
+  await a.page.getByLabel('次の取組（改善）').fill('Aの案：窓口を週2回に');
+  await b.page.getByLabel('次の取組（改善）').fill('Bの案：オンラインで受付');
+  await expect(a.page.locator('.sync-indicator')).toContainText('オフライン');
+
+  await a.context.setOffline(false);
+  await expect(a.page.locator('.sync-indicator')).toContainText('同期済み', { timeout: 15_000 });
+  await b.context.setOffline(false);
+  await expect(b.page.locator('.sync-indicator')).toContainText('競合1件', { timeout: 15_000 });
+
+  // The conflict screen shows both values; B keeps theirs edited into one.
+  await b.page.goto('/sync');
+  const card = b.page.locator('.conflict').first();
+  await expect(card).toContainText('Aの案：窓口を週2回に');
+  await expect(card).toContainText('Bの案：オンラインで受付');
+  await card.getByLabel('両方を見ながら書き直す').fill('Aの案とBの案を両方試す');
+  await card.getByRole('button', { name: '書き直した値で保存' }).click();
+  await expect(b.page.locator('.conflict')).toHaveCount(0);
+  await expect(b.page.locator('.sync-indicator')).toContainText('同期済み', { timeout: 15_000 });
+
+  await b.page.goto(path);
+  await expect(b.page.getByLabel('次の取組（改善）')).toHaveValue('Aの案とBの案を両方試す');
+  await expect(a.page.getByLabel('次の取組（改善）')).toHaveValue('Aの案とBの案を両方試す', { timeout: 10_000 });
+  await a.context.close();
+  await b.context.close();
+});
+
+test('an edit the server refuses stays visible with its reason until discarded', async ({ browser }, testInfo) => {
+  // 企画振興課 does not take part in citizen-01; offline, the page lets the editor try.
+  const year = testInfo.project.name === 'phone' ? 2023 : 2025;
+  const path = `/plans/komagane-dx-strategy/measures/citizen-01/progress?year=${year}`;
+  const context = await browser.newContext({ baseURL: testInfo.project.use.baseURL, locale: 'ja-JP' });
+  const page = await context.newPage();
+  await signIn(page, 'komagane-editor');
+  await page.goto('/plans/komagane-dx-strategy/measures/internal-02/progress');
+  await hydrated(page);
+  await expect(page.locator('.sync-indicator')).toContainText('同期済み');
+  await context.setOffline(true);
+  await page.goto(path);
+  await expect(page.getByLabel('状況')).toBeEnabled();
+  await page.getByLabel('状況').selectOption('delayed');
+  await context.setOffline(false);
+  await page.goto('/sync');
+  const refused = page.locator('.conflict').filter({ hasText: '理由' });
+  await expect(refused).toHaveCount(1, { timeout: 15_000 });
+  await expect(refused).toContainText('状況');
+  await refused.getByRole('button', { name: 'この変更を破棄する' }).click();
+  await expect(page.locator('.conflict')).toHaveCount(0);
+  await context.close();
+});
