@@ -90,16 +90,37 @@ pub(crate) struct Change<'a> {
     pub restored_from: Option<i64>,
 }
 
+/// The sync mutation a progress change came from, logged with its audit entry.
+pub(crate) struct SyncOrigin<'a> {
+    pub mutation_id: &'a str,
+    /// The sequence number the change was given.
+    pub version: u64,
+    /// Whether narrative text was merged with edits the client had not seen.
+    pub merged: bool,
+}
+
 pub(crate) async fn append(
     tx: &mut Transaction<'_, Sqlite>,
     actor: &Actor,
     change: Change<'_>,
     now: i64,
 ) -> Result<i64> {
+    append_from(tx, actor, change, None, now).await
+}
+
+/// [`append`], naming the sync mutation that made the change, if one did.
+pub(crate) async fn append_from(
+    tx: &mut Transaction<'_, Sqlite>,
+    actor: &Actor,
+    change: Change<'_>,
+    origin: Option<SyncOrigin<'_>>,
+    now: i64,
+) -> Result<i64> {
     let result = sqlx::query(
         "INSERT INTO audit_log (at, user_id, user_login, organization_id, plan_id, entity, entity_id, field,
-                                old_value, new_value, client, address, restored_from)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                old_value, new_value, client, address, restored_from,
+                                mutation_id, version, merged)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(now)
     .bind(actor.user_id)
@@ -114,6 +135,9 @@ pub(crate) async fn append(
     .bind(&actor.client)
     .bind(&actor.address)
     .bind(change.restored_from)
+    .bind(origin.as_ref().map(|o| o.mutation_id))
+    .bind(origin.as_ref().map(|o| o.version as i64))
+    .bind(origin.as_ref().map(|o| o.merged))
     .execute(&mut **tx)
     .await?;
     Ok(result.last_insert_rowid())

@@ -5,6 +5,7 @@
 
 mod accounts;
 mod audit;
+mod progress;
 mod read;
 mod search;
 mod structure;
@@ -19,6 +20,7 @@ use sqlx::sqlite::{
 
 pub use accounts::{NewSession, NewUser, Session, User};
 pub use audit::{Actor, AuditEntry, EditOutcome, MeasureEdit, MEASURE_TEXT_FIELDS};
+pub use progress::{kpi_id, ProgressAuthorizer, PROGRESS_ENTITY};
 pub use structure::{DepartmentUse, MeasureDepartments, NewNode, NodeEdit, NODE_TEXT_FIELDS};
 pub use write::{ImportMode, ImportOutcome, ImportReport};
 
@@ -42,6 +44,9 @@ pub enum StoreError {
     NotFound(&'static str),
     #[error("{0}: {1}")]
     Invalid(&'static str, &'static str),
+    /// A sync push malformed as a whole (see `PushRequest::validate`); nothing was applied.
+    #[error("invalid push: {0}")]
+    InvalidPush(keikaku_sync::Invalid),
     #[error("plan {0:?} already exists; use --replace to overwrite it")]
     PlanExists(String),
     #[error("plan {plan:?} cannot be stored under organization {organization:?}: it belongs to {owner:?}")]
