@@ -117,7 +117,9 @@ pub fn hydrate() {
         .flatten()
         .is_some();
     if is_shell {
-        document().body().map(|body| body.set_inner_html(""));
+        if let Some(body) = document().body() {
+            body.set_inner_html("");
+        }
         leptos::mount::mount_to_body(App);
     } else {
         leptos::mount::hydrate_body(App);

@@ -500,7 +500,8 @@ impl SyncEngine {
                 let engine = Rc::clone(&engine);
                 spawn_local(async move { engine.sync().await });
             });
-            let _ = events.add_event_listener_with_callback("open", on_open.as_ref().unchecked_ref());
+            let _ =
+                events.add_event_listener_with_callback("open", on_open.as_ref().unchecked_ref());
             on_open.forget();
             std::mem::forget(events);
         }
