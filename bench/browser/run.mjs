@@ -1,0 +1,278 @@
+// Browser benchmarks for Keikaku, printed as a table. Not a test: nothing here passes or fails.
+//
+// 1. Offline edits, then reconnect: N progress edits (field notes) queued offline in Chromium,
+//    then the time until the server has acknowledged all of them. The same workload with
+//    PouchDB (pouchdb-browser) replicating to pouchdb-server on loopback, in the same run.
+// 2. Cold offline open: a fresh browser process, the server down, navigation to the Komagane
+//    roadmap (never opened before, so it is built from IndexedDB) until its table is on screen.
+//
+// Needs the app built (`cargo leptos build --release`, or debug with BENCH_PROFILE=debug) and
+// Debian's Chromium. Run from the repository root: `./scripts/bench.sh` or
+// `node bench/browser/run.mjs`.
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, '..', '..');
+const EDITS = Number(process.env.BENCH_EDITS ?? 10_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const PROFILE = process.env.BENCH_PROFILE ?? 'release';
+const KEIKAKU_PORT = 3951;
+const POUCH_PORT = 3952;
+const PLAN = 'komagane-dx-strategy';
+const LOGIN = 'komagane-admin';
+const PASSWORD = 'keikaku-demo-2026';
+const CHROMIUM = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+};
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** Starts a process and resolves once `ready` appears in its output. */
+function startProcess(command, args, options, ready) {
+  return new Promise((resolveStart, reject) => {
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    const timer = setTimeout(() => reject(new Error(`${command} did not start`)), 60_000);
+    const watch = (chunk) => {
+      if (chunk.toString().includes(ready)) {
+        clearTimeout(timer);
+        resolveStart(child);
+      }
+    };
+    child.stdout.on('data', watch);
+    child.stderr.on('data', watch);
+    child.on('exit', (code) => reject(new Error(`${command} exited with ${code}`)));
+  });
+}
+
+async function stopProcess(child) {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((done) => child.once('exit', done));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+function startKeikaku(dataDir) {
+  return startProcess(join(repo, 'target', PROFILE, 'server'), ['serve'], {
+    cwd: repo,
+    env: {
+      ...process.env,
+      LEPTOS_SITE_ADDR: `127.0.0.1:${KEIKAKU_PORT}`,
+      LEPTOS_SITE_ROOT: 'target/site',
+      LEPTOS_OUTPUT_NAME: 'keikaku',
+      LEPTOS_HASH_FILES: 'true',
+      KEIKAKU_DATA_DIR: dataDir,
+      KEIKAKU_DEMO_USERS: 'on',
+      RUST_LOG: 'warn',
+    },
+  }, 'listening on');
+}
+
+async function signIn(page) {
+  await page.goto('/login');
+  await page.getByLabel('ログインID').fill(LOGIN);
+  await page.getByLabel('パスワード').fill(PASSWORD);
+  await page.getByRole('button', { name: 'ログイン' }).click();
+  await page.locator('.account__name').waitFor();
+}
+
+async function waitForText(page, selector, text, timeout = 600_000) {
+  await page.waitForFunction(
+    ([s, t]) => document.querySelector(s)?.textContent?.includes(t),
+    [selector, text],
+    { timeout, polling: 20 },
+  );
+}
+
+/** Waits until the service worker controls the page and the plans are kept in IndexedDB. */
+async function readyForOffline(page) {
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.reload();
+  await page.waitForFunction(() => !!navigator.serviceWorker.controller);
+  await page.waitForFunction(async () => {
+    const name = `keikaku-plans-${localStorage.getItem('keikaku.replica.login')}`;
+    if (!(await indexedDB.databases()).some((d) => d.name === name)) return false;
+    const db = await new Promise((done) => { const r = indexedDB.open(name); r.onsuccess = () => done(r.result); });
+    if (!db.objectStoreNames.contains('plans')) return false;
+    return new Promise((done) => {
+      const count = db.transaction('plans').objectStore('plans').count();
+      count.onsuccess = () => done(count.result >= 5);
+    });
+  }, null, { timeout: 30_000 });
+}
+
+/**
+ * Queues `edits` field notes in the replica's outbox exactly as the app stores them: one real
+ * note is added through the page first, and its stored form is the template for the rest.
+ */
+async function queueNotesOffline(page, edits, measures) {
+  await page.getByLabel('メモ').fill('ベンチマークの見本');
+  await page.getByRole('button', { name: 'メモを追加' }).click();
+  await waitForText(page, '.sync-indicator', '未送信1件');
+  await page.evaluate(async ({ edits, measures, login }) => {
+    const db = await new Promise((done, fail) => {
+      const r = indexedDB.open(`keikaku-replica-${login}`);
+      r.onsuccess = () => done(r.result);
+      r.onerror = () => fail(r.error);
+    });
+    const read = (store, key) => new Promise((done) => {
+      const r = db.transaction(store).objectStore(store).get(key);
+      r.onsuccess = () => done(r.result);
+    });
+    const all = (store) => new Promise((done) => {
+      const r = db.transaction(store).objectStore(store).getAll();
+      r.onsuccess = () => done(r.result);
+    });
+    const clientId = await read('meta', 'client_id');
+    const meta = JSON.parse(await read('meta', 'replica'));
+    const template = JSON.parse((await all('pending'))[0]);
+    const tx = db.transaction(['meta', 'pending'], 'readwrite');
+    for (let i = 0; i < edits; i += 1) {
+      meta.counter += 1;
+      const id = `${clientId}-${meta.counter}`;
+      const pending = structuredClone(template);
+      pending.order = meta.counter;
+      pending.sent = false;
+      pending.mutation.id = id;
+      pending.mutation.key.target.id = measures[i % measures.length];
+      pending.mutation.key.fiscal_year = 2022 + (i % 5);
+      pending.mutation.change.note.id = id;
+      pending.mutation.change.note.text = `ベンチマークのメモ ${i}`;
+      tx.objectStore('pending').put(JSON.stringify(pending), id);
+    }
+    tx.objectStore('meta').put(JSON.stringify(meta), 'replica');
+    await new Promise((done, fail) => { tx.oncomplete = done; tx.onerror = () => fail(tx.error); });
+  }, { edits: edits - 1, measures, login: LOGIN });
+}
+
+async function keikakuSync(browser, run, measures) {
+  const context = await browser.newContext({ baseURL: `http://127.0.0.1:${KEIKAKU_PORT}`, locale: 'ja-JP' });
+  const page = await context.newPage();
+  await signIn(page);
+  const progress = `/plans/${PLAN}/measures/internal-02/progress?year=2024`;
+  await page.goto(progress);
+  await waitForText(page, '.sync-indicator', '同期済み', 30_000);
+  await readyForOffline(page);
+  await context.setOffline(true);
+  await queueNotesOffline(page, EDITS, measures);
+  // Reopen offline, so the app loads the queue as a tab would after being closed.
+  await page.reload();
+  await waitForText(page, '.sync-indicator', `未送信${EDITS}件`, 60_000);
+  const started = Date.now();
+  await context.setOffline(false);
+  await waitForText(page, '.sync-indicator', '同期済み');
+  const elapsed = Date.now() - started;
+  await context.close();
+  return elapsed;
+}
+
+async function pouchSync(browser, run, bundle) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`http://127.0.0.1:${POUCH_PORT}/`);
+  await page.addScriptTag({ content: bundle });
+  return page.evaluate(async ({ edits, run, port }) => {
+    const local = new window.PouchDB(`local-${run}`);
+    // Made offline, one edit at a time, like notes taken in the field.
+    for (let i = 0; i < edits; i += 1) {
+      await local.put({ _id: `note-${String(i).padStart(6, '0')}`, measure: `m-${i % 84}`, fiscal_year: 2022 + (i % 5), text: `ベンチマークのメモ ${i}`, date: '2026-11-22' });
+    }
+    const started = performance.now();
+    await window.PouchDB.replicate(local, `http://127.0.0.1:${port}/remote-${run}`);
+    const elapsed = performance.now() - started;
+    await local.destroy();
+    return elapsed;
+  }, { edits: EDITS, run, port: POUCH_PORT });
+}
+
+async function coldOfflineOpen(dataDir) {
+  const profile = mkdtempSync(join(tmpdir(), 'keikaku-bench-profile-'));
+  const roadmap = `http://127.0.0.1:${KEIKAKU_PORT}/plans/${PLAN}/roadmap`;
+  let server = await startKeikaku(dataDir);
+  {
+    const context = await chromium.launchPersistentContext(profile, { ...CHROMIUM, baseURL: `http://127.0.0.1:${KEIKAKU_PORT}`, locale: 'ja-JP' });
+    const page = await context.newPage();
+    await signIn(page);
+    // Not the roadmap itself: it must come from IndexedDB, not from a kept page.
+    await page.goto(`/plans/${PLAN}`);
+    await readyForOffline(page);
+    await context.close();
+  }
+  await stopProcess(server);
+  const times = [];
+  for (let run = 0; run < RUNS; run += 1) {
+    const context = await chromium.launchPersistentContext(profile, { ...CHROMIUM, locale: 'ja-JP' });
+    const page = context.pages()[0] ?? await context.newPage();
+    await page.addInitScript(() => {
+      new MutationObserver((_, observer) => {
+        if (document.querySelector('.roadmap-table tbody tr')) {
+          window.__roadmapShownAt = performance.now();
+          observer.disconnect();
+        }
+      }).observe(document, { childList: true, subtree: true });
+    });
+    await page.goto(roadmap);
+    await page.waitForFunction(() => window.__roadmapShownAt !== undefined, null, { timeout: 30_000 });
+    times.push(await page.evaluate(() => window.__roadmapShownAt));
+    await context.close();
+  }
+  rmSync(profile, { recursive: true, force: true });
+  return times;
+}
+
+async function main() {
+  const bundle = (await build({
+    entryPoints: [join(here, 'pouchdb-entry.mjs')],
+    bundle: true,
+    format: 'iife',
+    write: false,
+    define: { global: 'window' },
+    logLevel: 'error',
+  })).outputFiles[0].text;
+
+  const dataDir = mkdtempSync(join(tmpdir(), 'keikaku-bench-'));
+  const keikaku = await startKeikaku(dataDir);
+  const plan = await (await fetch(`http://127.0.0.1:${KEIKAKU_PORT}/api/v1/plans/${PLAN}`)).json();
+  const measures = plan.plan.measures.map((m) => m.id);
+  const pouch = await startProcess(join(here, 'node_modules', '.bin', 'pouchdb-server'),
+    ['--in-memory', '--port', String(POUCH_PORT), '--no-stdout-logs'], { cwd: mkdtempSync(join(tmpdir(), 'pouchdb-server-')) },
+    'pouchdb-server has started');
+  const browser = await chromium.launch(CHROMIUM);
+
+  const ours = [];
+  const theirs = [];
+  for (let run = 0; run < RUNS; run += 1) {
+    ours.push(await keikakuSync(browser, run, measures));
+    theirs.push(await pouchSync(browser, run, bundle));
+    console.error(`run ${run + 1}: Keikaku ${ours.at(-1)} ms, PouchDB ${Math.round(theirs.at(-1))} ms`);
+  }
+  await browser.close();
+  await stopProcess(pouch);
+  await stopProcess(keikaku);
+
+  const cold = await coldOfflineOpen(dataDir);
+  rmSync(dataDir, { recursive: true, force: true });
+
+  const k = median(ours);
+  const p = median(theirs);
+  console.log(`\nKeikaku browser benchmarks (${PROFILE} build, ${EDITS} edits, median of ${RUNS} runs)\n`);
+  console.log('| measure | figure |');
+  console.log('|---|---|');
+  console.log(`| ${EDITS} offline edits, reconnect until all acknowledged: Keikaku | ${k} ms (${Math.round(EDITS / (k / 1000))} edits/s) |`);
+  console.log(`| same workload, PouchDB → pouchdb-server replication | ${Math.round(p)} ms (${Math.round(EDITS / (p / 1000))} edits/s) |`);
+  console.log(`| ratio PouchDB / Keikaku (target ≥ 10) | ${(p / k).toFixed(1)}× |`);
+  console.log(`| cold offline open, Komagane roadmap from IndexedDB (target < 300 ms) | ${Math.round(median(cold))} ms (runs: ${cold.map(Math.round).join(', ')}) |`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
