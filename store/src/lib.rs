@@ -20,7 +20,7 @@ use sqlx::sqlite::{
 
 pub use accounts::{NewSession, NewUser, Session, User};
 pub use audit::{Actor, AuditEntry, EditOutcome, MeasureEdit, MEASURE_TEXT_FIELDS};
-pub use progress::{kpi_id, ProgressAuthorizer, PROGRESS_ENTITY};
+pub use progress::{kpi_id, ProgressAuthorizer, PushReceipt, PROGRESS_ENTITY};
 pub use structure::{DepartmentUse, MeasureDepartments, NewNode, NodeEdit, NODE_TEXT_FIELDS};
 pub use write::{ImportMode, ImportOutcome, ImportReport};
 

@@ -40,6 +40,18 @@ pub fn kpi_id(index: usize) -> String {
     format!("kpi-{}", index + 1)
 }
 
+/// What a committed push did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PushReceipt {
+    /// One result per mutation, in request order: the answer to send.
+    pub response: PushResponse,
+    /// The latest sequence number after the push: what `changed` events announce.
+    pub sequence: u64,
+    /// How many changes this push applied. Remembered outcomes of retried mutations do not
+    /// count: they applied nothing this time.
+    pub applied: u64,
+}
+
 /// The reasons the reference server gives; kept identical so both answer alike.
 const ID_REUSED: &str = "this mutation id was already used for a different change";
 const NO_SUCH_NOTE: &str = "there is no such note";
@@ -133,8 +145,7 @@ struct PushTransaction<'t> {
 impl Store {
     /// Decides every mutation of a push in order and answers each, like
     /// `keikaku_sync::server::ServerState::push`; `authorize` says whether the user may make a
-    /// mutation, with the reason shown to them if not. Returns the answer and the latest
-    /// sequence number (what `changed` events announce).
+    /// mutation, with the reason shown to them if not.
     ///
     /// The whole push is one `BEGIN IMMEDIATE` transaction (taking the write lock up front, so
     /// concurrent pushes queue instead of failing to upgrade a read lock) that commits before
@@ -151,7 +162,7 @@ impl Store {
         authorize: impl Fn(&Mutation) -> Result<(), String>,
         actor: &Actor,
         now: i64,
-    ) -> Result<(PushResponse, u64)> {
+    ) -> Result<PushReceipt> {
         request.validate().map_err(StoreError::InvalidPush)?;
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let sequence = latest_sequence(&mut tx).await?;
@@ -197,8 +208,13 @@ impl Store {
                 outcome,
             });
         }
+        let applied = push.sequence - push.first_sequence;
         let sequence = push.commit().await?;
-        Ok((PushResponse { results }, sequence))
+        Ok(PushReceipt {
+            response: PushResponse { results },
+            sequence,
+            applied,
+        })
     }
 
     /// The rows of `plan_ids`' records whose latest change is newer than `request.since`,

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use keikaku_domain::access::{Principal, Role, Viewer};
 use keikaku_domain::import::parse_plan_file;
 use keikaku_domain::{FiscalYear, Stage};
-use keikaku_store::{kpi_id, Actor, ImportMode, Store, StoreError};
+use keikaku_store::{kpi_id, Actor, ImportMode, PushReceipt, Store, StoreError};
 use keikaku_sync::progress::{
     Field, FieldNote, FieldValue, Grade, KpiReading, ProgressRecord, RecordKey, Status, Target,
 };
@@ -151,25 +151,19 @@ fn allow_all(_: &Mutation) -> Result<(), String> {
     Ok(())
 }
 
-async fn push_as(
-    store: &Store,
-    user: i64,
-    c: &ClientId,
-    mutations: Vec<Mutation>,
-) -> (Vec<Outcome>, u64) {
+async fn push_as(store: &Store, user: i64, c: &ClientId, mutations: Vec<Mutation>) -> PushReceipt {
     let request = PushRequest {
         client_id: c.clone(),
         mutations,
     };
-    let (response, sequence) = store
+    store
         .push(&request, allow_all, &actor(user), NOW)
         .await
-        .unwrap();
-    (outcomes(response), sequence)
+        .unwrap()
 }
 
 async fn push(store: &Store, c: &ClientId, mutations: Vec<Mutation>) -> Vec<Outcome> {
-    push_as(store, 1, c, mutations).await.0
+    outcomes(push_as(store, 1, c, mutations).await.response)
 }
 
 fn outcomes(response: PushResponse) -> Vec<Outcome> {
@@ -196,7 +190,7 @@ async fn pushes_are_stored_pulled_and_read_back_as_records() {
     let c = client("tab-1");
     let k = key("citizen-01", 2024);
     let first_note = note(&c, 3, &k, "説明会を実施");
-    let (applied, sequence) = push_as(
+    let receipt = push_as(
         &store,
         1,
         &c,
@@ -232,12 +226,12 @@ async fn pushes_are_stored_pulled_and_read_back_as_records() {
     )
     .await;
     assert_eq!(
-        applied,
+        outcomes(receipt.response),
         (1..=6)
             .map(|version| Outcome::Applied { version })
             .collect::<Vec<_>>()
     );
-    assert_eq!(sequence, 6);
+    assert_eq!((receipt.sequence, receipt.applied), (6, 6));
     assert_eq!(store.sync_sequence().await.unwrap(), 6);
 
     let pulled = pull_all(&store, 0, 100).await;
@@ -363,8 +357,13 @@ async fn a_retried_push_gets_the_same_answer_and_applies_nothing_twice() {
     assert!(matches!(first[2], Outcome::Rejected { .. }), "{first:?}");
     let audit = count(&store, "SELECT count(*) FROM audit_log").await;
     assert_eq!(audit, 3);
-    let again = push(&store, &c, mutations.clone()).await;
-    assert_eq!(again, first);
+    let again = push_as(&store, 1, &c, mutations.clone()).await;
+    assert_eq!(outcomes(again.response), first);
+    assert_eq!(
+        (again.applied, again.sequence),
+        (0, 3),
+        "the retry applied nothing"
+    );
     assert_eq!(count(&store, "SELECT count(*) FROM audit_log").await, audit);
     assert_eq!(store.sync_sequence().await.unwrap(), 3);
     assert_eq!(
@@ -392,8 +391,11 @@ async fn a_retried_push_gets_the_same_answer_and_applies_nothing_twice() {
     );
     assert_eq!(push(&store, &c, mutations[..1].to_vec()).await, first[..1]);
     // Another user replaying the identical mutation learns nothing from its outcome.
-    let (replayed, _) = push_as(&store, 2, &c, mutations[..1].to_vec()).await;
-    assert!(matches!(replayed[0], Outcome::Rejected { .. }));
+    let replayed = push_as(&store, 2, &c, mutations[..1].to_vec()).await;
+    assert!(matches!(
+        replayed.response.results[0].outcome,
+        Outcome::Rejected { .. }
+    ));
     assert_eq!(
         count(&store, "SELECT count(*) FROM audit_log").await,
         audit + 1
@@ -548,11 +550,11 @@ async fn push_authorized(
         mutations,
     };
     let authorizer = store.progress_authorizer(viewer, &request).await.unwrap();
-    let (response, _) = store
+    let receipt = store
         .push(&request, |m| authorizer.check(m), &actor(1), NOW)
         .await
         .unwrap();
-    outcomes(response)
+    outcomes(receipt.response)
 }
 
 fn reason(outcome: &Outcome) -> &str {
@@ -1080,19 +1082,28 @@ async fn differential_run(seed: u64, dir: &Path, seen: &mut Seen) {
     };
     for step in 0..30 {
         let request = driver.push(&clients, &server);
-        let expected = server.push(&request, |_, m| diff_authorize(m)).unwrap();
         // One user per client, as the server sees it.
         let user = clients
             .iter()
             .position(|c| *c == request.client_id)
             .unwrap() as i64;
-        let (actual, sequence) = store
+        let before = server.history().len() as u64;
+        let expected = server.push(&request, |_, m| diff_authorize(m)).unwrap();
+        let receipt = store
             .push(&request, diff_authorize, &actor(user), NOW)
             .await
             .unwrap();
-        assert_eq!(actual, expected, "seed {seed}, step {step}: {request:#?}");
-        seen.count(&actual);
-        assert_eq!(sequence, server.sequence(), "seed {seed}, step {step}");
+        assert_eq!(
+            receipt.response, expected,
+            "seed {seed}, step {step}: {request:#?}"
+        );
+        seen.count(&receipt.response);
+        assert_eq!(
+            receipt.sequence,
+            server.sequence(),
+            "seed {seed}, step {step}"
+        );
+        assert_eq!(receipt.applied, server.history().len() as u64 - before);
 
         let since = driver.rng.below(server.sequence() as usize + 2) as u64;
         let limit = 1 + driver.rng.below(8) as u32;

@@ -9,6 +9,7 @@ mod plans;
 mod script_policy;
 mod session;
 mod structure;
+mod sync;
 mod users;
 
 use app::{shell, App};
@@ -30,6 +31,8 @@ pub struct AppState {
     pub store: Store,
     /// Set the Secure flag on cookies (behind HTTPS).
     pub secure_cookies: bool,
+    /// Tells open sync event streams about committed pushes.
+    pub sync_events: sync::SyncEvents,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -59,7 +62,9 @@ pub async fn serve(config: Config) -> Result<(), String> {
         leptos_options,
         store: store.clone(),
         secure_cookies: config.secure_cookies,
+        sync_events: sync::SyncEvents::new(),
     };
+    let sync_events = state.sync_events.clone();
     let app = router(state);
 
     let listener = tokio::net::TcpListener::bind(config.site_addr)
@@ -73,7 +78,11 @@ pub async fn serve(config: Config) -> Result<(), String> {
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        // Event streams never end by themselves; the shutdown waits for every connection.
+        sync_events.shut_down();
+    })
     .await
     .map_err(|e| e.to_string())?;
     store.close().await;
@@ -150,6 +159,7 @@ fn api_routes(state: &AppState) -> Router<AppState> {
         .merge(plans::routes())
         .merge(users::routes())
         .merge(structure::routes())
+        .merge(sync::routes())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             csrf::guard,

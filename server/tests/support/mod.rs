@@ -43,6 +43,31 @@ pub fn run(data_dir: &PathBuf, args: &[&str]) -> Output {
     server_command(data_dir).args(args).output().unwrap()
 }
 
+/// Starts `server` on a loopback port the OS picks, and returns it once it listens.
+fn spawn_listening(data_dir: &PathBuf) -> (Child, String) {
+    use std::io::BufRead;
+    let mut child = server_command(data_dir)
+        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    let addr = loop {
+        let line = lines
+            .next()
+            .expect("server exited before listening")
+            .unwrap();
+        if let Some(addr) = line.strip_prefix("listening on http://") {
+            break addr.trim().to_owned();
+        }
+    };
+    // Keep draining stdout so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    (child, addr)
+}
+
 pub struct TestServer {
     child: Child,
     pub addr: String,
@@ -53,28 +78,30 @@ impl TestServer {
     /// Starts the server on a port the OS picks (no race with other tests for a free port) and
     /// waits until it says where it listens.
     pub fn start() -> TestServer {
-        use std::io::BufRead;
         let data = TempDir::new("server");
-        let mut child = server_command(&data.0)
-            .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let mut lines = std::io::BufReader::new(stdout).lines();
-        let addr = loop {
-            let line = lines
-                .next()
-                .expect("server exited before listening")
-                .unwrap();
-            if let Some(addr) = line.strip_prefix("listening on http://") {
-                break addr.trim().to_owned();
-            }
-        };
-        // Keep draining stdout so the server never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
+        let (child, addr) = spawn_listening(&data.0);
         TestServer { child, addr, data }
+    }
+
+    /// Kills the server with SIGKILL (no shutdown, no flushing: a crash) and waits until it is
+    /// gone. Requests to it fail until [`TestServer::restart`].
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Starts the server again on the same data directory (on a new port: `addr` changes),
+    /// killing the running one first if there is one.
+    pub fn restart(&mut self) {
+        self.kill();
+        let (child, addr) = spawn_listening(&self.data.0);
+        self.child = child;
+        self.addr = addr;
+    }
+
+    /// The server process's id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     pub fn get(&self, path: &str) -> Response {
@@ -125,10 +152,20 @@ pub fn request_with(
     body: Option<&str>,
     headers: &[(&str, &str)],
 ) -> Response {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .unwrap();
+    try_request_with(addr, method, path, body, headers).unwrap()
+}
+
+/// Like [`request_with`], but a failed connection or a connection closed before a complete
+/// answer (a server killed mid-request) is an error instead of a panic.
+pub fn try_request_with(
+    addr: &str,
+    method: &str,
+    path: &str,
+    body: Option<&str>,
+    headers: &[(&str, &str)],
+) -> std::io::Result<Response> {
+    let mut stream = TcpStream::connect(addr)?;
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
     let body = body.unwrap_or("");
     let mut head = format!(
         "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
@@ -144,15 +181,16 @@ pub fn request_with(
         head.push_str(&format!("{name}: {value}\r\n"));
     }
     head.push_str("\r\n");
-    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(head.as_bytes())?;
     // The server may answer (413) and close before reading a large body.
     let _ = stream.write_all(body.as_bytes());
     let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).unwrap();
+    stream.read_to_end(&mut raw)?;
+    let cut_off = || std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "no complete answer");
     let split = raw
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
-        .expect("header end");
+        .ok_or_else(cut_off)?;
     let head = String::from_utf8(raw[..split].to_vec()).unwrap();
     let mut lines = head.split("\r\n");
     let status = lines
@@ -172,30 +210,36 @@ pub fn request_with(
         .iter()
         .any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
     if chunked {
-        payload = dechunk(&payload);
+        payload = dechunk(&payload).ok_or_else(cut_off)?;
+    } else if let Some(length) = headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.parse::<usize>().ok())
+    {
+        if payload.len() < length {
+            return Err(cut_off());
+        }
     }
-    Response {
+    Ok(Response {
         status,
         headers,
         body: String::from_utf8(payload).unwrap(),
-    }
+    })
 }
 
-fn dechunk(mut data: &[u8]) -> Vec<u8> {
+/// The body of a chunked answer; `None` if it was cut off.
+fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {
     let mut out = Vec::new();
     loop {
-        let line_end = data
-            .windows(2)
-            .position(|w| w == b"\r\n")
-            .expect("chunk size line");
-        let size_text = std::str::from_utf8(&data[..line_end]).unwrap();
-        let size = usize::from_str_radix(size_text.split(';').next().unwrap().trim(), 16).unwrap();
+        let line_end = data.windows(2).position(|w| w == b"\r\n")?;
+        let size_text = std::str::from_utf8(&data[..line_end]).ok()?;
+        let size = usize::from_str_radix(size_text.split(';').next()?.trim(), 16).ok()?;
         data = &data[line_end + 2..];
         if size == 0 {
-            return out;
+            return Some(out);
         }
-        out.extend_from_slice(&data[..size]);
-        data = &data[size + 2..];
+        out.extend_from_slice(data.get(..size)?);
+        data = data.get(size + 2..)?;
     }
 }
 

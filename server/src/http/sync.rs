@@ -1,0 +1,280 @@
+//! `/api/v1/sync`: the progress sync protocol of `docs/sync-protocol.md`. Browsers push the
+//! mutations they queued offline, pull what others changed, and listen for `changed` events
+//! that tell them when to pull.
+//!
+//! Every endpoint needs a signed-in session; push is a write, so the CSRF guard in front of the
+//! API checks its token. The decisions themselves are the store's (`Store::push`, which
+//! behaves like `keikaku_sync::server::ServerState`); authorization is
+//! `keikaku_store::ProgressAuthorizer`.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::extract::{Query, State};
+use axum::http::{HeaderName, HeaderValue};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use futures_util::stream::{self, Stream};
+use keikaku_store::{Store, StoreError};
+use keikaku_sync::protocol::{
+    ChangedEvent, PullRequest, PullResponse, PushRequest, PushResponse, DEFAULT_PULL_LIMIT,
+    PROTOCOL_VERSION,
+};
+use tokio::sync::broadcast;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use super::error::ApiError;
+use super::json::StrictJson;
+use super::plans::actor;
+use super::session::RequestContext;
+use super::AppState;
+use crate::auth;
+
+/// Announces the protocol version on every sync response, so a stale tab can tell it must
+/// reload.
+const PROTOCOL_HEADER: &str = "keikaku-sync-protocol";
+/// How often an idle event stream sends a comment, so proxies and browsers keep it open.
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
+/// Events buffered per subscriber; one that falls further behind is told the latest sequence.
+const EVENT_BUFFER: usize = 256;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/sync/push", post(push))
+        .route("/sync/pull", get(pull))
+        .route("/sync/events", get(events))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static(PROTOCOL_HEADER),
+            HeaderValue::from(PROTOCOL_VERSION),
+        ))
+}
+
+/// What the event streams hear about.
+#[derive(Debug, Clone)]
+enum Signal {
+    /// A push committed changes to `organization_id`'s progress; `sequence` is the latest.
+    Changed {
+        organization_id: String,
+        sequence: u64,
+    },
+    /// The server is stopping: streams end so the graceful shutdown can finish.
+    ShuttingDown,
+}
+
+/// The channel from committed pushes to the open event streams.
+#[derive(Clone)]
+pub struct SyncEvents {
+    sender: broadcast::Sender<Signal>,
+}
+
+impl Default for SyncEvents {
+    fn default() -> Self {
+        SyncEvents::new()
+    }
+}
+
+impl SyncEvents {
+    pub fn new() -> SyncEvents {
+        SyncEvents {
+            sender: broadcast::channel(EVENT_BUFFER).0,
+        }
+    }
+
+    fn announce(&self, organization_id: &str, sequence: u64) {
+        // No subscribers is not an error: nobody is listening right now.
+        let _ = self.sender.send(Signal::Changed {
+            organization_id: organization_id.to_owned(),
+            sequence,
+        });
+    }
+
+    /// Ends every open event stream.
+    pub fn shut_down(&self) {
+        let _ = self.sender.send(Signal::ShuttingDown);
+    }
+}
+
+fn invalid_push(e: StoreError) -> ApiError {
+    match e {
+        StoreError::InvalidPush(invalid) => ApiError::bad_request(&invalid.field, invalid.reason),
+        other => other.into(),
+    }
+}
+
+async fn push(
+    State(state): State<AppState>,
+    context: RequestContext,
+    StrictJson(request): StrictJson<PushRequest>,
+) -> Result<Json<PushResponse>, ApiError> {
+    let user = context.require_user()?;
+    request
+        .validate()
+        .map_err(|invalid| ApiError::bad_request(&invalid.field, invalid.reason))?;
+    let authorizer = state
+        .store
+        .progress_authorizer(&context.viewer, &request)
+        .await?;
+    let receipt = state
+        .store
+        .push(
+            &request,
+            |mutation| authorizer.check(mutation),
+            &actor(&context),
+            auth::now(),
+        )
+        .await
+        .map_err(invalid_push)?;
+    // Committed by now. Users record progress only in their own organization's plans.
+    if receipt.applied > 0 {
+        state
+            .sync_events
+            .announce(&user.organization_id, receipt.sequence);
+    }
+    Ok(Json(receipt.response))
+}
+
+/// `since` and `limit` from the query string; anything else is refused, like unknown fields
+/// in request bodies.
+fn pull_request(params: &HashMap<String, String>) -> Result<PullRequest, ApiError> {
+    if let Some(unknown) = params
+        .keys()
+        .find(|k| !matches!(k.as_str(), "since" | "limit"))
+    {
+        return Err(ApiError::bad_request(unknown, "unknown query parameter"));
+    }
+    let number = |name: &str| -> Result<Option<u64>, ApiError> {
+        params
+            .get(name)
+            .map(|text| {
+                text.parse::<u64>().map_err(|_| {
+                    ApiError::bad_request(name, "must be a whole number of at least 0")
+                })
+            })
+            .transpose()
+    };
+    Ok(PullRequest {
+        since: number("since")?.unwrap_or(0),
+        // Larger limits are lowered to the maximum page, not refused.
+        limit: number("limit")?
+            .map_or(DEFAULT_PULL_LIMIT, |n| u32::try_from(n).unwrap_or(u32::MAX)),
+    })
+}
+
+async fn pull(
+    State(store): State<Store>,
+    context: RequestContext,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Json<PullResponse>, ApiError> {
+    context.require_user()?;
+    let request = pull_request(&params)?;
+    // A replica holds its user's own organization, whose plans they may always read.
+    let plan_ids = store.sync_plan_ids(&context.viewer).await?;
+    Ok(Json(store.pull(&request, &plan_ids).await?))
+}
+
+fn changed_event(sequence: u64) -> Event {
+    Event::default()
+        .event("changed")
+        .json_data(ChangedEvent { sequence })
+        .expect("a ChangedEvent serializes")
+}
+
+/// An open event stream: who listens, and until when.
+struct Listener {
+    receiver: broadcast::Receiver<Signal>,
+    organization_id: String,
+    store: Store,
+    /// Sent first: the latest sequence when the stream opened.
+    opening: Option<u64>,
+    /// The session's expiry; the stream ends there.
+    ends: tokio::time::Instant,
+}
+
+impl Listener {
+    /// The next event for this listener, or `None` when the stream should end.
+    async fn next(&mut self) -> Option<Event> {
+        if let Some(sequence) = self.opening.take() {
+            return Some(changed_event(sequence));
+        }
+        loop {
+            let signal = tokio::select! {
+                signal = self.receiver.recv() => signal,
+                () = tokio::time::sleep_until(self.ends) => return None,
+            };
+            match signal {
+                Ok(Signal::Changed {
+                    organization_id,
+                    sequence,
+                }) if organization_id == self.organization_id => {
+                    return Some(changed_event(sequence))
+                }
+                Ok(Signal::Changed { .. }) => {}
+                // Missed some: the latest sequence says all they would have.
+                Err(broadcast::error::RecvError::Lagged(_)) => {
+                    let sequence = self.store.sync_sequence().await.ok()?;
+                    return Some(changed_event(sequence));
+                }
+                Ok(Signal::ShuttingDown) | Err(broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    }
+}
+
+async fn events(
+    State(state): State<AppState>,
+    context: RequestContext,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    let user = context.require_user()?;
+    let session = context
+        .session
+        .as_ref()
+        .ok_or_else(|| ApiError::unauthorized("ログインが必要です。"))?;
+    // Subscribe before reading the sequence, so no change falls between the two.
+    let receiver = state.sync_events.sender.subscribe();
+    let opening = state.store.sync_sequence().await?;
+    let remaining = u64::try_from(session.expires_at - auth::now()).unwrap_or(0);
+    let listener = Listener {
+        receiver,
+        organization_id: user.organization_id.clone(),
+        store: state.store.clone(),
+        opening: Some(opening),
+        ends: tokio::time::Instant::now() + Duration::from_secs(remaining),
+    };
+    let stream = stream::unfold(listener, |mut listener| async move {
+        let event = listener.next().await?;
+        Some((Ok(event), listener))
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(KEEP_ALIVE)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn pull_parameters_default_clamp_and_name_the_bad_one() {
+        let request = pull_request(&params(&[])).unwrap();
+        assert_eq!((request.since, request.limit), (0, DEFAULT_PULL_LIMIT));
+        let request = pull_request(&params(&[("since", "61"), ("limit", "99999999999")])).unwrap();
+        assert_eq!((request.since, request.page_size()), (61, 1_000));
+        for (bad, field) in [
+            (params(&[("since", "-1")]), "since"),
+            (params(&[("limit", "ten")]), "limit"),
+            (params(&[("cursor", "1")]), "cursor"),
+        ] {
+            assert_eq!(
+                pull_request(&bad).unwrap_err().field.as_deref(),
+                Some(field)
+            );
+        }
+    }
+}

@@ -1,0 +1,1003 @@
+//! Progress sync over HTTP with a real server process on a loopback port: a generated
+//! authorization matrix for push, pull and events; malformed, oversized and forged pushes
+//! refused with nothing applied; events reaching another session; and a server killed with
+//! SIGKILL in the middle of large pushes, restarted on the same data, applying every mutation
+//! exactly once.
+
+mod support;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use keikaku_domain::access::{can_record_progress, PlanRef, Principal, Role, Viewer};
+use keikaku_domain::format::{PlanFile, PlanStatus};
+use keikaku_store::Store;
+use keikaku_sync::progress::{Field, FieldNote, FieldValue, RecordKey};
+use keikaku_sync::protocol::{
+    Change, ChangeEntry, ClientId, Mutation, MutationId, Outcome, PullResponse, PushRequest,
+    PushResponse,
+};
+use support::{add_account, request_with, try_request_with, NewAccount, Response, TestServer};
+
+const PASSWORD: &str = "sync test passphrase";
+const PLAN: &str = "komagane-dx-strategy";
+const PROTOCOL_HEADER: &str = "keikaku-sync-protocol";
+
+/// Everyone the sync endpoints must tell apart.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Caller {
+    Administrator,
+    /// An editor of 企画振興課, which leads some measures.
+    LeadEditor,
+    /// An editor of 税務課, which leads other measures.
+    OtherEditor,
+    CouncilMember,
+    Public,
+    /// An administrator of 島田市.
+    OtherOrganization,
+}
+
+const CALLERS: [Caller; 6] = [
+    Caller::Administrator,
+    Caller::LeadEditor,
+    Caller::OtherEditor,
+    Caller::CouncilMember,
+    Caller::Public,
+    Caller::OtherOrganization,
+];
+
+impl Caller {
+    /// Login, organization, role and department of the caller's account.
+    fn account(self) -> Option<(&'static str, &'static str, Role, Option<&'static str>)> {
+        Some(match self {
+            Caller::Administrator => ("k-admin", "komagane", Role::Administrator, None),
+            Caller::LeadEditor => ("k-planning", "komagane", Role::Editor, Some("企画振興課")),
+            Caller::OtherEditor => ("k-taxes", "komagane", Role::Editor, Some("税務課")),
+            Caller::CouncilMember => ("k-council", "komagane", Role::CouncilMember, None),
+            Caller::OtherOrganization => ("s-admin", "shimada", Role::Administrator, None),
+            Caller::Public => return None,
+        })
+    }
+
+    fn viewer(self) -> Viewer {
+        match self.account() {
+            None => Viewer::Public,
+            Some((_, organization, role, department)) => Viewer::User(Principal {
+                user_id: 0,
+                organization_id: organization.into(),
+                role,
+                department: department.map(Into::into),
+            }),
+        }
+    }
+
+    fn client(self) -> ClientId {
+        ClientId::new(format!("{self:?}").to_lowercase()).unwrap()
+    }
+}
+
+/// A signed-in session: its cookie and CSRF token.
+#[derive(Clone)]
+struct Session {
+    cookie: String,
+    csrf: String,
+}
+
+fn add_caller(server: &TestServer, caller: Caller) {
+    let Some((login, organization, role, department)) = caller.account() else {
+        return;
+    };
+    let out = add_account(
+        server,
+        NewAccount {
+            organization,
+            login,
+            name: login,
+            role: role.as_str(),
+            department,
+            password: PASSWORD,
+        },
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn sign_in(server: &TestServer, caller: Caller) -> Option<Session> {
+    let (login, ..) = caller.account()?;
+    let body = serde_json::json!({ "login": login, "password": PASSWORD }).to_string();
+    let r = request_with(&server.addr, "POST", "/api/v1/session", Some(&body), &[]);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let cookie = r
+        .header("set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let csrf = r.json()["csrf_token"].as_str().unwrap().to_owned();
+    Some(Session { cookie, csrf })
+}
+
+fn push_raw(addr: &str, session: Option<&Session>, body: &str) -> Response {
+    let mut headers = Vec::new();
+    if let Some(s) = session {
+        headers.push(("Cookie", s.cookie.as_str()));
+        headers.push(("X-CSRF-Token", s.csrf.as_str()));
+    }
+    request_with(addr, "POST", "/api/v1/sync/push", Some(body), &headers)
+}
+
+fn push(server: &TestServer, session: &Session, request: &PushRequest) -> PushResponse {
+    let r = push_raw(
+        &server.addr,
+        Some(session),
+        &serde_json::to_string(request).unwrap(),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.header(PROTOCOL_HEADER), Some("1"));
+    serde_json::from_str(&r.body).unwrap()
+}
+
+fn pull_raw(server: &TestServer, session: Option<&Session>, query: &str) -> Response {
+    let headers: Vec<(&str, &str)> = session
+        .map(|s| ("Cookie", s.cookie.as_str()))
+        .into_iter()
+        .collect();
+    request_with(
+        &server.addr,
+        "GET",
+        &format!("/api/v1/sync/pull{query}"),
+        None,
+        &headers,
+    )
+}
+
+/// Every row the session's replica would hold, pulled page by page; and the final cursor.
+fn pull_everything(server: &TestServer, session: &Session) -> (Vec<ChangeEntry>, u64) {
+    let mut changes = Vec::new();
+    let mut since = 0;
+    loop {
+        let r = pull_raw(server, Some(session), &format!("?since={since}&limit=1000"));
+        assert_eq!(r.status, 200, "{}", r.body);
+        let page: PullResponse = serde_json::from_str(&r.body).unwrap();
+        changes.extend(page.changes);
+        since = page.cursor;
+        if !page.more {
+            return (changes, since);
+        }
+    }
+}
+
+fn note(client: &ClientId, n: u64, key: RecordKey, text: &str) -> Mutation {
+    let id = MutationId::new(client, n);
+    Mutation {
+        change: Change::AppendNote {
+            note: FieldNote {
+                id: id.to_string(),
+                date: "2024-06-01".into(),
+                text: text.into(),
+                author: "職員".into(),
+                retracted: false,
+            },
+        },
+        id,
+        key,
+    }
+}
+
+fn set(client: &ClientId, n: u64, key: RecordKey, field: Field, value: FieldValue) -> Mutation {
+    Mutation {
+        id: MutationId::new(client, n),
+        key,
+        change: Change::Set {
+            field,
+            base_value: field.empty_value(),
+            base_version: 0,
+            value,
+        },
+    }
+}
+
+fn exported_plan(server: &TestServer, plan_id: &str) -> PlanFile {
+    let r = server.get(&format!("/api/v1/plans/{plan_id}"));
+    assert_eq!(r.status, 200);
+    serde_json::from_str(&r.body).unwrap()
+}
+
+// ---- Server-sent events ----
+
+/// An open `GET /api/v1/sync/events`, read as it arrives.
+struct EventStream {
+    status: u16,
+    headers: Vec<(String, String)>,
+    reader: BufReader<TcpStream>,
+    /// Decoded body not yet parsed into events.
+    pending: String,
+}
+
+impl EventStream {
+    fn open(addr: &str, session: Option<&Session>) -> EventStream {
+        let mut stream = TcpStream::connect(addr).unwrap();
+        let cookie = session.map_or(String::new(), |s| format!("Cookie: {}\r\n", s.cookie));
+        write!(
+            stream,
+            "GET /api/v1/sync/events HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n{cookie}\r\n"
+        )
+        .unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let mut reader = BufReader::new(stream);
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        let status = line.split(' ').nth(1).unwrap().parse().unwrap();
+        let mut headers = Vec::new();
+        loop {
+            line.clear();
+            reader.read_line(&mut line).unwrap();
+            match line.trim_end().split_once(':') {
+                Some((name, value)) => {
+                    headers.push((name.trim().to_lowercase(), value.trim().to_owned()))
+                }
+                None => break,
+            }
+        }
+        EventStream {
+            status,
+            headers,
+            reader,
+            pending: String::new(),
+        }
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The next event's name and data, skipping keep-alive comments; `None` if none arrives
+    /// by `deadline`.
+    fn next_event(&mut self, deadline: Instant) -> Option<(String, String)> {
+        loop {
+            if let Some(end) = self.pending.find("\n\n") {
+                let block: String = self.pending.drain(..end + 2).collect();
+                let field = |name: &str| {
+                    block
+                        .lines()
+                        .find_map(|l| l.strip_prefix(name).map(|v| v.trim().to_owned()))
+                };
+                if let (Some(event), Some(data)) = (field("event:"), field("data:")) {
+                    return Some((event, data));
+                }
+                continue;
+            }
+            let left = deadline.checked_duration_since(Instant::now())?;
+            self.reader
+                .get_ref()
+                .set_read_timeout(Some(left.max(Duration::from_millis(1))))
+                .unwrap();
+            // One chunk of the chunked body.
+            let mut size_line = String::new();
+            if self.reader.read_line(&mut size_line).ok()? == 0 {
+                return None;
+            }
+            let size = usize::from_str_radix(size_line.trim(), 16).ok()?;
+            let mut chunk = vec![0; size + 2];
+            self.reader.read_exact(&mut chunk).ok()?;
+            self.pending
+                .push_str(std::str::from_utf8(&chunk[..size]).unwrap());
+        }
+    }
+
+    /// The sequence of the next `changed` event.
+    fn next_changed(&mut self, within: Duration) -> Option<u64> {
+        let (event, data) = self.next_event(Instant::now() + within)?;
+        assert_eq!(event, "changed");
+        let data: serde_json::Value = serde_json::from_str(&data).unwrap();
+        data["sequence"].as_u64()
+    }
+}
+
+// ---- Authorization ----
+
+fn rule_allows(caller: Caller, plan: &PlanFile, key: &RecordKey) -> bool {
+    let measure = plan
+        .plan
+        .measures
+        .iter()
+        .find(|m| m.id == key.target.id() || m.actions.iter().any(|a| a.id == key.target.id()))
+        .unwrap();
+    let departments: Vec<&str> = measure
+        .lead_departments
+        .iter()
+        .chain(&measure.related_departments)
+        .map(String::as_str)
+        .collect();
+    let plan_ref = PlanRef {
+        organization_id: &plan.organization.id,
+        status: plan.plan.status,
+    };
+    can_record_progress(&caller.viewer(), plan_ref, &departments)
+}
+
+/// Every caller × push (on measures led by either editor's department, and an action) ×
+/// pull × events. Expected answers come from the access rule, not from a list.
+#[test]
+fn the_sync_authorization_matrix_follows_the_access_rules() {
+    let server = TestServer::start();
+    for caller in CALLERS {
+        add_caller(&server, caller);
+    }
+    let plan = exported_plan(&server, PLAN);
+    assert_eq!(plan.plan.status, PlanStatus::Published);
+    let targets = [
+        RecordKey::measure(PLAN, "regional-04", 2024), // lead 企画振興課
+        RecordKey::action(PLAN, "regional-04-1", 2024), // its action
+        RecordKey::measure(PLAN, "citizen-03", 2025),  // lead 税務課
+    ];
+    let mut cases = 0;
+    let mut applied_keys = Vec::new();
+    for caller in CALLERS {
+        let session = sign_in(&server, caller);
+        let client = caller.client();
+
+        for (n, key) in targets.iter().enumerate() {
+            let request = PushRequest {
+                client_id: client.clone(),
+                mutations: vec![note(&client, n as u64 + 1, key.clone(), "記録")],
+            };
+            let r = push_raw(
+                &server.addr,
+                session.as_ref(),
+                &serde_json::to_string(&request).unwrap(),
+            );
+            cases += 1;
+            let Some(_) = &session else {
+                assert_eq!(r.status, 401, "{caller:?} push {key}: {}", r.body);
+                continue;
+            };
+            assert_eq!(r.status, 200, "{caller:?} push {key}: {}", r.body);
+            assert_eq!(r.header(PROTOCOL_HEADER), Some("1"));
+            let response: PushResponse = serde_json::from_str(&r.body).unwrap();
+            match (
+                &response.results[0].outcome,
+                rule_allows(caller, &plan, key),
+            ) {
+                (Outcome::Applied { .. }, true) => applied_keys.push(key.clone()),
+                (Outcome::Rejected { reason }, false) => {
+                    assert!(
+                        reason.contains("権限がありません"),
+                        "{caller:?} {key}: {reason}"
+                    )
+                }
+                (outcome, allowed) => {
+                    panic!("{caller:?} push {key}: {outcome:?}, allowed: {allowed}")
+                }
+            }
+        }
+
+        let r = pull_raw(&server, session.as_ref(), "?since=0");
+        cases += 1;
+        let events = EventStream::open(&server.addr, session.as_ref());
+        cases += 1;
+        match &session {
+            None => {
+                assert_eq!(r.status, 401, "{caller:?} pull");
+                assert_eq!(events.status, 401, "{caller:?} events");
+            }
+            Some(_) => {
+                assert_eq!(r.status, 200, "{caller:?} pull: {}", r.body);
+                assert_eq!(r.header(PROTOCOL_HEADER), Some("1"));
+                assert_eq!(events.status, 200, "{caller:?} events");
+                assert_eq!(events.header("content-type"), Some("text/event-stream"));
+                assert_eq!(events.header(PROTOCOL_HEADER), Some("1"));
+            }
+        }
+    }
+    assert_eq!(cases, CALLERS.len() * (targets.len() + 2));
+    // Administrators and each editor on their department's measures; nobody else.
+    assert_eq!(applied_keys.len(), 3 + 2 + 1, "{applied_keys:?}");
+
+    // A replica holds its own organization's progress: all of it, and nothing else.
+    for caller in CALLERS {
+        let Some(session) = sign_in(&server, caller) else {
+            continue;
+        };
+        let (changes, cursor) = pull_everything(&server, &session);
+        let expected = if caller == Caller::OtherOrganization {
+            0
+        } else {
+            applied_keys.len()
+        };
+        assert_eq!(changes.len(), expected, "{caller:?}");
+        assert_eq!(
+            cursor,
+            applied_keys.len() as u64,
+            "{caller:?}: the cursor reaches the head"
+        );
+    }
+}
+
+#[test]
+fn malformed_oversized_and_forged_pushes_are_refused_with_nothing_applied() {
+    let server = TestServer::start();
+    add_caller(&server, Caller::Administrator);
+    let session = sign_in(&server, Caller::Administrator).unwrap();
+    let client = Caller::Administrator.client();
+    let key = RecordKey::measure(PLAN, "citizen-01", 2024);
+    let good = serde_json::to_value(PushRequest {
+        client_id: client.clone(),
+        mutations: (1..=4)
+            .map(|n| note(&client, n, key.clone(), "記録"))
+            .collect(),
+    })
+    .unwrap();
+
+    let malformed = |edit: &dyn Fn(&mut serde_json::Value)| {
+        let mut body = good.clone();
+        edit(&mut body);
+        body.to_string()
+    };
+    let cases: Vec<(String, &str)> = vec![
+        (
+            malformed(&|b| b["mutations"][3]["id"] = "someone-else-4".into()),
+            "mutations[3].id",
+        ),
+        (
+            malformed(&|b| b["client_id"] = "Not Valid".into()),
+            "client_id",
+        ),
+        (
+            malformed(&|b| b["mutations"][1]["id"] = "Bad Id".into()),
+            "mutations[1].id",
+        ),
+        (
+            malformed(&|b| b["mutations"][2]["key"]["fiscal_year"] = "2024".into()),
+            "mutations[2].key.fiscal_year",
+        ),
+        (
+            malformed(&|b| b["mutations"][0]["change"]["op"] = "delete".into()),
+            "mutations[0].change.op",
+        ),
+        (
+            malformed(&|b| {
+                let many: Vec<serde_json::Value> = (1..=501)
+                    .map(|n| serde_json::to_value(note(&client, n, key.clone(), "多")).unwrap())
+                    .collect();
+                b["mutations"] = many.into();
+            }),
+            "mutations",
+        ),
+        (malformed(&|b| b["surprise"] = 1.into()), "surprise"),
+    ];
+    for (body, field) in &cases {
+        let r = push_raw(&server.addr, Some(&session), body);
+        assert_eq!(r.status, 400, "{field}: {}", r.body);
+        let error = r.json()["error"].clone();
+        assert_eq!(error["field"], *field, "{}", r.body);
+        assert!(error["reason"].as_str().is_some_and(|r| !r.is_empty()));
+    }
+    let r = push_raw(&server.addr, Some(&session), "{\"client_id\": \"admin\"");
+    assert_eq!(r.status, 400, "truncated: {}", r.body);
+    // An unknown field inside a mutation is named by its place too.
+    let r = push_raw(
+        &server.addr,
+        Some(&session),
+        &malformed(&|b| b["mutations"][1]["change"]["extra"] = 1.into()),
+    );
+    assert_eq!(r.status, 400);
+    assert!(
+        r.json()["error"]["field"]
+            .as_str()
+            .unwrap()
+            .starts_with("mutations[1].change"),
+        "{}",
+        r.body
+    );
+
+    // Over 256 KiB: 413, even though each text is valid.
+    let long = "長".repeat(19_000);
+    let big = PushRequest {
+        client_id: client.clone(),
+        mutations: (1..=5)
+            .map(|n| {
+                set(
+                    &client,
+                    n,
+                    key.clone(),
+                    Field::Results,
+                    FieldValue::Text(format!("{n}{long}")),
+                )
+            })
+            .collect(),
+    };
+    let r = push_raw(
+        &server.addr,
+        Some(&session),
+        &serde_json::to_string(&big).unwrap(),
+    );
+    assert_eq!(r.status, 413, "{}", r.body);
+
+    // Without the CSRF token, with a wrong one or from another origin: 403.
+    let body = good.to_string();
+    let cookie = ("Cookie", session.cookie.as_str());
+    for headers in [
+        vec![cookie],
+        vec![cookie, ("X-CSRF-Token", "0000")],
+        vec![
+            cookie,
+            ("X-CSRF-Token", session.csrf.as_str()),
+            ("Origin", "http://evil.example"),
+        ],
+    ] {
+        let r = request_with(
+            &server.addr,
+            "POST",
+            "/api/v1/sync/push",
+            Some(&body),
+            &headers,
+        );
+        assert_eq!(r.status, 403, "{headers:?}: {}", r.body);
+    }
+
+    // Nothing above was applied or remembered: the same push now applies from version 1.
+    let (changes, cursor) = pull_everything(&server, &session);
+    assert_eq!((changes.len(), cursor), (0, 0));
+    let request: PushRequest = serde_json::from_value(good).unwrap();
+    let response = push(&server, &session, &request);
+    assert_eq!(response.results[0].outcome, Outcome::Applied { version: 1 });
+
+    // Pull parameters are checked too.
+    for (query, field) in [
+        ("?since=-1", "since"),
+        ("?limit=x", "limit"),
+        ("?cursor=1", "cursor"),
+    ] {
+        let r = pull_raw(&server, Some(&session), query);
+        assert_eq!(r.status, 400, "{query}");
+        assert_eq!(r.json()["error"]["field"], field);
+    }
+    let page: PullResponse =
+        serde_json::from_str(&pull_raw(&server, Some(&session), "?since=0&limit=1").body).unwrap();
+    assert_eq!((page.changes.len(), page.cursor, page.more), (1, 1, true));
+}
+
+#[test]
+fn a_push_reaches_other_sessions_of_the_organization_as_an_event_within_5_seconds() {
+    let server = TestServer::start();
+    for caller in [
+        Caller::Administrator,
+        Caller::CouncilMember,
+        Caller::OtherOrganization,
+    ] {
+        add_caller(&server, caller);
+    }
+    let admin = sign_in(&server, Caller::Administrator).unwrap();
+    let council = sign_in(&server, Caller::CouncilMember).unwrap();
+    let outsider = sign_in(&server, Caller::OtherOrganization).unwrap();
+
+    // Each stream opens with the latest sequence, so a reconnecting client catches up.
+    let mut watching = EventStream::open(&server.addr, Some(&council));
+    assert_eq!(watching.next_changed(Duration::from_secs(5)), Some(0));
+    let mut elsewhere = EventStream::open(&server.addr, Some(&outsider));
+    assert_eq!(elsewhere.next_changed(Duration::from_secs(5)), Some(0));
+
+    let client = Caller::Administrator.client();
+    let pushed_at = Instant::now();
+    let response = push(
+        &server,
+        &admin,
+        &PushRequest {
+            client_id: client.clone(),
+            mutations: vec![note(
+                &client,
+                1,
+                RecordKey::measure(PLAN, "citizen-01", 2024),
+                "現地確認",
+            )],
+        },
+    );
+    assert_eq!(response.results[0].outcome, Outcome::Applied { version: 1 });
+    assert_eq!(watching.next_changed(Duration::from_secs(5)), Some(1));
+    assert!(pushed_at.elapsed() < Duration::from_secs(5));
+
+    // 島田市 hears only of its own organization's changes.
+    let shimada = exported_plan(&server, "shimada-dx-plan");
+    let measure = &shimada.plan.measures[0].id;
+    let other = Caller::OtherOrganization.client();
+    push(
+        &server,
+        &outsider,
+        &PushRequest {
+            client_id: other.clone(),
+            mutations: vec![note(
+                &other,
+                1,
+                RecordKey::measure("shimada-dx-plan", measure, 2024),
+                "島田",
+            )],
+        },
+    );
+    assert_eq!(
+        elsewhere.next_changed(Duration::from_secs(5)),
+        Some(2),
+        "not 1: that was 駒ヶ根市's"
+    );
+    assert_eq!(watching.next_changed(Duration::from_millis(500)), None);
+
+    // A retry applies nothing new, so it announces nothing; the next real change does.
+    let first = PushRequest {
+        client_id: other.clone(),
+        mutations: vec![note(
+            &other,
+            1,
+            RecordKey::measure("shimada-dx-plan", measure, 2024),
+            "島田",
+        )],
+    };
+    push(&server, &outsider, &first);
+    let next = PushRequest {
+        client_id: other.clone(),
+        mutations: vec![note(
+            &other,
+            2,
+            RecordKey::measure("shimada-dx-plan", measure, 2025),
+            "島田2",
+        )],
+    };
+    push(&server, &outsider, &next);
+    assert_eq!(
+        elsewhere.next_changed(Duration::from_secs(5)),
+        Some(3),
+        "not 2 again: the retry was silent"
+    );
+}
+
+// ---- A crash in the middle of large pushes ----
+
+const CRASH_PUSHES: usize = 5;
+const CRASH_BATCH: usize = 500;
+
+fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(future)
+}
+
+/// Two clients' pushes of 500 mutations each: one sets fields of distinct records, the other
+/// appends notes. Every mutation applies when first decided.
+fn crash_pushes(plan: &PlanFile) -> Vec<(ClientId, Vec<PushRequest>)> {
+    let targets: Vec<RecordKey> = plan
+        .plan
+        .measures
+        .iter()
+        .flat_map(|m| {
+            std::iter::once(RecordKey::measure(PLAN, &m.id, 2022)).chain(
+                m.actions
+                    .iter()
+                    .map(|a| RecordKey::action(PLAN, &a.id, 2022)),
+            )
+        })
+        .collect();
+    let slots: Vec<(RecordKey, Field)> = (2022..=2026)
+        .flat_map(|year| {
+            targets.iter().map(move |t| RecordKey {
+                fiscal_year: keikaku_domain::FiscalYear(year),
+                ..t.clone()
+            })
+        })
+        .flat_map(|key| {
+            [
+                Field::Results,
+                Field::NextActions,
+                Field::GradeComment,
+                Field::Percent,
+                Field::Stage,
+                Field::Status,
+                Field::Grade,
+            ]
+            .map(|f| (key.clone(), f))
+        })
+        .collect();
+    assert!(
+        slots.len() >= CRASH_PUSHES * CRASH_BATCH,
+        "{} slots",
+        slots.len()
+    );
+    let writer = ClientId::new("crash-writer").unwrap();
+    let noter = ClientId::new("crash-noter").unwrap();
+    let value = |field: Field, n: usize| match field {
+        Field::Percent => FieldValue::Percent(Some((n % 100) as u8 + 1)),
+        Field::Stage => FieldValue::Stage(Some(keikaku_domain::Stage::Trial)),
+        Field::Status => FieldValue::Status(Some(keikaku_sync::Status::OnTrack)),
+        Field::Grade => FieldValue::Grade(Some(keikaku_sync::Grade::A)),
+        _ => FieldValue::Text(format!("実績その{n}。")),
+    };
+    let sets = (0..CRASH_PUSHES)
+        .map(|p| PushRequest {
+            client_id: writer.clone(),
+            mutations: (0..CRASH_BATCH)
+                .map(|i| {
+                    let n = p * CRASH_BATCH + i;
+                    let (key, field) = slots[n].clone();
+                    set(&writer, n as u64 + 1, key, field, value(field, n))
+                })
+                .collect(),
+        })
+        .collect();
+    let notes = (0..CRASH_PUSHES)
+        .map(|p| PushRequest {
+            client_id: noter.clone(),
+            mutations: (0..CRASH_BATCH)
+                .map(|i| {
+                    let n = p * CRASH_BATCH + i;
+                    note(
+                        &noter,
+                        n as u64 + 1,
+                        targets[n % targets.len()].clone(),
+                        &format!("観察{n}"),
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    vec![(writer, sets), (noter, notes)]
+}
+
+/// Answers taken in, by client and push index.
+type Acknowledged = Arc<Mutex<Vec<(usize, usize, PushResponse)>>>;
+
+/// Sends each client's pushes in order on its own thread, until all are answered or the server
+/// is gone; returns the threads, which say whether a push was cut off.
+fn send_pushes(
+    addr: &str,
+    session: &Session,
+    pushes: &[(ClientId, Vec<PushRequest>)],
+    acknowledged: &Acknowledged,
+) -> Vec<std::thread::JoinHandle<bool>> {
+    pushes
+        .iter()
+        .enumerate()
+        .map(|(client, (_, requests))| {
+            let bodies: Vec<String> = requests
+                .iter()
+                .map(|r| serde_json::to_string(r).unwrap())
+                .collect();
+            let (addr, session, acknowledged) =
+                (addr.to_owned(), session.clone(), Arc::clone(acknowledged));
+            std::thread::spawn(move || {
+                for (index, body) in bodies.iter().enumerate() {
+                    let headers = [
+                        ("Cookie", session.cookie.as_str()),
+                        ("X-CSRF-Token", session.csrf.as_str()),
+                    ];
+                    match try_request_with(&addr, "POST", "/api/v1/sync/push", Some(body), &headers)
+                    {
+                        Ok(r) if r.status == 200 => {
+                            let response = serde_json::from_str(&r.body).unwrap();
+                            acknowledged.lock().unwrap().push((client, index, response));
+                        }
+                        Ok(r) => panic!("push answered {}: {}", r.status, r.body),
+                        Err(_) => return true, // killed
+                    }
+                }
+                false
+            })
+        })
+        .collect()
+}
+
+/// Remembered mutations per client, and whether every acknowledged answer is what the store
+/// remembers.
+async fn check_durable(
+    data_dir: &std::path::Path,
+    pushes: &[(ClientId, Vec<PushRequest>)],
+    acknowledged: &[(usize, usize, PushResponse)],
+) -> Vec<i64> {
+    let store = Store::open(data_dir).await.unwrap();
+    let mut counts = Vec::new();
+    for (client, _) in pushes {
+        let count: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM sync_mutations WHERE client_id = ?")
+                .bind(client.as_str())
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
+        counts.push(count);
+    }
+    for (client, index, response) in acknowledged {
+        let requests = &pushes[*client].1;
+        for (mutation, result) in requests[*index].mutations.iter().zip(&response.results) {
+            let remembered: String =
+                sqlx::query_scalar("SELECT outcome FROM sync_mutations WHERE id = ?")
+                    .bind(mutation.id.as_str())
+                    .fetch_one(store.pool())
+                    .await
+                    .unwrap_or_else(|e| {
+                        panic!("acknowledged {} is not remembered: {e}", mutation.id)
+                    });
+            assert_eq!(
+                serde_json::from_str::<Outcome>(&remembered).unwrap(),
+                result.outcome
+            );
+        }
+    }
+    store.close().await;
+    counts
+}
+
+#[test]
+fn a_server_killed_during_large_pushes_applies_every_mutation_exactly_once_after_retries() {
+    let mut server = TestServer::start();
+    add_caller(&server, Caller::Administrator);
+    let session = sign_in(&server, Caller::Administrator).unwrap();
+    let plan = exported_plan(&server, PLAN);
+    let pushes = crash_pushes(&plan);
+    let total = pushes.len() * CRASH_PUSHES * CRASH_BATCH;
+    let mut first_answers: std::collections::HashMap<MutationId, Outcome> = Default::default();
+
+    // Crash rounds: push everything again from the start (retries are safe), kill -9 a little
+    // after the first answer arrives, check, restart on the same data directory.
+    for round in 0..3u64 {
+        let acknowledged: Acknowledged = Default::default();
+        let started = Instant::now();
+        let senders = send_pushes(&server.addr, &session, &pushes, &acknowledged);
+        // Each round gets further: retried pushes are answered from memory, quickly.
+        let answers = 1 + 2 * round as usize;
+        while acknowledged.lock().unwrap().len() < answers {
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "pushes are not answered"
+            );
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        // Somewhere inside the next pushes, which take longer than this.
+        std::thread::sleep(Duration::from_millis(10 + 37 * round));
+        server.kill();
+        let cut_off = senders
+            .into_iter()
+            .map(|s| s.join().unwrap())
+            .filter(|&cut| cut)
+            .count();
+        let acknowledged = std::mem::take(&mut *acknowledged.lock().unwrap());
+        let counts = block_on(check_durable(&server.data.0, &pushes, &acknowledged));
+        // Shown with --nocapture: how far each round got before the kill.
+        eprintln!(
+            "round {round}: killed after {:?} with {cut_off} pushes in flight, {} answered; stored per client: {counts:?}",
+            started.elapsed(),
+            acknowledged.len()
+        );
+        for count in &counts {
+            assert_eq!(
+                count % CRASH_BATCH as i64,
+                0,
+                "round {round}: a push is stored whole or not at all: {counts:?}"
+            );
+        }
+        assert!(
+            counts.iter().sum::<i64>() < total as i64,
+            "round {round}: the kill came too late to test anything"
+        );
+        for (client, index, response) in acknowledged {
+            for (mutation, result) in pushes[client].1[index]
+                .mutations
+                .iter()
+                .zip(response.results)
+            {
+                let first = first_answers
+                    .entry(mutation.id.clone())
+                    .or_insert(result.outcome.clone());
+                assert_eq!(*first, result.outcome, "a retry gets the first answer");
+            }
+        }
+        server.restart();
+    }
+
+    // Finally everything is retried to the end, and every mutation is applied exactly once.
+    let acknowledged: Acknowledged = Default::default();
+    for sender in send_pushes(&server.addr, &session, &pushes, &acknowledged) {
+        sender.join().unwrap();
+    }
+    let acknowledged = std::mem::take(&mut *acknowledged.lock().unwrap());
+    assert_eq!(acknowledged.len(), pushes.len() * CRASH_PUSHES);
+    let mut versions = Vec::new();
+    for (client, index, response) in &acknowledged {
+        for (mutation, result) in pushes[*client].1[*index]
+            .mutations
+            .iter()
+            .zip(&response.results)
+        {
+            let Outcome::Applied { version } = result.outcome else {
+                panic!("{}: {:?}", mutation.id, result.outcome);
+            };
+            versions.push(version);
+            if let Some(first) = first_answers.get(&mutation.id) {
+                assert_eq!(
+                    *first, result.outcome,
+                    "{}: a retry gets the first answer",
+                    mutation.id
+                );
+            }
+        }
+    }
+    versions.sort_unstable();
+    assert_eq!(
+        versions,
+        (1..=total as u64).collect::<Vec<_>>(),
+        "one version per mutation, no gaps"
+    );
+
+    block_on(async {
+        let store = Store::open(&server.data.0).await.unwrap();
+        let (remembered, distinct): (i64, i64) =
+            sqlx::query_as("SELECT count(*), count(DISTINCT id) FROM sync_mutations")
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
+        assert_eq!((remembered, distinct), (total as i64, total as i64));
+        let (audited, distinct): (i64, i64) = sqlx::query_as(
+            "SELECT count(*), count(DISTINCT mutation_id) FROM audit_log WHERE entity = 'progress'",
+        )
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+        assert_eq!(
+            (audited, distinct),
+            (total as i64, total as i64),
+            "one audit entry per mutation"
+        );
+        let unaudited: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM sync_mutations m WHERE NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.mutation_id = m.id)",
+        )
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+        assert_eq!(unaudited, 0);
+        store.close().await;
+    });
+
+    // Pulls return every value.
+    let (changes, cursor) = pull_everything(&server, &session);
+    assert_eq!((changes.len(), cursor), (total, total as u64));
+    let mut expected: std::collections::HashMap<String, String> = Default::default();
+    for (_, requests) in &pushes {
+        for mutation in requests.iter().flat_map(|r| &r.mutations) {
+            let (row, value) = match &mutation.change {
+                Change::Set { field, value, .. } => (
+                    format!("{}#{field}", mutation.key),
+                    serde_json::to_string(value).unwrap(),
+                ),
+                Change::AppendNote { note } => {
+                    (format!("{}#{}", mutation.key, note.id), note.text.clone())
+                }
+                other => unreachable!("{other:?}"),
+            };
+            expected.insert(row, value);
+        }
+    }
+    let pulled: std::collections::HashMap<String, String> = changes
+        .iter()
+        .map(|change| match change {
+            ChangeEntry::FieldState {
+                key, field, value, ..
+            } => (
+                format!("{key}#{field}"),
+                serde_json::to_string(value).unwrap(),
+            ),
+            ChangeEntry::Note { key, note, .. } => {
+                (format!("{key}#{}", note.id), note.text.clone())
+            }
+            ChangeEntry::KpiReading { .. } => unreachable!(),
+        })
+        .collect();
+    assert_eq!(pulled, expected);
+}
