@@ -99,9 +99,9 @@ page_loader!(
     keep: Some(plan_id.clone()),
     offline: |plans| find(&plans, &plan_id).map(|f| {
         MeasureView::of(&f.organization, &f.plan, &measure_id).map(|mut view| {
-            // Offline, whoever has a replica here may record; the server checks each change
-            // when it arrives, and a refusal is shown then and kept until discarded.
-            view.progress_recordable = crate::offline::engine::engine().is_some();
+            // Offline, whoever signed in on this device may record; the server checks each
+            // change when it arrives, and a refusal is shown then and kept until discarded.
+            view.progress_recordable = crate::offline::engine::last_login().is_some();
             view
         })
     })

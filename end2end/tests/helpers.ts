@@ -52,3 +52,35 @@ export async function signIn(page: Page, login: string) {
   await page.getByRole('button', { name: 'ログイン' }).click();
   await expect(page.locator('.account__name')).toBeVisible();
 }
+
+/** Waits until the service worker controls the page and the plans are kept for offline use. */
+export async function readyForOffline(page: Page) {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  // The first load is not controlled until the worker claims it; a reload is.
+  await page.reload();
+  await hydrated(page);
+  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
+  await expect
+    .poll(
+      () =>
+        page.evaluate(async () => {
+          const name = `keikaku-plans-${localStorage.getItem('keikaku.replica.login')}`;
+          // Opening a database that does not exist would create it, empty.
+          if (!(await indexedDB.databases()).some((d) => d.name === name)) return 0;
+          const db = await new Promise<IDBDatabase>((done, fail) => {
+            const request = indexedDB.open(name);
+            request.onsuccess = () => done(request.result);
+            request.onerror = () => fail(request.error);
+          });
+          if (!db.objectStoreNames.contains('plans')) return 0;
+          return new Promise<number>((done) => {
+            const count = db.transaction('plans').objectStore('plans').count();
+            count.onsuccess = () => done(count.result);
+          });
+        }),
+      { timeout: 15_000 },
+    )
+    .toBeGreaterThanOrEqual(5);
+}

@@ -1,5 +1,5 @@
-import { BrowserContext, expect, Page, test } from '@playwright/test';
-import { expectAccessible, hydrated } from './helpers';
+import { expect, Page, test } from '@playwright/test';
+import { expectAccessible, hydrated, readyForOffline } from './helpers';
 import { OwnServer } from './own-server';
 
 // Each project gets its own server, stopped and restarted by the test.
@@ -11,38 +11,6 @@ async function signIn(page: Page, base: string, login: string) {
   await page.getByLabel('パスワード').fill('keikaku-demo-2026');
   await page.getByRole('button', { name: 'ログイン' }).click();
   await expect(page.locator('.account__name')).toBeVisible();
-}
-
-/** Waits until the service worker controls the page and the plans are kept for offline use. */
-async function readyForOffline(page: Page) {
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-  });
-  // The first load is not controlled until the worker claims it; a reload is.
-  await page.reload();
-  await hydrated(page);
-  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
-  await expect
-    .poll(
-      () =>
-        page.evaluate(async () => {
-          const name = `keikaku-plans-${localStorage.getItem('keikaku.replica.login')}`;
-          // Opening a database that does not exist would create it, empty.
-          if (!(await indexedDB.databases()).some((d) => d.name === name)) return 0;
-          const db = await new Promise<IDBDatabase>((done, fail) => {
-            const request = indexedDB.open(name);
-            request.onsuccess = () => done(request.result);
-            request.onerror = () => fail(request.error);
-          });
-          if (!db.objectStoreNames.contains('plans')) return 0;
-          return new Promise<number>((done) => {
-            const count = db.transaction('plans').objectStore('plans').count();
-            count.onsuccess = () => done(count.result);
-          });
-        }),
-      { timeout: 15_000 },
-    )
-    .toBeGreaterThanOrEqual(5);
 }
 
 test.describe('with the server stopped', () => {
@@ -86,12 +54,12 @@ test.describe('with the server stopped', () => {
     // Record progress offline (企画振興課 leads internal-02).
     const progress = `${base}/plans/komagane-dx-strategy/measures/internal-02/progress?year=2024`;
     await page.goto(progress);
-    await expect(page.getByLabel('状況')).toBeEnabled();
-    await page.getByLabel('状況').selectOption('on_track');
+    await expect(page.getByLabel('状況', { exact: true })).toBeEnabled();
+    await page.getByLabel('状況', { exact: true }).selectOption('on_track');
     await page.getByLabel('進捗率（%）').fill('40');
     await page.getByLabel('進捗率（%）').blur();
     await page.getByLabel('実績', { exact: true }).fill('オフラインで記録した実績');
-    await page.getByLabel('メモ').fill('現場で確認したこと');
+    await page.getByLabel('メモ', { exact: true }).fill('現場で確認したこと');
     await page.getByRole('button', { name: 'メモを追加' }).click();
     await expect(page.locator('.field-notes li')).toHaveCount(1);
     await expect(page.locator('.sync-indicator')).toContainText('未送信4件');
@@ -103,7 +71,7 @@ test.describe('with the server stopped', () => {
     const again = await context.newPage();
     await again.goto(progress);
     await expect(again.getByLabel('実績', { exact: true })).toHaveValue('オフラインで記録した実績');
-    await expect(again.getByLabel('状況')).toHaveValue('on_track');
+    await expect(again.getByLabel('状況', { exact: true })).toHaveValue('on_track');
     await expect(again.getByLabel('進捗率（%）')).toHaveValue('40');
     await expect(again.locator('.field-notes li')).toHaveCount(1);
     await expect(again.locator('.sync-indicator')).toContainText('未送信4件');

@@ -1,5 +1,5 @@
 import { Browser, BrowserContext, expect, Page, test } from '@playwright/test';
-import { hydrated, signIn } from './helpers';
+import { hydrated, readyForOffline, signIn } from './helpers';
 
 // Both projects share one server: each uses its own measure and fiscal year.
 function record(projectName: string) {
@@ -13,7 +13,7 @@ async function device(browser: Browser, login: string, path: string): Promise<{ 
   await signIn(page, login);
   await page.goto(path);
   await hydrated(page);
-  await expect(page.getByLabel('状況')).toBeEnabled();
+  await expect(page.getByLabel('状況', { exact: true })).toBeEnabled();
   await expect(page.locator('.sync-indicator')).toContainText('同期済み');
   return { context, page };
 }
@@ -70,10 +70,11 @@ test('an edit the server refuses stays visible with its reason until discarded',
   await page.goto('/plans/komagane-dx-strategy/measures/internal-02/progress');
   await hydrated(page);
   await expect(page.locator('.sync-indicator')).toContainText('同期済み');
+  await readyForOffline(page);
   await context.setOffline(true);
   await page.goto(path);
-  await expect(page.getByLabel('状況')).toBeEnabled();
-  await page.getByLabel('状況').selectOption('delayed');
+  await expect(page.getByLabel('状況', { exact: true })).toBeEnabled();
+  await page.getByLabel('状況', { exact: true }).selectOption('delayed');
   await context.setOffline(false);
   await page.goto('/sync');
   const refused = page.locator('.conflict').filter({ hasText: '理由' });

@@ -119,7 +119,8 @@ fn remember_login(login: &str) {
     }
 }
 
-fn last_login() -> Option<String> {
+/// The user whose replica this browser opened last.
+pub fn last_login() -> Option<String> {
     local_storage().and_then(|s| s.get_item(LAST_LOGIN_KEY).ok().flatten())
 }
 

@@ -109,34 +109,29 @@ fn SyncOverview() -> impl IntoView {
         </section>
         <section aria-labelledby="conflicts-heading">
             <h2 id="conflicts-heading">"競合"</h2>
-            {move || {
-                let conflicts = snapshot().map(|s| s.0).unwrap_or_default();
-                if conflicts.is_empty() {
-                    view! { <p>"競合はありません。"</p> }.into_any()
-                } else {
-                    view! {
-                        <p>"同じ項目を別の人が先に変更しました。どちらの値を残すか選んでください。選ぶまで、サーバーの値が表示されます。"</p>
-                        <ul class="conflicts">
-                            {conflicts.into_iter().map(|c| view! { <li><ConflictCard conflict=c/></li> }).collect_view()}
-                        </ul>
-                    }.into_any()
-                }
-            }}
+            {move || snapshot().map(|s| s.0).unwrap_or_default().is_empty().then(|| view! { <p>"競合はありません。"</p> })}
+            {move || (!snapshot().map(|s| s.0).unwrap_or_default().is_empty()).then(|| view! {
+                <p>"同じ項目を別の人が先に変更しました。どちらの値を残すか選んでください。選ぶまで、サーバーの値が表示されます。"</p>
+            })}
+            // Keyed, so a card being edited survives every refresh of the replica.
+            <ul class="conflicts">
+                <For
+                    each=move || snapshot().map(|s| s.0).unwrap_or_default()
+                    key=|c| c.id.clone()
+                    children=|c| view! { <li><ConflictCard conflict=c/></li> }
+                />
+            </ul>
         </section>
         <section aria-labelledby="rejected-heading">
             <h2 id="rejected-heading">"送信できなかった変更"</h2>
-            {move || {
-                let rejected = snapshot().map(|s| s.1).unwrap_or_default();
-                if rejected.is_empty() {
-                    view! { <p>"ありません。"</p> }.into_any()
-                } else {
-                    view! {
-                        <ul class="conflicts">
-                            {rejected.into_iter().map(|r| view! { <li><RejectedCard rejected=r/></li> }).collect_view()}
-                        </ul>
-                    }.into_any()
-                }
-            }}
+            {move || snapshot().map(|s| s.1).unwrap_or_default().is_empty().then(|| view! { <p>"ありません。"</p> })}
+            <ul class="conflicts">
+                <For
+                    each=move || snapshot().map(|s| s.1).unwrap_or_default()
+                    key=|r| r.mutation.id.clone()
+                    children=|r| view! { <li><RejectedCard rejected=r/></li> }
+                />
+            </ul>
         </section>
     }
 }
