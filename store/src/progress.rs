@@ -225,25 +225,27 @@ impl Store {
         // One read transaction: rows and sequence from the same snapshot, so the cursor never
         // passes a change the page did not include.
         let mut tx = self.pool.begin().await?;
-        // Each table's page by its version index, then the three merged; the plan filter is a
-        // bound JSON array because the statement must be static.
+        // Each table's page by its version index, then the three merged. The unary `+` keeps
+        // SQLite off the primary key for the plan filter: walking the version index in order
+        // stops after a page, where the key would read every newer row of the plans and sort
+        // them on each page. The plans are a bound JSON array because the statement is static.
         let rows = sqlx::query(
             "SELECT * FROM (SELECT 'field' AS kind, plan_id, target_kind, target_id, fiscal_year,
                                    field AS name, value AS body, version
                             FROM progress_fields
-                            WHERE version > ?1 AND plan_id IN (SELECT value FROM json_each(?2))
+                            WHERE version > ?1 AND +plan_id IN (SELECT value FROM json_each(?2))
                             ORDER BY version LIMIT ?3)
              UNION ALL
              SELECT * FROM (SELECT 'note', plan_id, target_kind, target_id, fiscal_year,
                                    id, note, version
                             FROM progress_notes
-                            WHERE version > ?1 AND plan_id IN (SELECT value FROM json_each(?2))
+                            WHERE version > ?1 AND +plan_id IN (SELECT value FROM json_each(?2))
                             ORDER BY version LIMIT ?3)
              UNION ALL
              SELECT * FROM (SELECT 'kpi_reading', plan_id, target_kind, target_id, fiscal_year,
                                    id, reading, version
                             FROM progress_kpi_readings
-                            WHERE version > ?1 AND plan_id IN (SELECT value FROM json_each(?2))
+                            WHERE version > ?1 AND +plan_id IN (SELECT value FROM json_each(?2))
                             ORDER BY version LIMIT ?3)
              ORDER BY version LIMIT ?3",
         )
