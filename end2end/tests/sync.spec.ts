@@ -84,3 +84,41 @@ test('an edit the server refuses stays visible with its reason until discarded',
   await expect(page.locator('.conflict')).toHaveCount(0);
   await context.close();
 });
+
+test('one tab per browser syncs and edits; another tab is read-only and follows its changes', async ({ browser }, testInfo) => {
+  const year = testInfo.project.name === 'phone' ? 2022 : 2026;
+  const path = `/plans/komagane-dx-strategy/measures/internal-02/progress?year=${year}`;
+  const { context, page: first } = await device(browser, 'komagane-admin', path);
+  const second = await context.newPage();
+  await second.goto(path);
+  await hydrated(second);
+  await expect(second.getByText('別のタブで進捗を記録中')).toBeVisible();
+  await expect(second.getByLabel('状況', { exact: true })).toBeDisabled();
+  await first.getByLabel('状況', { exact: true }).selectOption('completed');
+  await expect(second.getByLabel('状況', { exact: true })).toHaveValue('completed');
+  // When the syncing tab closes, the other one takes over.
+  await first.close();
+  await expect(second.getByLabel('状況', { exact: true })).toBeEnabled();
+  await context.close();
+});
+
+test('edits made while the session expired wait, the user is asked to sign in, then they sync', async ({ browser }, testInfo) => {
+  const year = testInfo.project.name === 'phone' ? 2022 : 2026;
+  const path = `/plans/komagane-dx-strategy/measures/internal-03/progress?year=${year}`;
+  const { context, page } = await device(browser, 'komagane-admin', path);
+  await context.setOffline(true);
+  await page.getByLabel('実績', { exact: true }).fill('ログインが切れている間の記録');
+  await context.clearCookies();
+  await context.setOffline(false);
+  await expect(page.locator('.sync-indicator')).toContainText('要ログイン', { timeout: 15_000 });
+  await page.goto('/sync');
+  await expect(page.getByRole('alert').filter({ hasText: 'ログインの有効期限が切れています' })).toBeVisible();
+  await signIn(page, 'komagane-admin');
+  await page.goto(path);
+  await expect(page.locator('.sync-indicator')).toContainText('同期済み', { timeout: 15_000 });
+  await expect(page.getByLabel('実績', { exact: true })).toHaveValue('ログインが切れている間の記録');
+  // The measure page shows it beside the plan.
+  await page.goto('/plans/komagane-dx-strategy/measures/internal-03');
+  await expect(page.locator('section[aria-labelledby="actual-heading"]')).toContainText('ログインが切れている間の記録');
+  await context.close();
+});
