@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs the benchmarks (bench/README.md) on a release build and prints their figures: the sync
+# server's push throughput and pull latency, then the browser benchmarks (offline edits synced
+# after reconnecting, against PouchDB; the cold offline open of the roadmap).
+source "$(dirname "$0")/lib.sh"
+cd "$REPO"
+
+ensure_rust
+ensure_build_deps
+ensure_cargo_leptos
+ensure_wasm_bindgen
+ensure_node
+ensure_wasm_opt
+ensure_chromium
+
+step "building (release)"
+cargo leptos build --release
+cargo build --release -p keikaku-bench-sync
+
+step "server: push throughput and pull latency"
+target/release/keikaku-bench-sync
+
+step "browser: offline edits against PouchDB, cold offline open"
+(cd bench/browser && npm ci --no-audit --no-fund --loglevel=error)
+node bench/browser/run.mjs
