@@ -359,12 +359,12 @@ fn the_sync_authorization_matrix_follows_the_access_rules() {
                 &serde_json::to_string(&request).unwrap(),
             );
             cases += 1;
+            assert_eq!(r.header(PROTOCOL_HEADER), Some("1"), "every sync answer");
             let Some(_) = &session else {
                 assert_eq!(r.status, 401, "{caller:?} push {key}: {}", r.body);
                 continue;
             };
             assert_eq!(r.status, 200, "{caller:?} push {key}: {}", r.body);
-            assert_eq!(r.header(PROTOCOL_HEADER), Some("1"));
             let response: PushResponse = serde_json::from_str(&r.body).unwrap();
             match (
                 &response.results[0].outcome,
@@ -524,6 +524,7 @@ fn malformed_oversized_and_forged_pushes_are_refused_with_nothing_applied() {
         &serde_json::to_string(&big).unwrap(),
     );
     assert_eq!(r.status, 413, "{}", r.body);
+    assert_eq!(r.header(PROTOCOL_HEADER), Some("1"));
 
     // Without the CSRF token, with a wrong one or from another origin: 403.
     let body = good.to_string();
@@ -545,6 +546,7 @@ fn malformed_oversized_and_forged_pushes_are_refused_with_nothing_applied() {
             &headers,
         );
         assert_eq!(r.status, 403, "{headers:?}: {}", r.body);
+        assert_eq!(r.header(PROTOCOL_HEADER), Some("1"));
     }
 
     // Nothing above was applied or remembered: the same push now applies from version 1.

@@ -165,6 +165,7 @@ fn api_routes(state: &AppState) -> Router<AppState> {
             csrf::guard,
         ))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(sync::protocol_header))
 }
 
 async fn shutdown_signal() {

@@ -11,9 +11,11 @@ use std::collections::HashMap;
 use std::convert::Infallible;
 use std::time::Duration;
 
-use axum::extract::{Query, State};
+use axum::extract::{Query, Request, State};
 use axum::http::{HeaderName, HeaderValue};
+use axum::middleware::Next;
 use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use futures_util::stream::{self, Stream};
@@ -23,7 +25,6 @@ use keikaku_sync::protocol::{
     PROTOCOL_VERSION,
 };
 use tokio::sync::broadcast;
-use tower_http::set_header::SetResponseHeaderLayer;
 
 use super::error::ApiError;
 use super::json::StrictJson;
@@ -32,8 +33,7 @@ use super::session::RequestContext;
 use super::AppState;
 use crate::auth;
 
-/// Announces the protocol version on every sync response, so a stale tab can tell it must
-/// reload.
+/// Carries the protocol version, so a stale tab can tell it must reload.
 const PROTOCOL_HEADER: &str = "keikaku-sync-protocol";
 /// How often an idle event stream sends a comment, so proxies and browsers keep it open.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
@@ -45,10 +45,20 @@ pub fn routes() -> Router<AppState> {
         .route("/sync/push", post(push))
         .route("/sync/pull", get(pull))
         .route("/sync/events", get(events))
-        .layer(SetResponseHeaderLayer::overriding(
+}
+
+/// Announces the protocol version on every answer under `/sync`, including the refusals of
+/// the CSRF guard and the body limit, so it goes outside them.
+pub async fn protocol_header(request: Request, next: Next) -> Response {
+    let is_sync = request.uri().path().starts_with("/sync/");
+    let mut response = next.run(request).await;
+    if is_sync {
+        response.headers_mut().insert(
             HeaderName::from_static(PROTOCOL_HEADER),
             HeaderValue::from(PROTOCOL_VERSION),
-        ))
+        );
+    }
+    response
 }
 
 /// What the event streams hear about.
