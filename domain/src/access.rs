@@ -109,13 +109,19 @@ pub fn can_edit_plan(viewer: &Viewer, plan: PlanRef) -> bool {
 pub fn can_record_progress(viewer: &Viewer, plan: PlanRef, measure_departments: &[&str]) -> bool {
     match viewer.member_of(plan.organization_id) {
         Some(p) if p.role == Role::Administrator => true,
-        Some(p) if p.role == Role::Editor => p
-            .department
-            .as_deref()
-            .is_some_and(|d| measure_departments.contains(&d)),
+        Some(p) if p.role == Role::Editor => {
+            // Plans name 「全課」 (every department) for organization-wide measures.
+            measure_departments.contains(&ALL_DEPARTMENTS)
+                || p.department
+                    .as_deref()
+                    .is_some_and(|d| measure_departments.contains(&d))
+        }
         _ => false,
     }
 }
+
+/// The department name plans use for a measure every department carries out.
+pub const ALL_DEPARTMENTS: &str = "全課";
 
 /// Reading a plan's change history: members of the owning organization.
 pub fn can_read_history(viewer: &Viewer, plan: PlanRef) -> bool {
@@ -177,6 +183,12 @@ mod tests {
             &user("a", Role::Editor, Some("福祉課")),
             PUBLISHED,
             &depts
+        ));
+        // 全課: every department's staff.
+        assert!(can_record_progress(
+            &user("a", Role::Editor, Some("福祉課")),
+            PUBLISHED,
+            &["全課"]
         ));
         assert!(!can_record_progress(
             &user("a", Role::Editor, None),
