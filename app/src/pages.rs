@@ -41,6 +41,8 @@ fn with_fallback<T: 'static>(
             }
             Err(error @ (ServerFnError::Request(_) | ServerFnError::Deserialization(_))) => {
                 status.online.set(false);
+                // Read once, so the builders below can ask who signed in here.
+                let _ = crate::offline::device::last().await;
                 let plans = crate::offline::plans::cached_plans().await;
                 if plans.is_empty() {
                     return Err(error);
@@ -101,7 +103,7 @@ page_loader!(
         MeasureView::of(&f.organization, &f.plan, &measure_id).map(|mut view| {
             // Offline, whoever signed in on this device may record; the server checks each
             // change when it arrives, and a refusal is shown then and kept until discarded.
-            view.progress_recordable = crate::offline::engine::last_login().is_some();
+            view.progress_recordable = crate::offline::device::last_known().is_some();
             view
         })
     })

@@ -98,7 +98,19 @@ async function readyForOffline(page) {
   await page.reload();
   await page.waitForFunction(() => !!navigator.serviceWorker.controller);
   await page.waitForFunction(async () => {
-    const name = `keikaku-plans-${localStorage.getItem('keikaku.replica.login')}`;
+    const openDb = (dbName) => new Promise((done, fail) => {
+            const request = indexedDB.open(dbName);
+            request.onsuccess = () => done(request.result);
+            request.onerror = () => fail(request.error);
+          });
+          const known = (await indexedDB.databases()).map((d) => d.name);
+          if (!known.includes('keikaku-device')) return 0;
+          const device = await openDb('keikaku-device');
+          const login = await new Promise((done) => {
+            const get = device.transaction('device').objectStore('device').get('last_login');
+            get.onsuccess = () => done(get.result);
+          });
+          const name = `keikaku-plans-${login}`;
     if (!(await indexedDB.databases()).some((d) => d.name === name)) return false;
     const db = await new Promise((done) => { const r = indexedDB.open(name); r.onsuccess = () => done(r.result); });
     if (!db.objectStoreNames.contains('plans')) return false;
@@ -114,7 +126,7 @@ async function readyForOffline(page) {
  * note is added through the page first, and its stored form is the template for the rest.
  */
 async function queueNotesOffline(page, edits, measures) {
-  await page.getByLabel('メモ').fill('ベンチマークの見本');
+  await page.getByLabel('メモ', { exact: true }).fill('ベンチマークの見本');
   await page.getByRole('button', { name: 'メモを追加' }).click();
   await waitForText(page, '.sync-indicator', '未送信1件');
   await page.evaluate(async ({ edits, measures, login }) => {
@@ -220,7 +232,12 @@ async function coldOfflineOpen(dataDir) {
       }).observe(document, { childList: true, subtree: true });
     });
     await page.goto(roadmap);
-    await page.waitForFunction(() => window.__roadmapShownAt !== undefined, null, { timeout: 30_000 });
+    try {
+      await page.waitForFunction(() => window.__roadmapShownAt !== undefined, null, { timeout: 30_000 });
+    } catch (error) {
+      console.error('roadmap did not render offline; the page says:', await page.locator('main').innerText());
+      throw error;
+    }
     times.push(await page.evaluate(() => window.__roadmapShownAt));
     await context.close();
   }
@@ -249,7 +266,7 @@ async function main() {
 
   const ours = [];
   const theirs = [];
-  for (let run = 0; run < RUNS; run += 1) {
+  for (let run = 0; run < (process.env.BENCH_ONLY === 'cold' ? 0 : RUNS); run += 1) {
     ours.push(await keikakuSync(browser, run, measures));
     theirs.push(await pouchSync(browser, run, bundle));
     console.error(`run ${run + 1}: Keikaku ${ours.at(-1)} ms, PouchDB ${Math.round(theirs.at(-1))} ms`);

@@ -66,7 +66,19 @@ export async function readyForOffline(page: Page) {
     .poll(
       () =>
         page.evaluate(async () => {
-          const name = `keikaku-plans-${localStorage.getItem('keikaku.replica.login')}`;
+          const openDb = (dbName) => new Promise((done, fail) => {
+            const request = indexedDB.open(dbName);
+            request.onsuccess = () => done(request.result);
+            request.onerror = () => fail(request.error);
+          });
+          const known = (await indexedDB.databases()).map((d) => d.name);
+          if (!known.includes('keikaku-device')) return 0;
+          const device = await openDb('keikaku-device');
+          const login = await new Promise((done) => {
+            const get = device.transaction('device').objectStore('device').get('last_login');
+            get.onsuccess = () => done(get.result);
+          });
+          const name = `keikaku-plans-${login}`;
           // Opening a database that does not exist would create it, empty.
           if (!(await indexedDB.databases()).some((d) => d.name === name)) return 0;
           const db = await new Promise<IDBDatabase>((done, fail) => {

@@ -26,8 +26,6 @@ use crate::client::{send_json, Problem};
 const SYNC_INTERVAL_MS: u32 = 30_000;
 /// Edits made in a burst are pushed together.
 const PUSH_DELAY_MS: u32 = 400;
-const LAST_LOGIN_KEY: &str = "keikaku.replica.login";
-const LAST_NAME_KEY: &str = "keikaku.replica.name";
 const CHANNEL: &str = "keikaku-replica";
 
 thread_local! {
@@ -62,10 +60,9 @@ pub fn start(status: SyncStatus) {
             Ok(session) => {
                 let login = session["user"]["login"].as_str().map(str::to_owned);
                 let token = session["csrf_token"].as_str().map(str::to_owned);
-                if let (Some(name), Some(storage)) =
-                    (session["user"]["display_name"].as_str(), local_storage())
-                {
-                    let _ = storage.set_item(LAST_NAME_KEY, name);
+                if let Some(login) = &login {
+                    let name = session["user"]["display_name"].as_str().unwrap_or(login);
+                    super::device::remember(login, name).await;
                 }
                 (login, token)
             }
@@ -81,7 +78,6 @@ pub fn start(status: SyncStatus) {
         };
         let login = match login {
             Some(login) => {
-                remember_login(&login);
                 status.needs_login.set(false);
                 // Every plan this user may read, for pages opened offline later.
                 spawn_local(async move {
@@ -91,8 +87,8 @@ pub fn start(status: SyncStatus) {
                 });
                 login
             }
-            None => match last_login() {
-                Some(login) => login,
+            None => match super::device::last().await {
+                Some((login, _)) => login,
                 None => return,
             },
         };
@@ -107,21 +103,6 @@ pub fn start(status: SyncStatus) {
             Err(e) => status.error.set(Some(e)),
         }
     });
-}
-
-fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
-}
-
-fn remember_login(login: &str) {
-    if let Some(storage) = local_storage() {
-        let _ = storage.set_item(LAST_LOGIN_KEY, login);
-    }
-}
-
-/// The user whose replica this browser opened last.
-pub fn last_login() -> Option<String> {
-    local_storage().and_then(|s| s.get_item(LAST_LOGIN_KEY).ok().flatten())
 }
 
 fn now_label() -> String {
@@ -151,8 +132,9 @@ impl SyncEngine {
             .map_err(|e| e.to_string())?;
         let (client_id, stored) = storage.load().await.map_err(|e| e.to_string())?;
         let channel = web_sys::BroadcastChannel::new(&format!("{CHANNEL}-{login}")).ok();
-        let display_name = local_storage()
-            .and_then(|s| s.get_item(LAST_NAME_KEY).ok().flatten())
+        let display_name = super::device::last()
+            .await
+            .map(|(_, name)| name)
             .unwrap_or_else(|| login.clone());
         Ok(Rc::new(SyncEngine {
             display_name,

@@ -5,6 +5,8 @@
 //! it and drives it. Everything that touches IndexedDB runs only in the browser.
 
 #[cfg(feature = "hydrate")]
+pub mod device;
+#[cfg(feature = "hydrate")]
 pub mod engine;
 #[cfg(feature = "hydrate")]
 pub mod plans;

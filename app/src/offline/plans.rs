@@ -16,20 +16,18 @@ use crate::client::send_json;
 const PLANS: &str = "plans";
 /// Cumulative upgrades, as for the replica.
 const SCHEMA_VERSION: u32 = 1;
-const OWNER_KEY: &str = "keikaku.replica.login";
 
 /// Plans are kept per person (a draft must not outlive its reader's sign-in on a shared
 /// tablet): the user who last signed in here, or the public.
-fn database_name() -> String {
-    let owner = web_sys::window()
-        .and_then(|w| w.local_storage().ok().flatten())
-        .and_then(|s| s.get_item(OWNER_KEY).ok().flatten())
-        .unwrap_or_else(|| "public".to_owned());
+async fn database_name() -> String {
+    let owner = super::device::last()
+        .await
+        .map_or_else(|| "public".to_owned(), |(login, _)| login);
     format!("keikaku-plans-{owner}")
 }
 
 async fn open() -> Option<Database> {
-    Database::open(&database_name())
+    Database::open(&database_name().await)
         .with_version(SCHEMA_VERSION)
         .with_on_upgrade_needed(|event, db| {
             if (event.old_version() as u32) < 1 {
