@@ -231,11 +231,20 @@ async function coldOfflineOpen(dataDir) {
         }
       }).observe(document, { childList: true, subtree: true });
     });
+    const messages = [];
+    page.on('console', (m) => messages.push(`${m.type()}: ${m.text()}`));
     await page.goto(roadmap);
     try {
       await page.waitForFunction(() => window.__roadmapShownAt !== undefined, null, { timeout: 30_000 });
     } catch (error) {
       console.error('roadmap did not render offline; the page says:', await page.locator('main').innerText());
+      console.error('console:', messages.join('\n'));
+      console.error('databases:', JSON.stringify(await page.evaluate(async () => (await indexedDB.databases()).map((d) => [d.name, d.version]))));
+      console.error('kept plans:', JSON.stringify(await page.evaluate(async () => {
+        const db = await new Promise((done) => { const r = indexedDB.open('keikaku-plans-komagane-admin'); r.onsuccess = () => done(r.result); });
+        const keys = await new Promise((done) => { const r = db.transaction('plans').objectStore('plans').getAllKeys(); r.onsuccess = () => done(r.result); });
+        return keys;
+      })));
       throw error;
     }
     times.push(await page.evaluate(() => window.__roadmapShownAt));

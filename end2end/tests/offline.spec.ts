@@ -93,3 +93,25 @@ test.describe('with the server stopped', () => {
     expect(history.status()).toBe(200);
   });
 });
+
+test('a new release of the service worker takes over without breaking the page in use', async ({ page }) => {
+  await page.goto('/plans/komagane-dx-strategy');
+  await hydrated(page);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.reload();
+  await hydrated(page);
+  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
+  const before = await page.evaluate(() => navigator.serviceWorker.controller!.scriptURL);
+  // What a page of the next build does: register the worker under that build's name.
+  await page.evaluate(() => navigator.serviceWorker.register('/sw.js?build=next-release'));
+  await expect
+    .poll(() => page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? ''), { timeout: 15_000 })
+    .toContain('next-release');
+  expect(before).not.toContain('next-release');
+  // The page in use keeps working: in-app navigation and its build's files still load.
+  await page.getByRole('link', { name: '工程表' }).first().click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('工程表');
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('工程表');
+});
