@@ -6,7 +6,7 @@ use std::cell::RefCell;
 
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::TransactionMode;
+use indexed_db_futures::transaction::{TransactionDurability, TransactionMode, TransactionOptions};
 
 const DATABASE: &str = "keikaku-device";
 const STORE: &str = "device";
@@ -37,6 +37,7 @@ pub async fn remember(login: &str, display_name: &str) {
     let Ok(tx) = db
         .transaction(STORE)
         .with_mode(TransactionMode::Readwrite)
+        .with_options(strict())
         .build()
     else {
         return;
@@ -70,4 +71,10 @@ pub async fn last() -> Option<(String, String)> {
 /// What [`last`] found, without waiting; `None` until it has run on this page.
 pub fn last_known() -> Option<String> {
     LAST.with(|l| l.borrow().as_ref().map(|(login, _)| login.clone()))
+}
+
+/// Written to disk before the commit reports success (Chromium's default, "relaxed", may lose
+/// the last writes when a tablet's browser is closed or killed).
+fn strict() -> TransactionOptions {
+    TransactionOptions::new().with_durability(TransactionDurability::Strict)
 }

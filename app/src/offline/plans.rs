@@ -7,7 +7,7 @@
 
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::TransactionMode;
+use indexed_db_futures::transaction::{TransactionDurability, TransactionMode, TransactionOptions};
 use keikaku_domain::format::PlanFile;
 use keikaku_domain::views::PlanSummary;
 
@@ -88,6 +88,7 @@ async fn store_plans(files: Vec<(u32, PlanFile)>) -> Result<(), String> {
     let tx = db
         .transaction(PLANS)
         .with_mode(TransactionMode::Readwrite)
+        .with_options(strict())
         .build()
         .map_err(|e| e.to_string())?;
     let store = tx.object_store(PLANS).map_err(|e| e.to_string())?;
@@ -139,4 +140,10 @@ pub async fn keep_plan(plan_id: &str) {
             let _ = store_plans(vec![(order, file)]).await;
         }
     }
+}
+
+/// Written to disk before the commit reports success (Chromium's default, "relaxed", may lose
+/// the last writes when a tablet's browser is closed or killed).
+fn strict() -> TransactionOptions {
+    TransactionOptions::new().with_durability(TransactionDurability::Strict)
 }

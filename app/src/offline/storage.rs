@@ -6,7 +6,7 @@
 
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::TransactionMode;
+use indexed_db_futures::transaction::{TransactionDurability, TransactionMode, TransactionOptions};
 use keikaku_sync::client::{Meta, StoredReplica, Write};
 use keikaku_sync::protocol::ClientId;
 use wasm_bindgen::JsValue;
@@ -70,6 +70,7 @@ impl ReplicaStorage {
             .db
             .transaction(ALL_STORES)
             .with_mode(TransactionMode::Readwrite)
+            .with_options(strict())
             .build()
             .map_err(failed)?;
         let meta_store = tx.object_store(META).map_err(failed)?;
@@ -156,6 +157,7 @@ impl ReplicaStorage {
             .db
             .transaction(ALL_STORES)
             .with_mode(TransactionMode::Readwrite)
+            .with_options(strict())
             .build()
             .map_err(failed)?;
         for write in writes {
@@ -225,3 +227,9 @@ fn new_client_id() -> String {
 }
 
 use wasm_bindgen::JsCast;
+
+/// Written to disk before the commit reports success (Chromium's default, "relaxed", may lose
+/// the last writes when a tablet's browser is closed or killed).
+fn strict() -> TransactionOptions {
+    TransactionOptions::new().with_durability(TransactionDurability::Strict)
+}
