@@ -97,28 +97,14 @@ async function readyForOffline(page) {
   await page.evaluate(() => navigator.serviceWorker.ready);
   await page.reload();
   await page.waitForFunction(() => !!navigator.serviceWorker.controller);
-  await page.waitForFunction(async () => {
-    const openDb = (dbName) => new Promise((done, fail) => {
-            const request = indexedDB.open(dbName);
-            request.onsuccess = () => done(request.result);
-            request.onerror = () => fail(request.error);
-          });
-          const known = (await indexedDB.databases()).map((d) => d.name);
-          if (!known.includes('keikaku-device')) return 0;
-          const device = await openDb('keikaku-device');
-          const login = await new Promise((done) => {
-            const get = device.transaction('device').objectStore('device').get('last_login');
-            get.onsuccess = () => done(get.result);
-          });
-          const name = `keikaku-plans-${login}`;
-    if (!(await indexedDB.databases()).some((d) => d.name === name)) return false;
-    const db = await new Promise((done) => { const r = indexedDB.open(name); r.onsuccess = () => done(r.result); });
-    if (!db.objectStoreNames.contains('plans')) return false;
-    return new Promise((done) => {
-      const count = db.transaction('plans').objectStore('plans').count();
-      count.onsuccess = () => done(count.result >= 5);
-    });
-  }, null, { timeout: 30_000 });
+  // Polled from here: waitForFunction does not wait for an async predicate's promise.
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const kept = await countKept(page);
+    if (typeof kept === 'number' && kept >= 5) return;
+    if (Date.now() > deadline) throw new Error(`plans not kept for offline use: ${kept}`);
+    await new Promise((done) => setTimeout(done, 200));
+  }
 }
 
 /**
@@ -205,6 +191,15 @@ async function pouchSync(browser, run, bundle) {
   }, { edits: EDITS, run, port: POUCH_PORT });
 }
 
+async function countKept(page) {
+  return page.evaluate(async () => {
+    const names = (await indexedDB.databases()).map((d) => d.name);
+    if (!names.includes('keikaku-plans-komagane-admin')) return `no database (${names.join(', ')})`;
+    const db = await new Promise((done) => { const r = indexedDB.open('keikaku-plans-komagane-admin'); r.onsuccess = () => done(r.result); });
+    return new Promise((done) => { const r = db.transaction('plans').objectStore('plans').count(); r.onsuccess = () => done(r.result); });
+  });
+}
+
 async function coldOfflineOpen(dataDir) {
   const profile = mkdtempSync(join(tmpdir(), 'keikaku-bench-profile-'));
   const roadmap = `http://127.0.0.1:${KEIKAKU_PORT}/plans/${PLAN}/roadmap`;
@@ -216,10 +211,19 @@ async function coldOfflineOpen(dataDir) {
     // Not the roadmap itself: it must come from IndexedDB, not from a kept page.
     await page.goto(`/plans/${PLAN}`);
     await readyForOffline(page);
+    if (process.env.BENCH_DEBUG) console.error('kept before close:', await countKept(page));
     await context.close();
   }
   await stopProcess(server);
   const times = [];
+  if (process.env.BENCH_DEBUG) {
+    const context = await chromium.launchPersistentContext(profile, { ...CHROMIUM, locale: 'ja-JP' });
+    const page = context.pages()[0] ?? await context.newPage();
+    await page.route('**/pkg/**', (route) => route.abort());
+    await page.goto(roadmap);
+    console.error('kept after relaunch (app not started):', await countKept(page));
+    await context.close();
+  }
   for (let run = 0; run < RUNS; run += 1) {
     const context = await chromium.launchPersistentContext(profile, { ...CHROMIUM, locale: 'ja-JP' });
     const page = context.pages()[0] ?? await context.newPage();
