@@ -296,9 +296,11 @@ async function main() {
   console.log(`\nKeikaku browser benchmarks (${PROFILE} build, ${EDITS} edits, median of ${RUNS} runs)\n`);
   console.log('| measure | figure |');
   console.log('|---|---|');
-  console.log(`| ${EDITS} offline edits, reconnect until all acknowledged: Keikaku | ${k} ms (${Math.round(EDITS / (k / 1000))} edits/s) |`);
-  console.log(`| same workload, PouchDB → pouchdb-server replication | ${Math.round(p)} ms (${Math.round(EDITS / (p / 1000))} edits/s) |`);
-  console.log(`| ratio PouchDB / Keikaku (target ≥ 10) | ${(p / k).toFixed(1)}× |`);
+  if (ours.length > 0) {
+    console.log(`| ${EDITS} offline edits, reconnect until all acknowledged: Keikaku | ${k} ms (${Math.round(EDITS / (k / 1000))} edits/s) |`);
+    console.log(`| same workload, PouchDB → pouchdb-server replication | ${Math.round(p)} ms (${Math.round(EDITS / (p / 1000))} edits/s) |`);
+    console.log(`| ratio PouchDB / Keikaku (target ≥ 10) | ${(p / k).toFixed(1)}× |`);
+  }
   console.log(`| cold offline open, Komagane roadmap from IndexedDB (target < 300 ms) | ${Math.round(median(cold))} ms (runs: ${cold.map(Math.round).join(', ')}) |`);
 }
 
