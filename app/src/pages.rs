@@ -31,7 +31,7 @@ fn with_fallback<T: 'static>(
         match online.await {
             Ok(value) => {
                 status.online.set(true);
-                if let Some(plan_id) = keep {
+                if let Some(plan_id) = keep.clone() {
                     // Opened once, readable offline from now on.
                     leptos::task::spawn_local(async move {
                         crate::offline::plans::keep_plan(&plan_id).await;
@@ -43,7 +43,15 @@ fn with_fallback<T: 'static>(
                 status.online.set(false);
                 // Read once, so the builders below can ask who signed in here.
                 let _ = crate::offline::device::last().await;
-                let plans = crate::offline::plans::cached_plans().await;
+                // A plan page needs only its own plan; parsing every kept plan would slow the
+                // offline open.
+                let plans = match &keep {
+                    Some(plan_id) => crate::offline::plans::cached_plan(plan_id)
+                        .await
+                        .into_iter()
+                        .collect(),
+                    None => crate::offline::plans::cached_plans().await,
+                };
                 if plans.is_empty() {
                     return Err(error);
                 }

@@ -14,6 +14,8 @@ async function signIn(page: Page, base: string, login: string) {
 }
 
 test.describe('with the server stopped', () => {
+  // Many steps, two server starts and a stop: more than the default 30 s on a loaded machine.
+  test.describe.configure({ timeout: 90_000 });
   let server: OwnServer;
   test.beforeEach(async ({}, testInfo) => {
     server = new OwnServer(PORTS[testInfo.project.name as keyof typeof PORTS]);

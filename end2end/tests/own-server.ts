@@ -53,7 +53,10 @@ export class OwnServer {
     if (!child || child.exitCode !== null) return;
     const exited = new Promise((done) => child.once('exit', done));
     child.kill(signal);
+    // A graceful stop that hangs would hang the test: end it after 10 s.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
     await exited;
+    clearTimeout(timer);
     this.process = undefined;
   }
 }
