@@ -188,10 +188,7 @@ impl Store {
             value,
             restored_from,
         } = edit;
-        let (org, mut plan) = self
-            .load_plan(plan_id)
-            .await?
-            .ok_or(StoreError::NotFound("plan"))?;
+        let (org, mut plan) = self.existing_plan(plan_id).await?;
         let measure = plan
             .measures
             .iter_mut()
@@ -252,10 +249,7 @@ impl Store {
         actor: &Actor,
         now: i64,
     ) -> Result<EditOutcome> {
-        let (org, plan) = self
-            .load_plan(plan_id)
-            .await?
-            .ok_or(StoreError::NotFound("plan"))?;
+        let (org, plan) = self.existing_plan(plan_id).await?;
         if plan.status == status {
             return Ok(EditOutcome::Unchanged);
         }

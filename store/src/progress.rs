@@ -34,6 +34,15 @@ use crate::{Result, Store, StoreError};
 /// (`plan/measure:id/2024`).
 pub const PROGRESS_ENTITY: &str = "progress";
 
+const NOTES_INSERT: &str =
+    "INSERT INTO progress_notes (plan_id, target_kind, target_id, fiscal_year, id,
+                                                  note, version, organization_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+const READINGS_INSERT: &str = "INSERT INTO progress_kpi_readings (plan_id, target_kind, target_id,
+                                                          fiscal_year, id, reading, version,
+                                                          organization_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+
 /// The id a KPI reading names a measure's KPI by: `kpi-1`, `kpi-2`, … in the order the plan
 /// lists the measure's KPIs (`index` counts from 0). The progress page assigns the same ids.
 pub fn kpi_id(index: usize) -> String {
@@ -566,34 +575,9 @@ impl PushTransaction<'_> {
                         rejected(OTHER_NOTE)
                     });
                 }
-                let organization_id = self.owner(columns.plan_id).await?;
-                let version = self.next_version();
-                sqlx::query(
-                    "INSERT INTO progress_notes (plan_id, target_kind, target_id, fiscal_year, id,
-                                                 note, version, organization_id)
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                )
-                .bind(columns.plan_id)
-                .bind(columns.target_kind)
-                .bind(columns.target_id)
-                .bind(columns.fiscal_year)
-                .bind(&note.id)
-                .bind(serde_json::to_string(note)?)
-                .bind(version as i64)
-                .bind(&organization_id)
-                .execute(&mut *self.tx)
-                .await?;
-                self.log(
-                    mutation,
-                    &organization_id,
-                    "note",
-                    None,
-                    to_json(note)?,
-                    version,
-                    false,
-                )
-                .await?;
-                Ok(Outcome::Applied { version })
+                let body = to_json(note)?;
+                self.append(mutation, &columns, NOTES_INSERT, "note", &note.id, body)
+                    .await
             }
             Change::RetractNote { note_id } => {
                 let Some((stored, stored_version)) = self.stored_note(&columns, note_id).await?
@@ -660,36 +644,55 @@ impl PushTransaction<'_> {
                         rejected(OTHER_READING)
                     });
                 }
-                let organization_id = self.owner(columns.plan_id).await?;
-                let version = self.next_version();
-                sqlx::query(
-                    "INSERT INTO progress_kpi_readings (plan_id, target_kind, target_id, fiscal_year,
-                                                        id, reading, version, organization_id)
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                )
-                .bind(columns.plan_id)
-                .bind(columns.target_kind)
-                .bind(columns.target_id)
-                .bind(columns.fiscal_year)
-                .bind(&reading.id)
-                .bind(serde_json::to_string(reading)?)
-                .bind(version as i64)
-                .bind(&organization_id)
-                .execute(&mut *self.tx)
-                .await?;
-                self.log(
+                let body = to_json(reading)?;
+                self.append(
                     mutation,
-                    &organization_id,
+                    &columns,
+                    READINGS_INSERT,
                     "kpi_reading",
-                    None,
-                    to_json(reading)?,
-                    version,
-                    false,
+                    &reading.id,
+                    body,
                 )
-                .await?;
-                Ok(Outcome::Applied { version })
+                .await
             }
         }
+    }
+
+    /// Stores an appended note or KPI reading (`insert` names the table) with the next
+    /// version, and audits it.
+    async fn append(
+        &mut self,
+        mutation: &Mutation,
+        columns: &KeyColumns<'_>,
+        insert: &'static str,
+        audit_field: &str,
+        id: &str,
+        body: Value,
+    ) -> Result<Outcome> {
+        let organization_id = self.owner(columns.plan_id).await?;
+        let version = self.next_version();
+        sqlx::query(insert)
+            .bind(columns.plan_id)
+            .bind(columns.target_kind)
+            .bind(columns.target_id)
+            .bind(columns.fiscal_year)
+            .bind(id)
+            .bind(body.to_string())
+            .bind(version as i64)
+            .bind(&organization_id)
+            .execute(&mut *self.tx)
+            .await?;
+        self.log(
+            mutation,
+            &organization_id,
+            audit_field,
+            None,
+            body,
+            version,
+            false,
+        )
+        .await?;
+        Ok(Outcome::Applied { version })
     }
 
     async fn stored_note(

@@ -69,6 +69,13 @@ impl Store {
     }
 
     /// A whole plan with its organization, as it was imported.
+    /// A plan that must exist: an unknown id is `StoreError::NotFound("plan")`.
+    pub(crate) async fn existing_plan(&self, plan_id: &str) -> Result<(Organization, Plan)> {
+        self.load_plan(plan_id)
+            .await?
+            .ok_or(crate::StoreError::NotFound("plan"))
+    }
+
     pub async fn load_plan(&self, plan_id: &str) -> Result<Option<(Organization, Plan)>> {
         let mut conn = self.pool.acquire().await?;
         let Some(row) = sqlx::query("SELECT * FROM plans WHERE id = ?")

@@ -206,10 +206,7 @@ impl Store {
         now: i64,
         restored_from: Option<i64>,
     ) -> Result<EditOutcome> {
-        let (org, plan) = self
-            .load_plan(plan_id)
-            .await?
-            .ok_or(StoreError::NotFound("plan"))?;
+        let (org, plan) = self.existing_plan(plan_id).await?;
         let measure = plan
             .measures
             .iter()
@@ -275,10 +272,7 @@ impl Store {
             value,
             restored_from,
         } = edit;
-        let (org, mut plan) = self
-            .load_plan(plan_id)
-            .await?
-            .ok_or(StoreError::NotFound("plan"))?;
+        let (org, mut plan) = self.existing_plan(plan_id).await?;
         let node =
             find_node_mut(&mut plan.structure, node_id).ok_or(StoreError::NotFound("node"))?;
         let old = match field {
@@ -336,10 +330,7 @@ impl Store {
         now: i64,
         restored_from: Option<i64>,
     ) -> Result<EditOutcome> {
-        let (org, mut plan) = self
-            .load_plan(plan_id)
-            .await?
-            .ok_or(StoreError::NotFound("plan"))?;
+        let (org, mut plan) = self.existing_plan(plan_id).await?;
         let mut seen = std::collections::HashSet::new();
         for id in &measure_ids {
             if !plan.measures.iter().any(|m| &m.id == id) {
@@ -396,10 +387,7 @@ impl Store {
         actor: &Actor,
         now: i64,
     ) -> Result<EditOutcome> {
-        let (org, mut plan) = self
-            .load_plan(plan_id)
-            .await?
-            .ok_or(StoreError::NotFound("plan"))?;
+        let (org, mut plan) = self.existing_plan(plan_id).await?;
         if node.id.is_empty()
             || node.id.len() > 64
             || !node
@@ -476,10 +464,7 @@ impl Store {
         actor: &Actor,
         now: i64,
     ) -> Result<EditOutcome> {
-        let (org, mut plan) = self
-            .load_plan(plan_id)
-            .await?
-            .ok_or(StoreError::NotFound("plan"))?;
+        let (org, mut plan) = self.existing_plan(plan_id).await?;
         let node =
             find_node_mut(&mut plan.structure, node_id).ok_or(StoreError::NotFound("node"))?;
         if !node.children.is_empty() {
