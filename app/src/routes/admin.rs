@@ -94,6 +94,20 @@ fn Outcome(outcome: RwSignal<Option<Result<String, Problem>>>) -> impl IntoView 
     }
 }
 
+/// Shows a request's outcome; after a success, reloads the page's data to show the change.
+fn report(
+    outcome: RwSignal<Option<Result<String, Problem>>>,
+    result: Result<serde_json::Value, Problem>,
+    message: String,
+    reload: impl Fn(),
+) {
+    let done = result.is_ok();
+    outcome.set(Some(result.map(|_| message)));
+    if done {
+        reload();
+    }
+}
+
 #[component]
 fn Users(
     users: Vec<UserRow>,
@@ -111,17 +125,12 @@ fn Users(
                 let url = format!("/api/v1/organizations/{org}/users/{id}");
                 let result =
                     send_json("PATCH", &url, &token, Some(&json!({ "disabled": disable }))).await;
-                let done = result.is_ok();
-                outcome.set(Some(result.map(|_| {
-                    if disable {
-                        format!("{login} を無効にしました。")
-                    } else {
-                        format!("{login} を有効にしました。")
-                    }
-                })));
-                if done {
-                    reload();
-                }
+                let message = if disable {
+                    format!("{login} を無効にしました。")
+                } else {
+                    format!("{login} を有効にしました。")
+                };
+                report(outcome, result, message, reload);
             }
         },
     );
@@ -299,13 +308,12 @@ fn Departments(
         let (url, department, token) = (url.clone(), department.clone(), token.clone());
         async move {
             let result = send_json("DELETE", &url, &token, None).await;
-            let done = result.is_ok();
-            outcome.set(Some(
-                result.map(|_| format!("{department} を削除しました。")),
-            ));
-            if done {
-                reload();
-            }
+            report(
+                outcome,
+                result,
+                format!("{department} を削除しました。"),
+                reload,
+            );
         }
     });
     view! {
