@@ -165,9 +165,23 @@ async function keikakuSync(browser, run, measures) {
   await page.reload();
   await waitForText(page, '.sync-indicator', `未送信${EDITS}件`, 60_000);
   const started = Date.now();
+  await page.evaluate(() => performance.clearMeasures());
   await context.setOffline(false);
   await waitForText(page, '.sync-indicator', '同期済み');
   const elapsed = Date.now() - started;
+  // Where the time went: the sync engine marks its phases on the performance timeline.
+  const phases = await page.evaluate(() => {
+    const totals = {};
+    for (const m of performance.getEntriesByType('measure')) {
+      if (!m.name.startsWith('keikaku:')) continue;
+      const t = (totals[m.name] ??= { count: 0, ms: 0 });
+      t.count += 1;
+      t.ms += m.duration;
+    }
+    return totals;
+  });
+  console.error(`  Keikaku phases, run ${run + 1}: ${Object.entries(phases)
+    .map(([name, t]) => `${name.slice(8)} ${Math.round(t.ms)} ms/${t.count}`).join(', ')}`);
   await context.close();
   return elapsed;
 }

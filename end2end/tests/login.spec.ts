@@ -6,7 +6,7 @@ const DEMO_PASSWORD = 'keikaku-demo-2026';
 test('sign in with the form, see who is signed in, sign out', async ({ page }) => {
   await page.goto('/plans/komagane-dx-strategy');
   await hydrated(page);
-  await page.getByRole('link', { name: 'ログイン' }).click();
+  await page.getByRole('link', { name: 'ログイン', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('ログイン');
 
   await page.getByLabel('ログインID').fill('komagane-admin');
@@ -22,7 +22,9 @@ test('sign in with the form, see who is signed in, sign out', async ({ page }) =
 
   await page.getByRole('button', { name: 'ログアウト' }).click();
   await expect(page).toHaveURL(/\/$/);
-  await expect(page.getByRole('link', { name: 'ログイン' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'ログイン', exact: true })).toBeVisible();
+  // Signed out with nothing waiting to be sent, the sync indicator has nothing to say.
+  await expect(page.locator('.sync-indicator')).toHaveCount(0);
 });
 
 test('the login form is usable by keyboard', async ({ page }) => {

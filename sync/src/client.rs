@@ -7,10 +7,13 @@
 //! IndexedDB transaction, and [`Replica::restore`] rebuilds exactly the same replica from what
 //! those writes stored. So closing the tab at any point loses nothing that was written.
 
+mod outbox;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use self::outbox::Outbox;
 use crate::progress::{
     validate, Field, FieldNote, FieldValue, Invalid, KpiReading, ProgressRecord, RecordKey,
     Versioned,
@@ -28,6 +31,10 @@ pub struct PendingMutation {
     pub mutation: Mutation,
     /// Included in a push whose answer has not arrived. A sent mutation is never changed
     /// again, since the server may already have applied it as sent.
+    ///
+    /// Stored for `Set`s only, the one kind that changes while queued. Any other mutation is
+    /// sent exactly when its order is at most [`Meta::sent_through`], so a push of thousands
+    /// of notes stores one number instead of rewriting every note.
     pub sent: bool,
 }
 
@@ -57,6 +64,10 @@ pub struct Meta {
     /// How many mutation ids this client has generated. Persisted in the same transaction as
     /// every id it produces, so no id is ever generated twice, even across restarts.
     pub counter: u64,
+    /// The order of the newest mutation included in a push. Pushes take the outbox in order,
+    /// skipping only `Set`s, so every other mutation up to here has been sent.
+    #[serde(default)]
+    pub sent_through: u64,
 }
 
 /// One persistence operation. Records are stored under [`RecordKey`]'s string form; pending
@@ -152,8 +163,8 @@ pub struct Replica {
     client_id: ClientId,
     meta: Meta,
     confirmed: BTreeMap<RecordKey, ProgressRecord>,
-    /// In `order`; likewise `conflicts` and `rejected`.
-    outbox: Vec<PendingMutation>,
+    outbox: Outbox,
+    /// In `order`.
     conflicts: Vec<OpenConflict>,
     rejected: Vec<RejectedMutation>,
 }
@@ -176,8 +187,13 @@ impl Replica {
 
     /// The replica that wrote `stored`.
     pub fn restore(client_id: ClientId, stored: StoredReplica) -> Replica {
-        let mut outbox: Vec<PendingMutation> = stored.pending.into_values().collect();
-        outbox.sort_by_key(|p| p.order);
+        let sent_through = stored.meta.sent_through;
+        let outbox = Outbox::new(stored.pending.into_values().map(|mut p| {
+            if p.mutation.set_target().is_none() {
+                p.sent = p.order <= sent_through;
+            }
+            p
+        }));
         let mut conflicts: Vec<OpenConflict> = stored.conflicts.into_values().collect();
         conflicts.sort_by_key(|c| c.order);
         let mut rejected: Vec<RejectedMutation> = stored.rejected.into_values().collect();
@@ -222,8 +238,8 @@ impl Replica {
     }
 
     /// Mutations not yet answered, oldest first.
-    pub fn pending(&self) -> &[PendingMutation] {
-        &self.outbox
+    pub fn pending(&self) -> impl ExactSizeIterator<Item = &PendingMutation> + '_ {
+        self.outbox.iter()
     }
 
     pub fn conflicts(&self) -> &[OpenConflict] {
@@ -288,18 +304,19 @@ impl Replica {
             let resolved = self.conflicts.remove(i);
             dirty.conflicts.insert(resolved.id);
         }
-        if let Some(unsent) = self.unsent_set_mut(&key, field) {
+        if let Some(id) = self.outbox.unsent_set_id(&key, field).cloned() {
             // Not sent yet, so it may still change: one mutation per burst of typing.
-            if let Change::Set { value: queued, .. } = &mut unsent.mutation.change {
+            if let Some(Change::Set { value: queued, .. }) =
+                self.outbox.unsent_set_change_mut(&key, field)
+            {
                 *queued = value;
             }
-            let id = unsent.mutation.id.clone();
             dirty.pending.insert(id.clone());
             return Ok((id, self.flush(dirty)));
         }
         // Behind an unanswered Set of the same field, the user built on its value. This base
         // is provisional until that Set is answered (see `settle_successor`).
-        let (base_value, base_version) = match self.sent_set(&key, field) {
+        let (base_value, base_version) = match self.outbox.sent_set(&key, field) {
             Some(Change::Set {
                 value,
                 base_version,
@@ -434,22 +451,16 @@ impl Replica {
         // `{"client_id":"…","mutations":[…]}` around the mutations, generously.
         const ENVELOPE_BYTES: usize = 128;
         let max = max.min(MAX_PUSH_MUTATIONS);
-        let waiting_for_answer: BTreeSet<(RecordKey, Field)> = self
-            .outbox
-            .iter()
-            .filter(|p| p.sent)
-            .filter_map(|p| p.mutation.set_target())
-            .map(|(key, field)| (key.clone(), field))
-            .collect();
         let mut dirty = Dirty::default();
         let mut mutations = Vec::new();
+        let mut newly_sent = Vec::new();
         let mut bytes = ENVELOPE_BYTES;
-        for pending in &mut self.outbox {
+        for pending in self.outbox.iter() {
             let blocked = !pending.sent
                 && pending
                     .mutation
                     .set_target()
-                    .is_some_and(|(key, field)| waiting_for_answer.contains(&(key.clone(), field)));
+                    .is_some_and(|(key, field)| self.outbox.has_sent_set(key, field));
             if blocked {
                 continue;
             }
@@ -461,13 +472,23 @@ impl Replica {
             }
             bytes += size;
             if !pending.sent {
-                pending.sent = true;
-                dirty.pending.insert(pending.mutation.id.clone());
+                newly_sent.push(pending.order);
+                // Only a `Set` stores its own mark; the others are covered by `sent_through`.
+                if pending.mutation.set_target().is_some() {
+                    dirty.pending.insert(pending.mutation.id.clone());
+                }
             }
             mutations.push(pending.mutation.clone());
         }
         if mutations.is_empty() {
             return None;
+        }
+        for order in newly_sent {
+            self.outbox.mark_sent(order);
+            if order > self.meta.sent_through {
+                self.meta.sent_through = order;
+                dirty.meta = true;
+            }
         }
         let request = PushRequest {
             client_id: self.client_id.clone(),
@@ -485,14 +506,12 @@ impl Replica {
     pub fn apply_push_response(&mut self, response: &PushResponse) -> Vec<Write> {
         let mut dirty = Dirty::default();
         for result in &response.results {
-            let Some(i) = self
-                .outbox
-                .iter()
-                .position(|p| p.sent && p.mutation.id == result.id)
-            else {
+            if !self.outbox.get(&result.id).is_some_and(|p| p.sent) {
+                continue;
+            }
+            let Some(answered) = self.outbox.remove(&result.id) else {
                 continue;
             };
-            let answered = self.outbox.remove(i);
             dirty.pending.insert(answered.mutation.id.clone());
             self.take_answer(answered, &result.outcome, &mut dirty);
         }
@@ -552,9 +571,7 @@ impl Replica {
                         base_version: next_version,
                         base_value: next_value,
                         ..
-                    }) = self
-                        .unsent_set_mut(&key, *field)
-                        .map(|p| &mut p.mutation.change)
+                    }) = self.outbox.unsent_set_change_mut(&key, *field)
                     {
                         *next_version = *base_version;
                         *next_value = base_value.clone();
@@ -632,10 +649,12 @@ impl Replica {
     /// discard the value that lost.
     fn open_conflict(&mut self, lost: PendingMutation, mut conflict: Conflict, dirty: &mut Dirty) {
         let (mut id, mut order) = (lost.mutation.id, lost.order);
-        if let Some(i) = self.outbox.iter().position(|p| {
-            !p.sent && p.mutation.set_target() == Some((&conflict.key, conflict.field))
-        }) {
-            let newer = self.outbox.remove(i);
+        let newer = self
+            .outbox
+            .unsent_set_id(&conflict.key, conflict.field)
+            .cloned()
+            .and_then(|newer| self.outbox.remove(&newer));
+        if let Some(newer) = newer {
             dirty.pending.insert(newer.mutation.id.clone());
             if let Change::Set { value, .. } = newer.mutation.change {
                 conflict.mine = value;
@@ -659,9 +678,8 @@ impl Replica {
     /// The `Set` answered for this field left the server at `version`; the one queued behind it
     /// (based on its value) is now based on that version.
     fn settle_successor(&mut self, key: &RecordKey, field: Field, version: u64, dirty: &mut Dirty) {
-        if let Some(Change::Set { base_version, .. }) = self
-            .unsent_set_mut(key, field)
-            .map(|p| &mut p.mutation.change)
+        if let Some(Change::Set { base_version, .. }) =
+            self.outbox.unsent_set_change_mut(key, field)
         {
             *base_version = version;
         }
@@ -669,8 +687,8 @@ impl Replica {
     }
 
     fn mark_successor_dirty(&mut self, key: &RecordKey, field: Field, dirty: &mut Dirty) {
-        if let Some(successor) = self.unsent_set_mut(key, field) {
-            dirty.pending.insert(successor.mutation.id.clone());
+        if let Some(successor) = self.outbox.unsent_set_id(key, field) {
+            dirty.pending.insert(successor.clone());
         }
     }
 
@@ -680,7 +698,7 @@ impl Replica {
         self.meta.counter += 1;
         dirty.meta = true;
         dirty.pending.insert(id.clone());
-        self.outbox.push(PendingMutation {
+        self.outbox.insert(PendingMutation {
             order: self.meta.counter,
             mutation: Mutation {
                 id: id.clone(),
@@ -702,19 +720,6 @@ impl Replica {
             Some(record) => (record.value(field), record.version(field)),
             None => (field.empty_value(), 0),
         }
-    }
-
-    fn unsent_set_mut(&mut self, key: &RecordKey, field: Field) -> Option<&mut PendingMutation> {
-        self.outbox
-            .iter_mut()
-            .find(|p| !p.sent && p.mutation.set_target() == Some((key, field)))
-    }
-
-    fn sent_set(&self, key: &RecordKey, field: Field) -> Option<&Change> {
-        self.outbox
-            .iter()
-            .find(|p| p.sent && p.mutation.set_target() == Some((key, field)))
-            .map(|p| &p.mutation.change)
     }
 
     fn conflict_index(&self, key: &RecordKey, field: Field) -> Option<usize> {
@@ -802,7 +807,7 @@ impl Replica {
             writes.push(Write::PutRecord(self.confirmed[&key].clone()));
         }
         for id in dirty.pending {
-            writes.push(match self.outbox.iter().find(|p| p.mutation.id == id) {
+            writes.push(match self.outbox.get(&id) {
                 Some(pending) => Write::PutPending(pending.clone()),
                 None => Write::DeletePending(id),
             });
@@ -912,7 +917,6 @@ mod tests {
             let pending = self
                 .replica
                 .pending()
-                .iter()
                 .find(|p| p.mutation.id == *id)
                 .unwrap();
             match &pending.mutation.change {
@@ -972,7 +976,8 @@ mod tests {
         assert_eq!(id.as_str(), "c1-1");
         assert!(writes.contains(&Write::PutMeta(Meta {
             cursor: 7,
-            counter: 1
+            counter: 1,
+            sent_through: 0,
         })));
         assert!(
             matches!(&writes[..], [Write::PutMeta(_), Write::PutPending(p)] if p.mutation.id == id)
@@ -1092,7 +1097,6 @@ mod tests {
         assert!(
             !tab.replica
                 .pending()
-                .iter()
                 .find(|p| p.mutation.id == b)
                 .unwrap()
                 .sent
@@ -1137,6 +1141,61 @@ mod tests {
     }
 
     #[test]
+    fn a_push_of_notes_stores_one_mark_and_a_reopened_tab_knows_what_was_sent() {
+        let mut tab = Tab::new("c1");
+        for i in 0..600 {
+            let (_, writes) = tab
+                .replica
+                .append_note(key(), note(&format!("メモ{i}")))
+                .unwrap();
+            tab.persist(writes);
+        }
+        let set = tab.edit(Field::Percent, percent(30));
+        let (request, writes) = tab.replica.next_push(500).unwrap();
+        assert_eq!(request.mutations.len(), 500);
+        assert_eq!(
+            writes,
+            [Write::PutMeta(Meta {
+                cursor: 0,
+                counter: 601,
+                sent_through: 500,
+            })],
+            "500 notes marked sent by one number"
+        );
+        // `persist` checks that a replica restored from storage equals this one.
+        tab.persist(writes);
+        let sent: Vec<bool> = tab.replica.pending().map(|p| p.sent).collect();
+        assert!(sent[..500].iter().all(|&s| s) && sent[500..].iter().all(|&s| !s));
+
+        let (request, writes) = tab.replica.next_push(500).unwrap();
+        assert_eq!(request.mutations.len(), 500, "the unanswered 500 go again");
+        assert!(writes.is_empty());
+        let mut version = 0;
+        let mut set_marked = false;
+        while let Some((request, writes)) = tab.replica.next_push(500) {
+            set_marked |= writes
+                .iter()
+                .any(|w| matches!(w, Write::PutPending(p) if p.mutation.id == set && p.sent));
+            tab.persist(writes);
+            let results = request
+                .mutations
+                .iter()
+                .map(|m| {
+                    version += 1;
+                    (m.id.clone(), Outcome::Applied { version })
+                })
+                .collect();
+            tab.answer(results);
+        }
+        assert!(
+            set_marked,
+            "a set stores its own mark: it is the one kind that changes while queued"
+        );
+        assert_eq!(tab.replica.pending().len(), 0);
+        assert_eq!(tab.replica.view(&key()).notes.len(), 600);
+    }
+
+    #[test]
     fn a_conflict_keeps_my_value_and_confirms_theirs() {
         let mut tab = Tab::new("c1");
         let none = FieldValue::Status(None);
@@ -1153,7 +1212,7 @@ mod tests {
             theirs_version: 4,
         };
         tab.answer(vec![(a.clone(), Outcome::Conflict(conflict.clone()))]);
-        assert!(tab.replica.pending().is_empty());
+        assert!(tab.replica.pending().len() == 0);
         assert_eq!(
             tab.replica.conflicts(),
             [OpenConflict {
@@ -1255,7 +1314,7 @@ mod tests {
         };
         tab.answer(vec![(a, Outcome::Conflict(conflict))]);
         assert!(
-            tab.replica.pending().is_empty(),
+            tab.replica.pending().len() == 0,
             "b is not sent on a base that would drop A"
         );
         let open = &tab.replica.conflicts()[0];

@@ -478,7 +478,7 @@ impl Sim {
     /// Applies a push answer and checks that every mutation leaving the outbox ended somewhere
     /// the user can see: confirmed, in a conflict holding their value, or rejected.
     fn take_push_answer(&mut self, c: usize, response: &PushResponse) {
-        let before: Vec<PendingMutation> = self.clients[c].replica.pending().to_vec();
+        let before: Vec<PendingMutation> = self.clients[c].replica.pending().cloned().collect();
         let writes = self.clients[c].replica.apply_push_response(response);
         self.persist(c, writes);
         let still_pending = self.pending_ids(c);
@@ -602,7 +602,6 @@ impl Sim {
         self.clients[c]
             .replica
             .pending()
-            .iter()
             .map(|p| p.mutation.id.clone())
             .collect()
     }
@@ -662,7 +661,7 @@ impl Sim {
                 }
             }
             let quiet = self.clients.iter().all(|client| {
-                client.replica.pending().is_empty()
+                client.replica.pending().len() == 0
                     && client.replica.conflicts().is_empty()
                     && client.replica.cursor() == self.server.sequence()
             });
@@ -677,7 +676,7 @@ impl Sim {
 
         // (1) Every client holds exactly the server's state of what it may see.
         for (c, client) in self.clients.iter().enumerate() {
-            assert!(client.replica.pending().is_empty());
+            assert!(client.replica.pending().len() == 0);
             for key in keys() {
                 let expected = if can_see(c, &key) {
                     server.record(&key)

@@ -20,7 +20,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use super::status::SyncStatus;
 use super::storage::ReplicaStorage;
-use crate::client::{send_json, Problem};
+use crate::client::{send, send_json, Problem};
 
 /// How often a connected tab syncs even without a server event.
 const SYNC_INTERVAL_MS: u32 = 30_000;
@@ -170,6 +170,7 @@ impl SyncEngine {
         if writes.is_empty() {
             return Ok(());
         }
+        let _phase = Phase::start("keikaku:persist");
         let commit = self.storage.apply(writes).map_err(|e| e.to_string())?;
         let result = commit.await.map_err(|e| e.to_string());
         if result.is_ok() {
@@ -356,18 +357,24 @@ impl SyncEngine {
                 token
             }
         };
+        let _whole = Phase::start("keikaku:sync");
         // Push: the `sent` marks are stored before the request leaves, so a reopened tab
         // never rewrites a mutation the server may already have applied.
         loop {
+            let phase = Phase::start("keikaku:push-prepare");
             let next = self.replica.borrow_mut().next_push(MAX_PUSH_MUTATIONS);
             let Some((request, writes)) = next else { break };
-            self.persist(writes).await.map_err(storage_problem)?;
             let body =
-                serde_json::to_value(&request).map_err(|e| storage_problem(e.to_string()))?;
-            let answer = send_json("POST", "/api/v1/sync/push", &token, Some(&body)).await?;
+                serde_json::to_string(&request).map_err(|e| storage_problem(e.to_string()))?;
+            drop(phase);
+            self.persist(writes).await.map_err(storage_problem)?;
+            let phase = Phase::start("keikaku:push-request");
             let response: PushResponse =
-                serde_json::from_value(answer).map_err(|e| protocol_problem(&e))?;
+                send("POST", "/api/v1/sync/push", &token, Some(body)).await?;
+            drop(phase);
+            let phase = Phase::start("keikaku:push-apply");
             let writes = self.replica.borrow_mut().apply_push_response(&response);
+            drop(phase);
             self.persist(writes).await.map_err(storage_problem)?;
             self.refresh_status();
         }
@@ -375,10 +382,12 @@ impl SyncEngine {
         loop {
             let since = self.replica.borrow().cursor();
             let url = format!("/api/v1/sync/pull?since={since}&limit={MAX_PULL_LIMIT}");
-            let answer = send_json("GET", &url, &token, None).await?;
-            let response: PullResponse =
-                serde_json::from_value(answer).map_err(|e| protocol_problem(&e))?;
+            let phase = Phase::start("keikaku:pull-request");
+            let response: PullResponse = send("GET", &url, &token, None).await?;
+            drop(phase);
+            let phase = Phase::start("keikaku:pull-apply");
             let writes = self.replica.borrow_mut().apply_pull(&response);
+            drop(phase);
             self.persist(writes).await.map_err(storage_problem)?;
             self.refresh_status();
             if !response.more {
@@ -515,10 +524,40 @@ fn storage_problem(reason: String) -> Problem {
     }
 }
 
-fn protocol_problem(e: &serde_json::Error) -> Problem {
-    Problem {
-        status: 502,
-        field: None,
-        reason: format!("サーバーの応答を読めませんでした：{e}"),
+/// A phase of a sync on the browser's performance timeline (`performance.measure`), ended
+/// when dropped. DevTools shows the phases, and the browser benchmark sums them to show where
+/// a slow sync spends its time.
+struct Phase {
+    name: &'static str,
+    started: f64,
+}
+
+impl Phase {
+    fn start(name: &'static str) -> Phase {
+        Phase {
+            name,
+            started: performance().map_or(0.0, |p| p.now()),
+        }
     }
+}
+
+impl Drop for Phase {
+    fn drop(&mut self) {
+        let Some(performance) = performance() else {
+            return;
+        };
+        // `measure(name, {start, end})`; web-sys binds that form only as an unstable API.
+        let options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&options, &"start".into(), &self.started.into());
+        let _ = js_sys::Reflect::set(&options, &"end".into(), &performance.now().into());
+        if let Ok(measure) = js_sys::Reflect::get(&performance, &"measure".into()) {
+            if let Ok(measure) = measure.dyn_into::<js_sys::Function>() {
+                let _ = measure.call2(&performance, &self.name.into(), &options);
+            }
+        }
+    }
+}
+
+fn performance() -> Option<web_sys::Performance> {
+    web_sys::window()?.performance()
 }

@@ -222,12 +222,19 @@ fn RejectedCard(rejected: RejectedMutation) -> impl IntoView {
 }
 
 /// The header's compact sync state, linking to this page. Rendered only once the replica is
-/// open in the browser (never on the server), so hydration is unaffected.
+/// open in the browser (never on the server), so hydration is unaffected. Signed out with
+/// nothing waiting to be sent, there is nothing to report: it stays hidden.
 #[component]
 pub fn SyncIndicator() -> impl IntoView {
     let status = use_sync_status();
+    let nothing_to_report = move || {
+        status.needs_login.get()
+            && status.pending.get() == 0
+            && status.conflicts.get() == 0
+            && status.rejected.get() == 0
+    };
     move || {
-        status.ready.get().then(|| {
+        (status.ready.get() && !nothing_to_report()).then(|| {
             let text = if status.needs_login.get() {
                 format!("要ログイン・未送信{}件", status.pending.get())
             } else if !status.online.get() {
