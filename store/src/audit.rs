@@ -90,37 +90,18 @@ pub(crate) struct Change<'a> {
     pub restored_from: Option<i64>,
 }
 
-/// The sync mutation a progress change came from, logged with its audit entry.
-pub(crate) struct SyncOrigin<'a> {
-    pub mutation_id: &'a str,
-    /// The sequence number the change was given.
-    pub version: u64,
-    /// Whether narrative text was merged with edits the client had not seen.
-    pub merged: bool,
-}
-
+/// Appends the audit entry of a change to plan data (sync pushes use
+/// [`append_sync_entries`]); returns its id.
 pub(crate) async fn append(
     tx: &mut Transaction<'_, Sqlite>,
     actor: &Actor,
     change: Change<'_>,
     now: i64,
 ) -> Result<i64> {
-    append_from(tx, actor, change, None, now).await
-}
-
-/// [`append`], naming the sync mutation that made the change, if one did.
-pub(crate) async fn append_from(
-    tx: &mut Transaction<'_, Sqlite>,
-    actor: &Actor,
-    change: Change<'_>,
-    origin: Option<SyncOrigin<'_>>,
-    now: i64,
-) -> Result<i64> {
     let result = sqlx::query(
         "INSERT INTO audit_log (at, user_id, user_login, organization_id, plan_id, entity, entity_id, field,
-                                old_value, new_value, client, address, restored_from,
-                                mutation_id, version, merged)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                old_value, new_value, client, address, restored_from)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(now)
     .bind(actor.user_id)
@@ -135,12 +116,71 @@ pub(crate) async fn append_from(
     .bind(&actor.client)
     .bind(&actor.address)
     .bind(change.restored_from)
-    .bind(origin.as_ref().map(|o| o.mutation_id))
-    .bind(origin.as_ref().map(|o| o.version as i64))
-    .bind(origin.as_ref().map(|o| o.merged))
     .execute(&mut **tx)
     .await?;
     Ok(result.last_insert_rowid())
+}
+
+/// The audit entry of a change a sync push applied, written with the push's others by
+/// [`append_sync_entries`].
+pub(crate) struct SyncAuditEntry<'a> {
+    pub organization_id: &'a str,
+    pub plan_id: &'a str,
+    pub entity: &'a str,
+    pub entity_id: String,
+    pub field: &'a str,
+    pub old_value: Option<Value>,
+    pub new_value: Value,
+    pub mutation_id: &'a str,
+    pub version: u64,
+    pub merged: bool,
+}
+
+/// Appends a push's audit entries, in order, with one statement: the rows travel as one
+/// bound JSON array.
+pub(crate) async fn append_sync_entries(
+    tx: &mut Transaction<'_, Sqlite>,
+    actor: &Actor,
+    entries: &[SyncAuditEntry<'_>],
+    now: i64,
+) -> Result<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<Value> = entries
+        .iter()
+        .map(|e| {
+            serde_json::json!([
+                e.organization_id,
+                e.plan_id,
+                e.entity,
+                e.entity_id,
+                e.field,
+                e.old_value.as_ref().map(Value::to_string),
+                e.new_value.to_string(),
+                e.mutation_id,
+                e.version,
+                e.merged,
+            ])
+        })
+        .collect();
+    sqlx::query(
+        "INSERT INTO audit_log (at, user_id, user_login, organization_id, plan_id, entity, entity_id,
+                                field, old_value, new_value, client, address, restored_from,
+                                mutation_id, version, merged)
+         SELECT ?, ?, ?, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4,
+                value ->> 5, value ->> 6, ?, ?, NULL, value ->> 7, value ->> 8, value ->> 9
+         FROM json_each(?) ORDER BY key",
+    )
+    .bind(now)
+    .bind(actor.user_id)
+    .bind(&actor.login)
+    .bind(&actor.client)
+    .bind(&actor.address)
+    .bind(serde_json::to_string(&rows)?)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// Rebuilds a plan's search documents after its text changed.

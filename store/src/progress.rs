@@ -16,32 +16,23 @@ use keikaku_domain::access::{can_read_plan, can_record_progress, PlanRef, Role, 
 use keikaku_domain::format::PlanStatus;
 use keikaku_domain::FiscalYear;
 use keikaku_sync::progress::{
-    Field, FieldNote, FieldValue, KpiReading, ProgressRecord, RecordKey, Target, Versioned,
+    Field, FieldNote, KpiReading, ProgressRecord, RecordKey, Target, Versioned,
 };
 use keikaku_sync::protocol::{
-    Change, ChangeEntry, ClientId, Conflict, Mutation, MutationId, MutationResult, Outcome,
-    PullRequest, PullResponse, PushRequest, PushResponse,
+    Change, ChangeEntry, Mutation, MutationId, MutationResult, Outcome, PullRequest, PullResponse,
+    PushRequest, PushResponse,
 };
-use keikaku_sync::server::{decide_set, Decision};
+use keikaku_sync::server::{AppliedChange, ServerState};
 use serde_json::Value;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, Sqlite, Transaction};
 
-use crate::audit::{append_from, Actor, Change as AuditChange, SyncOrigin};
+use crate::audit::{append_sync_entries, Actor, SyncAuditEntry};
 use crate::{Result, Store, StoreError};
 
 /// The audit entity of progress changes; the entity id is the record key's string form
 /// (`plan/measure:id/2024`).
 pub const PROGRESS_ENTITY: &str = "progress";
-
-const NOTES_INSERT: &str =
-    "INSERT INTO progress_notes (plan_id, target_kind, target_id, fiscal_year, id,
-                                                  note, version, organization_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-const READINGS_INSERT: &str = "INSERT INTO progress_kpi_readings (plan_id, target_kind, target_id,
-                                                          fiscal_year, id, reading, version,
-                                                          organization_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
 /// The id a KPI reading names a measure's KPI by: `kpi-1`, `kpi-2`, … in the order the plan
 /// lists the measure's KPIs (`index` counts from 0). The progress page assigns the same ids.
@@ -61,30 +52,9 @@ pub struct PushReceipt {
     pub applied: u64,
 }
 
-/// The reasons the reference server gives; kept identical so both answer alike.
+/// The reference server's reason for a reused id, given here too for an id another client or
+/// user already used (the reference server has no users).
 const ID_REUSED: &str = "this mutation id was already used for a different change";
-const NO_SUCH_NOTE: &str = "there is no such note";
-const OTHER_NOTE: &str = "a different note with this id already exists";
-const OTHER_READING: &str = "a different reading with this id already exists";
-
-/// A record key as its table columns.
-struct KeyColumns<'a> {
-    plan_id: &'a str,
-    target_kind: &'static str,
-    target_id: &'a str,
-    fiscal_year: i32,
-}
-
-impl<'a> KeyColumns<'a> {
-    fn of(key: &'a RecordKey) -> KeyColumns<'a> {
-        KeyColumns {
-            plan_id: &key.plan_id,
-            target_kind: key.target.kind(),
-            target_id: key.target.id(),
-            fiscal_year: key.fiscal_year.0,
-        }
-    }
-}
 
 fn key_from_row(row: &SqliteRow) -> Result<RecordKey> {
     let kind: String = row.try_get("target_kind")?;
@@ -138,19 +108,6 @@ struct Remembered {
     outcome: Outcome,
 }
 
-/// The state one push works on inside its transaction.
-struct PushTransaction<'t> {
-    tx: Transaction<'t, Sqlite>,
-    /// The last sequence number given; written back once, before commit.
-    sequence: u64,
-    first_sequence: u64,
-    /// Each plan's organization, looked up once per push for the rows and audit entries.
-    owners: HashMap<String, String>,
-    actor: Actor,
-    client: ClientId,
-    now: i64,
-}
-
 impl Store {
     /// Decides every mutation of a push in order and answers each, like
     /// `keikaku_sync::server::ServerState::push`; `authorize` says whether the user may make a
@@ -173,43 +130,44 @@ impl Store {
         now: i64,
     ) -> Result<PushReceipt> {
         request.validate().map_err(StoreError::InvalidPush)?;
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let sequence = latest_sequence(&mut tx).await?;
-        let mut push = PushTransaction {
-            tx,
-            sequence,
-            first_sequence: sequence,
-            owners: HashMap::new(),
-            actor: Actor {
-                client: Some(request.client_id.to_string()),
-                ..actor.clone()
-            },
-            client: request.client_id.clone(),
-            now,
+        let actor = Actor {
+            client: Some(request.client_id.to_string()),
+            ..actor.clone()
         };
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let first_sequence = latest_sequence(&mut tx).await?;
+        let remembered = remembered(&mut tx, &request.mutations).await?;
+        let fresh = PushRequest {
+            client_id: request.client_id.clone(),
+            mutations: request
+                .mutations
+                .iter()
+                .filter(|m| !remembered.contains_key(&m.id))
+                .cloned()
+                .collect(),
+        };
+        // The reference server decides the fresh mutations, holding just what they read.
+        let mut state = ServerState::resume(first_sequence, decision_state(&mut tx, &fresh).await?);
+        let decided = state
+            .push(&fresh, |_, mutation| authorize(mutation))
+            .map_err(StoreError::InvalidPush)?;
+        let mut decided = decided.results.into_iter();
         let mut results = Vec::with_capacity(request.mutations.len());
         for mutation in &request.mutations {
-            let outcome = match push.remembered(&mutation.id).await? {
+            let outcome = match remembered.get(&mutation.id) {
                 Some(done)
                     if done.mutation == *mutation
-                        && done.client_id == push.client.as_str()
-                        && done.user_id == push.actor.user_id =>
+                        && done.client_id == request.client_id.as_str()
+                        && done.user_id == actor.user_id =>
                 {
-                    done.outcome
+                    done.outcome.clone()
                 }
                 Some(_) => rejected(ID_REUSED),
                 None => {
-                    let outcome = match mutation.validate() {
-                        Err(invalid) => Outcome::Rejected {
-                            reason: invalid.to_string(),
-                        },
-                        Ok(()) => match authorize(mutation) {
-                            Err(reason) => Outcome::Rejected { reason },
-                            Ok(()) => push.apply(mutation).await?,
-                        },
-                    };
-                    push.remember(mutation, &outcome).await?;
-                    outcome
+                    decided
+                        .next()
+                        .ok_or_else(|| StoreError::Corrupt("a push result is missing".into()))?
+                        .outcome
                 }
             };
             results.push(MutationResult {
@@ -217,12 +175,18 @@ impl Store {
                 outcome,
             });
         }
-        let applied = push.sequence - push.first_sequence;
-        let sequence = push.commit().await?;
+        store_decisions(&mut tx, &state, &fresh, &actor, now).await?;
+        if state.sequence() != first_sequence {
+            sqlx::query("UPDATE sync_sequence SET value = ? WHERE id = 1")
+                .bind(state.sequence() as i64)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
         Ok(PushReceipt {
             response: PushResponse { results },
-            sequence,
-            applied,
+            sequence: state.sequence(),
+            applied: state.sequence() - first_sequence,
         })
     }
 
@@ -408,344 +372,323 @@ fn change_entry_from_row(row: &SqliteRow) -> Result<ChangeEntry> {
     })
 }
 
-impl PushTransaction<'_> {
-    async fn remembered(&mut self, id: &MutationId) -> Result<Option<Remembered>> {
-        let row = sqlx::query(
-            "SELECT client_id, user_id, mutation, outcome FROM sync_mutations WHERE id = ?",
-        )
-        .bind(id.as_str())
-        .fetch_optional(&mut *self.tx)
-        .await?;
-        row.map(|row| {
-            Ok(Remembered {
+// A push reads and writes its rows a statement per table, not per mutation: every statement
+// takes its rows as one bound JSON array, unpacked by `json_each`. Per-mutation statements
+// made a push of 500 cost some 2,500 round trips to SQLite's thread.
+
+/// The mutations of `mutations` decided by an earlier push, by id.
+async fn remembered(
+    tx: &mut Transaction<'_, Sqlite>,
+    mutations: &[Mutation],
+) -> Result<HashMap<MutationId, Remembered>> {
+    let ids: Vec<&str> = mutations.iter().map(|m| m.id.as_str()).collect();
+    let rows = sqlx::query(
+        "SELECT id, client_id, user_id, mutation, outcome FROM sync_mutations
+         WHERE id IN (SELECT value FROM json_each(?))",
+    )
+    .bind(serde_json::to_string(&ids)?)
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let remembered = Remembered {
                 client_id: row.try_get("client_id")?,
                 user_id: row.try_get("user_id")?,
-                mutation: json_of(&row, "mutation")?,
-                outcome: json_of(&row, "outcome")?,
-            })
+                mutation: json_of(row, "mutation")?,
+                outcome: json_of(row, "outcome")?,
+            };
+            Ok((remembered.mutation.id.clone(), remembered))
         })
-        .transpose()
-    }
+        .collect()
+}
 
-    async fn remember(&mut self, mutation: &Mutation, outcome: &Outcome) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO sync_mutations (id, client_id, user_id, mutation, outcome, at)
-             VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(mutation.id.as_str())
-        .bind(self.client.as_str())
-        .bind(self.actor.user_id)
-        .bind(serde_json::to_string(mutation)?)
-        .bind(serde_json::to_string(outcome)?)
-        .bind(self.now)
-        .execute(&mut *self.tx)
-        .await?;
-        Ok(())
-    }
+/// A record key as the JSON array `[plan_id, target_kind, target_id, fiscal_year]`, with the
+/// item's name or id appended when given.
+fn key_columns(key: &RecordKey, item: Option<&str>) -> Value {
+    let mut columns = vec![
+        Value::from(key.plan_id.as_str()),
+        Value::from(key.target.kind()),
+        Value::from(key.target.id()),
+        Value::from(key.fiscal_year.0),
+    ];
+    columns.extend(item.map(Value::from));
+    Value::Array(columns)
+}
 
-    /// Writes the sequence back and commits; returns the latest sequence number.
-    async fn commit(mut self) -> Result<u64> {
-        if self.sequence != self.first_sequence {
-            sqlx::query("UPDATE sync_sequence SET value = ? WHERE id = 1")
-                .bind(self.sequence as i64)
-                .execute(&mut *self.tx)
-                .await?;
-        }
-        self.tx.commit().await?;
-        Ok(self.sequence)
-    }
-
-    fn next_version(&mut self) -> u64 {
-        self.sequence += 1;
-        self.sequence
-    }
-
-    async fn owner(&mut self, plan_id: &str) -> Result<String> {
-        if let Some(owner) = self.owners.get(plan_id) {
-            return Ok(owner.clone());
-        }
-        let owner: String = sqlx::query_scalar("SELECT organization_id FROM plans WHERE id = ?")
-            .bind(plan_id)
-            .fetch_optional(&mut *self.tx)
-            .await?
-            .ok_or(StoreError::NotFound("plan"))?;
-        self.owners.insert(plan_id.to_owned(), owner.clone());
-        Ok(owner)
-    }
-
-    /// Decides a valid, authorized mutation and writes what it changes, like
-    /// `ServerState::apply`.
-    async fn apply(&mut self, mutation: &Mutation) -> Result<Outcome> {
+/// Exactly the stored fields, notes and readings the mutations read when decided: for each
+/// `Set` its field, for each note or reading mutation the item it names.
+async fn decision_state(
+    tx: &mut Transaction<'_, Sqlite>,
+    request: &PushRequest,
+) -> Result<Vec<ProgressRecord>> {
+    let mut fields = BTreeSet::new();
+    let mut notes = BTreeSet::new();
+    let mut readings = BTreeSet::new();
+    for mutation in &request.mutations {
         let key = &mutation.key;
-        let columns = KeyColumns::of(key);
         match &mutation.change {
-            Change::Set {
+            Change::Set { field, .. } => fields.insert((key, field.as_str())),
+            Change::AppendNote { note } => notes.insert((key, note.id.as_str())),
+            Change::RetractNote { note_id } => notes.insert((key, note_id.as_str())),
+            Change::AppendKpiReading { reading } => readings.insert((key, reading.id.as_str())),
+        };
+    }
+    let wanted = |items: BTreeSet<(&RecordKey, &str)>| -> Result<String> {
+        let columns: Vec<Value> = items
+            .into_iter()
+            .map(|(key, item)| key_columns(key, Some(item)))
+            .collect();
+        Ok(serde_json::to_string(&columns)?)
+    };
+    // CROSS JOIN makes SQLite walk the wanted list and look each row up by primary key.
+    let mut records = BTreeMap::new();
+    for row in sqlx::query(
+        "SELECT f.* FROM json_each(?) AS w CROSS JOIN progress_fields AS f
+         ON f.plan_id = w.value ->> 0 AND f.target_kind = w.value ->> 1
+            AND f.target_id = w.value ->> 2 AND f.fiscal_year = w.value ->> 3
+            AND f.field = w.value ->> 4",
+    )
+    .bind(wanted(fields)?)
+    .fetch_all(&mut **tx)
+    .await?
+    {
+        let field = parse_field(&row.try_get::<String, _>("field")?)?;
+        let value = Versioned::new(json_of(&row, "value")?, version_of(&row)?);
+        record_mut(&mut records, key_from_row(&row)?)
+            .fields
+            .insert(field, value);
+    }
+    for row in sqlx::query(
+        "SELECT n.* FROM json_each(?) AS w CROSS JOIN progress_notes AS n
+         ON n.plan_id = w.value ->> 0 AND n.target_kind = w.value ->> 1
+            AND n.target_id = w.value ->> 2 AND n.fiscal_year = w.value ->> 3
+            AND n.id = w.value ->> 4",
+    )
+    .bind(wanted(notes)?)
+    .fetch_all(&mut **tx)
+    .await?
+    {
+        let note: FieldNote = json_of(&row, "note")?;
+        let note_id = note.id.clone();
+        let note = Versioned::new(note, version_of(&row)?);
+        record_mut(&mut records, key_from_row(&row)?)
+            .notes
+            .insert(note_id, note);
+    }
+    for row in sqlx::query(
+        "SELECT r.* FROM json_each(?) AS w CROSS JOIN progress_kpi_readings AS r
+         ON r.plan_id = w.value ->> 0 AND r.target_kind = w.value ->> 1
+            AND r.target_id = w.value ->> 2 AND r.fiscal_year = w.value ->> 3
+            AND r.id = w.value ->> 4",
+    )
+    .bind(wanted(readings)?)
+    .fetch_all(&mut **tx)
+    .await?
+    {
+        let reading: KpiReading = json_of(&row, "reading")?;
+        let reading_id = reading.id.clone();
+        let reading = Versioned::new(reading, version_of(&row)?);
+        record_mut(&mut records, key_from_row(&row)?)
+            .kpi_readings
+            .insert(reading_id, reading);
+    }
+    Ok(records.into_values().collect())
+}
+
+/// Stores what deciding `request` did to `state`: the latest value of every field, note and
+/// reading it changed, an audit entry per applied change, and every decided mutation's
+/// outcome, so a retry is answered the same.
+async fn store_decisions(
+    tx: &mut Transaction<'_, Sqlite>,
+    state: &ServerState,
+    request: &PushRequest,
+    actor: &Actor,
+    now: i64,
+) -> Result<()> {
+    let history = state.history();
+    let owners = plan_owners(tx, history.iter().map(|h| h.key.plan_id.as_str())).await?;
+    let owner = |key: &RecordKey| -> Result<&str> {
+        owners
+            .get(&key.plan_id)
+            .map(String::as_str)
+            .ok_or(StoreError::NotFound("plan"))
+    };
+    let mut fields = BTreeSet::new();
+    let mut notes = BTreeSet::new();
+    let mut readings = BTreeSet::new();
+    let mut audit = Vec::with_capacity(history.len());
+    for entry in history {
+        let key = &entry.key;
+        let record = state
+            .record(key)
+            .ok_or_else(|| StoreError::Corrupt("a changed record is missing".into()))?;
+        let (field, old, new, merged) = match &entry.change {
+            AppliedChange::Field {
                 field,
-                value,
-                base_value,
-                ..
+                old,
+                new,
+                merged,
             } => {
-                let current = sqlx::query(
-                    "SELECT value, version FROM progress_fields
-                     WHERE plan_id = ? AND target_kind = ? AND target_id = ? AND fiscal_year = ?
-                       AND field = ?",
-                )
-                .bind(columns.plan_id)
-                .bind(columns.target_kind)
-                .bind(columns.target_id)
-                .bind(columns.fiscal_year)
-                .bind(field.as_str())
-                .fetch_optional(&mut *self.tx)
-                .await?
-                .map(|row| -> Result<Versioned<FieldValue>> {
-                    Ok(Versioned::new(json_of(&row, "value")?, version_of(&row)?))
-                })
-                .transpose()?;
-                let (new, merged) = match decide_set(current.as_ref(), *field, base_value, value) {
-                    Decision::Unchanged => {
-                        return Ok(Outcome::Unchanged {
-                            version: current.map_or(0, |c| c.version),
-                        })
-                    }
-                    Decision::Conflict => {
-                        let theirs =
-                            current.unwrap_or_else(|| Versioned::new(field.empty_value(), 0));
-                        return Ok(Outcome::Conflict(Conflict {
-                            key: key.clone(),
-                            field: *field,
-                            base_value: base_value.clone(),
-                            mine: value.clone(),
-                            theirs: theirs.value,
-                            theirs_version: theirs.version,
-                        }));
-                    }
-                    Decision::Apply(new) => (new, false),
-                    Decision::Merge(new) => (new, true),
+                fields.insert((key, *field));
+                let old = (old.version > 0).then(|| to_json(&old.value)).transpose()?;
+                (field.as_str(), old, to_json(new)?, *merged)
+            }
+            AppliedChange::NoteAppended { note } => {
+                notes.insert((key, note.id.as_str()));
+                ("note", None, to_json(note)?, false)
+            }
+            AppliedChange::NoteRetracted { note_id } => {
+                notes.insert((key, note_id.as_str()));
+                let retracted = &record
+                    .notes
+                    .get(note_id)
+                    .ok_or_else(|| StoreError::Corrupt("a retracted note is missing".into()))?
+                    .value;
+                let before = FieldNote {
+                    retracted: false,
+                    ..retracted.clone()
                 };
-                let organization_id = self.owner(columns.plan_id).await?;
-                let version = self.next_version();
-                sqlx::query(
-                    "INSERT INTO progress_fields (plan_id, target_kind, target_id, fiscal_year, field,
-                                                  value, version, organization_id)
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                     ON CONFLICT (plan_id, target_kind, target_id, fiscal_year, field)
-                     DO UPDATE SET value = excluded.value, version = excluded.version,
-                                   organization_id = excluded.organization_id",
-                )
-                .bind(columns.plan_id)
-                .bind(columns.target_kind)
-                .bind(columns.target_id)
-                .bind(columns.fiscal_year)
-                .bind(field.as_str())
-                .bind(serde_json::to_string(&new)?)
-                .bind(version as i64)
-                .bind(&organization_id)
-                .execute(&mut *self.tx)
-                .await?;
-                let old = current.map(|c| to_json(&c.value)).transpose()?;
-                self.log(
-                    mutation,
-                    &organization_id,
-                    field.as_str(),
-                    old,
-                    to_json(&new)?,
-                    version,
-                    merged,
-                )
-                .await?;
-                Ok(if merged {
-                    Outcome::Merged {
-                        version,
-                        value: new,
-                    }
-                } else {
-                    Outcome::Applied { version }
-                })
+                ("note", Some(to_json(&before)?), to_json(retracted)?, false)
             }
-            Change::AppendNote { note } => {
-                if let Some((stored, version)) = self.stored_note(&columns, &note.id).await? {
-                    // A note with its retraction flag cleared compares equal to the original.
-                    let same = FieldNote {
-                        retracted: false,
-                        ..stored
-                    } == *note;
-                    return Ok(if same {
-                        Outcome::Unchanged { version }
-                    } else {
-                        rejected(OTHER_NOTE)
-                    });
-                }
-                let body = to_json(note)?;
-                self.append(mutation, &columns, NOTES_INSERT, "note", &note.id, body)
-                    .await
+            AppliedChange::KpiReadingAppended { reading } => {
+                readings.insert((key, reading.id.as_str()));
+                ("kpi_reading", None, to_json(reading)?, false)
             }
-            Change::RetractNote { note_id } => {
-                let Some((stored, stored_version)) = self.stored_note(&columns, note_id).await?
-                else {
-                    return Ok(rejected(NO_SUCH_NOTE));
-                };
-                if stored.retracted {
-                    return Ok(Outcome::Unchanged {
-                        version: stored_version,
-                    });
-                }
-                let retracted = FieldNote {
-                    retracted: true,
-                    ..stored.clone()
-                };
-                let organization_id = self.owner(columns.plan_id).await?;
-                let version = self.next_version();
-                sqlx::query(
-                    "UPDATE progress_notes SET note = ?, version = ?
-                     WHERE plan_id = ? AND target_kind = ? AND target_id = ? AND fiscal_year = ?
-                       AND id = ?",
-                )
-                .bind(serde_json::to_string(&retracted)?)
-                .bind(version as i64)
-                .bind(columns.plan_id)
-                .bind(columns.target_kind)
-                .bind(columns.target_id)
-                .bind(columns.fiscal_year)
-                .bind(note_id)
-                .execute(&mut *self.tx)
-                .await?;
-                self.log(
-                    mutation,
-                    &organization_id,
-                    "note",
-                    Some(to_json(&stored)?),
-                    to_json(&retracted)?,
-                    version,
-                    false,
-                )
-                .await?;
-                Ok(Outcome::Applied { version })
-            }
-            Change::AppendKpiReading { reading } => {
-                let stored = sqlx::query(
-                    "SELECT reading, version FROM progress_kpi_readings
-                     WHERE plan_id = ? AND target_kind = ? AND target_id = ? AND fiscal_year = ?
-                       AND id = ?",
-                )
-                .bind(columns.plan_id)
-                .bind(columns.target_kind)
-                .bind(columns.target_id)
-                .bind(columns.fiscal_year)
-                .bind(&reading.id)
-                .fetch_optional(&mut *self.tx)
-                .await?;
-                if let Some(row) = stored {
-                    let stored: KpiReading = json_of(&row, "reading")?;
-                    return Ok(if stored == *reading {
-                        Outcome::Unchanged {
-                            version: version_of(&row)?,
-                        }
-                    } else {
-                        rejected(OTHER_READING)
-                    });
-                }
-                let body = to_json(reading)?;
-                self.append(
-                    mutation,
-                    &columns,
-                    READINGS_INSERT,
-                    "kpi_reading",
-                    &reading.id,
-                    body,
-                )
-                .await
-            }
-        }
-    }
-
-    /// Stores an appended note or KPI reading (`insert` names the table) with the next
-    /// version, and audits it.
-    async fn append(
-        &mut self,
-        mutation: &Mutation,
-        columns: &KeyColumns<'_>,
-        insert: &'static str,
-        audit_field: &str,
-        id: &str,
-        body: Value,
-    ) -> Result<Outcome> {
-        let organization_id = self.owner(columns.plan_id).await?;
-        let version = self.next_version();
-        sqlx::query(insert)
-            .bind(columns.plan_id)
-            .bind(columns.target_kind)
-            .bind(columns.target_id)
-            .bind(columns.fiscal_year)
-            .bind(id)
-            .bind(body.to_string())
-            .bind(version as i64)
-            .bind(&organization_id)
-            .execute(&mut *self.tx)
-            .await?;
-        self.log(
-            mutation,
-            &organization_id,
-            audit_field,
-            None,
-            body,
-            version,
-            false,
-        )
-        .await?;
-        Ok(Outcome::Applied { version })
-    }
-
-    async fn stored_note(
-        &mut self,
-        columns: &KeyColumns<'_>,
-        note_id: &str,
-    ) -> Result<Option<(FieldNote, u64)>> {
-        let row = sqlx::query(
-            "SELECT note, version FROM progress_notes
-             WHERE plan_id = ? AND target_kind = ? AND target_id = ? AND fiscal_year = ? AND id = ?",
-        )
-        .bind(columns.plan_id)
-        .bind(columns.target_kind)
-        .bind(columns.target_id)
-        .bind(columns.fiscal_year)
-        .bind(note_id)
-        .fetch_optional(&mut *self.tx)
-        .await?;
-        row.map(|row| Ok((json_of(&row, "note")?, version_of(&row)?)))
-            .transpose()
-    }
-
-    /// The audit entry of an applied change. `old` is `None` when there was no value before.
-    #[allow(clippy::too_many_arguments)]
-    async fn log(
-        &mut self,
-        mutation: &Mutation,
-        organization_id: &str,
-        field: &str,
-        old: Option<Value>,
-        new: Value,
-        version: u64,
-        merged: bool,
-    ) -> Result<()> {
-        let entity_id = mutation.key.to_string();
-        let change = AuditChange {
-            organization_id,
-            plan_id: &mutation.key.plan_id,
+        };
+        audit.push(SyncAuditEntry {
+            organization_id: owner(key)?,
+            plan_id: &key.plan_id,
             entity: PROGRESS_ENTITY,
-            entity_id: &entity_id,
+            entity_id: key.to_string(),
             field,
             old_value: old,
-            new_value: Some(new),
-            restored_from: None,
-        };
-        let origin = SyncOrigin {
-            mutation_id: mutation.id.as_str(),
-            version,
+            new_value: new,
+            mutation_id: entry.mutation_id.as_str(),
+            version: entry.version,
             merged,
-        };
-        append_from(&mut self.tx, &self.actor, change, Some(origin), self.now).await?;
-        Ok(())
+        });
     }
+
+    let row = |key: &RecordKey, item: &str, body: String, version: u64| -> Result<Value> {
+        let mut columns = key_columns(key, Some(item));
+        if let Value::Array(columns) = &mut columns {
+            columns.extend([
+                Value::from(body),
+                Value::from(version),
+                Value::from(owner(key)?),
+            ]);
+        }
+        Ok(columns)
+    };
+    let mut field_rows = Vec::with_capacity(fields.len());
+    for (key, field) in fields {
+        let stored = &state.record(key).expect("recorded above").fields[&field];
+        let body = serde_json::to_string(&stored.value)?;
+        field_rows.push(row(key, field.as_str(), body, stored.version)?);
+    }
+    let mut note_rows = Vec::with_capacity(notes.len());
+    for (key, id) in notes {
+        let stored = &state.record(key).expect("recorded above").notes[id];
+        let body = serde_json::to_string(&stored.value)?;
+        note_rows.push(row(key, id, body, stored.version)?);
+    }
+    let mut reading_rows = Vec::with_capacity(readings.len());
+    for (key, id) in readings {
+        let stored = &state.record(key).expect("recorded above").kpi_readings[id];
+        let body = serde_json::to_string(&stored.value)?;
+        reading_rows.push(row(key, id, body, stored.version)?);
+    }
+    // `WHERE true` tells SQLite's parser that ON CONFLICT belongs to the INSERT.
+    for (upsert, rows) in [
+        (
+            "INSERT INTO progress_fields (plan_id, target_kind, target_id, fiscal_year, field,
+                                          value, version, organization_id)
+             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,
+                    value ->> 6, value ->> 7
+             FROM json_each(?) WHERE true
+             ON CONFLICT (plan_id, target_kind, target_id, fiscal_year, field)
+             DO UPDATE SET value = excluded.value, version = excluded.version,
+                           organization_id = excluded.organization_id",
+            field_rows,
+        ),
+        (
+            "INSERT INTO progress_notes (plan_id, target_kind, target_id, fiscal_year, id, note,
+                                         version, organization_id)
+             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,
+                    value ->> 6, value ->> 7
+             FROM json_each(?) WHERE true
+             ON CONFLICT (plan_id, target_kind, target_id, fiscal_year, id)
+             DO UPDATE SET note = excluded.note, version = excluded.version,
+                           organization_id = excluded.organization_id",
+            note_rows,
+        ),
+        (
+            "INSERT INTO progress_kpi_readings (plan_id, target_kind, target_id, fiscal_year, id,
+                                                reading, version, organization_id)
+             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,
+                    value ->> 6, value ->> 7
+             FROM json_each(?) WHERE true
+             ON CONFLICT (plan_id, target_kind, target_id, fiscal_year, id)
+             DO UPDATE SET reading = excluded.reading, version = excluded.version,
+                           organization_id = excluded.organization_id",
+            reading_rows,
+        ),
+    ] {
+        if !rows.is_empty() {
+            sqlx::query(upsert)
+                .bind(serde_json::to_string(&rows)?)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    append_sync_entries(tx, actor, &audit, now).await?;
+
+    // Each decided mutation once (a push may repeat an id), with its outcome.
+    let mut seen = BTreeSet::new();
+    let mut decided = Vec::with_capacity(request.mutations.len());
+    for mutation in &request.mutations {
+        if !seen.insert(&mutation.id) {
+            continue;
+        }
+        if let Some(processed) = state.processed(&mutation.id) {
+            decided.push(Value::Array(vec![
+                Value::from(mutation.id.as_str()),
+                Value::from(serde_json::to_string(&processed.mutation)?),
+                Value::from(serde_json::to_string(&processed.outcome)?),
+            ]));
+        }
+    }
+    if !decided.is_empty() {
+        sqlx::query(
+            "INSERT INTO sync_mutations (id, client_id, user_id, mutation, outcome, at)
+             SELECT value ->> 0, ?, ?, value ->> 1, value ->> 2, ? FROM json_each(?)",
+        )
+        .bind(request.client_id.as_str())
+        .bind(actor.user_id)
+        .bind(now)
+        .bind(serde_json::to_string(&decided)?)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The organization of each plan named, by plan id.
+async fn plan_owners<'a>(
+    tx: &mut Transaction<'_, Sqlite>,
+    plan_ids: impl Iterator<Item = &'a str>,
+) -> Result<HashMap<String, String>> {
+    let plan_ids: BTreeSet<&str> = plan_ids.collect();
+    if plan_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let owners = sqlx::query_as::<_, (String, String)>(
+        "SELECT id, organization_id FROM plans WHERE id IN (SELECT value FROM json_each(?))",
+    )
+    .bind(serde_json::to_string(&plan_ids)?)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(owners.into_iter().collect())
 }
 
 /// What deciding whether someone may record progress on one plan needs.

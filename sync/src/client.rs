@@ -70,13 +70,39 @@ pub struct Meta {
     pub sent_through: u64,
 }
 
-/// One persistence operation. Records are stored under [`RecordKey`]'s string form; pending
-/// mutations, conflicts and rejections under their mutation id.
+/// A confirmed record's fields. Its notes and readings are stored one by one: a record may
+/// gather hundreds of them, and rewriting all of them for each new one made a sync of many
+/// notes write megabytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredFields {
+    pub key: RecordKey,
+    pub fields: BTreeMap<Field, Versioned<FieldValue>>,
+}
+
+/// A confirmed note of a record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredNote {
+    pub key: RecordKey,
+    pub note: Versioned<FieldNote>,
+}
+
+/// A confirmed KPI reading of a record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredKpiReading {
+    pub key: RecordKey,
+    pub reading: Versioned<KpiReading>,
+}
+
+/// One persistence operation. Fields are stored under [`RecordKey`]'s string form, notes and
+/// readings under that and their id; pending mutations, conflicts and rejections under their
+/// mutation id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op", content = "value", rename_all = "snake_case")]
 pub enum Write {
     PutMeta(Meta),
-    PutRecord(ProgressRecord),
+    PutFields(StoredFields),
+    PutNote(StoredNote),
+    PutKpiReading(StoredKpiReading),
     PutPending(PendingMutation),
     DeletePending(MutationId),
     PutConflict(OpenConflict),
@@ -103,8 +129,18 @@ impl StoredReplica {
         for write in writes {
             match write {
                 Write::PutMeta(meta) => self.meta = meta,
-                Write::PutRecord(record) => {
-                    self.records.insert(record.key.to_string(), record);
+                Write::PutFields(stored) => {
+                    self.record_mut(stored.key).fields = stored.fields;
+                }
+                Write::PutNote(stored) => {
+                    let note = stored.note;
+                    let notes = &mut self.record_mut(stored.key).notes;
+                    notes.insert(note.value.id.clone(), note);
+                }
+                Write::PutKpiReading(stored) => {
+                    let reading = stored.reading;
+                    let readings = &mut self.record_mut(stored.key).kpi_readings;
+                    readings.insert(reading.value.id.clone(), reading);
                 }
                 Write::PutPending(pending) => {
                     self.pending.insert(pending.mutation.id.clone(), pending);
@@ -126,6 +162,12 @@ impl StoredReplica {
                 }
             }
         }
+    }
+
+    fn record_mut(&mut self, key: RecordKey) -> &mut ProgressRecord {
+        self.records
+            .entry(key.to_string())
+            .or_insert_with(|| ProgressRecord::new(key))
     }
 }
 
@@ -173,7 +215,9 @@ pub struct Replica {
 #[derive(Default)]
 struct Dirty {
     meta: bool,
-    records: BTreeSet<RecordKey>,
+    fields: BTreeSet<RecordKey>,
+    notes: BTreeSet<(RecordKey, String)>,
+    readings: BTreeSet<(RecordKey, String)>,
     pending: BTreeSet<MutationId>,
     conflicts: BTreeSet<MutationId>,
     rejected: BTreeSet<MutationId>,
@@ -744,7 +788,7 @@ impl Replica {
         let held = self.confirmed.get(key).and_then(|r| r.fields.get(&field));
         if supersedes(&incoming, held) {
             self.record_mut(key).fields.insert(field, incoming);
-            dirty.records.insert(key.clone());
+            dirty.fields.insert(key.clone());
             self.refresh_conflict(key, field, dirty);
         }
     }
@@ -756,8 +800,8 @@ impl Replica {
             .and_then(|r| r.notes.get(&incoming.value.id));
         if supersedes(&incoming, held) {
             let id = incoming.value.id.clone();
-            self.record_mut(key).notes.insert(id, incoming);
-            dirty.records.insert(key.clone());
+            self.record_mut(key).notes.insert(id.clone(), incoming);
+            dirty.notes.insert((key.clone(), id));
         }
     }
 
@@ -773,8 +817,10 @@ impl Replica {
             .and_then(|r| r.kpi_readings.get(&incoming.value.id));
         if supersedes(&incoming, held) {
             let id = incoming.value.id.clone();
-            self.record_mut(key).kpi_readings.insert(id, incoming);
-            dirty.records.insert(key.clone());
+            self.record_mut(key)
+                .kpi_readings
+                .insert(id.clone(), incoming);
+            dirty.readings.insert((key.clone(), id));
         }
     }
 
@@ -803,8 +849,17 @@ impl Replica {
         if dirty.meta {
             writes.push(Write::PutMeta(self.meta));
         }
-        for key in dirty.records {
-            writes.push(Write::PutRecord(self.confirmed[&key].clone()));
+        for key in dirty.fields {
+            let fields = self.confirmed[&key].fields.clone();
+            writes.push(Write::PutFields(StoredFields { key, fields }));
+        }
+        for (key, id) in dirty.notes {
+            let note = self.confirmed[&key].notes[&id].clone();
+            writes.push(Write::PutNote(StoredNote { key, note }));
+        }
+        for (key, id) in dirty.readings {
+            let reading = self.confirmed[&key].kpi_readings[&id].clone();
+            writes.push(Write::PutKpiReading(StoredKpiReading { key, reading }));
         }
         for id in dirty.pending {
             writes.push(match self.outbox.get(&id) {

@@ -120,6 +120,18 @@ impl ServerState {
         ServerState::default()
     }
 
+    /// A server that continues from `sequence` holding only `records`, with nothing processed
+    /// and no history. The SQLite store decides a push with one of these, loaded with just the
+    /// fields, notes and readings the push's mutations name (deciding a mutation reads nothing
+    /// else), then stores the history it records: one decision procedure for both servers.
+    pub fn resume(sequence: u64, records: impl IntoIterator<Item = ProgressRecord>) -> ServerState {
+        ServerState {
+            sequence,
+            records: records.into_iter().map(|r| (r.key.clone(), r)).collect(),
+            ..ServerState::default()
+        }
+    }
+
     /// Decides every mutation in order and answers each. `authorize` says whether the client's
     /// user may make a mutation, with the reason shown to them if not.
     ///

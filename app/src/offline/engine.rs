@@ -359,23 +359,33 @@ impl SyncEngine {
         };
         let _whole = Phase::start("keikaku:sync");
         // Push: the `sent` marks are stored before the request leaves, so a reopened tab
-        // never rewrites a mutation the server may already have applied.
+        // never rewrites a mutation the server may already have applied. A push's answers are
+        // stored together with the next push's marks: one transaction (and one flush to disk)
+        // per round trip. Answers not yet stored when the tab closes are asked for again, and
+        // the server answers a repeated mutation as before, applying nothing twice.
+        let mut answered = Vec::new();
         loop {
             let phase = Phase::start("keikaku:push-prepare");
             let next = self.replica.borrow_mut().next_push(MAX_PUSH_MUTATIONS);
-            let Some((request, writes)) = next else { break };
+            let Some((request, marks)) = next else {
+                drop(phase);
+                self.persist(answered).await.map_err(storage_problem)?;
+                break;
+            };
             let body =
                 serde_json::to_string(&request).map_err(|e| storage_problem(e.to_string()))?;
+            answered.extend(marks);
             drop(phase);
-            self.persist(writes).await.map_err(storage_problem)?;
+            self.persist(std::mem::take(&mut answered))
+                .await
+                .map_err(storage_problem)?;
             let phase = Phase::start("keikaku:push-request");
             let response: PushResponse =
                 send("POST", "/api/v1/sync/push", &token, Some(body)).await?;
             drop(phase);
             let phase = Phase::start("keikaku:push-apply");
-            let writes = self.replica.borrow_mut().apply_push_response(&response);
+            answered = self.replica.borrow_mut().apply_push_response(&response);
             drop(phase);
-            self.persist(writes).await.map_err(storage_problem)?;
             self.refresh_status();
         }
         // Pull until the server says there is no more.
