@@ -131,8 +131,8 @@ async function queueNotesOffline(page, edits, measures) {
     });
     const clientId = await read('meta', 'client_id');
     const meta = JSON.parse(await read('meta', 'replica'));
-    const template = JSON.parse((await all('pending'))[0]);
-    const tx = db.transaction(['meta', 'pending'], 'readwrite');
+    const template = JSON.parse((await all('outbox'))[0]);
+    const tx = db.transaction(['meta', 'outbox'], 'readwrite');
     for (let i = 0; i < edits; i += 1) {
       meta.counter += 1;
       const id = `${clientId}-${meta.counter}`;
@@ -144,7 +144,7 @@ async function queueNotesOffline(page, edits, measures) {
       pending.mutation.key.fiscal_year = 2022 + (i % 5);
       pending.mutation.change.note.id = id;
       pending.mutation.change.note.text = `ベンチマークのメモ ${i}`;
-      tx.objectStore('pending').put(JSON.stringify(pending), id);
+      tx.objectStore('outbox').put(JSON.stringify(pending), meta.counter);
     }
     tx.objectStore('meta').put(JSON.stringify(meta), 'replica');
     await new Promise((done, fail) => { tx.oncomplete = done; tx.onerror = () => fail(tx.error); });

@@ -104,11 +104,20 @@ pub enum Write {
     PutNote(StoredNote),
     PutKpiReading(StoredKpiReading),
     PutPending(PendingMutation),
-    DeletePending(MutationId),
+    /// No pending mutation with an order in this range remains. One range clears a whole
+    /// answered push: deleting its mutations one by one cost a storage request each.
+    DeletePending(OrderRange),
     PutConflict(OpenConflict),
     DeleteConflict(MutationId),
     PutRejected(RejectedMutation),
     DeleteRejected(MutationId),
+}
+
+/// Orders `first..=last` of the outbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderRange {
+    pub first: u64,
+    pub last: u64,
 }
 
 /// What the browser's storage holds for a replica, built by applying [`Write`]s. The browser
@@ -119,7 +128,8 @@ pub struct StoredReplica {
     pub meta: Meta,
     /// By the record key's string form.
     pub records: BTreeMap<String, ProgressRecord>,
-    pub pending: BTreeMap<MutationId, PendingMutation>,
+    /// By order.
+    pub pending: BTreeMap<u64, PendingMutation>,
     pub conflicts: BTreeMap<MutationId, OpenConflict>,
     pub rejected: BTreeMap<MutationId, RejectedMutation>,
 }
@@ -143,10 +153,17 @@ impl StoredReplica {
                     readings.insert(reading.value.id.clone(), reading);
                 }
                 Write::PutPending(pending) => {
-                    self.pending.insert(pending.mutation.id.clone(), pending);
+                    self.pending.insert(pending.order, pending);
                 }
-                Write::DeletePending(id) => {
-                    self.pending.remove(&id);
+                Write::DeletePending(range) => {
+                    let doomed: Vec<u64> = self
+                        .pending
+                        .range(range.first..=range.last)
+                        .map(|(order, _)| *order)
+                        .collect();
+                    for order in doomed {
+                        self.pending.remove(&order);
+                    }
                 }
                 Write::PutConflict(conflict) => {
                     self.conflicts.insert(conflict.id.clone(), conflict);
@@ -218,7 +235,8 @@ struct Dirty {
     fields: BTreeSet<RecordKey>,
     notes: BTreeSet<(RecordKey, String)>,
     readings: BTreeSet<(RecordKey, String)>,
-    pending: BTreeSet<MutationId>,
+    /// By order.
+    pending: BTreeSet<u64>,
     conflicts: BTreeSet<MutationId>,
     rejected: BTreeSet<MutationId>,
 }
@@ -348,14 +366,15 @@ impl Replica {
             let resolved = self.conflicts.remove(i);
             dirty.conflicts.insert(resolved.id);
         }
-        if let Some(id) = self.outbox.unsent_set_id(&key, field).cloned() {
+        if let Some((order, id)) = self.outbox.unsent_set(&key, field) {
+            let id = id.clone();
             // Not sent yet, so it may still change: one mutation per burst of typing.
             if let Some(Change::Set { value: queued, .. }) =
                 self.outbox.unsent_set_change_mut(&key, field)
             {
                 *queued = value;
             }
-            dirty.pending.insert(id.clone());
+            dirty.pending.insert(order);
             return Ok((id, self.flush(dirty)));
         }
         // Behind an unanswered Set of the same field, the user built on its value. This base
@@ -519,7 +538,7 @@ impl Replica {
                 newly_sent.push(pending.order);
                 // Only a `Set` stores its own mark; the others are covered by `sent_through`.
                 if pending.mutation.set_target().is_some() {
-                    dirty.pending.insert(pending.mutation.id.clone());
+                    dirty.pending.insert(pending.order);
                 }
             }
             mutations.push(pending.mutation.clone());
@@ -556,7 +575,7 @@ impl Replica {
             let Some(answered) = self.outbox.remove(&result.id) else {
                 continue;
             };
-            dirty.pending.insert(answered.mutation.id.clone());
+            dirty.pending.insert(answered.order);
             self.take_answer(answered, &result.outcome, &mut dirty);
         }
         self.flush(dirty)
@@ -695,11 +714,11 @@ impl Replica {
         let (mut id, mut order) = (lost.mutation.id, lost.order);
         let newer = self
             .outbox
-            .unsent_set_id(&conflict.key, conflict.field)
-            .cloned()
+            .unsent_set(&conflict.key, conflict.field)
+            .map(|(_, id)| id.clone())
             .and_then(|newer| self.outbox.remove(&newer));
         if let Some(newer) = newer {
-            dirty.pending.insert(newer.mutation.id.clone());
+            dirty.pending.insert(newer.order);
             if let Change::Set { value, .. } = newer.mutation.change {
                 conflict.mine = value;
             }
@@ -731,8 +750,8 @@ impl Replica {
     }
 
     fn mark_successor_dirty(&mut self, key: &RecordKey, field: Field, dirty: &mut Dirty) {
-        if let Some(successor) = self.outbox.unsent_set_id(key, field) {
-            dirty.pending.insert(successor.clone());
+        if let Some((order, _)) = self.outbox.unsent_set(key, field) {
+            dirty.pending.insert(order);
         }
     }
 
@@ -741,7 +760,7 @@ impl Replica {
         let id = self.peek_next_id();
         self.meta.counter += 1;
         dirty.meta = true;
-        dirty.pending.insert(id.clone());
+        dirty.pending.insert(self.meta.counter);
         self.outbox.insert(PendingMutation {
             order: self.meta.counter,
             mutation: Mutation {
@@ -861,12 +880,34 @@ impl Replica {
             let reading = self.confirmed[&key].kpi_readings[&id].clone();
             writes.push(Write::PutKpiReading(StoredKpiReading { key, reading }));
         }
-        for id in dirty.pending {
-            writes.push(match self.outbox.get(&id) {
-                Some(pending) => Write::PutPending(pending.clone()),
-                None => Write::DeletePending(id),
-            });
+        // Gone mutations as ranges, each as long as no mutation still queued lies inside.
+        let mut gone: Option<OrderRange> = None;
+        for order in dirty.pending {
+            if let Some(pending) = self.outbox.get_by_order(order) {
+                writes.push(Write::PutPending(pending.clone()));
+                continue;
+            }
+            gone = match gone {
+                Some(range) if !self.outbox.has_order_between(range.last, order) => {
+                    Some(OrderRange {
+                        last: order,
+                        ..range
+                    })
+                }
+                Some(range) => {
+                    writes.push(Write::DeletePending(range));
+                    Some(OrderRange {
+                        first: order,
+                        last: order,
+                    })
+                }
+                None => Some(OrderRange {
+                    first: order,
+                    last: order,
+                }),
+            };
         }
+        writes.extend(gone.map(Write::DeletePending));
         for id in dirty.conflicts {
             writes.push(match self.conflicts.iter().find(|c| c.id == id) {
                 Some(open) => Write::PutConflict(open.clone()),
@@ -1237,10 +1278,19 @@ mod tests {
                 .iter()
                 .map(|m| {
                     version += 1;
-                    (m.id.clone(), Outcome::Applied { version })
+                    MutationResult {
+                        id: m.id.clone(),
+                        outcome: Outcome::Applied { version },
+                    }
                 })
                 .collect();
-            tab.answer(results);
+            let writes = tab.replica.apply_push_response(&PushResponse { results });
+            let deletes: Vec<&Write> = writes
+                .iter()
+                .filter(|w| matches!(w, Write::DeletePending(_)))
+                .collect();
+            assert_eq!(deletes.len(), 1, "one range clears an answered push");
+            tab.persist(writes);
         }
         assert!(
             set_marked,

@@ -77,6 +77,15 @@ impl Outbox {
         self.by_order.get(self.order_of.get(id)?)
     }
 
+    pub(super) fn get_by_order(&self, order: u64) -> Option<&PendingMutation> {
+        self.by_order.get(&order)
+    }
+
+    /// Whether a mutation is queued with an order strictly between `low` and `high`.
+    pub(super) fn has_order_between(&self, low: u64, high: u64) -> bool {
+        low + 1 < high && self.by_order.range(low + 1..high).next().is_some()
+    }
+
     /// Oldest first.
     pub(super) fn iter(&self) -> impl ExactSizeIterator<Item = &PendingMutation> + '_ {
         self.by_order.values()
@@ -110,10 +119,10 @@ impl Outbox {
         Some(&self.by_order[&order].mutation.change)
     }
 
-    /// The id of the oldest unsent `Set` of this field.
-    pub(super) fn unsent_set_id(&self, key: &RecordKey, field: Field) -> Option<&MutationId> {
+    /// The order and id of the oldest unsent `Set` of this field.
+    pub(super) fn unsent_set(&self, key: &RecordKey, field: Field) -> Option<(u64, &MutationId)> {
         let order = self.first_set(key, field, false)?;
-        Some(&self.by_order[&order].mutation.id)
+        Some((order, &self.by_order[&order].mutation.id))
     }
 
     /// The change of the oldest unsent `Set` of this field, to rewrite its value or base. The
