@@ -122,3 +122,57 @@ test('edits made while the session expired wait, the user is asked to sign in, t
   await expect(page.locator('section[aria-labelledby="actual-heading"]')).toContainText('ログインが切れている間の記録');
   await context.close();
 });
+
+test('a replica stored by the previous version is moved to the new layout on first load, losing nothing', async ({ browser }, testInfo) => {
+  const measure = testInfo.project.name === 'phone' ? 'internal-02' : 'internal-03';
+  const path = `/plans/komagane-dx-strategy/measures/${measure}/progress?year=2024`;
+  // Mutation ids are global: each project's tablet has its own client id.
+  const client = `legacy-${testInfo.project.name}`;
+  const context = await browser.newContext({ baseURL: testInfo.project.use.baseURL, locale: 'ja-JP' });
+  const page = await context.newPage();
+  // A same-origin file that runs no app, to write schema 1 as the previous version left it.
+  await page.goto('/manifest.webmanifest');
+  await page.evaluate(async ({ measure, client }) => {
+    const key = { plan_id: 'komagane-dx-strategy', target: { kind: 'measure', id: measure }, fiscal_year: 2024 };
+    const note = (id: string, text: string) => ({ id, date: '2026-04-01', text, author: '駒ヶ根市 管理者', retracted: false });
+    const db: IDBDatabase = await new Promise((done, fail) => {
+      const open = indexedDB.open('keikaku-replica-komagane-admin', 1);
+      open.onupgradeneeded = () => {
+        for (const store of ['meta', 'records', 'pending', 'conflicts', 'rejected']) open.result.createObjectStore(store);
+      };
+      open.onsuccess = () => done(open.result);
+      open.onerror = () => fail(open.error);
+    });
+    const tx = db.transaction(['meta', 'records', 'pending'], 'readwrite');
+    tx.objectStore('meta').put(client, 'client_id');
+    tx.objectStore('meta').put(JSON.stringify({ cursor: 0, counter: 1 }), 'replica');
+    tx.objectStore('records').put(JSON.stringify({
+      key, fields: {}, kpi_readings: {},
+      notes: { 'legacy-note-0': { value: note('legacy-note-0', '移行前に確認済みのメモ'), version: 1 } },
+    }), `komagane-dx-strategy/measure:${measure}/2024`);
+    tx.objectStore('pending').put(JSON.stringify({
+      order: 1,
+      sent: false,
+      mutation: { id: `${client}-1`, key, change: { op: 'append_note', note: note(`${client}-1`, '移行前に未送信だったメモ') } },
+    }), `${client}-1`);
+    await new Promise((done, fail) => { tx.oncomplete = done; tx.onerror = () => fail(tx.error); });
+    db.close();
+  }, { measure, client });
+
+  await signIn(page, 'komagane-admin');
+  await page.goto(path);
+  await hydrated(page);
+  await expect(page.locator('.field-notes')).toContainText('移行前に確認済みのメモ');
+  await expect(page.locator('.field-notes')).toContainText('移行前に未送信だったメモ');
+  await expect(page.locator('.sync-indicator')).toContainText('同期済み', { timeout: 15_000 });
+  // The queued note reached the server: another device shows it.
+  const other = await device(browser, 'komagane-admin', path);
+  await expect(other.page.locator('.field-notes')).toContainText('移行前に未送信だったメモ');
+  // Reopened, the moved replica loads from the new layout alone.
+  await page.reload();
+  await hydrated(page);
+  await expect(page.locator('.field-notes')).toContainText('移行前に確認済みのメモ');
+  await expect(page.locator('.field-notes')).toContainText('移行前に未送信だったメモ');
+  await other.context.close();
+  await context.close();
+});
