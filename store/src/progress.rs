@@ -258,35 +258,21 @@ impl Store {
             .fetch_all(&mut *conn)
             .await?
         {
-            let field = parse_field(&row.try_get::<String, _>("field")?)?;
-            let value = Versioned::new(json_of(&row, "value")?, version_of(&row)?);
-            record_mut(&mut records, key_from_row(&row)?)
-                .fields
-                .insert(field, value);
+            add_field_row(&mut records, &row)?;
         }
         for row in sqlx::query("SELECT * FROM progress_notes WHERE plan_id = ?")
             .bind(plan_id)
             .fetch_all(&mut *conn)
             .await?
         {
-            let note: FieldNote = json_of(&row, "note")?;
-            let note_id = note.id.clone();
-            let note = Versioned::new(note, version_of(&row)?);
-            record_mut(&mut records, key_from_row(&row)?)
-                .notes
-                .insert(note_id, note);
+            add_note_row(&mut records, &row)?;
         }
         for row in sqlx::query("SELECT * FROM progress_kpi_readings WHERE plan_id = ?")
             .bind(plan_id)
             .fetch_all(&mut *conn)
             .await?
         {
-            let reading: KpiReading = json_of(&row, "reading")?;
-            let reading_id = reading.id.clone();
-            let reading = Versioned::new(reading, version_of(&row)?);
-            record_mut(&mut records, key_from_row(&row)?)
-                .kpi_readings
-                .insert(reading_id, reading);
+            add_reading_row(&mut records, &row)?;
         }
         Ok(records.into_values().collect())
     }
@@ -325,6 +311,39 @@ impl Store {
         }
         Ok(plan_ids)
     }
+}
+
+/// Adds a `progress_fields` row to the record it belongs to.
+fn add_field_row(records: &mut BTreeMap<RecordKey, ProgressRecord>, row: &SqliteRow) -> Result<()> {
+    let field = parse_field(&row.try_get::<String, _>("field")?)?;
+    let value = Versioned::new(json_of(row, "value")?, version_of(row)?);
+    record_mut(records, key_from_row(row)?)
+        .fields
+        .insert(field, value);
+    Ok(())
+}
+
+/// Adds a `progress_notes` row to the record it belongs to.
+fn add_note_row(records: &mut BTreeMap<RecordKey, ProgressRecord>, row: &SqliteRow) -> Result<()> {
+    let note: FieldNote = json_of(row, "note")?;
+    let note = Versioned::new(note, version_of(row)?);
+    record_mut(records, key_from_row(row)?)
+        .notes
+        .insert(note.value.id.clone(), note);
+    Ok(())
+}
+
+/// Adds a `progress_kpi_readings` row to the record it belongs to.
+fn add_reading_row(
+    records: &mut BTreeMap<RecordKey, ProgressRecord>,
+    row: &SqliteRow,
+) -> Result<()> {
+    let reading: KpiReading = json_of(row, "reading")?;
+    let reading = Versioned::new(reading, version_of(row)?);
+    record_mut(records, key_from_row(row)?)
+        .kpi_readings
+        .insert(reading.value.id.clone(), reading);
+    Ok(())
 }
 
 fn record_mut(
@@ -452,11 +471,7 @@ async fn decision_state(
     .fetch_all(&mut **tx)
     .await?
     {
-        let field = parse_field(&row.try_get::<String, _>("field")?)?;
-        let value = Versioned::new(json_of(&row, "value")?, version_of(&row)?);
-        record_mut(&mut records, key_from_row(&row)?)
-            .fields
-            .insert(field, value);
+        add_field_row(&mut records, &row)?;
     }
     for row in sqlx::query(
         "SELECT n.* FROM json_each(?) AS w CROSS JOIN progress_notes AS n
@@ -468,12 +483,7 @@ async fn decision_state(
     .fetch_all(&mut **tx)
     .await?
     {
-        let note: FieldNote = json_of(&row, "note")?;
-        let note_id = note.id.clone();
-        let note = Versioned::new(note, version_of(&row)?);
-        record_mut(&mut records, key_from_row(&row)?)
-            .notes
-            .insert(note_id, note);
+        add_note_row(&mut records, &row)?;
     }
     for row in sqlx::query(
         "SELECT r.* FROM json_each(?) AS w CROSS JOIN progress_kpi_readings AS r
@@ -485,12 +495,7 @@ async fn decision_state(
     .fetch_all(&mut **tx)
     .await?
     {
-        let reading: KpiReading = json_of(&row, "reading")?;
-        let reading_id = reading.id.clone();
-        let reading = Versioned::new(reading, version_of(&row)?);
-        record_mut(&mut records, key_from_row(&row)?)
-            .kpi_readings
-            .insert(reading_id, reading);
+        add_reading_row(&mut records, &row)?;
     }
     Ok(records.into_values().collect())
 }

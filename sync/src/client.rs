@@ -881,33 +881,23 @@ impl Replica {
             writes.push(Write::PutKpiReading(StoredKpiReading { key, reading }));
         }
         // Gone mutations as ranges, each as long as no mutation still queued lies inside.
-        let mut gone: Option<OrderRange> = None;
+        let mut gone: Vec<OrderRange> = Vec::new();
         for order in dirty.pending {
             if let Some(pending) = self.outbox.get_by_order(order) {
                 writes.push(Write::PutPending(pending.clone()));
                 continue;
             }
-            gone = match gone {
+            match gone.last_mut() {
                 Some(range) if !self.outbox.has_order_between(range.last, order) => {
-                    Some(OrderRange {
-                        last: order,
-                        ..range
-                    })
+                    range.last = order;
                 }
-                Some(range) => {
-                    writes.push(Write::DeletePending(range));
-                    Some(OrderRange {
-                        first: order,
-                        last: order,
-                    })
-                }
-                None => Some(OrderRange {
+                _ => gone.push(OrderRange {
                     first: order,
                     last: order,
                 }),
-            };
+            }
         }
-        writes.extend(gone.map(Write::DeletePending));
+        writes.extend(gone.into_iter().map(Write::DeletePending));
         for id in dirty.conflicts {
             writes.push(match self.conflicts.iter().find(|c| c.id == id) {
                 Some(open) => Write::PutConflict(open.clone()),
