@@ -17,6 +17,14 @@ const NAVIGATION_TIMEOUT_MS = 4000;
 const STATIC_FILES = ['/favicon.svg', '/manifest.webmanifest'];
 
 self.addEventListener('install', (event) => {
+  // Chromium 123+: API requests go straight to the network without waking this worker (the
+  // fetch handler below passes them through too, more slowly, in other browsers).
+  if (typeof event.addRoutes === 'function') {
+    event.waitUntil(
+      event.addRoutes([{ condition: { urlPattern: { pathname: '/api/*' } }, source: 'network' }])
+        .catch(() => {}),
+    );
+  }
   event.waitUntil(keepShell().then(() => self.skipWaiting()));
 });
 

@@ -10,6 +10,8 @@ pub mod components;
 pub mod offline;
 pub mod pages;
 pub mod routes;
+#[cfg(feature = "hydrate")]
+pub mod timeline;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Meta, MetaTags, Title};
@@ -116,6 +118,7 @@ pub fn hydrate() {
         .ok()
         .flatten()
         .is_some();
+    let _phase = timeline::Phase::start("keikaku:mount");
     if is_shell {
         if let Some(body) = document().body() {
             body.set_inner_html("");

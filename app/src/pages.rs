@@ -45,6 +45,7 @@ fn with_fallback<T: 'static>(
                 let _ = crate::offline::device::last().await;
                 // A plan page needs only its own plan; parsing every kept plan would slow the
                 // offline open.
+                let phase = crate::timeline::Phase::start("keikaku:kept-plan-read");
                 let plans = match &keep {
                     Some(plan_id) => crate::offline::plans::cached_plan(plan_id)
                         .await
@@ -52,9 +53,11 @@ fn with_fallback<T: 'static>(
                         .collect(),
                     None => crate::offline::plans::cached_plans().await,
                 };
+                drop(phase);
                 if plans.is_empty() {
                     return Err(error);
                 }
+                let _phase = crate::timeline::Phase::start("keikaku:offline-view");
                 offline(plans).ok_or(error)
             }
             Err(error) => Err(error),
@@ -156,7 +159,8 @@ page_loader!(
     }
 );
 
-/// A plan's recorded progress. Offline, this device's replica (if any) stands in.
+/// A plan's recorded progress. Offline, this device's replica (if any) stands in: it needs no
+/// kept plan, only the engine, which may still be opening when the page asks.
 pub fn actuals(
     plan_id: String,
 ) -> impl Future<Output = Result<keikaku_sync::report::PlanActuals, ServerFnError>> + Send + 'static
@@ -164,19 +168,23 @@ pub fn actuals(
     #[cfg(feature = "hydrate")]
     {
         let online = api::plan_actuals(plan_id.clone());
-        with_fallback(online, None, move |_plans| {
-            let records = crate::offline::engine::engine()
-                .map(|engine| {
-                    engine.with_replica(|replica| {
-                        replica
-                            .confirmed_records()
-                            .filter(|r| r.key.plan_id == plan_id)
-                            .map(|r| replica.view(&r.key))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .unwrap_or_default();
-            Some(keikaku_sync::report::PlanActuals::of(&records))
+        send_wrapper::SendWrapper::new(async move {
+            match online.await {
+                Err(ServerFnError::Request(_) | ServerFnError::Deserialization(_)) => {
+                    let records = match crate::offline::engine::opened().await {
+                        Some(engine) => engine.with_replica(|replica| {
+                            replica
+                                .confirmed_records()
+                                .filter(|r| r.key.plan_id == plan_id)
+                                .map(|r| replica.view(&r.key))
+                                .collect::<Vec<_>>()
+                        }),
+                        None => Vec::new(),
+                    };
+                    Ok(keikaku_sync::report::PlanActuals::of(&records))
+                }
+                other => other,
+            }
         })
     }
     #[cfg(not(feature = "hydrate"))]

@@ -164,14 +164,17 @@ async function keikakuSync(browser, run, measures) {
   // Reopen offline, so the app loads the queue as a tab would after being closed.
   await page.reload();
   await waitForText(page, '.sync-indicator', `未送信${EDITS}件`, 60_000);
-  const started = Date.now();
   await page.evaluate(() => performance.clearMeasures());
+  const reconnectedAt = await page.evaluate(() => performance.now());
+  const started = Date.now();
   await context.setOffline(false);
   await waitForText(page, '.sync-indicator', '同期済み');
   const elapsed = Date.now() - started;
   // Where the time went: the sync engine marks its phases on the performance timeline.
-  const phases = await page.evaluate(() => {
-    const totals = {};
+  const phases = await page.evaluate((reconnectedAt) => {
+    const first = Math.min(...performance.getEntriesByType('measure')
+      .filter((m) => m.name.startsWith('keikaku:')).map((m) => m.startTime));
+    const totals = { 'keikaku:until-first-phase': { count: 1, ms: first - reconnectedAt } };
     for (const m of performance.getEntriesByType('measure')) {
       if (!m.name.startsWith('keikaku:')) continue;
       const t = (totals[m.name] ??= { count: 0, ms: 0 });
@@ -179,7 +182,7 @@ async function keikakuSync(browser, run, measures) {
       t.ms += m.duration;
     }
     return totals;
-  });
+  }, reconnectedAt);
   console.error(`  Keikaku phases, run ${run + 1}: ${Object.entries(phases)
     .map(([name, t]) => `${name.slice(8)} ${Math.round(t.ms)} ms/${t.count}`).join(', ')}`);
   await context.close();
@@ -266,6 +269,23 @@ async function coldOfflineOpen(dataDir) {
       throw error;
     }
     times.push(await page.evaluate(() => window.__roadmapShownAt));
+    // Where the time went: the page, its build files and the app's own phases, in ms from
+    // navigation start.
+    const timeline = await page.evaluate(() => {
+      const at = (t) => Math.round(t);
+      const [nav] = performance.getEntriesByType('navigation');
+      const parts = [`page ${at(nav.responseStart)}–${at(nav.responseEnd)}`];
+      for (const r of performance.getEntriesByType('resource')) {
+        const name = r.name.split('/').pop().replace(/\.[0-9a-f]{8,}/, '');
+        if (r.name.includes('/pkg/')) parts.push(`${name} ${at(r.startTime)}–${at(r.responseEnd)}`);
+      }
+      for (const m of performance.getEntriesByType('measure')) {
+        if (m.name.startsWith('keikaku:')) parts.push(`${m.name.slice(8)} ${at(m.startTime)}–${at(m.startTime + m.duration)}`);
+      }
+      parts.push(`interactive ${at(nav.domInteractive)}`, `shown ${at(window.__roadmapShownAt)}`);
+      return parts.join(', ');
+    });
+    console.error(`  cold open, run ${run + 1}: ${timeline}`);
     await context.close();
   }
   rmSync(profile, { recursive: true, force: true });

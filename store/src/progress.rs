@@ -20,7 +20,7 @@ use keikaku_sync::progress::{
 };
 use keikaku_sync::protocol::{
     Change, ChangeEntry, Mutation, MutationId, MutationResult, Outcome, PullRequest, PullResponse,
-    PushRequest, PushResponse,
+    PushRequest, PushResponse, PushSequence,
 };
 use keikaku_sync::server::{AppliedChange, ServerState};
 use serde_json::Value;
@@ -184,7 +184,13 @@ impl Store {
         }
         tx.commit().await?;
         Ok(PushReceipt {
-            response: PushResponse { results },
+            response: PushResponse {
+                results,
+                sequence: Some(PushSequence {
+                    before: first_sequence,
+                    after: state.sequence(),
+                }),
+            },
             sequence: state.sequence(),
             applied: state.sequence() - first_sequence,
         })

@@ -578,6 +578,15 @@ impl Replica {
             dirty.pending.insert(answered.order);
             self.take_answer(answered, &result.outcome, &mut dirty);
         }
+        // Every change between `before` and `after` is one of these answers: a replica that had
+        // seen everything up to `before` has now seen everything up to `after`. Answers
+        // ignored above were taken in from an earlier copy of the same outcome.
+        if let Some(sequence) = response.sequence {
+            if self.meta.cursor == sequence.before && sequence.after > sequence.before {
+                self.meta.cursor = sequence.after;
+                dirty.meta = true;
+            }
+        }
         self.flush(dirty)
     }
 
@@ -977,6 +986,7 @@ mod tests {
                     .into_iter()
                     .map(|(id, outcome)| MutationResult { id, outcome })
                     .collect(),
+                sequence: None,
             };
             let writes = self.replica.apply_push_response(&response);
             self.persist(writes);
@@ -1227,6 +1237,44 @@ mod tests {
     }
 
     #[test]
+    fn a_push_answer_moves_the_cursor_only_past_the_pushs_own_changes() {
+        let mut server = ServerState::new();
+        let mut a = Tab::new("a");
+        let mut b = Tab::new("b");
+        a.sync_with(&mut server);
+        b.sync_with(&mut server);
+
+        // Nothing happened in between: a's cursor moves past its own change without a pull.
+        a.edit(Field::Percent, percent(10));
+        let (request, writes) = a.replica.next_push(100).unwrap();
+        a.persist(writes);
+        let response = server.push(&request, |_, _| Ok(())).unwrap();
+        let writes = a.replica.apply_push_response(&response);
+        a.persist(writes);
+        assert_eq!(a.replica.cursor(), server.sequence());
+        assert!(a.replica.pull_request(100).since == server.sequence());
+
+        // b has not seen a's change: its push answer cannot vouch for it, so b still pulls it.
+        b.edit(Field::Results, text("実績"));
+        let (request, writes) = b.replica.next_push(100).unwrap();
+        b.persist(writes);
+        let response = server.push(&request, |_, _| Ok(())).unwrap();
+        let writes = b.replica.apply_push_response(&response);
+        b.persist(writes);
+        assert_eq!(b.replica.cursor(), 0);
+        b.sync_with(&mut server);
+        assert_eq!(
+            b.replica.view(&key()).fields[&Field::Percent].value,
+            percent(10)
+        );
+        // A repeated answer changes nothing.
+        let cursor = b.replica.cursor();
+        let writes = b.replica.apply_push_response(&response);
+        b.persist(writes);
+        assert_eq!(b.replica.cursor(), cursor);
+    }
+
+    #[test]
     fn a_push_of_notes_stores_one_mark_and_a_reopened_tab_knows_what_was_sent() {
         let mut tab = Tab::new("c1");
         for i in 0..600 {
@@ -1274,7 +1322,10 @@ mod tests {
                     }
                 })
                 .collect();
-            let writes = tab.replica.apply_push_response(&PushResponse { results });
+            let writes = tab.replica.apply_push_response(&PushResponse {
+                results,
+                sequence: None,
+            });
             let deletes: Vec<&Write> = writes
                 .iter()
                 .filter(|w| matches!(w, Write::DeletePending(_)))

@@ -228,6 +228,21 @@ impl PushRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PushResponse {
     pub results: Vec<MutationResult>,
+    /// The server's sequence when the push was decided and after it. Absent from servers
+    /// older than this field, and ignored by clients older than it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sequence: Option<PushSequence>,
+}
+
+/// Pushes are decided one at a time, and each change the push applied took the next sequence
+/// number: the versions in `before + 1 ..= after` are exactly this push's `applied` and
+/// `merged` outcomes. A client whose cursor is `before` has therefore seen every change up to
+/// `after` once it takes in the answer, and can move its cursor there without pulling its own
+/// changes back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushSequence {
+    pub before: u64,
+    pub after: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -12,7 +12,7 @@ use crate::progress::{
 };
 use crate::protocol::{
     Change, ChangeEntry, ClientId, Conflict, Mutation, MutationId, MutationResult, Outcome,
-    PullRequest, PullResponse, PushRequest, PushResponse,
+    PullRequest, PullResponse, PushRequest, PushResponse, PushSequence,
 };
 
 /// What to do with a `Set` given the field's current value.
@@ -145,6 +145,7 @@ impl ServerState {
         authorize: impl Fn(&ClientId, &Mutation) -> Result<(), String>,
     ) -> Result<PushResponse, Invalid> {
         request.validate()?;
+        let before = self.sequence;
         let client = &request.client_id;
         let results = request
             .mutations
@@ -182,7 +183,13 @@ impl ServerState {
                 }
             })
             .collect();
-        Ok(PushResponse { results })
+        Ok(PushResponse {
+            results,
+            sequence: Some(PushSequence {
+                before,
+                after: self.sequence,
+            }),
+        })
     }
 
     /// Rows of records `visible` to the requester whose latest change is newer than

@@ -69,6 +69,7 @@ fn offline_clients_converge_without_losing_or_repeating_edits() {
     );
     assert!(total.unauthorized_rejected > 0 && total.server_crashes > 0);
     assert!(total.tab_reloads > 0 && total.dropped > 0 && total.duplicated > 0);
+    assert!(total.cursor_skips > 0, "push answers that spare a pull");
 }
 
 /// Plans: `alpha` anyone edits; `gamma` everyone reads but only client 0 edits; `delta` only
@@ -128,6 +129,8 @@ struct Stats {
     dropped: u64,
     duplicated: u64,
     tab_reloads: u64,
+    /// Push answers that moved the cursor past the push's own changes.
+    cursor_skips: u64,
     server_crashes: u64,
     settle_rounds: u64,
 }
@@ -146,6 +149,7 @@ impl Stats {
         self.dropped += other.dropped;
         self.duplicated += other.duplicated;
         self.tab_reloads += other.tab_reloads;
+        self.cursor_skips += other.cursor_skips;
         self.server_crashes += other.server_crashes;
         self.settle_rounds += other.settle_rounds;
     }
@@ -479,7 +483,11 @@ impl Sim {
     /// the user can see: confirmed, in a conflict holding their value, or rejected.
     fn take_push_answer(&mut self, c: usize, response: &PushResponse) {
         let before: Vec<PendingMutation> = self.clients[c].replica.pending().cloned().collect();
+        let cursor = self.clients[c].replica.cursor();
         let writes = self.clients[c].replica.apply_push_response(response);
+        if self.clients[c].replica.cursor() != cursor {
+            self.stats.cursor_skips += 1;
+        }
         self.persist(c, writes);
         let still_pending = self.pending_ids(c);
         let removed: Vec<&PendingMutation> = before

@@ -8,6 +8,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use futures_channel::oneshot;
 use keikaku_sync::client::{NewKpiReading, NewNote, Replica, Resolution, Write};
 use keikaku_sync::progress::{Field, FieldValue, RecordKey};
 use keikaku_sync::protocol::{
@@ -21,6 +22,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use super::status::SyncStatus;
 use super::storage::ReplicaStorage;
 use crate::client::{send, send_json, Problem};
+use crate::timeline::Phase;
 
 /// How often a connected tab syncs even without a server event.
 const SYNC_INTERVAL_MS: u32 = 30_000;
@@ -30,11 +32,45 @@ const CHANNEL: &str = "keikaku-replica";
 
 thread_local! {
     static ENGINE: RefCell<Option<Rc<SyncEngine>>> = const { RefCell::new(None) };
+    /// Waiting for [`opened`] until `start` has opened the engine or found none to open.
+    static OPENING: RefCell<Opening> = const { RefCell::new(Opening::Waiting(Vec::new())) };
+}
+
+enum Opening {
+    Waiting(Vec<oneshot::Sender<()>>),
+    Done,
 }
 
 /// This tab's engine, once started.
 pub fn engine() -> Option<Rc<SyncEngine>> {
     ENGINE.with(|e| e.borrow().clone())
+}
+
+/// This tab's engine once `start` has finished opening it (`None` when nobody's replica is on
+/// this device). Pages that read the replica wait here instead of racing the start.
+pub async fn opened() -> Option<Rc<SyncEngine>> {
+    let waiting = OPENING.with(|opening| match &mut *opening.borrow_mut() {
+        Opening::Waiting(waiters) => {
+            let (sender, receiver) = oneshot::channel();
+            waiters.push(sender);
+            Some(receiver)
+        }
+        Opening::Done => None,
+    });
+    if let Some(receiver) = waiting {
+        let _ = receiver.await;
+    }
+    engine()
+}
+
+fn finish_opening() {
+    let waiters =
+        OPENING.with(|opening| std::mem::replace(&mut *opening.borrow_mut(), Opening::Done));
+    if let Opening::Waiting(waiters) = waiters {
+        for waiter in waiters {
+            let _ = waiter.send(());
+        }
+    }
 }
 
 pub struct SyncEngine {
@@ -56,53 +92,58 @@ pub struct SyncEngine {
 /// browser, so their queued edits stay visible and editable.
 pub fn start(status: SyncStatus) {
     spawn_local(async move {
-        let (login, csrf_token) = match send_json("GET", "/api/v1/session", "", None).await {
-            Ok(session) => {
-                let login = session["user"]["login"].as_str().map(str::to_owned);
-                let token = session["csrf_token"].as_str().map(str::to_owned);
-                if let Some(login) = &login {
-                    let name = session["user"]["display_name"].as_str().unwrap_or(login);
-                    super::device::remember(login, name).await;
-                }
-                (login, token)
-            }
-            Err(problem) => {
-                if problem.status == 0 {
-                    status.online.set(false);
-                }
-                if problem.status == 401 {
-                    status.needs_login.set(true);
-                }
-                (None, None)
-            }
-        };
-        let login = match login {
-            Some(login) => {
-                status.needs_login.set(false);
-                // Every plan this user may read, for pages opened offline later.
-                spawn_local(async move {
-                    if let Err(e) = super::plans::keep_readable_plans().await {
-                        leptos::logging::warn!("plans not kept for offline use: {e}");
-                    }
-                });
-                login
-            }
-            None => match super::device::last().await {
-                Some((login, _)) => login,
-                None => return,
-            },
-        };
-        match SyncEngine::open(login, csrf_token, status).await {
-            Ok(engine) => {
-                ENGINE.with(|e| *e.borrow_mut() = Some(Rc::clone(&engine)));
-                engine.refresh_status();
-                status.ready.set(true);
-                engine.listen();
-                engine.claim_leadership();
-            }
-            Err(e) => status.error.set(Some(e)),
-        }
+        open_engine(status).await;
+        finish_opening();
     });
+}
+
+async fn open_engine(status: SyncStatus) {
+    let (login, csrf_token) = match send_json("GET", "/api/v1/session", "", None).await {
+        Ok(session) => {
+            let login = session["user"]["login"].as_str().map(str::to_owned);
+            let token = session["csrf_token"].as_str().map(str::to_owned);
+            if let Some(login) = &login {
+                let name = session["user"]["display_name"].as_str().unwrap_or(login);
+                super::device::remember(login, name).await;
+            }
+            (login, token)
+        }
+        Err(problem) => {
+            if problem.status == 0 {
+                status.online.set(false);
+            }
+            if problem.status == 401 {
+                status.needs_login.set(true);
+            }
+            (None, None)
+        }
+    };
+    let login = match login {
+        Some(login) => {
+            status.needs_login.set(false);
+            // Every plan this user may read, for pages opened offline later.
+            spawn_local(async move {
+                if let Err(e) = super::plans::keep_readable_plans().await {
+                    leptos::logging::warn!("plans not kept for offline use: {e}");
+                }
+            });
+            login
+        }
+        None => match super::device::last().await {
+            Some((login, _)) => login,
+            None => return,
+        },
+    };
+    match SyncEngine::open(login, csrf_token, status).await {
+        Ok(engine) => {
+            ENGINE.with(|e| *e.borrow_mut() = Some(Rc::clone(&engine)));
+            engine.refresh_status();
+            status.ready.set(true);
+            engine.listen();
+            engine.claim_leadership();
+        }
+        Err(e) => status.error.set(Some(e)),
+    }
 }
 
 fn now_label() -> String {
@@ -334,7 +375,9 @@ impl SyncEngine {
             Some(token) => token,
             // Started offline, or the session expired: ask the server who is signed in now.
             None => {
+                let phase = Phase::start("keikaku:session");
                 let session = send_json("GET", "/api/v1/session", "", None).await?;
+                drop(phase);
                 let login = session["user"]["login"].as_str().unwrap_or_default();
                 let token = session["csrf_token"]
                     .as_str()
@@ -532,42 +575,4 @@ fn storage_problem(reason: String) -> Problem {
         field: None,
         reason,
     }
-}
-
-/// A phase of a sync on the browser's performance timeline (`performance.measure`), ended
-/// when dropped. DevTools shows the phases, and the browser benchmark sums them to show where
-/// a slow sync spends its time.
-struct Phase {
-    name: &'static str,
-    started: f64,
-}
-
-impl Phase {
-    fn start(name: &'static str) -> Phase {
-        Phase {
-            name,
-            started: performance().map_or(0.0, |p| p.now()),
-        }
-    }
-}
-
-impl Drop for Phase {
-    fn drop(&mut self) {
-        let Some(performance) = performance() else {
-            return;
-        };
-        // `measure(name, {start, end})`; web-sys binds that form only as an unstable API.
-        let options = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&options, &"start".into(), &self.started.into());
-        let _ = js_sys::Reflect::set(&options, &"end".into(), &performance.now().into());
-        if let Ok(measure) = js_sys::Reflect::get(&performance, &"measure".into()) {
-            if let Ok(measure) = measure.dyn_into::<js_sys::Function>() {
-                let _ = measure.call2(&performance, &self.name.into(), &options);
-            }
-        }
-    }
-}
-
-fn performance() -> Option<web_sys::Performance> {
-    web_sys::window()?.performance()
 }
