@@ -511,6 +511,24 @@ impl Replica {
     ///
     /// The returned writes mark mutations as sent; commit them before sending the request.
     pub fn next_push(&mut self, max: usize) -> Option<(PushRequest, Vec<Write>)> {
+        self.next_push_after(max, 0)
+    }
+
+    /// Where a pending mutation stands in the outbox: what [`Replica::next_push_after`] counts.
+    pub fn order_of(&self, id: &MutationId) -> Option<u64> {
+        self.outbox.get(id).map(|pending| pending.order)
+    }
+
+    /// The next push while earlier pushes are still on their way: like [`Replica::next_push`],
+    /// but only mutations queued after `in_flight_through`, the newest order those pushes
+    /// carry, so none travels twice at once. The server may decide the pushes in any order,
+    /// which is safe for everything but a note's retraction (its append may still be on the
+    /// way): this push ends before the first one. `0` means nothing is in flight.
+    pub fn next_push_after(
+        &mut self,
+        max: usize,
+        in_flight_through: u64,
+    ) -> Option<(PushRequest, Vec<Write>)> {
         // `{"client_id":"…","mutations":[…]}` around the mutations, generously.
         const ENVELOPE_BYTES: usize = 128;
         let max = max.min(MAX_PUSH_MUTATIONS);
@@ -518,7 +536,12 @@ impl Replica {
         let mut mutations = Vec::new();
         let mut newly_sent = Vec::new();
         let mut bytes = ENVELOPE_BYTES;
-        for pending in self.outbox.iter() {
+        for pending in self.outbox.iter_after(in_flight_through) {
+            if in_flight_through > 0
+                && matches!(pending.mutation.change, Change::RetractNote { .. })
+            {
+                break;
+            }
             let blocked = !pending.sent
                 && pending
                     .mutation
@@ -1234,6 +1257,56 @@ mod tests {
             tab.answer(results);
         }
         assert_eq!(sent, ids, "all sent, in order");
+    }
+
+    #[test]
+    fn pipelined_pushes_carry_each_mutation_once_and_hold_back_retractions() {
+        let mut server = ServerState::new();
+        let mut a = Tab::new("a");
+        let mut notes = Vec::new();
+        for n in 0..5 {
+            let (id, writes) = a
+                .replica
+                .append_note(key(), note(&format!("メモ{n}")))
+                .unwrap();
+            a.persist(writes);
+            notes.push(id);
+        }
+        a.edit(Field::Percent, percent(40));
+        let (_, writes) = a.replica.retract_note(key(), notes[0].as_str()).unwrap();
+        a.persist(writes);
+        a.edit(Field::Status, FieldValue::Status(Some(Status::OnTrack)));
+
+        // Two pushes on their way at once: the second starts after the first and stops at the
+        // retraction, whose note may not have reached the server yet.
+        let (first, writes) = a.replica.next_push_after(3, 0).unwrap();
+        a.persist(writes);
+        let through = a.replica.pending().nth(2).unwrap().order;
+        let (second, writes) = a.replica.next_push_after(100, through).unwrap();
+        a.persist(writes);
+        let ids = |r: &PushRequest| r.mutations.iter().map(|m| m.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&first), notes[..3]);
+        assert_eq!(
+            ids(&second).len(),
+            3,
+            "two notes and the percent: {second:#?}"
+        );
+        assert!(ids(&second).iter().all(|id| !ids(&first).contains(id)));
+
+        // The server decides them in the other order; both answers are taken in.
+        let second_answer = server.push(&second, |_, _| Ok(())).unwrap();
+        let first_answer = server.push(&first, |_, _| Ok(())).unwrap();
+        for answer in [first_answer, second_answer] {
+            let writes = a.replica.apply_push_response(&answer);
+            a.persist(writes);
+        }
+        // Nothing in flight: the retraction and the status go now.
+        a.sync_with(&mut server);
+        assert_eq!(a.replica.pending().len(), 0);
+        let mine = a.replica.view(&key());
+        assert_eq!(&mine, server.record(&key()).unwrap());
+        assert!(mine.notes[notes[0].as_str()].value.retracted);
+        assert_eq!(mine.notes.len(), 5);
     }
 
     #[test]

@@ -70,6 +70,7 @@ fn offline_clients_converge_without_losing_or_repeating_edits() {
     assert!(total.unauthorized_rejected > 0 && total.server_crashes > 0);
     assert!(total.tab_reloads > 0 && total.dropped > 0 && total.duplicated > 0);
     assert!(total.cursor_skips > 0, "push answers that spare a pull");
+    assert!(total.pipelined_pushes > 0);
 }
 
 /// Plans: `alpha` anyone edits; `gamma` everyone reads but only client 0 edits; `delta` only
@@ -131,6 +132,8 @@ struct Stats {
     tab_reloads: u64,
     /// Push answers that moved the cursor past the push's own changes.
     cursor_skips: u64,
+    /// Pushes sent while an earlier one may still have been on its way.
+    pipelined_pushes: u64,
     server_crashes: u64,
     settle_rounds: u64,
 }
@@ -150,6 +153,7 @@ impl Stats {
         self.duplicated += other.duplicated;
         self.tab_reloads += other.tab_reloads;
         self.cursor_skips += other.cursor_skips;
+        self.pipelined_pushes += other.pipelined_pushes;
         self.server_crashes += other.server_crashes;
         self.settle_rounds += other.settle_rounds;
     }
@@ -161,6 +165,8 @@ struct Client {
     online: bool,
     /// Every mutation id this client was handed, to prove none is handed out twice.
     ids: BTreeSet<MutationId>,
+    /// The newest outbox order its latest push carried, for pipelined pushes (memory only).
+    pushed_through: u64,
 }
 
 struct Sim {
@@ -191,6 +197,7 @@ impl Sim {
                 stored: StoredReplica::default(),
                 online: true,
                 ids: BTreeSet::new(),
+                pushed_through: 0,
             })
             .collect();
         let drop_percent = rng.below(30) as u32;
@@ -419,7 +426,22 @@ impl Sim {
             return;
         }
         let max = 1 + self.rng.below(6);
-        if let Some((request, writes)) = self.clients[c].replica.next_push(max) {
+        // Half the time another push goes while the last one may still be on its way, as the
+        // browser pipelines a backlog; otherwise everything unanswered is sent again.
+        let through = if self.rng.chance(50) {
+            self.clients[c].pushed_through
+        } else {
+            0
+        };
+        let replica = &mut self.clients[c].replica;
+        if let Some((request, writes)) = replica.next_push_after(max, through) {
+            if through > 0 {
+                self.stats.pipelined_pushes += 1;
+            }
+            let last = request.mutations.last().map(|m| &m.id);
+            self.clients[c].pushed_through = last
+                .and_then(|id| replica.order_of(id))
+                .expect("a pushed mutation is pending");
             // The browser commits the sent marks before the request leaves.
             self.persist(c, writes);
             self.network.push(Message::Push(c, request));
@@ -574,6 +596,7 @@ impl Sim {
         let client = &mut self.clients[c];
         client.replica =
             Replica::restore(client.replica.client_id().clone(), client.stored.clone());
+        client.pushed_through = 0;
         self.stats.tab_reloads += 1;
     }
 

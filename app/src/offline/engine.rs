@@ -6,6 +6,7 @@
 //! BroadcastChannel.
 
 use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 use futures_channel::oneshot;
@@ -26,6 +27,9 @@ use crate::timeline::Phase;
 
 /// How often a connected tab syncs even without a server event.
 const SYNC_INTERVAL_MS: u32 = 30_000;
+/// Pushes on their way at once: enough to keep the server busy while this tab prepares the
+/// next push and stores the last answers.
+const PUSHES_IN_FLIGHT: usize = 2;
 /// Edits made in a burst are pushed together.
 const PUSH_DELAY_MS: u32 = 400;
 const CHANNEL: &str = "keikaku-replica";
@@ -404,30 +408,62 @@ impl SyncEngine {
         // Push: the `sent` marks are stored before the request leaves, so a reopened tab
         // never rewrites a mutation the server may already have applied. A push's answers are
         // stored together with the next push's marks: one transaction (and one flush to disk)
-        // per round trip. Answers not yet stored when the tab closes are asked for again, and
-        // the server answers a repeated mutation as before, applying nothing twice.
+        // per push. Answers not yet stored when the tab closes are asked for again, and the
+        // server answers a repeated mutation as before, applying nothing twice.
+        //
+        // Up to PUSHES_IN_FLIGHT pushes travel at once, so the server decides one while this
+        // tab prepares the next and takes in the answer before; each carries only mutations
+        // queued after those already on their way (`Replica::next_push_after`).
         let mut answered = Vec::new();
+        let mut in_flight: VecDeque<(u64, oneshot::Receiver<Result<PushResponse, Problem>>)> =
+            VecDeque::new();
         loop {
-            let phase = Phase::start("keikaku:push-prepare");
-            let next = self.replica.borrow_mut().next_push(MAX_PUSH_MUTATIONS);
-            let Some((request, marks)) = next else {
-                drop(phase);
+            if in_flight.len() < PUSHES_IN_FLIGHT {
+                let through = in_flight.back().map_or(0, |(through, _)| *through);
+                let phase = Phase::start("keikaku:push-prepare");
+                let next = {
+                    let mut replica = self.replica.borrow_mut();
+                    replica
+                        .next_push_after(MAX_PUSH_MUTATIONS, through)
+                        .map(|(request, marks)| {
+                            let last = request.mutations.last().map(|m| &m.id);
+                            let last = last.and_then(|id| replica.order_of(id)).unwrap_or(through);
+                            (request, marks, last)
+                        })
+                };
+                if let Some((request, marks, last)) = next {
+                    let body = serde_json::to_string(&request)
+                        .map_err(|e| storage_problem(e.to_string()))?;
+                    answered.extend(marks);
+                    drop(phase);
+                    self.persist(std::mem::take(&mut answered))
+                        .await
+                        .map_err(storage_problem)?;
+                    let (answer, answered_here) = oneshot::channel();
+                    let token = token.clone();
+                    spawn_local(async move {
+                        let _phase = Phase::start("keikaku:push-request");
+                        let response = send("POST", "/api/v1/sync/push", &token, Some(body)).await;
+                        // The sync may have ended on another push's failure: nobody listens.
+                        let _ = answer.send(response);
+                    });
+                    in_flight.push_back((last, answered_here));
+                    continue;
+                }
+            }
+            let Some((_, oldest)) = in_flight.pop_front() else {
                 self.persist(answered).await.map_err(storage_problem)?;
                 break;
             };
-            let body =
-                serde_json::to_string(&request).map_err(|e| storage_problem(e.to_string()))?;
-            answered.extend(marks);
-            drop(phase);
-            self.persist(std::mem::take(&mut answered))
-                .await
-                .map_err(storage_problem)?;
-            let phase = Phase::start("keikaku:push-request");
-            let response: PushResponse =
-                send("POST", "/api/v1/sync/push", &token, Some(body)).await?;
-            drop(phase);
+            let response = oldest.await.unwrap_or_else(|_| {
+                Err(Problem {
+                    status: 0,
+                    field: None,
+                    reason: "push abandoned".into(),
+                })
+            })?;
             let phase = Phase::start("keikaku:push-apply");
-            answered = self.replica.borrow_mut().apply_push_response(&response);
+            answered.extend(self.replica.borrow_mut().apply_push_response(&response));
             drop(phase);
             self.refresh_status();
         }

@@ -91,6 +91,13 @@ impl Outbox {
         self.by_order.values()
     }
 
+    /// Oldest first, from just after `order`.
+    pub(super) fn iter_after(&self, order: u64) -> impl Iterator<Item = &PendingMutation> + '_ {
+        self.by_order
+            .range((std::ops::Bound::Excluded(order), std::ops::Bound::Unbounded))
+            .map(|(_, pending)| pending)
+    }
+
     /// Marks a mutation as included in a push.
     pub(super) fn mark_sent(&mut self, order: u64) {
         let Some(pending) = self.by_order.get_mut(&order) else {
