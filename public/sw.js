@@ -17,13 +17,16 @@ const NAVIGATION_TIMEOUT_MS = 4000;
 const STATIC_FILES = ['/favicon.svg', '/manifest.webmanifest'];
 
 self.addEventListener('install', (event) => {
-  // Chromium 123+: API requests go straight to the network without waking this worker (the
-  // fetch handler below passes them through too, more slowly, in other browsers).
+  // Chromium's static routes, where supported, spare waking this worker: API requests go
+  // straight to the network, and build files come from the cache this worker fills (the
+  // network when missing). The fetch handler below does the same, more slowly, elsewhere.
   if (typeof event.addRoutes === 'function') {
-    event.waitUntil(
-      event.addRoutes([{ condition: { urlPattern: { pathname: '/api/*' } }, source: 'network' }])
-        .catch(() => {}),
-    );
+    const routes = [
+      { condition: { urlPattern: { pathname: '/api/*' } }, source: 'network' },
+      { condition: { urlPattern: { pathname: '/pkg/*' } }, source: { cacheName: ASSETS } },
+    ];
+    // One call per route: a browser that does not know one form still takes the other.
+    for (const route of routes) event.waitUntil(event.addRoutes(route).catch(() => {}));
   }
   event.waitUntil(keepShell().then(() => self.skipWaiting()));
 });

@@ -120,6 +120,7 @@ pub fn hydrate() {
         .is_some();
     let _phase = timeline::Phase::start("keikaku:mount");
     if is_shell {
+        offline::mark_opened_offline();
         if let Some(body) = document().body() {
             body.set_inner_html("");
         }

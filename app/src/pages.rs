@@ -27,8 +27,21 @@ fn with_fallback<T: 'static>(
     offline: impl FnOnce(Vec<PlanFile>) -> Option<T> + 'static,
 ) -> impl Future<Output = Result<T, ServerFnError>> + Send + 'static {
     let status = crate::offline::use_sync_status();
+    // A page the service worker answered with the app shell was opened without the server:
+    // the kept plans are most likely needed, so they are read while the server is tried.
+    let read_early = crate::offline::opened_offline().then(|| {
+        let (sender, receiver) = futures_channel::oneshot::channel();
+        let keep = keep.clone();
+        leptos::task::spawn_local(async move {
+            let _ = sender.send(read_kept(keep).await);
+        });
+        receiver
+    });
     send_wrapper::SendWrapper::new(async move {
-        match online.await {
+        let phase = crate::timeline::Phase::start("keikaku:server-attempt");
+        let online = online.await;
+        drop(phase);
+        match online {
             Ok(value) => {
                 status.online.set(true);
                 if let Some(plan_id) = keep.clone() {
@@ -41,19 +54,10 @@ fn with_fallback<T: 'static>(
             }
             Err(error @ (ServerFnError::Request(_) | ServerFnError::Deserialization(_))) => {
                 status.online.set(false);
-                // Read once, so the builders below can ask who signed in here.
-                let _ = crate::offline::device::last().await;
-                // A plan page needs only its own plan; parsing every kept plan would slow the
-                // offline open.
-                let phase = crate::timeline::Phase::start("keikaku:kept-plan-read");
-                let plans = match &keep {
-                    Some(plan_id) => crate::offline::plans::cached_plan(plan_id)
-                        .await
-                        .into_iter()
-                        .collect(),
-                    None => crate::offline::plans::cached_plans().await,
+                let plans = match read_early {
+                    Some(early) => early.await.unwrap_or_default(),
+                    None => read_kept(keep).await,
                 };
-                drop(phase);
                 if plans.is_empty() {
                     return Err(error);
                 }
@@ -63,6 +67,22 @@ fn with_fallback<T: 'static>(
             Err(error) => Err(error),
         }
     })
+}
+
+/// What an offline page is built from: the kept plan it shows (all kept plans when `keep` is
+/// `None`), after learning who signed in here, which the builders ask.
+#[cfg(feature = "hydrate")]
+async fn read_kept(keep: Option<String>) -> Vec<PlanFile> {
+    let _phase = crate::timeline::Phase::start("keikaku:kept-plan-read");
+    let _ = crate::offline::device::last().await;
+    // A plan page needs only its own plan; parsing every kept plan would slow the offline open.
+    match keep {
+        Some(plan_id) => crate::offline::plans::cached_plan(&plan_id)
+            .await
+            .into_iter()
+            .collect(),
+        None => crate::offline::plans::cached_plans().await,
+    }
 }
 
 #[cfg(feature = "hydrate")]

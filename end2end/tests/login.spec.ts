@@ -37,3 +37,24 @@ test('the login form is usable by keyboard', async ({ page }) => {
   await page.keyboard.press('Enter');
   await expect(page.locator('.account__name')).toContainText('島田市 議員');
 });
+
+test('what is typed before the app has loaded is kept, and the form signs in', async ({ page }) => {
+  // Hold the app back until the form is filled, as on a slow tablet.
+  let release: () => void = () => {};
+  const held = new Promise<void>((done) => { release = done; });
+  await page.route('**/pkg/*.wasm', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto('/login');
+  await page.getByLabel('計画を検索').fill('防災');
+  await page.getByLabel('ログインID').fill('komagane-admin');
+  await page.getByLabel('パスワード').fill(DEMO_PASSWORD);
+  release();
+  await hydrated(page);
+  await expect(page.getByLabel('計画を検索')).toHaveValue('防災');
+  await expect(page.getByLabel('ログインID')).toHaveValue('komagane-admin');
+  await expect(page.getByLabel('パスワード')).toHaveValue(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'ログイン' }).click();
+  await expect(page.locator('.account__name')).toContainText('駒ヶ根市 管理者');
+});

@@ -7,6 +7,8 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn SiteHeader() -> impl IntoView {
     let query = use_query_map();
+    // An attribute, not the `value` property: hydration must not wipe what was typed before
+    // the app loaded.
     let current = move || query.read().get("q").unwrap_or_default();
     view! {
         <header class="site-header">
@@ -18,7 +20,7 @@ pub fn SiteHeader() -> impl IntoView {
                 <Form method="GET" action="/search" attr:class="site-search" attr:role="search">
                     <label for="site-search-input" class="visually-hidden">"計画を検索"</label>
                     <input id="site-search-input" type="search" name="q" placeholder="計画を検索（例：防災）"
-                        prop:value=current autocomplete="off" maxlength="200"/>
+                        value=current autocomplete="off" maxlength="200"/>
                     <button type="submit">"検索"</button>
                 </Form>
                 <crate::routes::SyncIndicator/>

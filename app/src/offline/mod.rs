@@ -15,3 +15,21 @@ pub mod status;
 pub mod storage;
 
 pub use status::{use_sync_status, SyncStatus};
+
+#[cfg(feature = "hydrate")]
+thread_local! {
+    static OPENED_OFFLINE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Records that the service worker answered this page with the app shell: the server could
+/// not be reached when it was opened.
+#[cfg(feature = "hydrate")]
+pub fn mark_opened_offline() {
+    OPENED_OFFLINE.with(|o| o.set(true));
+}
+
+/// Whether this page was opened from the app shell, without the server.
+#[cfg(feature = "hydrate")]
+pub fn opened_offline() -> bool {
+    OPENED_OFFLINE.with(|o| o.get())
+}

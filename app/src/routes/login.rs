@@ -14,8 +14,13 @@ pub fn LoginPage() -> impl IntoView {
         Some("throttled") => Some("ログインの失敗が続いたため、15分ほど待ってからお試しください。"),
         _ => None,
     };
-    let login = move || query.read().get("login").unwrap_or_default();
-    let next = move || query.read().get("next").unwrap_or_else(|| "/".into());
+    // Plain attributes, read once: hydration must not reset what was typed before the app
+    // loaded (setting the `value` property would).
+    let login = query.read_untracked().get("login").unwrap_or_default();
+    let next = query
+        .read_untracked()
+        .get("next")
+        .unwrap_or_else(|| "/".into());
     view! {
         <PageTitle text="ログイン"/>
         <div class="page page--narrow">
@@ -23,11 +28,11 @@ pub fn LoginPage() -> impl IntoView {
             <p>"職員・管理者・議員の方はログインしてください。公開されている計画はログインせずに閲覧できます。"</p>
             {move || error().map(|message| view! { <p class="notice notice--error" role="alert">{message}</p> })}
             <form method="post" action="/api/v1/session/form" class="login-form">
-                <input type="hidden" name="next" prop:value=next/>
+                <input type="hidden" name="next" value=next/>
                 <div class="field">
                     <label for="login-id">"ログインID"</label>
                     <input id="login-id" name="login" type="text" autocomplete="username" required
-                        prop:value=login maxlength="100"/>
+                        value=login maxlength="100"/>
                 </div>
                 <div class="field">
                     <label for="login-password">"パスワード"</label>

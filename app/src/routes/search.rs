@@ -23,7 +23,7 @@ pub fn SearchPage() -> impl IntoView {
                 <label for="search-page-input">"検索する語句"</label>
                 <div class="search-form__row">
                     <input id="search-page-input" type="search" name="q" maxlength="200"
-                        prop:value=move || query.read().get("q").unwrap_or_default()/>
+                        value=move || query.read().get("q").unwrap_or_default()/>
                     <button type="submit">"検索"</button>
                 </div>
             </Form>

@@ -1,0 +1,21 @@
+import { chromium } from 'playwright-core';
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+const dataDir = mkdtempSync(join(tmpdir(), 'kb-'));
+const server = spawn('target/release/server', ['serve'], { env: { ...process.env, LEPTOS_SITE_ADDR: '127.0.0.1:3951', LEPTOS_SITE_ROOT: 'target/site', LEPTOS_OUTPUT_NAME: 'keikaku', LEPTOS_HASH_FILES: 'true', KEIKAKU_DATA_DIR: dataDir, KEIKAKU_DEMO_USERS: 'on', RUST_LOG: 'warn' }, stdio: 'inherit' });
+await new Promise((r) => setTimeout(r, 1500));
+const profile = mkdtempSync(join(tmpdir(), 'kp-'));
+const context = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'], baseURL: 'http://127.0.0.1:3951', locale: 'ja-JP' });
+const page = await context.newPage();
+page.on('console', (m) => console.log('console', m.type(), m.text()));
+page.on('requestfailed', (r) => console.log('failed', r.url(), r.failure()?.errorText));
+page.on('response', (r) => console.log('resp', r.status(), r.url()));
+await page.goto('/login');
+await page.getByLabel('ログインID').fill('komagane-admin');
+await page.getByLabel('パスワード').fill('keikaku-demo-2026');
+await page.getByRole('button', { name: 'ログイン' }).click();
+try { await page.locator('.account__name').waitFor({ timeout: 8000 }); console.log('OK signed in'); } catch (e) { console.log('FAILED; url', page.url()); console.log((await page.locator('body').innerText()).slice(0, 500)); }
+await context.close();
+server.kill();
