@@ -14,7 +14,7 @@ use keikaku_domain::roadmap::RoadmapView;
 use keikaku_domain::views::*;
 use leptos::prelude::ServerFnError;
 #[cfg(feature = "hydrate")]
-use leptos::prelude::Set;
+use leptos::prelude::{Get, Set};
 
 use crate::api;
 
@@ -179,6 +179,18 @@ page_loader!(
     }
 );
 
+/// What a page's recorded progress depends on besides the plan: in a page opened from the app
+/// shell, the offline replica's revision once it has loaded (it loads after the page first
+/// renders, and edits change it); everywhere else nothing, so an online page asks once.
+pub fn offline_replica_revision() -> Option<u64> {
+    #[cfg(feature = "hydrate")]
+    if crate::offline::opened_offline() {
+        let status = crate::offline::use_sync_status();
+        return status.ready.get().then(|| status.revision.get());
+    }
+    None
+}
+
 /// A plan's recorded progress. Offline, this device's replica (if any) stands in: it needs no
 /// kept plan, only the engine, which may still be opening when the page asks.
 pub fn actuals(
@@ -191,14 +203,15 @@ pub fn actuals(
         send_wrapper::SendWrapper::new(async move {
             match online.await {
                 Err(ServerFnError::Request(_) | ServerFnError::Deserialization(_)) => {
-                    let records = match crate::offline::engine::opened().await {
-                        Some(engine) => engine.with_replica(|replica| {
-                            replica
-                                .confirmed_records()
-                                .filter(|r| r.key.plan_id == plan_id)
-                                .map(|r| replica.view(&r.key))
-                                .collect::<Vec<_>>()
-                        }),
+                    // A page opened from the app shell renders before the replica has loaded
+                    // and asks again once it has (see `offline_replica_revision`).
+                    let engine = match crate::offline::engine::engine() {
+                        Some(engine) => Some(engine),
+                        None if crate::offline::opened_offline() => None,
+                        None => crate::offline::engine::opened().await,
+                    };
+                    let records = match engine {
+                        Some(engine) => engine.with_replica(|replica| replica.plan_views(&plan_id)),
                         None => Vec::new(),
                     };
                     Ok(keikaku_sync::report::PlanActuals::of(&records))

@@ -77,6 +77,13 @@ test.describe('with the server stopped', () => {
     await expect(again.getByLabel('進捗率（%）')).toHaveValue('40');
     await expect(again.locator('.field-notes li')).toHaveCount(1);
     await expect(again.locator('.sync-indicator')).toContainText('未送信4件');
+    // The measure page, opened offline, sets what was recorded (not yet sent) against the plan.
+    await again.goto(`${base}/plans/komagane-dx-strategy/measures/internal-02`);
+    const year2024 = again
+      .getByRole('table', { name: '年度ごとの計画と実績' })
+      .getByRole('row', { name: /2024/ });
+    await expect(year2024).toContainText('順調');
+    await expect(year2024).toContainText('40%');
 
     // The server comes back: the edits sync by themselves, each exactly once.
     await server.start();

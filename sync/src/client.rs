@@ -57,7 +57,7 @@ pub struct RejectedMutation {
 }
 
 /// The replica's scalar state.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Meta {
     /// Pass as `since` to the next pull.
     pub cursor: u64,
@@ -68,7 +68,15 @@ pub struct Meta {
     /// skipping only `Set`s, so every other mutation up to here has been sent.
     #[serde(default)]
     pub sent_through: u64,
+    /// Sequence spans (`before` → `after`) that hold only this replica's own answered changes,
+    /// ahead of the cursor: pushes on their way at once may be decided out of order. The
+    /// cursor moves through them once it reaches them.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub own_changes: BTreeMap<u64, u64>,
 }
+
+/// Own-change spans kept at most; beyond this the oldest go (a pull covers them instead).
+const MAX_OWN_CHANGE_SPANS: usize = 64;
 
 /// A confirmed record's fields. Its notes and readings are stored one by one: a record may
 /// gather hundreds of them, and rewriting all of them for each new one made a sync of many
@@ -297,6 +305,18 @@ impl Replica {
 
     pub fn confirmed_records(&self) -> impl Iterator<Item = &ProgressRecord> {
         self.confirmed.values()
+    }
+
+    /// Every record of `plan_id` this replica knows of, as the user sees it ([`Replica::view`]):
+    /// those the server confirmed and those only edited here, not yet answered.
+    pub fn plan_views(&self, plan_id: &str) -> Vec<ProgressRecord> {
+        let keys: BTreeSet<&RecordKey> = self
+            .confirmed
+            .keys()
+            .chain(self.outbox.iter().map(|p| &p.mutation.key))
+            .filter(|key| key.plan_id == plan_id)
+            .collect();
+        keys.into_iter().map(|key| self.view(key)).collect()
     }
 
     /// Mutations not yet answered, oldest first.
@@ -601,16 +621,35 @@ impl Replica {
             dirty.pending.insert(answered.order);
             self.take_answer(answered, &result.outcome, &mut dirty);
         }
-        // Every change between `before` and `after` is one of these answers: a replica that had
-        // seen everything up to `before` has now seen everything up to `after`. Answers
-        // ignored above were taken in from an earlier copy of the same outcome.
+        // Every change between `before` and `after` is one of these answers (answers ignored
+        // above were taken in from an earlier copy of the same outcome): once the cursor
+        // reaches `before`, it may move on to `after` without pulling them back.
         if let Some(sequence) = response.sequence {
-            if self.meta.cursor == sequence.before && sequence.after > sequence.before {
-                self.meta.cursor = sequence.after;
+            if sequence.after > sequence.before && sequence.after > self.meta.cursor {
+                self.meta
+                    .own_changes
+                    .insert(sequence.before, sequence.after);
+                while self.meta.own_changes.len() > MAX_OWN_CHANGE_SPANS {
+                    self.meta.own_changes.pop_first();
+                }
                 dirty.meta = true;
             }
+            self.skip_own_changes(&mut dirty);
         }
         self.flush(dirty)
+    }
+
+    /// Moves the cursor through the own-change spans it has reached, and forgets the spans it
+    /// has passed.
+    fn skip_own_changes(&mut self, dirty: &mut Dirty) {
+        while let Some((&before, &after)) = self.meta.own_changes.first_key_value() {
+            if before > self.meta.cursor {
+                break;
+            }
+            self.meta.own_changes.pop_first();
+            self.meta.cursor = self.meta.cursor.max(after);
+            dirty.meta = true;
+        }
     }
 
     /// Takes in a page of pulled rows: each replaces the confirmed row unless this replica
@@ -646,6 +685,7 @@ impl Replica {
             self.meta.cursor = response.cursor;
             dirty.meta = true;
         }
+        self.skip_own_changes(&mut dirty);
         self.flush(dirty)
     }
 
@@ -898,7 +938,7 @@ impl Replica {
     fn flush(&self, dirty: Dirty) -> Vec<Write> {
         let mut writes = Vec::new();
         if dirty.meta {
-            writes.push(Write::PutMeta(self.meta));
+            writes.push(Write::PutMeta(self.meta.clone()));
         }
         for key in dirty.fields {
             let fields = self.confirmed[&key].fields.clone();
@@ -1097,6 +1137,7 @@ mod tests {
             cursor: 7,
             counter: 1,
             sent_through: 0,
+            own_changes: BTreeMap::new(),
         })));
         assert!(
             matches!(&writes[..], [Write::PutMeta(_), Write::PutPending(p)] if p.mutation.id == id)
@@ -1260,6 +1301,38 @@ mod tests {
     }
 
     #[test]
+    fn plan_views_include_records_only_edited_here() {
+        let mut server = ServerState::new();
+        let mut a = Tab::new("a");
+        a.edit(Field::Percent, percent(20));
+        a.sync_with(&mut server);
+        let other = RecordKey::measure("komagane-dx", "other", 2025);
+        let (_, writes) = a
+            .replica
+            .edit(
+                other.clone(),
+                Field::Status,
+                FieldValue::Status(Some(Status::Delayed)),
+            )
+            .unwrap();
+        a.persist(writes);
+        let elsewhere = RecordKey::measure("ena-ict", "m1", 2025);
+        let (_, writes) = a
+            .replica
+            .edit(elsewhere, Field::Percent, percent(5))
+            .unwrap();
+        a.persist(writes);
+
+        let views = a.replica.plan_views("komagane-dx");
+        let keys: Vec<&RecordKey> = views.iter().map(|v| &v.key).collect();
+        assert_eq!(keys, [&key(), &other]);
+        assert_eq!(
+            views[1].fields[&Field::Status].value,
+            FieldValue::Status(Some(Status::Delayed))
+        );
+    }
+
+    #[test]
     fn pipelined_pushes_carry_each_mutation_once_and_hold_back_retractions() {
         let mut server = ServerState::new();
         let mut a = Tab::new("a");
@@ -1300,6 +1373,8 @@ mod tests {
             let writes = a.replica.apply_push_response(&answer);
             a.persist(writes);
         }
+        // Both spans hold only a's changes: the cursor passes them, whatever the order.
+        assert_eq!(a.replica.cursor(), server.sequence());
         // Nothing in flight: the retraction and the status go now.
         a.sync_with(&mut server);
         assert_eq!(a.replica.pending().len(), 0);
@@ -1366,6 +1441,7 @@ mod tests {
                 cursor: 0,
                 counter: 601,
                 sent_through: 500,
+                own_changes: BTreeMap::new(),
             })],
             "500 notes marked sent by one number"
         );

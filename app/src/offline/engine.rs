@@ -90,6 +90,8 @@ pub struct SyncEngine {
     sync_again: Cell<bool>,
     push_scheduled: Cell<bool>,
     channel: Option<web_sys::BroadcastChannel>,
+    /// Another tab announced a write since this one last loaded the replica.
+    stale: Rc<Cell<bool>>,
 }
 
 /// Starts the engine for whoever is signed in, or, offline, for the user who last used this
@@ -175,8 +177,18 @@ impl SyncEngine {
         let storage = ReplicaStorage::open(&login)
             .await
             .map_err(|e| e.to_string())?;
-        let (client_id, stored) = storage.load().await.map_err(|e| e.to_string())?;
+        // Listening before loading: a write this load misses is announced after it commits,
+        // so it marks the loaded replica stale (see `claim_leadership`).
         let channel = web_sys::BroadcastChannel::new(&format!("{CHANNEL}-{login}")).ok();
+        let stale = Rc::new(Cell::new(false));
+        if let Some(channel) = &channel {
+            let stale = Rc::clone(&stale);
+            let on_message =
+                Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |_| stale.set(true));
+            channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+            on_message.forget();
+        }
+        let (client_id, stored) = storage.load().await.map_err(|e| e.to_string())?;
         let display_name = super::device::last()
             .await
             .map(|(_, name)| name)
@@ -193,6 +205,7 @@ impl SyncEngine {
             sync_again: Cell::new(false),
             push_scheduled: Cell::new(false),
             channel,
+            stale,
         }))
     }
 
@@ -230,6 +243,8 @@ impl SyncEngine {
     }
 
     async fn reload(&self) {
+        // Announcements from here on may not be in what is read: they mark it stale again.
+        self.stale.set(false);
         if let Ok((client_id, stored)) = self.storage.load().await {
             *self.replica.borrow_mut() = Replica::restore(client_id, stored);
         }
@@ -338,6 +353,7 @@ impl SyncEngine {
             self.sync_again.set(true);
             return;
         }
+        drop(Phase::start("keikaku:sync-start"));
         self.status.syncing.set(true);
         loop {
             self.sync_again.set(false);
@@ -491,8 +507,11 @@ impl SyncEngine {
         let engine = Rc::clone(self);
         let become_leader = move || {
             spawn_local(async move {
-                // Another tab may have written since this one loaded.
-                engine.reload().await;
+                // Another tab may have written since this one loaded. Usually none did, and
+                // loading a large outbox again would hold up the first sync.
+                if engine.stale.get() {
+                    engine.reload().await;
+                }
                 engine.leader.set(true);
                 engine.status.read_only.set(false);
                 engine.sync().await;
@@ -536,6 +555,7 @@ impl SyncEngine {
         }
         let engine = Rc::clone(self);
         let on_online = Closure::<dyn Fn()>::new(move || {
+            drop(Phase::start("keikaku:online-event"));
             engine.status.online.set(true);
             let engine = Rc::clone(&engine);
             spawn_local(async move { engine.sync().await });
@@ -590,6 +610,7 @@ impl SyncEngine {
         if let Some(channel) = &self.channel {
             let engine = Rc::clone(self);
             let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |_| {
+                engine.stale.set(true);
                 if !engine.leader.get() {
                     let engine = Rc::clone(&engine);
                     spawn_local(async move { engine.reload().await });

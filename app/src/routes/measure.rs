@@ -30,11 +30,18 @@ pub fn MeasurePage() -> impl IntoView {
         |(plan_id, measure_id)| crate::pages::measure(plan_id, measure_id),
     );
     let actuals = Resource::new(
-        move || params.read().get("plan_id").unwrap_or_default(),
-        crate::pages::actuals,
+        move || {
+            (
+                params.read().get("plan_id").unwrap_or_default(),
+                crate::pages::offline_replica_revision(),
+            )
+        },
+        |(plan_id, _)| crate::pages::actuals(plan_id),
     );
+    // A transition: when progress is asked for again (offline, once the replica has loaded),
+    // the page stays on screen instead of going back to the loading message.
     view! {
-        <Suspense fallback=Loading>
+        <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 // Progress is extra: the measure shows without it if it cannot be read.
                 let actuals = actuals.await.unwrap_or_default();
@@ -44,7 +51,7 @@ pub fn MeasurePage() -> impl IntoView {
                     Ok(Some(view)) => view! { <MeasureDetail view actuals/> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
