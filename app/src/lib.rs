@@ -118,6 +118,11 @@ pub fn hydrate() {
         .ok()
         .flatten()
         .is_some();
+    // Who signed in here decides which replica and kept plans to open: start reading it now,
+    // while the app mounts (opening IndexedDB is the slow part of an offline open).
+    wasm_bindgen_futures::spawn_local(async {
+        let _ = offline::device::last().await;
+    });
     let _phase = timeline::Phase::start("keikaku:mount");
     if is_shell {
         offline::mark_opened_offline();

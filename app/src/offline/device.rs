@@ -4,6 +4,7 @@
 
 use std::cell::RefCell;
 
+use futures_channel::oneshot;
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{TransactionDurability, TransactionMode, TransactionOptions};
@@ -15,6 +16,8 @@ const NAME_KEY: &str = "last_display_name";
 
 thread_local! {
     static LAST: RefCell<Option<(String, String)>> = const { RefCell::new(None) };
+    /// Callers of [`last`] waiting for the read already under way.
+    static READING: RefCell<Option<Vec<oneshot::Sender<()>>>> = const { RefCell::new(None) };
 }
 
 async fn open() -> Option<Database> {
@@ -52,11 +55,37 @@ pub async fn remember(login: &str, display_name: &str) {
     let _ = tx.commit().await;
 }
 
-/// The last user and their display name, read from storage once per page.
+/// The last user and their display name, read from storage once per page: callers that come
+/// while it is being read wait for that read.
 pub async fn last() -> Option<(String, String)> {
     if let Some(known) = LAST.with(|l| l.borrow().clone()) {
         return Some(known);
     }
+    let waiting = READING.with(|reading| match &mut *reading.borrow_mut() {
+        Some(waiters) => {
+            let (sender, receiver) = oneshot::channel();
+            waiters.push(sender);
+            Some(receiver)
+        }
+        none => {
+            *none = Some(Vec::new());
+            None
+        }
+    });
+    if let Some(receiver) = waiting {
+        let _ = receiver.await;
+        return LAST.with(|l| l.borrow().clone());
+    }
+    let known = read_last().await;
+    if let Some(waiters) = READING.with(|reading| reading.borrow_mut().take()) {
+        for waiter in waiters {
+            let _ = waiter.send(());
+        }
+    }
+    known
+}
+
+async fn read_last() -> Option<(String, String)> {
     let db = open().await?;
     let tx = db.transaction(STORE).build().ok()?;
     let store = tx.object_store(STORE).ok()?;
