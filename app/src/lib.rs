@@ -129,6 +129,8 @@ pub fn hydrate() {
         if let Some(body) = document().body() {
             body.set_inner_html("");
         }
+        // Debug builds warn here that the `csr` feature is off: it is, on purpose. One build
+        // both hydrates server pages and renders the shell; the browser tests cover both.
         leptos::mount::mount_to_body(App);
     } else {
         leptos::mount::hydrate_body(App);
