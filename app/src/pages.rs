@@ -52,7 +52,7 @@ fn with_fallback<T: 'static>(
                 }
                 Ok(value)
             }
-            Err(error @ (ServerFnError::Request(_) | ServerFnError::Deserialization(_))) => {
+            Err(error) if server_unreachable(&error) => {
                 status.online.set(false);
                 let plans = match read_early {
                     Some(early) => early.await.unwrap_or_default(),
@@ -67,6 +67,16 @@ fn with_fallback<T: 'static>(
             Err(error) => Err(error),
         }
     })
+}
+
+/// Whether a request failed for want of the server (no network, or an answer that is not the
+/// API's, such as an error page from a proxy), so kept data may stand in.
+#[cfg(feature = "hydrate")]
+fn server_unreachable(error: &ServerFnError) -> bool {
+    matches!(
+        error,
+        ServerFnError::Request(_) | ServerFnError::Deserialization(_)
+    )
 }
 
 /// What an offline page is built from: the kept plan it shows (all kept plans when `keep` is
@@ -202,7 +212,7 @@ pub fn actuals(
         let online = api::plan_actuals(plan_id.clone());
         send_wrapper::SendWrapper::new(async move {
             match online.await {
-                Err(ServerFnError::Request(_) | ServerFnError::Deserialization(_)) => {
+                Err(error) if server_unreachable(&error) => {
                     // A page opened from the app shell renders before the replica has loaded
                     // and asks again once it has (see `offline_replica_revision`).
                     let engine = match crate::offline::engine::engine() {

@@ -1037,6 +1037,12 @@ mod tests {
             id
         }
 
+        fn append_note(&mut self, text: &str) -> MutationId {
+            let (id, writes) = self.replica.append_note(key(), note(text)).unwrap();
+            self.persist(writes);
+            id
+        }
+
         fn push(&mut self) -> PushRequest {
             let (request, writes) = self.replica.next_push(100).expect("something to push");
             self.persist(writes);
@@ -1249,8 +1255,7 @@ mod tests {
         tab.push();
         let b = tab.edit(Field::Percent, percent(20));
         let s = tab.edit(Field::Stage, FieldValue::Stage(Some(Stage::Trial)));
-        let (n, writes) = tab.replica.append_note(key(), note("説明会")).unwrap();
-        tab.persist(writes);
+        let n = tab.append_note("説明会");
         let request = tab.push();
         let ids: Vec<&MutationId> = request.mutations.iter().map(|m| &m.id).collect();
         assert_eq!(ids, [&a, &s, &n]);
@@ -1338,12 +1343,7 @@ mod tests {
         let mut a = Tab::new("a");
         let mut notes = Vec::new();
         for n in 0..5 {
-            let (id, writes) = a
-                .replica
-                .append_note(key(), note(&format!("メモ{n}")))
-                .unwrap();
-            a.persist(writes);
-            notes.push(id);
+            notes.push(a.append_note(&format!("メモ{n}")));
         }
         a.edit(Field::Percent, percent(40));
         let (_, writes) = a.replica.retract_note(key(), notes[0].as_str()).unwrap();
@@ -1354,7 +1354,7 @@ mod tests {
         // retraction, whose note may not have reached the server yet.
         let (first, writes) = a.replica.next_push_after(3, 0).unwrap();
         a.persist(writes);
-        let through = a.replica.pending().nth(2).unwrap().order;
+        let through = a.replica.order_of(&notes[2]).unwrap();
         let (second, writes) = a.replica.next_push_after(100, through).unwrap();
         a.persist(writes);
         let ids = |r: &PushRequest| r.mutations.iter().map(|m| m.id.clone()).collect::<Vec<_>>();
@@ -1426,11 +1426,7 @@ mod tests {
     fn a_push_of_notes_stores_one_mark_and_a_reopened_tab_knows_what_was_sent() {
         let mut tab = Tab::new("c1");
         for i in 0..600 {
-            let (_, writes) = tab
-                .replica
-                .append_note(key(), note(&format!("メモ{i}")))
-                .unwrap();
-            tab.persist(writes);
+            tab.append_note(&format!("メモ{i}"));
         }
         let set = tab.edit(Field::Percent, percent(30));
         let (request, writes) = tab.replica.next_push(500).unwrap();
@@ -1722,8 +1718,7 @@ mod tests {
     #[test]
     fn notes_and_readings_show_locally_until_confirmed() {
         let mut tab = Tab::new("c1");
-        let (n, writes) = tab.replica.append_note(key(), note("現地確認")).unwrap();
-        tab.persist(writes);
+        let n = tab.append_note("現地確認");
         let reading = NewKpiReading {
             kpi_id: "births".into(),
             value: "252".into(),

@@ -4,10 +4,11 @@
 
 use std::cell::RefCell;
 
-use futures_channel::oneshot;
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{TransactionDurability, TransactionMode, TransactionOptions};
+
+use super::Waiters;
 
 const DATABASE: &str = "keikaku-device";
 const STORE: &str = "device";
@@ -17,7 +18,7 @@ const NAME_KEY: &str = "last_display_name";
 thread_local! {
     static LAST: RefCell<Option<(String, String)>> = const { RefCell::new(None) };
     /// Callers of [`last`] waiting for the read already under way.
-    static READING: RefCell<Option<Vec<oneshot::Sender<()>>>> = const { RefCell::new(None) };
+    static READING: RefCell<Option<Waiters>> = const { RefCell::new(None) };
 }
 
 async fn open() -> Option<Database> {
@@ -61,16 +62,12 @@ pub async fn last() -> Option<(String, String)> {
     if let Some(known) = LAST.with(|l| l.borrow().clone()) {
         return Some(known);
     }
-    let waiting = READING.with(|reading| match &mut *reading.borrow_mut() {
-        Some(waiters) => {
-            let (sender, receiver) = oneshot::channel();
-            waiters.push(sender);
-            Some(receiver)
-        }
-        none => {
-            *none = Some(Vec::new());
-            None
-        }
+    // `Some` while a read is under way.
+    let waiting = READING.with(|reading| {
+        let mut reading = reading.borrow_mut();
+        let waiting = reading.as_mut().map(Waiters::wait);
+        reading.get_or_insert_with(Waiters::default);
+        waiting
     });
     if let Some(receiver) = waiting {
         let _ = receiver.await;
@@ -78,9 +75,7 @@ pub async fn last() -> Option<(String, String)> {
     }
     let known = read_last().await;
     if let Some(waiters) = READING.with(|reading| reading.borrow_mut().take()) {
-        for waiter in waiters {
-            let _ = waiter.send(());
-        }
+        waiters.wake_all();
     }
     known
 }

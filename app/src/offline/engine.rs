@@ -22,6 +22,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use super::status::SyncStatus;
 use super::storage::ReplicaStorage;
+use super::Waiters;
 use crate::client::{send, send_json, Problem};
 use crate::timeline::Phase;
 
@@ -37,12 +38,7 @@ const CHANNEL: &str = "keikaku-replica";
 thread_local! {
     static ENGINE: RefCell<Option<Rc<SyncEngine>>> = const { RefCell::new(None) };
     /// Waiting for [`opened`] until `start` has opened the engine or found none to open.
-    static OPENING: RefCell<Opening> = const { RefCell::new(Opening::Waiting(Vec::new())) };
-}
-
-enum Opening {
-    Waiting(Vec<oneshot::Sender<()>>),
-    Done,
+    static OPENING: RefCell<Option<Waiters>> = RefCell::new(Some(Waiters::default()));
 }
 
 /// This tab's engine, once started.
@@ -53,14 +49,8 @@ pub fn engine() -> Option<Rc<SyncEngine>> {
 /// This tab's engine once `start` has finished opening it (`None` when nobody's replica is on
 /// this device). Pages that read the replica wait here instead of racing the start.
 pub async fn opened() -> Option<Rc<SyncEngine>> {
-    let waiting = OPENING.with(|opening| match &mut *opening.borrow_mut() {
-        Opening::Waiting(waiters) => {
-            let (sender, receiver) = oneshot::channel();
-            waiters.push(sender);
-            Some(receiver)
-        }
-        Opening::Done => None,
-    });
+    // `None` once opening has finished.
+    let waiting = OPENING.with(|opening| opening.borrow_mut().as_mut().map(Waiters::wait));
     if let Some(receiver) = waiting {
         let _ = receiver.await;
     }
@@ -68,12 +58,8 @@ pub async fn opened() -> Option<Rc<SyncEngine>> {
 }
 
 fn finish_opening() {
-    let waiters =
-        OPENING.with(|opening| std::mem::replace(&mut *opening.borrow_mut(), Opening::Done));
-    if let Opening::Waiting(waiters) = waiters {
-        for waiter in waiters {
-            let _ = waiter.send(());
-        }
+    if let Some(waiters) = OPENING.with(|opening| opening.borrow_mut().take()) {
+        waiters.wake_all();
     }
 }
 
@@ -555,7 +541,6 @@ impl SyncEngine {
         }
         let engine = Rc::clone(self);
         let on_online = Closure::<dyn Fn()>::new(move || {
-            drop(Phase::start("keikaku:online-event"));
             engine.status.online.set(true);
             let engine = Rc::clone(&engine);
             spawn_local(async move { engine.sync().await });

@@ -16,6 +16,28 @@ pub mod storage;
 
 pub use status::{use_sync_status, SyncStatus};
 
+/// Callers waiting in this tab for something already under way (the engine opening, a stored
+/// value being read), woken together when it is done.
+#[cfg(feature = "hydrate")]
+#[derive(Default)]
+pub(crate) struct Waiters(Vec<futures_channel::oneshot::Sender<()>>);
+
+#[cfg(feature = "hydrate")]
+impl Waiters {
+    /// Resolves when [`Waiters::wake_all`] runs (or the waiters are dropped).
+    pub(crate) fn wait(&mut self) -> futures_channel::oneshot::Receiver<()> {
+        let (sender, receiver) = futures_channel::oneshot::channel();
+        self.0.push(sender);
+        receiver
+    }
+
+    pub(crate) fn wake_all(self) {
+        for waiter in self.0 {
+            let _ = waiter.send(());
+        }
+    }
+}
+
 #[cfg(feature = "hydrate")]
 thread_local! {
     static OPENED_OFFLINE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
