@@ -463,7 +463,16 @@ impl SyncEngine {
                     field: None,
                     reason: "push abandoned".into(),
                 })
-            })?;
+            });
+            let response = match response {
+                Ok(response) => response,
+                Err(problem) => {
+                    // Answers already taken in are stored before giving up: storage must not
+                    // fall behind what this tab shows.
+                    self.persist(answered).await.map_err(storage_problem)?;
+                    return Err(problem);
+                }
+            };
             let phase = Phase::start("keikaku:push-apply");
             answered.extend(self.replica.borrow_mut().apply_push_response(&response));
             drop(phase);
