@@ -283,7 +283,10 @@ fn bad_bodies_get_json_errors_naming_the_field() {
         &[("Content-Type", "application/x-www-form-urlencoded")],
     );
     assert_eq!(r.status, 415);
-    let huge = format!(r#"{{"login":"a","password":"{}"}}"#, "x".repeat(400 * 1024));
+    let huge = format!(
+        r#"{{"login":"a","password":"{}"}}"#,
+        "x".repeat(1100 * 1024)
+    );
     let r = post(&huge, &[]);
     assert_eq!(r.status, 413);
 }

@@ -17,7 +17,7 @@ use keikaku_store::Store;
 use keikaku_sync::progress::{Field, FieldNote, FieldValue, RecordKey};
 use keikaku_sync::protocol::{
     Change, ChangeEntry, ClientId, Mutation, MutationId, Outcome, PullResponse, PushRequest,
-    PushResponse,
+    PushResponse, MAX_PUSH_MUTATIONS,
 };
 use support::{add_account, request_with, try_request_with, NewAccount, Response, TestServer};
 
@@ -468,7 +468,7 @@ fn malformed_oversized_and_forged_pushes_are_refused_with_nothing_applied() {
         ),
         (
             malformed(&|b| {
-                let many: Vec<serde_json::Value> = (1..=501)
+                let many: Vec<serde_json::Value> = (1..=MAX_PUSH_MUTATIONS as u64 + 1)
                     .map(|n| serde_json::to_value(note(&client, n, key.clone(), "多")).unwrap())
                     .collect();
                 b["mutations"] = many.into();
@@ -502,11 +502,11 @@ fn malformed_oversized_and_forged_pushes_are_refused_with_nothing_applied() {
         r.body
     );
 
-    // Over 256 KiB: 413, even though each text is valid.
+    // Over the 1 MiB limit: 413, even though each text is valid.
     let long = "長".repeat(19_000);
     let big = PushRequest {
         client_id: client.clone(),
-        mutations: (1..=5)
+        mutations: (1..=20)
             .map(|n| {
                 set(
                     &client,

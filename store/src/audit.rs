@@ -129,8 +129,10 @@ pub(crate) struct SyncAuditEntry<'a> {
     pub entity: &'a str,
     pub entity_id: String,
     pub field: &'a str,
-    pub old_value: Option<Value>,
-    pub new_value: Value,
+    /// JSON text.
+    pub old_value: Option<String>,
+    /// JSON text.
+    pub new_value: String,
     pub mutation_id: &'a str,
     pub version: u64,
     pub merged: bool,
@@ -147,21 +149,21 @@ pub(crate) async fn append_sync_entries(
     if entries.is_empty() {
         return Ok(());
     }
-    let rows: Vec<Value> = entries
+    let rows: Vec<_> = entries
         .iter()
         .map(|e| {
-            serde_json::json!([
+            (
                 e.organization_id,
                 e.plan_id,
                 e.entity,
-                e.entity_id,
+                &e.entity_id,
                 e.field,
-                e.old_value.as_ref().map(Value::to_string),
-                e.new_value.to_string(),
+                &e.old_value,
+                &e.new_value,
                 e.mutation_id,
                 e.version,
                 e.merged,
-            ])
+            )
         })
         .collect();
     sqlx::query(
@@ -170,7 +172,7 @@ pub(crate) async fn append_sync_entries(
                                 mutation_id, version, merged)
          SELECT ?, ?, ?, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4,
                 value ->> 5, value ->> 6, ?, ?, NULL, value ->> 7, value ->> 8, value ->> 9
-         FROM json_each(?) ORDER BY key",
+         FROM jsonb_each(?) ORDER BY key",
     )
     .bind(now)
     .bind(actor.user_id)

@@ -15,7 +15,7 @@ use keikaku_sync::progress::{
 };
 use keikaku_sync::protocol::{
     Change, ChangeEntry, ClientId, Conflict, Mutation, MutationId, Outcome, PullRequest,
-    PullResponse, PushRequest, PushResponse,
+    PullResponse, PushRequest, PushResponse, MAX_PUSH_MUTATIONS,
 };
 use keikaku_sync::server::ServerState;
 
@@ -332,6 +332,48 @@ async fn applied_changes_are_audited_with_their_mutation() {
             ("tab-1-2".to_owned(), 2, 0),
             ("tab-1-3".to_owned(), 3, 0)
         ]
+    );
+}
+
+#[tokio::test]
+async fn decided_mutations_are_remembered_by_digest_and_older_rows_whole_still_answer_retries() {
+    let (_dir, store) = store_with_komagane("digest").await;
+    let c = client("tab-1");
+    let k = key("citizen-02", 2024);
+    let mutations = vec![
+        set(&c, 1, &k, Field::Results, text(""), text("実績")),
+        note(&c, 2, &k, "観察"),
+    ];
+    let first = push(&store, &c, mutations.clone()).await;
+    // Only the SHA-256 of each mutation is kept, not its text a third time.
+    let stored: Vec<(Option<String>, Option<Vec<u8>>)> =
+        sqlx::query_as("SELECT mutation, digest FROM sync_mutations ORDER BY id")
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(stored.len(), 2);
+    assert!(stored
+        .iter()
+        .all(|(text, digest)| text.is_none() && digest.as_ref().map(Vec::len) == Some(32)));
+
+    // A row written before migration 0004 holds the mutation's JSON instead of a digest.
+    for mutation in &mutations {
+        sqlx::query("UPDATE sync_mutations SET mutation = ?, digest = NULL WHERE id = ?")
+            .bind(serde_json::to_string(mutation).unwrap())
+            .bind(mutation.id.as_str())
+            .execute(store.pool())
+            .await
+            .unwrap();
+    }
+    let again = push_as(&store, 1, &c, mutations.clone()).await;
+    assert_eq!(outcomes(again.response), first);
+    assert_eq!(again.applied, 0, "the retry applied nothing");
+    let impostor = set(&c, 1, &k, Field::Results, text(""), text("別物"));
+    assert_eq!(
+        push(&store, &c, vec![impostor]).await,
+        [Outcome::Rejected {
+            reason: "this mutation id was already used for a different change".into()
+        }]
     );
 }
 
@@ -687,7 +729,9 @@ async fn malformed_pushes_are_refused_whole() {
     }
     let too_many = PushRequest {
         client_id: c.clone(),
-        mutations: (1..=501).map(|n| note(&c, n, &k, "多")).collect(),
+        mutations: (1..=MAX_PUSH_MUTATIONS as u64 + 1)
+            .map(|n| note(&c, n, &k, "多"))
+            .collect(),
     };
     assert!(matches!(
         store.push(&too_many, allow_all, &actor(1), NOW).await,

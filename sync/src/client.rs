@@ -1273,7 +1273,9 @@ mod tests {
         let mut tab = Tab::new("c1");
         let long = "あ".repeat(crate::progress::MAX_TEXT_CHARS);
         let mut ids = Vec::new();
-        for year in 2020..2026 {
+        // Enough of the longest texts for about three pushes' worth of bytes.
+        let edits = 3 * MAX_PUSH_BYTES / long.len();
+        for year in 2000..2000 + edits as i32 {
             let key = RecordKey::measure("komagane-dx", "birth-rate", year);
             let (id, writes) = tab.replica.edit(key, Field::Results, text(&long)).unwrap();
             tab.persist(writes);

@@ -15,11 +15,11 @@ use crate::progress::{validate, Field, FieldNote, FieldValue, Invalid, KpiReadin
 /// `Keikaku-Sync-Protocol` header so a stale browser tab can tell it must reload.
 pub const PROTOCOL_VERSION: u32 = 1;
 /// Most mutations one push may carry; a client with more sends several pushes.
-pub const MAX_PUSH_MUTATIONS: usize = 500;
+pub const MAX_PUSH_MUTATIONS: usize = 2000;
 /// Largest push body, in bytes of JSON: the API's request body limit. Clients split their
 /// outbox to stay under it; the largest possible mutation (a 20,000-character text and its
 /// base, even in 4-byte characters) fits comfortably.
-pub const MAX_PUSH_BYTES: usize = 256 * 1024;
+pub const MAX_PUSH_BYTES: usize = 1024 * 1024;
 /// Largest page a pull returns; larger requested limits are lowered to this.
 pub const MAX_PULL_LIMIT: u32 = 1_000;
 /// Page size when a pull names none.

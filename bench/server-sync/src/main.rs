@@ -20,6 +20,7 @@ use keikaku_domain::Stage;
 use keikaku_sync::progress::{Field, FieldNote, FieldValue, KpiReading, RecordKey, Status};
 use keikaku_sync::protocol::{
     Change, ClientId, Mutation, MutationId, Outcome, PullResponse, PushRequest, PushResponse,
+    MAX_PUSH_MUTATIONS,
 };
 
 const PLAN: &str = "komagane-dx-strategy";
@@ -41,7 +42,7 @@ fn options() -> Result<Options, String> {
     let mut options = Options {
         server: beside,
         mutations: 10_000,
-        batch: 500,
+        batch: MAX_PUSH_MUTATIONS,
         pull_runs: 20,
     };
     let mut args = std::env::args().skip(1);
@@ -61,8 +62,10 @@ fn options() -> Result<Options, String> {
             options.server.display()
         ));
     }
-    if options.batch == 0 || options.batch > 500 {
-        return Err("--batch must be 1–500 (the protocol's limit)".into());
+    if options.batch == 0 || options.batch > MAX_PUSH_MUTATIONS {
+        return Err(format!(
+            "--batch must be 1–{MAX_PUSH_MUTATIONS} (the protocol's limit)"
+        ));
     }
     Ok(options)
 }
@@ -72,6 +75,20 @@ struct Server {
     child: Child,
     addr: String,
     data_dir: PathBuf,
+}
+
+impl Server {
+    /// CPU time the server process has used so far (user and system, all threads), from
+    /// `/proc` on Linux; `None` elsewhere.
+    fn cpu_time(&self) -> Option<Duration> {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).ok()?;
+        // Fields after the parenthesised command name; utime and stime are the 14th and 15th
+        // fields of the line, in clock ticks (USER_HZ, 100 on Linux).
+        let fields: Vec<&str> = stat[stat.rfind(')')? + 2..].split(' ').collect();
+        let ticks: u64 =
+            fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+        Some(Duration::from_millis(ticks * 10))
+    }
 }
 
 impl Server {
@@ -404,6 +421,7 @@ fn main() {
     ];
     let mut push_times = Vec::new();
     let (mut applied, mut unchanged) = (0, 0);
+    let cpu_before = server.cpu_time();
     let started = Instant::now();
     for (push, body) in pushes.iter().zip(&bodies) {
         let begun = Instant::now();
@@ -422,6 +440,10 @@ fn main() {
         }
     }
     let total = started.elapsed();
+    let push_cpu = server
+        .cpu_time()
+        .zip(cpu_before)
+        .map(|(after, before)| after - before);
     push_times.sort();
     println!();
     println!(
@@ -437,6 +459,15 @@ fn main() {
         ms(percentile(&push_times, 95.0)),
         ms(*push_times.last().unwrap())
     );
+    if let Some(cpu) = push_cpu {
+        // Steadier than the wall time, and what the server takes from a browser on the same
+        // machine.
+        println!(
+            "           server CPU time: {:.2} s ({:.0} µs per mutation)",
+            cpu.as_secs_f64(),
+            cpu.as_secs_f64() * 1e6 / options.mutations as f64
+        );
+    }
 
     // The whole plan as a new replica gets it: from cursor 0, pages of 1,000 until no more.
     let cookie = [("Cookie", session.cookie.as_str())];

@@ -150,8 +150,8 @@ fn page_context(store: Store) -> impl Fn() + Clone + Send + 'static {
     }
 }
 
-/// Largest request body the API accepts; larger ones get 413.
-const MAX_BODY_BYTES: usize = 256 * 1024;
+/// Largest request body the API accepts; larger ones get 413. The largest is a full push.
+const MAX_BODY_BYTES: usize = keikaku_sync::protocol::MAX_PUSH_BYTES;
 
 fn api_routes(state: &AppState) -> Router<AppState> {
     api::routes()
