@@ -544,12 +544,11 @@ type UpsertRow<'a> = (
 fn upsert_row<'a>(
     key: &'a RecordKey,
     item: &'a str,
-    value: &impl serde::Serialize,
-    version: u64,
+    stored: &Versioned<impl serde::Serialize>,
     organization_id: &'a str,
 ) -> Result<UpsertRow<'a>> {
     let (plan_id, kind, target_id, fiscal_year, item) = item_columns(key, item);
-    let body = json_text(value)?;
+    let body = json_text(&stored.value)?;
     Ok((
         plan_id,
         kind,
@@ -557,7 +556,7 @@ fn upsert_row<'a>(
         fiscal_year,
         item,
         body,
-        version,
+        stored.version,
         organization_id,
     ))
 }
@@ -643,39 +642,22 @@ async fn store_decisions(
         });
     }
 
-    let mut field_rows = Vec::with_capacity(fields.len());
-    for (key, field) in fields {
-        let stored = &state.record(key).expect("recorded above").fields[&field];
-        field_rows.push(upsert_row(
-            key,
-            field.as_str(),
-            &stored.value,
-            stored.version,
-            owner(key)?,
-        )?);
-    }
-    let mut note_rows = Vec::with_capacity(notes.len());
-    for (key, id) in notes {
-        let stored = &state.record(key).expect("recorded above").notes[id];
-        note_rows.push(upsert_row(
-            key,
-            id,
-            &stored.value,
-            stored.version,
-            owner(key)?,
-        )?);
-    }
-    let mut reading_rows = Vec::with_capacity(readings.len());
-    for (key, id) in readings {
-        let stored = &state.record(key).expect("recorded above").kpi_readings[id];
-        reading_rows.push(upsert_row(
-            key,
-            id,
-            &stored.value,
-            stored.version,
-            owner(key)?,
-        )?);
-    }
+    let changed = |key: &RecordKey| state.record(key).expect("recorded above");
+    let field_rows = fields
+        .into_iter()
+        .map(|(key, field)| {
+            let stored = &changed(key).fields[&field];
+            upsert_row(key, field.as_str(), stored, owner(key)?)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let note_rows = notes
+        .into_iter()
+        .map(|(key, id)| upsert_row(key, id, &changed(key).notes[id], owner(key)?))
+        .collect::<Result<Vec<_>>>()?;
+    let reading_rows = readings
+        .into_iter()
+        .map(|(key, id)| upsert_row(key, id, &changed(key).kpi_readings[id], owner(key)?))
+        .collect::<Result<Vec<_>>>()?;
     // `WHERE true` tells SQLite's parser that ON CONFLICT belongs to the INSERT.
     for (upsert, rows) in [
         (
