@@ -1,6 +1,6 @@
 import { expect, Page, test } from '@playwright/test';
 import { expectAccessible, hydrated, readyForOffline } from './helpers';
-import { OwnServer } from './own-server';
+import { nextRelease, OwnServer } from './own-server';
 
 // Each project gets its own server, stopped and restarted by the test.
 const PORTS = { phone: 3927, tablet: 3928 };
@@ -103,24 +103,82 @@ test.describe('with the server stopped', () => {
   });
 });
 
-test('a new release of the service worker takes over without breaking the page in use', async ({ page }) => {
-  await page.goto('/plans/komagane-dx-strategy');
-  await hydrated(page);
-  await page.evaluate(() => navigator.serviceWorker.ready);
-  await page.reload();
-  await hydrated(page);
-  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
-  const before = await page.evaluate(() => navigator.serviceWorker.controller!.scriptURL);
-  // What a page of the next build does: register the worker under that build's name.
-  await page.evaluate(() => navigator.serviceWorker.register('/sw.js?build=next-release'));
-  await expect
-    .poll(() => page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? ''), { timeout: 15_000 })
-    .toContain('next-release');
-  expect(before).not.toContain('next-release');
-  // The page in use keeps working: in-app navigation and its build's files still load.
-  await page.getByRole('link', { name: '工程表' }).first().click();
-  await expect(page.getByRole('heading', { level: 1 })).toContainText('工程表');
-  await page.reload();
-  await hydrated(page);
-  await expect(page.getByRole('heading', { level: 1 })).toContainText('工程表');
+test.describe('a new release', () => {
+  // Two server starts, a deployment and offline reloads in two tabs.
+  test.describe.configure({ timeout: 120_000 });
+  const RELEASE_PORTS = { phone: 3929, tablet: 3930 };
+  let server: OwnServer;
+  test.beforeEach(async ({}, testInfo) => {
+    server = new OwnServer(RELEASE_PORTS[testInfo.project.name as keyof typeof RELEASE_PORTS]);
+    await server.start();
+  });
+  test.afterEach(async () => {
+    await server.stop();
+  });
+
+  const buildOf = (page: Page) => page.locator('link[rel="modulepreload"]').getAttribute('href');
+  const releaseMarker = (page: Page) =>
+    page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--keikaku-release').trim());
+  const workerScript = (page: Page) => page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? '');
+
+  test('is picked up by new pages while a page of the old one keeps working, online and offline', async ({ page }) => {
+    const base = server.url;
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await signIn(page, base, 'komagane-editor');
+    await page.goto(`${base}/plans/komagane-dx-strategy/roadmap`);
+    await hydrated(page);
+    await readyForOffline(page);
+    const oldBuild = (await buildOf(page))!;
+    expect(oldBuild).toMatch(/^\/pkg\/keikaku\.[A-Za-z0-9_-]+\.js$/);
+
+    // Deployment: the server restarts on the next release; the old build's files are gone.
+    await server.stop();
+    server.release = nextRelease('next');
+    await server.start();
+    expect((await page.request.get(`${base}${oldBuild}`)).status()).toBe(404);
+
+    // The page in use, still on the old build, keeps working against the new server.
+    await page.locator('a[href$="/measures/internal-02"]').first().click();
+    await expect(page.getByRole('heading', { level: 1 })).toContainText('ペーパーレス');
+    await page.getByRole('link', { name: 'この施策の進捗を記録する' }).click();
+    await expect(page.getByLabel('実績', { exact: true })).toBeEnabled();
+    await page.getByLabel('メモ', { exact: true }).fill('旧版の画面から記録');
+    await page.getByRole('button', { name: 'メモを追加' }).click();
+    await expect(page.locator('.sync-indicator')).toContainText('同期済み', { timeout: 15_000 });
+
+    // A page opened now gets the new release, and registers the worker of its build.
+    const fresh = await page.context().newPage();
+    fresh.on('pageerror', (error) => errors.push(error.message));
+    await fresh.goto(`${base}/plans/komagane-dx-strategy`);
+    await hydrated(fresh);
+    const newBuild = (await buildOf(fresh))!;
+    expect(newBuild).not.toBe(oldBuild);
+    expect(await releaseMarker(fresh)).toBe('"next"');
+    await expect.poll(() => workerScript(fresh), { timeout: 15_000 }).toContain(encodeURIComponent(newBuild));
+    // The new worker took over the old page too; the old page goes on working.
+    await expect.poll(() => workerScript(page), { timeout: 15_000 }).toContain(encodeURIComponent(newBuild));
+    await page.getByRole('link', { name: 'こまがねDX戦略' }).first().click();
+    await expect(page.getByRole('heading', { level: 1 })).toContainText('こまがねDX戦略');
+    await page.getByRole('link', { name: '工程表' }).first().click();
+    await expect(page.getByRole('heading', { level: 1 })).toContainText('工程表');
+    expect(await releaseMarker(page)).toBe('');
+
+    // Offline, both tabs reload onto the new release from what its worker kept, pages never
+    // visited included, and the note recorded from the old page is there.
+    await server.stop();
+    for (const tab of [fresh, page]) {
+      await tab.reload();
+      await hydrated(tab);
+      expect(await buildOf(tab)).toBe(newBuild);
+      expect(await releaseMarker(tab)).toBe('"next"');
+      await expect(tab.locator('.offline-banner')).toBeVisible();
+    }
+    await fresh.goto(`${base}/plans/komagane-dx-strategy/glossary`);
+    await hydrated(fresh);
+    await expect(fresh.getByRole('heading', { level: 1 })).toContainText('用語集');
+    await fresh.goto(`${base}/plans/komagane-dx-strategy/measures/internal-02/progress`);
+    await expect(fresh.locator('.field-notes li')).toContainText(['旧版の画面から記録']);
+    expect(errors).toEqual([]);
+  });
 });

@@ -100,6 +100,8 @@ fn leptos_options(config: &Config) -> LeptosOptions {
         .site_pkg_dir(var("LEPTOS_SITE_PKG_DIR", "pkg"))
         .site_addr(config.site_addr)
         .hash_files(var("LEPTOS_HASH_FILES", "true") == "true")
+        // Read beside the binary; an absolute name points elsewhere (a release's own copy).
+        .hash_file(var("LEPTOS_HASH_FILE_NAME", "hash.txt").into())
         .env(if var("LEPTOS_ENV", "PROD") == "DEV" {
             leptos::config::Env::DEV
         } else {
