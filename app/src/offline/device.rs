@@ -81,6 +81,7 @@ pub async fn last() -> Option<(String, String)> {
 }
 
 async fn read_last() -> Option<(String, String)> {
+    let _phase = crate::timeline::Phase::start("keikaku:device-read");
     let db = open().await?;
     let tx = db.transaction(STORE).build().ok()?;
     let store = tx.object_store(STORE).ok()?;

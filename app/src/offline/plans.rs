@@ -12,6 +12,7 @@ use keikaku_domain::format::PlanFile;
 use keikaku_domain::views::PlanSummary;
 
 use crate::client::send_json;
+use crate::timeline::Phase;
 
 const PLANS: &str = "plans";
 /// Cumulative upgrades, as for the replica.
@@ -67,10 +68,15 @@ pub async fn cached_plans() -> Vec<PlanFile> {
 }
 
 pub async fn cached_plan(plan_id: &str) -> Option<PlanFile> {
+    let phase = Phase::start("keikaku:plans-open");
     let db = open().await?;
+    drop(phase);
+    let phase = Phase::start("keikaku:plan-get");
     let tx = db.transaction(PLANS).build().ok()?;
     let store = tx.object_store(PLANS).ok()?;
     let value: Option<String> = store.get(plan_id).primitive().ok()?.await.ok()?;
+    drop(phase);
+    let _phase = Phase::start("keikaku:plan-parse");
     value
         .and_then(|v| serde_json::from_str::<StoredPlan>(&v).ok())
         .map(|s| s.file)
