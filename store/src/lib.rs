@@ -63,6 +63,18 @@ impl From<serde_json::Error> for StoreError {
     }
 }
 
+/// Lower-case hexadecimal, as digests are written into statements and session tokens are
+/// stored. Per byte, not through `format!`: a push encodes a digest for every mutation.
+pub fn lower_hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut text = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        text.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        text.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+    }
+    text
+}
+
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 #[derive(Clone, Debug)]
@@ -99,5 +111,18 @@ impl Store {
 
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Stored session digests and remembered mutations were written with `{:02x}`: the same
+    /// text for every byte, so they still match.
+    #[test]
+    fn lower_hex_writes_what_format_wrote() {
+        let bytes: Vec<u8> = (0..=255).collect();
+        let formatted: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(super::lower_hex(&bytes), formatted);
+        assert_eq!(super::lower_hex(&[]), "");
     }
 }

@@ -89,10 +89,6 @@ fn json_of<T: serde::de::DeserializeOwned>(row: &SqliteRow, column: &str) -> Res
     Ok(serde_json::from_str(&row.try_get::<String, _>(column)?)?)
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn json_text<T: serde::Serialize>(value: &T) -> Result<String> {
     Ok(serde_json::to_string(value)?)
 }
@@ -713,7 +709,7 @@ async fn store_decisions(
         if let Some(processed) = state.processed(&mutation.id) {
             decided.push((
                 mutation.id.as_str(),
-                hex(&mutation_digest(&processed.mutation)?),
+                crate::lower_hex(&mutation_digest(&processed.mutation)?),
                 json_text(&processed.outcome)?,
             ));
         }

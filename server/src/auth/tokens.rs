@@ -1,11 +1,8 @@
 //! Random tokens and their digests.
 
 use argon2::password_hash::rand_core::{OsRng, RngCore};
+use keikaku_store::lower_hex as hex;
 use sha2::{Digest, Sha256};
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 /// 256 random bits, hex-encoded: session tokens and CSRF tokens.
 pub fn random_token() -> String {

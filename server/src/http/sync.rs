@@ -119,9 +119,7 @@ async fn push(
     StrictJson(request): StrictJson<PushRequest>,
 ) -> Result<Json<PushResponse>, ApiError> {
     let user = context.require_user()?;
-    request
-        .validate()
-        .map_err(|invalid| ApiError::bad_request(&invalid.field, invalid.reason))?;
+    // `Store::push` validates the request before it writes anything.
     let authorizer = state
         .store
         .progress_authorizer(&context.viewer, &request)
