@@ -201,6 +201,24 @@ pub fn offline_replica_revision() -> Option<u64> {
     None
 }
 
+/// The recorded progress of the plan in the route (`:plan_id`), for pages that set it against
+/// the plan: asked once online; in a page opened from the app shell, again once the offline
+/// replica has loaded and whenever it changes (see [`offline_replica_revision`]).
+pub fn use_plan_actuals(
+) -> leptos::prelude::Resource<Result<keikaku_sync::report::PlanActuals, ServerFnError>> {
+    use leptos::prelude::Read as _;
+    let params = leptos_router::hooks::use_params_map();
+    leptos::prelude::Resource::new(
+        move || {
+            (
+                params.read().get("plan_id").unwrap_or_default(),
+                offline_replica_revision(),
+            )
+        },
+        |(plan_id, _)| actuals(plan_id),
+    )
+}
+
 /// A plan's recorded progress. Offline, this device's replica (if any) stands in: it needs no
 /// kept plan, only the engine, which may still be opening when the page asks.
 pub fn actuals(

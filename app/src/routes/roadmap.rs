@@ -32,15 +32,7 @@ pub fn RoadmapPage() -> impl IntoView {
         },
         |(plan_id, node, department, year)| crate::pages::roadmap(plan_id, node, department, year),
     );
-    let actuals = Resource::new(
-        move || {
-            (
-                params.read().get("plan_id").unwrap_or_default(),
-                crate::pages::offline_replica_revision(),
-            )
-        },
-        |(plan_id, _)| crate::pages::actuals(plan_id),
-    );
+    let actuals = crate::pages::use_plan_actuals();
     // A transition: when progress is asked for again (offline, once the replica has loaded),
     // the page stays on screen instead of going back to the loading message.
     view! {
