@@ -97,3 +97,31 @@ test('editors and the public cannot open the administrators\' pages', async ({ p
   await page.goto('/plans/komagane-dx-strategy/measures/citizen-01');
   await expect(page.getByRole('link', { name: 'この施策を編集する' })).toHaveCount(0);
 });
+
+test('what is typed into the forms before the app has loaded is kept and used', async ({ browser }, testInfo) => {
+  // No service worker, so the build files come over the network, where the test can hold them.
+  const context = await browser.newContext({ baseURL: testInfo.project.use.baseURL, locale: 'ja-JP', serviceWorkers: 'block' });
+  const page = await context.newPage();
+  await signIn(page, 'komagane-admin');
+  let releaseBuild!: () => void;
+  const held = new Promise<void>((done) => (releaseBuild = done));
+  await page.route('**/pkg/*.wasm', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto('/admin', { waitUntil: 'domcontentloaded' });
+  const department = `早く入力した課-${testInfo.project.name}`;
+  await page.getByLabel('部署名').fill(department);
+  await page.getByLabel('ログインID').fill('typed-before-hydration');
+  await page.getByLabel('氏名').fill('先に 入力');
+  await page.getByLabel('役割').selectOption('council_member');
+  releaseBuild();
+  await hydrated(page);
+  await expect(page.getByLabel('部署名')).toHaveValue(department);
+  await expect(page.getByLabel('ログインID')).toHaveValue('typed-before-hydration');
+  await expect(page.getByLabel('氏名')).toHaveValue('先に 入力');
+  await expect(page.getByLabel('役割')).toHaveValue('council_member');
+  await page.getByRole('button', { name: '追加する' }).click();
+  await expect(page.getByRole('status').filter({ hasText: `${department} を追加しました。` })).toBeVisible();
+  await context.close();
+});

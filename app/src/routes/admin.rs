@@ -11,6 +11,7 @@ use serde_json::json;
 
 use crate::api::{admin_page, Guarded};
 use crate::client::{send_json, Problem};
+use crate::components::form::typed_value;
 use crate::components::layout::{Forbidden, LoadError, Loading, PageTitle, SignInRequired};
 
 const TITLE: &str = "組織の管理";
@@ -185,11 +186,16 @@ fn NewUserForm(
     csrf_token: String,
     reload: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let login = RwSignal::new(String::new());
-    let display_name = RwSignal::new(String::new());
-    let role = RwSignal::new(Role::Editor.as_str().to_owned());
-    let department = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
+    // Each starts from what the page holds, so what was typed before the app loaded stays.
+    let login = RwSignal::new(typed_value("new-user-login"));
+    let display_name = RwSignal::new(typed_value("new-user-name"));
+    let role = RwSignal::new(
+        Some(typed_value("new-user-role"))
+            .filter(|r| !r.is_empty())
+            .unwrap_or_else(|| Role::Editor.as_str().to_owned()),
+    );
+    let department = RwSignal::new(typed_value("new-user-department"));
+    let password = RwSignal::new(typed_value("new-user-password"));
     let outcome = notices().new_user;
     let create = Action::new_local(move |_: &()| {
         let url = format!("/api/v1/organizations/{organization_id}/users");
@@ -279,8 +285,8 @@ fn Departments(
     reload: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let outcome = notices().departments;
-    let name = RwSignal::new(String::new());
-    let note = RwSignal::new(String::new());
+    let name = RwSignal::new(typed_value("new-department-name"));
+    let note = RwSignal::new(typed_value("new-department-note"));
     let base = format!("/api/v1/organizations/{organization_id}/departments");
     let add = {
         let (base, token) = (base.clone(), csrf_token.clone());
