@@ -11,7 +11,7 @@
 // `node bench/browser/run.mjs`.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -309,10 +309,10 @@ async function main() {
   })).outputFiles[0].text;
 
   const dataDir = mkdtempSync(join(tmpdir(), 'keikaku-bench-'));
-  let keikaku = await startKeikaku(dataDir);
-  const plan = await (await fetch(`http://127.0.0.1:${KEIKAKU_PORT}/api/v1/plans/${PLAN}`)).json();
+  // The server loads this sample at start; its measures are the ones the notes go to.
+  const plan = JSON.parse(readFileSync(join(repo, 'samples', 'plans', 'komagane.json'), 'utf8'));
+  if (plan.plan.id !== PLAN) throw new Error(`samples/plans/komagane.json holds ${plan.plan.id}, not ${PLAN}`);
   const measures = plan.plan.measures.map((m) => m.id);
-  await stopProcess(keikaku);
   const pouch = await startProcess(join(here, 'node_modules', '.bin', 'pouchdb-server'),
     ['--in-memory', '--port', String(POUCH_PORT), '--no-stdout-logs'], { cwd: mkdtempSync(join(tmpdir(), 'pouchdb-server-')) },
     'pouchdb-server has started');
@@ -324,7 +324,7 @@ async function main() {
     // Every run starts from an empty server on both sides: PouchDB replicates into a new
     // database, and Keikaku's server gets a new data directory (the sample plans only).
     const runDir = mkdtempSync(join(tmpdir(), 'keikaku-bench-run-'));
-    keikaku = await startKeikaku(runDir);
+    const keikaku = await startKeikaku(runDir);
     ours.push(await keikakuSync(browser, run, measures));
     await stopProcess(keikaku);
     rmSync(runDir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 import { expect, Page, test } from '@playwright/test';
 import { expectAccessible, hydrated, readyForOffline } from './helpers';
-import { nextRelease, OwnServer } from './own-server';
+import { nextRelease, ownServerForEachTest } from './own-server';
 
 // Each project gets its own server, stopped and restarted by the test.
 const PORTS = { phone: 3927, tablet: 3928 };
@@ -16,16 +16,10 @@ async function signIn(page: Page, base: string, login: string) {
 test.describe('with the server stopped', () => {
   // Many steps, two server starts and a stop: more than the default 30 s on a loaded machine.
   test.describe.configure({ timeout: 90_000 });
-  let server: OwnServer;
-  test.beforeEach(async ({}, testInfo) => {
-    server = new OwnServer(PORTS[testInfo.project.name as keyof typeof PORTS]);
-    await server.start();
-  });
-  test.afterEach(async () => {
-    await server.stop();
-  });
+  const ownServer = ownServerForEachTest(PORTS);
 
   test('every route opens from what the browser kept, and progress is recorded locally', async ({ page }) => {
+    const server = ownServer();
     const base = server.url;
     await signIn(page, base, 'komagane-editor');
     await page.goto(`${base}/plans/komagane-dx-strategy/roadmap`);
@@ -107,14 +101,7 @@ test.describe('a new release', () => {
   // Two server starts, a deployment and offline reloads in two tabs.
   test.describe.configure({ timeout: 120_000 });
   const RELEASE_PORTS = { phone: 3929, tablet: 3930 };
-  let server: OwnServer;
-  test.beforeEach(async ({}, testInfo) => {
-    server = new OwnServer(RELEASE_PORTS[testInfo.project.name as keyof typeof RELEASE_PORTS]);
-    await server.start();
-  });
-  test.afterEach(async () => {
-    await server.stop();
-  });
+  const ownServer = ownServerForEachTest(RELEASE_PORTS);
 
   const buildOf = (page: Page) => page.locator('link[rel="modulepreload"]').getAttribute('href');
   const releaseMarker = (page: Page) =>
@@ -122,6 +109,7 @@ test.describe('a new release', () => {
   const workerScript = (page: Page) => page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? '');
 
   test('is picked up by new pages while a page of the old one keeps working, online and offline', async ({ page }) => {
+    const server = ownServer();
     const base = server.url;
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));

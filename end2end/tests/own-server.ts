@@ -1,3 +1,4 @@
+import { test } from '@playwright/test';
 import { ChildProcess, spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -113,4 +114,20 @@ export class OwnServer {
     clearTimeout(timer);
     this.process = undefined;
   }
+}
+
+/**
+ * Gives each test of the enclosing describe a server of its own, on its project's port from
+ * `ports`: started before the test, stopped after it. Call the returned function in the test.
+ */
+export function ownServerForEachTest(ports: Record<string, number>): () => OwnServer {
+  let server: OwnServer;
+  test.beforeEach(async ({}, testInfo) => {
+    server = new OwnServer(ports[testInfo.project.name]);
+    await server.start();
+  });
+  test.afterEach(async () => {
+    await server.stop();
+  });
+  return () => server;
 }
