@@ -125,3 +125,33 @@ test('what is typed into the forms before the app has loaded is kept and used', 
   await expect(page.getByRole('status').filter({ hasText: `${department} を追加しました。` })).toBeVisible();
   await context.close();
 });
+
+test('measure text typed before the app has loaded is kept, and the page shows the stored text', async ({ browser }, testInfo) => {
+  const context = await browser.newContext({ baseURL: testInfo.project.use.baseURL, locale: 'ja-JP', serviceWorkers: 'block' });
+  const page = await context.newPage();
+  await signIn(page, 'komagane-admin');
+  let releaseBuild!: () => void;
+  const held = new Promise<void>((done) => (releaseBuild = done));
+  await page.route('**/pkg/*.wasm', async (route) => {
+    await held;
+    await route.continue();
+  });
+  const measure = `/plans/komagane-dx-strategy/measures/${testInfo.project.name === 'phone' ? 'internal-03' : 'internal-04'}`;
+  await page.goto(`${measure}/edit`, { waitUntil: 'domcontentloaded' });
+  // Without the app, the server-rendered fields hold the stored text.
+  const title = page.getByLabel('施策名（必須）');
+  const stored = await title.inputValue();
+  expect(stored.trim()).not.toBe('');
+  const summary = `アプリの読み込み前に書いた概要（${testInfo.project.name}）`;
+  await page.getByLabel('概要').fill(summary);
+  releaseBuild();
+  await hydrated(page);
+  await expect(page.getByLabel('概要')).toHaveValue(summary);
+  await expect(title).toHaveValue(stored);
+  await expect(page.getByText('未保存：1項目')).toBeVisible();
+  await page.getByRole('button', { name: '本文を保存する' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '1項目を保存しました。' })).toBeVisible();
+  await page.goto(measure);
+  await expect(page.locator('main')).toContainText(summary);
+  await context.close();
+});

@@ -5,16 +5,23 @@
 /// the field with its own value, and starting that from the page keeps what was typed. Empty
 /// on the server, and when the field is not in the page (a page reached in the app).
 pub fn typed_value(id: &str) -> String {
+    page_value(id).unwrap_or_default()
+}
+
+/// Like [`typed_value`], but `None` when the field is not in the page, so that a field the
+/// page shows with a stored value (which may have been emptied on purpose) can tell the two
+/// apart.
+pub fn page_value(id: &str) -> Option<String> {
     #[cfg(feature = "hydrate")]
     {
-        let field = leptos::prelude::document().get_element_by_id(id);
-        if let Some(field) = field {
-            return js_sys::Reflect::get(&field, &"value".into())
-                .ok()
-                .and_then(|value| value.as_string())
-                .unwrap_or_default();
-        }
+        let field = leptos::prelude::document().get_element_by_id(id)?;
+        js_sys::Reflect::get(&field, &"value".into())
+            .ok()
+            .and_then(|value| value.as_string())
     }
-    let _ = id;
-    String::new()
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = id;
+        None
+    }
 }

@@ -13,6 +13,7 @@ use serde_json::json;
 
 use crate::api::{measure_edit_page, Guarded};
 use crate::client::{send_json, Problem};
+use crate::components::form::page_value;
 use crate::components::layout::{
     Forbidden, LoadError, Loading, NotFound, PageTitle, SignInRequired,
 };
@@ -50,6 +51,10 @@ pub fn MeasureEditPage() -> impl IntoView {
     }
 }
 
+fn field_id(field: &EditableField) -> String {
+    format!("field-{}", field.name)
+}
+
 /// A text field being edited: what is stored and what is typed.
 #[derive(Clone, Copy)]
 struct FieldState {
@@ -75,9 +80,12 @@ fn MeasureEditor(view: MeasureEditView) -> impl IntoView {
     let states: Vec<(EditableField, FieldState)> = fields
         .into_iter()
         .map(|f| {
+            // The page shows the stored text; what it holds now may have been typed before
+            // the app loaded.
+            let typed = page_value(&field_id(&f)).unwrap_or_else(|| f.value.clone());
             let state = FieldState {
                 saved: RwSignal::new(f.value.clone()),
-                typed: RwSignal::new(f.value.clone()),
+                typed: RwSignal::new(typed),
                 error: RwSignal::new(None),
             };
             (f, state)
@@ -150,7 +158,10 @@ fn MeasureEditor(view: MeasureEditView) -> impl IntoView {
             <noscript><p class="notice notice--error">"この画面の操作にはJavaScriptが必要です。"</p></noscript>
             <form class="edit-form" on:submit=move |ev| { ev.prevent_default(); save_text.dispatch(()); }>
                 {states.into_iter().map(|(field, state)| {
-                    let id = format!("field-{}", field.name);
+                    let id = field_id(&field);
+                    // The stored text as the field's content, so the server-rendered page
+                    // shows it; once the app runs, `prop:value` keeps the field in step.
+                    let stored = state.saved.get_untracked();
                     let error_id = format!("{id}-error");
                     let described = error_id.clone();
                     view! {
@@ -161,7 +172,7 @@ fn MeasureEditor(view: MeasureEditView) -> impl IntoView {
                                 aria-invalid=move || state.error.get().is_some().to_string()
                                 aria-describedby=move || state.error.get().is_some().then(|| described.clone())
                                 prop:value=move || state.typed.get()
-                                on:input=move |ev| state.typed.set(event_target_value(&ev))></textarea>
+                                on:input=move |ev| state.typed.set(event_target_value(&ev))>{stored}</textarea>
                             {move || state.error.get().map(|reason| view! { <p class="field__error" id=error_id.clone()>{reason}</p> })}
                             {move || (state.typed.get() != state.saved.get()).then(|| view! { <p class="field__hint">"未保存の変更があります"</p> })}
                         </div>
