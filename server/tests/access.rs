@@ -4,7 +4,7 @@
 
 mod support;
 
-use support::{add_account, request_with, run, NewAccount, TempDir, TestServer};
+use support::{add_account, request_with, run, sign_in, NewAccount, TempDir, TestServer};
 
 const PASSWORD: &str = "matrix test passphrase";
 
@@ -37,17 +37,8 @@ fn cookie_for(server: &TestServer, login: &str) -> String {
 
 /// Session cookie and CSRF token.
 fn signed_in(server: &TestServer, login: &str) -> (String, String) {
-    let body = serde_json::json!({ "login": login, "password": PASSWORD }).to_string();
-    let r = request_with(&server.addr, "POST", "/api/v1/session", Some(&body), &[]);
-    assert_eq!(r.status, 200, "{}", r.body);
-    let cookie = r
-        .header("set-cookie")
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    (cookie, r.json()["csrf_token"].as_str().unwrap().to_owned())
+    let session = sign_in(server, login, PASSWORD);
+    (session.cookie, session.csrf)
 }
 
 /// A draft plan of 駒ヶ根市 with one measure, words that appear nowhere else.

@@ -3,7 +3,7 @@
 
 mod support;
 
-use support::{add_account, request_with, NewAccount, Response, TestServer};
+use support::{add_account, request_with, sign_in, NewAccount, Response, TestServer};
 
 const PASSWORD: &str = "とても長い合言葉 correct horse";
 
@@ -35,19 +35,8 @@ fn login(server: &TestServer, login: &str, password: &str) -> Response {
 
 /// The session cookie pair (`name=value`) and CSRF token of a successful login.
 fn signed_in(server: &TestServer, user: &str) -> (String, String) {
-    let response = login(server, user, PASSWORD);
-    assert_eq!(response.status, 200, "{}", response.body);
-    let cookie = response
-        .header("set-cookie")
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    (
-        cookie,
-        response.json()["csrf_token"].as_str().unwrap().to_owned(),
-    )
+    let session = sign_in(server, user, PASSWORD);
+    (session.cookie, session.csrf)
 }
 
 #[test]

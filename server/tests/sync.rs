@@ -19,7 +19,9 @@ use keikaku_sync::protocol::{
     Change, ChangeEntry, ClientId, Mutation, MutationId, Outcome, PullResponse, PushRequest,
     PushResponse, MAX_PUSH_MUTATIONS,
 };
-use support::{add_account, request_with, try_request_with, NewAccount, Response, TestServer};
+use support::{
+    add_account, request_with, try_request_with, NewAccount, Response, Session, TestServer,
+};
 
 const PASSWORD: &str = "sync test passphrase";
 const PLAN: &str = "komagane-dx-strategy";
@@ -78,13 +80,6 @@ impl Caller {
     }
 }
 
-/// A signed-in session: its cookie and CSRF token.
-#[derive(Clone)]
-struct Session {
-    cookie: String,
-    csrf: String,
-}
-
 fn add_caller(server: &TestServer, caller: Caller) {
     let Some((login, organization, role, department)) = caller.account() else {
         return;
@@ -107,20 +102,9 @@ fn add_caller(server: &TestServer, caller: Caller) {
     );
 }
 
-fn sign_in(server: &TestServer, caller: Caller) -> Option<Session> {
+fn sign_in_as(server: &TestServer, caller: Caller) -> Option<Session> {
     let (login, ..) = caller.account()?;
-    let body = serde_json::json!({ "login": login, "password": PASSWORD }).to_string();
-    let r = request_with(&server.addr, "POST", "/api/v1/session", Some(&body), &[]);
-    assert_eq!(r.status, 200, "{}", r.body);
-    let cookie = r
-        .header("set-cookie")
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    let csrf = r.json()["csrf_token"].as_str().unwrap().to_owned();
-    Some(Session { cookie, csrf })
+    Some(support::sign_in(server, login, PASSWORD))
 }
 
 fn push_raw(addr: &str, session: Option<&Session>, body: &str) -> Response {
@@ -345,7 +329,7 @@ fn the_sync_authorization_matrix_follows_the_access_rules() {
     let mut cases = 0;
     let mut applied_keys = Vec::new();
     for caller in CALLERS {
-        let session = sign_in(&server, caller);
+        let session = sign_in_as(&server, caller);
         let client = caller.client();
 
         for (n, key) in targets.iter().enumerate() {
@@ -407,7 +391,7 @@ fn the_sync_authorization_matrix_follows_the_access_rules() {
 
     // A replica holds its own organization's progress: all of it, and nothing else.
     for caller in CALLERS {
-        let Some(session) = sign_in(&server, caller) else {
+        let Some(session) = sign_in_as(&server, caller) else {
             continue;
         };
         let (changes, cursor) = pull_everything(&server, &session);
@@ -429,7 +413,7 @@ fn the_sync_authorization_matrix_follows_the_access_rules() {
 fn malformed_oversized_and_forged_pushes_are_refused_with_nothing_applied() {
     let server = TestServer::start();
     add_caller(&server, Caller::Administrator);
-    let session = sign_in(&server, Caller::Administrator).unwrap();
+    let session = sign_in_as(&server, Caller::Administrator).unwrap();
     let client = Caller::Administrator.client();
     let key = RecordKey::measure(PLAN, "citizen-01", 2024);
     let good = serde_json::to_value(PushRequest {
@@ -581,9 +565,9 @@ fn a_push_reaches_other_sessions_of_the_organization_as_an_event_within_5_second
     ] {
         add_caller(&server, caller);
     }
-    let admin = sign_in(&server, Caller::Administrator).unwrap();
-    let council = sign_in(&server, Caller::CouncilMember).unwrap();
-    let outsider = sign_in(&server, Caller::OtherOrganization).unwrap();
+    let admin = sign_in_as(&server, Caller::Administrator).unwrap();
+    let council = sign_in_as(&server, Caller::CouncilMember).unwrap();
+    let outsider = sign_in_as(&server, Caller::OtherOrganization).unwrap();
 
     // Each stream opens with the latest sequence, so a reconnecting client catches up.
     let mut watching = EventStream::open(&server.addr, Some(&council));
@@ -841,7 +825,7 @@ async fn check_durable(
 fn a_server_killed_during_large_pushes_applies_every_mutation_exactly_once_after_retries() {
     let mut server = TestServer::start();
     add_caller(&server, Caller::Administrator);
-    let session = sign_in(&server, Caller::Administrator).unwrap();
+    let session = sign_in_as(&server, Caller::Administrator).unwrap();
     let plan = exported_plan(&server, PLAN);
     let pushes = crash_pushes(&plan);
     let total = pushes.len() * CRASH_PUSHES * CRASH_BATCH;

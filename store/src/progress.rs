@@ -477,50 +477,52 @@ async fn decision_state(
             Change::AppendKpiReading { reading } => readings.insert((key, reading.id.as_str())),
         };
     }
-    let wanted = |items: BTreeSet<(&RecordKey, &str)>| -> Result<String> {
-        let columns: Vec<ItemColumns> = items
+    // One statement per table. CROSS JOIN makes SQLite walk the wanted list and look each row
+    // up by primary key.
+    type AddRow = fn(&mut BTreeMap<RecordKey, ProgressRecord>, &SqliteRow) -> Result<()>;
+    type Items<'a> = BTreeSet<(&'a RecordKey, &'a str)>;
+    let lookups: [(&'static str, Items, AddRow); 3] = [
+        (
+            "SELECT f.* FROM jsonb_each(?) AS w CROSS JOIN progress_fields AS f
+             ON f.plan_id = w.value ->> 0 AND f.target_kind = w.value ->> 1
+                AND f.target_id = w.value ->> 2 AND f.fiscal_year = w.value ->> 3
+                AND f.field = w.value ->> 4",
+            fields,
+            add_field_row,
+        ),
+        (
+            "SELECT n.* FROM jsonb_each(?) AS w CROSS JOIN progress_notes AS n
+             ON n.plan_id = w.value ->> 0 AND n.target_kind = w.value ->> 1
+                AND n.target_id = w.value ->> 2 AND n.fiscal_year = w.value ->> 3
+                AND n.id = w.value ->> 4",
+            notes,
+            add_note_row,
+        ),
+        (
+            "SELECT r.* FROM jsonb_each(?) AS w CROSS JOIN progress_kpi_readings AS r
+             ON r.plan_id = w.value ->> 0 AND r.target_kind = w.value ->> 1
+                AND r.target_id = w.value ->> 2 AND r.fiscal_year = w.value ->> 3
+                AND r.id = w.value ->> 4",
+            readings,
+            add_reading_row,
+        ),
+    ];
+    let mut records = BTreeMap::new();
+    for (statement, items, add_row) in lookups {
+        if items.is_empty() {
+            continue;
+        }
+        let wanted: Vec<ItemColumns> = items
             .into_iter()
             .map(|(key, item)| item_columns(key, item))
             .collect();
-        Ok(serde_json::to_string(&columns)?)
-    };
-    // CROSS JOIN makes SQLite walk the wanted list and look each row up by primary key.
-    let mut records = BTreeMap::new();
-    for row in sqlx::query(
-        "SELECT f.* FROM jsonb_each(?) AS w CROSS JOIN progress_fields AS f
-         ON f.plan_id = w.value ->> 0 AND f.target_kind = w.value ->> 1
-            AND f.target_id = w.value ->> 2 AND f.fiscal_year = w.value ->> 3
-            AND f.field = w.value ->> 4",
-    )
-    .bind(wanted(fields)?)
-    .fetch_all(&mut **tx)
-    .await?
-    {
-        add_field_row(&mut records, &row)?;
-    }
-    for row in sqlx::query(
-        "SELECT n.* FROM jsonb_each(?) AS w CROSS JOIN progress_notes AS n
-         ON n.plan_id = w.value ->> 0 AND n.target_kind = w.value ->> 1
-            AND n.target_id = w.value ->> 2 AND n.fiscal_year = w.value ->> 3
-            AND n.id = w.value ->> 4",
-    )
-    .bind(wanted(notes)?)
-    .fetch_all(&mut **tx)
-    .await?
-    {
-        add_note_row(&mut records, &row)?;
-    }
-    for row in sqlx::query(
-        "SELECT r.* FROM jsonb_each(?) AS w CROSS JOIN progress_kpi_readings AS r
-         ON r.plan_id = w.value ->> 0 AND r.target_kind = w.value ->> 1
-            AND r.target_id = w.value ->> 2 AND r.fiscal_year = w.value ->> 3
-            AND r.id = w.value ->> 4",
-    )
-    .bind(wanted(readings)?)
-    .fetch_all(&mut **tx)
-    .await?
-    {
-        add_reading_row(&mut records, &row)?;
+        for row in sqlx::query(statement)
+            .bind(serde_json::to_string(&wanted)?)
+            .fetch_all(&mut **tx)
+            .await?
+        {
+            add_row(&mut records, &row)?;
+        }
     }
     Ok(records.into_values().collect())
 }

@@ -128,6 +128,17 @@ pub struct OrderRange {
     pub last: u64,
 }
 
+/// A push to send, from [`Replica::next_push_after`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutgoingPush {
+    pub request: PushRequest,
+    /// The `sent` marks: commit them before the request leaves.
+    pub writes: Vec<Write>,
+    /// The newest outbox order this push carries: the next push, sent before this one is
+    /// answered, starts after it.
+    pub through: u64,
+}
+
 /// What the browser's storage holds for a replica, built by applying [`Write`]s. The browser
 /// reads its IndexedDB stores into one of these to call [`Replica::restore`]; tests keep one
 /// in memory.
@@ -532,6 +543,7 @@ impl Replica {
     /// The returned writes mark mutations as sent; commit them before sending the request.
     pub fn next_push(&mut self, max: usize) -> Option<(PushRequest, Vec<Write>)> {
         self.next_push_after(max, 0)
+            .map(|push| (push.request, push.writes))
     }
 
     /// Where a pending mutation stands in the outbox: what [`Replica::next_push_after`] counts.
@@ -544,11 +556,7 @@ impl Replica {
     /// carry, so none travels twice at once. The server may decide the pushes in any order,
     /// which is safe for everything but a note's retraction (its append may still be on the
     /// way): this push ends before the first one. `0` means nothing is in flight.
-    pub fn next_push_after(
-        &mut self,
-        max: usize,
-        in_flight_through: u64,
-    ) -> Option<(PushRequest, Vec<Write>)> {
+    pub fn next_push_after(&mut self, max: usize, in_flight_through: u64) -> Option<OutgoingPush> {
         // `{"client_id":"…","mutations":[…]}` around the mutations, generously.
         const ENVELOPE_BYTES: usize = 128;
         let max = max.min(MAX_PUSH_MUTATIONS);
@@ -556,6 +564,7 @@ impl Replica {
         let mut mutations = Vec::new();
         let mut newly_sent = Vec::new();
         let mut bytes = ENVELOPE_BYTES;
+        let mut through = in_flight_through;
         for pending in self.outbox.iter_after(in_flight_through) {
             if in_flight_through > 0
                 && matches!(pending.mutation.change, Change::RetractNote { .. })
@@ -584,6 +593,7 @@ impl Replica {
                     dirty.pending.insert(pending.order);
                 }
             }
+            through = through.max(pending.order);
             mutations.push(pending.mutation.clone());
         }
         if mutations.is_empty() {
@@ -600,7 +610,11 @@ impl Replica {
             client_id: self.client_id.clone(),
             mutations,
         };
-        Some((request, self.flush(dirty)))
+        Some(OutgoingPush {
+            request,
+            writes: self.flush(dirty),
+            through,
+        })
     }
 
     /// Takes in the server's answers. Answers for mutations no longer pending (a duplicated or
@@ -1354,11 +1368,12 @@ mod tests {
 
         // Two pushes on their way at once: the second starts after the first and stops at the
         // retraction, whose note may not have reached the server yet.
-        let (first, writes) = a.replica.next_push_after(3, 0).unwrap();
-        a.persist(writes);
-        let through = a.replica.order_of(&notes[2]).unwrap();
-        let (second, writes) = a.replica.next_push_after(100, through).unwrap();
-        a.persist(writes);
+        let first = a.replica.next_push_after(3, 0).unwrap();
+        a.persist(first.writes);
+        assert_eq!(Some(first.through), a.replica.order_of(&notes[2]));
+        let second = a.replica.next_push_after(100, first.through).unwrap();
+        a.persist(second.writes);
+        let (first, second) = (first.request, second.request);
         let ids = |r: &PushRequest| r.mutations.iter().map(|m| m.id.clone()).collect::<Vec<_>>();
         assert_eq!(ids(&first), notes[..3]);
         assert_eq!(

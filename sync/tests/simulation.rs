@@ -434,17 +434,20 @@ impl Sim {
             0
         };
         let replica = &mut self.clients[c].replica;
-        if let Some((request, writes)) = replica.next_push_after(max, through) {
+        if let Some(push) = replica.next_push_after(max, through) {
             if through > 0 {
                 self.stats.pipelined_pushes += 1;
             }
-            let last = request.mutations.last().map(|m| &m.id);
-            self.clients[c].pushed_through = last
-                .and_then(|id| replica.order_of(id))
-                .expect("a pushed mutation is pending");
+            let last = push.request.mutations.last().map(|m| &m.id);
+            assert_eq!(
+                last.and_then(|id| replica.order_of(id)),
+                Some(push.through),
+                "a push ends at the order it names"
+            );
+            self.clients[c].pushed_through = push.through;
             // The browser commits the sent marks before the request leaves.
-            self.persist(c, writes);
-            self.network.push(Message::Push(c, request));
+            self.persist(c, push.writes);
+            self.network.push(Message::Push(c, push.request));
         }
     }
 

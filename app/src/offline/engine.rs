@@ -423,20 +423,14 @@ impl SyncEngine {
             if in_flight.len() < PUSHES_IN_FLIGHT {
                 let through = in_flight.back().map_or(0, |(through, _)| *through);
                 let phase = Phase::start("keikaku:push-prepare");
-                let next = {
-                    let mut replica = self.replica.borrow_mut();
-                    replica
-                        .next_push_after(MAX_PUSH_MUTATIONS, through)
-                        .map(|(request, marks)| {
-                            let last = request.mutations.last().map(|m| &m.id);
-                            let last = last.and_then(|id| replica.order_of(id)).unwrap_or(through);
-                            (request, marks, last)
-                        })
-                };
-                if let Some((request, marks, last)) = next {
-                    let body = serde_json::to_string(&request)
+                let next = self
+                    .replica
+                    .borrow_mut()
+                    .next_push_after(MAX_PUSH_MUTATIONS, through);
+                if let Some(push) = next {
+                    let body = serde_json::to_string(&push.request)
                         .map_err(|e| storage_problem(e.to_string()))?;
-                    answered.extend(marks);
+                    answered.extend(push.writes);
                     drop(phase);
                     self.persist(std::mem::take(&mut answered))
                         .await
@@ -449,7 +443,7 @@ impl SyncEngine {
                         // The sync may have ended on another push's failure: nobody listens.
                         let _ = answer.send(response);
                     });
-                    in_flight.push_back((last, answered_here));
+                    in_flight.push_back((push.through, answered_here));
                     continue;
                 }
             }

@@ -286,3 +286,27 @@ pub fn add_account(server: &TestServer, account: NewAccount) -> Output {
         .unwrap();
     child.wait_with_output().unwrap()
 }
+
+/// A signed-in session: its cookie pair (`name=value`) and CSRF token.
+#[derive(Clone)]
+pub struct Session {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+/// Signs in through `POST /api/v1/session`; panics unless the server accepts.
+pub fn sign_in(server: &TestServer, login: &str, password: &str) -> Session {
+    let body = serde_json::json!({ "login": login, "password": password }).to_string();
+    let response = request_with(&server.addr, "POST", "/api/v1/session", Some(&body), &[]);
+    assert_eq!(response.status, 200, "{}", response.body);
+    let cookie = response
+        .header("set-cookie")
+        .and_then(|c| c.split(';').next())
+        .expect("a session cookie")
+        .to_owned();
+    let csrf = response.json()["csrf_token"]
+        .as_str()
+        .expect("a CSRF token")
+        .to_owned();
+    Session { cookie, csrf }
+}
