@@ -72,9 +72,17 @@ ensure_wasm_opt() {
 }
 
 ensure_chromium() {
-  if [ -x /usr/bin/chromium ]; then return; fi
-  step "installing Chromium for the browser tests"
-  apt_install chromium chromium-driver
+  if [ ! -x /usr/bin/chromium ]; then
+    step "installing Chromium for the browser tests"
+    apt_install chromium chromium-driver
+  fi
+  # The pages are Japanese, as on our users' tablets and phones, which all have a Japanese
+  # font. Without one, Chromium looks for a font for every character and draws boxes: pages
+  # lay out slowly and differently from what users see.
+  if ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
+    step "installing a Japanese font (Noto CJK) for the browser"
+    apt_install fonts-noto-cjk
+  fi
 }
 
 ensure_end2end_deps() {

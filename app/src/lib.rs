@@ -118,11 +118,21 @@ pub fn hydrate() {
         .ok()
         .flatten()
         .is_some();
-    // Who signed in here decides which replica and kept plans to open: start reading it now,
-    // while the app mounts (opening IndexedDB is the slow part of an offline open).
+    // Who signed in here decides which replica and kept plans to open. Its read is the first
+    // task and mounting the second, so the request to IndexedDB (the slow part of an offline
+    // open: the browser answers it only between tasks of this page) is on its way before the
+    // app mounts, rather than after.
     wasm_bindgen_futures::spawn_local(async {
         let _ = offline::device::last().await;
     });
+    wasm_bindgen_futures::spawn_local(async move {
+        mount(is_shell);
+        register_service_worker();
+    });
+}
+
+#[cfg(feature = "hydrate")]
+fn mount(is_shell: bool) {
     let _phase = timeline::Phase::start("keikaku:mount");
     if is_shell {
         offline::mark_opened_offline();
@@ -135,7 +145,6 @@ pub fn hydrate() {
     } else {
         leptos::mount::hydrate_body(App);
     }
-    register_service_worker();
 }
 
 /// Registers the service worker under this build's name, so every release is a new worker.
