@@ -3,7 +3,7 @@
 
 mod support;
 
-use support::TestServer;
+use support::{add_account, request_with, sign_in, NewAccount, TestServer};
 
 #[test]
 fn pages_render_on_the_server() {
@@ -207,4 +207,47 @@ fn json_api_errors_name_the_field() {
     let unknown = server.get("/api/v1/nothing-here");
     assert_eq!(unknown.status, 404);
     assert!(unknown.json()["error"]["reason"].is_string());
+}
+
+#[test]
+fn administrator_forms_render_without_panicking_the_server() {
+    // Their actions run only in the browser. Created as browser-only actions during
+    // server rendering, they were dropped on another thread of the runtime than the one that
+    // rendered them, and the server panicked (now and then: 40 renders make it likely).
+    let server = TestServer::start();
+    let password = "administrator forms passphrase";
+    let out = add_account(
+        &server,
+        NewAccount {
+            organization: "komagane",
+            login: "forms-admin",
+            name: "管理者",
+            role: "administrator",
+            department: None,
+            password,
+        },
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let session = sign_in(&server, "forms-admin", password);
+    let cookie = [("Cookie", session.cookie.as_str())];
+    for path in [
+        "/admin",
+        "/plans/komagane-dx-strategy/measures/internal-01/edit",
+    ] {
+        for _ in 0..20 {
+            let page = request_with(&server.addr, "GET", path, None, &cookie);
+            assert_eq!(page.status, 200, "{path}: {}", page.body);
+        }
+    }
+    // A panic is printed when it happens; give a late one (in a drop after the answer) time.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(
+        !server.stderr_text().contains("panicked"),
+        "the server panicked:\n{}",
+        server.stderr_text()
+    );
 }

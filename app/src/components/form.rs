@@ -25,3 +25,27 @@ pub fn page_value(id: &str) -> Option<String> {
         None
     }
 }
+
+/// An action for a form: it runs in the browser, where its future need not be `Send`.
+///
+/// On the server, where forms are rendered but never used, it is an action that does nothing.
+/// `Action::new_local` there would keep the closure in a `SendWrapper`, which panics when the
+/// page's reactive owner is dropped on another thread of the runtime than the one that
+/// rendered it, and the page's answer was lost with it.
+pub fn browser_action<I, O, F, Fu>(action: F) -> leptos::prelude::Action<I, O>
+where
+    I: Send + Sync + 'static,
+    O: Send + Sync + 'static,
+    F: Fn(&I) -> Fu + 'static,
+    Fu: std::future::Future<Output = O> + 'static,
+{
+    #[cfg(feature = "hydrate")]
+    {
+        leptos::prelude::Action::new_local(action)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        drop(action);
+        leptos::prelude::Action::new(|_: &I| std::future::pending::<O>())
+    }
+}

@@ -11,7 +11,7 @@ use serde_json::json;
 
 use crate::api::{admin_page, Guarded};
 use crate::client::{send_json, Problem};
-use crate::components::form::typed_value;
+use crate::components::form::{browser_action, typed_value};
 use crate::components::layout::{Forbidden, LoadError, Loading, PageTitle, SignInRequired};
 
 const TITLE: &str = "組織の管理";
@@ -118,7 +118,7 @@ fn Users(
     reload: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let outcome = notices().users;
-    let toggle = Action::new_local(
+    let toggle = browser_action(
         move |(id, login, disable, org, token): &(i64, String, bool, String, String)| {
             let (id, login, disable, org, token) =
                 (*id, login.clone(), *disable, org.clone(), token.clone());
@@ -197,7 +197,7 @@ fn NewUserForm(
     let department = RwSignal::new(typed_value("new-user-department"));
     let password = RwSignal::new(typed_value("new-user-password"));
     let outcome = notices().new_user;
-    let create = Action::new_local(move |_: &()| {
+    let create = browser_action(move |_: &()| {
         let url = format!("/api/v1/organizations/{organization_id}/users");
         let token = csrf_token.clone();
         let body = json!({
@@ -290,7 +290,7 @@ fn Departments(
     let base = format!("/api/v1/organizations/{organization_id}/departments");
     let add = {
         let (base, token) = (base.clone(), csrf_token.clone());
-        Action::new_local(move |_: &()| {
+        browser_action(move |_: &()| {
             let (url, token) = (base.clone(), token.clone());
             let body = json!({
                 "name": name.get_untracked(),
@@ -310,7 +310,7 @@ fn Departments(
             }
         })
     };
-    let remove = Action::new_local(move |(url, department, token): &(String, String, String)| {
+    let remove = browser_action(move |(url, department, token): &(String, String, String)| {
         let (url, department, token) = (url.clone(), department.clone(), token.clone());
         async move {
             let result = send_json("DELETE", &url, &token, None).await;

@@ -13,7 +13,7 @@ use serde_json::json;
 
 use crate::api::{measure_edit_page, Guarded};
 use crate::client::{send_json, Problem};
-use crate::components::form::page_value;
+use crate::components::form::{browser_action, page_value};
 use crate::components::layout::{
     Forbidden, LoadError, Loading, NotFound, PageTitle, SignInRequired,
 };
@@ -80,22 +80,35 @@ fn MeasureEditor(view: MeasureEditView) -> impl IntoView {
     let states: Vec<(EditableField, FieldState)> = fields
         .into_iter()
         .map(|f| {
-            // The page shows the stored text; what it holds now may have been typed before
-            // the app loaded.
-            let typed = page_value(&field_id(&f)).unwrap_or_else(|| f.value.clone());
             let state = FieldState {
                 saved: RwSignal::new(f.value.clone()),
-                typed: RwSignal::new(typed),
+                typed: RwSignal::new(f.value.clone()),
                 error: RwSignal::new(None),
             };
             (f, state)
         })
         .collect();
+    // The server-rendered page shows the stored text, and may have been typed into before the
+    // app loaded. What it holds is read now, before hydration sets the fields, and taken in
+    // once the page is hydrated: hydration must meet the page the server rendered.
+    let typed_early: Vec<(FieldState, String)> = states
+        .iter()
+        .filter_map(|(field, state)| {
+            page_value(&field_id(field))
+                .filter(|typed| *typed != field.value)
+                .map(|typed| (*state, typed))
+        })
+        .collect();
+    Effect::new(move |_| {
+        for (state, typed) in &typed_early {
+            state.typed.set(typed.clone());
+        }
+    });
     let outcome = RwSignal::new(None::<Result<String, Problem>>);
 
     let save_text = {
         let (api, token, states) = (api.clone(), csrf_token.clone(), states.clone());
-        Action::new_local(move |_: &()| {
+        browser_action(move |_: &()| {
             let (api, token, states) = (api.clone(), token.clone(), states.clone());
             async move {
                 let mut saved = 0;
@@ -206,7 +219,7 @@ fn DepartmentsEditor(
     let related_set = RwSignal::new(related.into_iter().collect::<BTreeSet<String>>());
     let outcome = RwSignal::new(None::<Result<String, Problem>>);
     let order = departments.clone();
-    let save = Action::new_local(move |_: &()| {
+    let save = browser_action(move |_: &()| {
         let in_order = |set: &BTreeSet<String>| {
             order
                 .iter()

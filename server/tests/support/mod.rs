@@ -43,15 +43,29 @@ pub fn run(data_dir: &PathBuf, args: &[&str]) -> Output {
     server_command(data_dir).args(args).output().unwrap()
 }
 
+/// What a server wrote to standard error, kept for tests that check it (and echoed, so a
+/// failing test still shows it).
+pub type Stderr = std::sync::Arc<std::sync::Mutex<String>>;
+
 /// Starts `server` on a loopback port the OS picks, and returns it once it listens.
-fn spawn_listening(data_dir: &PathBuf) -> (Child, String) {
+fn spawn_listening(data_dir: &PathBuf, stderr: &Stderr) -> (Child, String) {
     use std::io::BufRead;
     let mut child = server_command(data_dir)
         .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    let errors = std::io::BufReader::new(child.stderr.take().unwrap());
+    let kept = stderr.clone();
+    std::thread::spawn(move || {
+        for line in errors.lines().map_while(|l| l.ok()) {
+            eprintln!("{line}");
+            let mut kept = kept.lock().unwrap();
+            kept.push_str(&line);
+            kept.push('\n');
+        }
+    });
     let stdout = child.stdout.take().unwrap();
     let mut lines = std::io::BufReader::new(stdout).lines();
     let addr = loop {
@@ -72,6 +86,7 @@ pub struct TestServer {
     child: Child,
     pub addr: String,
     pub data: TempDir,
+    stderr: Stderr,
 }
 
 impl TestServer {
@@ -79,8 +94,19 @@ impl TestServer {
     /// waits until it says where it listens.
     pub fn start() -> TestServer {
         let data = TempDir::new("server");
-        let (child, addr) = spawn_listening(&data.0);
-        TestServer { child, addr, data }
+        let stderr = Stderr::default();
+        let (child, addr) = spawn_listening(&data.0, &stderr);
+        TestServer {
+            child,
+            addr,
+            data,
+            stderr,
+        }
+    }
+
+    /// Everything the server (and any restart of it) has written to standard error so far.
+    pub fn stderr_text(&self) -> String {
+        self.stderr.lock().unwrap().clone()
     }
 
     /// Kills the server with SIGKILL (no shutdown, no flushing: a crash) and waits until it is
@@ -94,7 +120,7 @@ impl TestServer {
     /// killing the running one first if there is one.
     pub fn restart(&mut self) {
         self.kill();
-        let (child, addr) = spawn_listening(&self.data.0);
+        let (child, addr) = spawn_listening(&self.data.0, &self.stderr);
         self.child = child;
         self.addr = addr;
     }
