@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { expectAccessible, expectNoHorizontalOverflow, hydrated, signIn, watchPolicyViolations } from './helpers';
+import { expectAccessible, expectNoHorizontalOverflow, holdTheApp, hydrated, signIn, watchPolicyViolations } from './helpers';
 
 test('an administrator manages departments and users; refused input stays typed', async ({ page }, testInfo) => {
   const suffix = testInfo.project.name; // both projects share one server
@@ -103,12 +103,7 @@ test('what is typed into the forms before the app has loaded is kept and used', 
   const context = await browser.newContext({ baseURL: testInfo.project.use.baseURL, locale: 'ja-JP', serviceWorkers: 'block' });
   const page = await context.newPage();
   await signIn(page, 'komagane-admin');
-  let releaseBuild!: () => void;
-  const held = new Promise<void>((done) => (releaseBuild = done));
-  await page.route('**/pkg/*.wasm', async (route) => {
-    await held;
-    await route.continue();
-  });
+  const releaseBuild = await holdTheApp(page);
   await page.goto('/admin', { waitUntil: 'domcontentloaded' });
   const department = `早く入力した課-${testInfo.project.name}`;
   await page.getByLabel('部署名').fill(department);
@@ -130,12 +125,7 @@ test('measure text typed before the app has loaded is kept, and the page shows t
   const context = await browser.newContext({ baseURL: testInfo.project.use.baseURL, locale: 'ja-JP', serviceWorkers: 'block' });
   const page = await context.newPage();
   await signIn(page, 'komagane-admin');
-  let releaseBuild!: () => void;
-  const held = new Promise<void>((done) => (releaseBuild = done));
-  await page.route('**/pkg/*.wasm', async (route) => {
-    await held;
-    await route.continue();
-  });
+  const releaseBuild = await holdTheApp(page);
   const measure = `/plans/komagane-dx-strategy/measures/${testInfo.project.name === 'phone' ? 'internal-03' : 'internal-04'}`;
   await page.goto(`${measure}/edit`, { waitUntil: 'domcontentloaded' });
   // Without the app, the server-rendered fields hold the stored text.

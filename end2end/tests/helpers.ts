@@ -44,6 +44,21 @@ export async function watchPolicyViolations(page: Page): Promise<string[]> {
   return violations;
 }
 
+/**
+ * Holds the app's WebAssembly back until the returned function is called, as on a slow tablet,
+ * so a test can use the server-rendered page before it hydrates. The build files must come over
+ * the network (no service worker controlling the page, or `serviceWorkers: 'block'`).
+ */
+export async function holdTheApp(page: Page): Promise<() => void> {
+  let release: () => void = () => {};
+  const held = new Promise<void>((done) => { release = done; });
+  await page.route('**/pkg/*.wasm', async (route) => {
+    await held;
+    await route.continue();
+  });
+  return release;
+}
+
 /** Signs in with one of the demo accounts (see the README). */
 export async function signIn(page: Page, login: string) {
   await page.goto('/login');

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { hydrated } from './helpers';
+import { holdTheApp, hydrated } from './helpers';
 
 const DEMO_PASSWORD = 'keikaku-demo-2026';
 
@@ -39,13 +39,8 @@ test('the login form is usable by keyboard', async ({ page }) => {
 });
 
 test('what is typed before the app has loaded is kept, and the form signs in', async ({ page }) => {
-  // Hold the app back until the form is filled, as on a slow tablet.
-  let release: () => void = () => {};
-  const held = new Promise<void>((done) => { release = done; });
-  await page.route('**/pkg/*.wasm', async (route) => {
-    await held;
-    await route.continue();
-  });
+  // Hold the app back until the form is filled.
+  const release = await holdTheApp(page);
   await page.goto('/login');
   await page.getByLabel('計画を検索').fill('防災');
   await page.getByLabel('ログインID').fill('komagane-admin');

@@ -477,32 +477,33 @@ async fn decision_state(
             Change::AppendKpiReading { reading } => readings.insert((key, reading.id.as_str())),
         };
     }
-    // One statement per table. CROSS JOIN makes SQLite walk the wanted list and look each row
-    // up by primary key.
+    // One statement per table, the same but for the table and its item column. CROSS JOIN
+    // makes SQLite walk the wanted list and look each row up by primary key. (sqlx takes only
+    // static text, hence a macro rather than `format!`.)
+    macro_rules! wanted_rows {
+        ($table:literal, $item:literal) => {
+            concat!(
+                "SELECT t.* FROM jsonb_each(?) AS w CROSS JOIN ",
+                $table,
+                " AS t ON t.plan_id = w.value ->> 0 AND t.target_kind = w.value ->> 1
+                 AND t.target_id = w.value ->> 2 AND t.fiscal_year = w.value ->> 3
+                 AND t.",
+                $item,
+                " = w.value ->> 4"
+            )
+        };
+    }
     type AddRow = fn(&mut BTreeMap<RecordKey, ProgressRecord>, &SqliteRow) -> Result<()>;
     type Items<'a> = BTreeSet<(&'a RecordKey, &'a str)>;
     let lookups: [(&'static str, Items, AddRow); 3] = [
         (
-            "SELECT f.* FROM jsonb_each(?) AS w CROSS JOIN progress_fields AS f
-             ON f.plan_id = w.value ->> 0 AND f.target_kind = w.value ->> 1
-                AND f.target_id = w.value ->> 2 AND f.fiscal_year = w.value ->> 3
-                AND f.field = w.value ->> 4",
+            wanted_rows!("progress_fields", "field"),
             fields,
             add_field_row,
         ),
+        (wanted_rows!("progress_notes", "id"), notes, add_note_row),
         (
-            "SELECT n.* FROM jsonb_each(?) AS w CROSS JOIN progress_notes AS n
-             ON n.plan_id = w.value ->> 0 AND n.target_kind = w.value ->> 1
-                AND n.target_id = w.value ->> 2 AND n.fiscal_year = w.value ->> 3
-                AND n.id = w.value ->> 4",
-            notes,
-            add_note_row,
-        ),
-        (
-            "SELECT r.* FROM jsonb_each(?) AS w CROSS JOIN progress_kpi_readings AS r
-             ON r.plan_id = w.value ->> 0 AND r.target_kind = w.value ->> 1
-                AND r.target_id = w.value ->> 2 AND r.fiscal_year = w.value ->> 3
-                AND r.id = w.value ->> 4",
+            wanted_rows!("progress_kpi_readings", "id"),
             readings,
             add_reading_row,
         ),
