@@ -14,7 +14,7 @@ const SHELL = '/app-shell';
 const PAGES = 'keikaku-pages';
 const ASSETS = 'keikaku-assets';
 const NAVIGATION_TIMEOUT_MS = 4000;
-const STATIC_FILES = ['/favicon.svg', '/manifest.webmanifest'];
+const STATIC_FILES = ['/icon-32.png', '/manifest.webmanifest'];
 
 self.addEventListener('install', (event) => {
   // Chromium's static routes, where supported, spare waking this worker: API requests go
@@ -79,6 +79,7 @@ self.addEventListener('fetch', (event) => {
   if (request.method !== 'GET' || url.origin !== self.location.origin) return;
   if (url.pathname.startsWith('/api/') || url.pathname === '/sw.js') return;
   if (request.mode === 'navigate') {
+    warmStorage();
     event.respondWith(navigate(request));
   } else if (url.pathname.startsWith('/pkg/') || STATIC_FILES.includes(url.pathname)) {
     event.respondWith(cacheFirst(request));
@@ -96,6 +97,24 @@ async function navigate(request) {
   } catch (_unreachable) {
     const pages = await caches.open(PAGES);
     return (await pages.match(request)) || (await pages.match(SHELL)) || Response.error();
+  }
+}
+
+/**
+ * Opens the app's first database without waiting for it. In a browser that has just started,
+ * the first IndexedDB open of this origin waits about 150 ms for the browser to set up the
+ * origin's storage; begun here, that overlaps the page and its build files arriving instead of
+ * following the app's start.
+ */
+function warmStorage() {
+  try {
+    const request = indexedDB.open('keikaku-device');
+    // Without a version, a missing database would be created empty (and the app's own upgrade
+    // skipped): only an existing one is opened.
+    request.onupgradeneeded = () => request.transaction.abort();
+    request.onsuccess = () => request.result.close();
+  } catch (_unavailable) {
+    // No IndexedDB here (a private window may refuse it): the app reports that itself.
   }
 }
 

@@ -21,7 +21,7 @@ step "lints (browser side)"
 cargo clippy -p app --lib --no-default-features --features hydrate --target wasm32-unknown-unknown --target-dir target/front -- -D warnings
 
 step "Rust tests"
-cargo test -p keikaku-domain -p keikaku-sync -p keikaku-store -p server
+cargo test -p keikaku-domain -p keikaku-sync -p keikaku-store -p app -p server
 
 step "building the app for the browser tests"
 cargo leptos build

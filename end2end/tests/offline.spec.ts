@@ -42,6 +42,13 @@ test.describe('with the server stopped', () => {
       await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1);
       if (heading) await expect(page.getByRole('heading', { level: 1 })).toContainText(heading);
       await expect(page.locator('.offline-banner')).toBeVisible();
+      // The app shell read who signed in, and the plan of a plan page, before the app started.
+      const early = await page.evaluate(async () => {
+        const found = await (window as any).__keikakuEarly;
+        return { deviceRead: found.deviceRead, login: found.login, planRead: found.planRead, planId: found.planId };
+      });
+      const planId = path.match(/^\/plans\/([^/]+)/)?.[1] ?? null;
+      expect(early).toEqual({ deviceRead: true, login: 'komagane-editor', planRead: planId !== null, planId });
     }
     await page.goto(`${base}/search?q=%E9%98%B2%E7%81%BD`);
     await expect(page.locator('.search-hit, .search-results li').first()).toBeVisible();

@@ -1,6 +1,7 @@
 //! Building blocks shared by several pages.
 
 pub mod form;
+pub mod html_text;
 pub mod layout;
 pub mod plan_header;
 pub mod rich_text;

@@ -1,52 +1,77 @@
-//! A roadmap cell: its planned text with the stage it names, shown as a badge.
+//! Roadmap tables: fiscal years as columns, a cell per year with the planned text and the stage
+//! it names (a badge) and, when recorded, what was achieved. Written as HTML text
+//! ([`HtmlText`]): the plan's roadmap has thousands of cells.
 
 use keikaku_domain::roadmap::RoadmapCell;
-use keikaku_domain::Stage;
+use keikaku_domain::{FiscalYear, Stage};
 use leptos::prelude::*;
 
-#[component]
-pub fn StageBadge(stage: Stage) -> impl IntoView {
-    view! { <span class=format!("stage stage--{}", stage.slug())>{stage.label()}</span> }
+use super::html_text::HtmlText;
+
+pub fn write_stage_badge(html: &mut HtmlText, stage: Stage) {
+    let class = format!("stage stage--{}", stage.slug());
+    html.element("span", &[("class", &class)], stage.label());
 }
 
-/// One roadmap cell: what the plan says for the year and, when recorded, what was achieved.
-#[component]
-pub fn ScheduleCellView(
-    cell: Option<RoadmapCell>,
-    #[prop(default = None)] actual: Option<String>,
-) -> impl IntoView {
-    let actual = actual.map(|a| view! { <span class="cell__actual">"実績："{a}</span> });
+/// `<thead>` of a roadmap table: the row headers' column, then one per fiscal year (令和n年度 with
+/// the Western year).
+pub fn write_year_head(html: &mut HtmlText, first_column: &str, years: &[FiscalYear]) {
+    html.open("thead", &[]).open("tr", &[]).element(
+        "th",
+        &[("scope", "col"), ("class", "roadmap-table__item")],
+        first_column,
+    );
+    for year in years {
+        html.open("th", &[("scope", "col")])
+            .text(&year.japanese())
+            .element("span", &[("class", "western")], &format!("{}年度", year.0))
+            .close("th");
+    }
+    html.close("tr").close("thead");
+}
+
+/// One cell: what the plan says for the year and, when recorded, what was achieved.
+pub fn write_schedule_cell(html: &mut HtmlText, cell: Option<&RoadmapCell>, actual: Option<&str>) {
     match cell {
-        None => view! {
-            <td class="cell cell--empty">
-                {if actual.is_none() { Some(view! { <span class="visually-hidden">"予定なし"</span> }) } else { None }}
-                {actual}
-            </td>
-        }
-        .into_any(),
-        Some(cell) => {
-            let lines: Vec<String> = cell.text.lines().map(str::to_owned).collect();
-            let class = format!("cell {}", cell.stage.map(|s| format!("cell--{}", s.slug())).unwrap_or_default());
-            // The badge repeats the text when the text is exactly a stage name.
-            let badge = cell.stage.filter(|s| cell.text.trim() != s.label());
-            view! {
-                <td class=class>
-                    {badge.map(|stage| view! { <StageBadge stage/> })}
-                    {lines.into_iter().map(|l| view! { <span class="cell__line">{l}</span> }).collect_view()}
-                    {actual}
-                </td>
+        None => {
+            html.open("td", &[("class", "cell cell--empty")]);
+            if actual.is_none() {
+                html.element("span", &[("class", "visually-hidden")], "予定なし");
             }
-            .into_any()
+        }
+        Some(cell) => {
+            let class = match cell.stage {
+                Some(stage) => format!("cell cell--{}", stage.slug()),
+                None => "cell".to_owned(),
+            };
+            html.open("td", &[("class", &class)]);
+            // The badge repeats the text when the text is exactly a stage name.
+            if let Some(stage) = cell.stage.filter(|s| cell.text.trim() != s.label()) {
+                write_stage_badge(html, stage);
+            }
+            for line in cell.text.lines() {
+                html.element("span", &[("class", "cell__line")], line);
+            }
         }
     }
+    if let Some(actual) = actual {
+        html.element(
+            "span",
+            &[("class", "cell__actual")],
+            &format!("実績：{actual}"),
+        );
+    }
+    html.close("td");
 }
 
 /// Legend explaining the stage colours.
 #[component]
 pub fn StageLegend() -> impl IntoView {
-    view! {
-        <ul class="stage-legend" aria-label="段階の凡例">
-            {Stage::ALL.into_iter().map(|stage| view! { <li><StageBadge stage/></li> }).collect_view()}
-        </ul>
+    let mut items = HtmlText::new();
+    for stage in Stage::ALL {
+        items.open("li", &[]);
+        write_stage_badge(&mut items, stage);
+        items.close("li");
     }
+    view! { <ul class="stage-legend" aria-label="段階の凡例" inner_html=items.finish()></ul> }
 }

@@ -10,10 +10,10 @@ use indexed_db_futures::transaction::{TransactionDurability, TransactionMode, Tr
 
 use super::Waiters;
 
-const DATABASE: &str = "keikaku-device";
-const STORE: &str = "device";
-const LOGIN_KEY: &str = "last_login";
-const NAME_KEY: &str = "last_display_name";
+use super::names::{
+    DEVICE_DATABASE as DATABASE, DEVICE_STORE as STORE, LAST_LOGIN_KEY as LOGIN_KEY,
+    LAST_NAME_KEY as NAME_KEY,
+};
 
 thread_local! {
     static LAST: RefCell<Option<(String, String)>> = const { RefCell::new(None) };
@@ -82,6 +82,10 @@ pub async fn last() -> Option<(String, String)> {
 
 async fn read_last() -> Option<(String, String)> {
     let _phase = crate::timeline::Phase::start("keikaku:device-read");
+    if let Some(known) = super::early::device().await {
+        LAST.with(|l| l.borrow_mut().clone_from(&known));
+        return known;
+    }
     let db = open().await?;
     let tx = db.transaction(STORE).build().ok()?;
     let store = tx.object_store(STORE).ok()?;

@@ -6,6 +6,7 @@
 
 #[cfg(feature = "hydrate")]
 pub mod device;
+pub mod early;
 #[cfg(feature = "hydrate")]
 pub mod engine;
 #[cfg(feature = "hydrate")]
@@ -15,6 +16,19 @@ pub mod status;
 pub mod storage;
 
 pub use status::{use_sync_status, SyncStatus};
+
+/// IndexedDB names the app reads before it starts (see [`early`]) as well as after.
+pub mod names {
+    /// Who last signed in on this device ([`super::device`]).
+    pub const DEVICE_DATABASE: &str = "keikaku-device";
+    pub const DEVICE_STORE: &str = "device";
+    pub const LAST_LOGIN_KEY: &str = "last_login";
+    pub const LAST_NAME_KEY: &str = "last_display_name";
+    /// Kept plans ([`super::plans`]), one database per person who signed in, or the public.
+    pub const PLANS_STORE: &str = "plans";
+    pub const PLANS_DATABASE_PREFIX: &str = "keikaku-plans-";
+    pub const PUBLIC_OWNER: &str = "public";
+}
 
 /// Callers waiting in this tab for something already under way (the engine opening, a stored
 /// value being read), woken together when it is done.

@@ -14,7 +14,8 @@ use keikaku_domain::views::PlanSummary;
 use crate::client::send_json;
 use crate::timeline::Phase;
 
-const PLANS: &str = "plans";
+use super::names::{PLANS_DATABASE_PREFIX, PLANS_STORE as PLANS, PUBLIC_OWNER};
+
 /// Cumulative upgrades, as for the replica.
 const SCHEMA_VERSION: u32 = 1;
 
@@ -23,8 +24,8 @@ const SCHEMA_VERSION: u32 = 1;
 async fn database_name() -> String {
     let owner = super::device::last()
         .await
-        .map_or_else(|| "public".to_owned(), |(login, _)| login);
-    format!("keikaku-plans-{owner}")
+        .map_or_else(|| PUBLIC_OWNER.to_owned(), |(login, _)| login);
+    format!("{PLANS_DATABASE_PREFIX}{owner}")
 }
 
 async fn open() -> Option<Database> {
@@ -68,14 +69,18 @@ pub async fn cached_plans() -> Vec<PlanFile> {
 }
 
 pub async fn cached_plan(plan_id: &str) -> Option<PlanFile> {
-    let phase = Phase::start("keikaku:plans-open");
-    let db = open().await?;
-    drop(phase);
-    let phase = Phase::start("keikaku:plan-get");
-    let tx = db.transaction(PLANS).build().ok()?;
-    let store = tx.object_store(PLANS).ok()?;
-    let value: Option<String> = store.get(plan_id).primitive().ok()?.await.ok()?;
-    drop(phase);
+    let value: Option<String> = match super::early::plan(plan_id).await {
+        Some(early) => early,
+        None => {
+            let phase = Phase::start("keikaku:plans-open");
+            let db = open().await?;
+            drop(phase);
+            let _phase = Phase::start("keikaku:plan-get");
+            let tx = db.transaction(PLANS).build().ok()?;
+            let store = tx.object_store(PLANS).ok()?;
+            store.get(plan_id).primitive().ok()?.await.ok()?
+        }
+    };
     let _phase = Phase::start("keikaku:plan-parse");
     value
         .and_then(|v| serde_json::from_str::<StoredPlan>(&v).ok())

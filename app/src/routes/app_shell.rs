@@ -12,6 +12,8 @@ pub fn AppShellPage() -> impl IntoView {
     view! {
         <PageTitle text="読み込み中"/>
         <Meta name="keikaku-shell" content="1"/>
+        // Before the app's own script (a module, run after parsing), so the read starts first.
+        <script nonce=leptos::nonce::use_nonce() inner_html=crate::offline::early::script()></script>
         <div class="page">
             <p class="loading" role="status">"読み込み中…"</p>
         </div>

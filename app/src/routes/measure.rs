@@ -10,10 +10,11 @@ use leptos::prelude::*;
 
 use leptos_router::hooks::use_params_map;
 
+use crate::components::html_text::HtmlText;
 use crate::components::layout::{LoadError, Loading, NotFound, PageTitle, ScrollToFragment};
 use crate::components::plan_header::{Breadcrumbs, PlanHeader, PlanTab};
 use crate::components::rich_text::RichText;
-use crate::components::schedule::{ScheduleCellView, StageLegend};
+use crate::components::schedule::{write_schedule_cell, write_year_head, StageLegend};
 use crate::components::table::ScrollFrame;
 
 #[component]
@@ -312,28 +313,29 @@ fn Schedule(measure: Measure, years: Vec<FiscalYear>, plan_id: String) -> impl I
             cells(&action.schedule),
         ));
     }
+    let mut table = HtmlText::new();
+    table.element("caption", &[("class", "visually-hidden")], "年度ごとの予定");
+    write_year_head(&mut table, "取組", &years);
+    table.open("tbody", &[]);
+    for (label, cells) in rows {
+        table.open("tr", &[]).element(
+            "th",
+            &[("scope", "row"), ("class", "roadmap-table__item")],
+            &label,
+        );
+        for cell in &cells {
+            write_schedule_cell(&mut table, cell.as_ref(), None);
+        }
+        table.close("tr");
+    }
+    table.close("tbody");
+    let table = table.finish();
     view! {
         <section id="schedule" class="section" aria-labelledby="schedule-heading">
             <h2 id="schedule-heading">"スケジュール（工程表）"</h2>
             <StageLegend/>
             <ScrollFrame label="スケジュール">
-                <table class="roadmap-table">
-                    <caption class="visually-hidden">"年度ごとの予定"</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col" class="roadmap-table__item">"取組"</th>
-                            {years.iter().map(|y| view! { <th scope="col">{y.japanese()}<span class="western">{format!("{}年度", y.0)}</span></th> }).collect_view()}
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {rows.into_iter().map(|(label, cells)| view! {
-                            <tr>
-                                <th scope="row" class="roadmap-table__item">{label}</th>
-                                {cells.into_iter().map(|cell| view! { <ScheduleCellView cell/> }).collect_view()}
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
+                <table class="roadmap-table" inner_html=table></table>
             </ScrollFrame>
             <p><a href=paths::roadmap(&plan_id)>"計画全体の工程表を見る"</a></p>
         </section>

@@ -2,7 +2,7 @@
 //! rows — filtered by structure node, department and fiscal year through the query string, so
 //! filters work without JavaScript and filtered views can be linked.
 
-use keikaku_domain::roadmap::{RoadmapRow, RoadmapView, RowKind};
+use keikaku_domain::roadmap::{RoadmapRow, RoadmapSection, RoadmapView, RowKind};
 use keikaku_domain::views::paths;
 use keikaku_domain::FiscalYear;
 use keikaku_sync::progress::Target;
@@ -12,9 +12,10 @@ use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use crate::components::html_text::HtmlText;
 use crate::components::layout::{LoadError, Loading, NotFound, PageTitle};
 use crate::components::plan_header::{Breadcrumbs, PlanHeader, PlanTab};
-use crate::components::schedule::{ScheduleCellView, StageLegend};
+use crate::components::schedule::{write_schedule_cell, write_year_head, StageLegend};
 
 #[component]
 pub fn RoadmapPage() -> impl IntoView {
@@ -54,7 +55,6 @@ pub fn RoadmapPage() -> impl IntoView {
 fn Roadmap(view: RoadmapView, actuals: PlanActuals) -> impl IntoView {
     let years = view.years.clone();
     let plan_id = view.summary.id.clone();
-    let columns = view.years.len() + 1;
     let has_years = !view.all_years.is_empty();
     let filter = view.filter.clone();
     let reset_href = paths::roadmap(&plan_id);
@@ -123,80 +123,97 @@ fn Roadmap(view: RoadmapView, actuals: PlanActuals) -> impl IntoView {
             } else if view.sections.is_empty() {
                 view! { <p class="empty">"条件に合う施策はありません。"</p> }.into_any()
             } else {
+                let table = roadmap_table_html(&view.summary.title, &years, &view.sections, &plan_id, &actuals);
                 view! {
-                    <div class="table-scroll table-scroll--roadmap" role="region" aria-label="工程表" tabindex="0">
-                        <table class="roadmap-table">
-                            <caption class="visually-hidden">{format!("{}の工程表", view.summary.title)}</caption>
-                            <thead>
-                                <tr>
-                                    <th scope="col" class="roadmap-table__item">"施策・取組"</th>
-                                    {view.years.iter().map(|y| view! {
-                                        <th scope="col">{y.japanese()}<span class="western">{format!("{}年度", y.0)}</span></th>
-                                    }).collect_view()}
-                                </tr>
-                            </thead>
-                            {view.sections.into_iter().map(|section| {
-                                let trail = section.trail.iter().map(|n| format!("{} {}", n.label, n.title)).collect::<Vec<_>>().join(" › ");
-                                view! {
-                                    <tbody>
-                                        {(!trail.is_empty()).then(|| view! {
-                                            <tr class="roadmap-table__section"><th colspan=columns scope="colgroup">{trail}</th></tr>
-                                        })}
-                                        {section.rows.into_iter().map(|row| roadmap_row(row, &plan_id, &years, &actuals)).collect_view()}
-                                    </tbody>
-                                }
-                            }).collect_view()}
-                        </table>
-                    </div>
+                    <div class="table-scroll table-scroll--roadmap" role="region" aria-label="工程表" tabindex="0" inner_html=table></div>
                 }.into_any()
             }}
         </div>
     }
 }
 
-fn roadmap_row(
-    row: RoadmapRow,
+/// The table as HTML text, set as its region's inner HTML: the browser's parser builds its nodes
+/// (about 2,500 for a plan of 80 rows) far faster than the app can, one call at a time from
+/// WebAssembly (about 40 ms of an offline open otherwise), and hydration leaves them alone.
+/// Nothing in it is reactive: new progress renders the page again.
+fn roadmap_table_html(
+    title: &str,
+    years: &[FiscalYear],
+    sections: &[RoadmapSection],
+    plan_id: &str,
+    actuals: &PlanActuals,
+) -> String {
+    let mut html = HtmlText::new();
+    html.open("table", &[("class", "roadmap-table")]).element(
+        "caption",
+        &[("class", "visually-hidden")],
+        &format!("{title}の工程表"),
+    );
+    write_year_head(&mut html, "施策・取組", years);
+    let columns = (years.len() + 1).to_string();
+    for section in sections {
+        html.open("tbody", &[]);
+        if !section.trail.is_empty() {
+            let trail = section
+                .trail
+                .iter()
+                .map(|n| format!("{} {}", n.label, n.title))
+                .collect::<Vec<_>>()
+                .join(" › ");
+            html.open("tr", &[("class", "roadmap-table__section")])
+                .element(
+                    "th",
+                    &[("colspan", &columns), ("scope", "colgroup")],
+                    &trail,
+                )
+                .close("tr");
+        }
+        for row in &section.rows {
+            write_roadmap_row(&mut html, row, plan_id, years, actuals);
+        }
+        html.close("tbody");
+    }
+    html.close("table");
+    html.finish()
+}
+
+fn write_roadmap_row(
+    html: &mut HtmlText,
+    row: &RoadmapRow,
     plan_id: &str,
     years: &[FiscalYear],
     actuals: &PlanActuals,
-) -> AnyView {
-    let number = row.number.clone().unwrap_or_default();
-    let target = match &row.action_id {
-        Some(id) => Target::Action(id.clone()),
-        None => Target::Measure(row.measure_id.clone()),
+) {
+    let number = row.number.as_deref().unwrap_or_default();
+    let measure_href = paths::measure(plan_id, &row.measure_id);
+    let (class, href, title, target) = match (&row.kind, &row.action_id) {
+        (RowKind::Action, Some(action_id)) => (
+            "roadmap-table__action",
+            format!("{measure_href}#action-{action_id}"),
+            row.title.lines().next().unwrap_or_default(),
+            Target::Action(action_id.clone()),
+        ),
+        _ => (
+            "roadmap-table__measure",
+            measure_href,
+            row.title.as_str(),
+            Target::Measure(row.measure_id.clone()),
+        ),
     };
-    let cells: Vec<_> = row
-        .cells
-        .into_iter()
-        .zip(years)
-        .map(|(cell, year)| {
-            let actual = actuals.get(&target, *year).map(|a| a.summary());
-            view! { <ScheduleCellView cell actual/> }
-        })
-        .collect();
-    match row.kind {
-        RowKind::Measure => view! {
-            <tr class="roadmap-table__measure">
-                <th scope="row" class="roadmap-table__item">
-                    <a href=paths::measure(plan_id, &row.measure_id)>{number}" "{row.title}</a>
-                    {(!row.lead_departments.is_empty()).then(|| view! { <span class="roadmap-table__dept">{row.lead_departments.join("・")}</span> })}
-                </th>
-                {cells}
-            </tr>
-        }
-        .into_any(),
-        RowKind::Action => {
-            let href = format!("{}#action-{}", paths::measure(plan_id, &row.measure_id), row.action_id.unwrap_or_default());
-            let title = row.title.lines().next().unwrap_or_default().to_owned();
-            view! {
-                <tr class="roadmap-table__action">
-                    <th scope="row" class="roadmap-table__item">
-                        <a href=href>{number}" "{title}</a>
-                    </th>
-                    {cells}
-                </tr>
-            }
-            .into_any()
-        }
+    html.open("tr", &[("class", class)])
+        .open("th", &[("scope", "row"), ("class", "roadmap-table__item")])
+        .element("a", &[("href", &href)], &format!("{number} {title}"));
+    if row.kind == RowKind::Measure && !row.lead_departments.is_empty() {
+        html.element(
+            "span",
+            &[("class", "roadmap-table__dept")],
+            &row.lead_departments.join("・"),
+        );
     }
+    html.close("th");
+    for (cell, year) in row.cells.iter().zip(years) {
+        let actual = actuals.get(&target, *year).map(|a| a.summary());
+        write_schedule_cell(html, cell.as_ref(), actual.as_deref());
+    }
+    html.close("tr");
 }
