@@ -66,12 +66,14 @@ async function stopProcess(child) {
 }
 
 function startKeikaku(dataDir) {
-  return startProcess(join(repo, 'target', PROFILE, 'server'), ['serve'], {
+  // BENCH_SERVER and BENCH_SITE_ROOT run another build (a copy of the binary, with its
+  // `hash.txt` beside it, and of `target/site`), to compare two builds run by run.
+  return startProcess(process.env.BENCH_SERVER ?? join(repo, 'target', PROFILE, 'server'), ['serve'], {
     cwd: repo,
     env: {
       ...process.env,
       LEPTOS_SITE_ADDR: `127.0.0.1:${KEIKAKU_PORT}`,
-      LEPTOS_SITE_ROOT: 'target/site',
+      LEPTOS_SITE_ROOT: process.env.BENCH_SITE_ROOT ?? 'target/site',
       LEPTOS_OUTPUT_NAME: 'keikaku',
       LEPTOS_HASH_FILES: 'true',
       KEIKAKU_DATA_DIR: dataDir,
