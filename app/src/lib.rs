@@ -30,7 +30,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="theme-color" content="#1d4e89"/>
-                <script nonce=leptos::nonce::use_nonce() inner_html=OPEN_STORAGE_EARLY></script>
+                <script nonce=leptos::nonce::use_nonce() inner_html=offline::early::open_storage_script()></script>
                 // A bitmap: the page itself draws an SVG icon, and this one's glyph needs a font
                 // (15 ms of the main thread in a trace of an offline open).
                 <link rel="icon" href="/icon-32.png" type="image/png" sizes="32x32"/>
@@ -45,16 +45,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         </html>
     }
 }
-
-/// Opens the app's first IndexedDB database while the page is still being parsed, and closes it.
-/// The first open of a page waits for the browser to allow storage, an answer only handled
-/// between tasks of the page: asked for here, it is in before the WebAssembly has even
-/// compiled, rather than queued behind the app's mount (130 ms in a trace of an offline open).
-/// Without a version a missing database would be created empty, skipping the app's upgrade, so
-/// only an existing one is opened.
-const OPEN_STORAGE_EARLY: &str = "try{const r=indexedDB.open('keikaku-device');\
-r.onupgradeneeded=()=>r.transaction.abort();r.onerror=(e)=>e.preventDefault();\
-r.onsuccess=()=>r.result.close()}catch(_){}";
 
 #[component]
 pub fn App() -> impl IntoView {

@@ -19,7 +19,8 @@ use leptos::prelude::{Get, Set};
 use crate::api;
 
 /// Runs `online`; when the server cannot be reached, builds the answer from the kept plans.
-/// With nothing kept, the network error stands.
+/// With nothing kept, the network error stands. In a tab opened from the app shell, the kept
+/// plans come first (see [`offline_first`]).
 #[cfg(feature = "hydrate")]
 fn with_fallback<T: 'static>(
     online: impl Future<Output = Result<T, ServerFnError>> + 'static,
@@ -35,11 +36,12 @@ fn with_fallback<T: 'static>(
         if offline_first {
             let plans = read_kept(keep.clone()).await;
             if !plans.is_empty() {
-                status.online.set(false);
                 let _phase = crate::timeline::Phase::start("keikaku:offline-view");
                 if let Some(view) = offline(plans) {
+                    status.online.set(false);
                     return Ok(view);
                 }
+                // Not among the kept plans: only the server can answer.
                 return online.await;
             }
         }
