@@ -30,7 +30,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="theme-color" content="#1d4e89"/>
-                <script nonce=leptos::nonce::use_nonce() inner_html=offline::early::open_storage_script()></script>
+                <script nonce=leptos::nonce::use_nonce() inner_html=offline::early::device_script()></script>
                 // A bitmap: the page itself draws an SVG icon, and this one's glyph needs a font
                 // (15 ms of the main thread in a trace of an offline open).
                 <link rel="icon" href="/icon-32.png" type="image/png" sizes="32x32"/>

@@ -42,10 +42,12 @@ test.describe('with the server stopped', () => {
       await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1);
       if (heading) await expect(page.getByRole('heading', { level: 1 })).toContainText(heading);
       await expect(page.locator('.offline-banner')).toBeVisible();
-      // The app shell read who signed in, and the plan of a plan page, before the app started.
+      // The page read who signed in, and the app shell the plan of a plan page, before the app
+      // started.
       const early = await page.evaluate(async () => {
-        const found = await (window as any).__keikakuEarly;
-        return { deviceRead: found.deviceRead, login: found.login, planRead: found.planRead, planId: found.planId };
+        const device = await (window as any).__keikakuDevice;
+        const plan = await (window as any).__keikakuEarly;
+        return { deviceRead: device.deviceRead, login: device.login, planRead: plan.planRead, planId: plan.planId };
       });
       const planId = path.match(/^\/plans\/([^/]+)/)?.[1] ?? null;
       expect(early).toEqual({ deviceRead: true, login: 'komagane-editor', planRead: planId !== null, planId });

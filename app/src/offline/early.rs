@@ -1,52 +1,59 @@
-//! The early read: who signed in here and the kept plan of the page, read from IndexedDB by a
-//! script in the app shell while the WebAssembly is still arriving and compiling.
+//! The early read: who signed in here (by a script in every page's head) and the kept plan of the
+//! page (by a script in the app shell), read from IndexedDB while the WebAssembly is still
+//! arriving and compiling.
 //!
 //! The app shell is what the service worker answers with when the server cannot be reached, and
 //! it shows nothing until the app has read these. Read by the app itself, they came last: each
 //! IndexedDB answer waits for a turn of the page's main thread, which the app's start fills (an
-//! offline open spent about 90 ms here). The script hands its findings to the app through a
-//! promise on `window`; the app takes them once and reads everything later itself.
+//! offline open spent about 90 ms here). The scripts hand their findings to the app through
+//! promises on `window`; the app takes them once and reads everything later itself.
 //!
 //! Both scripts here are built from the names the app's own reads use ([`super::names`]).
 
 use super::names::*;
 
-/// For every page's head: opens the device database while the page is still being parsed, and
-/// closes it. A page's first IndexedDB open waits for the browser to allow storage, an answer
-/// handled only between the page's tasks: asked for here, it is in before the WebAssembly has
-/// compiled, rather than queued behind the app's mount (130 ms in a trace of an offline open).
-/// As below, a missing database is not created.
-pub fn open_storage_script() -> String {
+/// The `window` property holding the promise of who signed in (every page).
+const DEVICE: &str = "__keikakuDevice";
+/// The `window` property holding the promise of the page's kept plan (the app shell only).
+const PLAN: &str = "__keikakuEarly";
+/// The `window` property holding the read helper the shell's script shares.
+const READ: &str = "__keikakuRead";
+
+/// For every page's head: reads who signed in while the page is still being parsed. A page's
+/// first IndexedDB open also waits for the browser to allow storage, an answer handled only
+/// between the page's tasks: asked for here, it is in before the WebAssembly has compiled,
+/// rather than queued behind the app's mount (130 ms in a trace of an offline open).
+///
+/// Databases are opened without a version and never created (an empty one would skip the app's
+/// own upgrade). Whatever fails or takes over a second is left for the app to read: the promise
+/// always settles, and says what it read.
+pub fn device_script() -> String {
     format!(
-        "try{{const r=indexedDB.open('{DEVICE_DATABASE}');\
-r.onupgradeneeded=()=>r.transaction.abort();r.onerror=(e)=>e.preventDefault();\
-r.onsuccess=()=>r.result.close()}}catch(_){{}}"
+        r#"(()=>{{const read=(database,store,keys)=>new Promise((resolve,reject)=>{{
+const r=indexedDB.open(database);r.onupgradeneeded=()=>r.transaction.abort();
+r.onerror=(e)=>{{e.preventDefault();reject()}};
+r.onsuccess=()=>{{const db=r.result;try{{const s=db.transaction(store).objectStore(store);
+const q=keys.map((k)=>s.get(k));const last=q[q.length-1];
+last.onsuccess=()=>{{db.close();resolve(q.map((x)=>x.result??null))}};
+last.onerror=(e)=>{{e.preventDefault();db.close();reject()}}}}catch(_){{db.close();reject()}}}}}});
+window.{READ}=read;const none={{deviceRead:false,login:null,name:null}};
+window.{DEVICE}=Promise.race([read("{DEVICE_DATABASE}","{DEVICE_STORE}",["{LAST_LOGIN_KEY}","{LAST_NAME_KEY}"])
+.then(([login,name])=>({{deviceRead:true,login,name}}),()=>none),
+new Promise((done)=>setTimeout(()=>done(none),1000))])}})();"#
     )
 }
 
-/// The `window` property holding the promise of what was read.
-const GLOBAL: &str = "__keikakuEarly";
-
-/// The script, for the app shell's page. Databases are opened without a version and never
-/// created (an empty one would skip the app's own upgrade). Whatever fails or takes over a
-/// second is left for the app to read: the promise always settles, and says what it read.
+/// The app shell's script: once who signed in is known, reads the kept plan of a plan page
+/// (`/plans/{id}…`), under the same rules as [`device_script`], whose helper it uses.
 pub fn script() -> String {
     format!(
-        r#"(()=>{{const found={{deviceRead:false,login:null,name:null,planId:null,planRead:false,plan:null}};
-window.{GLOBAL}=new Promise((done)=>{{const finish=()=>done(found);setTimeout(finish,1000);
-const open=(name,then)=>{{const r=indexedDB.open(name);r.onupgradeneeded=()=>r.transaction.abort();
-r.onerror=(e)=>{{e.preventDefault();finish()}};
-r.onsuccess=()=>{{const db=r.result;try{{then(db)}}catch(_){{db.close();finish()}}}}}};
-const get=(db,store,keys,then)=>{{const s=db.transaction(store).objectStore(store);
-const requests=keys.map((k)=>s.get(k));const last=requests[requests.length-1];
-last.onsuccess=()=>{{db.close();then(requests.map((q)=>q.result??null))}};
-last.onerror=(e)=>{{e.preventDefault();db.close();finish()}}}};
-try{{open("{DEVICE_DATABASE}",(db)=>get(db,"{DEVICE_STORE}",["{LAST_LOGIN_KEY}","{LAST_NAME_KEY}"],([login,name])=>{{
-Object.assign(found,{{deviceRead:true,login,name}});
-const page=/^\/plans\/([^/]+)/.exec(location.pathname);if(!page)return finish();
-found.planId=decodeURIComponent(page[1]);
-open("{PLANS_DATABASE_PREFIX}"+(login??"{PUBLIC_OWNER}"),(plans)=>get(plans,"{PLANS_STORE}",[found.planId],([plan])=>{{
-Object.assign(found,{{planRead:true,plan}});finish()}}))}}))}}catch(_){{finish()}}}})}})();"#
+        r#"(()=>{{const none={{planId:null,planRead:false,plan:null}};const device=window.{DEVICE},read=window.{READ};
+const page=/^\/plans\/([^/]+)/.exec(location.pathname);
+window.{PLAN}=!device||!read||!page?Promise.resolve(none):Promise.race([device.then((d)=>{{
+if(!d.deviceRead)return none;const planId=decodeURIComponent(page[1]);
+return read("{PLANS_DATABASE_PREFIX}"+(d.login??"{PUBLIC_OWNER}"),"{PLANS_STORE}",[planId])
+.then(([plan])=>({{planId,planRead:true,plan}}),()=>({{...none,planId}}))}}),
+new Promise((done)=>setTimeout(()=>done(none),1000))])}})();"#
     )
 }
 
@@ -60,8 +67,8 @@ mod reader {
         static PLAN_TAKEN: Cell<bool> = const { Cell::new(false) };
     }
 
-    async fn found() -> Option<JsValue> {
-        let promise = js_sys::Reflect::get(&leptos::prelude::window(), &super::GLOBAL.into())
+    async fn found(global: &str) -> Option<JsValue> {
+        let promise = js_sys::Reflect::get(&leptos::prelude::window(), &global.into())
             .ok()?
             .dyn_into::<js_sys::Promise>()
             .ok()?;
@@ -75,7 +82,7 @@ mod reader {
     /// Who last signed in, with their display name, if the script read it: `Some(None)` when
     /// nobody has.
     pub async fn device() -> Option<Option<(String, String)>> {
-        let found = found().await?;
+        let found = found(super::DEVICE).await?;
         if field(&found, "deviceRead").as_bool() != Some(true) {
             return None;
         }
@@ -91,7 +98,7 @@ mod reader {
         if PLAN_TAKEN.with(Cell::get) {
             return None;
         }
-        let found = found().await?;
+        let found = found(super::PLAN).await?;
         if field(&found, "planRead").as_bool() != Some(true)
             || field(&found, "planId").as_string().as_deref() != Some(plan_id)
             || PLAN_TAKEN.with(|taken| taken.replace(true))
