@@ -79,7 +79,6 @@ self.addEventListener('fetch', (event) => {
   if (request.method !== 'GET' || url.origin !== self.location.origin) return;
   if (url.pathname.startsWith('/api/') || url.pathname === '/sw.js') return;
   if (request.mode === 'navigate') {
-    warmStorage();
     event.respondWith(navigate(request));
   } else if (url.pathname.startsWith('/pkg/') || STATIC_FILES.includes(url.pathname)) {
     event.respondWith(cacheFirst(request));
@@ -87,6 +86,9 @@ self.addEventListener('fetch', (event) => {
 });
 
 async function navigate(request) {
+  // Begun before the network is tried: the first IndexedDB open after the browser starts waits
+  // for it to set up the origin's storage, which then overlaps the server's answer.
+  const device = readDevice();
   try {
     const response = await withTimeout(fetch(request), NAVIGATION_TIMEOUT_MS);
     if (response.ok && response.type === 'basic') {
@@ -96,26 +98,119 @@ async function navigate(request) {
     return response;
   } catch (_unreachable) {
     const pages = await caches.open(PAGES);
-    return (await pages.match(request)) || (await pages.match(SHELL)) || Response.error();
+    const kept = await pages.match(request);
+    if (kept) return kept;
+    const shell = await pages.match(SHELL);
+    if (!shell) return Response.error();
+    return shellWithReads(shell, device, new URL(request.url).pathname);
+  }
+}
+
+// The early read (app/src/offline/early.rs). The app shell shows nothing until the app knows
+// who signed in and has the page's kept plan. Read by the page, each IndexedDB answer waits for
+// a turn of its main thread, which parsing and compiling the app fill (traced: a value read at
+// 224 ms reached the page at 341 ms). This thread is idle: it reads them while the page is on
+// its way and writes them into the shell, where the page's scripts find them. Whatever is not
+// read in time is left for the page to read.
+
+const EARLY_READ_TIMEOUT_MS = 300;
+const NAMES_ELEMENT = /<script type="application\/json" id="keikaku-early-names"[^>]*>([^<]*)<\/script>/;
+
+/** The shell's list of what to read and where to write it, or null. */
+async function readNames() {
+  const shell = await (await caches.open(PAGES)).match(SHELL);
+  if (!shell) return null;
+  const html = await shell.text();
+  const names = NAMES_ELEMENT.exec(html);
+  return names ? { html, names: JSON.parse(names[1]) } : null;
+}
+
+/**
+ * The values of `keys` in a store, or an error. The database is opened without a version and
+ * never created: an empty one would skip the app's own upgrade.
+ */
+function readKeys(database, store, keys) {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open(database);
+    open.onupgradeneeded = () => open.transaction.abort();
+    open.onerror = (event) => { event.preventDefault(); reject(open.error); };
+    open.onsuccess = () => {
+      const db = open.result;
+      try {
+        const objects = db.transaction(store).objectStore(store);
+        const requests = keys.map((key) => objects.get(key));
+        const last = requests[requests.length - 1];
+        last.onsuccess = () => { db.close(); resolve(requests.map((r) => r.result ?? null)); };
+        last.onerror = (event) => { event.preventDefault(); db.close(); reject(last.error); };
+      } catch (error) {
+        db.close();
+        reject(error);
+      }
+    };
+  });
+}
+
+/** Who signed in here, with the shell's names; never rejects. */
+async function readDevice() {
+  try {
+    const shell = await readNames();
+    if (!shell) return null;
+    const { database, store, keys } = shell.names.device;
+    const [login, name] = await readKeys(database, store, keys);
+    return { shell, found: { deviceRead: true, login, name } };
+  } catch (_unreadable) {
+    // No IndexedDB here (a private window may refuse it), or nobody has used the app yet.
+    return null;
+  }
+}
+
+/** Adds the kept plan of a plan page (`/plans/{id}…`) to what `device` found. */
+async function readPlan(device, pathname) {
+  const page = /^\/plans\/([^/]+)/.exec(pathname);
+  if (!device || !page) return device;
+  const { names } = device.shell;
+  const planId = decodeURIComponent(page[1]);
+  const owner = device.found.login ?? names.plans.publicOwner;
+  try {
+    const [plan] = await readKeys(names.plans.databasePrefix + owner, names.plans.store, [planId]);
+    return { ...device, found: { ...device.found, planId, planRead: true }, plan };
+  } catch (_unreadable) {
+    return device;
   }
 }
 
 /**
- * Opens the app's first database without waiting for it. In a browser that has just started,
- * the first IndexedDB open of this origin waits about 150 ms for the browser to set up the
- * origin's storage; begun here, that overlaps the page and its build files arriving instead of
- * following the app's start.
+ * The shell, with what was read written in right after the names element, before the shell's
+ * script that hands it to the app. Everything before goes at once, so the browser starts on the
+ * page, its styles and build files while the reads finish.
  */
-function warmStorage() {
-  try {
-    const request = indexedDB.open('keikaku-device');
-    // Without a version, a missing database would be created empty (and the app's own upgrade
-    // skipped): only an existing one is opened.
-    request.onupgradeneeded = () => request.transaction.abort();
-    request.onsuccess = () => request.result.close();
-  } catch (_unavailable) {
-    // No IndexedDB here (a private window may refuse it): the app reports that itself.
-  }
+function shellWithReads(shell, device, pathname) {
+  const reads = withTimeout(device.then((d) => readPlan(d, pathname)), EARLY_READ_TIMEOUT_MS).catch(() => null);
+  const encoder = new TextEncoder();
+  const body = new ReadableStream({
+    async start(controller) {
+      const html = await shell.clone().text();
+      const names = NAMES_ELEMENT.exec(html);
+      const at = names ? names.index + names[0].length : html.length;
+      controller.enqueue(encoder.encode(html.slice(0, at)));
+      const read = names ? await reads : null;
+      controller.enqueue(encoder.encode(foundElements(read) + html.slice(at)));
+      controller.close();
+    },
+  });
+  const headers = new Headers(shell.headers);
+  headers.delete('content-length');
+  return new Response(body, { status: shell.status, statusText: shell.statusText, headers });
+}
+
+/** JSON elements (data, never run) for what was read; `<` escaped, so they cannot close. */
+function foundElements(read) {
+  if (!read) return '';
+  const element = (id, json) => `<script type="application/json" id="${id}">${json.replace(/</g, '\\u003c')}</script>`;
+  const { names } = read.shell;
+  let html = element(names.found, JSON.stringify(read.found));
+  if (typeof read.plan === 'string') html += element(names.plan, read.plan);
+  return html;
 }
 
 async function cacheFirst(request) {

@@ -42,15 +42,23 @@ test.describe('with the server stopped', () => {
       await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1);
       if (heading) await expect(page.getByRole('heading', { level: 1 })).toContainText(heading);
       await expect(page.locator('.offline-banner')).toBeVisible();
-      // The page read who signed in, and the app shell the plan of a plan page, before the app
-      // started.
+      // The service worker read who signed in, and the plan of a plan page, into the app shell
+      // it served, and the shell's script handed them on before the app started.
       const early = await page.evaluate(async () => {
         const device = await (window as any).__keikakuDevice;
         const plan = await (window as any).__keikakuEarly;
-        return { deviceRead: device.deviceRead, login: device.login, planRead: plan.planRead, planId: plan.planId };
+        return {
+          device: [device.deviceRead, device.login, device.from],
+          plan: [plan.planRead, plan.planId, plan.from ?? null],
+          elementsLeft: document.querySelectorAll('#keikaku-early-plan').length,
+        };
       });
       const planId = path.match(/^\/plans\/([^/]+)/)?.[1] ?? null;
-      expect(early).toEqual({ deviceRead: true, login: 'komagane-editor', planRead: planId !== null, planId });
+      expect(early).toEqual({
+        device: [true, 'komagane-editor', 'service-worker'],
+        plan: planId ? [true, planId, 'service-worker'] : [false, null, null],
+        elementsLeft: 0,
+      });
     }
     await page.goto(`${base}/search?q=%E9%98%B2%E7%81%BD`);
     await expect(page.locator('.search-hit, .search-results li').first()).toBeVisible();

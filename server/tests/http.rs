@@ -99,7 +99,12 @@ fn security_headers_are_served() {
 fn every_inline_script_carries_the_nonce_the_header_names() {
     let server = TestServer::start();
     let mut nonces = Vec::new();
-    for path in ["/", "/plans/komagane-dx-strategy", "/no/such/route"] {
+    for path in [
+        "/",
+        "/plans/komagane-dx-strategy",
+        "/no/such/route",
+        "/app-shell",
+    ] {
         let page = server.get(path);
         let csp = page.header("content-security-policy").unwrap();
         let nonce = csp
@@ -113,7 +118,8 @@ fn every_inline_script_carries_the_nonce_the_header_names() {
         assert!(!scripts.is_empty(), "{path}: hydration scripts expected");
         for script in scripts {
             let tag = &script[..script.find('>').unwrap()];
-            if !tag.contains(" src=") {
+            // Data (`application/json`) is never run, so needs no nonce.
+            if !tag.contains(" src=") && !tag.contains("type=\"application/json\"") {
                 assert!(
                     tag.contains(&format!("nonce=\"{nonce}\"")),
                     "{path}: inline script without this response's nonce: <script{tag}>"
@@ -123,7 +129,31 @@ fn every_inline_script_carries_the_nonce_the_header_names() {
         nonces.push(nonce.to_owned());
     }
     nonces.dedup();
-    assert_eq!(nonces.len(), 3, "each response gets a fresh nonce");
+    assert_eq!(nonces.len(), 4, "each response gets a fresh nonce");
+}
+
+/// The service worker finds what to read for an offline open in the shell it keeps, in exactly
+/// this form (`NAMES_ELEMENT` in `public/sw.js`), and writes its findings right after it.
+#[test]
+fn the_app_shell_lists_what_the_service_worker_reads() {
+    let server = TestServer::start();
+    let shell = server.get("/app-shell");
+    assert_eq!(shell.status, 200);
+    let opening = r#"<script type="application/json" id="keikaku-early-names">"#;
+    let start = shell.body.find(opening).expect("names element") + opening.len();
+    let names: serde_json::Value = serde_json::from_str(
+        &shell.body[start..start + shell.body[start..].find("</script>").unwrap()],
+    )
+    .expect("names are JSON");
+    assert_eq!(names["device"]["database"], "keikaku-device");
+    assert_eq!(names["device"]["keys"].as_array().map(Vec::len), Some(2));
+    assert_eq!(names["plans"]["databasePrefix"], "keikaku-plans-");
+    assert_eq!(names["found"], "keikaku-early-found");
+    // Before the shell's own script, which hands the findings to the app.
+    assert!(
+        shell.body[start..].contains("__keikakuEarly"),
+        "the shell's script comes after the names"
+    );
 }
 
 #[test]

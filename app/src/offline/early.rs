@@ -1,14 +1,21 @@
-//! The early read: who signed in here (by a script in every page's head) and the kept plan of the
-//! page (by a script in the app shell), read from IndexedDB while the WebAssembly is still
-//! arriving and compiling.
+//! The early read: who signed in here and the kept plan of the page, found before the app starts.
 //!
 //! The app shell is what the service worker answers with when the server cannot be reached, and
-//! it shows nothing until the app has read these. Read by the app itself, they came last: each
-//! IndexedDB answer waits for a turn of the page's main thread, which the app's start fills (an
-//! offline open spent about 90 ms here). The scripts hand their findings to the app through
-//! promises on `window`; the app takes them once and reads everything later itself.
+//! it shows nothing until the app knows these. Read by the page itself, they came late: each
+//! IndexedDB answer waits for a turn of the page's main thread, which parsing, the first layout
+//! and compiling the WebAssembly fill (traced: a value the browser had read at 224 ms reached
+//! the page at 341 ms). So:
 //!
-//! Both scripts here are built from the names the app's own reads use ([`super::names`]).
+//! - the service worker, whose thread is idle, reads both while the page is on its way and
+//!   writes them into the shell it serves ([`FOUND_ID`], [`PLAN_ELEMENT_ID`]), right after the
+//!   names the shell lists for it ([`NAMES_ID`], [`names_json`]) and before the shell's script
+//!   ([`script`]), which hands them on;
+//! - otherwise every page's head reads who signed in itself ([`device_script`]), and the app
+//!   shell the kept plan ([`script`]).
+//!
+//! The scripts hand their findings to the app through promises on `window`; the app takes them
+//! once and reads everything later itself. Everything here is built from the names the app's
+//! own reads use ([`super::names`]).
 
 use super::names::*;
 
@@ -19,40 +26,76 @@ const PLAN: &str = "__keikakuEarly";
 /// The `window` property holding the read helper the shell's script shares.
 const READ: &str = "__keikakuRead";
 
+/// The app shell's JSON element naming, for the service worker, what to read.
+pub const NAMES_ID: &str = "keikaku-early-names";
+/// The JSON element the service worker writes into a shell it serves: who signed in, and
+/// whether it read the page's plan (`{"deviceRead","login","name","planId","planRead"}`).
+pub const FOUND_ID: &str = "keikaku-early-found";
+/// The JSON element holding that plan as stored, when it is kept.
+pub const PLAN_ELEMENT_ID: &str = "keikaku-early-plan";
+
+/// What the service worker reads for a shell, and where it writes what it found (see
+/// `public/sw.js`, which takes these names from the shell rather than repeating them).
+pub fn names_json() -> String {
+    serde_json::json!({
+        "device": {
+            "database": DEVICE_DATABASE,
+            "store": DEVICE_STORE,
+            "keys": [LAST_LOGIN_KEY, LAST_NAME_KEY],
+        },
+        "plans": {
+            "databasePrefix": PLANS_DATABASE_PREFIX,
+            "publicOwner": PUBLIC_OWNER,
+            "store": PLANS_STORE,
+        },
+        "found": FOUND_ID,
+        "plan": PLAN_ELEMENT_ID,
+    })
+    .to_string()
+}
+
 /// For every page's head: reads who signed in while the page is still being parsed. A page's
 /// first IndexedDB open also waits for the browser to allow storage, an answer handled only
 /// between the page's tasks: asked for here, it is in before the WebAssembly has compiled,
-/// rather than queued behind the app's mount (130 ms in a trace of an offline open).
+/// rather than queued behind the app's mount (130 ms in a trace of an offline open). In a shell
+/// the service worker served with its findings, the shell's script replaces its answer with
+/// theirs, and the read only opens storage for the app's later reads.
 ///
 /// Databases are opened without a version and never created (an empty one would skip the app's
 /// own upgrade). Whatever fails or takes over a second is left for the app to read: the promise
-/// always settles, and says what it read.
+/// always settles, and says what it read and where (`from`).
 pub fn device_script() -> String {
     format!(
-        r#"(()=>{{const read=(database,store,keys)=>new Promise((resolve,reject)=>{{
+        r#"(()=>{{const read=(database,store,keys)=>new Promise((resolve,reject)=>{{const t=performance.now();
 const r=indexedDB.open(database);r.onupgradeneeded=()=>r.transaction.abort();
 r.onerror=(e)=>{{e.preventDefault();reject()}};
 r.onsuccess=()=>{{const db=r.result;try{{const s=db.transaction(store).objectStore(store);
 const q=keys.map((k)=>s.get(k));const last=q[q.length-1];
-last.onsuccess=()=>{{db.close();resolve(q.map((x)=>x.result??null))}};
+last.onsuccess=()=>{{db.close();performance.measure("keikaku:early-"+store,{{start:t}});resolve(q.map((x)=>x.result??null))}};
 last.onerror=(e)=>{{e.preventDefault();db.close();reject()}}}}catch(_){{db.close();reject()}}}}}});
 window.{READ}=read;const none={{deviceRead:false,login:null,name:null}};
 window.{DEVICE}=Promise.race([read("{DEVICE_DATABASE}","{DEVICE_STORE}",["{LAST_LOGIN_KEY}","{LAST_NAME_KEY}"])
-.then(([login,name])=>({{deviceRead:true,login,name}}),()=>none),
+.then(([login,name])=>({{deviceRead:true,login,name,from:"page"}}),()=>none),
 new Promise((done)=>setTimeout(()=>done(none),1000))])}})();"#
     )
 }
 
-/// The app shell's script: once who signed in is known, reads the kept plan of a plan page
-/// (`/plans/{id}…`), under the same rules as [`device_script`], whose helper it uses.
+/// The app shell's script: who signed in and the kept plan of a plan page (`/plans/{id}…`), as
+/// the service worker found them, or else the plan read once who signed in is known, under the
+/// same rules as [`device_script`], whose helper it uses.
 pub fn script() -> String {
     format!(
         r#"(()=>{{const none={{planId:null,planRead:false,plan:null}};const device=window.{DEVICE},read=window.{READ};
-const page=/^\/plans\/([^/]+)/.exec(location.pathname);
-window.{PLAN}=!device||!read||!page?Promise.resolve(none):Promise.race([device.then((d)=>{{
-if(!d.deviceRead)return none;const planId=decodeURIComponent(page[1]);
+const page=/^\/plans\/([^/]+)/.exec(location.pathname);const planId=page&&decodeURIComponent(page[1]);
+const found=document.getElementById("{FOUND_ID}"),kept=document.getElementById("{PLAN_ELEMENT_ID}");let sw=null;
+try{{sw=found&&JSON.parse(found.textContent)}}catch(_){{}}
+if(kept)kept.remove();
+if(sw&&sw.deviceRead)window.{DEVICE}=Promise.resolve({{deviceRead:true,login:sw.login,name:sw.name,from:"service-worker"}});
+window.{PLAN}=!page?Promise.resolve(none):sw&&sw.planRead&&sw.planId===planId?Promise.resolve({{planId,planRead:true,plan:kept?kept.textContent:null,from:"service-worker"}}):
+!device||!read?Promise.resolve(none):Promise.race([device.then((d)=>{{
+if(!d.deviceRead)return none;
 return read("{PLANS_DATABASE_PREFIX}"+(d.login??"{PUBLIC_OWNER}"),"{PLANS_STORE}",[planId])
-.then(([plan])=>({{planId,planRead:true,plan}}),()=>({{...none,planId}}))}}),
+.then(([plan])=>({{planId,planRead:true,plan,from:"page"}}),()=>({{...none,planId}}))}}),
 new Promise((done)=>setTimeout(()=>done(none),1000))])}})();"#
     )
 }

@@ -6,14 +6,17 @@ use leptos::prelude::*;
 use leptos_meta::Meta;
 
 use crate::components::layout::PageTitle;
+use crate::offline::early;
 
 #[component]
 pub fn AppShellPage() -> impl IntoView {
     view! {
         <PageTitle text="読み込み中"/>
         <Meta name="keikaku-shell" content="1"/>
+        // What the service worker reads into the shell it serves (data, never run).
+        <script type="application/json" id=early::NAMES_ID inner_html=early::names_json()></script>
         // Before the app's own script (a module, run after parsing), so the read starts first.
-        <script nonce=leptos::nonce::use_nonce() inner_html=crate::offline::early::script()></script>
+        <script nonce=leptos::nonce::use_nonce() inner_html=early::script()></script>
         <div class="page">
             <p class="loading" role="status">"読み込み中…"</p>
         </div>
