@@ -42,6 +42,9 @@ test.describe('with the server stopped', () => {
       await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1);
       if (heading) await expect(page.getByRole('heading', { level: 1 })).toContainText(heading);
       await expect(page.locator('.offline-banner')).toBeVisible();
+      // The header names whose replica this device uses, not a sign-in link the server can't serve.
+      await expect(page.locator('.account__name')).toHaveText('駒ヶ根市 企画振興課 職員（オフライン）');
+      await expect(page.locator('.account__login')).toHaveCount(0);
       // The service worker read who signed in, and the plan of a plan page, into the app shell
       // it served, and the shell's script handed them on before the app started.
       const early = await page.evaluate(async () => {
@@ -99,6 +102,9 @@ test.describe('with the server stopped', () => {
     // The server comes back: the edits sync by themselves, each exactly once.
     await server.start();
     await expect(again.locator('.sync-indicator')).toContainText('同期済み', { timeout: 20_000 });
+    // The header asks the server again: the session, with its sign-out button.
+    await expect(again.getByRole('button', { name: 'ログアウト' })).toBeVisible();
+    await expect(again.locator('.account__name')).toHaveText('駒ヶ根市 企画振興課 職員（職員（編集者））');
     const check = await context.request.get(`${base}/api/v1/sync/pull?since=0&limit=1000`);
     expect(check.status()).toBe(200);
     const changes = (await check.json()).changes as any[];

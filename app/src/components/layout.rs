@@ -30,15 +30,31 @@ pub fn SiteHeader() -> impl IntoView {
     }
 }
 
-/// Who is signed in, with a sign-out button; or a link to sign in.
+/// Who is signed in, with a sign-out button; or a link to sign in. In a tab opened from the
+/// app shell, until the server is reached again, the person whose replica and kept plans this
+/// device uses (the server cannot be asked, and an offline "sign in" link would mislead).
 #[component]
 fn AccountMenu() -> impl IntoView {
-    let user = Resource::new(|| (), |_| crate::api::signed_in_user());
+    let status = crate::offline::use_sync_status();
+    // Constant `false` on the server and on hydrated pages; in a shell tab it turns `false`
+    // once the server answers, and the menu asks the server then.
+    let from_device = move || {
+        #[cfg(feature = "hydrate")]
+        {
+            crate::offline::opened_offline() && !status.online.get()
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            let _ = status;
+            false
+        }
+    };
+    let account = Resource::new(from_device, account);
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                match user.await {
-                    Ok(Some(user)) => view! {
+                match account.await {
+                    Account::SignedIn(user) => view! {
                         <form method="post" action="/api/v1/session/logout" class="account">
                             <span class="account__name">{user.display_name}<span class="account__role">{format!("（{}）", user.role.label())}</span></span>
                             {(user.role == keikaku_domain::access::Role::Administrator).then(|| view! { <a href="/admin" class="account__admin">"管理"</a> })}
@@ -47,10 +63,43 @@ fn AccountMenu() -> impl IntoView {
                         </form>
                     }
                     .into_any(),
-                    _ => view! { <a href="/login" class="account__login">"ログイン"</a> }.into_any(),
+                    Account::OnThisDevice { display_name } => view! {
+                        <p class="account">
+                            <span class="account__name">{display_name}<span class="account__role">"（オフライン）"</span></span>
+                        </p>
+                    }
+                    .into_any(),
+                    Account::Visitor => view! { <a href="/login" class="account__login">"ログイン"</a> }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// Who the header names.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+enum Account {
+    SignedIn(keikaku_domain::access::SignedIn),
+    /// Who last signed in on this device, shown offline.
+    OnThisDevice {
+        display_name: String,
+    },
+    Visitor,
+}
+
+async fn account(from_device: bool) -> Account {
+    #[cfg(feature = "hydrate")]
+    if from_device {
+        let last = send_wrapper::SendWrapper::new(crate::offline::device::last()).await;
+        return match last {
+            Some((_, display_name)) => Account::OnThisDevice { display_name },
+            None => Account::Visitor,
+        };
+    }
+    let _ = from_device;
+    match crate::api::signed_in_user().await {
+        Ok(Some(user)) => Account::SignedIn(user),
+        _ => Account::Visitor,
     }
 }
 
