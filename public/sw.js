@@ -88,7 +88,8 @@ self.addEventListener('fetch', (event) => {
 async function navigate(request) {
   // Begun before the network is tried: the first IndexedDB open after the browser starts waits
   // for it to set up the origin's storage, which then overlaps the server's answer.
-  const device = readDevice();
+  const shell = readShell();
+  const device = shell.then(readDevice);
   try {
     const response = await withTimeout(fetch(request), NAVIGATION_TIMEOUT_MS);
     if (response.ok && response.type === 'basic') {
@@ -100,9 +101,9 @@ async function navigate(request) {
     const pages = await caches.open(PAGES);
     const kept = await pages.match(request);
     if (kept) return kept;
-    const shell = await pages.match(SHELL);
-    if (!shell) return Response.error();
-    return shellWithReads(shell, device, new URL(request.url).pathname);
+    const keptShell = await shell;
+    if (!keptShell) return Response.error();
+    return shellWithReads(keptShell, device, new URL(request.url).pathname);
   }
 }
 
@@ -116,13 +117,20 @@ async function navigate(request) {
 const EARLY_READ_TIMEOUT_MS = 300;
 const NAMES_ELEMENT = /<script type="application\/json" id="keikaku-early-names"[^>]*>([^<]*)<\/script>/;
 
-/** The shell's list of what to read and where to write it, or null. */
-async function readNames() {
-  const shell = await (await caches.open(PAGES)).match(SHELL);
-  if (!shell) return null;
-  const html = await shell.text();
-  const names = NAMES_ELEMENT.exec(html);
-  return names ? { html, names: JSON.parse(names[1]) } : null;
+/**
+ * The kept shell: its response (for the headers), its text, and where it lists what to read
+ * (`names`, with the match, or null for a shell without the list); null if none is kept.
+ */
+async function readShell() {
+  try {
+    const response = await (await caches.open(PAGES)).match(SHELL);
+    if (!response) return null;
+    const html = await response.clone().text();
+    const match = NAMES_ELEMENT.exec(html);
+    return { response, html, match, names: match ? JSON.parse(match[1]) : null };
+  } catch (_unreadable) {
+    return null;
+  }
 }
 
 /**
@@ -151,10 +159,9 @@ function readKeys(database, store, keys) {
 }
 
 /** Who signed in here, with the shell's names; never rejects. */
-async function readDevice() {
+async function readDevice(shell) {
   try {
-    const shell = await readNames();
-    if (!shell) return null;
+    if (!shell || !shell.names) return null;
     const { database, store, keys } = shell.names.device;
     const [login, name] = await readKeys(database, store, keys);
     return { shell, found: { deviceRead: true, login, name } };
@@ -186,21 +193,20 @@ async function readPlan(device, pathname) {
  */
 function shellWithReads(shell, device, pathname) {
   const reads = withTimeout(device.then((d) => readPlan(d, pathname)), EARLY_READ_TIMEOUT_MS).catch(() => null);
+  const { response, html, match } = shell;
+  const at = match ? match.index + match[0].length : html.length;
   const encoder = new TextEncoder();
   const body = new ReadableStream({
     async start(controller) {
-      const html = await shell.clone().text();
-      const names = NAMES_ELEMENT.exec(html);
-      const at = names ? names.index + names[0].length : html.length;
       controller.enqueue(encoder.encode(html.slice(0, at)));
-      const read = names ? await reads : null;
+      const read = match ? await reads : null;
       controller.enqueue(encoder.encode(foundElements(read) + html.slice(at)));
       controller.close();
     },
   });
-  const headers = new Headers(shell.headers);
+  const headers = new Headers(response.headers);
   headers.delete('content-length');
-  return new Response(body, { status: shell.status, statusText: shell.statusText, headers });
+  return new Response(body, { status: response.status, statusText: response.statusText, headers });
 }
 
 /** JSON elements (data, never run) for what was read; `<` escaped, so they cannot close. */
