@@ -73,9 +73,10 @@ fn with_fallback<T: 'static>(
     })
 }
 
-/// Whether to build pages from the kept plans before trying the server (see `with_fallback`).
+/// Whether to build pages from the kept plans before trying the server (see `with_fallback`):
+/// a tab opened from the app shell, until the server has been reached again.
 #[cfg(feature = "hydrate")]
-fn offline_first(status: crate::offline::SyncStatus) -> bool {
+pub(crate) fn offline_first(status: crate::offline::SyncStatus) -> bool {
     use leptos::prelude::GetUntracked;
     crate::offline::opened_offline() && !status.online.get_untracked()
 }

@@ -39,13 +39,13 @@ fn AccountMenu() -> impl IntoView {
     // Constant `false` on the server and on hydrated pages; in a shell tab it turns `false`
     // once the server answers, and the menu asks the server then.
     let from_device = move || {
+        status.online.track();
         #[cfg(feature = "hydrate")]
         {
-            crate::offline::opened_offline() && !status.online.get()
+            crate::pages::offline_first(status)
         }
         #[cfg(not(feature = "hydrate"))]
         {
-            let _ = status;
             false
         }
     };
