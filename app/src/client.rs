@@ -13,7 +13,7 @@ pub struct Problem {
 }
 
 impl Problem {
-    fn network() -> Problem {
+    pub fn network() -> Problem {
         Problem {
             status: 0,
             field: None,

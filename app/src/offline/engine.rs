@@ -31,6 +31,9 @@ const SYNC_INTERVAL_MS: u32 = 30_000;
 /// Pushes on their way at once: enough to keep the server busy while this tab prepares the
 /// next push and stores the last answers.
 const PUSHES_IN_FLIGHT: usize = 2;
+/// The first push of a sync is small, so the server starts deciding while this tab prepares
+/// the larger ones after it.
+const FIRST_PUSH_MUTATIONS: usize = 500;
 /// Edits made in a burst are pushed together.
 const PUSH_DELAY_MS: u32 = 400;
 const CHANNEL: &str = "keikaku-replica";
@@ -417,16 +420,19 @@ impl SyncEngine {
         // tab prepares the next and takes in the answer before; each carries only mutations
         // queued after those already on their way (`Replica::next_push_after`).
         let mut answered = Vec::new();
+        let mut pushes_sent = 0;
         let mut in_flight: VecDeque<(u64, oneshot::Receiver<Result<PushResponse, Problem>>)> =
             VecDeque::new();
         loop {
             if in_flight.len() < PUSHES_IN_FLIGHT {
                 let through = in_flight.back().map_or(0, |(through, _)| *through);
                 let phase = Phase::start("keikaku:push-prepare");
-                let next = self
-                    .replica
-                    .borrow_mut()
-                    .next_push_after(MAX_PUSH_MUTATIONS, through);
+                let max = if pushes_sent == 0 {
+                    FIRST_PUSH_MUTATIONS
+                } else {
+                    MAX_PUSH_MUTATIONS
+                };
+                let next = self.replica.borrow_mut().next_push_after(max, through);
                 if let Some(push) = next {
                     let body = serde_json::to_string(&push.request)
                         .map_err(|e| storage_problem(e.to_string()))?;
@@ -444,11 +450,13 @@ impl SyncEngine {
                         let _ = answer.send(response);
                     });
                     in_flight.push_back((push.through, answered_here));
+                    pushes_sent += 1;
+                    // Lets the request leave before the next push is prepared.
+                    next_turn().await;
                     continue;
                 }
             }
             let Some((_, oldest)) = in_flight.pop_front() else {
-                self.persist(answered).await.map_err(storage_problem)?;
                 break;
             };
             let response = oldest.await.unwrap_or_else(|_| {
@@ -472,13 +480,24 @@ impl SyncEngine {
             drop(phase);
             self.refresh_status();
         }
-        // Pull until the server says there is no more.
+        // Pull until the server says there is no more. The last answers are stored while the
+        // first pull travels: its cursor is already in memory, and its rows are stored after them.
+        let mut unstored = Some(answered);
         loop {
             let since = self.replica.borrow().cursor();
             let url = format!("/api/v1/sync/pull?since={since}&limit={MAX_PULL_LIMIT}");
-            let phase = Phase::start("keikaku:pull-request");
-            let response: PullResponse = send("GET", &url, &token, None).await?;
-            drop(phase);
+            let (answer, pulled) = oneshot::channel();
+            let token = token.clone();
+            spawn_local(async move {
+                let _phase = Phase::start("keikaku:pull-request");
+                let _ = answer.send(send::<PullResponse>("GET", &url, &token, None).await);
+            });
+            if let Some(answered) = unstored.take() {
+                // The request leaves first: storing serializes on this thread.
+                next_turn().await;
+                self.persist(answered).await.map_err(storage_problem)?;
+            }
+            let response = pulled.await.unwrap_or_else(|_| Err(Problem::network()))?;
             let phase = Phase::start("keikaku:pull-apply");
             let writes = self.replica.borrow_mut().apply_pull(&response);
             drop(phase);
@@ -608,6 +627,12 @@ impl SyncEngine {
             on_message.forget();
         }
     }
+}
+
+/// Resolves on a later turn of the event loop's microtasks, after tasks already queued.
+async fn next_turn() {
+    let _ =
+        wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&JsValue::UNDEFINED)).await;
 }
 
 fn invalid(e: keikaku_sync::progress::Invalid) -> String {
