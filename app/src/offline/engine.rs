@@ -366,7 +366,12 @@ impl SyncEngine {
                     if problem.status != 0 {
                         self.status.error.set(Some(problem.message()));
                     }
-                    break;
+                    // Unreachable, but asked again meanwhile (the `online` event arrives while
+                    // a sync begun offline is failing): try once more rather than wait for the
+                    // timer. Any other failure waits for the next request.
+                    if problem.status != 0 || !self.sync_again.get() {
+                        break;
+                    }
                 }
             }
             if !self.sync_again.get() {
