@@ -352,7 +352,7 @@ impl Replica {
             .get(key)
             .cloned()
             .unwrap_or_else(|| ProgressRecord::new(key.clone()));
-        for pending in self.outbox.iter().filter(|p| p.mutation.key == *key) {
+        for pending in self.outbox.of_record(key) {
             match &pending.mutation.change {
                 Change::Set { field, value, .. } => {
                     record
@@ -1769,6 +1769,48 @@ mod tests {
         assert!(confirmed.notes[n.as_str()].value.retracted);
         assert_eq!(confirmed.kpi_readings[r.as_str()].version, 2);
         assert_eq!(tab.replica.view(&key()), *confirmed);
+    }
+
+    #[test]
+    fn a_records_view_holds_its_own_pending_mutations_and_none_once_answered() {
+        let mut tab = Tab::new("c1");
+        let other = RecordKey::measure("komagane-dx", "birth-rate", 2025);
+        let first = tab.append_note("一件目");
+        let (elsewhere, writes) = tab
+            .replica
+            .append_note(other.clone(), note("別の年度"))
+            .unwrap();
+        tab.persist(writes);
+        tab.edit(Field::Percent, percent(30));
+        tab.edit(Field::Percent, percent(40));
+        let view = tab.replica.view(&key());
+        assert_eq!(view.notes.keys().collect::<Vec<_>>(), [first.as_str()]);
+        assert_eq!(view.fields[&Field::Percent].value, percent(40));
+        let view = tab.replica.view(&other);
+        assert_eq!(view.notes.keys().collect::<Vec<_>>(), [elsewhere.as_str()]);
+        assert!(view.fields.is_empty());
+
+        let request = tab.push();
+        let answers = request
+            .mutations
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                (
+                    m.id.clone(),
+                    Outcome::Applied {
+                        version: i as u64 + 1,
+                    },
+                )
+            })
+            .collect();
+        tab.answer(answers);
+        assert_eq!(tab.replica.pending().len(), 0);
+        for key in [key(), other] {
+            let view = tab.replica.view(&key);
+            assert_eq!(Some(&view), tab.replica.confirmed(&key), "{key:?}");
+            assert!(view.notes.values().all(|n| n.version > 0));
+        }
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! The replica's outbox: pending mutations in the order they were made.
 //!
 //! A tablet may queue tens of thousands of mutations offline, and answering a push, storing
-//! what changed and coalescing an edit each look mutations up by id or by the field they set.
-//! Indexes keep those lookups logarithmic; a plain list made syncing a large queue quadratic.
+//! what changed, coalescing an edit and showing a record each look mutations up by id, by the
+//! field they set or by their record. Indexes keep those lookups logarithmic; a plain list made
+//! syncing a large queue quadratic, and a page showing one record scanned the whole queue at
+//! every change of the sync's status (traced: 110 ms of a 10,000-note sync).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -16,6 +18,8 @@ pub(super) struct Outbox {
     order_of: BTreeMap<MutationId, u64>,
     /// The orders of the `Set` mutations of each field, split by whether they were sent.
     sets: BTreeMap<(RecordKey, Field), SetOrders>,
+    /// The orders of every mutation of each record.
+    by_record: BTreeMap<RecordKey, BTreeSet<u64>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -54,6 +58,15 @@ impl Outbox {
                 .of(pending.sent)
                 .insert(order);
         }
+        match self.by_record.get_mut(&pending.mutation.key) {
+            Some(orders) => {
+                orders.insert(order);
+            }
+            None => {
+                self.by_record
+                    .insert(pending.mutation.key.clone(), BTreeSet::from([order]));
+            }
+        }
         let replaced = self.by_order.insert(order, pending);
         debug_assert!(replaced.is_none(), "two pending mutations with one order");
     }
@@ -68,6 +81,13 @@ impl Outbox {
                 if orders.sent.is_empty() && orders.unsent.is_empty() {
                     self.sets.remove(&target);
                 }
+            }
+        }
+        let key = &pending.mutation.key;
+        if let Some(orders) = self.by_record.get_mut(key) {
+            orders.remove(&order);
+            if orders.is_empty() {
+                self.by_record.remove(key);
             }
         }
         Some(pending)
@@ -89,6 +109,18 @@ impl Outbox {
     /// Oldest first.
     pub(super) fn iter(&self) -> impl ExactSizeIterator<Item = &PendingMutation> + '_ {
         self.by_order.values()
+    }
+
+    /// The mutations of one record, oldest first.
+    pub(super) fn of_record<'a>(
+        &'a self,
+        key: &RecordKey,
+    ) -> impl Iterator<Item = &'a PendingMutation> + 'a {
+        self.by_record
+            .get(key)
+            .into_iter()
+            .flatten()
+            .map(|order| &self.by_order[order])
     }
 
     /// Oldest first, from just after `order`.
