@@ -426,8 +426,7 @@ impl SyncEngine {
         // queued after those already on their way (`Replica::next_push_after`).
         let mut answered = Vec::new();
         let mut pushes_sent = 0;
-        let mut in_flight: VecDeque<(u64, oneshot::Receiver<Result<PushResponse, Problem>>)> =
-            VecDeque::new();
+        let mut in_flight: VecDeque<(u64, Answer<PushResponse>)> = VecDeque::new();
         loop {
             if in_flight.len() < PUSHES_IN_FLIGHT {
                 let through = in_flight.back().map_or(0, |(through, _)| *through);
@@ -446,32 +445,24 @@ impl SyncEngine {
                     self.persist(std::mem::take(&mut answered))
                         .await
                         .map_err(storage_problem)?;
-                    let (answer, answered_here) = oneshot::channel();
-                    let token = token.clone();
-                    spawn_local(async move {
-                        let _phase = Phase::start("keikaku:push-request");
-                        let response = send("POST", "/api/v1/sync/push", &token, Some(body)).await;
-                        // The sync may have ended on another push's failure: nobody listens.
-                        let _ = answer.send(response);
-                    });
-                    in_flight.push_back((push.through, answered_here));
+                    // Sent before the next push is prepared.
+                    let answer = send_apart(
+                        "keikaku:push-request",
+                        "POST",
+                        "/api/v1/sync/push".into(),
+                        &token,
+                        Some(body),
+                    )
+                    .await;
+                    in_flight.push_back((push.through, answer));
                     pushes_sent += 1;
-                    // Lets the request leave before the next push is prepared.
-                    next_turn().await;
                     continue;
                 }
             }
             let Some((_, oldest)) = in_flight.pop_front() else {
                 break;
             };
-            let response = oldest.await.unwrap_or_else(|_| {
-                Err(Problem {
-                    status: 0,
-                    field: None,
-                    reason: "push abandoned".into(),
-                })
-            });
-            let response = match response {
+            let response = match answer_of(oldest).await {
                 Ok(response) => response,
                 Err(problem) => {
                     // Answers already taken in are stored before giving up: storage must not
@@ -491,18 +482,13 @@ impl SyncEngine {
         loop {
             let since = self.replica.borrow().cursor();
             let url = format!("/api/v1/sync/pull?since={since}&limit={MAX_PULL_LIMIT}");
-            let (answer, pulled) = oneshot::channel();
-            let token = token.clone();
-            spawn_local(async move {
-                let _phase = Phase::start("keikaku:pull-request");
-                let _ = answer.send(send::<PullResponse>("GET", &url, &token, None).await);
-            });
+            // Sent before the answers are stored: storing serializes on this thread.
+            let pulled =
+                send_apart::<PullResponse>("keikaku:pull-request", "GET", url, &token, None).await;
             if let Some(answered) = unstored.take() {
-                // The request leaves first: storing serializes on this thread.
-                next_turn().await;
                 self.persist(answered).await.map_err(storage_problem)?;
             }
-            let response = pulled.await.unwrap_or_else(|_| Err(Problem::network()))?;
+            let response = answer_of(pulled).await?;
             let phase = Phase::start("keikaku:pull-apply");
             let writes = self.replica.borrow_mut().apply_pull(&response);
             drop(phase);
@@ -634,10 +620,35 @@ impl SyncEngine {
     }
 }
 
-/// Resolves on a later turn of the event loop's microtasks, after tasks already queued.
-async fn next_turn() {
+/// The answer to a request sent by [`send_apart`].
+type Answer<T> = oneshot::Receiver<Result<T, Problem>>;
+
+/// Sends a request from a task of its own, marked on the timeline as `phase`, so it travels
+/// while the sync goes on. Returns once the request has left.
+async fn send_apart<T: serde::de::DeserializeOwned + 'static>(
+    phase: &'static str,
+    method: &'static str,
+    url: String,
+    token: &str,
+    body: Option<String>,
+) -> Answer<T> {
+    let (answer, answered) = oneshot::channel();
+    let token = token.to_owned();
+    spawn_local(async move {
+        let _phase = Phase::start(phase);
+        // The sync may have ended on another request's failure: nobody listens.
+        let _ = answer.send(send(method, &url, &token, body).await);
+    });
+    // The task runs on the next turn of the microtasks, ahead of whatever comes after this.
     let _ =
         wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&JsValue::UNDEFINED)).await;
+    answered
+}
+
+/// What a request sent by [`send_apart`] got; a task dropped before answering counts as the
+/// server not reached.
+async fn answer_of<T>(answer: Answer<T>) -> Result<T, Problem> {
+    answer.await.unwrap_or_else(|_| Err(Problem::network()))
 }
 
 fn invalid(e: keikaku_sync::progress::Invalid) -> String {
