@@ -87,21 +87,21 @@ export class CdpPage {
 
   /** Runs `fn(arg)` in the page and returns its (awaited) result, which must be JSON. */
   async evaluate(fn, arg) {
-    const { result, exceptionDetails } = await this.call('Runtime.evaluate', {
-      expression: `(${fn})(${JSON.stringify(arg)})`,
-      awaitPromise: true,
-      returnByValue: true,
-    });
-    if (exceptionDetails) {
-      throw new Error(`in the page: ${exceptionDetails.exception?.description ?? exceptionDetails.text}`);
-    }
+    const result = await this.run({ expression: `(${fn})(${JSON.stringify(arg)})`, awaitPromise: true, returnByValue: true });
     return result.value;
   }
 
   /** Runs a script's text in the page, as a script tag would. */
   async addScript(source) {
-    const { exceptionDetails } = await this.call('Runtime.evaluate', { expression: source });
-    if (exceptionDetails) throw new Error(`script failed: ${exceptionDetails.text}`);
+    await this.run({ expression: source });
+  }
+
+  async run(evaluation) {
+    const { result, exceptionDetails } = await this.call('Runtime.evaluate', evaluation);
+    if (exceptionDetails) {
+      throw new Error(`in the page: ${exceptionDetails.exception?.description ?? exceptionDetails.text}`);
+    }
+    return result;
   }
 
   /** Polls `fn(arg)` every `polling` ms until it returns something truthy. */
