@@ -61,30 +61,33 @@ pub async fn send<T: serde::de::DeserializeOwned>(
         )
         .header("X-CSRF-Token", csrf_token)
         .header("Accept", "application/json");
+    // Bodies go as bytes both ways, never as JavaScript strings: a push of 2,000 mutations is
+    // over a megabyte, and a string would be decoded from UTF-8 into JavaScript's UTF-16 only
+    // for the request to encode it back (a fifth of the page's work in a profiled sync).
     let request = match body {
         Some(body) => builder
             .header("Content-Type", "application/json")
-            .body(body)
+            .body(js_sys::Uint8Array::from(body.as_bytes()))
             .map_err(|_| Problem::network())?,
         None => builder.build().map_err(|_| Problem::network())?,
     };
     let response = request.send().await.map_err(|_| Problem::network())?;
     let status = response.status();
-    let text = response.text().await.unwrap_or_default();
+    let bytes = response.binary().await.unwrap_or_default();
     if (200..300).contains(&status) {
         // An empty answer (204 No Content) reads as JSON `null`.
-        let text = if text.trim().is_empty() {
-            "null"
+        let bytes = if bytes.trim_ascii().is_empty() {
+            b"null"
         } else {
-            &text
+            bytes.as_slice()
         };
-        return serde_json::from_str(text).map_err(|e| Problem {
+        return serde_json::from_slice(bytes).map_err(|e| Problem {
             status: 502,
             field: None,
             reason: format!("サーバーの応答を読み取れませんでした：{e}"),
         });
     }
-    let json: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+    let json: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
     let error = &json["error"];
     Err(Problem {
         status,
