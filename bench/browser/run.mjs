@@ -31,7 +31,9 @@ const LOGIN = 'komagane-admin';
 const PASSWORD = 'keikaku-demo-2026';
 const CHROMIUM = {
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  // BENCH_JS_FLAGS: V8 flags for every browser the benchmark starts, e.g.
+  // `--trace-wasm-compilation-times` (its output shows with DEBUG=pw:browser).
+  args: [...(process.env.BENCH_JS_FLAGS ? [`--js-flags=${process.env.BENCH_JS_FLAGS}`] : []), '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 };
 
