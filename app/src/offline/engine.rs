@@ -338,6 +338,12 @@ impl SyncEngine {
         if !self.leader.get() {
             return;
         }
+        // The browser knows it has no network (`navigator.onLine` is trustworthy when it says
+        // so): no request could reach the server, and the `online` event syncs once it can.
+        if !browser_online() {
+            self.status.online.set(false);
+            return;
+        }
         if self.sync_running.replace(true) {
             self.sync_again.set(true);
             return;
@@ -549,7 +555,7 @@ impl SyncEngine {
         };
         // `navigator.onLine` is only trustworthy when it says offline: a device on a network
         // may still not reach the server.
-        if !window.navigator().on_line() {
+        if !browser_online() {
             self.status.online.set(false);
         }
         let engine = Rc::clone(self);
@@ -649,6 +655,11 @@ async fn send_apart<T: serde::de::DeserializeOwned + 'static>(
 /// server not reached.
 async fn answer_of<T>(answer: Answer<T>) -> Result<T, Problem> {
     answer.await.unwrap_or_else(|_| Err(Problem::network()))
+}
+
+/// False only when the browser knows it has no network.
+fn browser_online() -> bool {
+    web_sys::window().is_none_or(|window| window.navigator().on_line())
 }
 
 fn invalid(e: keikaku_sync::progress::Invalid) -> String {
