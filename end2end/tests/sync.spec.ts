@@ -28,6 +28,40 @@ test('another device sees an edit live within 5 seconds', async ({ browser }, te
   await b.context.close();
 });
 
+test('a device the browser reports offline sends nothing, even after a reload, until it is back online', async ({ browser }, testInfo) => {
+  const path = record(testInfo.project.name);
+  const a = await device(browser, 'komagane-admin', path);
+  await readyForOffline(a.page);
+  await expect(a.page.getByLabel('状況', { exact: true })).toBeEnabled();
+  const pushes: string[] = [];
+  a.page.on('request', (request) => {
+    if (request.url().includes('/api/v1/sync/push')) pushes.push(request.method());
+  });
+  await a.context.setOffline(true);
+  const note = `電波の届かない現場で：${testInfo.project.name}`;
+  await a.page.getByLabel('メモ', { exact: true }).fill(note);
+  await a.page.getByRole('button', { name: 'メモを追加' }).click();
+  await expect(a.page.locator('.sync-indicator')).toContainText('オフライン');
+  // A reload starts the sync engine again; the browser knows it has no network, so it waits.
+  await a.page.reload();
+  await hydrated(a.page);
+  await expect(a.page.getByText(note)).toBeVisible();
+  // Enabled once this tab leads the sync: the moment it would have started one. Nothing
+  // signals an attempt not made, so the test gives it a second to show up, both as a request
+  // and on the app's timeline (every sync marks its start there).
+  await expect(a.page.getByLabel('状況', { exact: true })).toBeEnabled();
+  await a.page.waitForTimeout(1_000);
+  const syncsStarted = () => a.page.evaluate(() => performance.getEntriesByName('keikaku:sync-start').length);
+  expect(await syncsStarted()).toBe(0);
+  expect(pushes).toEqual([]);
+
+  await a.context.setOffline(false);
+  await expect(a.page.locator('.sync-indicator')).toContainText('同期済み', { timeout: 15_000 });
+  expect(await syncsStarted()).toBeGreaterThan(0);
+  expect(pushes.length).toBeGreaterThan(0);
+  await a.context.close();
+});
+
 test('two devices edit the same field offline: one resolves the conflict and both converge', async ({ browser }, testInfo) => {
   const path = record(testInfo.project.name);
   const a = await device(browser, 'komagane-admin', path);
