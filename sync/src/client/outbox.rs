@@ -58,6 +58,7 @@ impl Outbox {
                 .of(pending.sent)
                 .insert(order);
         }
+        // Not `entry`: that would clone the key for every mutation of a record already known.
         match self.by_record.get_mut(&pending.mutation.key) {
             Some(orders) => {
                 orders.insert(order);
