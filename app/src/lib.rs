@@ -74,7 +74,7 @@ pub fn App() -> impl IntoView {
     // Every route waits for its data before sending HTML, so pages are complete without
     // JavaScript and a missing plan gets a real 404 status.
     view! {
-        <Title formatter=|title: String| if title.is_empty() { "Keikaku 計画".to_owned() } else { format!("{title} | Keikaku 計画") }/>
+        <Title formatter=|title: String| keikaku_render::document_title(&title)/>
         <Meta name="description" content="自治体DX計画の施策・KPI・工程表を閲覧できます。"/>
         <Router>
             <a class="skip-link" href="#main" on:click=skip_to_main>"本文へスキップ"</a>

@@ -449,3 +449,12 @@ impl Plan {
         years
     }
 }
+
+/// A plan as a browser keeps it for offline reading (one IndexedDB value per plan, as JSON):
+/// read by the app and by its service worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeptPlan {
+    /// Position in the server's list, so the offline home page keeps its order.
+    pub order: u32,
+    pub file: PlanFile,
+}

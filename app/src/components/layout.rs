@@ -210,20 +210,11 @@ pub fn Loading() -> impl IntoView {
     view! { <p class="loading" role="status">"読み込み中…"</p> }
 }
 
-/// The document title. leptos_meta writes `<title>` text unescaped during server rendering, so
-/// markup characters from user input or plan data are replaced by their full-width forms.
+/// The page's title; the document's adds the site's name ([`keikaku_render::document_title`],
+/// which also keeps plan data from writing markup into `<title>`).
 #[component]
 pub fn PageTitle(#[prop(into)] text: String) -> impl IntoView {
-    let safe: String = text
-        .chars()
-        .map(|c| match c {
-            '<' => '＜',
-            '>' => '＞',
-            '&' => '＆',
-            c => c,
-        })
-        .collect();
-    view! { <leptos_meta::Title text=safe/> }
+    view! { <leptos_meta::Title text/> }
 }
 
 /// Scrolls to the element the URL fragment names once the page's data has rendered. The router

@@ -1,7 +1,6 @@
 //! Building blocks shared by several pages.
 
 pub mod form;
-pub mod html_text;
 pub mod layout;
 pub mod plan_header;
 pub mod rich_text;

@@ -8,7 +8,7 @@
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{TransactionDurability, TransactionMode, TransactionOptions};
-use keikaku_domain::format::PlanFile;
+use keikaku_domain::format::{KeptPlan, PlanFile};
 use keikaku_domain::views::PlanSummary;
 
 use crate::client::send_json;
@@ -61,7 +61,7 @@ pub async fn cached_plans() -> Vec<PlanFile> {
     };
     let mut plans: Vec<(u32, PlanFile)> = values
         .iter()
-        .filter_map(|v| serde_json::from_str::<StoredPlan>(v).ok())
+        .filter_map(|v| serde_json::from_str::<KeptPlan>(v).ok())
         .map(|s| (s.order, s.file))
         .collect();
     plans.sort_by_key(|(order, _)| *order);
@@ -83,15 +83,8 @@ pub async fn cached_plan(plan_id: &str) -> Option<PlanFile> {
     };
     let _phase = Phase::start("keikaku:plan-parse");
     value
-        .and_then(|v| serde_json::from_str::<StoredPlan>(&v).ok())
+        .and_then(|v| serde_json::from_str::<KeptPlan>(&v).ok())
         .map(|s| s.file)
-}
-
-#[derive(serde::Serialize, serde::Deserialize)]
-struct StoredPlan {
-    /// Position in the server's list, so the offline home page keeps its order.
-    order: u32,
-    file: PlanFile,
 }
 
 async fn store_plans(files: Vec<(u32, PlanFile)>) -> Result<(), String> {
@@ -105,8 +98,7 @@ async fn store_plans(files: Vec<(u32, PlanFile)>) -> Result<(), String> {
     let store = tx.object_store(PLANS).map_err(|e| e.to_string())?;
     for (order, file) in files {
         let key = file.plan.id.clone();
-        let value =
-            serde_json::to_string(&StoredPlan { order, file }).map_err(|e| e.to_string())?;
+        let value = serde_json::to_string(&KeptPlan { order, file }).map_err(|e| e.to_string())?;
         // A failed request aborts the transaction, which the commit reports.
         drop(
             store

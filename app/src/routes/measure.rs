@@ -10,12 +10,13 @@ use leptos::prelude::*;
 
 use leptos_router::hooks::use_params_map;
 
-use crate::components::html_text::HtmlText;
 use crate::components::layout::{LoadError, Loading, NotFound, PageTitle, ScrollToFragment};
 use crate::components::plan_header::{Breadcrumbs, PlanHeader, PlanTab};
 use crate::components::rich_text::RichText;
-use crate::components::schedule::{write_schedule_cell, write_year_head, StageLegend};
+use crate::components::schedule::StageLegend;
 use crate::components::table::ScrollFrame;
+use keikaku_render::schedule::{write_schedule_cell, write_year_head};
+use keikaku_render::HtmlText;
 
 #[component]
 pub fn MeasurePage() -> impl IntoView {

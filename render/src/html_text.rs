@@ -1,9 +1,4 @@
-//! HTML written as text, for large tables that nothing on the page updates piece by piece.
-//!
-//! Set as an element's inner HTML, such a table is built by the browser's own parser, far faster
-//! than node by node from WebAssembly, and hydration leaves it alone. Leptos can render views to
-//! text only on the server (its type-erased views, which our builds use, panic in the browser),
-//! so these tables are written here, the same way on both sides.
+//! A writer of HTML text.
 //!
 //! Tag and attribute names are `'static` and written as given; attribute values and text are
 //! always escaped.
@@ -51,6 +46,12 @@ impl HtmlText {
         text: &str,
     ) -> &mut Self {
         self.open(tag, attributes).text(text).close(tag)
+    }
+
+    /// HTML already written by another [`HtmlText`].
+    pub fn html(&mut self, html: &str) -> &mut Self {
+        self.0.push_str(html);
+        self
     }
 
     pub fn finish(self) -> String {

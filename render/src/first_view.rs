@@ -1,0 +1,112 @@
+//! The first view of a page opened offline, written by the service worker from the kept plan.
+//!
+//! Offline, a page the browser has not kept is the app shell, which shows nothing until the
+//! app's WebAssembly (2.4 MB) has been compiled, has started and has read the plan: about
+//! 300 ms on a tablet. The service worker reads the kept plan anyway (see `public/sw.js`), and
+//! its thread is idle: it writes the page's main content into the shell with this module
+//! (compiled for it on its own, `sw-render/`), and the app takes over once it has rendered the
+//! same page itself. Written before the replica is read, the first view shows what the plan
+//! says, not yet what was achieved: the app's first render offline does the same.
+
+use keikaku_domain::format::KeptPlan;
+use keikaku_domain::roadmap::{RoadmapFilter, RoadmapView};
+use keikaku_sync::report::PlanActuals;
+
+use crate::html_text::HtmlText;
+
+/// A page's first view: its document title and what goes inside `<main>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FirstView {
+    pub title: String,
+    pub main: String,
+}
+
+/// The first view of the page at `path` (with its query string, if any) from the kept plan
+/// (the value the app stores, JSON). `None` for a page this module does not write, a plan
+/// other than the page's, or a value it cannot read: the app then renders the page itself.
+pub fn first_view(path: &str, kept_plan: &str) -> Option<FirstView> {
+    let (path, query) = path.split_once('?').unwrap_or((path, ""));
+    let segments: Vec<String> = path
+        .strip_prefix("/plans/")?
+        .split('/')
+        .map(percent_decode)
+        .collect::<Option<_>>()?;
+    let [plan_id, page] = segments.as_slice() else {
+        return None;
+    };
+    if page != "roadmap" {
+        return None;
+    }
+    let kept: KeptPlan = serde_json::from_str(kept_plan).ok()?;
+    if kept.file.plan.id != *plan_id {
+        return None;
+    }
+    let field = |name: &str| query_value(query, name);
+    let (filter, mut errors) = RoadmapFilter::parse(
+        field("node").as_deref(),
+        field("department").as_deref(),
+        field("year").as_deref(),
+    );
+    let mut view = RoadmapView::of(&kept.file.organization, &kept.file.plan, filter);
+    errors.append(&mut view.filter_errors);
+    view.filter_errors = errors;
+    let mut main = HtmlText::new();
+    crate::roadmap::write_page(&mut main, &view, &PlanActuals::default());
+    Some(FirstView {
+        title: crate::document_title(&crate::roadmap::title(&view)),
+        main: main.finish(),
+    })
+}
+
+/// The last value of `name` in a form-encoded query, as the router reads it; empty values count
+/// as absent, as an empty selector means "all".
+fn query_value(query: &str, name: &str) -> Option<String> {
+    query
+        .split('&')
+        .filter_map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let key = percent_decode(&key.replace('+', " "))?;
+            (key == name).then(|| percent_decode(&value.replace('+', " ")))?
+        })
+        .next_back()
+        .filter(|v| !v.is_empty())
+}
+
+/// `%XX` escapes decoded as UTF-8; `None` if malformed.
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = text.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_paths_and_queries_as_the_router_does() {
+        assert_eq!(
+            percent_decode("%E5%B7%A5%E7%A8%8B").as_deref(),
+            Some("工程")
+        );
+        assert_eq!(percent_decode("%E5%B7"), None, "not UTF-8");
+        assert_eq!(percent_decode("%G1"), None);
+        assert_eq!(percent_decode("%4"), None);
+        let query = "node=&department=%E6%94%BF%E7%AD%96+%E8%AA%B2&year=2025&year=2026";
+        assert_eq!(query_value(query, "node"), None);
+        assert_eq!(query_value(query, "department").as_deref(), Some("政策 課"));
+        assert_eq!(query_value(query, "year").as_deref(), Some("2026"));
+        assert_eq!(query_value("", "year"), None);
+    }
+}
