@@ -103,7 +103,7 @@ async function navigate(request) {
     if (kept) return kept;
     const keptShell = await shell;
     if (!keptShell) return Response.error();
-    return shellWithReads(keptShell, device, new URL(request.url).pathname);
+    return shellWithReads(keptShell, device, new URL(request.url));
   }
 }
 
@@ -188,25 +188,87 @@ async function readPlan(device, pathname) {
 
 /**
  * The shell, with what was read written in right after the names element, before the shell's
- * script that hands it to the app. Everything before goes at once, so the browser starts on the
- * page, its styles and build files while the reads finish.
+ * script that hands it to the app, and the page's first view in place of the shell's
+ * placeholder when the renderer can write one (see below). Everything before the title goes at
+ * once, so the browser starts on the styles and build files while the reads finish.
  */
-function shellWithReads(shell, device, pathname) {
-  const reads = withTimeout(device.then((d) => readPlan(d, pathname)), EARLY_READ_TIMEOUT_MS).catch(() => null);
-  const { response, html, match } = shell;
-  const at = match ? match.index + match[0].length : html.length;
+function shellWithReads(shell, device, url) {
+  const reads = withTimeout(device.then((d) => readPlan(d, url.pathname)), EARLY_READ_TIMEOUT_MS).catch(() => null);
+  const { response, html, match, names } = shell;
+  const renderer = names && names.renderer ? loadRenderer(names.renderer) : Promise.resolve(null);
+  const namesEnd = match ? match.index + match[0].length : html.length;
+  const title = html.indexOf('<title>');
+  // The title changes with the first view; without a renderer, only what follows the names.
+  const at = names && names.renderer && title >= 0 && title < namesEnd ? title : namesEnd;
   const encoder = new TextEncoder();
   const body = new ReadableStream({
     async start(controller) {
       controller.enqueue(encoder.encode(html.slice(0, at)));
       const read = match ? await reads : null;
-      controller.enqueue(encoder.encode(foundElements(read) + html.slice(at)));
+      let rest = html.slice(at, namesEnd) + foundElements(read) + html.slice(namesEnd);
+      const view = read ? firstView(await withTimeout(renderer, EARLY_READ_TIMEOUT_MS).catch(() => null), url, read) : null;
+      if (view) rest = withFirstView(rest, names, view);
+      controller.enqueue(encoder.encode(rest));
       controller.close();
     },
   });
   const headers = new Headers(response.headers);
   headers.delete('content-length');
   return new Response(body, { status: response.status, statusText: response.statusText, headers });
+}
+
+// The first view: the page's main content written from the kept plan by the app's own HTML
+// writers (keikaku-render), compiled for this worker on its own (sw-render/, a few hundred kB,
+// kept with the build files). The app, its WebAssembly ten times larger, takes some 300 ms to
+// start on a tablet; this shows the page meanwhile and the app replaces it with the same page
+// (app/src/offline/first_view.rs). Pages the renderer does not write come from the app alone.
+
+/** The renderer's exports, compiled once per worker; null if it cannot be had. */
+let rendererLoad = null;
+
+function loadRenderer(path) {
+  if (rendererLoad && rendererLoad.path === path) return rendererLoad.exports;
+  const exports = (async () => {
+    const kept = await (await caches.open(ASSETS)).match(path);
+    if (!kept) return null;
+    const { instance } = await WebAssembly.instantiate(await kept.arrayBuffer(), {});
+    return instance.exports;
+  })().catch(() => null);
+  rendererLoad = { path, exports };
+  return exports;
+}
+
+/**
+ * The first view of `url` from the kept plan, or null. The renderer's interface (sw-render/src/
+ * lib.rs): path NUL plan in, title NUL main out, through its memory.
+ */
+function firstView(exports, url, read) {
+  if (!exports || typeof read.plan !== 'string') return null;
+  try {
+    const input = new TextEncoder().encode(`${url.pathname}${url.search}\0${read.plan}`);
+    const at = exports.input_buffer(input.length);
+    new Uint8Array(exports.memory.buffer, at, input.length).set(input);
+    if (exports.render(input.length) !== 1) return null;
+    const output = new Uint8Array(exports.memory.buffer, exports.output_ptr(), exports.output_len());
+    const text = new TextDecoder().decode(output);
+    const split = text.indexOf('\0');
+    return split < 0 ? null : { title: text.slice(0, split), main: text.slice(split + 1) };
+  } catch (_failed) {
+    return null;
+  }
+}
+
+/** `rest` of the shell with the view's title and its main content in place of the placeholder. */
+function withFirstView(rest, names, view) {
+  const marker = rest.indexOf(`id="${names.placeholder}"`);
+  const start = marker < 0 ? -1 : rest.lastIndexOf('<div', marker);
+  const end = marker < 0 ? -1 : rest.indexOf('</div>', marker);
+  if (start < 0 || end < 0) return rest;
+  const escape = (text) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  return rest.slice(0, start)
+    .replace(/<title>[^<]*<\/title>/, `<title>${escape(view.title)}</title>`)
+    + `<div id="${names.firstView}">${view.main}</div>`
+    + rest.slice(end + '</div>'.length);
 }
 
 /** JSON elements (data, never run) for what was read; `<` escaped, so they cannot close. */

@@ -15,6 +15,7 @@ ensure_chromium
 
 step "building (release)"
 cargo leptos build --release
+build_first_view
 cargo build --release -p keikaku-bench-sync
 
 step "server: push throughput and pull latency"

@@ -91,3 +91,18 @@ ensure_end2end_deps() {
   step "installing the browser test dependencies"
   (cd "$REPO/end2end" && npm ci --no-audit --no-fund)
 }
+
+# The service worker's first-view renderer (sw-render/): a small WebAssembly of its own, which
+# cargo-leptos does not build. Always optimised (it is small, and the tests should run what
+# users get), and written to the site's build files named by its content, as cargo-leptos names
+# the app's, so a new release never meets an old renderer in a browser's cache. Run after
+# `cargo leptos build`, which owns the site directory.
+build_first_view() {
+  local target="$REPO/target/front" pkg="$REPO/target/site/pkg"
+  cargo build --quiet -p keikaku-sw-render --target wasm32-unknown-unknown --profile wasm-release --target-dir "$target"
+  local built="$target/wasm32-unknown-unknown/wasm-release/keikaku_sw_render.wasm" hash
+  hash="$(sha256sum "$built" | cut -c1-20)"
+  mkdir -p "$pkg"
+  rm -f "$pkg"/first-view.*.wasm
+  cp "$built" "$pkg/first-view.$hash.wasm"
+}

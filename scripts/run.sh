@@ -15,9 +15,11 @@ if [ "$profile" = release ]; then
   ensure_wasm_opt
   step "building (release)"
   cargo leptos build --release
+  build_first_view
 else
   step "building (debug)"
   cargo leptos build
+  build_first_view
 fi
 
 export LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_HASH_FILES=true

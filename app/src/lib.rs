@@ -57,12 +57,14 @@ pub fn App() -> impl IntoView {
         sync_status.online.set(false);
     }
     provide_context(sync_status);
-    // Effects run only in the browser: mark the document once the app is interactive, for
-    // styles that need JavaScript and for the browser tests.
+    // Effects run only in the browser: mark the document once the app is interactive (behind
+    // the service worker's first view, once it has replaced that).
     Effect::new(|_| {
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("data-hydrated", "true");
+        #[cfg(feature = "hydrate")]
+        if offline::first_view::pending() {
+            return;
         }
+        offline::mark_interactive();
     });
     // Open this user's progress replica and start syncing (browser only).
     Effect::new(move |started: Option<()>| {
@@ -145,11 +147,15 @@ fn mount(is_shell: bool) {
     let _phase = timeline::Phase::start("keikaku:mount");
     if is_shell {
         offline::mark_opened_offline();
+        // Debug builds warn here that the `csr` feature is off: it is, on purpose. One build
+        // both hydrates server pages and renders the shell; the browser tests cover both.
+        if offline::first_view::present() {
+            offline::first_view::mount_behind(App);
+            return;
+        }
         if let Some(body) = document().body() {
             body.set_inner_html("");
         }
-        // Debug builds warn here that the `csr` feature is off: it is, on purpose. One build
-        // both hydrates server pages and renders the shell; the browser tests cover both.
         leptos::mount::mount_to_body(App);
     } else {
         leptos::mount::hydrate_body(App);

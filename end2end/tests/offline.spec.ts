@@ -118,6 +118,81 @@ test.describe('with the server stopped', () => {
     const history = await context.request.get(`${base}/api/v1/plans/komagane-dx-strategy/measures/internal-02/history`);
     expect(history.status()).toBe(200);
   });
+
+  test('the service worker writes the roadmap from the kept plan before the app starts, and the app takes over with the same page', async ({ page }) => {
+    const server = ownServer();
+    const base = server.url;
+    // Once the test says so, the app's WebAssembly waits on each page until the test lets it go,
+    // as on a slow tablet; and whether a loading message ever reaches the document is recorded.
+    await page.addInitScript(() => {
+      const w = window as any;
+      const instantiate = WebAssembly.instantiateStreaming;
+      w.__appHeld = new Promise<void>((release) => { w.__releaseApp = release; });
+      if (sessionStorage.getItem('hold-the-app') === 'yes') {
+        WebAssembly.instantiateStreaming = (...args: any[]) =>
+          w.__appHeld.then(() => (instantiate as any).apply(WebAssembly, args));
+      }
+      w.__sawLoading = false;
+      new MutationObserver(() => {
+        if (document.querySelector('main .loading')) w.__sawLoading = true;
+      }).observe(document, { childList: true, subtree: true });
+    });
+    await signIn(page, base, 'komagane-editor');
+    // Not the roadmap: it must be written from IndexedDB, not served as a kept page.
+    await page.goto(`${base}/plans/komagane-dx-strategy`);
+    await readyForOffline(page);
+    await server.stop();
+    await page.evaluate(() => sessionStorage.setItem('hold-the-app', 'yes'));
+
+    const roadmap = `${base}/plans/komagane-dx-strategy/roadmap`;
+    await page.goto(roadmap);
+    const firstView = page.locator('#keikaku-first-view');
+    await expect(firstView.locator('.roadmap-table tbody tr').first()).toBeVisible();
+    expect(await page.locator('html[data-hydrated]').count()).toBe(0);
+    await expect(page).toHaveTitle('工程表｜こまがねDX戦略 | Keikaku 計画');
+    await expect(firstView.getByRole('heading', { level: 1 })).toHaveText('工程表（ロードマップ）');
+    await expect(firstView.locator('.breadcrumbs [aria-current="page"]')).toHaveText('工程表');
+    await expect(firstView.locator('.plan-tabs [aria-current="page"]')).toHaveText('工程表');
+    await expectAccessible(page);
+    const parts = () => page.evaluate(() => {
+      // Leptos marks where it put inner HTML with an empty comment.
+      const html = (selector: string) => document.querySelector(selector)?.innerHTML.replace(/<!---->/g, '') ?? null;
+      const table = document.querySelector('.roadmap-table')?.cloneNode(true) as HTMLElement | undefined;
+      // What was achieved comes later, from the replica, in the app only.
+      table?.querySelectorAll('.cell__actual').forEach((e) => e.remove());
+      return {
+        breadcrumbs: html('.breadcrumbs'),
+        header: html('.plan-header'),
+        filters: html('.filters__fields'),
+        summary: html('.roadmap-summary'),
+        legend: html('.stage-legend'),
+        table: table?.outerHTML ?? null,
+      };
+    });
+    const written = await parts();
+    expect(written.table).toContain('<tbody>');
+
+    await page.evaluate(() => (window as any).__releaseApp());
+    await hydrated(page);
+    await expect(page.locator('#keikaku-first-view')).toHaveCount(0);
+    await expect(page.locator('.offline-banner')).toBeVisible();
+    expect(await parts()).toEqual(written);
+    expect(await page.evaluate(() => (window as any).__sawLoading)).toBe(false);
+    // The app's page is live: its filters go through the router.
+    await page.getByLabel('年度').selectOption('2025');
+    await page.getByRole('button', { name: '絞り込む' }).click();
+    await expect(page).toHaveURL(/year=2025/);
+    await expect(page.getByRole('link', { name: '条件を解除' })).toBeVisible();
+    await expect(page.locator('.roadmap-table thead th')).toHaveCount(2);
+
+    // A filtered address is written filtered, as the app would.
+    await page.goto(`${roadmap}?node=&department=&year=2025`);
+    await expect(firstView.locator('#filter-year')).toHaveValue('2025');
+    await expect(firstView.locator('.roadmap-table thead th')).toHaveCount(2);
+    await page.evaluate(() => (window as any).__releaseApp());
+    await hydrated(page);
+    await expect(page.locator('#filter-year')).toHaveValue('2025');
+  });
 });
 
 test.describe('a new release', () => {

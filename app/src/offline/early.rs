@@ -33,10 +33,21 @@ pub const NAMES_ID: &str = "keikaku-early-names";
 pub const FOUND_ID: &str = "keikaku-early-found";
 /// The JSON element holding that plan as stored, when it is kept.
 pub const PLAN_ELEMENT_ID: &str = "keikaku-early-plan";
+/// The shell's placeholder for a page's content, which the service worker replaces with the
+/// page's first view when it can write one ([`FIRST_VIEW_ID`]).
+pub const PLACEHOLDER_ID: &str = "keikaku-shell-content";
+/// The element holding the first view the service worker wrote (see `keikaku_render::first_view`).
+pub const FIRST_VIEW_ID: &str = "keikaku-first-view";
 
-/// What the service worker reads for a shell, and where it writes what it found (see
-/// `public/sw.js`, which takes these names from the shell rather than repeating them).
-pub fn names_json() -> String {
+/// Where the site keeps the service worker's first-view renderer (`sw-render/`, built beside
+/// the app), provided by the server to the pages it renders.
+#[derive(Clone, Debug)]
+pub struct FirstViewRenderer(pub String);
+
+/// What the service worker reads for a shell, where it writes what it found, and the renderer
+/// that writes a page's first view from it (see `public/sw.js`, which takes these names from the
+/// shell rather than repeating them, and keeps the renderer with the shell's other build files).
+pub fn names_json(renderer: Option<&FirstViewRenderer>) -> String {
     serde_json::json!({
         "device": {
             "database": DEVICE_DATABASE,
@@ -50,6 +61,9 @@ pub fn names_json() -> String {
         },
         "found": FOUND_ID,
         "plan": PLAN_ELEMENT_ID,
+        "renderer": renderer.map(|r| r.0.as_str()),
+        "placeholder": PLACEHOLDER_ID,
+        "firstView": FIRST_VIEW_ID,
     })
     .to_string()
 }

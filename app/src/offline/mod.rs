@@ -10,12 +10,22 @@ pub mod early;
 #[cfg(feature = "hydrate")]
 pub mod engine;
 #[cfg(feature = "hydrate")]
+pub mod first_view;
+#[cfg(feature = "hydrate")]
 pub mod plans;
 pub mod status;
 #[cfg(feature = "hydrate")]
 pub mod storage;
 
 pub use status::{use_sync_status, SyncStatus};
+
+/// Marks the document once the app is interactive, for styles that need JavaScript and for the
+/// browser tests.
+pub fn mark_interactive() {
+    if let Some(root) = leptos::prelude::document().document_element() {
+        let _ = root.set_attribute("data-hydrated", "true");
+    }
+}
 
 /// IndexedDB names the app reads before it starts (see [`early`]) as well as after.
 pub mod names {

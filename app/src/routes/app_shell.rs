@@ -10,14 +10,15 @@ use crate::offline::early;
 
 #[component]
 pub fn AppShellPage() -> impl IntoView {
+    let renderer = use_context::<early::FirstViewRenderer>();
     view! {
         <PageTitle text="読み込み中"/>
         <Meta name="keikaku-shell" content="1"/>
         // What the service worker reads into the shell it serves (data, never run).
-        <script type="application/json" id=early::NAMES_ID inner_html=early::names_json()></script>
+        <script type="application/json" id=early::NAMES_ID inner_html=early::names_json(renderer.as_ref())></script>
         // Before the app's own script (a module, run after parsing), so the read starts first.
         <script nonce=leptos::nonce::use_nonce() inner_html=early::script()></script>
-        <div class="page">
+        <div class="page" id=early::PLACEHOLDER_ID>
             <p class="loading" role="status">"読み込み中…"</p>
         </div>
     }

@@ -12,6 +12,7 @@ mod structure;
 mod sync;
 mod users;
 
+use app::offline::early::FirstViewRenderer;
 use app::{shell, App};
 use axum::extract::FromRef;
 use axum::http::{header, HeaderValue};
@@ -114,15 +115,22 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let store = state.store.clone();
     let options = state.leptos_options.clone();
+    let renderer = first_view_renderer(&options);
+    if renderer.is_none() {
+        tracing::warn!("no first-view renderer in the site (scripts/lib.sh builds it): pages opened offline wait for the app");
+    }
     Router::new()
         .nest("/api/v1", api_routes(&state))
-        .leptos_routes_with_context(&state, routes, page_context(store.clone()), move || {
-            shell(options.clone())
-        })
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            page_context(store.clone(), renderer.clone()),
+            move || shell(options.clone()),
+        )
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
-        >(page_context(store), shell))
+        >(page_context(store, renderer), shell))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             session::attach_viewer,
@@ -145,11 +153,36 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// What every server-rendered page can reach while it renders.
-fn page_context(store: Store) -> impl Fn() + Clone + Send + 'static {
+fn page_context(
+    store: Store,
+    renderer: Option<FirstViewRenderer>,
+) -> impl Fn() + Clone + Send + 'static {
     move || {
         provide_context(store.clone());
+        if let Some(renderer) = renderer.clone() {
+            provide_context(renderer);
+        }
         script_policy::provide_page_nonce();
     }
+}
+
+/// The service worker's first-view renderer in the site's build files, named by its content
+/// (`first-view.<hash>.wasm`, built beside the app by `scripts/lib.sh`): the app shell tells the
+/// worker where it is. With several, the newest.
+fn first_view_renderer(options: &LeptosOptions) -> Option<FirstViewRenderer> {
+    let pkg = options.site_pkg_dir.to_string();
+    let dir = std::path::Path::new(options.site_root.as_ref()).join(&pkg);
+    std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(Result::ok)
+        .filter_map(|entry| {
+            let name = entry.file_name().into_string().ok()?;
+            let is_renderer = name.starts_with("first-view.") && name.ends_with(".wasm");
+            let modified = entry.metadata().and_then(|m| m.modified()).ok()?;
+            is_renderer.then_some((modified, name))
+        })
+        .max()
+        .map(|(_, name)| FirstViewRenderer(format!("/{pkg}/{name}")))
 }
 
 /// Largest request body the API accepts; larger ones get 413. The largest is a full push.
