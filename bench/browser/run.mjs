@@ -280,6 +280,7 @@ async function coldOfflineOpen(dataDir) {
   }
   await stopProcess(server);
   const times = [];
+  const inDocument = [];
   if (process.env.BENCH_DEBUG) {
     const context = await chromium.launchPersistentContext(profile, { ...CHROMIUM, locale: 'ja-JP' });
     const page = context.pages()[0] ?? await context.newPage();
@@ -302,15 +303,28 @@ async function coldOfflineOpen(dataDir) {
     // and caches are still cold.
     await page.waitForTimeout(SETTLE_MS);
     await page.addInitScript(() => {
+      // In the document (the first row parsed or inserted), then painted: after the rendering of
+      // the frame that follows (an upper bound: a task queued before ours delays it too).
       window.__roadmapShown = new Promise((shown) => {
         new MutationObserver((_, observer) => {
           if (document.querySelector('.roadmap-table tbody tr')) {
             window.__roadmapShownAt = performance.now();
-            shown(window.__roadmapShownAt);
+            window.__fromFirstView = !!document.querySelector('#keikaku-first-view .roadmap-table');
             observer.disconnect();
+            requestAnimationFrame(() => setTimeout(() => {
+              window.__roadmapPaintedAt = performance.now();
+              shown(window.__roadmapPaintedAt);
+            }, 0));
           }
         }).observe(document, { childList: true, subtree: true });
       });
+      // When the app is interactive (it marks the document).
+      new MutationObserver((_, observer) => {
+        if (document.documentElement?.dataset.hydrated) {
+          window.__appReadyAt = performance.now();
+          observer.disconnect();
+        }
+      }).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-hydrated'] });
     });
     const messages = [];
     page.on('console', (m) => messages.push(`${m.type()}: ${m.text()}`));
@@ -334,7 +348,10 @@ async function coldOfflineOpen(dataDir) {
       })));
       throw error;
     }
-    times.push(await page.evaluate(() => window.__roadmapShownAt));
+    times.push(await page.evaluate(() => window.__roadmapPaintedAt));
+    inDocument.push(await page.evaluate(() => window.__roadmapShownAt));
+    // The app taking over (after the service worker's first view), for the timeline.
+    await page.waitForTimeout(1500);
     // Where the time went: the page, its build files and the app's own phases, in ms from
     // navigation start.
     const timeline = await page.evaluate(() => {
@@ -348,7 +365,9 @@ async function coldOfflineOpen(dataDir) {
       for (const m of performance.getEntriesByType('measure')) {
         if (m.name.startsWith('keikaku:')) parts.push(`${m.name.slice(8)} ${at(m.startTime)}–${at(m.startTime + m.duration)}`);
       }
-      parts.push(`interactive ${at(nav.domInteractive)}`, `shown ${at(window.__roadmapShownAt)}`);
+      parts.push(`interactive ${at(nav.domInteractive)}`, `in document ${at(window.__roadmapShownAt)}`,
+        `painted ${at(window.__roadmapPaintedAt)}`, `app ${window.__appReadyAt ? at(window.__appReadyAt) : 'not yet'}`,
+        `written by ${window.__fromFirstView ? 'the service worker' : 'the app'}`);
       return parts.join(', ');
     });
     console.error(`  cold open, run ${run + 1}: ${timeline}`);
@@ -357,7 +376,7 @@ async function coldOfflineOpen(dataDir) {
     await context.close();
   }
   rmSync(profile, { recursive: true, force: true });
-  return times;
+  return { painted: times, inDocument };
 }
 
 async function main() {
@@ -401,7 +420,7 @@ async function main() {
   await browser.close();
   await stopProcess(pouch);
 
-  const cold = process.env.BENCH_ONLY === 'keikaku' ? [] : await coldOfflineOpen(dataDir);
+  const { painted: cold, inDocument } = process.env.BENCH_ONLY === 'keikaku' ? { painted: [], inDocument: [] } : await coldOfflineOpen(dataDir);
   rmSync(dataDir, { recursive: true, force: true });
 
   const k = median(ours);
@@ -419,7 +438,8 @@ async function main() {
     console.log(`| ratio within each run | ${ratios.map((r) => `${r.toFixed(1)}×`).join(', ')} (median ${median(ratios).toFixed(1)}×) |`);
   }
   if (cold.length > 0) {
-    console.log(`| cold offline open, Komagane roadmap from IndexedDB (target < 300 ms) | ${Math.round(median(cold))} ms (runs: ${cold.map(Math.round).join(', ')}) |`);
+    console.log(`| cold offline open, Komagane roadmap from IndexedDB, painted (target < 300 ms) | ${Math.round(median(cold))} ms (runs: ${cold.map(Math.round).join(', ')}) |`);
+    console.log(`| the same, first row in the document | ${Math.round(median(inDocument))} ms (runs: ${inDocument.map(Math.round).join(', ')}) |`);
   }
 }
 
