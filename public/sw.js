@@ -2,7 +2,9 @@
 //
 // - Page navigations go to the network first; a page that loaded is kept, and when the server
 //   cannot be reached the kept copy is served, or else the app shell (/app-shell), which the app
-//   renders in the browser from the plans and progress kept in IndexedDB.
+//   renders in the browser from the plans and progress kept in IndexedDB. The worker writes
+//   into the shell what the app needs first (who signed in, the page's kept plan) and, for the
+//   roadmap, the page itself (the first view, written from the kept plan by sw-render/).
 // - Hashed build files (/pkg/…) never change, so they are served from the cache once kept.
 // - The API is never cached here: page data and progress have their own offline stores.
 //
