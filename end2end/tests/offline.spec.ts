@@ -172,9 +172,15 @@ test.describe('with the server stopped', () => {
     const written = await parts();
     expect(written.table).toContain('<tbody>');
 
+    // A keyboard user already on a row keeps their place when the app takes over.
+    const row = firstView.locator('.roadmap-table tbody a').nth(3);
+    const rowAddress = await row.getAttribute('href');
+    await row.focus();
+
     await page.evaluate(() => (window as any).__releaseApp());
     await hydrated(page);
     await expect(page.locator('#keikaku-first-view')).toHaveCount(0);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('href'))).toBe(rowAddress);
     await expect(page.locator('.offline-banner')).toBeVisible();
     expect(await parts()).toEqual(written);
     expect(await page.evaluate(() => (window as any).__sawLoading)).toBe(false);
