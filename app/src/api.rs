@@ -116,14 +116,14 @@ pub async fn roadmap_page(
     department: Option<String>,
     year: Option<String>,
 ) -> Result<Option<RoadmapView>, ServerFnError> {
-    use keikaku_domain::roadmap::RoadmapFilter;
-    let (filter, mut errors) =
-        RoadmapFilter::parse(node.as_deref(), department.as_deref(), year.as_deref());
     Ok(ssr::plan(&plan_id).await?.map(|(org, plan)| {
-        let mut view = RoadmapView::of(&org, &plan, filter);
-        errors.append(&mut view.filter_errors);
-        view.filter_errors = errors;
-        view
+        RoadmapView::for_query(
+            &org,
+            &plan,
+            node.as_deref(),
+            department.as_deref(),
+            year.as_deref(),
+        )
     }))
 }
 

@@ -8,8 +8,6 @@ use std::future::Future;
 
 #[cfg(feature = "hydrate")]
 use keikaku_domain::format::PlanFile;
-#[cfg(feature = "hydrate")]
-use keikaku_domain::roadmap::RoadmapFilter;
 use keikaku_domain::roadmap::RoadmapView;
 use keikaku_domain::views::*;
 use leptos::prelude::ServerFnError;
@@ -166,14 +164,13 @@ page_loader!(
     roadmap(plan_id: String, node: Option<String>, department: Option<String>, year: Option<String>) -> Option<RoadmapView>,
     online: api::roadmap_page(plan_id.clone(), node.clone(), department.clone(), year.clone()),
     keep: Some(plan_id.clone()),
-    offline: |plans| find(&plans, &plan_id).map(|f| {
-        let (filter, mut errors) =
-            RoadmapFilter::parse(node.as_deref(), department.as_deref(), year.as_deref());
-        let mut view = RoadmapView::of(&f.organization, &f.plan, filter);
-        errors.append(&mut view.filter_errors);
-        view.filter_errors = errors;
-        Some(view)
-    })
+    offline: |plans| find(&plans, &plan_id).map(|f| Some(RoadmapView::for_query(
+        &f.organization,
+        &f.plan,
+        node.as_deref(),
+        department.as_deref(),
+        year.as_deref(),
+    )))
 );
 
 page_loader!(

@@ -117,6 +117,23 @@ pub struct RoadmapView {
 }
 
 impl RoadmapView {
+    /// The view for the query-string values of a roadmap address (see [`RoadmapFilter::parse`]):
+    /// values that cannot be read are reported first, then those that name nothing in the plan.
+    /// The server, the app offline and the service worker's first view all build it this way.
+    pub fn for_query(
+        organization: &Organization,
+        plan: &Plan,
+        node: Option<&str>,
+        department: Option<&str>,
+        year: Option<&str>,
+    ) -> RoadmapView {
+        let (filter, mut errors) = RoadmapFilter::parse(node, department, year);
+        let mut view = RoadmapView::of(organization, plan, filter);
+        errors.append(&mut view.filter_errors);
+        view.filter_errors = errors;
+        view
+    }
+
     pub fn of(organization: &Organization, plan: &Plan, requested: RoadmapFilter) -> RoadmapView {
         let all_years = plan.roadmap_years();
         let node_options = node_options(&plan.structure);
@@ -306,4 +323,44 @@ fn measures_under(nodes: &[Node], id: &str) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn komagane() -> PlanFile {
+        serde_json::from_str(include_str!("../../samples/plans/komagane.json")).unwrap()
+    }
+
+    #[test]
+    fn a_query_reports_unreadable_values_before_values_the_plan_lacks() {
+        let file = komagane();
+        let view = RoadmapView::for_query(
+            &file.organization,
+            &file.plan,
+            None,
+            Some("存在しない課"),
+            Some("あ"),
+        );
+        let fields: Vec<&str> = view.filter_errors.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(fields, ["year", "department"]);
+        assert!(view.filter.is_empty(), "neither value filters");
+        assert_eq!(view.years, view.all_years);
+        assert_eq!(view.shown_measures, view.total_measures);
+    }
+
+    #[test]
+    fn a_query_filters_like_the_filter_it_parses() {
+        let file = komagane();
+        let view =
+            RoadmapView::for_query(&file.organization, &file.plan, Some(""), None, Some("2025"));
+        assert!(view.filter_errors.is_empty());
+        assert_eq!(view.years, [FiscalYear(2025)]);
+        let (filter, _) = RoadmapFilter::parse(None, None, Some("2025"));
+        assert_eq!(
+            view,
+            RoadmapView::of(&file.organization, &file.plan, filter)
+        );
+    }
 }

@@ -9,7 +9,7 @@
 //! says, not yet what was achieved: the app's first render offline does the same.
 
 use keikaku_domain::format::KeptPlan;
-use keikaku_domain::roadmap::{RoadmapFilter, RoadmapView};
+use keikaku_domain::roadmap::RoadmapView;
 use keikaku_sync::report::PlanActuals;
 
 use crate::html_text::HtmlText;
@@ -42,14 +42,13 @@ pub fn first_view(path: &str, kept_plan: &str) -> Option<FirstView> {
         return None;
     }
     let field = |name: &str| query_value(query, name);
-    let (filter, mut errors) = RoadmapFilter::parse(
+    let view = RoadmapView::for_query(
+        &kept.file.organization,
+        &kept.file.plan,
         field("node").as_deref(),
         field("department").as_deref(),
         field("year").as_deref(),
     );
-    let mut view = RoadmapView::of(&kept.file.organization, &kept.file.plan, filter);
-    errors.append(&mut view.filter_errors);
-    view.filter_errors = errors;
     let mut main = HtmlText::new();
     crate::roadmap::write_page(&mut main, &view, &PlanActuals::default());
     Some(FirstView {
