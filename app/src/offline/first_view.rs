@@ -7,6 +7,7 @@
 //! links and form work as plain HTML. If the app's page takes too long, it is shown as it is.
 
 use std::cell::Cell;
+use std::rc::Rc;
 use std::time::Duration;
 
 use leptos::prelude::*;
@@ -41,46 +42,42 @@ pub fn mount_behind<V: IntoView + 'static>(app: impl FnOnce() -> V + 'static) {
         .unchecked_into();
     PENDING.with(|p| p.set(true));
     leptos::mount::mount_to(holder.clone(), app).forget();
-    if page_complete(&holder) {
-        take_over(&holder);
-        return;
-    }
-    // Watches the app's page until it is complete; the closure and the observer live until then.
-    let observer_slot: std::rc::Rc<Cell<Option<MutationObserver>>> = Default::default();
-    let watched = holder.clone();
-    let slot = observer_slot.clone();
-    let on_change = Closure::<dyn FnMut()>::new(move || {
-        if pending() && page_complete(&watched) {
-            if let Some(observer) = slot.take() {
-                observer.disconnect();
-            }
-            take_over(&watched);
-        }
-    });
-    let Ok(observer) = MutationObserver::new(on_change.as_ref().unchecked_ref()) else {
-        take_over(&holder);
-        return;
-    };
-    let options = MutationObserverInit::new();
-    options.set_child_list(true);
-    options.set_subtree(true);
-    if observer.observe_with_options(&holder, &options).is_err() {
-        take_over(&holder);
-        return;
-    }
-    observer_slot.set(Some(observer));
-    on_change.forget();
-    set_timeout(
+    // Shows the app's page, once, and stops watching it.
+    let observer: Rc<Cell<Option<MutationObserver>>> = Rc::default();
+    let finish = {
+        let (holder, observer) = (holder.clone(), Rc::clone(&observer));
         move || {
             if pending() {
-                if let Some(observer) = observer_slot.take() {
+                if let Some(observer) = observer.take() {
                     observer.disconnect();
                 }
                 take_over(&holder);
             }
-        },
-        TAKE_OVER_AT_LATEST,
-    );
+        }
+    };
+    if page_complete(&holder) {
+        finish();
+        return;
+    }
+    let on_change = Closure::<dyn FnMut()>::new({
+        let (holder, finish) = (holder.clone(), finish.clone());
+        move || {
+            if page_complete(&holder) {
+                finish();
+            }
+        }
+    });
+    let options = MutationObserverInit::new();
+    options.set_child_list(true);
+    options.set_subtree(true);
+    match MutationObserver::new(on_change.as_ref().unchecked_ref()) {
+        Ok(watch) if watch.observe_with_options(&holder, &options).is_ok() => {
+            observer.set(Some(watch));
+            on_change.forget();
+            set_timeout(finish, TAKE_OVER_AT_LATEST);
+        }
+        _ => finish(),
+    }
 }
 
 /// The app's page has rendered: `<main>` holds content and no loading message.

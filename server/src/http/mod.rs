@@ -177,9 +177,11 @@ fn first_view_renderer(options: &LeptosOptions) -> Option<FirstViewRenderer> {
         .filter_map(Result::ok)
         .filter_map(|entry| {
             let name = entry.file_name().into_string().ok()?;
-            let is_renderer = name.starts_with("first-view.") && name.ends_with(".wasm");
+            if !(name.starts_with("first-view.") && name.ends_with(".wasm")) {
+                return None;
+            }
             let modified = entry.metadata().and_then(|m| m.modified()).ok()?;
-            is_renderer.then_some((modified, name))
+            Some((modified, name))
         })
         .max()
         .map(|(_, name)| FirstViewRenderer(format!("/{pkg}/{name}")))
