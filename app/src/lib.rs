@@ -137,6 +137,7 @@ pub fn hydrate() {
         let _ = offline::device::last().await;
     });
     wasm_bindgen_futures::spawn_local(async move {
+        components::focus::track();
         mount(is_shell);
         register_service_worker();
     });

@@ -1,5 +1,6 @@
 //! Building blocks shared by several pages.
 
+pub mod focus;
 pub mod form;
 pub mod layout;
 pub mod plan_header;

@@ -95,33 +95,10 @@ fn take_over(holder: &HtmlElement) {
     let Some(body) = document().body() else {
         return;
     };
-    let focused = focused_control();
     body.set_inner_html("");
     while let Some(child) = holder.first_child() {
         let _ = body.append_child(&child);
     }
-    // The same control on the app's page, so a keyboard user keeps their place.
-    if let Some(control) = focused
-        .and_then(|selector| body.query_selector(&selector).ok().flatten())
-        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
-    {
-        let _ = control.focus();
-    }
+    crate::components::focus::restore();
     super::mark_interactive();
-}
-
-/// A selector for the control that has keyboard focus in the first view (by id, or a link by
-/// its address: the first with it), to focus its twin once the app's page replaces it.
-fn focused_control() -> Option<String> {
-    let active = document().active_element()?;
-    active
-        .closest(&format!("#{FIRST_VIEW_ID}"))
-        .ok()
-        .flatten()?;
-    let quoted = |value: &str| value.replace('\\', "\\\\").replace('"', "\\\"");
-    if !active.id().is_empty() {
-        return Some(format!("main [id=\"{}\"]", quoted(&active.id())));
-    }
-    let href = active.get_attribute("href")?;
-    Some(format!("main a[href=\"{}\"]", quoted(&href)))
 }

@@ -10,6 +10,7 @@ use leptos::prelude::*;
 
 use leptos_router::hooks::use_params_map;
 
+use crate::components::focus::RestoreFocus;
 use crate::components::layout::{LoadError, Loading, NotFound, PageTitle, ScrollToFragment};
 use crate::components::plan_header::{Breadcrumbs, PlanHeader, PlanTab};
 use crate::components::rich_text::RichText;
@@ -42,7 +43,7 @@ pub fn MeasurePage() -> impl IntoView {
                 match page.await {
                     Err(error) => view! { <LoadError error/> }.into_any(),
                     Ok(None) => view! { <NotFound message="指定された施策は見つかりませんでした。"/> }.into_any(),
-                    Ok(Some(view)) => view! { <MeasureDetail view actuals/> }.into_any(),
+                    Ok(Some(view)) => view! { <MeasureDetail view actuals/><RestoreFocus/> }.into_any(),
                 }
             })}
         </Transition>

@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use crate::components::focus::RestoreFocus;
 use crate::components::layout::{LoadError, Loading, NotFound, PageTitle};
 use crate::components::plan_header::{Breadcrumbs, PlanHeader, PlanTab};
 
@@ -40,7 +41,7 @@ pub fn RoadmapPage() -> impl IntoView {
                 match page.await {
                     Err(error) => view! { <LoadError error/> }.into_any(),
                     Ok(None) => view! { <NotFound message="指定された計画は見つかりませんでした。"/> }.into_any(),
-                    Ok(Some(view)) => view! { <Roadmap view actuals/> }.into_any(),
+                    Ok(Some(view)) => view! { <Roadmap view actuals/><RestoreFocus/> }.into_any(),
                 }
             })}
         </Transition>
