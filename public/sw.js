@@ -207,7 +207,7 @@ function shellWithReads(shell, device, url) {
     async start(controller) {
       controller.enqueue(encoder.encode(html.slice(0, at)));
       const read = match ? await reads : null;
-      let rest = html.slice(at, namesEnd) + foundElements(read) + html.slice(namesEnd);
+      let rest = html.slice(at, namesEnd) + foundElement(read) + withPlanElement(html.slice(namesEnd), read);
       const view = read ? firstView(await withTimeout(renderer, EARLY_READ_TIMEOUT_MS).catch(() => null), url, read) : null;
       if (view) rest = withFirstView(rest, names, view);
       controller.enqueue(encoder.encode(rest));
@@ -234,6 +234,9 @@ function loadRenderer(path) {
     const kept = await (await caches.open(ASSETS)).match(path);
     if (!kept) return null;
     const { instance } = await WebAssembly.instantiate(await kept.arrayBuffer(), {});
+    // Browsers compile each function at its first call: a small built-in roadmap, rendered
+    // while the reads are on their way, leaves the page's render only compiled code to run.
+    instance.exports.warm_up();
     return instance.exports;
   })().catch(() => null);
   rendererLoad = { path, exports };
@@ -273,14 +276,25 @@ function withFirstView(rest, names, view) {
     + rest.slice(end + '</div>'.length);
 }
 
-/** JSON elements (data, never run) for what was read; `<` escaped, so they cannot close. */
-function foundElements(read) {
-  if (!read) return '';
-  const element = (id, json) => `<script type="application/json" id="${id}">${json.replace(/</g, '\\u003c')}</script>`;
-  const { names } = read.shell;
-  let html = element(names.found, JSON.stringify(read.found));
-  if (typeof read.plan === 'string') html += element(names.plan, read.plan);
-  return html;
+/** A JSON element (data, never run); `<` escaped, so it cannot close. */
+function jsonElement(id, json) {
+  return `<script type="application/json" id="${id}">${json.replace(/</g, '\\u003c')}</script>`;
+}
+
+/** What was read, for the shell's script in the head. */
+function foundElement(read) {
+  return read ? jsonElement(read.shell.names.found, JSON.stringify(read.found)) : '';
+}
+
+/**
+ * `rest` of the shell with the kept plan at the end of its body: after the first view, whose
+ * parsing it would otherwise hold up (the shell's script takes it once the page is parsed).
+ */
+function withPlanElement(rest, read) {
+  if (!read || typeof read.plan !== 'string') return rest;
+  const element = jsonElement(read.shell.names.plan, read.plan);
+  const end = rest.lastIndexOf('</body>');
+  return end < 0 ? rest + element : rest.slice(0, end) + element + rest.slice(end);
 }
 
 async function cacheFirst(request) {

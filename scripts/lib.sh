@@ -99,8 +99,8 @@ ensure_end2end_deps() {
 # `cargo leptos build`, which owns the site directory.
 build_first_view() {
   local target="$REPO/target/front" pkg="$REPO/target/site/pkg"
-  cargo build --quiet -p keikaku-sw-render --target wasm32-unknown-unknown --profile wasm-release --target-dir "$target"
-  local built="$target/wasm32-unknown-unknown/wasm-release/keikaku_sw_render.wasm" hash
+  cargo build --quiet -p keikaku-sw-render --target wasm32-unknown-unknown --profile sw-render --target-dir "$target"
+  local built="$target/wasm32-unknown-unknown/sw-render/keikaku_sw_render.wasm" hash
   hash="$(sha256sum "$built" | cut -c1-20)"
   mkdir -p "$pkg"
   rm -f "$pkg"/first-view.*.wasm

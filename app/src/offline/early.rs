@@ -7,9 +7,12 @@
 //! the page at 341 ms). So:
 //!
 //! - the service worker, whose thread is idle, reads both while the page is on its way and
-//!   writes them into the shell it serves ([`FOUND_ID`], [`PLAN_ELEMENT_ID`]), right after the
-//!   names the shell lists for it ([`NAMES_ID`], [`names_json`]) and before the shell's script
-//!   ([`script`]), which hands them on;
+//!   writes them into the shell it serves: what it found ([`FOUND_ID`]) right after the names
+//!   the shell lists for it ([`NAMES_ID`], [`names_json`]) and before the shell's script
+//!   ([`script`]), which hands them on, and the plan ([`PLAN_ELEMENT_ID`]) at the end of the
+//!   body, after the page's first view (its hundreds of kB would otherwise reach the page
+//!   before the view and split the view's parsing into several layouts), taken when the
+//!   document has been parsed;
 //! - otherwise every page's head reads who signed in itself ([`device_script`]), and the app
 //!   shell the kept plan ([`script`]).
 //!
@@ -101,11 +104,12 @@ pub fn script() -> String {
     format!(
         r#"(()=>{{const none={{planId:null,planRead:false,plan:null}};const device=window.{DEVICE},read=window.{READ};
 const page=/^\/plans\/([^/]+)/.exec(location.pathname);const planId=page&&decodeURIComponent(page[1]);
-const found=document.getElementById("{FOUND_ID}"),kept=document.getElementById("{PLAN_ELEMENT_ID}");let sw=null;
+const found=document.getElementById("{FOUND_ID}");let sw=null;
 try{{sw=found&&JSON.parse(found.textContent)}}catch(_){{}}
-if(kept)kept.remove();
+const parsed=document.readyState==="loading"?new Promise((done)=>document.addEventListener("DOMContentLoaded",done,{{once:true}})):Promise.resolve();
+const kept=parsed.then(()=>{{const element=document.getElementById("{PLAN_ELEMENT_ID}");if(!element)return null;element.remove();return element.textContent}});
 if(sw&&sw.deviceRead)window.{DEVICE}=Promise.resolve({{deviceRead:true,login:sw.login,name:sw.name,from:"service-worker"}});
-window.{PLAN}=!page?Promise.resolve(none):sw&&sw.planRead&&sw.planId===planId?Promise.resolve({{planId,planRead:true,plan:kept?kept.textContent:null,from:"service-worker"}}):
+window.{PLAN}=!page?Promise.resolve(none):sw&&sw.planRead&&sw.planId===planId?kept.then((plan)=>({{planId,planRead:true,plan,from:"service-worker"}})):
 !device||!read?Promise.resolve(none):Promise.race([device.then((d)=>{{
 if(!d.deviceRead)return none;
 return read("{PLANS_DATABASE_PREFIX}"+(d.login??"{PUBLIC_OWNER}"),"{PLANS_STORE}",[planId])
