@@ -234,9 +234,6 @@ function loadRenderer(path) {
     const kept = await (await caches.open(ASSETS)).match(path);
     if (!kept) return null;
     const { instance } = await WebAssembly.instantiate(await kept.arrayBuffer(), {});
-    // Browsers compile each function at its first call: a small built-in roadmap, rendered
-    // while the reads are on their way, leaves the page's render only compiled code to run.
-    instance.exports.warm_up();
     return instance.exports;
   })().catch(() => null);
   rendererLoad = { path, exports };

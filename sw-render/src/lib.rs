@@ -55,24 +55,6 @@ pub extern "C" fn output_len() -> usize {
     OUTPUT.with(|output| output.borrow().len())
 }
 
-/// Renders a small built-in plan's roadmap and returns 1 when it was written. Browsers compile
-/// WebAssembly lazily, each function at its first call: the worker calls this right after
-/// instantiating, while its IndexedDB reads are on their way, so the page's own render runs
-/// compiled code (measured in Chromium: a first render of the Komagane roadmap 37 ms, a second
-/// 10 ms).
-#[no_mangle]
-pub extern "C" fn warm_up() -> u32 {
-    u32::from(render_bytes(WARM_UP_INPUT.as_bytes()).is_some())
-}
-
-/// A roadmap that runs the same code as a real one (`warm_up.json`, a kept plan): nested
-/// structure, measures with KPIs, departments and a schedule in every stage, action items, a
-/// year with no stage and an empty one.
-const WARM_UP_INPUT: &str = concat!(
-    "/plans/warm-up/roadmap?year=\0",
-    include_str!("warm_up.json")
-);
-
 /// `path NUL plan` in, `title NUL main` out.
 pub fn render_bytes(input: &[u8]) -> Option<String> {
     let input = std::str::from_utf8(input).ok()?;
@@ -122,19 +104,6 @@ mod tests {
         assert!(rows(main) > 20, "{} rows", rows(main));
         // Written before anything achieved is read.
         assert!(!main.contains("cell__actual"));
-    }
-
-    #[test]
-    fn warms_up_on_a_roadmap_that_runs_every_part_of_the_writer() {
-        assert_eq!(warm_up(), 1);
-        let (_, main) = WARM_UP_INPUT.split_once('\0').unwrap();
-        let view = first_view("/plans/warm-up/roadmap", main).unwrap();
-        assert_eq!(rows(&view.main), 4, "{}", view.main);
-        for stage in ["study", "trial", "rollout", "established"] {
-            assert!(view.main.contains(&format!("cell--{stage}")), "{stage}");
-        }
-        assert!(view.main.contains("roadmap-table__action"));
-        assert!(view.main.contains("cell--empty"));
     }
 
     #[test]
