@@ -209,7 +209,7 @@ function shellWithReads(shell, device, url) {
       const read = match ? await reads : null;
       let rest = html.slice(at, namesEnd) + foundElement(read) + withPlanElement(html.slice(namesEnd), read);
       const view = read ? firstView(await withTimeout(renderer, EARLY_READ_TIMEOUT_MS).catch(() => null), url, read) : null;
-      if (view) rest = withFirstView(rest, names, view);
+      if (view) rest = withFirstView(rest, names, view, scriptNonce(html));
       controller.enqueue(encoder.encode(rest));
       controller.close();
     },
@@ -260,16 +260,34 @@ function firstView(exports, url, read) {
   }
 }
 
-/** `rest` of the shell with the view's title and its main content in place of the placeholder. */
-function withFirstView(rest, names, view) {
+/** The shell's script nonce, which its Content-Security-Policy (kept with it) allows. */
+function scriptNonce(html) {
+  const found = /<script nonce="([^"]+)"/.exec(html);
+  return found ? found[1] : null;
+}
+
+/**
+ * `rest` of the shell with the view's title and its main content in place of the placeholder.
+ * The roadmap's later sections come in a template (render/src/roadmap.rs, `DeferRows`): the
+ * table's layout is most of the page's, so the first screen is laid out and painted without
+ * them, and a script puts them in place right after that frame. Without a nonce for the script
+ * they are written in place at once.
+ */
+function withFirstView(rest, names, view, nonce) {
   const marker = rest.indexOf(`id="${names.placeholder}"`);
   const start = marker < 0 ? -1 : rest.lastIndexOf('<div', marker);
   const end = marker < 0 ? -1 : rest.indexOf('</div>', marker);
   if (start < 0 || end < 0) return rest;
   const escape = (text) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  const deferred = view.main.includes('<template>');
+  const main = deferred && !nonce ? view.main.replace(/<\/?template>/g, '') : view.main;
+  const placing = deferred && nonce
+    ? `<script nonce="${nonce}">requestAnimationFrame(()=>setTimeout(()=>{`
+      + `for(const t of document.querySelectorAll("#${names.firstView} template"))t.replaceWith(t.content)}))</script>`
+    : '';
   return rest.slice(0, start)
     .replace(/<title>[^<]*<\/title>/, `<title>${escape(view.title)}</title>`)
-    + `<div id="${names.firstView}">${view.main}</div>`
+    + `<div id="${names.firstView}">${main}</div>${placing}`
     + rest.slice(end + '</div>'.length);
 }
 

@@ -281,6 +281,7 @@ async function coldOfflineOpen(dataDir) {
   await stopProcess(server);
   const times = [];
   const inDocument = [];
+  const whole = [];
   if (process.env.BENCH_DEBUG) {
     const context = await chromium.launchPersistentContext(profile, { ...CHROMIUM, locale: 'ja-JP' });
     const page = context.pages()[0] ?? await context.newPage();
@@ -315,6 +316,13 @@ async function coldOfflineOpen(dataDir) {
               window.__roadmapPaintedAt = performance.now();
               shown(window.__roadmapPaintedAt);
             }, 0));
+            // The whole table: the first view's later sections come a frame after its first
+            // screen (a template put in place), then painted as above.
+            const whole = () => {
+              if (document.querySelector('.roadmap-table template')) return requestAnimationFrame(whole);
+              requestAnimationFrame(() => setTimeout(() => { window.__roadmapWholeAt = performance.now(); }, 0));
+            };
+            whole();
           }
         }).observe(document, { childList: true, subtree: true });
       });
@@ -350,6 +358,10 @@ async function coldOfflineOpen(dataDir) {
     }
     times.push(await page.evaluate(() => window.__roadmapPaintedAt));
     inDocument.push(await page.evaluate(() => window.__roadmapShownAt));
+    whole.push(await page.evaluate(async () => {
+      while (!window.__roadmapWholeAt) await new Promise((done) => setTimeout(done, 20));
+      return window.__roadmapWholeAt;
+    }));
     // The app taking over (after the service worker's first view), for the timeline.
     await page.waitForTimeout(1500);
     // Where the time went: the page, its build files and the app's own phases, in ms from
@@ -365,7 +377,7 @@ async function coldOfflineOpen(dataDir) {
       for (const m of performance.getEntriesByType('measure')) {
         if (m.name.startsWith('keikaku:')) parts.push(`${m.name.slice(8)} ${at(m.startTime)}–${at(m.startTime + m.duration)}`);
       }
-      parts.push(`interactive ${at(nav.domInteractive)}`, `in document ${at(window.__roadmapShownAt)}`,
+      parts.push(`interactive ${at(nav.domInteractive)}`, `in document ${at(window.__roadmapShownAt)}`, `whole table ${at(window.__roadmapWholeAt)}`,
         `painted ${at(window.__roadmapPaintedAt)}`, `app ${window.__appReadyAt ? at(window.__appReadyAt) : 'not yet'}`,
         `written by ${window.__fromFirstView ? 'the service worker' : 'the app'}`);
       return parts.join(', ');
@@ -376,7 +388,7 @@ async function coldOfflineOpen(dataDir) {
     await context.close();
   }
   rmSync(profile, { recursive: true, force: true });
-  return { painted: times, inDocument };
+  return { painted: times, inDocument, whole };
 }
 
 async function main() {
@@ -420,7 +432,7 @@ async function main() {
   await browser.close();
   await stopProcess(pouch);
 
-  const { painted: cold, inDocument } = process.env.BENCH_ONLY === 'keikaku' ? { painted: [], inDocument: [] } : await coldOfflineOpen(dataDir);
+  const { painted: cold, inDocument, whole } = process.env.BENCH_ONLY === 'keikaku' ? { painted: [], inDocument: [], whole: [] } : await coldOfflineOpen(dataDir);
   rmSync(dataDir, { recursive: true, force: true });
 
   const k = median(ours);
@@ -440,6 +452,7 @@ async function main() {
   if (cold.length > 0) {
     console.log(`| cold offline open, Komagane roadmap from IndexedDB, painted (target < 300 ms) | ${Math.round(median(cold))} ms (runs: ${cold.map(Math.round).join(', ')}) |`);
     console.log(`| the same, first row in the document | ${Math.round(median(inDocument))} ms (runs: ${inDocument.map(Math.round).join(', ')}) |`);
+    console.log(`| the same, whole table painted | ${Math.round(median(whole))} ms (runs: ${whole.map(Math.round).join(', ')}) |`);
   }
 }
 

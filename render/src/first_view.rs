@@ -14,6 +14,10 @@ use keikaku_sync::report::PlanActuals;
 
 use crate::html_text::HtmlText;
 
+/// The roadmap's rows written at once: more than a tablet's first screen shows; the sections
+/// after them follow a frame later ([`crate::roadmap::DeferRows`]).
+const FIRST_SCREEN: crate::roadmap::DeferRows = crate::roadmap::DeferRows { after_rows: 12 };
+
 /// A page's first view: its document title and what goes inside `<main>`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FirstView {
@@ -50,7 +54,12 @@ pub fn first_view(path: &str, kept_plan: &str) -> Option<FirstView> {
         field("year").as_deref(),
     );
     let mut main = HtmlText::new();
-    crate::roadmap::write_page(&mut main, &view, &PlanActuals::default());
+    crate::roadmap::write_page(
+        &mut main,
+        &view,
+        &PlanActuals::default(),
+        Some(FIRST_SCREEN),
+    );
     Some(FirstView {
         title: crate::document_title(&crate::roadmap::title(&view)),
         main: main.finish(),
@@ -92,6 +101,60 @@ fn percent_decode(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const KOMAGANE: &str = include_str!("../../samples/plans/komagane.json");
+
+    fn rows(html: &str) -> usize {
+        html.matches("<tr class=\"roadmap-table__").count()
+    }
+
+    #[test]
+    fn defers_the_sections_after_the_first_screen_to_a_template_in_place() {
+        let kept = format!(r#"{{"order":0,"file":{KOMAGANE}}}"#);
+        let view = first_view("/plans/komagane-dx-strategy/roadmap", &kept).unwrap();
+        let (first, rest) = view.main.split_once("<template>").expect("a template");
+        let (deferred, after) = rest.split_once("</template>").unwrap();
+        assert!(first.ends_with("</tbody>"), "at a section's end");
+        assert!(
+            rows(first) >= FIRST_SCREEN.after_rows,
+            "{} rows first",
+            rows(first)
+        );
+        assert!(deferred.starts_with("<tbody>") && deferred.ends_with("</tbody>"));
+        assert!(rows(deferred) > 0);
+        assert!(after.starts_with("</table>"));
+        assert!(!after.contains("<template>"));
+
+        // In place, the table is the app's.
+        let file: keikaku_domain::format::PlanFile = serde_json::from_str(KOMAGANE).unwrap();
+        let full = RoadmapView::for_query(&file.organization, &file.plan, None, None, None);
+        let app_body = crate::roadmap::body(&full, &PlanActuals::default());
+        let in_place = view
+            .main
+            .replace("<template>", "")
+            .replace("</template>", "");
+        assert!(
+            in_place.contains(&app_body),
+            "the first view holds the app's body"
+        );
+        assert!(!app_body.contains("<template>"));
+    }
+
+    #[test]
+    fn writes_a_short_table_at_once() {
+        let kept = format!(r#"{{"order":0,"file":{KOMAGANE}}}"#);
+        let view = first_view(
+            "/plans/komagane-dx-strategy/roadmap?year=2022&node=category-uketsuke",
+            &kept,
+        )
+        .unwrap();
+        assert!(rows(&view.main) > 0);
+        assert!(
+            !view.main.contains("<template>"),
+            "{} rows",
+            rows(&view.main)
+        );
+    }
 
     #[test]
     fn decodes_paths_and_queries_as_the_router_does() {

@@ -128,6 +128,19 @@ pub fn summary_text(view: &RoadmapView) -> String {
 /// Everything below the filters (`<div class="roadmap-body">`): filter errors, the summary, the
 /// legend and the table (or why there is none). `actuals` are what was achieved per year.
 pub fn body(view: &RoadmapView, actuals: &PlanActuals) -> String {
+    body_deferring(view, actuals, None)
+}
+
+/// Sections of the table written inside a `<template>` at the table's end, once the sections
+/// before them hold at least `after_rows` rows: the first view's first screen is laid out and
+/// painted without them (the table's layout is most of the page's), and its script then puts
+/// them in place, where they would have been (`public/sw.js`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeferRows {
+    pub after_rows: usize,
+}
+
+fn body_deferring(view: &RoadmapView, actuals: &PlanActuals, defer: Option<DeferRows>) -> String {
     let mut html = HtmlText::new();
     if !view.filter_errors.is_empty() {
         html.open(
@@ -165,14 +178,20 @@ pub fn body(view: &RoadmapView, actuals: &PlanActuals) -> String {
                 ("tabindex", "0"),
             ],
         );
-        write_table(&mut html, view, actuals);
+        write_table(&mut html, view, actuals, defer);
         html.close("div");
     }
     html.finish()
 }
 
-/// The whole page, as the app renders it (`<div class="page page--wide">`).
-pub fn write_page(html: &mut HtmlText, view: &RoadmapView, actuals: &PlanActuals) {
+/// The whole page, as the app renders it (`<div class="page page--wide">`), with the table's
+/// later sections deferred if `defer` says so.
+pub fn write_page(
+    html: &mut HtmlText,
+    view: &RoadmapView,
+    actuals: &PlanActuals,
+    defer: Option<DeferRows>,
+) {
     html.open("div", &[("class", "page page--wide")]);
     write_breadcrumbs(html, &breadcrumb_trail(view));
     write_plan_header(html, &view.summary, PlanTab::Roadmap);
@@ -191,12 +210,17 @@ pub fn write_page(html: &mut HtmlText, view: &RoadmapView, actuals: &PlanActuals
         .close("div")
         .close("form")
         .open("div", &[("class", "roadmap-body")])
-        .html(&body(view, actuals))
+        .html(&body_deferring(view, actuals, defer))
         .close("div")
         .close("div");
 }
 
-fn write_table(html: &mut HtmlText, view: &RoadmapView, actuals: &PlanActuals) {
+fn write_table(
+    html: &mut HtmlText,
+    view: &RoadmapView,
+    actuals: &PlanActuals,
+    defer: Option<DeferRows>,
+) {
     let years = &view.years;
     let plan_id = &view.summary.id;
     html.open("table", &[("class", "roadmap-table")]).element(
@@ -206,7 +230,14 @@ fn write_table(html: &mut HtmlText, view: &RoadmapView, actuals: &PlanActuals) {
     );
     write_year_head(html, "施策・取組", years);
     let columns = (years.len() + 1).to_string();
+    let mut rows_written = 0;
+    let mut deferring = false;
     for section in &view.sections {
+        if !deferring && defer.is_some_and(|defer| rows_written >= defer.after_rows) {
+            html.open("template", &[]);
+            deferring = true;
+        }
+        rows_written += section.rows.len();
         html.open("tbody", &[]);
         if !section.trail.is_empty() {
             html.open("tr", &[("class", "roadmap-table__section")])
@@ -221,6 +252,9 @@ fn write_table(html: &mut HtmlText, view: &RoadmapView, actuals: &PlanActuals) {
             write_row(html, row, plan_id, years, actuals);
         }
         html.close("tbody");
+    }
+    if deferring {
+        html.close("template");
     }
     html.close("table");
 }
