@@ -306,21 +306,22 @@ async function coldOfflineOpen(dataDir) {
     await page.addInitScript(() => {
       // In the document (the first row parsed or inserted), then painted: after the rendering of
       // the frame that follows (an upper bound: a task queued before ours delays it too).
+      const afterPaint = (record) => requestAnimationFrame(() => setTimeout(() => record(performance.now()), 0));
       window.__roadmapShown = new Promise((shown) => {
         new MutationObserver((_, observer) => {
           if (document.querySelector('.roadmap-table tbody tr')) {
             window.__roadmapShownAt = performance.now();
             window.__fromFirstView = !!document.querySelector('#keikaku-first-view .roadmap-table');
             observer.disconnect();
-            requestAnimationFrame(() => setTimeout(() => {
-              window.__roadmapPaintedAt = performance.now();
-              shown(window.__roadmapPaintedAt);
-            }, 0));
+            afterPaint((at) => {
+              window.__roadmapPaintedAt = at;
+              shown(at);
+            });
             // The whole table: the first view's later sections come a frame after its first
             // screen (a template put in place), then painted as above.
             const whole = () => {
               if (document.querySelector('.roadmap-table template')) return requestAnimationFrame(whole);
-              requestAnimationFrame(() => setTimeout(() => { window.__roadmapWholeAt = performance.now(); }, 0));
+              afterPaint((at) => { window.__roadmapWholeAt = at; });
             };
             whole();
           }

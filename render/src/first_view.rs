@@ -104,13 +104,18 @@ mod tests {
 
     const KOMAGANE: &str = include_str!("../../samples/plans/komagane.json");
 
+    /// The Komagane sample as the app keeps it in IndexedDB.
+    fn kept_komagane() -> String {
+        format!(r#"{{"order":0,"file":{KOMAGANE}}}"#)
+    }
+
     fn rows(html: &str) -> usize {
         html.matches("<tr class=\"roadmap-table__").count()
     }
 
     #[test]
     fn defers_the_sections_after_the_first_screen_to_a_template_in_place() {
-        let kept = format!(r#"{{"order":0,"file":{KOMAGANE}}}"#);
+        let kept = kept_komagane();
         let view = first_view("/plans/komagane-dx-strategy/roadmap", &kept).unwrap();
         let (first, rest) = view.main.split_once("<template>").expect("a template");
         let (deferred, after) = rest.split_once("</template>").unwrap();
@@ -142,7 +147,7 @@ mod tests {
 
     #[test]
     fn writes_a_short_table_at_once() {
-        let kept = format!(r#"{{"order":0,"file":{KOMAGANE}}}"#);
+        let kept = kept_komagane();
         let view = first_view(
             "/plans/komagane-dx-strategy/roadmap?year=2022&node=category-uketsuke",
             &kept,
