@@ -15,9 +15,14 @@ export const PAGE_TYPES = [
   { name: 'not found', path: '/plans/no-such-plan', heading: 'ページが見つかりません' },
 ];
 
-/** Waits until the app has hydrated, so interactions run against the live app. */
+/**
+ * Waits until the app has hydrated, so interactions run against the live app. A fresh browser
+ * context first downloads and compiles the debug build's WebAssembly (14 MB), which on a loaded
+ * CI machine can take longer than the default wait; how fast the app starts is measured by the
+ * benchmarks, not here.
+ */
 export async function hydrated(page: Page) {
-  await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1);
+  await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1, { timeout: 20_000 });
 }
 
 /** Runs axe-core for WCAG 2.1 A and AA and fails with a readable list of violations. */

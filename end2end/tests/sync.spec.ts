@@ -1,6 +1,10 @@
 import { Browser, BrowserContext, expect, Page, test } from '@playwright/test';
 import { hydrated, readyForOffline, signIn } from './helpers';
 
+// Two or three devices sign in, go offline and back, and wait for syncs: more than the default
+// 30 s on a loaded machine.
+test.describe.configure({ timeout: 60_000 });
+
 // Both projects share one server: each uses its own measure and fiscal year.
 function record(projectName: string) {
   const year = projectName === 'phone' ? 2023 : 2025;
