@@ -1,8 +1,10 @@
 // Keikaku's service worker: the offline app shell.
 //
-// - Page navigations go to the network first; a page that loaded is kept, and when the server
-//   cannot be reached the kept copy is served, or else the app shell (/app-shell), which the app
-//   renders in the browser from the plans and progress kept in IndexedDB. The worker writes
+// - Page navigations go to the network first; when the server cannot be reached, the app shell
+//   (/app-shell) is served, which the app renders in the browser from the plans and progress
+//   kept in IndexedDB. Pages the server wrote are not kept: offline, a copy would show a
+//   session that cannot be used (a sign-out button, the role) instead of saying the app is
+//   offline, and progress as it was when the page loaded. The worker writes
 //   into the shell what the app needs first (who signed in, the page's kept plan) and, for the
 //   roadmap, the page itself (the first view, written from the kept plan by sw-render/).
 // - Hashed build files (/pkg/…) never change, so they are served from the cache once kept.
@@ -15,6 +17,7 @@
 const SHELL = '/app-shell';
 const PAGES = 'keikaku-pages';
 const ASSETS = 'keikaku-assets';
+const FIRST_VIEWS = 'keikaku-first-views';
 const NAVIGATION_TIMEOUT_MS = 4000;
 const STATIC_FILES = ['/icon-32.png', '/manifest.webmanifest'];
 
@@ -35,14 +38,20 @@ self.addEventListener('install', (event) => {
 
 self.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
-    // Kept pages name the previous build's files; from now on the new shell stands in for them.
+    // Only the shell is kept; earlier releases also kept the pages that loaded.
     const pages = await caches.open(PAGES);
     for (const request of await pages.keys()) {
       if (new URL(request.url).pathname !== SHELL) await pages.delete(request);
     }
     await pruneAssets();
+    await prunePreparedViews();
     await self.clients.claim();
   })());
+});
+
+// The app says so after it has kept plans (app/src/offline/service_worker.rs).
+self.addEventListener('message', (event) => {
+  if (event.data && event.data.kind === 'plans-kept') event.waitUntil(prepareFirstViewsInTurn());
 });
 
 /** Fetches the shell and every build file it names. */
@@ -93,16 +102,8 @@ async function navigate(request) {
   const shell = readShell();
   const device = shell.then(readDevice);
   try {
-    const response = await withTimeout(fetch(request), NAVIGATION_TIMEOUT_MS);
-    if (response.ok && response.type === 'basic') {
-      const pages = await caches.open(PAGES);
-      await pages.put(request, response.clone());
-    }
-    return response;
+    return await withTimeout(fetch(request), NAVIGATION_TIMEOUT_MS);
   } catch (_unreachable) {
-    const pages = await caches.open(PAGES);
-    const kept = await pages.match(request);
-    if (kept) return kept;
     const keptShell = await shell;
     if (!keptShell) return Response.error();
     return shellWithReads(keptShell, device, new URL(request.url));
@@ -160,6 +161,28 @@ function readKeys(database, store, keys) {
   });
 }
 
+/** Every key and value of a store, as pairs, or an error; opened as `readKeys` does. */
+function readAll(database, store) {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open(database);
+    open.onupgradeneeded = () => open.transaction.abort();
+    open.onerror = (event) => { event.preventDefault(); reject(open.error); };
+    open.onsuccess = () => {
+      const db = open.result;
+      try {
+        const objects = db.transaction(store).objectStore(store);
+        const keys = objects.getAllKeys();
+        const values = objects.getAll();
+        values.onsuccess = () => { db.close(); resolve(keys.result.map((key, i) => [key, values.result[i]])); };
+        values.onerror = (event) => { event.preventDefault(); db.close(); reject(values.error); };
+      } catch (error) {
+        db.close();
+        reject(error);
+      }
+    };
+  });
+}
+
 /** Who signed in here, with the shell's names; never rejects. */
 async function readDevice(shell) {
   try {
@@ -197,7 +220,16 @@ async function readPlan(device, pathname) {
 function shellWithReads(shell, device, url) {
   const reads = withTimeout(device.then((d) => readPlan(d, url.pathname)), EARLY_READ_TIMEOUT_MS).catch(() => null);
   const { response, html, match, names } = shell;
-  const renderer = names && names.renderer ? loadRenderer(names.renderer) : Promise.resolve(null);
+  const preparedFor = names && names.renderer ? preparedPlanId(url) : null;
+  const prepared = preparedFor ? findPreparedView(names.renderer, preparedFor) : Promise.resolve(null);
+  // The renderer is loaded only when it will be needed (its compiling would take turns from
+  // the page's); a prepared view that turns out stale loads it late.
+  let rendererStarted = null;
+  const renderer = () => {
+    if (!rendererStarted) rendererStarted = names && names.renderer ? loadRenderer(names.renderer) : Promise.resolve(null);
+    return rendererStarted;
+  };
+  prepared.then((found) => { if (!found) renderer(); });
   const namesEnd = match ? match.index + match[0].length : html.length;
   const title = html.indexOf('<title>');
   // The title changes with the first view; without a renderer, only what follows the names.
@@ -208,10 +240,23 @@ function shellWithReads(shell, device, url) {
       controller.enqueue(encoder.encode(html.slice(0, at)));
       const read = match ? await reads : null;
       let rest = html.slice(at, namesEnd) + foundElement(read) + withPlanElement(html.slice(namesEnd), read);
-      const view = read ? firstView(await withTimeout(renderer, EARLY_READ_TIMEOUT_MS).catch(() => null), url, read) : null;
+      let view = null;
+      let digest = null;
+      if (read && typeof read.plan === 'string') {
+        if (await prepared) {
+          digest = await planDigest(read.plan).catch(() => null);
+          view = await preparedView(await prepared, digest);
+        }
+        if (!view) view = firstView(await withTimeout(renderer(), EARLY_READ_TIMEOUT_MS).catch(() => null), url, read);
+      }
       if (view) rest = withFirstView(rest, names, view, scriptNonce(html));
       controller.enqueue(encoder.encode(rest));
       controller.close();
+      // Written live: kept for the next time (the app's message may not have come: a release
+      // installed offline, or a plan kept while this worker was busy).
+      if (view && !view.prepared && preparedFor) {
+        keepPreparedView(names.renderer, preparedFor, digest ?? await planDigest(read.plan), view).catch(() => {});
+      }
     },
   });
   const headers = new Headers(response.headers);
@@ -287,8 +332,103 @@ function withFirstView(rest, names, view, nonce) {
     : '';
   return rest.slice(0, start)
     .replace(/<title>[^<]*<\/title>/, `<title>${escape(view.title)}</title>`)
-    + `<div id="${names.firstView}">${main}</div>${placing}`
+    + `<div id="${names.firstView}" data-from="${view.prepared ? 'prepared' : 'rendered'}">${main}</div>${placing}`
     + rest.slice(end + '</div>'.length);
+}
+
+// Prepared first views. The roadmap's first view (the common address, without filters) is
+// written when its plan is kept, not when the page is opened: rendering it took the worker
+// 40–80 ms of a cold offline open (freshly compiled code), reading it back takes a few. Each is
+// kept with the digest of the plan it was written from and under the renderer's (hashed) name,
+// so a plan kept anew or a new release is never shown from an old copy.
+
+const ROADMAP_PAGE = /^\/plans\/([^/]+)\/roadmap$/;
+
+/** The plan whose roadmap `url` is, when that page is prepared (no query); else null. */
+function preparedPlanId(url) {
+  const page = ROADMAP_PAGE.exec(url.pathname);
+  if (!page || url.search) return null;
+  try {
+    return decodeURIComponent(page[1]);
+  } catch (_malformed) {
+    return null;
+  }
+}
+
+function preparedKey(renderer, planId) {
+  return `/__first-view?renderer=${encodeURIComponent(renderer)}&plan=${encodeURIComponent(planId)}`;
+}
+
+/** The kept response for a plan's prepared roadmap, or null; never rejects. */
+async function findPreparedView(renderer, planId) {
+  try {
+    return (await (await caches.open(FIRST_VIEWS)).match(preparedKey(renderer, planId))) ?? null;
+  } catch (_unreadable) {
+    return null;
+  }
+}
+
+/** SHA-256 of a kept plan's JSON, in hex. */
+async function planDigest(plan) {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(plan));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** The view in a prepared response if it was written from the plan with `digest`; else null. */
+async function preparedView(response, digest) {
+  if (!response || !digest || response.headers.get('x-plan-digest') !== digest) return null;
+  try {
+    const text = await response.text();
+    const split = text.indexOf('\0');
+    return split < 0 ? null : { title: text.slice(0, split), main: text.slice(split + 1), prepared: true };
+  } catch (_unreadable) {
+    return null;
+  }
+}
+
+async function keepPreparedView(renderer, planId, digest, view) {
+  const headers = { 'content-type': 'text/plain; charset=utf-8', 'x-plan-digest': digest };
+  const body = `${view.title}\0${view.main}`;
+  await (await caches.open(FIRST_VIEWS)).put(preparedKey(renderer, planId), new Response(body, { headers }));
+}
+
+/** Prepares the roadmap of every plan kept for whoever signed in here, skipping those current. */
+async function prepareFirstViews() {
+  const shell = await readShell();
+  const names = shell && shell.names;
+  if (!names || !names.renderer) return;
+  const device = await readDevice(shell);
+  if (!device) return;
+  const owner = device.found.login ?? names.plans.publicOwner;
+  const plans = await readAll(names.plans.databasePrefix + owner, names.plans.store);
+  let exports = null;
+  for (const [planId, plan] of plans) {
+    if (typeof planId !== 'string' || typeof plan !== 'string') continue;
+    const digest = await planDigest(plan);
+    const kept = await findPreparedView(names.renderer, planId);
+    if (kept && kept.headers.get('x-plan-digest') === digest) continue;
+    exports = exports ?? await loadRenderer(names.renderer);
+    const url = new URL(`/plans/${encodeURIComponent(planId)}/roadmap`, self.location.origin);
+    const view = firstView(exports, url, { plan });
+    if (view) await keepPreparedView(names.renderer, planId, digest, view);
+  }
+}
+
+/** One preparation at a time: plans kept twice in a row are prepared once, then checked. */
+let preparing = Promise.resolve();
+function prepareFirstViewsInTurn() {
+  preparing = preparing.then(prepareFirstViews).catch(() => {});
+  return preparing;
+}
+
+/** Drops prepared views of other releases' renderers. */
+async function prunePreparedViews() {
+  const shell = await readShell();
+  const renderer = shell && shell.names ? shell.names.renderer : null;
+  const views = await caches.open(FIRST_VIEWS);
+  for (const request of await views.keys()) {
+    if (!renderer || new URL(request.url).searchParams.get('renderer') !== renderer) await views.delete(request);
+  }
 }
 
 /** A JSON element (data, never run); `<` escaped, so it cannot close. */

@@ -139,7 +139,7 @@ pub fn hydrate() {
     wasm_bindgen_futures::spawn_local(async move {
         components::focus::track();
         mount(is_shell);
-        register_service_worker();
+        offline::service_worker::register();
     });
 }
 
@@ -160,31 +160,5 @@ fn mount(is_shell: bool) {
         leptos::mount::mount_to_body(App);
     } else {
         leptos::mount::hydrate_body(App);
-    }
-}
-
-/// Registers the service worker under this build's name, so every release is a new worker.
-#[cfg(feature = "hydrate")]
-fn register_service_worker() {
-    use leptos::wasm_bindgen::{JsCast, JsValue};
-    let navigator = window().navigator();
-    let Ok(container) = js_sys::Reflect::get(&navigator, &JsValue::from_str("serviceWorker"))
-    else {
-        return;
-    };
-    if container.is_undefined() {
-        return;
-    }
-    let build = document()
-        .query_selector("link[rel='modulepreload'], script[src^='/pkg/']")
-        .ok()
-        .flatten()
-        .and_then(|e| e.get_attribute("href").or_else(|| e.get_attribute("src")))
-        .unwrap_or_default();
-    let url = format!("/sw.js?build={}", js_sys::encode_uri_component(&build));
-    if let Ok(register) = js_sys::Reflect::get(&container, &JsValue::from_str("register")) {
-        if let Ok(register) = register.dyn_into::<js_sys::Function>() {
-            let _ = register.call1(&container, &JsValue::from_str(&url));
-        }
     }
 }

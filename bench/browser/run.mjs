@@ -272,7 +272,7 @@ async function coldOfflineOpen(dataDir) {
     const context = await chromium.launchPersistentContext(profile, { ...CHROMIUM, baseURL: `http://127.0.0.1:${KEIKAKU_PORT}`, locale: 'ja-JP' });
     const page = await context.newPage();
     await signIn(page);
-    // Not the roadmap itself: it must come from IndexedDB, not from a kept page.
+    // Any page online; offline, the roadmap comes from IndexedDB.
     await page.goto(`/plans/${PLAN}`);
     await readyForOffline(page);
     if (process.env.BENCH_DEBUG) console.error('kept before close:', await countKept(page));

@@ -28,9 +28,12 @@ test.describe('with the server stopped', () => {
 
     await server.stop();
 
-    // A page that was open, reloaded.
+    // A page that was open, reloaded: from the shell like any other, so it says it is offline
+    // (a copy of the server's page would show a sign-out button that cannot work).
     await page.reload();
     await expect(page.getByRole('heading', { level: 1 })).toContainText('工程表');
+    await expect(page.locator('.account__name')).toHaveText('駒ヶ根市 企画振興課 職員（オフライン）');
+    await expect(page.getByRole('button', { name: 'ログアウト' })).toHaveCount(0);
     // Pages never visited, through the app shell, built from the kept plans.
     for (const [path, heading] of [
       ['/plans/ena-ict-plan-2', '第2期恵那市'],
@@ -138,9 +141,15 @@ test.describe('with the server stopped', () => {
       }).observe(document, { childList: true, subtree: true });
     });
     await signIn(page, base, 'komagane-editor');
-    // Not the roadmap: it must be written from IndexedDB, not served as a kept page.
+    // Any page online; offline, the roadmap is written from IndexedDB.
     await page.goto(`${base}/plans/komagane-dx-strategy`);
     await readyForOffline(page);
+    // Once the plans are kept, the worker prepares each plan's roadmap.
+    const preparedPlans = () => page.evaluate(async () => {
+      const views = await caches.open('keikaku-first-views');
+      return (await views.keys()).map((r) => new URL(r.url).searchParams.get('plan'));
+    });
+    await expect.poll(preparedPlans).toContain('komagane-dx-strategy');
     await server.stop();
     await page.evaluate(() => sessionStorage.setItem('hold-the-app', 'yes'));
 
@@ -148,6 +157,8 @@ test.describe('with the server stopped', () => {
     const answer = await page.goto(roadmap);
     const firstView = page.locator('#keikaku-first-view');
     await expect(firstView.locator('.roadmap-table tbody tr').first()).toBeVisible();
+    // From the prepared copy; compared with the app's own page below.
+    await expect(firstView).toHaveAttribute('data-from', 'prepared');
     // The table's later sections came in a template, put in place after the first screen
     // without the app.
     expect(await answer!.text()).toContain('<template><tbody>');
@@ -204,9 +215,34 @@ test.describe('with the server stopped', () => {
     await page.goto(`${roadmap}?node=&department=&year=2025`);
     await expect(firstView.locator('#filter-year')).toHaveValue('2025');
     await expect(firstView.locator('.roadmap-table thead th')).toHaveCount(2);
+    await expect(firstView).toHaveAttribute('data-from', 'rendered');
     await page.evaluate(() => (window as any).__releaseApp());
     await hydrated(page);
     await expect(page.locator('#filter-year')).toHaveValue('2025');
+
+    // The kept plan changes (as when it is kept anew): the prepared copy is not shown; the page
+    // is written from the plan as kept now, and that is prepared for the next time.
+    await page.evaluate(async () => {
+      const db: IDBDatabase = await new Promise((done, fail) => {
+        const open = indexedDB.open('keikaku-plans-komagane-editor');
+        open.onsuccess = () => done(open.result);
+        open.onerror = () => fail(open.error);
+      });
+      const plans = () => db.transaction('plans', 'readwrite').objectStore('plans');
+      const kept: string = await new Promise((done) => { const get = plans().get('komagane-dx-strategy'); get.onsuccess = () => done(get.result); });
+      const plan = JSON.parse(kept);
+      plan.file.plan.title = 'こまがねDX戦略（改訂）';
+      await new Promise((done) => { plans().put(JSON.stringify(plan), 'komagane-dx-strategy').onsuccess = done; });
+      db.close();
+    });
+    for (const from of ['rendered', 'prepared']) {
+      await page.goto(roadmap);
+      await expect(firstView).toHaveAttribute('data-from', from);
+      await expect(page).toHaveTitle('工程表｜こまがねDX戦略（改訂） | Keikaku 計画');
+      await page.evaluate(() => (window as any).__releaseApp());
+      await hydrated(page);
+      await expect(page).toHaveTitle('工程表｜こまがねDX戦略（改訂） | Keikaku 計画');
+    }
   });
 });
 

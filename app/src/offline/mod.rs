@@ -13,6 +13,8 @@ pub mod engine;
 pub mod first_view;
 #[cfg(feature = "hydrate")]
 pub mod plans;
+#[cfg(feature = "hydrate")]
+pub mod service_worker;
 pub mod status;
 #[cfg(feature = "hydrate")]
 pub mod storage;

@@ -108,7 +108,9 @@ async fn store_plans(files: Vec<(u32, PlanFile)>) -> Result<(), String> {
                 .map_err(|e| e.to_string())?,
         );
     }
-    tx.commit().await.map_err(|e| e.to_string())
+    tx.commit().await.map_err(|e| e.to_string())?;
+    super::service_worker::plans_kept();
+    Ok(())
 }
 
 /// Downloads every plan the signed-in user may read and keeps it for offline use.

@@ -1,0 +1,70 @@
+//! The page's side of the service worker (`public/sw.js`): registering this build's worker, and
+//! telling it when plans were kept, so it prepares their first views for offline opens.
+
+use leptos::prelude::{document, window};
+use leptos::wasm_bindgen::{JsCast, JsValue};
+
+/// The message `public/sw.js` listens for once plans are kept.
+const PLANS_KEPT: &str = "plans-kept";
+
+/// `navigator.serviceWorker`, where the browser has one.
+fn container() -> Option<JsValue> {
+    let container =
+        js_sys::Reflect::get(&window().navigator(), &JsValue::from_str("serviceWorker")).ok()?;
+    (!container.is_undefined()).then_some(container)
+}
+
+/// Registers the service worker under this build's name, so every release is a new worker.
+pub fn register() {
+    let Some(container) = container() else {
+        return;
+    };
+    let build = document()
+        .query_selector("link[rel='modulepreload'], script[src^='/pkg/']")
+        .ok()
+        .flatten()
+        .and_then(|e| e.get_attribute("href").or_else(|| e.get_attribute("src")))
+        .unwrap_or_default();
+    let url = format!("/sw.js?build={}", js_sys::encode_uri_component(&build));
+    if let Ok(register) = js_sys::Reflect::get(&container, &JsValue::from_str("register")) {
+        if let Ok(register) = register.dyn_into::<js_sys::Function>() {
+            let _ = register.call1(&container, &JsValue::from_str(&url));
+        }
+    }
+}
+
+/// Tells the active service worker that plans were kept (once there is one: on a first visit it
+/// is still installing). Best effort: without it, the worker writes each first view when the
+/// page is opened offline, as before, and keeps it for the next time.
+pub fn plans_kept() {
+    let Some(container) = container() else {
+        return;
+    };
+    let Some(ready) = js_sys::Reflect::get(&container, &JsValue::from_str("ready"))
+        .ok()
+        .and_then(|ready| ready.dyn_into::<js_sys::Promise>().ok())
+    else {
+        return;
+    };
+    wasm_bindgen_futures::spawn_local(async move {
+        let Ok(registration) = wasm_bindgen_futures::JsFuture::from(ready).await else {
+            return;
+        };
+        let Ok(active) = js_sys::Reflect::get(&registration, &JsValue::from_str("active")) else {
+            return;
+        };
+        let Ok(post) = js_sys::Reflect::get(&active, &JsValue::from_str("postMessage")) else {
+            return;
+        };
+        let Ok(post) = post.dyn_into::<js_sys::Function>() else {
+            return;
+        };
+        let message = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(
+            &message,
+            &JsValue::from_str("kind"),
+            &JsValue::from_str(PLANS_KEPT),
+        );
+        let _ = post.call1(&active, &message);
+    });
+}
