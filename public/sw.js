@@ -255,7 +255,9 @@ function shellWithReads(shell, device, url) {
       // Written live: kept for the next time (the app's message may not have come: a release
       // installed offline, or a plan kept while this worker was busy).
       if (view && !view.prepared && preparedFor) {
-        keepPreparedView(names.renderer, preparedFor, digest ?? await planDigest(read.plan), view).catch(() => {});
+        Promise.resolve(digest ?? planDigest(read.plan))
+          .then((planDigested) => keepPreparedView(names.renderer, preparedFor, planDigested, view))
+          .catch(() => {});
       }
     },
   });
