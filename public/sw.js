@@ -137,10 +137,10 @@ async function readShell() {
 }
 
 /**
- * The values of `keys` in a store, or an error. The database is opened without a version and
- * never created: an empty one would skip the app's own upgrade.
+ * What `requests` asks a store, once its last request has succeeded, or an error. The database
+ * is opened without a version and never created: an empty one would skip the app's own upgrade.
  */
-function readKeys(database, store, keys) {
+function readStore(database, store, requests) {
   return new Promise((resolve, reject) => {
     const open = indexedDB.open(database);
     open.onupgradeneeded = () => open.transaction.abort();
@@ -148,10 +148,9 @@ function readKeys(database, store, keys) {
     open.onsuccess = () => {
       const db = open.result;
       try {
-        const objects = db.transaction(store).objectStore(store);
-        const requests = keys.map((key) => objects.get(key));
-        const last = requests[requests.length - 1];
-        last.onsuccess = () => { db.close(); resolve(requests.map((r) => r.result ?? null)); };
+        const made = requests(db.transaction(store).objectStore(store));
+        const last = made[made.length - 1];
+        last.onsuccess = () => { db.close(); resolve(made.map((r) => r.result)); };
         last.onerror = (event) => { event.preventDefault(); db.close(); reject(last.error); };
       } catch (error) {
         db.close();
@@ -161,26 +160,16 @@ function readKeys(database, store, keys) {
   });
 }
 
-/** Every key and value of a store, as pairs, or an error; opened as `readKeys` does. */
+/** The values of `keys` in a store (null where missing), or an error. */
+function readKeys(database, store, keys) {
+  return readStore(database, store, (objects) => keys.map((key) => objects.get(key)))
+    .then((values) => values.map((value) => value ?? null));
+}
+
+/** Every key and value of a store, as pairs, or an error. */
 function readAll(database, store) {
-  return new Promise((resolve, reject) => {
-    const open = indexedDB.open(database);
-    open.onupgradeneeded = () => open.transaction.abort();
-    open.onerror = (event) => { event.preventDefault(); reject(open.error); };
-    open.onsuccess = () => {
-      const db = open.result;
-      try {
-        const objects = db.transaction(store).objectStore(store);
-        const keys = objects.getAllKeys();
-        const values = objects.getAll();
-        values.onsuccess = () => { db.close(); resolve(keys.result.map((key, i) => [key, values.result[i]])); };
-        values.onerror = (event) => { event.preventDefault(); db.close(); reject(values.error); };
-      } catch (error) {
-        db.close();
-        reject(error);
-      }
-    };
-  });
+  return readStore(database, store, (objects) => [objects.getAllKeys(), objects.getAll()])
+    .then(([keys, values]) => keys.map((key, i) => [key, values[i]]));
 }
 
 /** Who signed in here, with the shell's names; never rejects. */
