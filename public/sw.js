@@ -106,7 +106,12 @@ async function navigate(request) {
   } catch (_unreachable) {
     const keptShell = await shell;
     if (!keptShell) return Response.error();
-    return shellWithReads(keptShell, device, new URL(request.url));
+    try {
+      return shellWithReads(keptShell, device, new URL(request.url));
+    } catch (_failed) {
+      // The shell as kept: the app reads and renders everything itself.
+      return keptShell.response;
+    }
   }
 }
 
@@ -230,12 +235,8 @@ function shellWithReads(shell, device, url) {
       const read = match ? await reads : null;
       let rest = html.slice(at, namesEnd) + foundElement(read) + withPlanElement(html.slice(namesEnd), read);
       let view = null;
-      let digest = null;
       if (read && typeof read.plan === 'string') {
-        if (await prepared) {
-          digest = await planDigest(read.plan).catch(() => null);
-          view = await preparedView(await prepared, digest);
-        }
+        view = preparedView(await prepared, read.plan);
         if (!view) view = firstView(await withTimeout(renderer(), EARLY_READ_TIMEOUT_MS).catch(() => null), url, read);
       }
       if (view) rest = withFirstView(rest, names, view, scriptNonce(html));
@@ -244,9 +245,7 @@ function shellWithReads(shell, device, url) {
       // Written live: kept for the next time (the app's message may not have come: a release
       // installed offline, or a plan kept while this worker was busy).
       if (view && !view.prepared && preparedFor) {
-        Promise.resolve(digest ?? planDigest(read.plan))
-          .then((planDigested) => keepPreparedView(names.renderer, preparedFor, planDigested, view))
-          .catch(() => {});
+        keepPreparedView(names.renderer, preparedFor, read.plan, view).catch(() => {});
       }
     },
   });
@@ -329,9 +328,11 @@ function withFirstView(rest, names, view, nonce) {
 
 // Prepared first views. The roadmap's first view (the common address, without filters) is
 // written when its plan is kept, not when the page is opened: rendering it took the worker
-// 40–80 ms of a cold offline open (freshly compiled code), reading it back takes a few. Each is
-// kept with the digest of the plan it was written from and under the renderer's (hashed) name,
-// so a plan kept anew or a new release is never shown from an old copy.
+// 40–80 ms of a cold offline open (freshly compiled code), reading it back takes a few, while
+// the IndexedDB reads run. Each is kept under the renderer's (hashed) name with the plan it was
+// written from, and used only if that is the plan read for the page (a string comparison; a
+// SHA-256 of the plan took 2–24 ms of a cold worker), so a plan kept anew or a new release is
+// never shown from an old copy.
 
 const ROADMAP_PAGE = /^\/plans\/([^/]+)\/roadmap$/;
 
@@ -350,36 +351,32 @@ function preparedKey(renderer, planId) {
   return `/__first-view?renderer=${encodeURIComponent(renderer)}&plan=${encodeURIComponent(planId)}`;
 }
 
-/** The kept response for a plan's prepared roadmap, or null; never rejects. */
+/**
+ * A plan's prepared roadmap, `{ plan, title, main }` (kept as the three joined by NUL bytes,
+ * which neither JSON nor the title holds), or null; never rejects.
+ */
 async function findPreparedView(renderer, planId) {
   try {
-    return (await (await caches.open(FIRST_VIEWS)).match(preparedKey(renderer, planId))) ?? null;
-  } catch (_unreadable) {
-    return null;
-  }
-}
-
-/** SHA-256 of a kept plan's JSON, in hex. */
-async function planDigest(plan) {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(plan));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-/** The view in a prepared response if it was written from the plan with `digest`; else null. */
-async function preparedView(response, digest) {
-  if (!response || !digest || response.headers.get('x-plan-digest') !== digest) return null;
-  try {
+    const response = await (await caches.open(FIRST_VIEWS)).match(preparedKey(renderer, planId));
+    if (!response) return null;
     const text = await response.text();
-    const split = text.indexOf('\0');
-    return split < 0 ? null : { title: text.slice(0, split), main: text.slice(split + 1), prepared: true };
+    const planEnd = text.indexOf('\0');
+    const titleEnd = text.indexOf('\0', planEnd + 1);
+    if (planEnd < 0 || titleEnd < 0) return null;
+    return { plan: text.slice(0, planEnd), title: text.slice(planEnd + 1, titleEnd), main: text.slice(titleEnd + 1) };
   } catch (_unreadable) {
     return null;
   }
 }
 
-async function keepPreparedView(renderer, planId, digest, view) {
-  const headers = { 'content-type': 'text/plain; charset=utf-8', 'x-plan-digest': digest };
-  const body = `${view.title}\0${view.main}`;
+/** The view of a prepared roadmap if it was written from `plan`; else null. */
+function preparedView(found, plan) {
+  return found && found.plan === plan ? { title: found.title, main: found.main, prepared: true } : null;
+}
+
+async function keepPreparedView(renderer, planId, plan, view) {
+  const body = `${plan}\0${view.title}\0${view.main}`;
+  const headers = { 'content-type': 'text/plain; charset=utf-8' };
   await (await caches.open(FIRST_VIEWS)).put(preparedKey(renderer, planId), new Response(body, { headers }));
 }
 
@@ -395,13 +392,11 @@ async function prepareFirstViews() {
   let exports = null;
   for (const [planId, plan] of plans) {
     if (typeof planId !== 'string' || typeof plan !== 'string') continue;
-    const digest = await planDigest(plan);
-    const kept = await findPreparedView(names.renderer, planId);
-    if (kept && kept.headers.get('x-plan-digest') === digest) continue;
+    if (preparedView(await findPreparedView(names.renderer, planId), plan)) continue;
     exports = exports ?? await loadRenderer(names.renderer);
     const url = new URL(`/plans/${encodeURIComponent(planId)}/roadmap`, self.location.origin);
     const view = firstView(exports, url, { plan });
-    if (view) await keepPreparedView(names.renderer, planId, digest, view);
+    if (view) await keepPreparedView(names.renderer, planId, plan, view);
   }
 }
 
