@@ -332,7 +332,9 @@ function withFirstView(rest, names, view, nonce) {
 // the IndexedDB reads run. Each is kept under the renderer's (hashed) name with the plan it was
 // written from, and used only if that is the plan read for the page (a string comparison; a
 // SHA-256 of the plan took 2–24 ms of a cold worker), so a plan kept anew or a new release is
-// never shown from an old copy.
+// never shown from an old copy. Copies are not kept per person, as plans are: one is shown only
+// to someone whose own kept plan is that same plan, and it is found while who signed in is
+// still being read.
 
 const ROADMAP_PAGE = /^\/plans\/([^/]+)\/roadmap$/;
 
