@@ -26,11 +26,7 @@ pub fn register() {
         .and_then(|e| e.get_attribute("href").or_else(|| e.get_attribute("src")))
         .unwrap_or_default();
     let url = format!("/sw.js?build={}", js_sys::encode_uri_component(&build));
-    if let Ok(register) = js_sys::Reflect::get(&container, &JsValue::from_str("register")) {
-        if let Ok(register) = register.dyn_into::<js_sys::Function>() {
-            let _ = register.call1(&container, &JsValue::from_str(&url));
-        }
-    }
+    call(&container, "register", &JsValue::from_str(&url));
 }
 
 /// Tells the active service worker that plans were kept (once there is one: on a first visit it
@@ -53,18 +49,23 @@ pub fn plans_kept() {
         let Ok(active) = js_sys::Reflect::get(&registration, &JsValue::from_str("active")) else {
             return;
         };
-        let Ok(post) = js_sys::Reflect::get(&active, &JsValue::from_str("postMessage")) else {
-            return;
-        };
-        let Ok(post) = post.dyn_into::<js_sys::Function>() else {
-            return;
-        };
         let message = js_sys::Object::new();
         let _ = js_sys::Reflect::set(
             &message,
             &JsValue::from_str("kind"),
             &JsValue::from_str(PLANS_KEPT),
         );
-        let _ = post.call1(&active, &message);
+        call(&active, "postMessage", &message);
     });
+}
+
+/// Calls `target.name(argument)` where `target` has such a method (these APIs are reached
+/// through `Reflect`, keeping web-sys's features lean).
+fn call(target: &JsValue, name: &str, argument: &JsValue) {
+    let method = js_sys::Reflect::get(target, &JsValue::from_str(name))
+        .ok()
+        .and_then(|method| method.dyn_into::<js_sys::Function>().ok());
+    if let Some(method) = method {
+        let _ = method.call1(target, argument);
+    }
 }
