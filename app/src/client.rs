@@ -39,21 +39,22 @@ pub async fn send_json(
     csrf_token: &str,
     body: Option<&Value>,
 ) -> Result<Value, Problem> {
-    send(method, url, csrf_token, body.map(Value::to_string)).await
+    send(method, url, csrf_token, &[], body.map(Value::to_string)).await
 }
 
-/// Sends a JSON `body` (already serialized) with the session's CSRF token and decodes the
-/// answer straight into `T`: the sync engine moves thousands of mutations per request, and a
-/// detour through [`Value`] would double the JSON work.
+/// Sends a JSON `body` (already serialized) with the session's CSRF token and `headers`, and
+/// decodes the answer straight into `T`: the sync engine moves thousands of mutations per
+/// request, and a detour through [`Value`] would double the JSON work.
 #[cfg(feature = "hydrate")]
 pub async fn send<T: serde::de::DeserializeOwned>(
     method: &str,
     url: &str,
     csrf_token: &str,
+    headers: &[(&str, &str)],
     body: Option<String>,
 ) -> Result<T, Problem> {
     use gloo_net::http::RequestBuilder;
-    let builder = RequestBuilder::new(url)
+    let mut builder = RequestBuilder::new(url)
         .method(
             method
                 .parse::<gloo_net::http::Method>()
@@ -61,6 +62,9 @@ pub async fn send<T: serde::de::DeserializeOwned>(
         )
         .header("X-CSRF-Token", csrf_token)
         .header("Accept", "application/json");
+    for (name, value) in headers {
+        builder = builder.header(name, value);
+    }
     // Bodies go as bytes both ways, never as JavaScript strings: a push of 2,000 mutations is
     // over a megabyte, and a string would be decoded from UTF-8 into JavaScript's UTF-16 only
     // for the request to encode it back (a fifth of the page's work in a profiled sync).

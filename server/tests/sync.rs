@@ -17,7 +17,7 @@ use keikaku_store::Store;
 use keikaku_sync::progress::{Field, FieldNote, FieldValue, RecordKey};
 use keikaku_sync::protocol::{
     Change, ChangeEntry, ClientId, Mutation, MutationId, Outcome, PullResponse, PushRequest,
-    PushResponse, MAX_PUSH_MUTATIONS,
+    PushResponse, MAX_PUSH_MUTATIONS, REPLICA_USER_HEADER,
 };
 use support::{
     add_account, request_with, try_request_with, NewAccount, Response, Session, TestServer,
@@ -112,6 +112,7 @@ fn push_raw(addr: &str, session: Option<&Session>, body: &str) -> Response {
     if let Some(s) = session {
         headers.push(("Cookie", s.cookie.as_str()));
         headers.push(("X-CSRF-Token", s.csrf.as_str()));
+        headers.push((REPLICA_USER_HEADER, s.replica.as_str()));
     }
     request_with(addr, "POST", "/api/v1/sync/push", Some(body), &headers)
 }
@@ -129,8 +130,14 @@ fn push(server: &TestServer, session: &Session, request: &PushRequest) -> PushRe
 
 fn pull_raw(server: &TestServer, session: Option<&Session>, query: &str) -> Response {
     let headers: Vec<(&str, &str)> = session
-        .map(|s| ("Cookie", s.cookie.as_str()))
+        .map(|s| {
+            [
+                ("Cookie", s.cookie.as_str()),
+                (REPLICA_USER_HEADER, s.replica.as_str()),
+            ]
+        })
         .into_iter()
+        .flatten()
         .collect();
     request_with(
         &server.addr,
@@ -409,6 +416,88 @@ fn the_sync_authorization_matrix_follows_the_access_rules() {
     }
 }
 
+/// Every signed-in caller × whose replica the request names (their own, each other caller's,
+/// none) × push and pull: only their own is served. A tab left open for someone who signed out
+/// while another user signed in on the same browser must neither take in the new user's rows
+/// nor send its edits under the new user's name.
+#[test]
+fn a_sync_for_another_users_replica_is_refused_and_changes_nothing() {
+    let server = TestServer::start();
+    let callers: Vec<Caller> = CALLERS
+        .into_iter()
+        .filter(|c| c.account().is_some())
+        .collect();
+    let sessions: Vec<(Caller, Session)> = callers
+        .iter()
+        .map(|&caller| {
+            add_caller(&server, caller);
+            (caller, sign_in_as(&server, caller).unwrap())
+        })
+        .collect();
+    let key = RecordKey::measure(PLAN, "regional-04", 2024);
+    let mut counter = 0;
+    for (caller, session) in &sessions {
+        let client = caller.client();
+        let named: Vec<(Option<&str>, Option<Caller>)> = sessions
+            .iter()
+            .map(|(other, s)| (Some(s.replica.as_str()), Some(*other)))
+            .chain([(None, None)])
+            .collect();
+        for (replica, whose) in named {
+            counter += 1;
+            let request = PushRequest {
+                client_id: client.clone(),
+                mutations: vec![note(&client, counter, key.clone(), "他人の端末から")],
+            };
+            let mut headers = vec![
+                ("Cookie", session.cookie.as_str()),
+                ("X-CSRF-Token", session.csrf.as_str()),
+            ];
+            headers.extend(replica.map(|r| (REPLICA_USER_HEADER, r)));
+            let body = serde_json::to_string(&request).unwrap();
+            let pushed = request_with(
+                &server.addr,
+                "POST",
+                "/api/v1/sync/push",
+                Some(&body),
+                &headers,
+            );
+            let pulled = request_with(
+                &server.addr,
+                "GET",
+                "/api/v1/sync/pull?since=0",
+                None,
+                &headers,
+            );
+            for (what, r) in [("push", &pushed), ("pull", &pulled)] {
+                let expected = match whose {
+                    Some(whose) if whose == *caller => 200,
+                    Some(_) => 409,
+                    None => 400,
+                };
+                assert_eq!(
+                    r.status, expected,
+                    "{caller:?} naming {whose:?}, {what}: {}",
+                    r.body
+                );
+                if expected != 200 {
+                    assert_eq!(r.json()["error"]["field"], REPLICA_USER_HEADER, "{what}");
+                }
+            }
+        }
+    }
+    // Only the pushes naming the caller's own replica were decided: one applied note per
+    // caller allowed to record on the measure, nothing else stored or remembered.
+    let admin = &sessions[0].1;
+    let (changes, _) = pull_everything(&server, admin);
+    let allowed = callers
+        .iter()
+        .filter(|c| **c != Caller::OtherOrganization)
+        .filter(|c| rule_allows(**c, &exported_plan(&server, PLAN), &key))
+        .count();
+    assert_eq!(changes.len(), allowed, "{changes:?}");
+}
+
 #[test]
 fn malformed_oversized_and_forged_pushes_are_refused_with_nothing_applied() {
     let server = TestServer::start();
@@ -513,11 +602,13 @@ fn malformed_oversized_and_forged_pushes_are_refused_with_nothing_applied() {
     // Without the CSRF token, with a wrong one or from another origin: 403.
     let body = good.to_string();
     let cookie = ("Cookie", session.cookie.as_str());
+    let replica = (REPLICA_USER_HEADER, session.replica.as_str());
     for headers in [
-        vec![cookie],
-        vec![cookie, ("X-CSRF-Token", "0000")],
+        vec![cookie, replica],
+        vec![cookie, replica, ("X-CSRF-Token", "0000")],
         vec![
             cookie,
+            replica,
             ("X-CSRF-Token", session.csrf.as_str()),
             ("Origin", "http://evil.example"),
         ],
@@ -765,6 +856,7 @@ fn send_pushes(
                     let headers = [
                         ("Cookie", session.cookie.as_str()),
                         ("X-CSRF-Token", session.csrf.as_str()),
+                        (REPLICA_USER_HEADER, session.replica.as_str()),
                     ];
                     match try_request_with(&addr, "POST", "/api/v1/sync/push", Some(body), &headers)
                     {

@@ -26,6 +26,17 @@ pub const MAX_PULL_LIMIT: u32 = 1_000;
 pub const DEFAULT_PULL_LIMIT: u32 = 200;
 /// Longest client id, leaving room in 64-character mutation ids for the counter.
 pub const MAX_CLIENT_ID_CHARS: usize = 40;
+/// The request header naming whose replica a push or pull is for: the replica's user's login,
+/// as [`replica_user_header_value`] writes it. The server refuses a sync whose session is
+/// another user's, so a tab still open for someone who signed out never takes in another
+/// user's rows.
+pub const REPLICA_USER_HEADER: &str = "keikaku-replica-user";
+
+/// The value of [`REPLICA_USER_HEADER`] for a login: percent-encoded, since logins may be
+/// Japanese and header values are bytes browsers only send as ISO-8859-1.
+pub fn replica_user_header_value(login: &str) -> String {
+    keikaku_domain::views::paths::encode_query_component(login)
+}
 
 /// Identifies one browser profile (one IndexedDB), generated once on first use (a UUID fits).
 /// Lowercase letters, digits and `-`, 1–40 characters.

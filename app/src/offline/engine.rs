@@ -13,7 +13,8 @@ use futures_channel::oneshot;
 use keikaku_sync::client::{NewKpiReading, NewNote, Replica, Resolution, Write};
 use keikaku_sync::progress::{Field, FieldValue, RecordKey};
 use keikaku_sync::protocol::{
-    ChangedEvent, MutationId, PullResponse, PushResponse, MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS,
+    replica_user_header_value, ChangedEvent, MutationId, PullResponse, PushResponse,
+    MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS, REPLICA_USER_HEADER,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -456,7 +457,7 @@ impl SyncEngine {
                         "keikaku:push-request",
                         "POST",
                         "/api/v1/sync/push".into(),
-                        &token,
+                        (&token, &self.login),
                         Some(body),
                     )
                     .await;
@@ -490,7 +491,14 @@ impl SyncEngine {
             let url = format!("/api/v1/sync/pull?since={since}&limit={MAX_PULL_LIMIT}");
             // Sent before the answers are stored: storing serializes on this thread.
             let pulled =
-                send_apart::<PullResponse>("keikaku:pull-request", "GET", url, &token, None).await;
+                send_apart::<PullResponse>(
+                    "keikaku:pull-request",
+                    "GET",
+                    url,
+                    (&token, &self.login),
+                    None,
+                )
+                .await;
             if let Some(answered) = unstored.take() {
                 self.persist(answered).await.map_err(storage_problem)?;
             }
@@ -630,20 +638,23 @@ impl SyncEngine {
 type Answer<T> = oneshot::Receiver<Result<T, Problem>>;
 
 /// Sends a request from a task of its own, marked on the timeline as `phase`, so it travels
-/// while the sync goes on. Returns once the request has left.
+/// while the sync goes on, with the session's CSRF token and whose replica it is for. Returns
+/// once the request has left.
 async fn send_apart<T: serde::de::DeserializeOwned + 'static>(
     phase: &'static str,
     method: &'static str,
     url: String,
-    token: &str,
+    (token, replica_user): (&str, &str),
     body: Option<String>,
 ) -> Answer<T> {
     let (answer, answered) = oneshot::channel();
     let token = token.to_owned();
+    let replica_user = replica_user_header_value(replica_user);
     spawn_local(async move {
         let _phase = Phase::start(phase);
+        let headers = [(REPLICA_USER_HEADER, replica_user.as_str())];
         // The sync may have ended on another request's failure: nobody listens.
-        let _ = answer.send(send(method, &url, &token, body).await);
+        let _ = answer.send(send(method, &url, &token, &headers, body).await);
     });
     // The task runs on the next turn of the microtasks, ahead of whatever comes after this.
     let _ =

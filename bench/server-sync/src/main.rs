@@ -19,8 +19,8 @@ use keikaku_domain::format::PlanFile;
 use keikaku_domain::Stage;
 use keikaku_sync::progress::{Field, FieldNote, FieldValue, KpiReading, RecordKey, Status};
 use keikaku_sync::protocol::{
-    Change, ClientId, Mutation, MutationId, Outcome, PullResponse, PushRequest, PushResponse,
-    MAX_PUSH_MUTATIONS,
+    replica_user_header_value, Change, ClientId, Mutation, MutationId, Outcome, PullResponse,
+    PushRequest, PushResponse, MAX_PUSH_MUTATIONS, REPLICA_USER_HEADER,
 };
 
 const PLAN: &str = "komagane-dx-strategy";
@@ -415,9 +415,11 @@ fn main() {
         largest / 1024
     );
 
+    let replica = replica_user_header_value(LOGIN);
     let headers = [
         ("Cookie", session.cookie.as_str()),
         ("X-CSRF-Token", session.csrf.as_str()),
+        (REPLICA_USER_HEADER, replica.as_str()),
     ];
     let mut push_times = Vec::new();
     let (mut applied, mut unchanged) = (0, 0);
@@ -470,7 +472,11 @@ fn main() {
     }
 
     // The whole plan as a new replica gets it: from cursor 0, pages of 1,000 until no more.
-    let cookie = [("Cookie", session.cookie.as_str())];
+    let replica = replica_user_header_value(LOGIN);
+    let cookie = [
+        ("Cookie", session.cookie.as_str()),
+        (REPLICA_USER_HEADER, replica.as_str()),
+    ];
     let mut pull_times = Vec::new();
     let mut page_times = Vec::new();
     let mut rows = 0;

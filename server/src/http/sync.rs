@@ -12,7 +12,7 @@ use std::convert::Infallible;
 use std::time::Duration;
 
 use axum::extract::{Query, Request, State};
-use axum::http::{HeaderName, HeaderValue};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::Response;
@@ -21,8 +21,8 @@ use axum::{Json, Router};
 use futures_util::stream::{self, Stream};
 use keikaku_store::{Store, StoreError};
 use keikaku_sync::protocol::{
-    ChangedEvent, PullRequest, PullResponse, PushRequest, PushResponse, DEFAULT_PULL_LIMIT,
-    PROTOCOL_VERSION,
+    replica_user_header_value, ChangedEvent, PullRequest, PullResponse, PushRequest, PushResponse,
+    DEFAULT_PULL_LIMIT, PROTOCOL_VERSION, REPLICA_USER_HEADER,
 };
 use tokio::sync::broadcast;
 
@@ -113,12 +113,32 @@ fn invalid_push(e: StoreError) -> ApiError {
     }
 }
 
+/// A push or pull names whose replica it is for; it must be the session's user. A tab left open
+/// for someone who signed out, while another user signed in on the same browser, is refused
+/// before it can take in that user's rows or send its own under their name.
+fn check_replica_user(headers: &HeaderMap, login: &str) -> Result<(), ApiError> {
+    match headers.get(REPLICA_USER_HEADER).map(HeaderValue::to_str) {
+        None => Err(ApiError::bad_request(
+            REPLICA_USER_HEADER,
+            "name the user whose replica this is (the login, percent-encoded)",
+        )),
+        Some(Ok(named)) if named == replica_user_header_value(login) => Ok(()),
+        Some(_) => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            Some(REPLICA_USER_HEADER),
+            "この端末の進捗データは、いまログインしているユーザーのものではありません。ページを再読み込みしてください。",
+        )),
+    }
+}
+
 async fn push(
     State(state): State<AppState>,
     context: RequestContext,
+    headers: HeaderMap,
     StrictJson(request): StrictJson<PushRequest>,
 ) -> Result<Json<PushResponse>, ApiError> {
     let user = context.require_user()?;
+    check_replica_user(&headers, &user.login)?;
     // `Store::push` validates the request before it writes anything.
     let authorizer = state
         .store
@@ -173,9 +193,11 @@ fn pull_request(params: &HashMap<String, String>) -> Result<PullRequest, ApiErro
 async fn pull(
     State(store): State<Store>,
     context: RequestContext,
+    headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<PullResponse>, ApiError> {
-    context.require_user()?;
+    let user = context.require_user()?;
+    check_replica_user(&headers, &user.login)?;
     let request = pull_request(&params)?;
     // A replica holds its user's own organization, whose plans they may always read.
     let plan_ids = store.sync_plan_ids(&context.viewer).await?;

@@ -318,6 +318,8 @@ pub fn add_account(server: &TestServer, account: NewAccount) -> Output {
 pub struct Session {
     pub cookie: String,
     pub csrf: String,
+    /// The `Keikaku-Replica-User` value naming this session's user, which sync requests carry.
+    pub replica: String,
 }
 
 /// Signs in through `POST /api/v1/session`; panics unless the server accepts.
@@ -330,9 +332,16 @@ pub fn sign_in(server: &TestServer, login: &str, password: &str) -> Session {
         .and_then(|c| c.split(';').next())
         .expect("a session cookie")
         .to_owned();
-    let csrf = response.json()["csrf_token"]
+    let session = response.json();
+    let csrf = session["csrf_token"]
         .as_str()
         .expect("a CSRF token")
         .to_owned();
-    Session { cookie, csrf }
+    let login = session["user"]["login"].as_str().expect("the user's login");
+    let replica = keikaku_sync::protocol::replica_user_header_value(login);
+    Session {
+        cookie,
+        csrf,
+        replica,
+    }
 }
