@@ -9,6 +9,9 @@
 //   roadmap, the page itself (the first view, written from the kept plan by sw-render/).
 // - Hashed build files (/pkg/…) never change, so they are served from the cache once kept.
 // - The API is never cached here: page data and progress have their own offline stores.
+// - Tablets are shared: the shell is fetched without the session, so it names nobody, and a
+//   session signed out offline is ended on the server before the next page is shown (see
+//   `navigate`). Prepared first views are shown only to the person they were prepared for.
 //
 // The page registers this worker as /sw.js?build=<its own script's URL>, so each release is a
 // new worker. It installs the new shell and build files beside the old ones; a page already
@@ -56,7 +59,8 @@ self.addEventListener('message', (event) => {
 
 /** Fetches the shell and every build file it names. */
 async function keepShell() {
-  const response = await fetch(SHELL, { cache: 'no-store', credentials: 'same-origin' });
+  // Without the session: the kept shell is served to whoever opens the app offline next.
+  const response = await fetch(SHELL, { cache: 'no-store', credentials: 'omit' });
   if (!response.ok) throw new Error(`app shell: HTTP ${response.status}`);
   const html = await response.clone().text();
   const files = [...new Set(html.match(/\/pkg\/[A-Za-z0-9._-]+/g) || [])];
@@ -102,7 +106,17 @@ async function navigate(request) {
   const shell = readShell();
   const device = shell.then(readDevice);
   try {
-    return await withTimeout(fetch(request), NAVIGATION_TIMEOUT_MS);
+    const answer = withTimeout(fetch(request), NAVIGATION_TIMEOUT_MS);
+    // Awaited below or dropped: a failure meanwhile is not an unhandled one.
+    answer.catch(() => {});
+    const read = await device;
+    if (read && read.pendingLogout) {
+      // Someone signed out here offline and their session still stands on the server: the
+      // answer on its way was written for them. End the session, then ask again.
+      await endSession(read);
+      return await withTimeout(fetch(request), NAVIGATION_TIMEOUT_MS);
+    }
+    return await answer;
   } catch (_unreachable) {
     const keptShell = await shell;
     if (!keptShell) return Response.error();
@@ -177,17 +191,55 @@ function readAll(database, store) {
     .then(([keys, values]) => keys.map((key, i) => [key, values[i]]));
 }
 
-/** Who signed in here, with the shell's names; never rejects. */
+/**
+ * Who is signed in here, with the shell's names, and the token of a session signed out here
+ * offline that the server has not yet ended (never written into a page); never rejects.
+ */
 async function readDevice(shell) {
   try {
     if (!shell || !shell.names) return null;
-    const { database, store, keys } = shell.names.device;
-    const [login, name] = await readKeys(database, store, keys);
-    return { shell, found: { deviceRead: true, login, name } };
+    const { database, store, keys, pendingLogout } = shell.names.device;
+    const [login, name, pending] = await readKeys(database, store, [...keys, pendingLogout ?? keys[0]]);
+    return { shell, found: { deviceRead: true, login, name }, pendingLogout: pendingLogout ? pending : null };
   } catch (_unreadable) {
     // No IndexedDB here (a private window may refuse it), or nobody has used the app yet.
     return null;
   }
+}
+
+/**
+ * Ends the session signed out here offline (app/src/offline/sign_out.rs) and forgets it once
+ * the server has answered anything: 204, or 401/403 for a session already gone or replaced.
+ * Throws when the server cannot be reached; the page is then the shell, and the next one tries
+ * again.
+ */
+async function endSession(read) {
+  const token = read.pendingLogout;
+  await withTimeout(fetch('/api/v1/session', {
+    method: 'DELETE',
+    credentials: 'same-origin',
+    headers: { 'X-CSRF-Token': token },
+  }), NAVIGATION_TIMEOUT_MS);
+  const { database, store, pendingLogout } = read.shell.names.device;
+  await new Promise((resolve) => {
+    const open = indexedDB.open(database);
+    open.onupgradeneeded = () => open.transaction.abort();
+    open.onerror = (event) => { event.preventDefault(); resolve(); };
+    open.onsuccess = () => {
+      const db = open.result;
+      try {
+        const tx = db.transaction(store, 'readwrite');
+        const objects = tx.objectStore(store);
+        const current = objects.get(pendingLogout);
+        // Only the token read: a newer offline sign-out may have replaced it meanwhile.
+        current.onsuccess = () => { if (current.result === token) objects.delete(pendingLogout); };
+        tx.oncomplete = tx.onerror = tx.onabort = () => { db.close(); resolve(); };
+      } catch (_failed) {
+        db.close();
+        resolve();
+      }
+    };
+  });
 }
 
 /** Adds the kept plan of a plan page (`/plans/{id}…`) to what `device` found. */
@@ -196,7 +248,7 @@ async function readPlan(device, pathname) {
   if (!device || !page) return device;
   const { names } = device.shell;
   const planId = decodeURIComponent(page[1]);
-  const owner = device.found.login ?? names.plans.publicOwner;
+  const owner = ownerOf(device.found, names);
   try {
     const [plan] = await readKeys(names.plans.databasePrefix + owner, names.plans.store, [planId]);
     return { ...device, found: { ...device.found, planId, planRead: true }, plan };
@@ -236,7 +288,7 @@ function shellWithReads(shell, device, url) {
       let rest = html.slice(at, namesEnd) + foundElement(read) + withPlanElement(html.slice(namesEnd), read);
       let view = null;
       if (read && typeof read.plan === 'string') {
-        view = preparedView(await prepared, read.plan);
+        view = preparedView(await prepared, ownerOf(read.found, names), read.plan);
         if (!view) view = firstView(await withTimeout(renderer(), EARLY_READ_TIMEOUT_MS).catch(() => null), url, read);
       }
       if (view) rest = withFirstView(rest, names, view, scriptNonce(html));
@@ -245,7 +297,7 @@ function shellWithReads(shell, device, url) {
       // Written live: kept for the next time (the app's message may not have come: a release
       // installed offline, or a plan kept while this worker was busy).
       if (view && !view.prepared && preparedFor) {
-        keepPreparedView(names.renderer, preparedFor, read.plan, view).catch(() => {});
+        keepPreparedView(names.renderer, preparedFor, ownerOf(read.found, names), read.plan, view).catch(() => {});
       }
     },
   });
@@ -332,9 +384,10 @@ function withFirstView(rest, names, view, nonce) {
 // the IndexedDB reads run. Each is kept under the renderer's (hashed) name with the plan it was
 // written from, and used only if that is the plan read for the page (a string comparison; a
 // SHA-256 of the plan took 2–24 ms of a cold worker), so a plan kept anew or a new release is
-// never shown from an old copy. Copies are not kept per person, as plans are: one is shown only
-// to someone whose own kept plan is that same plan, and it is found while who signed in is
-// still being read.
+// never shown from an old copy. A copy also names the person it was prepared for (the owner of
+// the kept plans, or the public) and is shown only to them; it is looked up by plan while who
+// is signed in is still being read, and checked once that is known. The app drops them all when
+// the device changes hands (app/src/offline/handover.rs).
 
 const ROADMAP_PAGE = /^\/plans\/([^/]+)\/roadmap$/;
 
@@ -354,30 +407,43 @@ function preparedKey(renderer, planId) {
 }
 
 /**
- * A plan's prepared roadmap, `{ plan, title, main }` (kept as the three joined by NUL bytes,
- * which neither JSON nor the title holds), or null; never rejects.
+ * A plan's prepared roadmap, `{ owner, plan, title, main }` (kept as the four joined by NUL
+ * bytes, which neither a login, JSON nor the title holds), or null; never rejects.
  */
 async function findPreparedView(renderer, planId) {
   try {
     const response = await (await caches.open(FIRST_VIEWS)).match(preparedKey(renderer, planId));
     if (!response) return null;
     const text = await response.text();
-    const planEnd = text.indexOf('\0');
+    const ownerEnd = text.indexOf('\0');
+    const planEnd = text.indexOf('\0', ownerEnd + 1);
     const titleEnd = text.indexOf('\0', planEnd + 1);
-    if (planEnd < 0 || titleEnd < 0) return null;
-    return { plan: text.slice(0, planEnd), title: text.slice(planEnd + 1, titleEnd), main: text.slice(titleEnd + 1) };
+    if (ownerEnd < 0 || planEnd < 0 || titleEnd < 0) return null;
+    return {
+      owner: text.slice(0, ownerEnd),
+      plan: text.slice(ownerEnd + 1, planEnd),
+      title: text.slice(planEnd + 1, titleEnd),
+      main: text.slice(titleEnd + 1),
+    };
   } catch (_unreadable) {
     return null;
   }
 }
 
-/** The view of a prepared roadmap if it was written from `plan`; else null. */
-function preparedView(found, plan) {
-  return found && found.plan === plan ? { title: found.title, main: found.main, prepared: true } : null;
+/** Whose kept plans a read found: the login signed in, or the public. */
+function ownerOf(found, names) {
+  return found.login ?? names.plans.publicOwner;
 }
 
-async function keepPreparedView(renderer, planId, plan, view) {
-  const body = `${plan}\0${view.title}\0${view.main}`;
+/** The view of a prepared roadmap if it was written for `owner` from `plan`; else null. */
+function preparedView(found, owner, plan) {
+  return found && found.owner === owner && found.plan === plan
+    ? { title: found.title, main: found.main, prepared: true }
+    : null;
+}
+
+async function keepPreparedView(renderer, planId, owner, plan, view) {
+  const body = `${owner}\0${plan}\0${view.title}\0${view.main}`;
   const headers = { 'content-type': 'text/plain; charset=utf-8' };
   await (await caches.open(FIRST_VIEWS)).put(preparedKey(renderer, planId), new Response(body, { headers }));
 }
@@ -389,16 +455,16 @@ async function prepareFirstViews() {
   if (!names || !names.renderer) return;
   const device = await readDevice(shell);
   if (!device) return;
-  const owner = device.found.login ?? names.plans.publicOwner;
+  const owner = ownerOf(device.found, names);
   const plans = await readAll(names.plans.databasePrefix + owner, names.plans.store);
   let exports = null;
   for (const [planId, plan] of plans) {
     if (typeof planId !== 'string' || typeof plan !== 'string') continue;
-    if (preparedView(await findPreparedView(names.renderer, planId), plan)) continue;
+    if (preparedView(await findPreparedView(names.renderer, planId), owner, plan)) continue;
     exports = exports ?? await loadRenderer(names.renderer);
     const url = new URL(`/plans/${encodeURIComponent(planId)}/roadmap`, self.location.origin);
     const view = firstView(exports, url, { plan });
-    if (view) await keepPreparedView(names.renderer, planId, plan, view);
+    if (view) await keepPreparedView(names.renderer, planId, owner, plan, view);
   }
 }
 

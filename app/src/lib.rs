@@ -83,10 +83,12 @@ pub fn App() -> impl IntoView {
             <SiteHeader/>
             <components::layout::OfflineBanner/>
             <main id="main" tabindex="-1">
+                <Show when=move || !sync_status.replaced.get() fallback=|| view! { <components::layout::ClosedForAnotherUser/> }>
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/logout") view=LogoutPage ssr=SsrMode::Async/>
                     <Route path=path!("/plans/:plan_id") view=PlanPage ssr=SsrMode::Async/>
                     <Route path=path!("/plans/:plan_id/measures/:measure_id") view=MeasurePage ssr=SsrMode::Async/>
                     <Route path=path!("/plans/:plan_id/measures/:measure_id/history") view=HistoryPage ssr=SsrMode::Async/>
@@ -98,6 +100,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/plans/:plan_id/roadmap") view=RoadmapPage ssr=SsrMode::Async/>
                     <Route path=path!("/plans/:plan_id/glossary") view=GlossaryPage ssr=SsrMode::Async/>
                 </Routes>
+                </Show>
             </main>
             <SiteFooter/>
         </Router>
@@ -134,7 +137,7 @@ pub fn hydrate() {
     // open: the browser answers it only between tasks of this page) is on its way before the
     // app mounts, rather than after.
     wasm_bindgen_futures::spawn_local(async {
-        let _ = offline::device::last().await;
+        let _ = offline::device::signed_in().await;
     });
     wasm_bindgen_futures::spawn_local(async move {
         components::focus::track();

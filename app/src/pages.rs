@@ -94,7 +94,7 @@ fn server_unreachable(error: &ServerFnError) -> bool {
 #[cfg(feature = "hydrate")]
 async fn read_kept(keep: Option<String>) -> Vec<PlanFile> {
     let _phase = crate::timeline::Phase::start("keikaku:kept-plan-read");
-    let _ = crate::offline::device::last().await;
+    let _ = crate::offline::device::signed_in().await;
     // A plan page needs only its own plan; parsing every kept plan would slow the offline open.
     match keep {
         Some(plan_id) => crate::offline::plans::cached_plan(&plan_id)
@@ -154,7 +154,7 @@ page_loader!(
         MeasureView::of(&f.organization, &f.plan, &measure_id).map(|mut view| {
             // Offline, whoever signed in on this device may record; the server checks each
             // change when it arrives, and a refusal is shown then and kept until discarded.
-            view.progress_recordable = crate::offline::device::last_known().is_some();
+            view.progress_recordable = crate::offline::device::signed_in_known().is_some();
             view
         })
     })

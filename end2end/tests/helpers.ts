@@ -1,5 +1,8 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, Page } from '@playwright/test';
+import { APIRequestContext, expect, Page, request } from '@playwright/test';
+
+/** The demo accounts' password (see the README). */
+export const DEMO_PASSWORD = 'keikaku-demo-2026';
 
 /** One URL of every page type, with text that proves it rendered. */
 export const PAGE_TYPES = [
@@ -64,13 +67,43 @@ export async function holdTheApp(page: Page): Promise<() => void> {
   return release;
 }
 
-/** Signs in with one of the demo accounts (see the README). */
-export async function signIn(page: Page, login: string) {
-  await page.goto('/login');
+/** Signs in with one of the demo accounts, on the shared server or the one at `base`. */
+export async function signIn(page: Page, login: string, base = '') {
+  await page.goto(`${base}/login`);
   await page.getByLabel('ログインID').fill(login);
-  await page.getByLabel('パスワード').fill('keikaku-demo-2026');
+  await page.getByLabel('パスワード').fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'ログイン' }).click();
   await expect(page.locator('.account__name')).toBeVisible();
+}
+
+/** A demo account's session for calling the JSON API directly, as another device would. */
+export interface ApiSession {
+  api: APIRequestContext;
+  login: string;
+  csrf: string;
+}
+
+export async function apiSession(base: string, login: string): Promise<ApiSession> {
+  const api = await request.newContext({ baseURL: base });
+  const answer = await api.post('/api/v1/session', { data: { login, password: DEMO_PASSWORD } });
+  expect(answer.status(), await answer.text()).toBe(200);
+  return { api, login, csrf: (await answer.json()).csrf_token };
+}
+
+/** Every progress row the session's user may read, pulled as their replica would. */
+export async function pullEverything(session: ApiSession): Promise<any[]> {
+  const changes: any[] = [];
+  let since = 0;
+  for (;;) {
+    const answer = await session.api.get(`/api/v1/sync/pull?since=${since}&limit=1000`, {
+      headers: { 'Keikaku-Replica-User': encodeURIComponent(session.login) },
+    });
+    expect(answer.status(), await answer.text()).toBe(200);
+    const page = await answer.json();
+    changes.push(...page.changes);
+    if (!page.more) return changes;
+    since = page.cursor;
+  }
 }
 
 /** Waits until the service worker controls the page and the plans are kept for offline use. */
@@ -94,6 +127,7 @@ export async function readyForOffline(page: Page) {
           const known = (await indexedDB.databases()).map((d) => d.name);
           if (!known.includes('keikaku-device')) return 0;
           const device = await openDb('keikaku-device');
+          // Who is signed in on the device (the key dates from "who signed in last").
           const login = await new Promise((done) => {
             const get = device.transaction('device').objectStore('device').get('last_login');
             get.onsuccess = () => done(get.result);

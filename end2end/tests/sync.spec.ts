@@ -140,7 +140,7 @@ test('one tab per browser syncs and edits; another tab is read-only and follows 
   await context.close();
 });
 
-test('edits made while the session expired wait, the user is asked to sign in, then they sync', async ({ browser }, testInfo) => {
+test('edits made while the session expired wait, locked, until the user signs in again, then they sync', async ({ browser }, testInfo) => {
   const year = testInfo.project.name === 'phone' ? 2022 : 2026;
   const path = `/plans/komagane-dx-strategy/measures/internal-03/progress?year=${year}`;
   const { context, page } = await device(browser, 'komagane-admin', path);
@@ -148,9 +148,13 @@ test('edits made while the session expired wait, the user is asked to sign in, t
   await page.getByLabel('実績', { exact: true }).fill('ログインが切れている間の記録');
   await context.clearCookies();
   await context.setOffline(false);
-  await expect(page.locator('.sync-indicator')).toContainText('要ログイン', { timeout: 15_000 });
+  // The session ended: nobody is signed in on the device, so the page shows nothing of the
+  // replica; the edit waits, locked, for the same user.
+  await expect(page.getByText('進捗を記録するにはログインしてください。')).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByLabel('実績', { exact: true })).toHaveCount(0);
   await page.goto('/sync');
-  await expect(page.getByRole('alert').filter({ hasText: 'ログインの有効期限が切れています' })).toBeVisible();
+  await expect(page.getByRole('alert').filter({ hasText: 'ログインが必要です' })).toBeVisible();
+  await expect(page.getByText('ログインが切れている間の記録')).toHaveCount(0);
   await signIn(page, 'komagane-admin');
   await page.goto(path);
   await expect(page.locator('.sync-indicator')).toContainText('同期済み', { timeout: 15_000 });

@@ -31,13 +31,56 @@ pub fn SiteHeader() -> impl IntoView {
 }
 
 /// Who is signed in, with a sign-out button; or a link to sign in. In a tab opened from the
-/// app shell, until the server is reached again, the person whose replica and kept plans this
-/// device uses (the server cannot be asked, and an offline "sign in" link would mislead).
+/// app shell, until the server is reached again, the person signed in on this device (the
+/// server cannot be asked, and an offline "sign in" link would mislead).
+///
+/// Signing out works without JavaScript (a form the server answers); in the app it first sends
+/// or secures edits not yet sent ([`crate::offline::sign_out`]), asking on `/logout` what to do
+/// with any that cannot be sent.
 #[component]
 fn AccountMenu() -> impl IntoView {
+    let account = use_account();
+    let sign_out = sign_out_handler();
     let status = crate::offline::use_sync_status();
-    // Constant `false` on the server and on hydrated pages; in a shell tab it turns `false`
-    // once the server answers, and the menu asks the server then.
+    view! {
+        // A tab closed for its user (see `ClosedForAnotherUser`) names nobody.
+        <Suspense fallback=|| ()>
+            <Show when=move || !status.replaced.get()>
+            {move || Suspend::new(async move {
+                match account.await {
+                    Account::SignedIn(user) => {
+                        let token = user.csrf_token.clone();
+                        view! {
+                            <form method="post" action="/api/v1/session/logout" class="account"
+                                on:submit=move |ev| sign_out(ev, Some(token.clone()))>
+                                <span class="account__name">{user.display_name}<span class="account__role">{format!("（{}）", user.role.label())}</span></span>
+                                {(user.role == keikaku_domain::access::Role::Administrator).then(|| view! { <a href="/admin" class="account__admin">"管理"</a> })}
+                                <input type="hidden" name="csrf" value=user.csrf_token/>
+                                <button type="submit">"ログアウト"</button>
+                            </form>
+                        }
+                        .into_any()
+                    }
+                    Account::OnThisDevice { display_name } => view! {
+                        <form class="account" on:submit=move |ev| sign_out(ev, None)>
+                            <span class="account__name">{display_name}<span class="account__role">"（オフライン）"</span></span>
+                            <button type="submit">"ログアウト"</button>
+                        </form>
+                    }
+                    .into_any(),
+                    Account::Visitor => view! { <a href="/login" class="account__login">"ログイン"</a> }.into_any(),
+                }
+            })}
+            </Show>
+        </Suspense>
+    }
+}
+
+/// Who the header names, from the server, or from the device in a tab opened from the app
+/// shell (constant on the server and on hydrated pages; in a shell tab it changes once the
+/// server answers, and is asked of the server then).
+pub(crate) fn use_account() -> Resource<Account> {
+    let status = crate::offline::use_sync_status();
     let from_device = move || {
         status.online.track();
         #[cfg(feature = "hydrate")]
@@ -49,38 +92,36 @@ fn AccountMenu() -> impl IntoView {
             false
         }
     };
-    let account = Resource::new(from_device, account);
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match account.await {
-                    Account::SignedIn(user) => view! {
-                        <form method="post" action="/api/v1/session/logout" class="account">
-                            <span class="account__name">{user.display_name}<span class="account__role">{format!("（{}）", user.role.label())}</span></span>
-                            {(user.role == keikaku_domain::access::Role::Administrator).then(|| view! { <a href="/admin" class="account__admin">"管理"</a> })}
-                            <input type="hidden" name="csrf" value=user.csrf_token/>
-                            <button type="submit">"ログアウト"</button>
-                        </form>
-                    }
-                    .into_any(),
-                    Account::OnThisDevice { display_name } => view! {
-                        <p class="account">
-                            <span class="account__name">{display_name}<span class="account__role">"（オフライン）"</span></span>
-                        </p>
-                    }
-                    .into_any(),
-                    Account::Visitor => view! { <a href="/login" class="account__login">"ログイン"</a> }.into_any(),
-                }
-            })}
-        </Suspense>
+    Resource::new(from_device, account)
+}
+
+/// The header's sign-out: in the app, edits are sent first, and `/logout` asks what to do with
+/// any still waiting; without them the device is released and the session ended at once.
+fn sign_out_handler() -> impl Fn(leptos::ev::SubmitEvent, Option<String>) + Copy {
+    #[cfg(feature = "hydrate")]
+    let navigate = StoredValue::new_local(leptos_router::hooks::use_navigate());
+    move |event, csrf_token| {
+        event.prevent_default();
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            use crate::offline::sign_out;
+            use crate::offline::sign_out::Keep;
+            if sign_out::send_and_count().await.total() > 0 {
+                navigate.with_value(|navigate| navigate("/logout", Default::default()));
+            } else if let Err(e) = sign_out::finish(Keep::Nothing, csrf_token).await {
+                leptos::logging::warn!("sign-out: {e}");
+            }
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = csrf_token;
     }
 }
 
 /// Who the header names.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-enum Account {
+pub(crate) enum Account {
     SignedIn(keikaku_domain::access::SignedIn),
-    /// Who last signed in on this device, shown offline.
+    /// Who is signed in on this device, shown offline.
     OnThisDevice {
         display_name: String,
     },
@@ -90,16 +131,26 @@ enum Account {
 async fn account(from_device: bool) -> Account {
     #[cfg(feature = "hydrate")]
     if from_device {
-        let last = send_wrapper::SendWrapper::new(crate::offline::device::last()).await;
-        return match last {
-            Some((_, display_name)) => Account::OnThisDevice { display_name },
-            None => Account::Visitor,
-        };
+        return on_this_device().await;
     }
     let _ = from_device;
     match crate::api::signed_in_user().await {
         Ok(Some(user)) => Account::SignedIn(user),
-        _ => Account::Visitor,
+        Ok(None) => Account::Visitor,
+        // The server went away after the page loaded: the device says who is signed in.
+        #[cfg(feature = "hydrate")]
+        Err(_) => on_this_device().await,
+        #[cfg(not(feature = "hydrate"))]
+        Err(_) => Account::Visitor,
+    }
+}
+
+/// Whoever is signed in on this device, as the header shows them offline.
+#[cfg(feature = "hydrate")]
+async fn on_this_device() -> Account {
+    match send_wrapper::SendWrapper::new(crate::offline::device::signed_in()).await {
+        Some((_, display_name)) => Account::OnThisDevice { display_name },
+        None => Account::Visitor,
     }
 }
 
@@ -152,6 +203,23 @@ pub fn OfflineBanner() -> impl IntoView {
                 </p>
             }
         })
+    }
+}
+
+/// In place of every page once this tab was closed for its user: someone signed out, or someone
+/// else signed in, in another tab of this browser (see `crate::offline::handover`).
+#[component]
+pub fn ClosedForAnotherUser() -> impl IntoView {
+    let reload = move |_| {
+        let _ = window().location().reload();
+    };
+    view! {
+        <PageTitle text="再読み込みしてください"/>
+        <div class="page">
+            <h1>"再読み込みしてください"</h1>
+            <p role="alert">"このブラウザの別のタブでログアウトしたか、別のユーザーがログインしました。このタブに表示していた内容は閉じました。"</p>
+            <button type="button" class="button" on:click=reload>"ページを再読み込み"</button>
+        </div>
     }
 }
 

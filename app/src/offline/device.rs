@@ -1,6 +1,10 @@
-//! Who last signed in on this device, kept in IndexedDB (committed to disk) rather than in
+//! Who is signed in on this device, kept in IndexedDB (committed to disk) rather than in
 //! localStorage, which the browser may not have flushed when a tablet is restarted offline.
-//! Offline, it names the replica and the kept plans to open.
+//! Offline, it names the replica and the kept plans to open; with nobody signed in, the device
+//! shows what the public sees.
+//!
+//! A device belongs to whoever is signed in now: [`sign_in`] when the server says who that is,
+//! [`sign_out`] when they sign out or the server says their session has ended.
 
 use std::cell::RefCell;
 
@@ -11,13 +15,17 @@ use indexed_db_futures::transaction::{TransactionDurability, TransactionMode, Tr
 use super::Waiters;
 
 use super::names::{
-    DEVICE_DATABASE as DATABASE, DEVICE_STORE as STORE, LAST_LOGIN_KEY as LOGIN_KEY,
-    LAST_NAME_KEY as NAME_KEY,
+    DEVICE_DATABASE as DATABASE, DEVICE_STORE as STORE, PENDING_LOGOUT_KEY, SESSION_CSRF_KEY,
+    SIGNED_IN_LOGIN_KEY as LOGIN_KEY, SIGNED_IN_NAME_KEY as NAME_KEY,
 };
 
+/// A login and its display name.
+pub type Person = (String, String);
+
 thread_local! {
-    static LAST: RefCell<Option<(String, String)>> = const { RefCell::new(None) };
-    /// Callers of [`last`] waiting for the read already under way.
+    /// Who is signed in here, once read on this page (`Some(None)`: nobody).
+    static CURRENT: RefCell<Option<Option<Person>>> = const { RefCell::new(None) };
+    /// Callers of [`signed_in`] waiting for the read already under way.
     static READING: RefCell<Option<Waiters>> = const { RefCell::new(None) };
 }
 
@@ -34,33 +42,102 @@ async fn open() -> Option<Database> {
         .ok()
 }
 
-/// Records the signed-in user.
-pub async fn remember(login: &str, display_name: &str) {
-    LAST.with(|l| *l.borrow_mut() = Some((login.to_owned(), display_name.to_owned())));
-    let Some(db) = open().await else { return };
-    let Ok(tx) = db
+/// Puts (`Some`) or deletes (`None`) keys of the device store in one transaction.
+async fn write(entries: &[(&str, Option<&str>)]) -> Result<(), String> {
+    let db = open().await.ok_or("IndexedDB を開けません")?;
+    let tx = db
         .transaction(STORE)
         .with_mode(TransactionMode::Readwrite)
         .with_options(strict())
         .build()
-    else {
-        return;
+        .map_err(|e| e.to_string())?;
+    let store = tx.object_store(STORE).map_err(|e| e.to_string())?;
+    for (key, value) in entries {
+        // A failed request aborts the transaction, which the commit reports.
+        match value {
+            Some(value) => drop(
+                store
+                    .put(*value)
+                    .with_key(*key)
+                    .primitive()
+                    .map_err(|e| e.to_string())?,
+            ),
+            None => drop(store.delete(*key).primitive().map_err(|e| e.to_string())?),
+        }
+    }
+    let committed = tx.commit().await.map_err(|e| e.to_string());
+    db.close();
+    committed
+}
+
+/// The values of `keys` (each `None` where missing or unreadable), in one transaction.
+async fn read<const N: usize>(keys: [&str; N]) -> [Option<String>; N] {
+    let mut values = [const { None }; N];
+    let Some(db) = open().await else {
+        return values;
     };
-    if let Ok(store) = tx.object_store(STORE) {
-        for (key, value) in [(LOGIN_KEY, login), (NAME_KEY, display_name)] {
-            if let Ok(request) = store.put(value).with_key(key).primitive() {
-                drop(request);
+    if let Ok(tx) = db.transaction(STORE).build() {
+        if let Ok(store) = tx.object_store(STORE) {
+            for (value, key) in values.iter_mut().zip(keys) {
+                if let Ok(request) = store.get(key).primitive() {
+                    *value = request.await.ok().flatten();
+                }
             }
         }
     }
-    let _ = tx.commit().await;
+    db.close();
+    values
 }
 
-/// The last user and their display name, read from storage once per page: callers that come
-/// while it is being read wait for that read.
-pub async fn last() -> Option<(String, String)> {
-    if let Some(known) = LAST.with(|l| l.borrow().clone()) {
-        return Some(known);
+/// Records who the server says is signed in, with their session's CSRF token.
+pub async fn sign_in(login: &str, display_name: &str, csrf_token: &str) {
+    CURRENT.with(|c| *c.borrow_mut() = Some(Some((login.to_owned(), display_name.to_owned()))));
+    let _ = write(&[
+        (LOGIN_KEY, Some(login)),
+        (NAME_KEY, Some(display_name)),
+        (SESSION_CSRF_KEY, Some(csrf_token)),
+    ])
+    .await;
+}
+
+/// Leaves nobody signed in here. `pending_logout` is the CSRF token of a session that could not
+/// be ended on the server (signed out offline): it is ended before anything else is asked of
+/// the server.
+pub async fn sign_out(pending_logout: Option<&str>) -> Result<(), String> {
+    CURRENT.with(|c| *c.borrow_mut() = Some(None));
+    let mut entries = vec![
+        (LOGIN_KEY, None),
+        (NAME_KEY, None),
+        (SESSION_CSRF_KEY, None),
+    ];
+    if let Some(token) = pending_logout {
+        entries.push((PENDING_LOGOUT_KEY, Some(token)));
+    }
+    write(&entries).await
+}
+
+/// The CSRF token of the session signed in here, as last learned from the server.
+pub async fn session_csrf() -> Option<String> {
+    let [token] = read([SESSION_CSRF_KEY]).await;
+    token
+}
+
+/// The CSRF token of a session signed out offline and not yet ended on the server.
+pub async fn pending_logout() -> Option<String> {
+    let [token] = read([PENDING_LOGOUT_KEY]).await;
+    token
+}
+
+/// Forgets the pending logout once the server has answered it.
+pub async fn clear_pending_logout() {
+    let _ = write(&[(PENDING_LOGOUT_KEY, None)]).await;
+}
+
+/// Who is signed in here, with their display name, read from storage once per page: callers
+/// that come while it is being read wait for that read.
+pub async fn signed_in() -> Option<Person> {
+    if let Some(known) = CURRENT.with(|c| c.borrow().clone()) {
+        return known;
     }
     // `Some` while a read is under way.
     let waiting = READING.with(|reading| {
@@ -71,35 +148,41 @@ pub async fn last() -> Option<(String, String)> {
     });
     if let Some(receiver) = waiting {
         let _ = receiver.await;
-        return LAST.with(|l| l.borrow().clone());
+        return CURRENT.with(|c| c.borrow().clone()).flatten();
     }
-    let known = read_last().await;
+    let known = read_signed_in().await;
     if let Some(waiters) = READING.with(|reading| reading.borrow_mut().take()) {
         waiters.wake_all();
     }
     known
 }
 
-async fn read_last() -> Option<(String, String)> {
+async fn read_signed_in() -> Option<Person> {
     let _phase = crate::timeline::Phase::start("keikaku:device-read");
-    if let Some(known) = super::early::device().await {
-        LAST.with(|l| l.borrow_mut().clone_from(&known));
-        return known;
-    }
-    let db = open().await?;
-    let tx = db.transaction(STORE).build().ok()?;
-    let store = tx.object_store(STORE).ok()?;
-    let login: Option<String> = store.get(LOGIN_KEY).primitive().ok()?.await.ok()?;
-    let name: Option<String> = store.get(NAME_KEY).primitive().ok()?.await.ok()?;
-    let login = login?;
-    let known = (login.clone(), name.unwrap_or(login));
-    LAST.with(|l| *l.borrow_mut() = Some(known.clone()));
-    Some(known)
+    let known = match super::early::device().await {
+        Some(known) => known,
+        None => return signed_in_now().await,
+    };
+    // A sign-in or sign-out on this page while the read ran is newer than what was read.
+    CURRENT.with(|c| c.borrow_mut().get_or_insert(known).clone())
 }
 
-/// What [`last`] found, without waiting; `None` until it has run on this page.
-pub fn last_known() -> Option<String> {
-    LAST.with(|l| l.borrow().as_ref().map(|(login, _)| login.clone()))
+/// Who is signed in here as stored now, read again: another tab of this browser may have
+/// signed someone in or out since this page first read it.
+pub async fn signed_in_now() -> Option<Person> {
+    let [login, name] = read([LOGIN_KEY, NAME_KEY]).await;
+    let now = login.map(|login| {
+        let name = name.unwrap_or_else(|| login.clone());
+        (login, name)
+    });
+    CURRENT.with(|c| *c.borrow_mut() = Some(now.clone()));
+    now
+}
+
+/// What [`signed_in`] found, without waiting; `None` until it has run on this page, or when
+/// nobody is signed in.
+pub fn signed_in_known() -> Option<String> {
+    CURRENT.with(|c| c.borrow().clone().flatten().map(|(login, _)| login))
 }
 
 /// Written to disk before the commit reports success (Chromium's default, "relaxed", may lose

@@ -55,7 +55,8 @@ pub fn names_json(renderer: Option<&FirstViewRenderer>) -> String {
         "device": {
             "database": DEVICE_DATABASE,
             "store": DEVICE_STORE,
-            "keys": [LAST_LOGIN_KEY, LAST_NAME_KEY],
+            "keys": [SIGNED_IN_LOGIN_KEY, SIGNED_IN_NAME_KEY],
+            "pendingLogout": PENDING_LOGOUT_KEY,
         },
         "plans": {
             "databasePrefix": PLANS_DATABASE_PREFIX,
@@ -91,7 +92,7 @@ const q=keys.map((k)=>s.get(k));const last=q[q.length-1];
 last.onsuccess=()=>{{db.close();performance.measure("keikaku:early-"+store,{{start:t}});resolve(q.map((x)=>x.result??null))}};
 last.onerror=(e)=>{{e.preventDefault();db.close();reject()}}}}catch(_){{db.close();reject()}}}}}});
 window.{READ}=read;const none={{deviceRead:false,login:null,name:null}};
-window.{DEVICE}=Promise.race([read("{DEVICE_DATABASE}","{DEVICE_STORE}",["{LAST_LOGIN_KEY}","{LAST_NAME_KEY}"])
+window.{DEVICE}=Promise.race([read("{DEVICE_DATABASE}","{DEVICE_STORE}",["{SIGNED_IN_LOGIN_KEY}","{SIGNED_IN_NAME_KEY}"])
 .then(([login,name])=>({{deviceRead:true,login,name,from:"page"}}),()=>none),
 new Promise((done)=>setTimeout(()=>done(none),1000))])}})();"#
     )

@@ -4,6 +4,10 @@
 //! Only one tab per user syncs and edits: it holds a Web Lock named after the user. Other tabs
 //! show the replica read-only and reload it when the syncing tab announces a change on a
 //! BroadcastChannel.
+//!
+//! The engine opens only the replica of whoever is signed in here ([`super::handover`]), and
+//! says whose replica it syncs on every request: the server refuses a sync for another user
+//! than the session's, and the engine then stops and asks for a reload.
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -21,10 +25,11 @@ use leptos::task::spawn_local;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
+use super::handover::{self, ServerSession};
 use super::status::SyncStatus;
 use super::storage::ReplicaStorage;
 use super::Waiters;
-use crate::client::{send, send_json, Problem};
+use crate::client::{send, Problem};
 use crate::timeline::Phase;
 
 /// How often a connected tab syncs even without a server event.
@@ -38,6 +43,11 @@ const FIRST_PUSH_MUTATIONS: usize = 500;
 /// Edits made in a burst are pushed together.
 const PUSH_DELAY_MS: u32 = 400;
 const CHANNEL: &str = "keikaku-replica";
+/// Why an engine that was shut down refuses an edit.
+const STOPPED: &str = "このタブの記録は終了しました。ページを再読み込みしてください。";
+/// The header a request carries its CSRF token in; a refusal naming it means the session
+/// changed under this tab.
+const CSRF_HEADER: &str = "x-csrf-token";
 
 thread_local! {
     static ENGINE: RefCell<Option<Rc<SyncEngine>>> = const { RefCell::new(None) };
@@ -68,6 +78,7 @@ fn finish_opening() {
 }
 
 pub struct SyncEngine {
+    /// Whose replica this is; requests say so in [`REPLICA_USER_HEADER`].
     pub login: String,
     /// Shown as the author of field notes.
     pub display_name: String,
@@ -82,10 +93,17 @@ pub struct SyncEngine {
     channel: Option<web_sys::BroadcastChannel>,
     /// Another tab announced a write since this one last loaded the replica.
     stale: Rc<Cell<bool>>,
+    /// Shut down: the device changed hands or the session ended. Nothing more is synced,
+    /// edited or stored.
+    stopped: Cell<bool>,
+    /// The server's event stream, closed on shutdown.
+    events: RefCell<Option<web_sys::EventSource>>,
+    /// Resolves the promise that holds the Web Lock, letting another tab sync.
+    release_lock: RefCell<Option<js_sys::Function>>,
 }
 
-/// Starts the engine for whoever is signed in, or, offline, for the user who last used this
-/// browser, so their queued edits stay visible and editable.
+/// Starts the engine for whoever is signed in: the server says who, and offline the device,
+/// so the queued edits of the person signed in here stay visible and editable.
 pub fn start(status: SyncStatus) {
     spawn_local(async move {
         open_engine(status).await;
@@ -94,28 +112,20 @@ pub fn start(status: SyncStatus) {
 }
 
 async fn open_engine(status: SyncStatus) {
-    let (login, csrf_token) = match send_json("GET", "/api/v1/session", "", None).await {
-        Ok(session) => {
-            let login = session["user"]["login"].as_str().map(str::to_owned);
-            let token = session["csrf_token"].as_str().map(str::to_owned);
-            if let Some(login) = &login {
-                let name = session["user"]["display_name"].as_str().unwrap_or(login);
-                super::device::remember(login, name).await;
-            }
-            (login, token)
-        }
-        Err(problem) => {
-            if problem.status == 0 {
-                status.online.set(false);
-            }
-            if problem.status == 401 {
-                status.needs_login.set(true);
-            }
-            (None, None)
-        }
+    handover::listen(status);
+    let session = handover::ask_server().await;
+    match &session {
+        ServerSession::Unreachable(problem) if problem.status == 0 => status.online.set(false),
+        ServerSession::Nobody => status.needs_login.set(true),
+        _ => {}
+    }
+    let Some(login) = handover::settle(&session).await else {
+        // Nobody is signed in here: progress is recorded only after signing in.
+        status.needs_login.set(true);
+        return;
     };
-    let login = match login {
-        Some(login) => {
+    let csrf_token = match session {
+        ServerSession::SignedIn(user) => {
             status.needs_login.set(false);
             // Every plan this user may read, for pages opened offline later.
             spawn_local(async move {
@@ -123,12 +133,9 @@ async fn open_engine(status: SyncStatus) {
                     leptos::logging::warn!("plans not kept for offline use: {e}");
                 }
             });
-            login
+            Some(user.csrf_token)
         }
-        None => match super::device::last().await {
-            Some((login, _)) => login,
-            None => return,
-        },
+        _ => None,
     };
     match SyncEngine::open(login, csrf_token, status).await {
         Ok(engine) => {
@@ -179,7 +186,7 @@ impl SyncEngine {
             on_message.forget();
         }
         let (client_id, stored) = storage.load().await.map_err(|e| e.to_string())?;
-        let display_name = super::device::last()
+        let display_name = super::device::signed_in()
             .await
             .map(|(_, name)| name)
             .unwrap_or_else(|| login.clone());
@@ -196,7 +203,51 @@ impl SyncEngine {
             push_scheduled: Cell::new(false),
             channel,
             stale,
+            stopped: Cell::new(false),
+            events: RefCell::new(None),
+            release_lock: RefCell::new(None),
         }))
+    }
+
+    /// Stops for good: no more syncing, editing or storing, the Web Lock and the event stream
+    /// released, and the replica no longer shown. Called when the device changes hands or the
+    /// session ends; what is stored stays as it is.
+    pub fn shut_down(&self) {
+        self.stopped.set(true);
+        self.leader.set(false);
+        if let Some(events) = self.events.borrow_mut().take() {
+            events.close();
+        }
+        if let Some(release) = self.release_lock.borrow_mut().take() {
+            let _ = release.call0(&JsValue::NULL);
+        }
+        if let Some(channel) = &self.channel {
+            channel.close();
+        }
+        self.storage.close();
+        ENGINE.with(|e| *e.borrow_mut() = None);
+        self.status.ready.set(false);
+        self.status.syncing.set(false);
+        self.status.pending.set(0);
+        self.status.conflicts.set(0);
+        self.status.rejected.set(0);
+        self.status.revision.update(|r| *r += 1);
+    }
+
+    /// Whether a sync is under way.
+    pub fn syncing(&self) -> bool {
+        self.sync_running.get()
+    }
+
+    /// How many edits the server has not taken: queued, in conflict, refused.
+    pub fn unfinished(&self) -> (usize, usize, usize) {
+        let replica = self.replica.borrow();
+        let counts = (
+            replica.pending().len(),
+            replica.conflicts().len(),
+            replica.rejected().len(),
+        );
+        counts
     }
 
     /// Reads the replica.
@@ -205,6 +256,9 @@ impl SyncEngine {
     }
 
     fn refresh_status(&self) {
+        if self.stopped.get() {
+            return;
+        }
         let replica = self.replica.borrow();
         self.status.pending.set(replica.pending().len());
         self.status.conflicts.set(replica.conflicts().len());
@@ -217,6 +271,9 @@ impl SyncEngine {
     async fn persist(&self, writes: Vec<Write>) -> Result<(), String> {
         if writes.is_empty() {
             return Ok(());
+        }
+        if self.stopped.get() {
+            return Err(STOPPED.into());
         }
         let _phase = Phase::start("keikaku:persist");
         let commit = self.storage.apply(writes).map_err(|e| e.to_string())?;
@@ -242,7 +299,9 @@ impl SyncEngine {
     }
 
     fn check_writable(&self) -> Result<(), String> {
-        if self.leader.get() {
+        if self.stopped.get() {
+            Err(STOPPED.into())
+        } else if self.leader.get() {
             Ok(())
         } else {
             Err("このブラウザの別のタブで進捗を記録中です。そのタブで操作してください。".into())
@@ -336,7 +395,7 @@ impl SyncEngine {
     /// Pushes everything queued, then pulls until up to date. One run at a time; a request
     /// during a run makes it run once more.
     pub async fn sync(self: &Rc<Self>) {
-        if !self.leader.get() {
+        if self.stopped.get() || !self.leader.get() {
             return;
         }
         // The browser knows it has no network (`navigator.onLine` is trustworthy when it says
@@ -351,6 +410,7 @@ impl SyncEngine {
         }
         drop(Phase::start("keikaku:sync-start"));
         self.status.syncing.set(true);
+        let mut asked_session = false;
         loop {
             self.sync_again.set(false);
             let result = self.sync_once().await;
@@ -361,12 +421,26 @@ impl SyncEngine {
                     self.status.last_sync.set(Some(now_label()));
                 }
                 Err(problem) => {
-                    match problem.status {
-                        0 => self.status.online.set(false),
-                        401 => {
+                    match (problem.status, problem.field.as_deref()) {
+                        (0, _) => self.status.online.set(false),
+                        (401, _) => {
+                            // The session ended (signed out elsewhere, expired, password
+                            // changed, disabled): nobody is signed in here any more. The edits
+                            // stay, locked, until this user signs in again.
                             self.status.online.set(true);
                             self.status.needs_login.set(true);
                             *self.csrf_token.borrow_mut() = None;
+                            handover::settle(&ServerSession::Nobody).await;
+                        }
+                        (403, Some(CSRF_HEADER)) if !asked_session => {
+                            // The session changed under this tab: ask who is signed in now.
+                            asked_session = true;
+                            *self.csrf_token.borrow_mut() = None;
+                            self.sync_again.set(true);
+                            continue;
+                        }
+                        (409, Some(REPLICA_USER_HEADER)) => {
+                            handover::close_tab(self.status);
                         }
                         _ => self.status.online.set(true),
                     }
@@ -394,31 +468,35 @@ impl SyncEngine {
         let token = self.csrf_token.borrow().clone();
         let token = match token {
             Some(token) => token,
-            // Started offline, or the session expired: ask the server who is signed in now.
+            // Started offline, or the session changed: ask the server who is signed in now.
             None => {
                 let phase = Phase::start("keikaku:session");
-                let session = send_json("GET", "/api/v1/session", "", None).await?;
+                let session = handover::ask_server().await;
                 drop(phase);
-                let login = session["user"]["login"].as_str().unwrap_or_default();
-                let token = session["csrf_token"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_owned();
-                if login != self.login || token.is_empty() {
-                    // Someone else signed in: this replica waits for its own user.
-                    self.status.needs_login.set(true);
-                    return Err(Problem {
-                        status: 401,
-                        field: None,
-                        reason: format!(
-                            "{} としてログインすると、未送信の変更が送信されます。",
-                            self.login
-                        ),
-                    });
+                match session {
+                    ServerSession::SignedIn(user) if user.login == self.login => {
+                        self.status.needs_login.set(false);
+                        *self.csrf_token.borrow_mut() = Some(user.csrf_token.clone());
+                        user.csrf_token
+                    }
+                    ServerSession::Unreachable(problem) => return Err(problem),
+                    ServerSession::Nobody => {
+                        return Err(Problem {
+                            status: 401,
+                            field: None,
+                            reason: "ログインが必要です。".into(),
+                        })
+                    }
+                    someone_else @ ServerSession::SignedIn(_) => {
+                        // The device is theirs now; this replica waits, locked, for its user.
+                        handover::settle(&someone_else).await;
+                        return Err(Problem {
+                            status: 409,
+                            field: Some(REPLICA_USER_HEADER.into()),
+                            reason: "このブラウザで別のユーザーがログインしました。".into(),
+                        });
+                    }
                 }
-                self.status.needs_login.set(false);
-                *self.csrf_token.borrow_mut() = Some(token.clone());
-                token
             }
         };
         let _whole = Phase::start("keikaku:sync");
@@ -490,15 +568,14 @@ impl SyncEngine {
             let since = self.replica.borrow().cursor();
             let url = format!("/api/v1/sync/pull?since={since}&limit={MAX_PULL_LIMIT}");
             // Sent before the answers are stored: storing serializes on this thread.
-            let pulled =
-                send_apart::<PullResponse>(
-                    "keikaku:pull-request",
-                    "GET",
-                    url,
-                    (&token, &self.login),
-                    None,
-                )
-                .await;
+            let pulled = send_apart::<PullResponse>(
+                "keikaku:pull-request",
+                "GET",
+                url,
+                (&token, &self.login),
+                None,
+            )
+            .await;
             if let Some(answered) = unstored.take() {
                 self.persist(answered).await.map_err(storage_problem)?;
             }
@@ -520,6 +597,9 @@ impl SyncEngine {
         let engine = Rc::clone(self);
         let become_leader = move || {
             spawn_local(async move {
+                if engine.stopped.get() {
+                    return;
+                }
                 // Another tab may have written since this one loaded. Usually none did, and
                 // loading a large outbox again would hold up the first sync.
                 if engine.stale.get() {
@@ -547,10 +627,14 @@ impl SyncEngine {
             return;
         };
         // The lock is held for as long as the promise returned here is pending: for the life
-        // of the tab.
+        // of the tab, or until the engine shuts down.
+        let engine = Rc::clone(self);
         let on_granted = Closure::once_into_js(move |_lock: JsValue| -> JsValue {
             become_leader();
-            js_sys::Promise::new(&mut |_resolve, _reject| {}).into()
+            js_sys::Promise::new(&mut |resolve, _reject| {
+                *engine.release_lock.borrow_mut() = Some(resolve);
+            })
+            .into()
         });
         let name = JsValue::from_str(&format!("keikaku-sync-{}", self.login));
         let _ = request.call2(&locks, &name, &on_granted);
@@ -583,7 +667,7 @@ impl SyncEngine {
 
         let engine = Rc::clone(self);
         spawn_local(async move {
-            loop {
+            while !engine.stopped.get() {
                 gloo_timers::future::TimeoutFuture::new(SYNC_INTERVAL_MS).await;
                 engine.sync().await;
             }
@@ -616,7 +700,7 @@ impl SyncEngine {
             let _ =
                 events.add_event_listener_with_callback("open", on_open.as_ref().unchecked_ref());
             on_open.forget();
-            std::mem::forget(events);
+            *self.events.borrow_mut() = Some(events);
         }
 
         if let Some(channel) = &self.channel {

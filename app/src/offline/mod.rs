@@ -12,9 +12,12 @@ pub mod engine;
 #[cfg(feature = "hydrate")]
 pub mod first_view;
 #[cfg(feature = "hydrate")]
+pub mod handover;
+#[cfg(feature = "hydrate")]
 pub mod plans;
 #[cfg(feature = "hydrate")]
 pub mod service_worker;
+pub mod sign_out;
 pub mod status;
 #[cfg(feature = "hydrate")]
 pub mod storage;
@@ -31,12 +34,20 @@ pub fn mark_interactive() {
 
 /// IndexedDB names the app reads before it starts (see [`early`]) as well as after.
 pub mod names {
-    /// Who last signed in on this device ([`super::device`]).
+    /// Who is signed in on this device ([`super::device`]).
     pub const DEVICE_DATABASE: &str = "keikaku-device";
     pub const DEVICE_STORE: &str = "device";
-    pub const LAST_LOGIN_KEY: &str = "last_login";
-    pub const LAST_NAME_KEY: &str = "last_display_name";
-    /// Kept plans ([`super::plans`]), one database per person who signed in, or the public.
+    /// The login of whoever is signed in here, absent when nobody is. The key's name dates from
+    /// when it meant "who last signed in"; devices that stored it then are read the same way.
+    pub const SIGNED_IN_LOGIN_KEY: &str = "last_login";
+    pub const SIGNED_IN_NAME_KEY: &str = "last_display_name";
+    /// The signed-in session's CSRF token, kept so a sign-out made offline can end the
+    /// session on the server once it is reached.
+    pub const SESSION_CSRF_KEY: &str = "session_csrf";
+    /// The CSRF token of a session signed out here offline and not yet ended on the server.
+    /// The service worker ends it before the next page it fetches (`public/sw.js`).
+    pub const PENDING_LOGOUT_KEY: &str = "pending_logout";
+    /// Kept plans ([`super::plans`]), one database per person signed in, or the public.
     pub const PLANS_STORE: &str = "plans";
     pub const PLANS_DATABASE_PREFIX: &str = "keikaku-plans-";
     pub const PUBLIC_OWNER: &str = "public";

@@ -1,6 +1,7 @@
 //! The plans this browser can show without a connection, kept in IndexedDB in the import
 //! format (`keikaku-plan/1`, as `GET /api/v1/plans/{id}` exports them). Signed-in staff keep
-//! every plan they may read; anyone else keeps the plans they opened.
+//! every plan they may read, until they sign out ([`erase`]); anyone else keeps the published
+//! plans they opened.
 //!
 //! Page views are computed from these with the same pure functions the server uses, so a page
 //! opened offline reads exactly like the one the server renders.
@@ -8,7 +9,7 @@
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{TransactionDurability, TransactionMode, TransactionOptions};
-use keikaku_domain::format::{KeptPlan, PlanFile};
+use keikaku_domain::format::{KeptPlan, PlanFile, PlanStatus};
 use keikaku_domain::views::PlanSummary;
 
 use crate::client::send_json;
@@ -20,16 +21,31 @@ use super::names::{PLANS_DATABASE_PREFIX, PLANS_STORE as PLANS, PUBLIC_OWNER};
 const SCHEMA_VERSION: u32 = 1;
 
 /// Plans are kept per person (a draft must not outlive its reader's sign-in on a shared
-/// tablet): the user who last signed in here, or the public.
-async fn database_name() -> String {
-    let owner = super::device::last()
-        .await
-        .map_or_else(|| PUBLIC_OWNER.to_owned(), |(login, _)| login);
-    format!("{PLANS_DATABASE_PREFIX}{owner}")
+/// tablet): the user signed in here, or the public.
+async fn owner() -> Option<String> {
+    super::device::signed_in().await.map(|(login, _)| login)
 }
 
-async fn open() -> Option<Database> {
-    Database::open(&database_name().await)
+fn database_name(owner: Option<&str>) -> String {
+    format!("{PLANS_DATABASE_PREFIX}{}", owner.unwrap_or(PUBLIC_OWNER))
+}
+
+/// Runs `use_db` on the database of the person signed in here (or the public's) and closes it
+/// after: a connection left open would hold up the database's deletion when the device
+/// changes hands ([`erase`]), and every later open behind it.
+async fn with_db<T>(use_db: impl AsyncFnOnce(&Database) -> T) -> Option<T> {
+    with_named_db(&database_name(owner().await.as_deref()), use_db).await
+}
+
+async fn with_named_db<T>(name: &str, use_db: impl AsyncFnOnce(&Database) -> T) -> Option<T> {
+    let db = open_named(name).await?;
+    let result = use_db(&db).await;
+    db.close();
+    Some(result)
+}
+
+async fn open_named(name: &str) -> Option<Database> {
+    Database::open(name)
         .with_version(SCHEMA_VERSION)
         .with_on_upgrade_needed(|event, db| {
             if (event.old_version() as u32) < 1 {
@@ -43,22 +59,15 @@ async fn open() -> Option<Database> {
 
 /// Every stored plan, in the order they were listed by the server.
 pub async fn cached_plans() -> Vec<PlanFile> {
-    let Some(db) = open().await else {
-        return Vec::new();
-    };
-    let Ok(tx) = db.transaction(PLANS).build() else {
-        return Vec::new();
-    };
-    let Ok(store) = tx.object_store(PLANS) else {
-        return Vec::new();
-    };
-    let values: Vec<String> = match store.get_all().primitive() {
-        Ok(request) => match request.await {
-            Ok(values) => values.filter_map(Result::ok).collect(),
-            Err(_) => return Vec::new(),
-        },
-        Err(_) => return Vec::new(),
-    };
+    let values: Vec<String> = with_db(async |db| {
+        let tx = db.transaction(PLANS).build().ok()?;
+        let store = tx.object_store(PLANS).ok()?;
+        let values = store.get_all().primitive().ok()?.await.ok()?;
+        Some(values.filter_map(Result::ok).collect())
+    })
+    .await
+    .flatten()
+    .unwrap_or_default();
     let mut plans: Vec<(u32, PlanFile)> = values
         .iter()
         .filter_map(|v| serde_json::from_str::<KeptPlan>(v).ok())
@@ -72,13 +81,14 @@ pub async fn cached_plan(plan_id: &str) -> Option<PlanFile> {
     let value: Option<String> = match super::early::plan(plan_id).await {
         Some(early) => early,
         None => {
-            let phase = Phase::start("keikaku:plans-open");
-            let db = open().await?;
-            drop(phase);
             let _phase = Phase::start("keikaku:plan-get");
-            let tx = db.transaction(PLANS).build().ok()?;
-            let store = tx.object_store(PLANS).ok()?;
-            store.get(plan_id).primitive().ok()?.await.ok()?
+            with_db(async |db| {
+                let tx = db.transaction(PLANS).build().ok()?;
+                let store = tx.object_store(PLANS).ok()?;
+                store.get(plan_id).primitive().ok()?.await.ok()?
+            })
+            .await
+            .flatten()
         }
     };
     let _phase = Phase::start("keikaku:plan-parse");
@@ -88,27 +98,31 @@ pub async fn cached_plan(plan_id: &str) -> Option<PlanFile> {
 }
 
 async fn store_plans(files: Vec<(u32, PlanFile)>) -> Result<(), String> {
-    let db = open().await.ok_or("IndexedDB を開けません")?;
-    let tx = db
-        .transaction(PLANS)
-        .with_mode(TransactionMode::Readwrite)
-        .with_options(strict())
-        .build()
-        .map_err(|e| e.to_string())?;
-    let store = tx.object_store(PLANS).map_err(|e| e.to_string())?;
-    for (order, file) in files {
-        let key = file.plan.id.clone();
-        let value = serde_json::to_string(&KeptPlan { order, file }).map_err(|e| e.to_string())?;
-        // A failed request aborts the transaction, which the commit reports.
-        drop(
-            store
-                .put(value)
-                .with_key(key)
-                .primitive()
-                .map_err(|e| e.to_string())?,
-        );
-    }
-    tx.commit().await.map_err(|e| e.to_string())?;
+    with_db(async |db| {
+        let tx = db
+            .transaction(PLANS)
+            .with_mode(TransactionMode::Readwrite)
+            .with_options(strict())
+            .build()
+            .map_err(|e| e.to_string())?;
+        let store = tx.object_store(PLANS).map_err(|e| e.to_string())?;
+        for (order, file) in files {
+            let key = file.plan.id.clone();
+            let value =
+                serde_json::to_string(&KeptPlan { order, file }).map_err(|e| e.to_string())?;
+            // A failed request aborts the transaction, which the commit reports.
+            drop(
+                store
+                    .put(value)
+                    .with_key(key)
+                    .primitive()
+                    .map_err(|e| e.to_string())?,
+            );
+        }
+        tx.commit().await.map_err(|e| e.to_string())
+    })
+    .await
+    .ok_or("IndexedDB を開けません")??;
     super::service_worker::plans_kept();
     Ok(())
 }
@@ -133,7 +147,9 @@ pub async fn keep_readable_plans() -> Result<usize, String> {
     Ok(count)
 }
 
-/// Keeps one plan the visitor opened, unless it is kept already.
+/// Keeps one plan the visitor opened, unless it is kept already. The public's plans are the
+/// published ones only: a draft read in a session the device has not yet recorded never lands
+/// where the next visitor would find it.
 pub async fn keep_plan(plan_id: &str) {
     if cached_plan(plan_id).await.is_some() {
         return;
@@ -141,10 +157,33 @@ pub async fn keep_plan(plan_id: &str) {
     let url = format!("/api/v1/plans/{plan_id}");
     if let Ok(file) = send_json("GET", &url, "", None).await {
         if let Ok(file) = serde_json::from_value::<PlanFile>(file) {
+            if file.plan.status != PlanStatus::Published && owner().await.is_none() {
+                return;
+            }
             let order = cached_plans().await.len() as u32;
             let _ = store_plans(vec![(order, file)]).await;
         }
     }
+}
+
+/// Removes every plan kept for `login` (drafts of their organization among them).
+pub async fn erase(login: &str) -> Result<(), String> {
+    let name = database_name(Some(login));
+    with_named_db(&name, async |db| {
+        let tx = db
+            .transaction(PLANS)
+            .with_mode(TransactionMode::Readwrite)
+            .with_options(strict())
+            .build()
+            .map_err(|e| e.to_string())?;
+        let store = tx.object_store(PLANS).map_err(|e| e.to_string())?;
+        drop(store.clear().map_err(|e| e.to_string())?);
+        tx.commit().await.map_err(|e| e.to_string())
+    })
+    .await
+    .unwrap_or(Ok(()))?;
+    super::storage::delete_database(&name);
+    Ok(())
 }
 
 /// Written to disk before the commit reports success (Chromium's default, "relaxed", may lose

@@ -1,5 +1,6 @@
-//! The page's side of the service worker (`public/sw.js`): registering this build's worker, and
-//! telling it when plans were kept, so it prepares their first views for offline opens.
+//! The page's side of the service worker (`public/sw.js`): registering this build's worker,
+//! telling it when plans were kept, so it prepares their first views for offline opens, and
+//! dropping those views when the device changes hands.
 
 use leptos::prelude::{document, window};
 use leptos::wasm_bindgen::{JsCast, JsValue};
@@ -59,13 +60,31 @@ pub fn plans_kept() {
     });
 }
 
-/// Calls `target.name(argument)` where `target` has such a method (these APIs are reached
-/// through `Reflect`, keeping web-sys's features lean).
-fn call(target: &JsValue, name: &str, argument: &JsValue) {
-    let method = js_sys::Reflect::get(target, &JsValue::from_str(name))
-        .ok()
-        .and_then(|method| method.dyn_into::<js_sys::Function>().ok());
-    if let Some(method) = method {
-        let _ = method.call1(target, argument);
+/// The Cache Storage cache where `public/sw.js` keeps prepared first views.
+const PREPARED_VIEWS: &str = "keikaku-first-views";
+
+/// Drops every prepared first view: they are written from the signed-in user's kept plans,
+/// drafts among them, and the worker prepares them again for whoever keeps plans next.
+pub async fn forget_prepared_views() {
+    let Ok(caches) = js_sys::Reflect::get(&window(), &JsValue::from_str("caches")) else {
+        return;
+    };
+    if caches.is_undefined() {
+        return;
     }
+    let deleted = call(&caches, "delete", &JsValue::from_str(PREPARED_VIEWS))
+        .and_then(|promise| promise.dyn_into::<js_sys::Promise>().ok());
+    if let Some(deleted) = deleted {
+        let _ = wasm_bindgen_futures::JsFuture::from(deleted).await;
+    }
+}
+
+/// Calls `target.name(argument)` where `target` has such a method, and returns what it
+/// returned (these APIs are reached through `Reflect`, keeping web-sys's features lean).
+fn call(target: &JsValue, name: &str, argument: &JsValue) -> Option<JsValue> {
+    let method = js_sys::Reflect::get(target, &JsValue::from_str(name))
+        .ok()?
+        .dyn_into::<js_sys::Function>()
+        .ok()?;
+    method.call1(target, argument).ok()
 }

@@ -22,6 +22,9 @@ pub struct SyncStatus {
     pub needs_login: RwSignal<bool>,
     /// Another tab of this browser syncs; this one shows the replica read-only.
     pub read_only: RwSignal<bool>,
+    /// Someone else signed in on this browser, or this tab's user signed out in another tab:
+    /// this tab stopped and shows nothing of its user until it is reloaded.
+    pub replaced: RwSignal<bool>,
     /// Bumped whenever the replica changes, so views re-read it.
     pub revision: RwSignal<u64>,
 }
@@ -39,6 +42,7 @@ impl SyncStatus {
             error: RwSignal::new(None),
             needs_login: RwSignal::new(false),
             read_only: RwSignal::new(false),
+            replaced: RwSignal::new(false),
             revision: RwSignal::new(0),
         }
     }

@@ -10,6 +10,7 @@
 //! delete clears an answered push.
 
 use indexed_db_futures::database::Database;
+use indexed_db_futures::internals::SystemRepr;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{
     Transaction, TransactionDurability, TransactionMode, TransactionOptions,
@@ -21,6 +22,7 @@ use keikaku_sync::client::{
 use keikaku_sync::progress::ProgressRecord;
 use keikaku_sync::protocol::ClientId;
 use serde::de::DeserializeOwned;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsValue;
 
 const META: &str = "meta";
@@ -73,28 +75,101 @@ fn database_name(login: &str) -> String {
 
 impl ReplicaStorage {
     pub async fn open(login: &str) -> Result<ReplicaStorage, StorageError> {
-        let db = Database::open(&database_name(login))
-            .with_version(SCHEMA_VERSION)
-            .with_on_upgrade_needed(|event, db| {
-                let old = event.old_version() as u32;
-                if old < 1 {
-                    for store in [META, RECORDS_V1, PENDING_V1, CONFLICTS, REJECTED] {
-                        db.create_object_store(store).build()?;
-                    }
-                }
-                if old < 2 {
-                    db.create_object_store(CONFIRMED)
-                        .with_auto_increment(true)
-                        .build()?;
-                    db.create_object_store(OUTBOX).build()?;
-                }
-                Ok(())
-            })
-            .await
-            .map_err(failed)?;
+        let db = open_database(login).await?;
+        // Another tab deleting this database (its user released the device) waits for every
+        // connection to close: close this one, whose tab is told to stop by then.
+        let handle = db.clone();
+        let on_change = Closure::once_into_js(move || handle.close());
+        db.as_sys()
+            .set_onversionchange(Some(on_change.unchecked_ref()));
         Ok(ReplicaStorage { db })
     }
 
+    /// Closes the database: nothing more is read or written through this storage.
+    pub fn close(&self) {
+        self.db.clone().close();
+    }
+
+    /// How many edits of `login`'s replica the server has not taken: queued, in conflict or
+    /// refused and not yet discarded.
+    pub async fn unfinished(login: &str) -> Result<usize, StorageError> {
+        let db = open_database(login).await?;
+        let tx = db
+            .transaction([OUTBOX, PENDING_V1, CONFLICTS, REJECTED])
+            .build()
+            .map_err(failed)?;
+        let mut count = 0;
+        for store in [OUTBOX, PENDING_V1, CONFLICTS, REJECTED] {
+            let n: u32 = tx
+                .object_store(store)
+                .map_err(failed)?
+                .count()
+                .primitive()
+                .map_err(failed)?
+                .await
+                .map_err(failed)?;
+            count += n as usize;
+        }
+        drop(tx);
+        db.close();
+        Ok(count)
+    }
+
+    /// Empties `login`'s replica, client id included, and asks the browser to delete it.
+    pub async fn erase(login: &str) -> Result<(), StorageError> {
+        let db = open_database(login).await?;
+        let tx = db
+            .transaction(ALL_STORES)
+            .with_mode(TransactionMode::Readwrite)
+            .with_options(strict())
+            .build()
+            .map_err(failed)?;
+        for store in ALL_STORES {
+            drop(
+                tx.object_store(store)
+                    .map_err(failed)?
+                    .clear()
+                    .map_err(failed)?,
+            );
+        }
+        tx.commit().await.map_err(failed)?;
+        db.close();
+        delete_database(&database_name(login));
+        Ok(())
+    }
+}
+
+/// Asks the browser to delete a database, without waiting: the deletion waits for other tabs'
+/// connections to close, and callers have already emptied it.
+pub fn delete_database(name: &str) {
+    if let Ok(request) = Database::delete_by_name(name) {
+        drop(request);
+    }
+}
+
+async fn open_database(login: &str) -> Result<Database, StorageError> {
+    Database::open(&database_name(login))
+        .with_version(SCHEMA_VERSION)
+        .with_on_upgrade_needed(|event, db| {
+            let old = event.old_version() as u32;
+            if old < 1 {
+                for store in [META, RECORDS_V1, PENDING_V1, CONFLICTS, REJECTED] {
+                    db.create_object_store(store).build()?;
+                }
+            }
+            if old < 2 {
+                db.create_object_store(CONFIRMED)
+                    .with_auto_increment(true)
+                    .build()?;
+                db.create_object_store(OUTBOX).build()?;
+            }
+            Ok(())
+        })
+        .await
+        .map_err(failed)
+}
+
+impl ReplicaStorage {
     /// The stored replica, and this browser's client id (generated and stored on first use).
     pub async fn load(&self) -> Result<(ClientId, StoredReplica), StorageError> {
         let tx = self

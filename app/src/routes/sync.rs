@@ -23,14 +23,17 @@ pub fn SyncPage() -> impl IntoView {
             <h1>"同期の状況"</h1>
             {move || {
                 if !status.ready.get() {
-                    let message = if status.needs_login.get() {
-                        "進捗の記録と同期にはログインが必要です。"
-                    } else {
-                        "この端末に保存された進捗を読み込み中…"
-                    };
+                    if status.needs_login.get() {
+                        // Nothing of whoever used the device before: their unsent edits, if
+                        // any, wait locked for them to sign in again.
+                        return view! {
+                            <p role="alert">"進捗の記録と同期にはログインが必要です。"</p>
+                            <p>"この端末に未送信の変更を残した人は、もう一度ログインすると、その変更が送信されます。"</p>
+                            <p><a href="/login?next=%2Fsync">"ログインする"</a></p>
+                        }.into_any();
+                    }
                     return view! {
-                        <p class="loading" role="status">{message}</p>
-                        {status.needs_login.get().then(|| view! { <p><a href="/login?next=%2Fsync">"ログインする"</a></p> })}
+                        <p class="loading" role="status">"この端末に保存された進捗を読み込み中…"</p>
                     }.into_any();
                 }
                 view! { <SyncOverview/> }.into_any()
@@ -96,12 +99,6 @@ fn SyncOverview() -> impl IntoView {
                 <div><dt>"競合"</dt><dd>{move || format!("{}件", status.conflicts.get())}</dd></div>
                 <div><dt>"送信できなかった変更"</dt><dd>{move || format!("{}件", status.rejected.get())}</dd></div>
             </dl>
-            {move || status.needs_login.get().then(|| view! {
-                <p class="notice notice--error" role="alert">
-                    "ログインの有効期限が切れています。未送信の変更はこの端末に残っています。"
-                    <a href="/login?next=%2Fsync">"ログイン"</a>"すると送信されます。"
-                </p>
-            })}
             {move || status.error.get().map(|e| view! { <p class="notice notice--error" role="alert">{e}</p> })}
             <button type="button" class="button" on:click=sync_now disabled=move || status.syncing.get() || status.read_only.get()>
                 {move || if status.syncing.get() { "同期中…" } else { "今すぐ同期" }}
