@@ -372,8 +372,9 @@ function withFirstView(rest, names, view, nonce) {
     ? `<script nonce="${nonce}">requestAnimationFrame(()=>setTimeout(()=>{`
       + `for(const t of document.querySelectorAll("#${names.firstView} template"))t.replaceWith(t.content)}))</script>`
     : '';
+  // A function, not a string: `$&` and the like in a plan's title are text, not patterns.
   return rest.slice(0, start)
-    .replace(/<title>[^<]*<\/title>/, `<title>${escape(view.title)}</title>`)
+    .replace(/<title>[^<]*<\/title>/, () => `<title>${escape(view.title)}</title>`)
     + `<div id="${names.firstView}" data-from="${view.prepared ? 'prepared' : 'rendered'}">${main}</div>${placing}`
     + rest.slice(end + '</div>'.length);
 }

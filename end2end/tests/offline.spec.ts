@@ -215,7 +215,8 @@ test.describe('with the server stopped', () => {
     await expect(page.locator('#filter-year')).toHaveValue('2025');
 
     // The kept plan changes (as when it is kept anew): the prepared copy is not shown; the page
-    // is written from the plan as kept now, and that is prepared for the next time.
+    // is written from the plan as kept now, and that is prepared for the next time. The new
+    // title holds what String.replace would read as patterns: it must arrive as written.
     await page.evaluate(async () => {
       const db: IDBDatabase = await new Promise((done, fail) => {
         const open = indexedDB.open('keikaku-plans-komagane-editor');
@@ -225,17 +226,17 @@ test.describe('with the server stopped', () => {
       const plans = () => db.transaction('plans', 'readwrite').objectStore('plans');
       const kept: string = await new Promise((done) => { const get = plans().get('komagane-dx-strategy'); get.onsuccess = () => done(get.result); });
       const plan = JSON.parse(kept);
-      plan.file.plan.title = 'こまがねDX戦略（改訂）';
+      plan.file.plan.title = "こまがねDX戦略（改訂 $' $` $$ $&）";
       await new Promise((done) => { plans().put(JSON.stringify(plan), 'komagane-dx-strategy').onsuccess = done; });
       db.close();
     });
     for (const from of ['rendered', 'prepared']) {
       await page.goto(roadmap);
       await expect(firstView).toHaveAttribute('data-from', from);
-      await expect(page).toHaveTitle('工程表｜こまがねDX戦略（改訂） | Keikaku 計画');
+      await expect(page).toHaveTitle("工程表｜こまがねDX戦略（改訂 $' $` $$ $＆） | Keikaku 計画");
       await page.evaluate(() => (window as any).__releaseApp());
       await hydrated(page);
-      await expect(page).toHaveTitle('工程表｜こまがねDX戦略（改訂） | Keikaku 計画');
+      await expect(page).toHaveTitle("工程表｜こまがねDX戦略（改訂 $' $` $$ $＆） | Keikaku 計画");
     }
   });
 });
