@@ -15,6 +15,7 @@ export const PAGE_TYPES = [
   { name: 'glossary', path: '/plans/komagane-dx-strategy/glossary', heading: '用語集' },
   { name: 'search', path: '/search?q=%E9%98%B2%E7%81%BD', heading: '計画を検索' },
   { name: 'login', path: '/login', heading: 'ログイン' },
+  { name: 'sign-out', path: '/logout', heading: 'ログアウト' },
   { name: 'not found', path: '/plans/no-such-plan', heading: 'ページが見つかりません' },
 ];
 

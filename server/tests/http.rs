@@ -99,12 +99,14 @@ fn security_headers_are_served() {
 fn every_inline_script_carries_the_nonce_the_header_names() {
     let server = TestServer::start();
     let mut nonces = Vec::new();
-    for path in [
+    let paths = [
         "/",
         "/plans/komagane-dx-strategy",
         "/no/such/route",
         "/app-shell",
-    ] {
+        "/logout",
+    ];
+    for path in paths {
         let page = server.get(path);
         let csp = page.header("content-security-policy").unwrap();
         let nonce = csp
@@ -128,8 +130,9 @@ fn every_inline_script_carries_the_nonce_the_header_names() {
         }
         nonces.push(nonce.to_owned());
     }
+    nonces.sort();
     nonces.dedup();
-    assert_eq!(nonces.len(), 4, "each response gets a fresh nonce");
+    assert_eq!(nonces.len(), paths.len(), "each response gets a fresh nonce");
 }
 
 /// The service worker finds what to read for an offline open in the shell it keeps, in exactly
@@ -280,4 +283,43 @@ fn administrator_forms_render_without_panicking_the_server() {
         "the server panicked:\n{}",
         server.stderr_text()
     );
+}
+
+#[test]
+fn the_sign_out_page_is_a_plain_form_for_the_signed_in_and_says_so_to_the_public() {
+    let server = TestServer::start();
+    let public = server.get("/logout");
+    assert_eq!(public.status, 200);
+    assert!(public.body.contains("ログインしていません"), "{}", public.body);
+    assert!(!public.body.contains("/api/v1/session/logout"));
+
+    let password = "sign-out page passphrase";
+    let out = add_account(
+        &server,
+        NewAccount {
+            organization: "komagane",
+            login: "leaving-editor",
+            name: "退出する職員",
+            role: "editor",
+            department: Some("企画振興課"),
+            password,
+        },
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let session = sign_in(&server, "leaving-editor", password);
+    let page = request_with(
+        &server.addr,
+        "GET",
+        "/logout",
+        None,
+        &[("Cookie", session.cookie.as_str())],
+    );
+    assert_eq!(page.status, 200);
+    // Works without JavaScript: the server's sign-out form with the session's token.
+    assert!(page.body.contains(r#"action="/api/v1/session/logout""#));
+    assert!(page.body.contains(&format!(r#"value="{}""#, session.csrf)));
 }
