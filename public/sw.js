@@ -192,15 +192,22 @@ function readAll(database, store) {
 }
 
 /**
- * Who is signed in here, with the shell's names, and the token of a session signed out here
- * offline that the server has not yet ended (never written into a page); never rejects.
+ * Who is signed in here, with the shell's names; whether they set a device PIN, in which case
+ * nothing of theirs is written into the shell (the app asks for the PIN first); and the token
+ * of a session signed out here offline that the server has not yet ended (never written into a
+ * page). Never rejects.
  */
 async function readDevice(shell) {
   try {
     if (!shell || !shell.names) return null;
-    const { database, store, keys, pendingLogout } = shell.names.device;
-    const [login, name, pending] = await readKeys(database, store, [...keys, pendingLogout ?? keys[0]]);
-    return { shell, found: { deviceRead: true, login, name }, pendingLogout: pendingLogout ? pending : null };
+    const { database, store, keys, pendingLogout, pin } = shell.names.device;
+    const [login, name, pending, pinSet] = await readKeys(database, store, [...keys, pendingLogout ?? keys[0], pin ?? keys[0]]);
+    return {
+      shell,
+      found: { deviceRead: true, login, name },
+      pendingLogout: pendingLogout ? pending : null,
+      locked: Boolean(pin && pinSet && login),
+    };
   } catch (_unreadable) {
     // No IndexedDB here (a private window may refuse it), or nobody has used the app yet.
     return null;
@@ -245,7 +252,7 @@ async function endSession(read) {
 /** Adds the kept plan of a plan page (`/plans/{id}…`) to what `device` found. */
 async function readPlan(device, pathname) {
   const page = /^\/plans\/([^/]+)/.exec(pathname);
-  if (!device || !page) return device;
+  if (!device || !page || device.locked) return device;
   const { names } = device.shell;
   const planId = decodeURIComponent(page[1]);
   const owner = ownerOf(device.found, names);

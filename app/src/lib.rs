@@ -83,7 +83,11 @@ pub fn App() -> impl IntoView {
             <SiteHeader/>
             <components::layout::OfflineBanner/>
             <main id="main" tabindex="-1">
-                <Show when=move || !sync_status.replaced.get() fallback=|| view! { <components::layout::ClosedForAnotherUser/> }>
+                <Show when=move || !sync_status.closed() fallback=move || if sync_status.locked.get() {
+                    view! { <routes::DeviceLocked/> }.into_any()
+                } else {
+                    view! { <components::layout::ClosedForAnotherUser/> }.into_any()
+                }>
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async/>

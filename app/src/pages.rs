@@ -95,6 +95,10 @@ fn server_unreachable(error: &ServerFnError) -> bool {
 async fn read_kept(keep: Option<String>) -> Vec<PlanFile> {
     let _phase = crate::timeline::Phase::start("keikaku:kept-plan-read");
     let _ = crate::offline::device::signed_in().await;
+    if crate::offline::lock::tab_locked().await {
+        crate::offline::use_sync_status().locked.set(true);
+        return Vec::new();
+    }
     // A plan page needs only its own plan; parsing every kept plan would slow the offline open.
     match keep {
         Some(plan_id) => crate::offline::plans::cached_plan(&plan_id)

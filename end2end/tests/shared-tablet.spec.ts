@@ -235,6 +235,79 @@ test.describe('a shared tablet', () => {
     await admin.api.dispose();
   });
 
+  test('a device PIN set online is asked for when the app opens offline; five wrong ones sign the device out', async ({ page }, testInfo) => {
+    const server = ownServer();
+    const base = server.url;
+    await signIn(page, EDITOR, base);
+    const progress = `${base}${progressPath(2024)}`;
+    await page.goto(progress);
+    await hydrated(page);
+    await readyForOffline(page);
+    const note = `PINで守るメモ（${testInfo.project.name}）`;
+    await addNote(page, note);
+    await expect(page.locator('.sync-indicator')).toContainText('同期済み', { timeout: 15_000 });
+
+    await page.goto(`${base}/sync`);
+    await hydrated(page);
+    const pinField = page.getByLabel('PIN（数字6〜12桁）');
+    await pinField.fill('123456');
+    await page.getByLabel('確認のためもう一度').fill('123456');
+    await page.getByRole('button', { name: 'PINを設定する' }).click();
+    await expect(page.locator('#new-pin-error')).toContainText('連続した数字は使えません');
+    await expect(pinField).toHaveValue('123456');
+    await pinField.fill('482916');
+    await page.getByLabel('確認のためもう一度').fill('482916');
+    await page.getByRole('button', { name: 'PINを設定する' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'PINを設定しました。' })).toBeVisible();
+    await expectAccessible(page);
+    await expectNoHorizontalOverflow(page);
+
+    // The tablet is restarted without a connection: a new tab, as after a browser restart.
+    await server.stop();
+    const context = page.context();
+    await page.close();
+    const restarted = await context.newPage();
+    const locked = restarted.getByRole('heading', { name: 'この端末はロックされています' });
+    for (const path of [progressPath(2024), `/plans/${PLAN}/roadmap`]) {
+      await restarted.goto(`${base}${path}`);
+      await expect(locked).toBeVisible({ timeout: 20_000 });
+      await expect(restarted.locator('body')).not.toContainText(note);
+      await expect(restarted.locator('body')).not.toContainText(EDITOR_NAME);
+      // Not even the service worker's first view of the roadmap.
+      await expect(restarted.locator('#keikaku-first-view')).toHaveCount(0);
+      await expect(restarted.locator('.roadmap-table')).toHaveCount(0);
+    }
+    await expectAccessible(restarted);
+    await expectNoHorizontalOverflow(restarted);
+    await restarted.getByLabel('PIN（数字6〜12桁）').fill('000000');
+    await restarted.getByRole('button', { name: 'ロックを解除' }).click();
+    await expect(restarted.locator('#device-pin-error')).toContainText('あと4回', { timeout: 10_000 });
+    await restarted.getByLabel('PIN（数字6〜12桁）').fill('482916');
+    await restarted.getByRole('button', { name: 'ロックを解除' }).click();
+    await expect(restarted.locator('.roadmap-table')).toBeVisible({ timeout: 20_000 });
+    // Unlocked for this tab: other pages open without asking again.
+    await restarted.goto(progress);
+    await expect(restarted.locator('.field-notes')).toContainText(note, { timeout: 20_000 });
+    await expect(restarted.locator('.account__name')).toContainText(EDITOR_NAME);
+
+    // Restarted again, and someone guesses: five wrong PINs sign the device out.
+    await restarted.close();
+    const guessed = await context.newPage();
+    await guessed.goto(progress);
+    await expect(guessed.getByRole('heading', { name: 'この端末はロックされています' })).toBeVisible({ timeout: 20_000 });
+    for (let left = 4; left >= 0; left--) {
+      await guessed.getByLabel('PIN（数字6〜12桁）').fill(`90000${left}`);
+      await guessed.getByRole('button', { name: 'ロックを解除' }).click();
+      if (left > 0) await expect(guessed.locator('#device-pin-error')).toContainText(`あと${left}回`, { timeout: 10_000 });
+    }
+    await expect(guessed.getByRole('alert').filter({ hasText: 'この端末からログアウトしました' })).toBeVisible({ timeout: 10_000 });
+    await guessed.goto(progress);
+    await expect(guessed.locator('html[data-hydrated="true"]')).toHaveCount(1, { timeout: 20_000 });
+    await expect(guessed.locator('body')).not.toContainText(note);
+    await expect(guessed.locator('.account__name')).toHaveCount(0);
+    expect((await keptOnDevice(guessed)).signedIn).toBeNull();
+  });
+
   test('other tabs of the browser close what they showed when their user signs out in one of them', async ({ context }) => {
     const server = ownServer();
     const base = server.url;

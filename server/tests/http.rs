@@ -132,7 +132,11 @@ fn every_inline_script_carries_the_nonce_the_header_names() {
     }
     nonces.sort();
     nonces.dedup();
-    assert_eq!(nonces.len(), paths.len(), "each response gets a fresh nonce");
+    assert_eq!(
+        nonces.len(),
+        paths.len(),
+        "each response gets a fresh nonce"
+    );
 }
 
 /// The service worker finds what to read for an offline open in the shell it keeps, in exactly
@@ -290,7 +294,11 @@ fn the_sign_out_page_is_a_plain_form_for_the_signed_in_and_says_so_to_the_public
     let server = TestServer::start();
     let public = server.get("/logout");
     assert_eq!(public.status, 200);
-    assert!(public.body.contains("ログインしていません"), "{}", public.body);
+    assert!(
+        public.body.contains("ログインしていません"),
+        "{}",
+        public.body
+    );
     assert!(!public.body.contains("/api/v1/session/logout"));
 
     let password = "sign-out page passphrase";

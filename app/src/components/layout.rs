@@ -45,7 +45,7 @@ fn AccountMenu() -> impl IntoView {
     view! {
         // A tab closed for its user (see `ClosedForAnotherUser`) names nobody.
         <Suspense fallback=|| ()>
-            <Show when=move || !status.replaced.get()>
+            <Show when=move || !status.closed()>
             {move || Suspend::new(async move {
                 match account.await {
                     Account::SignedIn(user) => {
@@ -148,6 +148,9 @@ async fn account(from_device: bool) -> Account {
 /// Whoever is signed in on this device, as the header shows them offline.
 #[cfg(feature = "hydrate")]
 async fn on_this_device() -> Account {
+    if send_wrapper::SendWrapper::new(crate::offline::lock::tab_locked()).await {
+        return Account::Visitor;
+    }
     match send_wrapper::SendWrapper::new(crate::offline::device::signed_in()).await {
         Some((_, display_name)) => Account::OnThisDevice { display_name },
         None => Account::Visitor,

@@ -14,9 +14,10 @@ use indexed_db_futures::transaction::{TransactionDurability, TransactionMode, Tr
 
 use super::Waiters;
 
+use super::lock::StoredPin;
 use super::names::{
-    DEVICE_DATABASE as DATABASE, DEVICE_STORE as STORE, PENDING_LOGOUT_KEY, SESSION_CSRF_KEY,
-    SIGNED_IN_LOGIN_KEY as LOGIN_KEY, SIGNED_IN_NAME_KEY as NAME_KEY,
+    DEVICE_DATABASE as DATABASE, DEVICE_STORE as STORE, PENDING_LOGOUT_KEY, PIN_FAILURES_KEY,
+    PIN_KEY, SESSION_CSRF_KEY, SIGNED_IN_LOGIN_KEY as LOGIN_KEY, SIGNED_IN_NAME_KEY as NAME_KEY,
 };
 
 /// A login and its display name.
@@ -131,6 +132,27 @@ pub async fn pending_logout() -> Option<String> {
 /// Forgets the pending logout once the server has answered it.
 pub async fn clear_pending_logout() {
     let _ = write(&[(PENDING_LOGOUT_KEY, None)]).await;
+}
+
+/// The device PIN of the user signed in here, and the wrong PINs entered since the last right
+/// one.
+pub async fn pin() -> Option<(StoredPin, u32)> {
+    let [pin, failures] = read([PIN_KEY, PIN_FAILURES_KEY]).await;
+    let pin = serde_json::from_str(&pin?).ok()?;
+    Some((pin, failures.and_then(|f| f.parse().ok()).unwrap_or(0)))
+}
+
+/// Sets (`Some`) or removes the device PIN, counting wrong PINs from none.
+pub async fn set_pin(pin: Option<&StoredPin>) -> Result<(), String> {
+    let json = pin
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| e.to_string())?;
+    write(&[(PIN_KEY, json.as_deref()), (PIN_FAILURES_KEY, None)]).await
+}
+
+pub async fn set_pin_failures(failures: u32) -> Result<(), String> {
+    write(&[(PIN_FAILURES_KEY, Some(&failures.to_string()))]).await
 }
 
 /// Who is signed in here, with their display name, read from storage once per page: callers

@@ -57,6 +57,7 @@ pub fn names_json(renderer: Option<&FirstViewRenderer>) -> String {
             "store": DEVICE_STORE,
             "keys": [SIGNED_IN_LOGIN_KEY, SIGNED_IN_NAME_KEY],
             "pendingLogout": PENDING_LOGOUT_KEY,
+            "pin": PIN_KEY,
         },
         "plans": {
             "databasePrefix": PLANS_DATABASE_PREFIX,

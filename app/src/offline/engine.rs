@@ -124,6 +124,11 @@ async fn open_engine(status: SyncStatus) {
         status.needs_login.set(true);
         return;
     };
+    if super::lock::tab_locked().await {
+        // Opened once the PIN is entered (the page reloads then).
+        status.locked.set(true);
+        return;
+    }
     let csrf_token = match session {
         ServerSession::SignedIn(user) => {
             status.needs_login.set(false);

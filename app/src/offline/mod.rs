@@ -13,6 +13,7 @@ pub mod engine;
 pub mod first_view;
 #[cfg(feature = "hydrate")]
 pub mod handover;
+pub mod lock;
 #[cfg(feature = "hydrate")]
 pub mod plans;
 #[cfg(feature = "hydrate")]
@@ -47,6 +48,11 @@ pub mod names {
     /// The CSRF token of a session signed out here offline and not yet ended on the server.
     /// The service worker ends it before the next page it fetches (`public/sw.js`).
     pub const PENDING_LOGOUT_KEY: &str = "pending_logout";
+    /// The signed-in user's device PIN, as [`super::lock`] keeps it, and the wrong PINs
+    /// entered in a row. The service worker writes no first view while a PIN is set: the app
+    /// asks for it first.
+    pub const PIN_KEY: &str = "pin_lock";
+    pub const PIN_FAILURES_KEY: &str = "pin_failures";
     /// Kept plans ([`super::plans`]), one database per person signed in, or the public.
     pub const PLANS_STORE: &str = "plans";
     pub const PLANS_DATABASE_PREFIX: &str = "keikaku-plans-";

@@ -25,6 +25,9 @@ pub struct SyncStatus {
     /// Someone else signed in on this browser, or this tab's user signed out in another tab:
     /// this tab stopped and shows nothing of its user until it is reloaded.
     pub replaced: RwSignal<bool>,
+    /// This tab was opened without the server and the user signed in here set a PIN: nothing
+    /// of theirs is shown until it is entered (see `crate::offline::lock`).
+    pub locked: RwSignal<bool>,
     /// Bumped whenever the replica changes, so views re-read it.
     pub revision: RwSignal<u64>,
 }
@@ -43,8 +46,16 @@ impl SyncStatus {
             needs_login: RwSignal::new(false),
             read_only: RwSignal::new(false),
             replaced: RwSignal::new(false),
+            locked: RwSignal::new(false),
             revision: RwSignal::new(0),
         }
+    }
+}
+
+impl SyncStatus {
+    /// Whether the tab shows nothing of the signed-in user: closed for another, or locked.
+    pub fn closed(&self) -> bool {
+        self.replaced.get() || self.locked.get()
     }
 }
 

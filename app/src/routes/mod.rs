@@ -2,6 +2,7 @@
 
 mod admin;
 mod app_shell;
+mod device_lock;
 mod glossary;
 mod history;
 mod home;
@@ -18,6 +19,7 @@ mod sync;
 pub use crate::components::layout::NotFound;
 pub use admin::AdminPage;
 pub use app_shell::AppShellPage;
+pub use device_lock::{DeviceLocked, PinSettings};
 pub use glossary::GlossaryPage;
 pub use history::HistoryPage;
 pub use home::HomePage;

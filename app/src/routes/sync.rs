@@ -83,6 +83,13 @@ fn SyncOverview() -> impl IntoView {
             None::<(Vec<OpenConflict>, Vec<RejectedMutation>, u64)>
         }
     };
+    let pin_owner = Memo::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        let login = crate::offline::engine::engine().map(|e| e.login.clone());
+        #[cfg(not(feature = "hydrate"))]
+        let login = None::<String>;
+        login.filter(|_| status.online.get())
+    });
     let sync_now = move |_| {
         #[cfg(feature = "hydrate")]
         if let Some(engine) = crate::offline::engine::engine() {
@@ -104,6 +111,9 @@ fn SyncOverview() -> impl IntoView {
                 {move || if status.syncing.get() { "同期中…" } else { "今すぐ同期" }}
             </button>
         </section>
+        // Set while online only: offline, whoever holds the device could lock its user out.
+        // A memo, so the form (and what is typed in it) is made again only when that changes.
+        {move || pin_owner.get().map(|login| view! { <super::PinSettings login/> })}
         <section aria-labelledby="conflicts-heading">
             <h2 id="conflicts-heading">"競合"</h2>
             {move || snapshot().map(|s| s.0).unwrap_or_default().is_empty().then(|| view! { <p>"競合はありません。"</p> })}
