@@ -66,8 +66,29 @@ async function keptOnDevice(page: Page) {
   });
 }
 
+/** Signs the editor in and opens one of their progress pages, ready to work offline. */
+async function editorOnProgressPage(page: Page, base: string, year: number): Promise<string> {
+  await signIn(page, EDITOR, base);
+  const progress = `${base}${progressPath(year)}`;
+  await page.goto(progress);
+  await hydrated(page);
+  await readyForOffline(page);
+  await expect(page.getByLabel('状況', { exact: true })).toBeEnabled();
+  return progress;
+}
+
 async function signOutFromHeader(page: Page) {
   await page.getByRole('button', { name: 'ログアウト' }).click();
+}
+
+/**
+ * The end of every sign-out: the home page, loaded anew, as the public sees it. (The URL alone
+ * is no sign: a tab on the home page is there before it signs out.)
+ */
+async function expectSignedOut(page: Page, base: string) {
+  await expect(page).toHaveURL(`${base}/`);
+  await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1, { timeout: 20_000 });
+  await expect(page.locator('.account__login')).toBeVisible({ timeout: 20_000 });
 }
 
 test.describe('a shared tablet', () => {
@@ -79,11 +100,7 @@ test.describe('a shared tablet', () => {
     const server = ownServer();
     const base = server.url;
     await makeDraft(base);
-    await signIn(page, EDITOR, base);
-    const progress = `${base}${progressPath(2024)}`;
-    await page.goto(progress);
-    await hydrated(page);
-    await readyForOffline(page);
+    const progress = await editorOnProgressPage(page, base, 2024);
     const note = `職員だけが見るメモ（${testInfo.project.name}）`;
     await addNote(page, note);
     await expect(page.locator('.sync-indicator')).toContainText('同期済み', { timeout: 15_000 });
@@ -92,8 +109,7 @@ test.describe('a shared tablet', () => {
     const token = (await (await page.context().request.get(`${base}/api/v1/session`)).json()).csrf_token;
 
     await signOutFromHeader(page);
-    await expect(page).toHaveURL(`${base}/`);
-    await expect(page.getByRole('link', { name: 'ログイン', exact: true })).toBeVisible();
+    await expectSignedOut(page, base);
     expect((await page.context().request.get(`${base}/api/v1/session`)).status()).toBe(401);
 
     // Nothing of the user is kept: no replica, no kept plans, no prepared views, nobody
@@ -144,12 +160,7 @@ test.describe('a shared tablet', () => {
   test('edits waiting at sign-out stay locked on the device and arrive later, exactly once, under their author', async ({ page }, testInfo) => {
     const server = ownServer();
     const base = server.url;
-    await signIn(page, EDITOR, base);
-    const progress = `${base}${progressPath(2025)}`;
-    await page.goto(progress);
-    await hydrated(page);
-    await readyForOffline(page);
-    await expect(page.getByLabel('状況', { exact: true })).toBeEnabled();
+    const progress = await editorOnProgressPage(page, base, 2025);
     const editorCookie = (await page.context().cookies()).find((c) => c.name === 'keikaku_session')!.value;
 
     // Offline: a status and two notes, then sign out.
@@ -164,7 +175,7 @@ test.describe('a shared tablet', () => {
     await expectAccessible(page);
     await expectNoHorizontalOverflow(page);
     await page.getByRole('button', { name: '変更をこの端末に残してログアウト' }).click();
-    await expect(page).toHaveURL(`${base}/`);
+    await expectSignedOut(page, base);
     await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1, { timeout: 20_000 });
     await expect(page.locator('.account__name')).toHaveCount(0);
     await page.goto(progress);
@@ -185,7 +196,7 @@ test.describe('a shared tablet', () => {
     await expect(page.locator('body')).not.toContainText(notes[0]);
     await expect(page.getByLabel('状況', { exact: true })).not.toHaveValue('delayed');
     await signOutFromHeader(page);
-    await expect(page).toHaveURL(`${base}/`);
+    await expectSignedOut(page, base);
 
     // The editor signs in again: the locked edits are sent, as the editor.
     await signIn(page, EDITOR, base);
@@ -203,12 +214,7 @@ test.describe('a shared tablet', () => {
   test('discarding unsent edits at sign-out is a separate, confirmed choice', async ({ page }, testInfo) => {
     const server = ownServer();
     const base = server.url;
-    await signIn(page, EDITOR, base);
-    const progress = `${base}${progressPath(2023)}`;
-    await page.goto(progress);
-    await hydrated(page);
-    await readyForOffline(page);
-    await expect(page.getByLabel('状況', { exact: true })).toBeEnabled();
+    const progress = await editorOnProgressPage(page, base, 2023);
     await server.stop();
     const note = `破棄するメモ（${testInfo.project.name}）`;
     await addNote(page, note);
@@ -218,7 +224,7 @@ test.describe('a shared tablet', () => {
     await expect(page.getByRole('alert').filter({ hasText: '1件の変更を破棄してログアウトします' })).toBeVisible();
     await expectAccessible(page);
     await page.getByRole('button', { name: '破棄してログアウトする' }).click();
-    await expect(page).toHaveURL(`${base}/`);
+    await expectSignedOut(page, base);
     await expect.poll(async () => {
       const kept = await keptOnDevice(page);
       return Object.values(kept.text).some((t) => t.includes(note));
@@ -238,11 +244,7 @@ test.describe('a shared tablet', () => {
   test('a device PIN set online is asked for when the app opens offline; five wrong ones sign the device out', async ({ page }, testInfo) => {
     const server = ownServer();
     const base = server.url;
-    await signIn(page, EDITOR, base);
-    const progress = `${base}${progressPath(2024)}`;
-    await page.goto(progress);
-    await hydrated(page);
-    await readyForOffline(page);
+    const progress = await editorOnProgressPage(page, base, 2024);
     const note = `PINで守るメモ（${testInfo.project.name}）`;
     await addNote(page, note);
     await expect(page.locator('.sync-indicator')).toContainText('同期済み', { timeout: 15_000 });
@@ -320,7 +322,7 @@ test.describe('a shared tablet', () => {
     await second.goto(`${base}/admin`);
     await hydrated(second);
     await signOutFromHeader(second);
-    await expect(second).toHaveURL(`${base}/`);
+    await expectSignedOut(second, base);
     await expect(first.getByRole('heading', { name: '再読み込みしてください' })).toBeVisible({ timeout: 10_000 });
     await expect(first.locator('.account__name')).toHaveCount(0);
     await expect(first.getByLabel('状況', { exact: true })).toHaveCount(0);
@@ -353,10 +355,12 @@ test.describe('a shared tablet', () => {
     const second = await context.newPage();
     await second.goto(`${base}/`);
     await hydrated(second);
+    // This tab's engine has the replica open (read-only: the first tab syncs).
+    await expect(second.locator('.sync-indicator')).toContainText('未送信1件');
     await signOutFromHeader(second);
     await expect(second.getByRole('alert').filter({ hasText: '未送信の変更が1件あります' })).toBeVisible({ timeout: 30_000 });
     await second.getByRole('button', { name: '変更をこの端末に残してログアウト' }).click();
-    await expect(second).toHaveURL(`${base}/`);
+    await expectSignedOut(second, base);
     await signIn(second, 'shimada-editor', base);
     const shimada = await apiSession(base, 'shimada-admin');
     const shimadaNote = `島田市のメモ（${testInfo.project.name}）`;
@@ -391,7 +395,7 @@ test.describe('a shared tablet', () => {
 
     // Back to the editor: the edit is sent once, under the editor's name.
     await signOutFromHeader(second);
-    await expect(second).toHaveURL(`${base}/`);
+    await expectSignedOut(second, base);
     await signIn(second, EDITOR, base);
     await second.goto(progress);
     await hydrated(second);

@@ -10,7 +10,6 @@ use std::cell::RefCell;
 
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::{TransactionDurability, TransactionMode, TransactionOptions};
 
 use super::Waiters;
 
@@ -46,12 +45,7 @@ async fn open() -> Option<Database> {
 /// Puts (`Some`) or deletes (`None`) keys of the device store in one transaction.
 async fn write(entries: &[(&str, Option<&str>)]) -> Result<(), String> {
     let db = open().await.ok_or("IndexedDB を開けません")?;
-    let tx = db
-        .transaction(STORE)
-        .with_mode(TransactionMode::Readwrite)
-        .with_options(strict())
-        .build()
-        .map_err(|e| e.to_string())?;
+    let tx = super::write_transaction(&db, STORE)?;
     let store = tx.object_store(STORE).map_err(|e| e.to_string())?;
     for (key, value) in entries {
         // A failed request aborts the transaction, which the commit reports.
@@ -205,10 +199,4 @@ pub async fn signed_in_now() -> Option<Person> {
 /// nobody is signed in.
 pub fn signed_in_known() -> Option<String> {
     CURRENT.with(|c| c.borrow().clone().flatten().map(|(login, _)| login))
-}
-
-/// Written to disk before the commit reports success (Chromium's default, "relaxed", may lose
-/// the last writes when a tablet's browser is closed or killed).
-fn strict() -> TransactionOptions {
-    TransactionOptions::new().with_durability(TransactionDurability::Strict)
 }

@@ -59,6 +59,25 @@ pub mod names {
     pub const PUBLIC_OWNER: &str = "public";
 }
 
+/// A read-write transaction over `stores`, written to disk before its commit reports success
+/// (Chromium's default, "relaxed", may lose the last writes when a tablet's browser is closed
+/// or killed).
+#[cfg(feature = "hydrate")]
+pub(crate) fn write_transaction<S: indexed_db_futures::database::ObjectStoreName>(
+    db: &indexed_db_futures::database::Database,
+    stores: S,
+) -> Result<indexed_db_futures::transaction::Transaction<'_>, String> {
+    use indexed_db_futures::transaction::{
+        TransactionDurability, TransactionMode, TransactionOptions,
+    };
+    use indexed_db_futures::Build;
+    db.transaction(stores)
+        .with_mode(TransactionMode::Readwrite)
+        .with_options(TransactionOptions::new().with_durability(TransactionDurability::Strict))
+        .build()
+        .map_err(|e| e.to_string())
+}
+
 /// Callers waiting in this tab for something already under way (the engine opening, a stored
 /// value being read), woken together when it is done.
 #[cfg(feature = "hydrate")]

@@ -8,7 +8,6 @@
 
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::{TransactionDurability, TransactionMode, TransactionOptions};
 use keikaku_domain::format::{KeptPlan, PlanFile, PlanStatus};
 use keikaku_domain::views::PlanSummary;
 
@@ -99,12 +98,7 @@ pub async fn cached_plan(plan_id: &str) -> Option<PlanFile> {
 
 async fn store_plans(files: Vec<(u32, PlanFile)>) -> Result<(), String> {
     with_db(async |db| {
-        let tx = db
-            .transaction(PLANS)
-            .with_mode(TransactionMode::Readwrite)
-            .with_options(strict())
-            .build()
-            .map_err(|e| e.to_string())?;
+        let tx = super::write_transaction(db, PLANS)?;
         let store = tx.object_store(PLANS).map_err(|e| e.to_string())?;
         for (order, file) in files {
             let key = file.plan.id.clone();
@@ -170,12 +164,7 @@ pub async fn keep_plan(plan_id: &str) {
 pub async fn erase(login: &str) -> Result<(), String> {
     let name = database_name(Some(login));
     with_named_db(&name, async |db| {
-        let tx = db
-            .transaction(PLANS)
-            .with_mode(TransactionMode::Readwrite)
-            .with_options(strict())
-            .build()
-            .map_err(|e| e.to_string())?;
+        let tx = super::write_transaction(db, PLANS)?;
         let store = tx.object_store(PLANS).map_err(|e| e.to_string())?;
         drop(store.clear().map_err(|e| e.to_string())?);
         tx.commit().await.map_err(|e| e.to_string())
@@ -184,10 +173,4 @@ pub async fn erase(login: &str) -> Result<(), String> {
     .unwrap_or(Ok(()))?;
     super::storage::delete_database(&name);
     Ok(())
-}
-
-/// Written to disk before the commit reports success (Chromium's default, "relaxed", may lose
-/// the last writes when a tablet's browser is closed or killed).
-fn strict() -> TransactionOptions {
-    TransactionOptions::new().with_durability(TransactionDurability::Strict)
 }

@@ -12,9 +12,7 @@
 use indexed_db_futures::database::Database;
 use indexed_db_futures::internals::SystemRepr;
 use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::{
-    Transaction, TransactionDurability, TransactionMode, TransactionOptions,
-};
+use indexed_db_futures::transaction::Transaction;
 use keikaku_sync::client::{
     Meta, OpenConflict, PendingMutation, RejectedMutation, StoredFields, StoredKpiReading,
     StoredNote, StoredReplica, Write,
@@ -118,12 +116,7 @@ impl ReplicaStorage {
     /// Empties `login`'s replica, client id included, and asks the browser to delete it.
     pub async fn erase(login: &str) -> Result<(), StorageError> {
         let db = open_database(login).await?;
-        let tx = db
-            .transaction(ALL_STORES)
-            .with_mode(TransactionMode::Readwrite)
-            .with_options(strict())
-            .build()
-            .map_err(failed)?;
+        let tx = super::write_transaction(&db, ALL_STORES).map_err(StorageError)?;
         for store in ALL_STORES {
             drop(
                 tx.object_store(store)
@@ -172,13 +165,7 @@ async fn open_database(login: &str) -> Result<Database, StorageError> {
 impl ReplicaStorage {
     /// The stored replica, and this browser's client id (generated and stored on first use).
     pub async fn load(&self) -> Result<(ClientId, StoredReplica), StorageError> {
-        let tx = self
-            .db
-            .transaction(ALL_STORES)
-            .with_mode(TransactionMode::Readwrite)
-            .with_options(strict())
-            .build()
-            .map_err(failed)?;
+        let tx = super::write_transaction(&self.db, ALL_STORES).map_err(StorageError)?;
         let meta_store = tx.object_store(META).map_err(failed)?;
         let stored_id: Option<String> = meta_store
             .get(CLIENT_ID_KEY)
@@ -280,13 +267,8 @@ impl ReplicaStorage {
         writes: Vec<Write>,
     ) -> Result<impl std::future::Future<Output = Result<(), StorageError>> + '_, StorageError>
     {
-        let tx = self
-            .db
-            .transaction([META, CONFIRMED, OUTBOX, CONFLICTS, REJECTED])
-            .with_mode(TransactionMode::Readwrite)
-            .with_options(strict())
-            .build()
-            .map_err(failed)?;
+        let tx = super::write_transaction(&self.db, [META, CONFIRMED, OUTBOX, CONFLICTS, REJECTED])
+            .map_err(StorageError)?;
         let (confirmed, others): (Vec<Write>, Vec<Write>) = writes.into_iter().partition(|w| {
             matches!(
                 w,
@@ -419,9 +401,3 @@ fn new_client_id() -> String {
 }
 
 use wasm_bindgen::JsCast;
-
-/// Written to disk before the commit reports success (Chromium's default, "relaxed", may lose
-/// the last writes when a tablet's browser is closed or killed).
-fn strict() -> TransactionOptions {
-    TransactionOptions::new().with_durability(TransactionDurability::Strict)
-}
