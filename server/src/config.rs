@@ -3,12 +3,15 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use crate::proxies::TrustedProxies;
+
 pub struct Config {
     pub site_addr: SocketAddr,
     pub data_dir: PathBuf,
     pub load_samples: bool,
     pub secure_cookies: bool,
     pub demo_users: bool,
+    pub trusted_proxies: TrustedProxies,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -41,6 +44,10 @@ impl Config {
             load_samples: switch("KEIKAKU_SAMPLE_PLANS", true)?,
             secure_cookies: switch("KEIKAKU_SECURE_COOKIES", false)?,
             demo_users,
+            trusted_proxies: TrustedProxies::parse(
+                &var("KEIKAKU_TRUSTED_PROXIES").unwrap_or_default(),
+            )
+            .map_err(|e| format!("KEIKAKU_TRUSTED_PROXIES: {e}"))?,
         })
     }
 }

@@ -1,5 +1,6 @@
 //! Signing in and out over real HTTP: argon2id passwords, HttpOnly SameSite cookies, CSRF on
-//! every state-changing request, login throttling and strict JSON errors.
+//! every state-changing request, login throttling (client addresses from trusted proxies only)
+//! and strict JSON errors.
 
 mod support;
 
@@ -223,6 +224,49 @@ fn password_change_requires_csrf_and_the_current_password() {
     );
 }
 
+/// A server that believes `X-Forwarded-For` from loopback, so one test can sign in from
+/// many client addresses.
+fn behind_a_proxy(extra: &[(&str, &str)]) -> TestServer {
+    let mut env = vec![("KEIKAKU_TRUSTED_PROXIES", "127.0.0.1")];
+    env.extend_from_slice(extra);
+    TestServer::start_with(&env)
+}
+
+/// Adds the administrator `admin` with [`PASSWORD`].
+fn add_admin(server: &TestServer) {
+    let out = add_user(server, "admin", "administrator", None, PASSWORD);
+    assert!(out.status.success());
+}
+
+/// Signs in as `login` from `address` (through the trusted proxy).
+fn login_from(server: &TestServer, address: &str, login: &str, password: &str) -> Response {
+    let body = serde_json::json!({ "login": login, "password": password }).to_string();
+    request_with(
+        &server.addr,
+        "POST",
+        "/api/v1/session",
+        Some(&body),
+        &[("X-Forwarded-For", address)],
+    )
+}
+
+fn retry_after(response: &Response) -> u64 {
+    response
+        .header("retry-after")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("{} without Retry-After", response.status))
+}
+
+/// A 429 asking to wait `seconds` from the last failure, a few of which may have passed.
+fn assert_waits(response: &Response, seconds: u64) {
+    assert_eq!(response.status, 429, "{}", response.body);
+    let wait = retry_after(response);
+    assert!(
+        (seconds.saturating_sub(10)..=seconds).contains(&wait),
+        "Retry-After {wait}, expected about {seconds}"
+    );
+}
+
 #[test]
 fn repeated_failures_lock_the_account_for_a_while() {
     let server = TestServer::start();
@@ -237,6 +281,40 @@ fn repeated_failures_lock_the_account_for_a_while() {
     let locked = login(&server, "editor", PASSWORD);
     assert_eq!(locked.status, 429, "even the right password waits");
     assert_eq!(locked.header("retry-after"), Some("900"));
+}
+
+#[test]
+fn forwarded_addresses_are_believed_only_from_trusted_proxies() {
+    // Twenty failures from one address (on as many accounts) hold that address back.
+    let fail_twenty_times = |server: &TestServer, address: &str| {
+        for n in 0..20 {
+            let r = login_from(server, address, &format!("nobody-{n}"), "guess guess guess");
+            assert_eq!(r.status, 401, "failure {n}");
+        }
+    };
+
+    let proxied = behind_a_proxy(&[]);
+    add_admin(&proxied);
+    fail_twenty_times(&proxied, "203.0.113.7");
+    assert_waits(&login_from(&proxied, "203.0.113.7", "admin", PASSWORD), 900);
+    // What the client wrote left of the proxy's entry changes nothing.
+    let spoofed = login_from(&proxied, "192.0.2.99, 203.0.113.7", "admin", PASSWORD);
+    assert_eq!(spoofed.status, 429);
+    assert_eq!(
+        login_from(&proxied, "203.0.113.8", "admin", PASSWORD).status,
+        200,
+        "another client of the same proxy is not held back"
+    );
+
+    // Without the setting, the header is the client's own claim: ignored.
+    let direct = TestServer::start();
+    add_admin(&direct);
+    fail_twenty_times(&direct, "203.0.113.7");
+    assert_eq!(
+        login_from(&direct, "203.0.113.8", "admin", PASSWORD).status,
+        429,
+        "a forged header does not escape the throttle"
+    );
 }
 
 #[test]

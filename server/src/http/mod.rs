@@ -24,6 +24,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::config::Config;
+use crate::proxies::TrustedProxies;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -32,6 +33,8 @@ pub struct AppState {
     pub store: Store,
     /// Set the Secure flag on cookies (behind HTTPS).
     pub secure_cookies: bool,
+    /// Peers whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: TrustedProxies,
     /// Tells open sync event streams about committed pushes.
     pub sync_events: sync::SyncEvents,
 }
@@ -63,6 +66,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
         leptos_options,
         store: store.clone(),
         secure_cookies: config.secure_cookies,
+        trusted_proxies: config.trusted_proxies.clone(),
         sync_events: sync::SyncEvents::new(),
     };
     let sync_events = state.sync_events.clone();

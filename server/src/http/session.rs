@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{post, put};
 use axum::{Json, Router};
 use keikaku_domain::access::{Role, SignedIn, Viewer};
-use keikaku_store::{NewSession, Store, User};
+use keikaku_store::{NewSession, User};
 use serde::{Deserialize, Serialize};
 
 use keikaku_domain::views::paths::encode_query_component;
@@ -59,26 +59,38 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
 }
 
 impl RequestContext {
-    pub async fn from_parts(parts: &Parts, store: &Store) -> Result<RequestContext, ApiError> {
+    /// The public, from wherever the request came: what every request starts as.
+    fn public(parts: &Parts, state: &AppState) -> RequestContext {
         let user_agent = parts
             .headers
             .get(header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .map(|s| s.chars().take(300).collect());
-        let address = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string());
-        let mut context = RequestContext {
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok());
+        let address = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| {
+            state
+                .trusted_proxies
+                .client_address(c.0.ip(), forwarded)
+                .to_string()
+        });
+        RequestContext {
             viewer: Viewer::Public,
             user: None,
             session: None,
             user_agent,
             address,
-        };
+        }
+    }
+
+    pub async fn from_parts(parts: &Parts, state: &AppState) -> Result<RequestContext, ApiError> {
+        let mut context = RequestContext::public(parts, state);
         if let Some(token) = session_token(&parts.headers) {
             let token_hash = tokens::digest(&token);
-            if let Some(session) = store.session(&token_hash, auth::now()).await? {
+            if let Some(session) = state.store.session(&token_hash, auth::now()).await? {
                 context.viewer = Viewer::User(session.user.principal());
                 context.user = Some(session.user);
                 context.session = Some(SessionKeys {
@@ -123,7 +135,7 @@ impl FromRequestParts<AppState> for RequestContext {
         if let Some(context) = parts.extensions.get::<RequestContext>() {
             return Ok(context.clone());
         }
-        RequestContext::from_parts(parts, &state.store).await
+        RequestContext::from_parts(parts, state).await
     }
 }
 
@@ -444,7 +456,7 @@ pub async fn attach_viewer(
     next: axum::middleware::Next,
 ) -> Result<Response, ApiError> {
     let (parts, body) = request.into_parts();
-    let context = RequestContext::from_parts(&parts, &state.store).await?;
+    let context = RequestContext::from_parts(&parts, &state).await?;
     let mut request = axum::extract::Request::from_parts(parts, body);
     request.extensions_mut().insert(context.viewer.clone());
     if let (Some(user), Some(keys)) = (&context.user, &context.session) {
