@@ -1,6 +1,6 @@
 //! Signing in and out over real HTTP: argon2id passwords, HttpOnly SameSite cookies, CSRF on
-//! every state-changing request, login throttling (client addresses from trusted proxies only)
-//! and strict JSON errors.
+//! every state-changing request, the login throttle (atomic, per account and address, client
+//! addresses from trusted proxies only) and strict JSON errors.
 
 mod support;
 
@@ -238,6 +238,15 @@ fn add_admin(server: &TestServer) {
     assert!(out.status.success());
 }
 
+/// Runs `each(0)` to `each(n - 1)` on threads of their own, all at once.
+fn in_parallel<T: Send>(n: usize, each: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    std::thread::scope(|scope| {
+        let each = &each;
+        let threads: Vec<_> = (0..n).map(|i| scope.spawn(move || each(i))).collect();
+        threads.into_iter().map(|t| t.join().unwrap()).collect()
+    })
+}
+
 /// Signs in as `login` from `address` (through the trusted proxy).
 fn login_from(server: &TestServer, address: &str, login: &str, password: &str) -> Response {
     let body = serde_json::json!({ "login": login, "password": password }).to_string();
@@ -268,7 +277,7 @@ fn assert_waits(response: &Response, seconds: u64) {
 }
 
 #[test]
-fn repeated_failures_lock_the_account_for_a_while() {
+fn five_failures_from_one_address_make_it_wait_even_with_the_right_password() {
     let server = TestServer::start();
     assert!(
         add_user(&server, "editor", "editor", Some("税務課"), PASSWORD)
@@ -278,9 +287,76 @@ fn repeated_failures_lock_the_account_for_a_while() {
     for _ in 0..5 {
         assert_eq!(login(&server, "editor", "wrong wrong wrong").status, 401);
     }
-    let locked = login(&server, "editor", PASSWORD);
-    assert_eq!(locked.status, 429, "even the right password waits");
-    assert_eq!(locked.header("retry-after"), Some("900"));
+    // Even the right password waits.
+    assert_waits(&login(&server, "editor", PASSWORD), 60);
+}
+
+#[test]
+fn sixty_parallel_bad_logins_get_at_most_five_password_checks() {
+    let server = TestServer::start();
+    add_admin(&server);
+    let answers = in_parallel(60, |_| login(&server, "admin", "wrong wrong wrong"));
+    let count = |status| answers.iter().filter(|a| a.status == status).count();
+    // Each 401 is a password check that ran; a refusal ran none.
+    let (checked, throttled, busy) = (count(401), count(429), count(503));
+    assert_eq!(checked + throttled + busy, 60, "only 401, 429 or 503");
+    assert!(checked <= 5, "{checked} password checks ran");
+    assert!(throttled >= 1, "none throttled");
+    for refused in answers.iter().filter(|a| a.status != 401) {
+        assert!(retry_after(refused) >= 1);
+    }
+}
+
+#[test]
+fn an_attacker_at_one_address_cannot_lock_the_administrator_out_from_another() {
+    let server = behind_a_proxy(&[]);
+    add_admin(&server);
+    let attacker = "198.51.100.66";
+    for _ in 0..5 {
+        assert_eq!(
+            login_from(&server, attacker, "admin", "guess guess guess").status,
+            401
+        );
+    }
+    // A minute after the fifth failure.
+    assert_waits(
+        &login_from(&server, attacker, "admin", "guess guess guess"),
+        60,
+    );
+
+    let office = "192.0.2.10";
+    assert_eq!(login_from(&server, office, "admin", PASSWORD).status, 200);
+    assert_eq!(
+        login_from(&server, attacker, "admin", PASSWORD).status,
+        429,
+        "the attacker's address still waits"
+    );
+}
+
+#[test]
+fn guessing_from_many_addresses_slows_each_of_them_but_not_the_owner() {
+    let server = behind_a_proxy(&[]);
+    add_admin(&server);
+    // Twelve addresses, one guess each: the account's twelfth failure.
+    let attackers: Vec<String> = (1..=12).map(|n| format!("203.0.113.{n}")).collect();
+    for attacker in &attackers {
+        assert_eq!(
+            login_from(&server, attacker, "admin", "guess guess guess").status,
+            401
+        );
+    }
+    // Each of them now waits a minute after its own failure: 15 s from the account's tenth
+    // failure, doubled by the eleventh and the twelfth.
+    for attacker in &attackers {
+        let held = login_from(&server, attacker, "admin", "guess guess guess");
+        assert_eq!(held.status, 429, "{attacker}");
+        assert!((30..=60).contains(&retry_after(&held)), "{attacker}");
+    }
+    assert_eq!(
+        login_from(&server, "192.0.2.10", "admin", PASSWORD).status,
+        200,
+        "an address that has not failed is not held back"
+    );
 }
 
 #[test]

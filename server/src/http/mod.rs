@@ -5,6 +5,7 @@ mod api;
 mod csrf;
 mod error;
 mod json;
+mod password_check;
 mod plans;
 mod script_policy;
 mod session;

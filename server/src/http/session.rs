@@ -17,6 +17,7 @@ use keikaku_domain::views::paths::encode_query_component;
 
 use super::error::ApiError;
 use super::json::StrictJson;
+use super::password_check::{self, Refusal};
 use super::AppState;
 use crate::auth::{self, password, tokens};
 
@@ -194,54 +195,39 @@ fn is_https(headers: &HeaderMap, state: &AppState) -> bool {
             == Some("https")
 }
 
-/// Why a sign-in was refused.
-enum Refusal {
-    Throttled,
-    Invalid,
-}
-
-/// Checks the throttle and the password, and opens a session: the new session token and what
-/// the client learns about it.
+/// Checks the password under the throttle and opens a session: the new session token and
+/// what the client learns about it; or why no session was opened (`None`: the login or the
+/// password is wrong).
 async fn sign_in(
     state: &AppState,
     context: &RequestContext,
     login: &str,
     given_password: String,
-) -> Result<Result<(String, SessionInfo), Refusal>, ApiError> {
+) -> Result<Result<(String, SessionInfo), Option<Refusal>>, ApiError> {
     let store = &state.store;
-    let now = auth::now();
-    let since = now - auth::THROTTLE_WINDOW_SECONDS;
-    let account_key = format!("account:{}", login.trim().to_lowercase());
-    let address_key = format!(
-        "address:{}",
-        context.address.as_deref().unwrap_or("unknown")
-    );
-    let throttled = store.login_failures(&account_key, since).await?
-        >= auth::MAX_FAILURES_PER_ACCOUNT
-        || store.login_failures(&address_key, since).await? >= auth::MAX_FAILURES_PER_ADDRESS;
-    if throttled {
-        return Ok(Err(Refusal::Throttled));
-    }
-    let found = store.user_for_login(login).await?;
-    let (candidate, stored_hash) = match &found {
-        Some((user, hash)) => (Some(user.clone()), hash.clone()),
-        None => (None, password::decoy_hash().to_owned()),
+    let (candidate, stored_hash) = match store.user_for_login(login).await? {
+        Some((user, hash)) => (Some(user), Some(hash)),
+        None => (None, None),
     };
-    let verified =
-        tokio::task::spawn_blocking(move || password::verify(&given_password, &stored_hash))
-            .await
-            .map_err(ApiError::internal)?;
+    let checked = match password_check::check(
+        state,
+        login,
+        context.address.as_deref(),
+        given_password,
+        stored_hash,
+    )
+    .await?
+    {
+        Ok(checked) => checked,
+        Err(refusal) => return Ok(Err(Some(refusal))),
+    };
     let user = match candidate {
-        Some(user) if verified && !user.disabled => user,
-        _ => {
-            store
-                .record_login_failure(&[&account_key, &address_key], now, since)
-                .await?;
-            return Ok(Err(Refusal::Invalid));
-        }
+        Some(user) if checked.matches && !user.disabled => user,
+        _ => return Ok(Err(None)),
     };
-    store.clear_login_failures(&account_key).await?;
+    checked.succeeded(state).await?;
 
+    let now = auth::now();
     let token = tokens::random_token();
     let csrf_token = tokens::random_token();
     let expires_at = now + auth::SESSION_SECONDS;
@@ -267,7 +253,6 @@ async fn sign_in(
     )))
 }
 
-const THROTTLED: &str = "ログインの失敗が続いたため、しばらくしてからお試しください。";
 const INVALID: &str = "ログインIDまたはパスワードが違います。";
 
 async fn login(
@@ -277,16 +262,8 @@ async fn login(
     StrictJson(request): StrictJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
     match sign_in(&state, &context, &request.login, request.password).await? {
-        Err(Refusal::Throttled) => {
-            let mut response =
-                ApiError::new(StatusCode::TOO_MANY_REQUESTS, None, THROTTLED).into_response();
-            response.headers_mut().insert(
-                header::RETRY_AFTER,
-                HeaderValue::from(auth::THROTTLE_WINDOW_SECONDS),
-            );
-            Ok(response)
-        }
-        Err(Refusal::Invalid) => Err(ApiError::unauthorized(INVALID)),
+        Err(Some(refusal)) => Ok(refusal.into_response()),
+        Err(None) => Err(ApiError::unauthorized(INVALID)),
         Ok((token, info)) => {
             let mut response = Json(info).into_response();
             response.headers_mut().insert(
@@ -340,8 +317,10 @@ async fn login_form(
     };
     Ok(
         match sign_in(&state, &context, &form.login, form.password.clone()).await? {
-            Err(Refusal::Throttled) => back("throttled"),
-            Err(Refusal::Invalid) => back("invalid"),
+            Err(Some(Refusal::Throttled(wait))) => {
+                back(&format!("throttled&wait={}", wait.seconds))
+            }
+            Err(None) => back("invalid"),
             Ok((token, _)) => {
                 let mut response = see_other(&next);
                 response.headers_mut().insert(
