@@ -40,6 +40,13 @@ fn signed_in(server: &TestServer, user: &str) -> (String, String) {
     (session.cookie, session.csrf)
 }
 
+/// Adds the council member `council` and signs in.
+fn signed_in_council(server: &TestServer) -> (String, String) {
+    let out = add_user(server, "council", "council_member", None, PASSWORD);
+    assert!(out.status.success());
+    signed_in(server, "council")
+}
+
 #[test]
 fn user_add_never_accepts_a_missing_or_short_password() {
     let server = TestServer::start();
@@ -131,12 +138,7 @@ fn login_sets_a_safe_cookie_and_logout_ends_the_session() {
 #[test]
 fn password_change_requires_csrf_and_the_current_password() {
     let server = TestServer::start();
-    assert!(
-        add_user(&server, "council", "council_member", None, PASSWORD)
-            .status
-            .success()
-    );
-    let (cookie, csrf) = signed_in(&server, "council");
+    let (cookie, csrf) = signed_in_council(&server);
     let new = r#"{"current_password":"とても長い合言葉 correct horse","new_password":"another long passphrase"}"#;
 
     let no_token = request_with(
@@ -546,4 +548,35 @@ fn the_login_form_works_without_javascript_and_never_redirects_off_site() {
         .status,
         401
     );
+}
+
+#[test]
+fn password_change_is_throttled_like_signing_in() {
+    let server = TestServer::start();
+    let (cookie, csrf) = signed_in_council(&server);
+    let change = |current: &str| {
+        let body = serde_json::json!({
+            "current_password": current,
+            "new_password": "another long passphrase",
+        })
+        .to_string();
+        request_with(
+            &server.addr,
+            "PUT",
+            "/api/v1/session/password",
+            Some(&body),
+            &[("Cookie", &cookie), ("X-CSRF-Token", &csrf)],
+        )
+    };
+    for _ in 0..5 {
+        assert_eq!(change("a guess at the password").status, 400);
+    }
+    assert_waits(&change(PASSWORD), 60);
+    assert_eq!(
+        login(&server, "council", PASSWORD).status,
+        429,
+        "the same account from the same address"
+    );
+    let me = server.get_with_cookie("/api/v1/session", &cookie);
+    assert_eq!(me.status, 200, "nothing changed");
 }

@@ -391,11 +391,13 @@ struct PasswordChange {
     new_password: String,
 }
 
+/// Checked like signing in (the same throttle for the account and address), so a session
+/// left open cannot be used to guess the password.
 async fn change_password(
     State(state): State<AppState>,
     context: RequestContext,
     StrictJson(change): StrictJson<PasswordChange>,
-) -> Result<StatusCode, ApiError> {
+) -> Result<Response, ApiError> {
     let user = context.require_user()?;
     password::check_new_password(&change.new_password)
         .map_err(|reason| ApiError::bad_request("new_password", reason))?;
@@ -404,16 +406,25 @@ async fn change_password(
         .user_for_login(&user.login)
         .await?
         .ok_or_else(|| ApiError::unauthorized("ログインが必要です。"))?;
-    let current = change.current_password;
-    let ok = tokio::task::spawn_blocking(move || password::verify(&current, &stored))
-        .await
-        .map_err(ApiError::internal)?;
-    if !ok {
+    let checked = match password_check::check(
+        &state,
+        &user.login,
+        context.address.as_deref(),
+        change.current_password,
+        Some(stored),
+    )
+    .await?
+    {
+        Ok(checked) => checked,
+        Err(refusal) => return Ok(refusal.into_response()),
+    };
+    if !checked.matches {
         return Err(ApiError::bad_request(
             "current_password",
             "現在のパスワードが違います。",
         ));
     }
+    checked.succeeded(&state).await?;
     let new = change.new_password;
     let hash = tokio::task::spawn_blocking(move || password::hash(&new))
         .await
@@ -424,7 +435,7 @@ async fn change_password(
         .store
         .set_password(user.id, &hash, auth::now())
         .await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 /// Resolves the session once per request and leaves the [`RequestContext`] and the [`Viewer`]
