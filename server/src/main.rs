@@ -39,7 +39,8 @@ environment:
   KEIKAKU_SECURE_COOKIES  mark session cookies Secure (behind HTTPS): on or off (default)
   KEIKAKU_DEMO_USERS    create the demo accounts at start-up (loopback only): on or off (default)
   KEIKAKU_TRUSTED_PROXIES  proxies whose X-Forwarded-For names the client: IPs and networks,
-                        comma-separated (default none)";
+                        comma-separated (default none)
+  KEIKAKU_PASSWORD_CHECKS  password checks run at once, about 19 MiB each (default 4)";
 
 #[tokio::main]
 async fn main() -> ExitCode {

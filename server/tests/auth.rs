@@ -1,6 +1,6 @@
 //! Signing in and out over real HTTP: argon2id passwords, HttpOnly SameSite cookies, CSRF on
 //! every state-changing request, the login throttle (atomic, per account and address, client
-//! addresses from trusted proxies only) and strict JSON errors.
+//! addresses from trusted proxies only), the bound on password hashing and strict JSON errors.
 
 mod support;
 
@@ -240,6 +240,13 @@ fn add_admin(server: &TestServer) {
     assert!(out.status.success());
 }
 
+/// A failed sign-in to an account that does not exist, one per `n`, each from an address of
+/// its own.
+fn unknown_login_from_own_address(server: &TestServer, n: usize) -> Response {
+    let address = format!("198.51.100.{n}");
+    login_from(server, &address, &format!("nobody-{n}"), "guess guess")
+}
+
 /// Runs `each(0)` to `each(n - 1)` on threads of their own, all at once.
 fn in_parallel<T: Send>(n: usize, each: impl Fn(usize) -> T + Sync) -> Vec<T> {
     std::thread::scope(|scope| {
@@ -393,6 +400,50 @@ fn forwarded_addresses_are_believed_only_from_trusted_proxies() {
         429,
         "a forged header does not escape the throttle"
     );
+}
+
+/// Peak resident memory of a process in MiB, where Linux reports it.
+fn peak_memory_mib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024)
+}
+
+#[test]
+fn sixty_parallel_sign_ins_from_as_many_addresses_keep_memory_bounded() {
+    let server = behind_a_proxy(&[]);
+    let answers = in_parallel(60, |n| unknown_login_from_own_address(&server, n).status);
+    assert!(
+        answers.iter().all(|s| *s == 401 || *s == 503),
+        "{answers:?}"
+    );
+    // Four checks of 19 MiB at a time, in memory kept for them: far below 60 × 19 MiB.
+    if let Some(peak) = peak_memory_mib(server.pid()) {
+        assert!(peak < 300, "peak {peak} MiB");
+    }
+}
+
+#[test]
+fn password_checks_beyond_the_bound_are_refused_without_hashing() {
+    // One check at a time and no waiting for a turn, so parallel requests must overlap.
+    let server = behind_a_proxy(&[
+        ("KEIKAKU_PASSWORD_CHECKS", "1"),
+        ("KEIKAKU_TEST_PASSWORD_WAIT_MS", "0"),
+    ]);
+    let answers = in_parallel(60, |n| unknown_login_from_own_address(&server, n));
+    let busy: Vec<&Response> = answers.iter().filter(|r| r.status == 503).collect();
+    let checked = answers.iter().filter(|r| r.status == 401).count();
+    assert_eq!(busy.len() + checked, 60, "only 401 or 503");
+    assert!(!busy.is_empty(), "60 parallel checks with one turn");
+    assert!(checked >= 1);
+    for refused in &busy {
+        assert_eq!(refused.header("retry-after"), Some("1"));
+        assert!(refused.json()["error"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("混み合って"));
+    }
 }
 
 #[test]

@@ -14,6 +14,9 @@ pub fn LoginPage() -> impl IntoView {
         match query.get("error").as_deref() {
             Some("invalid") => Some("ログインIDまたはパスワードが違います。".to_owned()),
             Some("throttled") => Some(throttled_message(query.get("wait").as_deref())),
+            Some("busy") => {
+                Some("混み合っています。少し待ってからもう一度お試しください。".to_owned())
+            }
             _ => None,
         }
     };

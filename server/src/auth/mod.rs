@@ -1,6 +1,7 @@
-//! Signing in: password hashing, session tokens, the session cookie and the login throttle's
-//! rules.
+//! Signing in: password hashing and its bound, session tokens, the session cookie and the
+//! login throttle's rules.
 
+pub mod hashing;
 pub mod password;
 pub mod throttle;
 pub mod tokens;

@@ -24,6 +24,7 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use crate::auth::hashing::PasswordHashing;
 use crate::config::Config;
 use crate::proxies::TrustedProxies;
 
@@ -36,6 +37,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Peers whose `X-Forwarded-For` names the client.
     pub trusted_proxies: TrustedProxies,
+    /// Every password hashed or verified goes through this bound.
+    pub hashing: PasswordHashing,
     /// Tells open sync event streams about committed pushes.
     pub sync_events: sync::SyncEvents,
 }
@@ -68,6 +71,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
         store: store.clone(),
         secure_cookies: config.secure_cookies,
         trusted_proxies: config.trusted_proxies.clone(),
+        hashing: PasswordHashing::new(config.password_checks, config.password_wait),
         sync_events: sync::SyncEvents::new(),
     };
     let sync_events = state.sync_events.clone();

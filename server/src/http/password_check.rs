@@ -1,5 +1,5 @@
 //! Checking a password someone typed (signing in, changing a password), under the login
-//! throttle. The attempt is recorded before the check runs, in the
+//! throttle and the bound on hashing. The attempt is recorded before the check runs, in the
 //! transaction that counted the earlier ones, so parallel requests get no extra guesses; it
 //! counts as failed unless the check succeeds.
 
@@ -9,26 +9,32 @@ use keikaku_store::AttemptId;
 
 use super::error::ApiError;
 use super::AppState;
+use crate::auth;
+use crate::auth::hashing::Busy;
 use crate::auth::throttle::{self, Wait};
-use crate::auth::{self, password};
 
 /// Longest login the throttle keeps (longer ones are cut): logins have at most 100 characters,
 /// and a megabyte of typed garbage should not be stored with every attempt.
 const ACCOUNT_KEY_CHARS: usize = 128;
 
 const THROTTLED: &str = "ログインの失敗が続いたため、しばらくしてからお試しください。";
+const BUSY: &str = "混み合っています。少し待ってからもう一度お試しください。";
 
 /// Why no check ran.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
     /// Too many failures: 429, and when to try again.
     Throttled(Wait),
+    /// Every hashing turn was taken: 503, try again in a second. Also the answer when a new
+    /// password cannot be hashed for the same reason.
+    Busy,
 }
 
 impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
         let (status, reason, retry_after) = match self {
             Refusal::Throttled(wait) => (StatusCode::TOO_MANY_REQUESTS, THROTTLED, wait.seconds),
+            Refusal::Busy => (StatusCode::SERVICE_UNAVAILABLE, BUSY, 1),
         };
         let mut response = ApiError::new(status, None, reason).into_response();
         response
@@ -53,7 +59,7 @@ impl Checked {
 }
 
 /// Checks `given` against `stored` (`None` for an unknown login, which checks a decoy) for
-/// `login` from `address`, unless the throttle refuses.
+/// `login` from `address`, unless the throttle or the hashing bound refuses.
 pub async fn check(
     state: &AppState,
     login: &str,
@@ -75,11 +81,11 @@ pub async fn check(
         Ok(attempt) => attempt,
         Err(wait) => return Ok(Err(Refusal::Throttled(wait))),
     };
-    let matches = tokio::task::spawn_blocking(move || match stored {
-        Some(stored) => password::verify(&given, &stored),
-        None => password::verify(&given, password::decoy_hash()),
-    })
-    .await
-    .map_err(ApiError::internal)?;
-    Ok(Ok(Checked { matches, attempt }))
+    match state.hashing.verify(given, stored).await {
+        Ok(matches) => Ok(Ok(Checked { matches, attempt })),
+        Err(Busy) => {
+            state.store.forget_attempt(attempt).await?;
+            Ok(Err(Refusal::Busy))
+        }
+    }
 }

@@ -320,6 +320,7 @@ async fn login_form(
             Err(Some(Refusal::Throttled(wait))) => {
                 back(&format!("throttled&wait={}", wait.seconds))
             }
+            Err(Some(Refusal::Busy)) => back("busy"),
             Err(None) => back("invalid"),
             Ok((token, _)) => {
                 let mut response = see_other(&next);
@@ -391,8 +392,8 @@ struct PasswordChange {
     new_password: String,
 }
 
-/// Checked like signing in (the same throttle for the account and address), so a session
-/// left open cannot be used to guess the password.
+/// Checked like signing in (the same throttle for the account and address, the same bound on
+/// hashing), so a session left open cannot be used to guess the password.
 async fn change_password(
     State(state): State<AppState>,
     context: RequestContext,
@@ -425,11 +426,10 @@ async fn change_password(
         ));
     }
     checked.succeeded(&state).await?;
-    let new = change.new_password;
-    let hash = tokio::task::spawn_blocking(move || password::hash(&new))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)?;
+    let hash = match state.hashing.hash(change.new_password).await {
+        Ok(hash) => hash.map_err(ApiError::internal)?,
+        Err(_busy) => return Ok(Refusal::Busy.into_response()),
+    };
     // Ends every session, this one included: the client signs in again with the new password.
     state
         .store
