@@ -1,6 +1,7 @@
 //! Signing in and out over real HTTP: argon2id passwords, HttpOnly SameSite cookies, CSRF on
 //! every state-changing request, the login throttle (atomic, per account and address, client
-//! addresses from trusted proxies only), the bound on password hashing and strict JSON errors.
+//! addresses from trusted proxies only), the bound on password hashing, redirects that stay on
+//! the site, and strict JSON errors.
 
 mod support;
 
@@ -487,6 +488,11 @@ fn bad_bodies_get_json_errors_naming_the_field() {
     assert_eq!(r.status, 413);
 }
 
+/// Every byte percent-encoded, as a form field.
+fn encode(text: &str) -> String {
+    text.bytes().map(|b| format!("%{b:02X}")).collect()
+}
+
 fn form(server: &TestServer, path: &str, body: &str, cookie: Option<&str>) -> Response {
     let mut headers = vec![("Content-Type", "application/x-www-form-urlencoded")];
     if let Some(c) = cookie {
@@ -598,6 +604,43 @@ fn the_login_form_works_without_javascript_and_never_redirects_off_site() {
         )
         .status,
         401
+    );
+}
+
+#[test]
+fn a_next_that_browsers_would_read_as_another_host_redirects_home() {
+    let server = TestServer::start();
+    add_admin(&server);
+    let password = encode(PASSWORD);
+    let after_login = |next: &str| {
+        let r = form(
+            &server,
+            "/api/v1/session/form",
+            &format!("login=admin&password={password}&next={next}"),
+            None,
+        );
+        assert_eq!(r.status, 303, "{next}");
+        r.header("location").unwrap().to_owned()
+    };
+    // Form-encoded: %09 is a tab, %0A a newline, %0D a carriage return, %5C a backslash.
+    for hostile in [
+        "%2F%09%2Fevil.example",
+        "%2F%0A%2Fevil.example",
+        "%2F%0D%2Fevil.example",
+        "%09%2F%2Fevil.example",
+        "%2F%5C%2Fevil.example",
+        "%2F%2F%2Fevil.example",
+        "%2F%00%2Fevil.example",
+        "javascript%3Aalert(1)",
+        "evil.example",
+    ] {
+        assert_eq!(after_login(hostile), "/", "{hostile}");
+    }
+    // An encoded tab stays part of the path: still this site.
+    assert_eq!(after_login("%2F%2509%2Fevil.example"), "/%09/evil.example");
+    assert_eq!(
+        after_login("%2Fplans%2Fkomagane-dx-strategy%2Froadmap%3Fyear%3D2024"),
+        "/plans/komagane-dx-strategy/roadmap?year=2024"
     );
 }
 

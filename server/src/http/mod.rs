@@ -7,6 +7,7 @@ mod error;
 mod json;
 mod password_check;
 mod plans;
+mod redirect;
 mod script_policy;
 mod session;
 mod structure;

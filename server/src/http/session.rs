@@ -18,6 +18,7 @@ use keikaku_domain::views::paths::encode_query_component;
 use super::error::ApiError;
 use super::json::StrictJson;
 use super::password_check::{self, Refusal};
+use super::redirect::safe_next;
 use super::AppState;
 use crate::auth::{self, password, tokens};
 
@@ -281,15 +282,6 @@ struct LoginForm {
     password: String,
     #[serde(default)]
     next: String,
-}
-
-/// Only same-site paths, so the login form cannot be turned into an open redirect.
-fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next
-    } else {
-        "/"
-    }
 }
 
 fn see_other(location: &str) -> Response {
