@@ -17,6 +17,8 @@ pub struct Config {
     pub password_checks: usize,
     /// How long a password check waits for a turn (see `auth::hashing`).
     pub password_wait: Duration,
+    /// How often an open event stream checks that its session still exists.
+    pub session_check: Duration,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -73,6 +75,10 @@ impl Config {
             password_wait: test_millis(
                 "KEIKAKU_TEST_PASSWORD_WAIT_MS",
                 crate::auth::hashing::DEFAULT_WAIT,
+            )?,
+            session_check: test_millis(
+                "KEIKAKU_TEST_SESSION_CHECK_MS",
+                crate::http::SESSION_CHECK,
             )?,
         })
     }

@@ -10,9 +10,12 @@ mod plans;
 mod redirect;
 mod script_policy;
 mod session;
+mod stream_slots;
 mod structure;
 mod sync;
 mod users;
+
+pub use sync::SESSION_CHECK;
 
 use app::offline::early::FirstViewRenderer;
 use app::{shell, App};
@@ -40,8 +43,12 @@ pub struct AppState {
     pub trusted_proxies: TrustedProxies,
     /// Every password hashed or verified goes through this bound.
     pub hashing: PasswordHashing,
-    /// Tells open sync event streams about committed pushes.
+    /// Tells open sync event streams about committed pushes and ended sessions.
     pub sync_events: sync::SyncEvents,
+    /// The event streams each session holds open.
+    pub stream_slots: stream_slots::StreamSlots,
+    /// How often an event stream checks that its session still exists.
+    pub session_check: std::time::Duration,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -74,6 +81,8 @@ pub async fn serve(config: Config) -> Result<(), String> {
         trusted_proxies: config.trusted_proxies.clone(),
         hashing: PasswordHashing::new(config.password_checks, config.password_wait),
         sync_events: sync::SyncEvents::new(),
+        stream_slots: stream_slots::StreamSlots::default(),
+        session_check: config.session_check,
     };
     let sync_events = state.sync_events.clone();
     let app = router(state);

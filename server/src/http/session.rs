@@ -19,6 +19,7 @@ use super::error::ApiError;
 use super::json::StrictJson;
 use super::password_check::{self, Refusal};
 use super::redirect::safe_next;
+use super::sync::Ended;
 use super::AppState;
 use crate::auth::{self, password, tokens};
 
@@ -339,13 +340,22 @@ async fn logout_form(
     axum::Form(form): axum::Form<LogoutForm>,
 ) -> Result<Response, ApiError> {
     let keys = context.check_form_token(&form.csrf)?;
-    state.store.delete_session(&keys.token_hash).await?;
+    end_session(&state, &keys.token_hash).await?;
     let mut response = see_other("/");
     response.headers_mut().insert(
         header::SET_COOKIE,
         cookie("", 0, is_https(&headers, &state)),
     );
     Ok(response)
+}
+
+/// Signs one session out, and ends its event streams.
+async fn end_session(state: &AppState, token_hash: &str) -> Result<(), ApiError> {
+    state.store.delete_session(token_hash).await?;
+    state
+        .sync_events
+        .sessions_ended(Ended::Session(token_hash.to_owned()));
+    Ok(())
 }
 
 async fn current(context: RequestContext) -> Result<Json<SessionInfo>, ApiError> {
@@ -367,7 +377,7 @@ async fn logout(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     if let Some(keys) = &context.session {
-        state.store.delete_session(&keys.token_hash).await?;
+        end_session(&state, &keys.token_hash).await?;
     }
     let mut response = StatusCode::NO_CONTENT.into_response();
     response.headers_mut().insert(
@@ -427,6 +437,7 @@ async fn change_password(
         .store
         .set_password(user.id, &hash, auth::now())
         .await?;
+    state.sync_events.sessions_ended(Ended::User(user.id));
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

@@ -14,6 +14,7 @@ use super::error::ApiError;
 use super::json::StrictJson;
 use super::password_check::Refusal;
 use super::session::RequestContext;
+use super::sync::Ended;
 use super::AppState;
 use crate::auth::{self, password};
 
@@ -163,12 +164,13 @@ struct UserUpdate {
 }
 
 async fn update(
-    State(store): State<Store>,
+    State(state): State<AppState>,
     context: RequestContext,
     Path((organization_id, user_id)): Path<(String, i64)>,
     StrictJson(update): StrictJson<UserUpdate>,
 ) -> Result<Json<UserRecord>, ApiError> {
     require_admin(&context, &organization_id)?;
+    let store = &state.store;
     let user = store
         .user(user_id)
         .await?
@@ -181,6 +183,10 @@ async fn update(
         ));
     }
     store.set_disabled(user.id, update.disabled).await?;
+    if update.disabled {
+        // Disabling ended the user's sessions; their event streams end with them.
+        state.sync_events.sessions_ended(Ended::User(user.id));
+    }
     let user = store
         .user(user_id)
         .await?
