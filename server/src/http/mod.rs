@@ -2,6 +2,7 @@
 //! under `/api/v1`, and the static site built by cargo-leptos.
 
 mod api;
+mod cache;
 mod csrf;
 mod error;
 mod json;
@@ -153,6 +154,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             session::attach_viewer,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            cache::HashedBuildFiles(state.leptos_options.hash_files),
+            cache::apply,
         ))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
