@@ -1,6 +1,6 @@
 //! The server over real HTTP on loopback, with a real SQLite file: pages render on the server,
 //! the JSON API answers, bad input gets a JSON error naming the field, and what a signed-in
-//! person is shown is never cached.
+//! person is shown is never cached nor put in the offline app shell.
 
 mod support;
 
@@ -326,4 +326,22 @@ fn private_answers_are_never_stored_and_public_ones_revalidate() {
     let body = r#"{"login":"cache-admin","password":"administrator test passphrase"}"#;
     let r = request_with(&server.addr, "POST", "/api/v1/session", Some(body), &[]);
     assert_eq!(r.header("cache-control"), Some("private, no-store"));
+}
+
+#[test]
+fn the_app_shell_never_carries_the_signed_in_user() {
+    let server = TestServer::start();
+    let name = "管理者 花子";
+    let session = signed_in_administrator(&server, "shell-admin", name);
+    let shell = server.get_as("/app-shell", &session);
+    assert_eq!(shell.status, 200);
+    assert!(!shell.body.contains(&session.csrf), "no CSRF token");
+    for personal in [name, "shell-admin", "管理者", "ログアウト", "/admin"] {
+        assert!(!shell.body.contains(personal), "{personal} in the shell");
+    }
+    assert!(
+        shell.body.contains("href=\"/login\""),
+        "the public's header"
+    );
+    assert_eq!(shell.header("cache-control"), Some("private, no-store"));
 }

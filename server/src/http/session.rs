@@ -441,15 +441,24 @@ async fn change_password(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
+/// The offline app shell: the service worker keeps one copy and serves it to whoever opens the
+/// app offline, so it must be the same page for everyone.
+const APP_SHELL: &str = "/app-shell";
+
 /// Resolves the session once per request and leaves the [`RequestContext`] and the [`Viewer`]
 /// in the request's extensions, where API handlers and the app's page endpoints find them.
+/// The app shell is rendered for the public whatever cookie comes with it.
 pub async fn attach_viewer(
     State(state): State<AppState>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Result<Response, ApiError> {
     let (parts, body) = request.into_parts();
-    let context = RequestContext::from_parts(&parts, &state).await?;
+    let context = if parts.uri.path().trim_end_matches('/') == APP_SHELL {
+        RequestContext::public(&parts, &state)
+    } else {
+        RequestContext::from_parts(&parts, &state).await?
+    };
     let mut request = axum::extract::Request::from_parts(parts, body);
     request.extensions_mut().insert(context.viewer.clone());
     if let (Some(user), Some(keys)) = (&context.user, &context.session) {
