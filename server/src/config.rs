@@ -2,6 +2,9 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::proxies::TrustedProxies;
 
 pub struct Config {
     pub site_addr: SocketAddr,
@@ -9,10 +12,28 @@ pub struct Config {
     pub load_samples: bool,
     pub secure_cookies: bool,
     pub demo_users: bool,
+    pub trusted_proxies: TrustedProxies,
+    /// Password hashes and checks that may run at once (see `auth::hashing`).
+    pub password_checks: usize,
+    /// How long a password check waits for a turn (see `auth::hashing`).
+    pub password_wait: Duration,
+    /// How often an open event stream checks that its session still exists.
+    pub session_check: Duration,
 }
 
 fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// A duration in milliseconds that only the tests set, so they need not wait for the real one.
+fn test_millis(name: &str, default: Duration) -> Result<Duration, String> {
+    match var(name) {
+        None => Ok(default),
+        Some(text) => text
+            .parse()
+            .map(Duration::from_millis)
+            .map_err(|_| format!("{name}={text:?}: use a number of milliseconds")),
+    }
 }
 
 /// An on/off setting.
@@ -41,6 +62,24 @@ impl Config {
             load_samples: switch("KEIKAKU_SAMPLE_PLANS", true)?,
             secure_cookies: switch("KEIKAKU_SECURE_COOKIES", false)?,
             demo_users,
+            trusted_proxies: TrustedProxies::parse(
+                &var("KEIKAKU_TRUSTED_PROXIES").unwrap_or_default(),
+            )
+            .map_err(|e| format!("KEIKAKU_TRUSTED_PROXIES: {e}"))?,
+            password_checks: match var("KEIKAKU_PASSWORD_CHECKS") {
+                None => crate::auth::hashing::CONCURRENT_HASHES,
+                Some(text) => text.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+                    format!("KEIKAKU_PASSWORD_CHECKS={text:?}: use a whole number of at least 1")
+                })?,
+            },
+            password_wait: test_millis(
+                "KEIKAKU_TEST_PASSWORD_WAIT_MS",
+                crate::auth::hashing::DEFAULT_WAIT,
+            )?,
+            session_check: test_millis(
+                "KEIKAKU_TEST_SESSION_CHECK_MS",
+                crate::http::SESSION_CHECK,
+            )?,
         })
     }
 }

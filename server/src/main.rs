@@ -14,6 +14,7 @@ mod auth;
 mod config;
 mod demo;
 mod http;
+mod proxies;
 mod samples;
 mod users_cli;
 
@@ -36,7 +37,10 @@ environment:
   KEIKAKU_DATA_DIR      database and uploads directory (default ./data)
   KEIKAKU_SAMPLE_PLANS  load the bundled sample plans at start-up: on (default) or off
   KEIKAKU_SECURE_COOKIES  mark session cookies Secure (behind HTTPS): on or off (default)
-  KEIKAKU_DEMO_USERS    create the demo accounts at start-up (loopback only): on or off (default)";
+  KEIKAKU_DEMO_USERS    create the demo accounts at start-up (loopback only): on or off (default)
+  KEIKAKU_TRUSTED_PROXIES  proxies whose X-Forwarded-For names the client: IPs and networks,
+                        comma-separated (default none)
+  KEIKAKU_PASSWORD_CHECKS  password checks run at once, about 19 MiB each (default 4)";
 
 #[tokio::main]
 async fn main() -> ExitCode {

@@ -1,5 +1,6 @@
 //! The server over real HTTP on loopback, with a real SQLite file: pages render on the server,
-//! the JSON API answers, and bad input gets a JSON error naming the field.
+//! the JSON API answers, bad input gets a JSON error naming the field, and what a signed-in
+//! person is shown is never cached nor put in the offline app shell.
 
 mod support;
 
@@ -252,24 +253,7 @@ fn administrator_forms_render_without_panicking_the_server() {
     // server rendering, they were dropped on another thread of the runtime than the one that
     // rendered them, and the server panicked (now and then: 40 renders make it likely).
     let server = TestServer::start();
-    let password = "administrator forms passphrase";
-    let out = add_account(
-        &server,
-        NewAccount {
-            organization: "komagane",
-            login: "forms-admin",
-            name: "管理者",
-            role: "administrator",
-            department: None,
-            password,
-        },
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let session = sign_in(&server, "forms-admin", password);
+    let session = signed_in_administrator(&server, "forms-admin", "管理者");
     let cookie = [("Cookie", session.cookie.as_str())];
     for path in [
         "/admin",
@@ -330,4 +314,84 @@ fn the_sign_out_page_is_a_plain_form_for_the_signed_in_and_says_so_to_the_public
     // Works without JavaScript: the server's sign-out form with the session's token.
     assert!(page.body.contains(r#"action="/api/v1/session/logout""#));
     assert!(page.body.contains(&format!(r#"value="{}""#, session.csrf)));
+}
+
+/// Adds an administrator of 駒ヶ根市 and signs in.
+fn signed_in_administrator(server: &TestServer, login: &str, name: &str) -> support::Session {
+    let password = "administrator test passphrase";
+    let out = add_account(
+        server,
+        NewAccount {
+            organization: "komagane",
+            login,
+            name,
+            role: "administrator",
+            department: None,
+            password,
+        },
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    sign_in(server, login, password)
+}
+
+#[test]
+fn private_answers_are_never_stored_and_public_ones_revalidate() {
+    let server = TestServer::start();
+    let session = signed_in_administrator(&server, "cache-admin", "管理者 花子");
+    let cookie = [("Cookie", session.cookie.as_str())];
+    let cache_control = |path: &str, headers: &[(&str, &str)]| {
+        let r = request_with(&server.addr, "GET", path, None, headers);
+        r.header("cache-control").map(str::to_owned)
+    };
+    let private = Some("private, no-store".to_owned());
+    for path in [
+        "/",
+        "/plans/komagane-dx-strategy",
+        "/admin",
+        "/plans/komagane-dx-strategy/measures/citizen-01/history",
+        "/plans/komagane-dx-strategy/measures/citizen-01/edit",
+        "/sync",
+        "/api/v1/session",
+        "/api/v1/plans/komagane-dx-strategy",
+        "/api/v1/organizations/komagane/users",
+        "/no/such/page",
+    ] {
+        assert_eq!(cache_control(path, &cookie), private, "signed in: {path}");
+    }
+    for path in ["/admin", "/login", "/api/v1/session", "/app-shell"] {
+        assert_eq!(cache_control(path, &[]), private, "public: {path}");
+    }
+    for path in ["/", "/plans/komagane-dx-strategy/roadmap", "/api/v1/plans"] {
+        assert_eq!(
+            cache_control(path, &[]).as_deref(),
+            Some("no-cache"),
+            "public: {path}"
+        );
+    }
+    // Signing in answers with the cookie: never stored either.
+    let body = r#"{"login":"cache-admin","password":"administrator test passphrase"}"#;
+    let r = request_with(&server.addr, "POST", "/api/v1/session", Some(body), &[]);
+    assert_eq!(r.header("cache-control"), Some("private, no-store"));
+}
+
+#[test]
+fn the_app_shell_never_carries_the_signed_in_user() {
+    let server = TestServer::start();
+    let name = "管理者 花子";
+    let session = signed_in_administrator(&server, "shell-admin", name);
+    let shell = server.get_as("/app-shell", &session);
+    assert_eq!(shell.status, 200);
+    assert!(!shell.body.contains(&session.csrf), "no CSRF token");
+    for personal in [name, "shell-admin", "管理者", "ログアウト", "/admin"] {
+        assert!(!shell.body.contains(personal), "{personal} in the shell");
+    }
+    assert!(
+        shell.body.contains("href=\"/login\""),
+        "the public's header"
+    );
+    assert_eq!(shell.header("cache-control"), Some("private, no-store"));
 }

@@ -1,8 +1,9 @@
 //! Progress sync over HTTP with a real server process on a loopback port: a generated
-//! authorization matrix for push, pull and events; malformed, oversized and forged pushes
-//! refused with nothing applied; events reaching another session; and a server killed with
-//! SIGKILL in the middle of large pushes, restarted on the same data, applying every mutation
-//! exactly once.
+//! authorization matrix for push, pull and events, and for event streams after their session
+//! ended (sign-out, password change, disabling); at most four streams per session; malformed,
+//! oversized and forged pushes refused with nothing applied; events reaching another session;
+//! and a server killed with SIGKILL in the middle of large pushes, restarted on the same data,
+//! applying every mutation exactly once.
 
 mod support;
 
@@ -287,6 +288,43 @@ impl EventStream {
         }
     }
 
+    /// Whether the server ends the stream within `within`: its last chunk arrives, or the
+    /// connection closes. Events and keep-alive comments on the way are skipped.
+    fn ends_within(&mut self, within: Duration) -> bool {
+        let deadline = Instant::now() + within;
+        let timed_out = |e: &std::io::Error| {
+            matches!(
+                e.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            )
+        };
+        loop {
+            let Some(left) = deadline.checked_duration_since(Instant::now()) else {
+                return false;
+            };
+            self.reader
+                .get_ref()
+                .set_read_timeout(Some(left.max(Duration::from_millis(1))))
+                .unwrap();
+            let mut size_line = String::new();
+            match self.reader.read_line(&mut size_line) {
+                Ok(0) => return true,
+                Ok(_) => {}
+                Err(e) => return !timed_out(&e),
+            }
+            match usize::from_str_radix(size_line.trim(), 16) {
+                Ok(0) => return true,
+                Ok(size) => {
+                    let mut chunk = vec![0; size + 2];
+                    if let Err(e) = self.reader.read_exact(&mut chunk) {
+                        return !timed_out(&e);
+                    }
+                }
+                Err(_) => panic!("not a chunk: {size_line:?}"),
+            }
+        }
+    }
+
     /// The sequence of the next `changed` event.
     fn next_changed(&mut self, within: Duration) -> Option<u64> {
         let (event, data) = self.next_event(Instant::now() + within)?;
@@ -496,6 +534,182 @@ fn a_sync_for_another_users_replica_is_refused_and_changes_nothing() {
         .filter(|c| rule_allows(**c, &exported_plan(&server, PLAN), &key))
         .count();
     assert_eq!(changes.len(), allowed, "{changes:?}");
+}
+
+/// How a session ends.
+#[derive(Clone, Copy, Debug)]
+enum Ending {
+    SignOut,
+    PasswordChange,
+    Disabled,
+}
+
+const ENDINGS: [Ending; 3] = [Ending::SignOut, Ending::PasswordChange, Ending::Disabled];
+
+/// The user id behind a session.
+fn user_id(server: &TestServer, session: &Session) -> i64 {
+    let me = server.get_as("/api/v1/session", session);
+    me.json()["user"]["id"].as_i64().unwrap()
+}
+
+/// Ends `session` of `caller` the way `ending` says; `password` is the caller's current one,
+/// and becomes the new one after a change.
+fn end_session(
+    server: &TestServer,
+    caller: Caller,
+    session: &Session,
+    ending: Ending,
+    password: &mut String,
+) {
+    let own = [
+        ("Cookie", session.cookie.as_str()),
+        ("X-CSRF-Token", session.csrf.as_str()),
+    ];
+    let r = match ending {
+        Ending::SignOut => request_with(&server.addr, "DELETE", "/api/v1/session", None, &own),
+        Ending::PasswordChange => {
+            let new = format!("{password} 改");
+            let body = serde_json::json!({ "current_password": password, "new_password": new });
+            *password = new;
+            request_with(
+                &server.addr,
+                "PUT",
+                "/api/v1/session/password",
+                Some(&body.to_string()),
+                &own,
+            )
+        }
+        Ending::Disabled => {
+            let (_, organization, ..) = caller.account().unwrap();
+            let admin = support::sign_in(server, &second_administrator(organization), PASSWORD);
+            let id = user_id(server, session);
+            request_with(
+                &server.addr,
+                "PATCH",
+                &format!("/api/v1/organizations/{organization}/users/{id}"),
+                Some(r#"{"disabled":true}"#),
+                &[
+                    ("Cookie", admin.cookie.as_str()),
+                    ("X-CSRF-Token", admin.csrf.as_str()),
+                ],
+            )
+        }
+    };
+    assert!(r.status == 200 || r.status == 204, "{ending:?}: {}", r.body);
+}
+
+/// Another administrator of `organization`, who disables the callers.
+fn second_administrator(organization: &str) -> String {
+    format!("{organization}-admin-2")
+}
+
+/// Every signed-in caller × every way a session ends: the stream the caller opened before
+/// ends with the session, and the old cookie opens no new one.
+#[test]
+fn event_streams_end_with_their_session_for_every_caller_and_ending() {
+    let server = TestServer::start();
+    for caller in CALLERS {
+        add_caller(&server, caller);
+    }
+    for organization in ["komagane", "shimada"] {
+        let login = second_administrator(organization);
+        let out = add_account(
+            &server,
+            NewAccount {
+                organization,
+                login: &login,
+                name: &login,
+                role: "administrator",
+                department: None,
+                password: PASSWORD,
+            },
+        );
+        assert!(out.status.success());
+    }
+    let mut cases = 0;
+    let mut failures = Vec::new();
+    for caller in CALLERS {
+        let Some((login, ..)) = caller.account() else {
+            continue;
+        };
+        let mut password = PASSWORD.to_owned();
+        // Disabling last: the account stays disabled.
+        for ending in ENDINGS {
+            let session = support::sign_in(&server, login, &password);
+            let mut stream = EventStream::open(&server.addr, Some(&session));
+            assert_eq!(stream.status, 200, "{caller:?} {ending:?}");
+            assert!(stream.next_changed(Duration::from_secs(5)).is_some());
+            end_session(&server, caller, &session, ending, &mut password);
+            cases += 1;
+            if !stream.ends_within(Duration::from_secs(5)) {
+                failures.push(format!("{caller:?} {ending:?}: the stream stayed open"));
+            }
+            let again = EventStream::open(&server.addr, Some(&session));
+            if again.status != 401 {
+                failures.push(format!(
+                    "{caller:?} {ending:?}: reopened with {}",
+                    again.status
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // 5 signed-in callers × 3 endings.
+    assert_eq!(cases, 5 * 3);
+}
+
+#[test]
+fn an_event_stream_ends_when_another_process_ends_its_session() {
+    let server = TestServer::start_with(&[("KEIKAKU_TEST_SESSION_CHECK_MS", "200")]);
+    add_caller(&server, Caller::CouncilMember);
+    let session = sign_in_as(&server, Caller::CouncilMember).unwrap();
+    let mut stream = EventStream::open(&server.addr, Some(&session));
+    assert_eq!(stream.next_changed(Duration::from_secs(5)), Some(0));
+    assert!(
+        !stream.ends_within(Duration::from_millis(600)),
+        "open while the session lives"
+    );
+    // What a second server process on the same database would do at sign-out.
+    block_on(async {
+        let store = Store::open(&server.data.0).await.unwrap();
+        sqlx::query("DELETE FROM sessions")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        store.close().await;
+    });
+    assert!(stream.ends_within(Duration::from_secs(5)));
+}
+
+#[test]
+fn a_session_holds_at_most_four_event_streams() {
+    let server = TestServer::start();
+    add_caller(&server, Caller::CouncilMember);
+    let session = sign_in_as(&server, Caller::CouncilMember).unwrap();
+    let mut open: Vec<EventStream> = (0..4)
+        .map(|_| EventStream::open(&server.addr, Some(&session)))
+        .collect();
+    assert!(open.iter().all(|s| s.status == 200));
+    let fifth = EventStream::open(&server.addr, Some(&session));
+    assert_eq!(fifth.status, 429);
+    assert!(fifth.header("retry-after").is_some());
+    let elsewhere = sign_in_as(&server, Caller::CouncilMember).unwrap();
+    assert_eq!(
+        EventStream::open(&server.addr, Some(&elsewhere)).status,
+        200,
+        "the cap is per session"
+    );
+
+    // The browser closes one: its place is free again once the server notices.
+    drop(open.pop());
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while EventStream::open(&server.addr, Some(&session)).status != 200 {
+        assert!(
+            Instant::now() < deadline,
+            "the closed stream's place stayed taken"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 #[test]

@@ -1,5 +1,5 @@
-//! Users, sessions and login throttling. Passwords arrive here already hashed and session
-//! tokens already digested: this module never sees a secret.
+//! Users and sessions. Passwords arrive here already hashed and session tokens already
+//! digested: this module never sees a secret.
 
 use keikaku_domain::access::{Principal, Role};
 use sqlx::Row;
@@ -247,44 +247,6 @@ impl Store {
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
         sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
             .bind(token_hash)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    /// Records a failed login under each key (account, address) and prunes rows older than
-    /// `since`.
-    pub async fn record_login_failure(&self, keys: &[&str], now: i64, since: i64) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
-        for key in keys {
-            sqlx::query("INSERT INTO login_failures (key, at) VALUES (?, ?)")
-                .bind(key)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-        }
-        sqlx::query("DELETE FROM login_failures WHERE at <= ?")
-            .bind(since)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Failed logins under `key` after `since`.
-    pub async fn login_failures(&self, key: &str, since: i64) -> Result<i64> {
-        let (count,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM login_failures WHERE key = ? AND at > ?")
-                .bind(key)
-                .bind(since)
-                .fetch_one(&self.pool)
-                .await?;
-        Ok(count)
-    }
-
-    pub async fn clear_login_failures(&self, key: &str) -> Result<()> {
-        sqlx::query("DELETE FROM login_failures WHERE key = ?")
-            .bind(key)
             .execute(&self.pool)
             .await?;
         Ok(())

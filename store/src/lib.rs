@@ -4,6 +4,7 @@
 //! is migrated at open, so a fresh directory becomes a working database.
 
 mod accounts;
+mod attempts;
 mod audit;
 mod progress;
 mod read;
@@ -19,6 +20,7 @@ use sqlx::sqlite::{
 };
 
 pub use accounts::{NewSession, NewUser, Session, User};
+pub use attempts::{AttemptCounts, AttemptId, Tally};
 pub use audit::{Actor, AuditEntry, EditOutcome, MeasureEdit, MEASURE_TEXT_FIELDS};
 pub use progress::{kpi_id, ProgressAuthorizer, PushReceipt, PROGRESS_ENTITY};
 pub use structure::{DepartmentUse, MeasureDepartments, NewNode, NodeEdit, NODE_TEXT_FIELDS};

@@ -9,10 +9,16 @@ use crate::components::layout::PageTitle;
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
-    let error = move || match query.read().get("error").as_deref() {
-        Some("invalid") => Some("ログインIDまたはパスワードが違います。"),
-        Some("throttled") => Some("ログインの失敗が続いたため、15分ほど待ってからお試しください。"),
-        _ => None,
+    let error = move || {
+        let query = query.read();
+        match query.get("error").as_deref() {
+            Some("invalid") => Some("ログインIDまたはパスワードが違います。".to_owned()),
+            Some("throttled") => Some(throttled_message(query.get("wait").as_deref())),
+            Some("busy") => {
+                Some("混み合っています。少し待ってからもう一度お試しください。".to_owned())
+            }
+            _ => None,
+        }
     };
     // Plain attributes, read once: hydration must not reset what was typed before the app
     // loaded (setting the `value` property would).
@@ -42,4 +48,14 @@ pub fn LoginPage() -> impl IntoView {
             </form>
         </div>
     }
+}
+
+/// How long the server asked to wait (`wait`, in seconds), in words.
+fn throttled_message(wait: Option<&str>) -> String {
+    let wait = match wait.and_then(|w| w.parse::<u64>().ok()) {
+        Some(seconds @ 0..60) => format!("{}秒ほど", seconds.max(1)),
+        Some(seconds) => format!("{}分ほど", seconds.div_ceil(60)),
+        None => "しばらく".to_owned(),
+    };
+    format!("ログインの失敗が続いたため、{wait}待ってからお試しください。")
 }

@@ -1,6 +1,9 @@
-//! Signing in: password hashing, session tokens, the session cookie and login throttling.
+//! Signing in: password hashing and its bound, session tokens, the session cookie and the
+//! login throttle's rules.
 
+pub mod hashing;
 pub mod password;
+pub mod throttle;
 pub mod tokens;
 
 /// Name of the session cookie.
@@ -9,12 +12,6 @@ pub const SESSION_COOKIE: &str = "keikaku_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 /// How long a session lasts.
 pub const SESSION_SECONDS: i64 = 12 * 60 * 60;
-/// Failed logins counted over this window...
-pub const THROTTLE_WINDOW_SECONDS: i64 = 15 * 60;
-/// ...lock an account after this many failures in the window,
-pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
-/// ...and an address after this many.
-pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
 
 /// Seconds since the Unix epoch.
 pub fn now() -> i64 {

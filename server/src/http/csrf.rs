@@ -45,7 +45,7 @@ pub async fn guard(
     }
     let context = match parts.extensions.get::<RequestContext>() {
         Some(context) => context.clone(),
-        None => RequestContext::from_parts(&parts, &state.store).await?,
+        None => RequestContext::from_parts(&parts, &state).await?,
     };
     // Signing in has no session yet; the plain HTML forms check their token field themselves.
     let path = parts.uri.path();

@@ -2,15 +2,21 @@
 //! under `/api/v1`, and the static site built by cargo-leptos.
 
 mod api;
+mod cache;
 mod csrf;
 mod error;
 mod json;
+mod password_check;
 mod plans;
+mod redirect;
 mod script_policy;
 mod session;
+mod stream_slots;
 mod structure;
 mod sync;
 mod users;
+
+pub use sync::SESSION_CHECK;
 
 use app::offline::early::FirstViewRenderer;
 use app::{shell, App};
@@ -23,7 +29,9 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use crate::auth::hashing::PasswordHashing;
 use crate::config::Config;
+use crate::proxies::TrustedProxies;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -32,8 +40,16 @@ pub struct AppState {
     pub store: Store,
     /// Set the Secure flag on cookies (behind HTTPS).
     pub secure_cookies: bool,
-    /// Tells open sync event streams about committed pushes.
+    /// Peers whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: TrustedProxies,
+    /// Every password hashed or verified goes through this bound.
+    pub hashing: PasswordHashing,
+    /// Tells open sync event streams about committed pushes and ended sessions.
     pub sync_events: sync::SyncEvents,
+    /// The event streams each session holds open.
+    pub stream_slots: stream_slots::StreamSlots,
+    /// How often an event stream checks that its session still exists.
+    pub session_check: std::time::Duration,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -63,7 +79,11 @@ pub async fn serve(config: Config) -> Result<(), String> {
         leptos_options,
         store: store.clone(),
         secure_cookies: config.secure_cookies,
+        trusted_proxies: config.trusted_proxies.clone(),
+        hashing: PasswordHashing::new(config.password_checks, config.password_wait),
         sync_events: sync::SyncEvents::new(),
+        stream_slots: stream_slots::StreamSlots::default(),
+        session_check: config.session_check,
     };
     let sync_events = state.sync_events.clone();
     let app = router(state);
@@ -134,6 +154,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             session::attach_viewer,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            cache::HashedBuildFiles(state.leptos_options.hash_files),
+            cache::apply,
         ))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(

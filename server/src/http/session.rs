@@ -10,13 +10,16 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{post, put};
 use axum::{Json, Router};
 use keikaku_domain::access::{Role, SignedIn, Viewer};
-use keikaku_store::{NewSession, Store, User};
+use keikaku_store::{NewSession, User};
 use serde::{Deserialize, Serialize};
 
 use keikaku_domain::views::paths::encode_query_component;
 
 use super::error::ApiError;
 use super::json::StrictJson;
+use super::password_check::{self, Refusal};
+use super::redirect::safe_next;
+use super::sync::Ended;
 use super::AppState;
 use crate::auth::{self, password, tokens};
 
@@ -59,26 +62,38 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
 }
 
 impl RequestContext {
-    pub async fn from_parts(parts: &Parts, store: &Store) -> Result<RequestContext, ApiError> {
+    /// The public, from wherever the request came: what every request starts as.
+    fn public(parts: &Parts, state: &AppState) -> RequestContext {
         let user_agent = parts
             .headers
             .get(header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .map(|s| s.chars().take(300).collect());
-        let address = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string());
-        let mut context = RequestContext {
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok());
+        let address = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| {
+            state
+                .trusted_proxies
+                .client_address(c.0.ip(), forwarded)
+                .to_string()
+        });
+        RequestContext {
             viewer: Viewer::Public,
             user: None,
             session: None,
             user_agent,
             address,
-        };
+        }
+    }
+
+    pub async fn from_parts(parts: &Parts, state: &AppState) -> Result<RequestContext, ApiError> {
+        let mut context = RequestContext::public(parts, state);
         if let Some(token) = session_token(&parts.headers) {
             let token_hash = tokens::digest(&token);
-            if let Some(session) = store.session(&token_hash, auth::now()).await? {
+            if let Some(session) = state.store.session(&token_hash, auth::now()).await? {
                 context.viewer = Viewer::User(session.user.principal());
                 context.user = Some(session.user);
                 context.session = Some(SessionKeys {
@@ -123,7 +138,7 @@ impl FromRequestParts<AppState> for RequestContext {
         if let Some(context) = parts.extensions.get::<RequestContext>() {
             return Ok(context.clone());
         }
-        RequestContext::from_parts(parts, &state.store).await
+        RequestContext::from_parts(parts, state).await
     }
 }
 
@@ -182,54 +197,39 @@ fn is_https(headers: &HeaderMap, state: &AppState) -> bool {
             == Some("https")
 }
 
-/// Why a sign-in was refused.
-enum Refusal {
-    Throttled,
-    Invalid,
-}
-
-/// Checks the throttle and the password, and opens a session: the new session token and what
-/// the client learns about it.
+/// Checks the password under the throttle and opens a session: the new session token and
+/// what the client learns about it; or why no session was opened (`None`: the login or the
+/// password is wrong).
 async fn sign_in(
     state: &AppState,
     context: &RequestContext,
     login: &str,
     given_password: String,
-) -> Result<Result<(String, SessionInfo), Refusal>, ApiError> {
+) -> Result<Result<(String, SessionInfo), Option<Refusal>>, ApiError> {
     let store = &state.store;
-    let now = auth::now();
-    let since = now - auth::THROTTLE_WINDOW_SECONDS;
-    let account_key = format!("account:{}", login.trim().to_lowercase());
-    let address_key = format!(
-        "address:{}",
-        context.address.as_deref().unwrap_or("unknown")
-    );
-    let throttled = store.login_failures(&account_key, since).await?
-        >= auth::MAX_FAILURES_PER_ACCOUNT
-        || store.login_failures(&address_key, since).await? >= auth::MAX_FAILURES_PER_ADDRESS;
-    if throttled {
-        return Ok(Err(Refusal::Throttled));
-    }
-    let found = store.user_for_login(login).await?;
-    let (candidate, stored_hash) = match &found {
-        Some((user, hash)) => (Some(user.clone()), hash.clone()),
-        None => (None, password::decoy_hash().to_owned()),
+    let (candidate, stored_hash) = match store.user_for_login(login).await? {
+        Some((user, hash)) => (Some(user), Some(hash)),
+        None => (None, None),
     };
-    let verified =
-        tokio::task::spawn_blocking(move || password::verify(&given_password, &stored_hash))
-            .await
-            .map_err(ApiError::internal)?;
+    let checked = match password_check::check(
+        state,
+        login,
+        context.address.as_deref(),
+        given_password,
+        stored_hash,
+    )
+    .await?
+    {
+        Ok(checked) => checked,
+        Err(refusal) => return Ok(Err(Some(refusal))),
+    };
     let user = match candidate {
-        Some(user) if verified && !user.disabled => user,
-        _ => {
-            store
-                .record_login_failure(&[&account_key, &address_key], now, since)
-                .await?;
-            return Ok(Err(Refusal::Invalid));
-        }
+        Some(user) if checked.matches && !user.disabled => user,
+        _ => return Ok(Err(None)),
     };
-    store.clear_login_failures(&account_key).await?;
+    checked.succeeded(state).await?;
 
+    let now = auth::now();
     let token = tokens::random_token();
     let csrf_token = tokens::random_token();
     let expires_at = now + auth::SESSION_SECONDS;
@@ -255,7 +255,6 @@ async fn sign_in(
     )))
 }
 
-const THROTTLED: &str = "ログインの失敗が続いたため、しばらくしてからお試しください。";
 const INVALID: &str = "ログインIDまたはパスワードが違います。";
 
 async fn login(
@@ -265,16 +264,8 @@ async fn login(
     StrictJson(request): StrictJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
     match sign_in(&state, &context, &request.login, request.password).await? {
-        Err(Refusal::Throttled) => {
-            let mut response =
-                ApiError::new(StatusCode::TOO_MANY_REQUESTS, None, THROTTLED).into_response();
-            response.headers_mut().insert(
-                header::RETRY_AFTER,
-                HeaderValue::from(auth::THROTTLE_WINDOW_SECONDS),
-            );
-            Ok(response)
-        }
-        Err(Refusal::Invalid) => Err(ApiError::unauthorized(INVALID)),
+        Err(Some(refusal)) => Ok(refusal.into_response()),
+        Err(None) => Err(ApiError::unauthorized(INVALID)),
         Ok((token, info)) => {
             let mut response = Json(info).into_response();
             response.headers_mut().insert(
@@ -292,15 +283,6 @@ struct LoginForm {
     password: String,
     #[serde(default)]
     next: String,
-}
-
-/// Only same-site paths, so the login form cannot be turned into an open redirect.
-fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next
-    } else {
-        "/"
-    }
 }
 
 fn see_other(location: &str) -> Response {
@@ -328,8 +310,11 @@ async fn login_form(
     };
     Ok(
         match sign_in(&state, &context, &form.login, form.password.clone()).await? {
-            Err(Refusal::Throttled) => back("throttled"),
-            Err(Refusal::Invalid) => back("invalid"),
+            Err(Some(Refusal::Throttled(wait))) => {
+                back(&format!("throttled&wait={}", wait.seconds))
+            }
+            Err(Some(Refusal::Busy)) => back("busy"),
+            Err(None) => back("invalid"),
             Ok((token, _)) => {
                 let mut response = see_other(&next);
                 response.headers_mut().insert(
@@ -355,13 +340,22 @@ async fn logout_form(
     axum::Form(form): axum::Form<LogoutForm>,
 ) -> Result<Response, ApiError> {
     let keys = context.check_form_token(&form.csrf)?;
-    state.store.delete_session(&keys.token_hash).await?;
+    end_session(&state, &keys.token_hash).await?;
     let mut response = see_other("/");
     response.headers_mut().insert(
         header::SET_COOKIE,
         cookie("", 0, is_https(&headers, &state)),
     );
     Ok(response)
+}
+
+/// Signs one session out, and ends its event streams.
+async fn end_session(state: &AppState, token_hash: &str) -> Result<(), ApiError> {
+    state.store.delete_session(token_hash).await?;
+    state
+        .sync_events
+        .sessions_ended(Ended::Session(token_hash.to_owned()));
+    Ok(())
 }
 
 async fn current(context: RequestContext) -> Result<Json<SessionInfo>, ApiError> {
@@ -383,7 +377,7 @@ async fn logout(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     if let Some(keys) = &context.session {
-        state.store.delete_session(&keys.token_hash).await?;
+        end_session(&state, &keys.token_hash).await?;
     }
     let mut response = StatusCode::NO_CONTENT.into_response();
     response.headers_mut().insert(
@@ -400,11 +394,13 @@ struct PasswordChange {
     new_password: String,
 }
 
+/// Checked like signing in (the same throttle for the account and address, the same bound on
+/// hashing), so a session left open cannot be used to guess the password.
 async fn change_password(
     State(state): State<AppState>,
     context: RequestContext,
     StrictJson(change): StrictJson<PasswordChange>,
-) -> Result<StatusCode, ApiError> {
+) -> Result<Response, ApiError> {
     let user = context.require_user()?;
     password::check_new_password(&change.new_password)
         .map_err(|reason| ApiError::bad_request("new_password", reason))?;
@@ -413,38 +409,56 @@ async fn change_password(
         .user_for_login(&user.login)
         .await?
         .ok_or_else(|| ApiError::unauthorized("ログインが必要です。"))?;
-    let current = change.current_password;
-    let ok = tokio::task::spawn_blocking(move || password::verify(&current, &stored))
-        .await
-        .map_err(ApiError::internal)?;
-    if !ok {
+    let checked = match password_check::check(
+        &state,
+        &user.login,
+        context.address.as_deref(),
+        change.current_password,
+        Some(stored),
+    )
+    .await?
+    {
+        Ok(checked) => checked,
+        Err(refusal) => return Ok(refusal.into_response()),
+    };
+    if !checked.matches {
         return Err(ApiError::bad_request(
             "current_password",
             "現在のパスワードが違います。",
         ));
     }
-    let new = change.new_password;
-    let hash = tokio::task::spawn_blocking(move || password::hash(&new))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)?;
+    checked.succeeded(&state).await?;
+    let hash = match state.hashing.hash(change.new_password).await {
+        Ok(hash) => hash.map_err(ApiError::internal)?,
+        Err(_busy) => return Ok(Refusal::Busy.into_response()),
+    };
     // Ends every session, this one included: the client signs in again with the new password.
     state
         .store
         .set_password(user.id, &hash, auth::now())
         .await?;
-    Ok(StatusCode::NO_CONTENT)
+    state.sync_events.sessions_ended(Ended::User(user.id));
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
+
+/// The offline app shell: the service worker keeps one copy and serves it to whoever opens the
+/// app offline, so it must be the same page for everyone.
+const APP_SHELL: &str = "/app-shell";
 
 /// Resolves the session once per request and leaves the [`RequestContext`] and the [`Viewer`]
 /// in the request's extensions, where API handlers and the app's page endpoints find them.
+/// The app shell is rendered for the public whatever cookie comes with it.
 pub async fn attach_viewer(
     State(state): State<AppState>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Result<Response, ApiError> {
     let (parts, body) = request.into_parts();
-    let context = RequestContext::from_parts(&parts, &state.store).await?;
+    let context = if parts.uri.path().trim_end_matches('/') == APP_SHELL {
+        RequestContext::public(&parts, &state)
+    } else {
+        RequestContext::from_parts(&parts, &state).await?
+    };
     let mut request = axum::extract::Request::from_parts(parts, body);
     request.extensions_mut().insert(context.viewer.clone());
     if let (Some(user), Some(keys)) = (&context.user, &context.session) {

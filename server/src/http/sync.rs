@@ -3,7 +3,8 @@
 //! that tell them when to pull.
 //!
 //! Every endpoint needs a signed-in session; push is a write, so the CSRF guard in front of the
-//! API checks its token. The decisions themselves are the store's (`Store::push`, which
+//! API checks its token. An event stream lives no longer than its session: it ends at sign-out,
+//! password change, disabling and expiry, and a session holds a few streams at most. The decisions themselves are the store's (`Store::push`, which
 //! behaves like `keikaku_sync::server::ServerState`); authorization is
 //! `keikaku_store::ProgressAuthorizer`.
 
@@ -12,13 +13,13 @@ use std::convert::Infallible;
 use std::time::Duration;
 
 use axum::extract::{Query, Request, State};
-use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::sse::{Event, KeepAlive, Sse};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use futures_util::stream::{self, Stream};
+use futures_util::stream;
 use keikaku_store::{Store, StoreError};
 use keikaku_sync::protocol::{
     replica_user_header_value, ChangedEvent, PullRequest, PullResponse, PushRequest, PushResponse,
@@ -30,6 +31,7 @@ use super::error::ApiError;
 use super::json::StrictJson;
 use super::plans::actor;
 use super::session::RequestContext;
+use super::stream_slots::StreamSlot;
 use super::AppState;
 use crate::auth;
 
@@ -39,6 +41,10 @@ const PROTOCOL_HEADER: &str = "keikaku-sync-protocol";
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
 /// Events buffered per subscriber; one that falls further behind is told the latest sequence.
 const EVENT_BUFFER: usize = 256;
+/// How often an open stream checks that its session still exists. Sign-out, password change
+/// and disabling in this process end streams at once; this catches sessions ended elsewhere
+/// (another server process on the same database).
+pub const SESSION_CHECK: Duration = KEEP_ALIVE;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -69,8 +75,19 @@ enum Signal {
         organization_id: String,
         sequence: u64,
     },
+    /// Sessions ended: their streams end too.
+    SessionsEnded(Ended),
     /// The server is stopping: streams end so the graceful shutdown can finish.
     ShuttingDown,
+}
+
+/// Which sessions ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ended {
+    /// One session, by its token digest (signed out).
+    Session(String),
+    /// Every session of a user (password changed, disabled).
+    User(i64),
 }
 
 /// The channel from committed pushes to the open event streams.
@@ -98,6 +115,11 @@ impl SyncEvents {
             organization_id: organization_id.to_owned(),
             sequence,
         });
+    }
+
+    /// Ends the event streams of sessions that have just ended.
+    pub fn sessions_ended(&self, ended: Ended) {
+        let _ = self.sender.send(Signal::SessionsEnded(ended));
     }
 
     /// Ends every open event stream.
@@ -215,11 +237,18 @@ fn changed_event(sequence: u64) -> Event {
 struct Listener {
     receiver: broadcast::Receiver<Signal>,
     organization_id: String,
+    user_id: i64,
+    token_hash: String,
     store: Store,
     /// Sent first: the latest sequence when the stream opened.
     opening: Option<u64>,
     /// The session's expiry; the stream ends there.
     ends: tokio::time::Instant,
+    /// When to check next that the session still exists, and how often.
+    next_check: tokio::time::Instant,
+    check_every: Duration,
+    /// Held while the stream is open.
+    _slot: StreamSlot,
 }
 
 impl Listener {
@@ -232,6 +261,10 @@ impl Listener {
             let signal = tokio::select! {
                 signal = self.receiver.recv() => signal,
                 () = tokio::time::sleep_until(self.ends) => return None,
+                () = tokio::time::sleep_until(self.next_check) => {
+                    self.session_lives().await?;
+                    continue;
+                }
             };
             match signal {
                 Ok(Signal::Changed {
@@ -241,8 +274,17 @@ impl Listener {
                     return Some(changed_event(sequence))
                 }
                 Ok(Signal::Changed { .. }) => {}
-                // Missed some: the latest sequence says all they would have.
+                Ok(Signal::SessionsEnded(ended)) => {
+                    if ended == Ended::User(self.user_id)
+                        || ended == Ended::Session(self.token_hash.clone())
+                    {
+                        return None;
+                    }
+                }
+                // Missed some, perhaps the end of this session; the latest sequence says all
+                // the changes would have.
                 Err(broadcast::error::RecvError::Lagged(_)) => {
+                    self.session_lives().await?;
                     let sequence = self.store.sync_sequence().await.ok()?;
                     return Some(changed_event(sequence));
                 }
@@ -250,33 +292,66 @@ impl Listener {
             }
         }
     }
+
+    /// `None` once the session is gone (signed out, expired, its user disabled), here or in
+    /// another process. A failed read keeps the stream: the next check asks again.
+    async fn session_lives(&mut self) -> Option<()> {
+        self.next_check = tokio::time::Instant::now() + self.check_every;
+        match self.store.session(&self.token_hash, auth::now()).await {
+            Ok(None) => None,
+            Ok(Some(_)) => Some(()),
+            Err(e) => {
+                tracing::warn!("event stream: cannot check the session: {e}");
+                Some(())
+            }
+        }
+    }
 }
+
+const TOO_MANY_STREAMS: &str =
+    "このセッションで開いている通知の接続が多すぎます。不要なタブを閉じてください。";
 
 async fn events(
     State(state): State<AppState>,
     context: RequestContext,
-) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+) -> Result<Response, ApiError> {
     let user = context.require_user()?;
     let session = context
         .session
         .as_ref()
         .ok_or_else(|| ApiError::unauthorized("ログインが必要です。"))?;
+    let Some(slot) = state.stream_slots.take(&session.token_hash) else {
+        let mut response =
+            ApiError::new(StatusCode::TOO_MANY_REQUESTS, None, TOO_MANY_STREAMS).into_response();
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(KEEP_ALIVE.as_secs()));
+        return Ok(response);
+    };
     // Subscribe before reading the sequence, so no change falls between the two.
     let receiver = state.sync_events.sender.subscribe();
     let opening = state.store.sync_sequence().await?;
     let remaining = u64::try_from(session.expires_at - auth::now()).unwrap_or(0);
+    let now = tokio::time::Instant::now();
     let listener = Listener {
         receiver,
         organization_id: user.organization_id.clone(),
+        user_id: user.id,
+        token_hash: session.token_hash.clone(),
         store: state.store.clone(),
         opening: Some(opening),
-        ends: tokio::time::Instant::now() + Duration::from_secs(remaining),
+        ends: now + Duration::from_secs(remaining),
+        next_check: now + state.session_check,
+        check_every: state.session_check,
+        _slot: slot,
     };
     let stream = stream::unfold(listener, |mut listener| async move {
         let event = listener.next().await?;
-        Some((Ok(event), listener))
+        Some((Ok::<_, Infallible>(event), listener))
     });
-    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(KEEP_ALIVE)))
+    Ok(Sse::new(stream)
+        .keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
+        .into_response())
 }
 
 #[cfg(test)]

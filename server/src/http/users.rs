@@ -3,6 +3,7 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch};
 use axum::{Json, Router};
 use keikaku_domain::access::{self, Role};
@@ -11,7 +12,9 @@ use serde::{Deserialize, Serialize};
 
 use super::error::ApiError;
 use super::json::StrictJson;
+use super::password_check::Refusal;
 use super::session::RequestContext;
+use super::sync::Ended;
 use super::AppState;
 use crate::auth::{self, password};
 
@@ -93,12 +96,13 @@ struct NewUserRequest {
 }
 
 async fn create(
-    State(store): State<Store>,
+    State(state): State<AppState>,
     context: RequestContext,
     Path(organization_id): Path<String>,
     StrictJson(request): StrictJson<NewUserRequest>,
-) -> Result<(StatusCode, Json<UserRecord>), ApiError> {
+) -> Result<Response, ApiError> {
     require_admin(&context, &organization_id)?;
+    let store = &state.store;
     let login = request.login.trim();
     if login.is_empty() || login.chars().count() > 100 || login.chars().any(char::is_whitespace) {
         return Err(ApiError::bad_request(
@@ -131,11 +135,10 @@ async fn create(
     }
     password::check_new_password(&request.password)
         .map_err(|reason| ApiError::bad_request("password", reason))?;
-    let secret = request.password;
-    let hash = tokio::task::spawn_blocking(move || password::hash(&secret))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)?;
+    let hash = match state.hashing.hash(request.password).await {
+        Ok(hash) => hash.map_err(ApiError::internal)?,
+        Err(_busy) => return Ok(Refusal::Busy.into_response()),
+    };
     let new = NewUser {
         organization_id: &organization_id,
         login,
@@ -151,7 +154,7 @@ async fn create(
             "このログインIDは既に使われています。",
         )
     })?;
-    Ok((StatusCode::CREATED, Json(user.into())))
+    Ok((StatusCode::CREATED, Json(UserRecord::from(user))).into_response())
 }
 
 #[derive(Deserialize)]
@@ -161,12 +164,13 @@ struct UserUpdate {
 }
 
 async fn update(
-    State(store): State<Store>,
+    State(state): State<AppState>,
     context: RequestContext,
     Path((organization_id, user_id)): Path<(String, i64)>,
     StrictJson(update): StrictJson<UserUpdate>,
 ) -> Result<Json<UserRecord>, ApiError> {
     require_admin(&context, &organization_id)?;
+    let store = &state.store;
     let user = store
         .user(user_id)
         .await?
@@ -179,6 +183,10 @@ async fn update(
         ));
     }
     store.set_disabled(user.id, update.disabled).await?;
+    if update.disabled {
+        // Disabling ended the user's sessions; their event streams end with them.
+        state.sync_events.sessions_ended(Ended::User(user.id));
+    }
     let user = store
         .user(user_id)
         .await?

@@ -47,10 +47,14 @@ pub fn run(data_dir: &PathBuf, args: &[&str]) -> Output {
 /// failing test still shows it).
 pub type Stderr = std::sync::Arc<std::sync::Mutex<String>>;
 
+/// Extra environment for a test server: `(name, value)` pairs.
+pub type Env = Vec<(String, String)>;
+
 /// Starts `server` on a loopback port the OS picks, and returns it once it listens.
-fn spawn_listening(data_dir: &PathBuf, stderr: &Stderr) -> (Child, String) {
+fn spawn_listening(data_dir: &PathBuf, stderr: &Stderr, env: &Env) -> (Child, String) {
     use std::io::BufRead;
     let mut child = server_command(data_dir)
+        .envs(env.iter().map(|(k, v)| (k, v)))
         .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -87,20 +91,31 @@ pub struct TestServer {
     pub addr: String,
     pub data: TempDir,
     stderr: Stderr,
+    env: Env,
 }
 
 impl TestServer {
     /// Starts the server on a port the OS picks (no race with other tests for a free port) and
     /// waits until it says where it listens.
     pub fn start() -> TestServer {
+        TestServer::start_with(&[])
+    }
+
+    /// Like [`TestServer::start`], with extra environment variables (kept for restarts).
+    pub fn start_with(env: &[(&str, &str)]) -> TestServer {
+        let env: Env = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         let data = TempDir::new("server");
         let stderr = Stderr::default();
-        let (child, addr) = spawn_listening(&data.0, &stderr);
+        let (child, addr) = spawn_listening(&data.0, &stderr, &env);
         TestServer {
             child,
             addr,
             data,
             stderr,
+            env,
         }
     }
 
@@ -120,7 +135,7 @@ impl TestServer {
     /// killing the running one first if there is one.
     pub fn restart(&mut self) {
         self.kill();
-        let (child, addr) = spawn_listening(&self.data.0, &self.stderr);
+        let (child, addr) = spawn_listening(&self.data.0, &self.stderr, &self.env);
         self.child = child;
         self.addr = addr;
     }
@@ -136,6 +151,16 @@ impl TestServer {
 
     pub fn post(&self, path: &str, body: &str) -> Response {
         request(&self.addr, "POST", path, Some(body))
+    }
+
+    /// `GET path` with the session's cookie.
+    pub fn get_as(&self, path: &str, session: &Session) -> Response {
+        self.get_with_cookie(path, &session.cookie)
+    }
+
+    /// `GET path` with a cookie pair (`name=value`).
+    pub fn get_with_cookie(&self, path: &str, cookie: &str) -> Response {
+        request_with(&self.addr, "GET", path, None, &[("Cookie", cookie)])
     }
 }
 
