@@ -445,6 +445,16 @@ fn password_checks_beyond_the_bound_are_refused_without_hashing() {
             .unwrap()
             .contains("混み合って"));
     }
+    // A refused request never reached the database: only the checks that ran were recorded,
+    // so a flood does not take the write lock from sync pushes.
+    let recorded: i64 = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = keikaku_store::Store::open(&server.data.0).await.unwrap();
+        sqlx::query_scalar("SELECT COUNT(*) FROM login_attempts")
+            .fetch_one(store.pool())
+            .await
+            .unwrap()
+    });
+    assert_eq!(recorded as usize, checked, "attempts recorded");
 }
 
 #[test]

@@ -22,8 +22,7 @@ pub struct AttemptCounts {
     pub address: Tally,
 }
 
-/// A reserved attempt, counted as failed until [`Store::attempt_succeeded`] or
-/// [`Store::forget_attempt`] says otherwise.
+/// A reserved attempt, counted as failed until [`Store::attempt_succeeded`] says otherwise.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AttemptId(i64);
 
@@ -103,15 +102,6 @@ impl Store {
         .bind(attempt.0)
         .execute(&self.pool)
         .await?;
-        Ok(())
-    }
-
-    /// The check never ran (the server was too busy): as if the attempt had not been made.
-    pub async fn forget_attempt(&self, attempt: AttemptId) -> Result<()> {
-        sqlx::query("DELETE FROM login_attempts WHERE id = ?")
-            .bind(attempt.0)
-            .execute(&self.pool)
-            .await?;
         Ok(())
     }
 }

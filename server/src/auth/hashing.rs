@@ -7,7 +7,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::password::{self, Memory};
 
@@ -39,9 +39,43 @@ impl PasswordHashing {
         }
     }
 
+    /// A turn to compute, once one is free within the wait. Taking the turn before anything
+    /// else (the throttle's write to the database among it) lets a flood be refused without
+    /// touching the database.
+    pub async fn turn(&self) -> Result<Turn, Busy> {
+        match tokio::time::timeout(self.wait, self.turns.clone().acquire_owned()).await {
+            Ok(Ok(permit)) => Ok(Turn {
+                permit,
+                memory: self.memory.clone(),
+            }),
+            Ok(Err(_)) | Err(_) => Err(Busy),
+        }
+    }
+
+    /// A new PHC string for `new`.
+    pub async fn hash(&self, new: String) -> Result<Result<String, String>, Busy> {
+        Ok(self.turn().await?.hash(new).await)
+    }
+
+    #[cfg(test)]
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut Memory) -> T + Send + 'static,
+    ) -> Result<T, Busy> {
+        Ok(self.turn().await?.run(work).await)
+    }
+}
+
+/// A turn to compute one password hash, taken from [`PasswordHashing::turn`].
+pub struct Turn {
+    permit: OwnedSemaphorePermit,
+    memory: Arc<Mutex<Vec<Memory>>>,
+}
+
+impl Turn {
     /// Checks `given` against a stored PHC string; without one (an unknown account), against a
     /// decoy, so that unknown and known logins take the same time.
-    pub async fn verify(&self, given: String, stored: Option<String>) -> Result<bool, Busy> {
+    pub async fn verify(self, given: String, stored: Option<String>) -> bool {
         self.run(move |memory| {
             let stored = stored.as_deref().unwrap_or_else(|| password::decoy_hash());
             password::verify_in(&given, stored, memory)
@@ -50,33 +84,32 @@ impl PasswordHashing {
     }
 
     /// A new PHC string for `new`.
-    pub async fn hash(&self, new: String) -> Result<Result<String, String>, Busy> {
+    pub async fn hash(self, new: String) -> Result<String, String> {
         self.run(move |memory| password::hash_in(&new, memory))
             .await
     }
 
-    /// Runs `work` on the blocking pool once a turn is free, with the turn's memory. The turn
-    /// moves into the blocking task, so it stays taken until the work ends even if the request
-    /// is dropped meanwhile.
+    /// Runs `work` on the blocking pool with the turn's memory. The turn moves into the
+    /// blocking task, so it stays taken until the work ends even if the request is dropped
+    /// meanwhile.
     async fn run<T: Send + 'static>(
-        &self,
+        self,
         work: impl FnOnce(&mut Memory) -> T + Send + 'static,
-    ) -> Result<T, Busy> {
-        let turn = match tokio::time::timeout(self.wait, self.turns.clone().acquire_owned()).await {
-            Ok(Ok(turn)) => turn,
-            Ok(Err(_)) | Err(_) => return Err(Busy),
-        };
-        let kept = self.memory.clone();
+    ) -> T {
+        let Turn { permit, memory } = self;
         let result = tokio::task::spawn_blocking(move || {
-            let taken = kept.lock().unwrap_or_else(|e| e.into_inner()).pop();
-            let mut memory = taken.unwrap_or_default();
-            let result = work(&mut memory);
-            kept.lock().unwrap_or_else(|e| e.into_inner()).push(memory);
-            drop(turn);
+            let taken = memory.lock().unwrap_or_else(|e| e.into_inner()).pop();
+            let mut working = taken.unwrap_or_default();
+            let result = work(&mut working);
+            memory
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(working);
+            drop(permit);
             result
         })
         .await;
-        Ok(result.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic())))
+        result.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
     }
 }
 
@@ -119,6 +152,15 @@ mod tests {
         assert_eq!(hashing.run(|_| 7).await, Ok(7), "turns come back");
     }
 
+    /// A turn, then a check in it.
+    async fn verify(
+        hashing: &PasswordHashing,
+        given: &str,
+        stored: Option<String>,
+    ) -> Result<bool, Busy> {
+        Ok(hashing.turn().await?.verify(given.into(), stored).await)
+    }
+
     #[tokio::test]
     async fn each_turn_keeps_one_memory_and_no_more() {
         let hashing = PasswordHashing::new(2, DEFAULT_WAIT);
@@ -129,8 +171,8 @@ mod tests {
             .unwrap();
         for _ in 0..3 {
             let (a, b) = tokio::join!(
-                hashing.verify("right passphrase".into(), Some(stored.clone())),
-                hashing.verify("wrong passphrase".into(), Some(stored.clone())),
+                verify(&hashing, "right passphrase", Some(stored.clone())),
+                verify(&hashing, "wrong passphrase", Some(stored.clone())),
             );
             assert_eq!((a, b), (Ok(true), Ok(false)));
         }
@@ -140,16 +182,14 @@ mod tests {
     #[tokio::test]
     async fn verifying_an_unknown_account_checks_a_decoy() {
         let hashing = PasswordHashing::new(1, DEFAULT_WAIT);
-        assert_eq!(hashing.verify("anything".into(), None).await, Ok(false));
+        assert_eq!(verify(&hashing, "anything", None).await, Ok(false));
         let stored = hashing
             .hash("right passphrase".into())
             .await
             .unwrap()
             .unwrap();
         assert_eq!(
-            hashing
-                .verify("right passphrase".into(), Some(stored))
-                .await,
+            verify(&hashing, "right passphrase", Some(stored)).await,
             Ok(true)
         );
     }

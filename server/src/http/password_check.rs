@@ -10,7 +10,6 @@ use keikaku_store::AttemptId;
 use super::error::ApiError;
 use super::AppState;
 use crate::auth;
-use crate::auth::hashing::Busy;
 use crate::auth::throttle::{self, Wait};
 
 /// Longest login the throttle keeps (longer ones are cut): logins have at most 100 characters,
@@ -67,6 +66,11 @@ pub async fn check(
     given: String,
     stored: Option<String>,
 ) -> Result<Result<Checked, Refusal>, ApiError> {
+    // The turn first: a flood is refused without a write to the database, and a request that
+    // got one is never refused after its attempt was counted.
+    let Ok(turn) = state.hashing.turn().await else {
+        return Ok(Err(Refusal::Busy));
+    };
     let account: String = login.trim().chars().take(ACCOUNT_KEY_CHARS).collect();
     let address = address.unwrap_or("unknown");
     let now = auth::now();
@@ -81,11 +85,6 @@ pub async fn check(
         Ok(attempt) => attempt,
         Err(wait) => return Ok(Err(Refusal::Throttled(wait))),
     };
-    match state.hashing.verify(given, stored).await {
-        Ok(matches) => Ok(Ok(Checked { matches, attempt })),
-        Err(Busy) => {
-            state.store.forget_attempt(attempt).await?;
-            Ok(Err(Refusal::Busy))
-        }
-    }
+    let matches = turn.verify(given, stored).await;
+    Ok(Ok(Checked { matches, attempt }))
 }
