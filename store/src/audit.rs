@@ -6,7 +6,7 @@ use keikaku_domain::format::{Measure, PlanStatus};
 use serde_json::Value;
 use sqlx::{Row, Sqlite, Transaction};
 
-use crate::{Result, Store, StoreError};
+use crate::{Missing, Result, Store, StoreError};
 
 /// Who made a change, and from where.
 #[derive(Debug, Clone, Default)]
@@ -235,15 +235,16 @@ impl Store {
             .measures
             .iter_mut()
             .find(|m| m.id == measure_id)
-            .ok_or(StoreError::NotFound("measure"))?;
+            .ok_or(StoreError::NotFound(Missing::Measure))?;
         let old = if field == "title" {
             let new = value
                 .clone()
                 .filter(|v| !v.trim().is_empty())
-                .ok_or(StoreError::Invalid("title", "施策名は空にできません。"))?;
+                .ok_or_else(|| StoreError::invalid("title", "施策名は空にできません。"))?;
             Some(std::mem::replace(&mut measure.title, new))
         } else {
-            let slot = measure_field_mut(measure, field).ok_or(StoreError::NotFound("field"))?;
+            let slot =
+                measure_field_mut(measure, field).ok_or(StoreError::NotFound(Missing::Field))?;
             std::mem::replace(slot, value.clone())
         };
         if old == value {
@@ -261,7 +262,7 @@ impl Store {
             }
             "direction" => "UPDATE measures SET direction = ? WHERE plan_id = ? AND id = ?",
             "content" => "UPDATE measures SET content = ? WHERE plan_id = ? AND id = ?",
-            _ => return Err(StoreError::NotFound("field")),
+            _ => return Err(StoreError::NotFound(Missing::Field)),
         };
         sqlx::query(sql)
             .bind(&value)
@@ -327,7 +328,7 @@ impl Store {
         Ok(EditOutcome::Changed(Box::new(
             self.audit_entry(id)
                 .await?
-                .ok_or(StoreError::NotFound("audit entry"))?,
+                .ok_or(StoreError::NotFound(Missing::AuditEntry))?,
         )))
     }
 
@@ -337,6 +338,25 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         row.as_ref().map(entry_from_row).transpose()
+    }
+
+    /// Every change to a measure of a plan, oldest first; a measure the plan does not have is
+    /// [`Missing::Measure`].
+    pub async fn measure_history(
+        &self,
+        plan_id: &str,
+        measure_id: &str,
+    ) -> Result<Vec<AuditEntry>> {
+        let exists: Option<i64> =
+            sqlx::query_scalar("SELECT 1 FROM measures WHERE plan_id = ? AND id = ?")
+                .bind(plan_id)
+                .bind(measure_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        if exists.is_none() {
+            return Err(StoreError::NotFound(Missing::Measure));
+        }
+        self.history(plan_id, "measure", measure_id).await
     }
 
     /// Every change to one entity, oldest first.
@@ -360,9 +380,9 @@ impl Store {
         let entry = self
             .audit_entry(entry_id)
             .await?
-            .ok_or(StoreError::NotFound("audit entry"))?;
+            .ok_or(StoreError::NotFound(Missing::AuditEntry))?;
         let old = |v: Option<Value>| v.and_then(|v| v.as_str().map(str::to_owned));
-        let unrestorable = StoreError::Invalid("entry", "復元できない値です。");
+        let unrestorable = StoreError::invalid("entry", "復元できない値です。");
         match (entry.entity.as_str(), entry.field.as_str()) {
             ("measure", "departments") => {
                 let departments = entry
@@ -422,7 +442,7 @@ impl Store {
                 self.set_plan_status(&entry.plan_id, status, actor, now)
                     .await
             }
-            _ => Err(StoreError::Invalid("entry", "この変更は復元できません。")),
+            _ => Err(StoreError::invalid("entry", "この変更は復元できません。")),
         }
     }
 }

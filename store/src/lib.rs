@@ -27,6 +27,33 @@ pub use write::{ImportMode, ImportOutcome, ImportReport};
 /// File name of the database inside the data directory.
 pub const DATABASE_FILE: &str = "keikaku.sqlite";
 
+/// Something a request named that is not stored (or that its caller may not know of).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    Plan,
+    Measure,
+    Node,
+    /// A field name outside the editable ones.
+    Field,
+    Department,
+    AuditEntry,
+    User,
+}
+
+impl std::fmt::Display for Missing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Missing::Plan => "plan",
+            Missing::Measure => "measure",
+            Missing::Node => "node",
+            Missing::Field => "field",
+            Missing::Department => "department",
+            Missing::AuditEntry => "audit entry",
+            Missing::User => "user",
+        })
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database error: {0}")]
@@ -41,9 +68,13 @@ pub enum StoreError {
         source: std::io::Error,
     },
     #[error("no such {0}")]
-    NotFound(&'static str),
+    NotFound(Missing),
+    /// The request's `field` holds a value the rules refuse; the reason is for the user.
     #[error("{0}: {1}")]
-    Invalid(&'static str, &'static str),
+    Invalid(&'static str, String),
+    /// Well-formed, but the stored data forbids it now (a department still in use).
+    #[error("{0}: {1}")]
+    InUse(&'static str, &'static str),
     /// A sync push malformed as a whole (see `PushRequest::validate`); nothing was applied.
     #[error("invalid push: {0}")]
     InvalidPush(keikaku_sync::Invalid),
@@ -55,6 +86,29 @@ pub enum StoreError {
         organization: String,
         owner: String,
     },
+}
+
+impl StoreError {
+    /// A refused value of `field`, with the reason shown to the user.
+    pub fn invalid(field: &'static str, reason: impl Into<String>) -> StoreError {
+        StoreError::Invalid(field, reason.into())
+    }
+
+    /// Whether the database was busy or locked beyond the busy timeout: the request may
+    /// succeed if sent again.
+    pub fn is_busy(&self) -> bool {
+        match self {
+            StoreError::Database(sqlx::Error::PoolTimedOut) => true,
+            StoreError::Database(sqlx::Error::Database(e)) => {
+                // SQLITE_BUSY (5) and SQLITE_LOCKED (6), with their extended codes
+                // (the primary code is the low byte).
+                e.code()
+                    .and_then(|code| code.parse::<i32>().ok())
+                    .is_some_and(|code| matches!(code & 0xff, 5 | 6))
+            }
+            _ => false,
+        }
+    }
 }
 
 impl From<serde_json::Error> for StoreError {

@@ -27,7 +27,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, Sqlite, Transaction};
 
 use crate::audit::{append_sync_entries, Actor, SyncAuditEntry};
-use crate::{Result, Store, StoreError};
+use crate::{Missing, Result, Store, StoreError};
 
 /// The audit entity of progress changes; the entity id is the record key's string form
 /// (`plan/measure:id/2024`).
@@ -576,7 +576,7 @@ async fn store_decisions(
         owners
             .get(&key.plan_id)
             .map(String::as_str)
-            .ok_or(StoreError::NotFound("plan"))
+            .ok_or(StoreError::NotFound(Missing::Plan))
     };
     let mut fields = BTreeSet::new();
     let mut notes = BTreeSet::new();

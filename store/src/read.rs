@@ -8,7 +8,7 @@ use keikaku_domain::views::PlanSummary;
 use keikaku_domain::FiscalYear;
 use sqlx::Row;
 
-use crate::{Result, Store, StoreError};
+use crate::{Missing, Result, Store, StoreError};
 
 fn parse_enum<T: serde::de::DeserializeOwned>(value: &str) -> Result<T> {
     serde_json::from_value(serde_json::Value::String(value.to_owned()))
@@ -69,11 +69,11 @@ impl Store {
     }
 
     /// A whole plan with its organization, as it was imported.
-    /// A plan that must exist: an unknown id is `StoreError::NotFound("plan")`.
+    /// A plan that must exist: an unknown id is [`Missing::Plan`].
     pub(crate) async fn existing_plan(&self, plan_id: &str) -> Result<(Organization, Plan)> {
         self.load_plan(plan_id)
             .await?
-            .ok_or(crate::StoreError::NotFound("plan"))
+            .ok_or(StoreError::NotFound(Missing::Plan))
     }
 
     pub async fn load_plan(&self, plan_id: &str) -> Result<Option<(Organization, Plan)>> {

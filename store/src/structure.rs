@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use sqlx::Row;
 
 use crate::audit::{Actor, Change, EditOutcome};
-use crate::{Result, Store, StoreError};
+use crate::{Missing, Result, Store, StoreError};
 
 /// Longest department name.
 const MAX_DEPARTMENT_NAME_CHARS: usize = 100;
@@ -82,10 +82,10 @@ fn check_department_names(known: &[String], lists: &MeasureDepartments) -> Resul
     for (role, names) in [("lead", &lists.lead), ("related", &lists.related)] {
         for name in names {
             if !known.contains(name) {
-                return Err(StoreError::Invalid(role, "登録されていない部署です。"));
+                return Err(StoreError::invalid(role, "登録されていない部署です。"));
             }
             if !seen.insert(name) {
-                return Err(StoreError::Invalid(role, "同じ部署が重複しています。"));
+                return Err(StoreError::invalid(role, "同じ部署が重複しています。"));
             }
         }
     }
@@ -95,16 +95,16 @@ fn check_department_names(known: &[String], lists: &MeasureDepartments) -> Resul
 fn clean_department_name(name: &str) -> Result<String> {
     let name = name.trim();
     if name.is_empty() {
-        return Err(StoreError::Invalid("name", "部署名を入力してください。"));
+        return Err(StoreError::invalid("name", "部署名を入力してください。"));
     }
     if name.chars().count() > MAX_DEPARTMENT_NAME_CHARS {
-        return Err(StoreError::Invalid(
+        return Err(StoreError::invalid(
             "name",
             "部署名は100文字以内で入力してください。",
         ));
     }
     if name.chars().any(char::is_control) {
-        return Err(StoreError::Invalid(
+        return Err(StoreError::invalid(
             "name",
             "部署名に制御文字は使えません。",
         ));
@@ -160,7 +160,7 @@ impl Store {
             .await?
             .contains(&name)
         {
-            return Err(StoreError::Invalid("name", "同じ名前の部署があります。"));
+            return Err(StoreError::invalid("name", "同じ名前の部署があります。"));
         }
         sqlx::query(
             "INSERT INTO departments (organization_id, name, note, position)
@@ -181,9 +181,9 @@ impl Store {
         let department = uses
             .iter()
             .find(|d| d.name == name)
-            .ok_or(StoreError::NotFound("department"))?;
+            .ok_or(StoreError::NotFound(Missing::Department))?;
         if department.measures > 0 || department.users > 0 {
-            return Err(StoreError::Invalid(
+            return Err(StoreError::InUse(
                 "name",
                 "施策または利用者が所属している部署は削除できません。",
             ));
@@ -211,7 +211,7 @@ impl Store {
             .measures
             .iter()
             .find(|m| m.id == measure_id)
-            .ok_or(StoreError::NotFound("measure"))?;
+            .ok_or(StoreError::NotFound(Missing::Measure))?;
         check_department_names(&self.department_names(&org.id).await?, &departments)?;
         let old = MeasureDepartments {
             lead: measure.lead_departments.clone(),
@@ -273,20 +273,20 @@ impl Store {
             restored_from,
         } = edit;
         let (org, mut plan) = self.existing_plan(plan_id).await?;
-        let node =
-            find_node_mut(&mut plan.structure, node_id).ok_or(StoreError::NotFound("node"))?;
+        let node = find_node_mut(&mut plan.structure, node_id)
+            .ok_or(StoreError::NotFound(Missing::Node))?;
         let old = match field {
             "title" => {
                 let new = value
                     .clone()
                     .filter(|v| !v.trim().is_empty())
-                    .ok_or(StoreError::Invalid("value", "見出しは空にできません。"))?;
+                    .ok_or_else(|| StoreError::invalid("value", "見出しは空にできません。"))?;
                 Some(std::mem::replace(&mut node.title, new))
             }
             "label" => std::mem::replace(&mut node.label, value.clone()),
             "number" => std::mem::replace(&mut node.number, value.clone()),
             "description" => std::mem::replace(&mut node.description, value.clone()),
-            _ => return Err(StoreError::NotFound("field")),
+            _ => return Err(StoreError::NotFound(Missing::Field)),
         };
         if old == value {
             return Ok(EditOutcome::Unchanged);
@@ -334,17 +334,17 @@ impl Store {
         let mut seen = std::collections::HashSet::new();
         for id in &measure_ids {
             if !plan.measures.iter().any(|m| &m.id == id) {
-                return Err(StoreError::Invalid("measures", "存在しない施策です。"));
+                return Err(StoreError::invalid("measures", "存在しない施策です。"));
             }
             if !seen.insert(id) {
-                return Err(StoreError::Invalid(
+                return Err(StoreError::invalid(
                     "measures",
                     "同じ施策が重複しています。",
                 ));
             }
         }
-        let node =
-            find_node_mut(&mut plan.structure, node_id).ok_or(StoreError::NotFound("node"))?;
+        let node = find_node_mut(&mut plan.structure, node_id)
+            .ok_or(StoreError::NotFound(Missing::Node))?;
         let old = std::mem::replace(&mut node.measures, measure_ids.clone());
         if old == measure_ids {
             return Ok(EditOutcome::Unchanged);
@@ -395,7 +395,7 @@ impl Store {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         {
-            return Err(StoreError::Invalid(
+            return Err(StoreError::invalid(
                 "id",
                 "IDは64文字以内の英数字・ハイフン・下線で入力してください。",
             ));
@@ -404,10 +404,10 @@ impl Store {
             .iter()
             .any(|n| n.id == node.id)
         {
-            return Err(StoreError::Invalid("id", "同じIDの項目があります。"));
+            return Err(StoreError::invalid("id", "同じIDの項目があります。"));
         }
         if node.title.trim().is_empty() {
-            return Err(StoreError::Invalid("title", "見出しを入力してください。"));
+            return Err(StoreError::invalid("title", "見出しを入力してください。"));
         }
         let new_node = Node {
             id: node.id.clone(),
@@ -421,7 +421,7 @@ impl Store {
         };
         match &node.parent_id {
             Some(parent) => find_node_mut(&mut plan.structure, parent)
-                .ok_or(StoreError::Invalid("parent_id", "親の項目がありません。"))?
+                .ok_or_else(|| StoreError::invalid("parent_id", "親の項目がありません。"))?
                 .children
                 .push(new_node),
             None => plan.structure.push(new_node),
@@ -465,10 +465,10 @@ impl Store {
         now: i64,
     ) -> Result<EditOutcome> {
         let (org, mut plan) = self.existing_plan(plan_id).await?;
-        let node =
-            find_node_mut(&mut plan.structure, node_id).ok_or(StoreError::NotFound("node"))?;
+        let node = find_node_mut(&mut plan.structure, node_id)
+            .ok_or(StoreError::NotFound(Missing::Node))?;
         if !node.children.is_empty() {
-            return Err(StoreError::Invalid(
+            return Err(StoreError::invalid(
                 "node_id",
                 "下位の項目がある項目は削除できません。先に下位の項目を削除してください。",
             ));

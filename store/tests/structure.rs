@@ -78,7 +78,7 @@ async fn departments_are_added_listed_and_removed_only_when_unused() {
     }
     assert!(matches!(
         store.remove_department(ORG, "市民課").await,
-        Err(StoreError::Invalid("name", _))
+        Err(StoreError::InUse("name", _))
     ));
     store.remove_department(ORG, "地域共創課").await.unwrap();
     assert_eq!(store.departments(ORG).await.unwrap(), before);

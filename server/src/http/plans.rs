@@ -8,7 +8,7 @@ use axum::{Json, Router};
 use keikaku_domain::access::{self, PlanRef};
 use keikaku_domain::format::PlanStatus;
 use keikaku_store::{
-    Actor, AuditEntry, EditOutcome, MeasureEdit, Store, StoreError, MEASURE_TEXT_FIELDS,
+    Actor, AuditEntry, EditOutcome, MeasureEdit, Missing, Store, StoreError, MEASURE_TEXT_FIELDS,
 };
 use serde::{Deserialize, Serialize};
 
@@ -45,7 +45,8 @@ pub(super) fn actor(context: &RequestContext) -> Actor {
     }
 }
 
-/// The plan's owner and status, if the caller may read it.
+/// The plan's owner and status, if the caller may read it: a plan they may not read is
+/// [`Missing::Plan`], exactly like one that does not exist.
 async fn readable_plan(
     store: &Store,
     context: &RequestContext,
@@ -54,7 +55,7 @@ async fn readable_plan(
     let (org, plan) = store
         .load_readable_plan(&context.viewer, plan_id)
         .await?
-        .ok_or_else(|| ApiError::not_found("plan_id", format!("no plan with id {plan_id:?}")))?;
+        .ok_or(StoreError::NotFound(Missing::Plan))?;
     Ok((org.id, plan.status))
 }
 
@@ -78,14 +79,6 @@ pub(super) async fn authorize(
         Ok(())
     } else {
         Err(ApiError::forbidden(None, denial))
-    }
-}
-
-pub(super) fn store_error(e: StoreError) -> ApiError {
-    match e {
-        StoreError::NotFound(what) => ApiError::not_found(what, format!("no such {what}")),
-        StoreError::Invalid(field, reason) => ApiError::bad_request(field, reason),
-        other => other.into(),
     }
 }
 
@@ -159,8 +152,7 @@ async fn edit_measure(
     };
     let outcome = store
         .edit_measure_text(change, &actor(&context), auth::now())
-        .await
-        .map_err(store_error)?;
+        .await?;
     Ok(Json(outcome.into()))
 }
 
@@ -186,8 +178,7 @@ async fn set_status(
     .await?;
     let outcome = store
         .set_plan_status(&plan_id, change.status, &actor(&context), auth::now())
-        .await
-        .map_err(store_error)?;
+        .await?;
     Ok(Json(outcome.into()))
 }
 
@@ -204,7 +195,7 @@ async fn measure_history(
         "変更履歴を見る権限がありません。",
     )
     .await?;
-    Ok(Json(store.history(&plan_id, "measure", &measure_id).await?))
+    Ok(Json(store.measure_history(&plan_id, &measure_id).await?))
 }
 
 async fn restore(
@@ -215,7 +206,7 @@ async fn restore(
     let entry = store
         .audit_entry(entry_id)
         .await?
-        .ok_or_else(|| ApiError::not_found("entry_id", "no such audit entry"))?;
+        .ok_or(StoreError::NotFound(Missing::AuditEntry))?;
     authorize(
         &store,
         &context,
@@ -226,8 +217,7 @@ async fn restore(
     .await?;
     let outcome = store
         .restore(entry_id, &actor(&context), auth::now())
-        .await
-        .map_err(store_error)?;
+        .await?;
     Ok(Json(outcome.into()))
 }
 

@@ -19,7 +19,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use futures_util::stream::{self, Stream};
-use keikaku_store::{Store, StoreError};
+use keikaku_store::Store;
 use keikaku_sync::protocol::{
     ChangedEvent, PullRequest, PullResponse, PushRequest, PushResponse, DEFAULT_PULL_LIMIT,
     PROTOCOL_VERSION,
@@ -106,13 +106,6 @@ impl SyncEvents {
     }
 }
 
-fn invalid_push(e: StoreError) -> ApiError {
-    match e {
-        StoreError::InvalidPush(invalid) => ApiError::bad_request(&invalid.field, invalid.reason),
-        other => other.into(),
-    }
-}
-
 async fn push(
     State(state): State<AppState>,
     context: RequestContext,
@@ -132,8 +125,7 @@ async fn push(
             &actor(&context),
             auth::now(),
         )
-        .await
-        .map_err(invalid_push)?;
+        .await?;
     // Committed by now. Users record progress only in their own organization's plans.
     if receipt.applied > 0 {
         state

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, patch};
 use axum::{Json, Router};
 use keikaku_domain::access::{self, Role};
-use keikaku_store::{NewUser, Store, User};
+use keikaku_store::{Missing, NewUser, Store, StoreError, User};
 use serde::{Deserialize, Serialize};
 
 use super::error::ApiError;
@@ -171,7 +171,7 @@ async fn update(
         .user(user_id)
         .await?
         .filter(|u| u.organization_id == organization_id)
-        .ok_or_else(|| ApiError::not_found("user_id", "no such user in this organization"))?;
+        .ok_or(StoreError::NotFound(Missing::User))?;
     if update.disabled && context.user.as_ref().is_some_and(|me| me.id == user.id) {
         return Err(ApiError::bad_request(
             "disabled",
@@ -182,6 +182,6 @@ async fn update(
     let user = store
         .user(user_id)
         .await?
-        .ok_or_else(|| ApiError::not_found("user_id", "no such user"))?;
+        .ok_or(StoreError::NotFound(Missing::User))?;
     Ok(Json(user.into()))
 }
