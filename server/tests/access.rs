@@ -666,3 +666,52 @@ fn user_management_rejects_bad_input_and_self_lockout() {
         (400, Some("disabled"))
     );
 }
+
+/// Audit entry ids are sequential, so a restore must not tell an entry of a plan the caller may
+/// not read from no entry at all: both are the same 404, which names no plan. A plan they may
+/// read but not change is still 403.
+#[test]
+fn restore_answers_a_missing_entry_and_another_organizations_entry_alike() {
+    let server = TestServer::start();
+    import_draft(&server);
+    add_user(&server, "komagane", "k-admin", "administrator", None);
+    add_user(&server, "shimada", "s-admin", "administrator", None);
+    let (cookie, csrf) = signed_in(&server, "k-admin");
+    let mut entries = Vec::new();
+    for (plan_id, measure_id) in [
+        ("komagane-next-draft", "m1"),
+        ("komagane-dx-strategy", "citizen-05"),
+    ] {
+        let r = request_with(
+            &server.addr,
+            "PATCH",
+            &format!("/api/v1/plans/{plan_id}/measures/{measure_id}"),
+            Some(r#"{"field":"summary","value":"復元用の値"}"#),
+            &[("Cookie", &cookie), ("X-CSRF-Token", &csrf)],
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        entries.push(r.json()["entry"]["id"].as_i64().unwrap());
+    }
+    let (draft_entry, published_entry) = (entries[0], entries[1]);
+
+    let (cookie, csrf) = signed_in(&server, "s-admin");
+    let restore = |entry: i64| {
+        request_with(
+            &server.addr,
+            "POST",
+            &format!("/api/v1/audit/{entry}/restore"),
+            None,
+            &[("Cookie", &cookie), ("X-CSRF-Token", &csrf)],
+        )
+    };
+    let hidden = restore(draft_entry);
+    let missing = restore(published_entry + 1000);
+    assert_eq!(hidden.status, 404, "{}", hidden.body);
+    assert_eq!(
+        (hidden.status, &hidden.body),
+        (missing.status, &missing.body)
+    );
+    assert!(!hidden.body.contains("komagane"), "{}", hidden.body);
+    // A published plan of another organization: readable, not theirs to change.
+    assert_eq!(restore(published_entry).status, 403);
+}

@@ -203,18 +203,24 @@ async fn restore(
     context: RequestContext,
     Path(entry_id): Path<i64>,
 ) -> Result<Json<EditResult>, ApiError> {
-    let entry = store
-        .audit_entry(entry_id)
+    // Entry ids are sequential: an entry of a plan the caller may not read is answered exactly
+    // like one that does not exist, naming no plan.
+    let missing = || ApiError::from(StoreError::NotFound(Missing::AuditEntry));
+    let entry = store.audit_entry(entry_id).await?.ok_or_else(missing)?;
+    let (org, plan) = store
+        .load_readable_plan(&context.viewer, &entry.plan_id)
         .await?
-        .ok_or(StoreError::NotFound(Missing::AuditEntry))?;
-    authorize(
-        &store,
-        &context,
-        &entry.plan_id,
-        access::can_restore,
-        "変更を元に戻す権限がありません。",
-    )
-    .await?;
+        .ok_or_else(missing)?;
+    let plan = PlanRef {
+        organization_id: &org.id,
+        status: plan.status,
+    };
+    if !access::can_restore(&context.viewer, plan) {
+        return Err(ApiError::forbidden(
+            None,
+            "変更を元に戻す権限がありません。",
+        ));
+    }
     let outcome = store
         .restore(entry_id, &actor(&context), auth::now())
         .await?;
