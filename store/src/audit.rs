@@ -230,7 +230,8 @@ impl Store {
             value,
             restored_from,
         } = edit;
-        let (org, mut plan) = self.existing_plan(plan_id).await?;
+        let (_turn, mut tx) = self.begin_write().await?;
+        let (org, mut plan) = Store::existing_plan(&mut tx, plan_id).await?;
         let measure = plan
             .measures
             .iter_mut()
@@ -250,7 +251,6 @@ impl Store {
         if old == value {
             return Ok(EditOutcome::Unchanged);
         }
-        let mut tx = self.pool.begin().await?;
         // Column names come from the fixed list above, never from the request.
         let sql = match field {
             "title" => "UPDATE measures SET title = ? WHERE plan_id = ? AND id = ?",
@@ -292,11 +292,11 @@ impl Store {
         actor: &Actor,
         now: i64,
     ) -> Result<EditOutcome> {
-        let (org, plan) = self.existing_plan(plan_id).await?;
+        let (_turn, mut tx) = self.begin_write().await?;
+        let (org, plan) = Store::existing_plan(&mut tx, plan_id).await?;
         if plan.status == status {
             return Ok(EditOutcome::Unchanged);
         }
-        let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE plans SET status = ? WHERE id = ?")
             .bind(status.as_str())
             .bind(plan_id)

@@ -134,9 +134,32 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: SqlitePool,
+    /// The queue of this process's writers (see [`Store::begin_write`]).
+    writers: std::sync::Arc<tokio::sync::Mutex<()>>,
+}
+
+/// A writer's turn to hold the write lock; the next writer's turn begins when it drops.
+pub(crate) struct WriteTurn {
+    _held: tokio::sync::OwnedMutexGuard<()>,
 }
 
 impl Store {
+    /// Starts a write transaction that takes SQLite's write lock at once (`BEGIN IMMEDIATE`):
+    /// what it reads cannot change before its writes commit. Keep the turn until the
+    /// transaction ends (bind it before the transaction, so it drops after).
+    ///
+    /// Writers of this process first take their turn in a first-come queue: SQLite's busy
+    /// handler only polls, so a steady stream of short writes could keep a waiting one from the
+    /// lock past the busy timeout; queued, each waits only for those ahead of it. (Another
+    /// process, such as `server import`, still meets the busy timeout.)
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> Result<(WriteTurn, sqlx::Transaction<'static, sqlx::Sqlite>)> {
+        let turn = self.writers.clone().lock_owned().await;
+        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        Ok((WriteTurn { _held: turn }, tx))
+    }
+
     /// Opens (creating if needed) the database in `data_dir` and migrates it.
     pub async fn open(data_dir: &Path) -> Result<Store> {
         std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir {
@@ -156,7 +179,10 @@ impl Store {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Store { pool })
+        Ok(Store {
+            pool,
+            writers: Default::default(),
+        })
     }
 
     pub fn pool(&self) -> &SqlitePool {

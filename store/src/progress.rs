@@ -143,7 +143,7 @@ impl Store {
             client: Some(request.client_id.to_string()),
             ..actor.clone()
         };
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         let first_sequence = latest_sequence(&mut tx).await?;
         let remembered = remembered(&mut tx, &request.mutations).await?;
         let fresh = PushRequest {

@@ -6,7 +6,7 @@ use keikaku_domain::access::{can_read_plan, PlanRef, Viewer};
 use keikaku_domain::format::*;
 use keikaku_domain::views::PlanSummary;
 use keikaku_domain::FiscalYear;
-use sqlx::Row;
+use sqlx::{Row, SqliteConnection};
 
 use crate::{Missing, Result, Store, StoreError};
 
@@ -68,16 +68,31 @@ impl Store {
             .collect()
     }
 
-    /// A whole plan with its organization, as it was imported.
-    /// A plan that must exist: an unknown id is [`Missing::Plan`].
-    pub(crate) async fn existing_plan(&self, plan_id: &str) -> Result<(Organization, Plan)> {
-        self.load_plan(plan_id)
+    /// A whole plan with its organization, as it was imported and changed since.
+    pub async fn load_plan(&self, plan_id: &str) -> Result<Option<(Organization, Plan)>> {
+        // One read transaction: every table from the same snapshot.
+        let mut tx = self.pool.begin().await?;
+        let loaded = Store::read_plan(&mut tx, plan_id).await?;
+        tx.commit().await?;
+        Ok(loaded)
+    }
+
+    /// A plan that must exist, read by `conn` (a write transaction reads what it will change
+    /// with this): an unknown id is [`Missing::Plan`].
+    pub(crate) async fn existing_plan(
+        conn: &mut SqliteConnection,
+        plan_id: &str,
+    ) -> Result<(Organization, Plan)> {
+        Store::read_plan(conn, plan_id)
             .await?
             .ok_or(StoreError::NotFound(Missing::Plan))
     }
 
-    pub async fn load_plan(&self, plan_id: &str) -> Result<Option<(Organization, Plan)>> {
-        let mut conn = self.pool.acquire().await?;
+    /// A whole plan with its organization, read by `conn`.
+    pub(crate) async fn read_plan(
+        conn: &mut SqliteConnection,
+        plan_id: &str,
+    ) -> Result<Option<(Organization, Plan)>> {
         let Some(row) = sqlx::query("SELECT * FROM plans WHERE id = ?")
             .bind(plan_id)
             .fetch_optional(&mut *conn)

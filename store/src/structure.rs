@@ -9,7 +9,7 @@
 use keikaku_domain::format::{Node, NodeKind};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use sqlx::Row;
+use sqlx::{Row, SqliteConnection};
 
 use crate::audit::{Actor, Change, EditOutcome};
 use crate::{Missing, Result, Store, StoreError};
@@ -112,6 +112,19 @@ fn clean_department_name(name: &str) -> Result<String> {
     Ok(name.to_owned())
 }
 
+/// The organization's department names in their listed order, read by `conn`.
+async fn department_names(
+    conn: &mut SqliteConnection,
+    organization_id: &str,
+) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT name FROM departments WHERE organization_id = ? ORDER BY position",
+    )
+    .bind(organization_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
 impl Store {
     /// The organization's departments in their listed order, with their use.
     pub async fn departments(&self, organization_id: &str) -> Result<Vec<DepartmentUse>> {
@@ -138,15 +151,6 @@ impl Store {
             .collect()
     }
 
-    async fn department_names(&self, organization_id: &str) -> Result<Vec<String>> {
-        Ok(sqlx::query_scalar(
-            "SELECT name FROM departments WHERE organization_id = ? ORDER BY position",
-        )
-        .bind(organization_id)
-        .fetch_all(&self.pool)
-        .await?)
-    }
-
     /// Adds a department at the end of the list. Returns the stored (trimmed) name.
     pub async fn add_department(
         &self,
@@ -155,8 +159,8 @@ impl Store {
         note: Option<String>,
     ) -> Result<String> {
         let name = clean_department_name(name)?;
-        if self
-            .department_names(organization_id)
+        let (_turn, mut tx) = self.begin_write().await?;
+        if department_names(&mut tx, organization_id)
             .await?
             .contains(&name)
         {
@@ -170,19 +174,28 @@ impl Store {
         .bind(&name)
         .bind(note.filter(|n| !n.trim().is_empty()))
         .bind(organization_id)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(name)
     }
 
     /// Removes a department no measure and no user refers to.
     pub async fn remove_department(&self, organization_id: &str, name: &str) -> Result<()> {
-        let uses = self.departments(organization_id).await?;
-        let department = uses
-            .iter()
-            .find(|d| d.name == name)
-            .ok_or(StoreError::NotFound(Missing::Department))?;
-        if department.measures > 0 || department.users > 0 {
+        let (_turn, mut tx) = self.begin_write().await?;
+        let uses: Option<(i64, i64)> = sqlx::query_as(
+            "SELECT (SELECT count(*) FROM measure_departments m
+                      WHERE m.organization_id = d.organization_id AND m.department_name = d.name),
+                    (SELECT count(*) FROM users u
+                      WHERE u.organization_id = d.organization_id AND u.department = d.name)
+             FROM departments d WHERE d.organization_id = ? AND d.name = ?",
+        )
+        .bind(organization_id)
+        .bind(name)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (measures, users) = uses.ok_or(StoreError::NotFound(Missing::Department))?;
+        if measures > 0 || users > 0 {
             return Err(StoreError::InUse(
                 "name",
                 "施策または利用者が所属している部署は削除できません。",
@@ -191,8 +204,9 @@ impl Store {
         sqlx::query("DELETE FROM departments WHERE organization_id = ? AND name = ?")
             .bind(organization_id)
             .bind(name)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -206,13 +220,14 @@ impl Store {
         now: i64,
         restored_from: Option<i64>,
     ) -> Result<EditOutcome> {
-        let (org, plan) = self.existing_plan(plan_id).await?;
+        let (_turn, mut tx) = self.begin_write().await?;
+        let (org, plan) = Store::existing_plan(&mut tx, plan_id).await?;
         let measure = plan
             .measures
             .iter()
             .find(|m| m.id == measure_id)
             .ok_or(StoreError::NotFound(Missing::Measure))?;
-        check_department_names(&self.department_names(&org.id).await?, &departments)?;
+        check_department_names(&department_names(&mut tx, &org.id).await?, &departments)?;
         let old = MeasureDepartments {
             lead: measure.lead_departments.clone(),
             related: measure.related_departments.clone(),
@@ -220,7 +235,6 @@ impl Store {
         if old == departments {
             return Ok(EditOutcome::Unchanged);
         }
-        let mut tx = self.pool.begin().await?;
         sqlx::query("DELETE FROM measure_departments WHERE plan_id = ? AND measure_id = ?")
             .bind(plan_id)
             .bind(measure_id)
@@ -272,7 +286,8 @@ impl Store {
             value,
             restored_from,
         } = edit;
-        let (org, mut plan) = self.existing_plan(plan_id).await?;
+        let (_turn, mut tx) = self.begin_write().await?;
+        let (org, mut plan) = Store::existing_plan(&mut tx, plan_id).await?;
         let node = find_node_mut(&mut plan.structure, node_id)
             .ok_or(StoreError::NotFound(Missing::Node))?;
         let old = match field {
@@ -291,7 +306,6 @@ impl Store {
         if old == value {
             return Ok(EditOutcome::Unchanged);
         }
-        let mut tx = self.pool.begin().await?;
         // Column names come from this fixed list, never from the request.
         let sql = match field {
             "title" => "UPDATE structure_nodes SET title = ? WHERE plan_id = ? AND id = ?",
@@ -330,7 +344,8 @@ impl Store {
         now: i64,
         restored_from: Option<i64>,
     ) -> Result<EditOutcome> {
-        let (org, mut plan) = self.existing_plan(plan_id).await?;
+        let (_turn, mut tx) = self.begin_write().await?;
+        let (org, mut plan) = Store::existing_plan(&mut tx, plan_id).await?;
         let mut seen = std::collections::HashSet::new();
         for id in &measure_ids {
             if !plan.measures.iter().any(|m| &m.id == id) {
@@ -349,7 +364,6 @@ impl Store {
         if old == measure_ids {
             return Ok(EditOutcome::Unchanged);
         }
-        let mut tx = self.pool.begin().await?;
         sqlx::query("DELETE FROM node_measures WHERE plan_id = ? AND node_id = ?")
             .bind(plan_id)
             .bind(node_id)
@@ -387,7 +401,8 @@ impl Store {
         actor: &Actor,
         now: i64,
     ) -> Result<EditOutcome> {
-        let (org, mut plan) = self.existing_plan(plan_id).await?;
+        let (_turn, mut tx) = self.begin_write().await?;
+        let (org, mut plan) = Store::existing_plan(&mut tx, plan_id).await?;
         if node.id.is_empty()
             || node.id.len() > 64
             || !node
@@ -426,7 +441,6 @@ impl Store {
                 .push(new_node),
             None => plan.structure.push(new_node),
         }
-        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO structure_nodes (plan_id, id, parent_id, position, kind, label, number, title, description)
              VALUES (?, ?, ?, (SELECT coalesce(max(position), -1) + 1 FROM structure_nodes WHERE plan_id = ?), ?, ?, ?, ?, ?)",
@@ -464,7 +478,8 @@ impl Store {
         actor: &Actor,
         now: i64,
     ) -> Result<EditOutcome> {
-        let (org, mut plan) = self.existing_plan(plan_id).await?;
+        let (_turn, mut tx) = self.begin_write().await?;
+        let (org, mut plan) = Store::existing_plan(&mut tx, plan_id).await?;
         let node = find_node_mut(&mut plan.structure, node_id)
             .ok_or(StoreError::NotFound(Missing::Node))?;
         if !node.children.is_empty() {
@@ -484,7 +499,6 @@ impl Store {
             }
         }
         detach(&mut plan.structure, node_id);
-        let mut tx = self.pool.begin().await?;
         sqlx::query("DELETE FROM structure_nodes WHERE plan_id = ? AND id = ?")
             .bind(plan_id)
             .bind(node_id)

@@ -1,6 +1,6 @@
 //! Administrators' structure changes on a real SQLite file: departments, the departments of a
 //! measure, nodes and placements. Plan changes are audited and restorable; bad input changes
-//! nothing.
+//! nothing; racing changes leave no orphan.
 
 use std::path::{Path, PathBuf};
 
@@ -348,4 +348,66 @@ async fn bad_structure_changes_are_refused_and_change_nothing() {
     let (_, after) = store.load_plan(PLAN).await.unwrap().unwrap();
     assert_eq!(before, after);
     assert_eq!(audit_count(&store).await, 0);
+}
+
+fn new_node(id: &str, parent: Option<&str>) -> NewNode {
+    NewNode {
+        id: id.into(),
+        parent_id: parent.map(str::to_owned),
+        kind: NodeKind::Goal,
+        label: Some("目標".into()),
+        number: None,
+        title: format!("{id}の見出し"),
+        description: Some("説明".into()),
+    }
+}
+
+/// Each structure change reads the tree in the transaction that changes it: of a removal and
+/// an addition under the removed node, exactly one wins, and no node is left without a parent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_node_removed_while_a_child_is_added_under_it_leaves_no_orphan() {
+    let (_dir, store) = store_with_komagane("orphans").await;
+    let (mut removed, mut added) = (0, 0);
+    for round in 0..20 {
+        let parent = format!("parent-{round}");
+        let child = format!("child-{round}");
+        store
+            .add_node(PLAN, new_node(&parent, None), &admin(), round)
+            .await
+            .unwrap();
+        let remove = {
+            let (store, parent) = (store.clone(), parent.clone());
+            tokio::spawn(async move { store.remove_node(PLAN, &parent, &admin(), round).await })
+        };
+        let add = {
+            let (store, node) = (store.clone(), new_node(&child, Some(&parent)));
+            tokio::spawn(async move { store.add_node(PLAN, node, &admin(), round).await })
+        };
+        let (remove, add) = (remove.await.unwrap(), add.await.unwrap());
+        // Exactly one of them wins; the other is refused for what the winner did.
+        match (&remove, &add) {
+            (Ok(_), Err(StoreError::Invalid("parent_id", _))) => removed += 1,
+            (Err(StoreError::Invalid("node_id", _)), Ok(_)) => added += 1,
+            other => panic!("round {round}: {other:?}"),
+        }
+        let (_, plan) = store.load_plan(PLAN).await.unwrap().unwrap();
+        let ids: Vec<&str> = walk_nodes(&plan.structure)
+            .iter()
+            .map(|n| n.id.as_str())
+            .collect();
+        assert_eq!(
+            ids.contains(&child.as_str()),
+            ids.contains(&parent.as_str()),
+            "round {round}"
+        );
+    }
+    let orphans: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM structure_nodes c WHERE c.parent_id IS NOT NULL AND NOT EXISTS
+           (SELECT 1 FROM structure_nodes p WHERE p.plan_id = c.plan_id AND p.id = c.parent_id)",
+    )
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(orphans, 0);
+    eprintln!("removals first: {removed}, additions first: {added}");
 }
