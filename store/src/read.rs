@@ -333,35 +333,45 @@ fn period(start: Option<i32>, end: Option<i32>, text: Option<String>) -> Option<
     })
 }
 
-/// Rebuilds a tree from rows in depth-first order, each with its parent's id.
+/// Rebuilds a tree from rows, each with its parent's id, in the order of their `position`.
+/// Positions order siblings only: a node added later under an early parent has a higher
+/// position than nodes of later subtrees, and still sits under its parent. (Imports number
+/// rows depth first, which orders siblings too.) A row whose parent is missing is kept at the
+/// top level rather than dropped, so it can be seen and removed.
 fn build_tree<T>(
     rows: Vec<(Option<String>, T)>,
     id: impl Fn(&T) -> &String,
     children: impl Fn(&mut T) -> &mut Vec<T> + Copy,
 ) -> Vec<T> {
-    // Depth-first order means a node's parent is on the current path; unwind the path until
-    // the parent is at its end.
+    let ids: std::collections::HashSet<String> = rows.iter().map(|(_, t)| id(t).clone()).collect();
     let mut roots: Vec<T> = Vec::new();
-    let mut path: Vec<T> = Vec::new();
+    let mut by_parent: HashMap<String, Vec<T>> = HashMap::new();
     for (parent, item) in rows {
-        while let Some(last) = path.last() {
-            if Some(id(last)) == parent.as_ref() {
-                break;
+        match parent {
+            Some(parent) if ids.contains(&parent) && parent != *id(&item) => {
+                by_parent.entry(parent).or_default().push(item)
             }
-            let done = path.pop().expect("checked non-empty");
-            match path.last_mut() {
-                Some(up) => children(up).push(done),
-                None => roots.push(done),
-            }
-        }
-        path.push(item);
-    }
-    while let Some(done) = path.pop() {
-        match path.last_mut() {
-            Some(up) => children(up).push(done),
-            None => roots.push(done),
+            _ => roots.push(item),
         }
     }
+    fn attach<T>(
+        items: &mut [T],
+        by_parent: &mut HashMap<String, Vec<T>>,
+        id: &impl Fn(&T) -> &String,
+        children: impl Fn(&mut T) -> &mut Vec<T> + Copy,
+    ) {
+        for item in items {
+            if let Some(mut own) = by_parent.remove(id(item)) {
+                attach(&mut own, by_parent, id, children);
+                *children(item) = own;
+            }
+        }
+    }
+    attach(&mut roots, &mut by_parent, &id, children);
+    // Rows left over sit in a cycle that no root reaches (impossible through the store's
+    // writes); keep them visible too.
+    let mut rest: Vec<T> = by_parent.into_values().flatten().collect();
+    roots.append(&mut rest);
     roots
 }
 

@@ -441,14 +441,17 @@ impl Store {
                 .push(new_node),
             None => plan.structure.push(new_node),
         }
+        // Positions order siblings (`read::build_tree`): after the parent's last child.
         sqlx::query(
             "INSERT INTO structure_nodes (plan_id, id, parent_id, position, kind, label, number, title, description)
-             VALUES (?, ?, ?, (SELECT coalesce(max(position), -1) + 1 FROM structure_nodes WHERE plan_id = ?), ?, ?, ?, ?, ?)",
+             VALUES (?1, ?2, ?3,
+                     (SELECT coalesce(max(position), -1) + 1 FROM structure_nodes
+                      WHERE plan_id = ?1 AND parent_id IS ?3),
+                     ?4, ?5, ?6, ?7, ?8)",
         )
         .bind(plan_id)
         .bind(&node.id)
         .bind(&node.parent_id)
-        .bind(plan_id)
         .bind(serde_json::to_value(node.kind)?.as_str().unwrap_or_default())
         .bind(&node.label)
         .bind(&node.number)

@@ -1,10 +1,12 @@
 //! Administrators' structure changes on a real SQLite file: departments, the departments of a
 //! measure, nodes and placements. Plan changes are audited and restorable; bad input changes
-//! nothing; racing changes leave no orphan.
+//! nothing; a node added anywhere stays there through export and import; racing changes leave
+//! no orphan.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use keikaku_domain::format::{walk_nodes, NodeKind};
+use keikaku_domain::format::{walk_nodes, Node, NodeKind};
 use keikaku_domain::import::parse_plan_file;
 use keikaku_store::{
     Actor, EditOutcome, ImportMode, MeasureDepartments, NewNode, NodeEdit, Store, StoreError,
@@ -360,6 +362,76 @@ fn new_node(id: &str, parent: Option<&str>) -> NewNode {
         title: format!("{id}の見出し"),
         description: Some("説明".into()),
     }
+}
+
+/// The ids of each node's children, and of the top level under `""`.
+fn children_ids(nodes: &[Node]) -> BTreeMap<String, Vec<String>> {
+    let ids = |nodes: &[Node]| nodes.iter().map(|n| n.id.clone()).collect();
+    let mut tree = BTreeMap::from([(String::new(), ids(nodes))]);
+    for node in walk_nodes(nodes) {
+        tree.insert(node.id.clone(), ids(&node.children));
+    }
+    tree
+}
+
+/// A node goes at the end of its parent's children wherever the parent is: the top level, the
+/// first, a middle or the last top-level node, a nested node, or a node added just before. The
+/// exported plan imports into a fresh database as the very same tree.
+#[tokio::test]
+async fn a_node_added_under_any_parent_stays_there_through_export_and_import() {
+    let (_dir, store) = store_with_komagane("add-anywhere").await;
+    let (_, before) = store.load_plan(PLAN).await.unwrap().unwrap();
+    let mut expected = children_ids(&before.structure);
+    let additions = [
+        ("added-top", None),
+        ("added-under-first", Some("vision")),
+        ("added-under-middle", Some("policy-citizen")),
+        ("added-under-internal", Some("policy-internal")),
+        ("added-under-last", Some("policy-regional")),
+        ("added-under-nested", Some("category-uketsuke")),
+        ("added-under-added", Some("added-under-middle")),
+        ("added-top-again", None),
+    ];
+    for (time, (id, parent)) in additions.into_iter().enumerate() {
+        changed(
+            store
+                .add_node(PLAN, new_node(id, parent), &admin(), time as i64)
+                .await
+                .unwrap(),
+        );
+        let siblings = expected.get_mut(parent.unwrap_or_default()).unwrap();
+        siblings.push(id.to_owned());
+        expected.insert(id.to_owned(), Vec::new());
+    }
+    let (organization, plan) = store.load_plan(PLAN).await.unwrap().unwrap();
+    assert_eq!(children_ids(&plan.structure), expected);
+    let added = walk_nodes(&plan.structure)
+        .into_iter()
+        .find(|n| n.id == "added-under-nested")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (added.title.as_str(), added.description.as_deref()),
+        ("added-under-nestedの見出し", Some("説明"))
+    );
+
+    let structure = plan.structure.clone();
+    let exported = serde_json::to_vec(&keikaku_domain::PlanFile {
+        format: keikaku_domain::format::FORMAT_TAG.into(),
+        organization,
+        plan,
+    })
+    .unwrap();
+    let file = parse_plan_file("exported.json", &exported).expect("the export imports");
+    let dir = TempDir(
+        std::env::temp_dir().join(format!("keikaku-structure-reimport-{}", std::process::id())),
+    );
+    let _ = std::fs::remove_dir_all(&dir.0);
+    let fresh = Store::open(&dir.0).await.unwrap();
+    fresh.import_plan(&file, ImportMode::Create).await.unwrap();
+    let (_, reimported) = fresh.load_plan(PLAN).await.unwrap().unwrap();
+    assert_eq!(reimported.structure, structure);
+    fresh.close().await;
 }
 
 /// Each structure change reads the tree in the transaction that changes it: of a removal and
