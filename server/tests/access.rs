@@ -604,6 +604,27 @@ fn user_management_rejects_bad_input_and_self_lockout() {
         (409, Some("login"))
     );
 
+    // Names are one line, and notes as long as the plan format allows (docs/plan-format.md).
+    let r = post(&format!(
+        r#"{{"login":"x","display_name":"二行の\n氏名","role":"council_member","password":"{PASSWORD}"}}"#
+    ));
+    assert_eq!(
+        (r.status, r.json()["error"]["field"].as_str()),
+        (400, Some("display_name"))
+    );
+    let long_note = serde_json::json!({ "name": "備考の長い課", "note": "備".repeat(1_001) });
+    let r = request_with(
+        &server.addr,
+        "POST",
+        "/api/v1/organizations/komagane/departments",
+        Some(&long_note.to_string()),
+        &headers,
+    );
+    assert_eq!(
+        (r.status, r.json()["error"]["field"].as_str()),
+        (400, Some("note"))
+    );
+
     // Departments: a blank name, a used department, a structure change naming no real measure.
     let r = request_with(
         &server.addr,

@@ -3,6 +3,7 @@
 //! without its change.
 
 use keikaku_domain::format::{Measure, PlanStatus};
+use keikaku_domain::limits::{check_text, measure_field_kind};
 use serde_json::Value;
 use sqlx::{Row, Sqlite, Transaction};
 
@@ -230,6 +231,13 @@ impl Store {
             value,
             restored_from,
         } = edit;
+        let kind = measure_field_kind(field).ok_or(StoreError::NotFound(Missing::Field))?;
+        if field == "title" && value.as_deref().is_none_or(|v| v.trim().is_empty()) {
+            return Err(StoreError::invalid("value", "施策名は空にできません。"));
+        }
+        if let Some(Err(problem)) = value.as_deref().map(|v| check_text(kind, v)) {
+            return Err(StoreError::invalid("value", problem.reason()));
+        }
         let (_turn, mut tx) = self.begin_write().await?;
         let (org, mut plan) = Store::existing_plan(&mut tx, plan_id).await?;
         let measure = plan
@@ -237,16 +245,12 @@ impl Store {
             .iter_mut()
             .find(|m| m.id == measure_id)
             .ok_or(StoreError::NotFound(Missing::Measure))?;
-        let old = if field == "title" {
-            let new = value
-                .clone()
-                .filter(|v| !v.trim().is_empty())
-                .ok_or_else(|| StoreError::invalid("title", "施策名は空にできません。"))?;
-            Some(std::mem::replace(&mut measure.title, new))
-        } else {
-            let slot =
-                measure_field_mut(measure, field).ok_or(StoreError::NotFound(Missing::Field))?;
-            std::mem::replace(slot, value.clone())
+        let old = match measure_field_mut(measure, field) {
+            Some(slot) => std::mem::replace(slot, value.clone()),
+            None => Some(std::mem::replace(
+                &mut measure.title,
+                value.clone().unwrap_or_default(),
+            )),
         };
         if old == value {
             return Ok(EditOutcome::Unchanged);

@@ -6,16 +6,15 @@
 //! department list is organization data shared by users and plans; removing a department that
 //! is still in use is refused rather than cascaded, so nobody loses access by accident.
 
-use keikaku_domain::format::{Node, NodeKind};
+use keikaku_domain::format::{walk_nodes, Node, NodeKind};
+use keikaku_domain::import::is_valid_id;
+use keikaku_domain::limits::{check_required, check_text, node_field_kind, TextKind};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use sqlx::{Row, SqliteConnection};
 
 use crate::audit::{Actor, Change, EditOutcome};
 use crate::{Missing, Result, Store, StoreError};
-
-/// Longest department name.
-const MAX_DEPARTMENT_NAME_CHARS: usize = 100;
 
 /// A department and how much depends on it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -92,24 +91,32 @@ fn check_department_names(known: &[String], lists: &MeasureDepartments) -> Resul
     Ok(())
 }
 
+/// The name as stored (trimmed), if it is one the import would take.
 fn clean_department_name(name: &str) -> Result<String> {
     let name = name.trim();
-    if name.is_empty() {
-        return Err(StoreError::invalid("name", "部署名を入力してください。"));
-    }
-    if name.chars().count() > MAX_DEPARTMENT_NAME_CHARS {
-        return Err(StoreError::invalid(
-            "name",
-            "部署名は100文字以内で入力してください。",
-        ));
-    }
-    if name.chars().any(char::is_control) {
-        return Err(StoreError::invalid(
-            "name",
-            "部署名に制御文字は使えません。",
-        ));
-    }
+    check_required(TextKind::Name, name)
+        .map_err(|problem| StoreError::invalid("name", problem.reason()))?;
     Ok(name.to_owned())
+}
+
+/// The note as stored: `None` when blank.
+fn clean_department_note(note: Option<String>) -> Result<Option<String>> {
+    let note = note.filter(|n| !n.trim().is_empty());
+    if let Some(Err(problem)) = note.as_deref().map(|n| check_text(TextKind::Short, n)) {
+        return Err(StoreError::invalid("note", problem.reason()));
+    }
+    Ok(note)
+}
+
+/// Refuses a node text the import would refuse; `field` names it in the answer.
+fn check_node_text(field: &'static str, name: &str, value: Option<&str>) -> Result<()> {
+    let kind = node_field_kind(name).ok_or(StoreError::NotFound(Missing::Field))?;
+    if name == "title" {
+        check_required(kind, value.unwrap_or_default())
+    } else {
+        value.map_or(Ok(()), |v| check_text(kind, v))
+    }
+    .map_err(|problem| StoreError::invalid(field, problem.reason()))
 }
 
 /// The organization's department names in their listed order, read by `conn`.
@@ -159,6 +166,7 @@ impl Store {
         note: Option<String>,
     ) -> Result<String> {
         let name = clean_department_name(name)?;
+        let note = clean_department_note(note)?;
         let (_turn, mut tx) = self.begin_write().await?;
         if department_names(&mut tx, organization_id)
             .await?
@@ -172,7 +180,7 @@ impl Store {
         )
         .bind(organization_id)
         .bind(&name)
-        .bind(note.filter(|n| !n.trim().is_empty()))
+        .bind(note)
         .bind(organization_id)
         .execute(&mut *tx)
         .await?;
@@ -286,18 +294,19 @@ impl Store {
             value,
             restored_from,
         } = edit;
+        if field == "title" && value.as_deref().is_none_or(|v| v.trim().is_empty()) {
+            return Err(StoreError::invalid("value", "見出しは空にできません。"));
+        }
+        check_node_text("value", field, value.as_deref())?;
         let (_turn, mut tx) = self.begin_write().await?;
         let (org, mut plan) = Store::existing_plan(&mut tx, plan_id).await?;
         let node = find_node_mut(&mut plan.structure, node_id)
             .ok_or(StoreError::NotFound(Missing::Node))?;
         let old = match field {
-            "title" => {
-                let new = value
-                    .clone()
-                    .filter(|v| !v.trim().is_empty())
-                    .ok_or_else(|| StoreError::invalid("value", "見出しは空にできません。"))?;
-                Some(std::mem::replace(&mut node.title, new))
-            }
+            "title" => Some(std::mem::replace(
+                &mut node.title,
+                value.clone().unwrap_or_default(),
+            )),
             "label" => std::mem::replace(&mut node.label, value.clone()),
             "number" => std::mem::replace(&mut node.number, value.clone()),
             "description" => std::mem::replace(&mut node.description, value.clone()),
@@ -401,28 +410,24 @@ impl Store {
         actor: &Actor,
         now: i64,
     ) -> Result<EditOutcome> {
-        let (_turn, mut tx) = self.begin_write().await?;
-        let (org, mut plan) = Store::existing_plan(&mut tx, plan_id).await?;
-        if node.id.is_empty()
-            || node.id.len() > 64
-            || !node
-                .id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
+        if !is_valid_id(&node.id) {
             return Err(StoreError::invalid(
                 "id",
-                "IDは64文字以内の英数字・ハイフン・下線で入力してください。",
+                "IDは64文字以内の英小文字・数字・ハイフンで、英小文字か数字から始めてください。",
             ));
         }
-        if keikaku_domain::format::walk_nodes(&plan.structure)
-            .iter()
-            .any(|n| n.id == node.id)
-        {
-            return Err(StoreError::invalid("id", "同じIDの項目があります。"));
+        for (field, value) in [
+            ("title", Some(&node.title)),
+            ("label", node.label.as_ref()),
+            ("number", node.number.as_ref()),
+            ("description", node.description.as_ref()),
+        ] {
+            check_node_text(field, field, value.map(String::as_str))?;
         }
-        if node.title.trim().is_empty() {
-            return Err(StoreError::invalid("title", "見出しを入力してください。"));
+        let (_turn, mut tx) = self.begin_write().await?;
+        let (org, mut plan) = Store::existing_plan(&mut tx, plan_id).await?;
+        if walk_nodes(&plan.structure).iter().any(|n| n.id == node.id) {
+            return Err(StoreError::invalid("id", "同じIDの項目があります。"));
         }
         let new_node = Node {
             id: node.id.clone(),

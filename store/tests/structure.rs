@@ -1,7 +1,7 @@
 //! Administrators' structure changes on a real SQLite file: departments, the departments of a
-//! measure, nodes and placements. Plan changes are audited and restorable; bad input changes
-//! nothing; a node added anywhere stays there through export and import; racing changes leave
-//! no orphan.
+//! measure, nodes and placements. Plan changes are audited and restorable; bad input (anything
+//! the import would refuse) changes nothing; a node added anywhere stays there through export
+//! and import; racing changes leave no orphan.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -432,6 +432,96 @@ async fn a_node_added_under_any_parent_stays_there_through_export_and_import() {
     let (_, reimported) = fresh.load_plan(PLAN).await.unwrap().unwrap();
     assert_eq!(reimported.structure, structure);
     fresh.close().await;
+}
+
+/// What the import refuses, adding or editing through the store refuses too, so every plan
+/// the store holds exports to a file the import takes back.
+#[tokio::test]
+async fn edits_refuse_ids_and_lengths_the_import_refuses() {
+    let (_dir, store) = store_with_komagane("limits").await;
+    let (_, before) = store.load_plan(PLAN).await.unwrap().unwrap();
+    let long_id = "a".repeat(65);
+    let long_title = "題".repeat(1_001);
+    let long_text = "文".repeat(20_001);
+    for (node, field) in [
+        (new_node("A_b", None), "id"),
+        (new_node("with_underscore", None), "id"),
+        (new_node("-leading", None), "id"),
+        (new_node(&long_id, None), "id"),
+        (
+            NewNode {
+                title: long_title.clone(),
+                ..new_node("ok-title", None)
+            },
+            "title",
+        ),
+        (
+            NewNode {
+                label: Some(long_title.clone()),
+                ..new_node("ok-label", None)
+            },
+            "label",
+        ),
+        (
+            NewNode {
+                description: Some(long_text.clone()),
+                ..new_node("ok-description", None)
+            },
+            "description",
+        ),
+        (
+            NewNode {
+                title: "改行\u{0}入り".into(),
+                ..new_node("ok-control", None)
+            },
+            "title",
+        ),
+    ] {
+        match store.add_node(PLAN, node.clone(), &admin(), 1).await {
+            Err(StoreError::Invalid(f, _)) => assert_eq!(f, field, "{}", node.id),
+            other => panic!("{}: {other:?}", node.id),
+        }
+    }
+    let mut refused = Vec::new();
+    for (field, value) in [("title", &long_title), ("description", &long_text)] {
+        let node = NodeEdit {
+            plan_id: PLAN,
+            node_id: "vision",
+            field,
+            value: Some(value.clone()),
+            restored_from: None,
+        };
+        refused.push((field, store.edit_node(node, &admin(), 1).await));
+    }
+    for (field, value) in [("title", &long_title), ("summary", &long_text)] {
+        let measure = keikaku_store::MeasureEdit {
+            plan_id: PLAN,
+            measure_id: "citizen-01",
+            field,
+            value: Some(value.clone()),
+            restored_from: None,
+        };
+        refused.push((field, store.edit_measure_text(measure, &admin(), 1).await));
+    }
+    for (field, result) in refused {
+        assert!(
+            matches!(result, Err(StoreError::Invalid("value", _))),
+            "{field}: {result:?}"
+        );
+    }
+    assert!(matches!(
+        store
+            .add_department(ORG, "長い備考課", Some(long_text))
+            .await,
+        Err(StoreError::Invalid("note", _))
+    ));
+    assert!(matches!(
+        store.add_department(ORG, &"課".repeat(101), None).await,
+        Err(StoreError::Invalid("name", _))
+    ));
+    let (_, after) = store.load_plan(PLAN).await.unwrap().unwrap();
+    assert_eq!(before, after);
+    assert_eq!(audit_count(&store).await, 0);
 }
 
 /// Each structure change reads the tree in the transaction that changes it: of a removal and

@@ -18,9 +18,6 @@ use super::session::RequestContext;
 use super::AppState;
 use crate::auth;
 
-/// Longest text a field may hold.
-const MAX_TEXT_CHARS: usize = 20_000;
-
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/plans/{plan_id}/status", patch(set_status))
@@ -103,17 +100,6 @@ impl From<EditOutcome> for EditResult {
     }
 }
 
-/// Refuses a text value longer than [`MAX_TEXT_CHARS`].
-pub(super) fn check_text_length(value: Option<&str>) -> Result<(), ApiError> {
-    if value.is_some_and(|v| v.chars().count() > MAX_TEXT_CHARS) {
-        return Err(ApiError::bad_request(
-            "value",
-            format!("at most {MAX_TEXT_CHARS} characters"),
-        ));
-    }
-    Ok(())
-}
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct MeasureTextEdit {
@@ -142,7 +128,6 @@ async fn edit_measure(
             format!("must be one of {}", MEASURE_TEXT_FIELDS.join(", ")),
         ));
     }
-    check_text_length(edit.value.as_deref())?;
     let change = MeasureEdit {
         plan_id: &plan_id,
         measure_id: &measure_id,

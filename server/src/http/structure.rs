@@ -146,7 +146,6 @@ async fn edit_node(
             ),
         ));
     }
-    super::plans::check_text_length(edit.value.as_deref())?;
     let change = NodeEdit {
         plan_id: &plan_id,
         node_id: &node_id,

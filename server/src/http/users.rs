@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, patch};
 use axum::{Json, Router};
 use keikaku_domain::access::{self, Role};
+use keikaku_domain::limits::{check_login, check_required, TextKind};
 use keikaku_store::{Missing, NewUser, Store, StoreError, User};
 use serde::{Deserialize, Serialize};
 
@@ -100,18 +101,10 @@ async fn create(
 ) -> Result<(StatusCode, Json<UserRecord>), ApiError> {
     require_admin(&context, &organization_id)?;
     let login = request.login.trim();
-    if login.is_empty() || login.chars().count() > 100 || login.chars().any(char::is_whitespace) {
-        return Err(ApiError::bad_request(
-            "login",
-            "ログインIDは空白を含まない1〜100文字にしてください。",
-        ));
-    }
-    if request.display_name.trim().is_empty() || request.display_name.chars().count() > 100 {
-        return Err(ApiError::bad_request(
-            "display_name",
-            "氏名は1〜100文字にしてください。",
-        ));
-    }
+    check_login(login).map_err(|problem| ApiError::bad_request("login", problem.reason()))?;
+    let display_name = request.display_name.trim();
+    check_required(TextKind::Name, display_name)
+        .map_err(|problem| ApiError::bad_request("display_name", problem.reason()))?;
     if request.role == Role::Editor && request.department.is_none() {
         return Err(ApiError::bad_request(
             "department",
@@ -139,7 +132,7 @@ async fn create(
     let new = NewUser {
         organization_id: &organization_id,
         login,
-        display_name: request.display_name.trim(),
+        display_name,
         role: request.role,
         department: request.department.as_deref(),
         password_hash: &hash,
