@@ -212,6 +212,29 @@ type Caller<'a> = (
     Option<&'a str>,
 );
 
+/// The browser the administrator's first edit of each plan came from.
+const ORIGIN_AGENT: &str = "keikaku-matrix-agent/1.0";
+
+/// Whether a history answer (the JSON entries, or the page) tells where changes came from:
+/// the address or the browser of any entry.
+fn shows_origin(route: WriteRoute, body: &str) -> bool {
+    if route == WriteRoute::HistoryPage {
+        return body.contains(ORIGIN_AGENT) || body.contains("127.0.0.1");
+    }
+    let entries: Vec<serde_json::Value> = serde_json::from_str(body).unwrap();
+    assert!(!entries.is_empty());
+    let origin = entries
+        .iter()
+        .any(|e| !e["address"].is_null() || !e["client"].is_null());
+    // Whoever sees the origin sees all of it: the first entry carries both.
+    if origin {
+        assert!(entries
+            .iter()
+            .any(|e| e["client"] == ORIGIN_AGENT && e["address"] == "127.0.0.1"));
+    }
+    origin
+}
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum WriteRoute {
     EditMeasure,
@@ -297,7 +320,11 @@ fn write_access_matrix() {
             "PATCH",
             &path,
             Some(body),
-            &[("Cookie", &admin_cookie), ("X-CSRF-Token", &admin_csrf)],
+            &[
+                ("Cookie", &admin_cookie),
+                ("X-CSRF-Token", &admin_csrf),
+                ("User-Agent", ORIGIN_AGENT),
+            ],
         );
         assert_eq!(r.status, 200, "{}", r.body);
         entries.insert(plan_id, r.json()["entry"]["id"].as_i64().unwrap());
@@ -393,6 +420,17 @@ fn write_access_matrix() {
                         "{route:?} as {name} on {plan_id}: expected {expected}, got {} {}",
                         r.status, r.body
                     ));
+                }
+                // Where a change came from (address, browser) is for the plan's
+                // administrators; other members see who and what, not from where.
+                if allowed && matches!(route, WriteRoute::History | WriteRoute::HistoryPage) {
+                    let shows = shows_origin(route, &r.body);
+                    if shows != (own && admin) {
+                        failures.push(format!(
+                            "{route:?} as {name} on {plan_id}: origin shown: {shows}, expected {}",
+                            own && admin
+                        ));
+                    }
                 }
             }
         }

@@ -31,9 +31,25 @@ pub struct AuditEntry {
     pub field: String,
     pub old_value: Option<Value>,
     pub new_value: Option<Value>,
+    /// Where the change came from: the browser (user agent) or the sync client id, and the
+    /// address. Only the plan's administrators see them (`access::can_see_audit_origin`);
+    /// [`AuditEntry::without_origin`] leaves them out, and then they are not serialized.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     pub restored_from: Option<i64>,
+}
+
+impl AuditEntry {
+    /// The entry without where it came from, for readers who may not see that.
+    pub fn without_origin(self) -> AuditEntry {
+        AuditEntry {
+            client: None,
+            address: None,
+            ..self
+        }
+    }
 }
 
 /// The text fields of a measure an administrator may edit, by their API names.

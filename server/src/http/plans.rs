@@ -57,23 +57,22 @@ async fn readable_plan(
 }
 
 /// Lets the request through if the caller may read the plan and `rule` allows them; a plan
-/// they may not read is "not found", one they may read but not change "forbidden".
+/// they may not read is "not found", one they may read but not change "forbidden". Returns
+/// the plan's owner and status.
 pub(super) async fn authorize(
     store: &Store,
     context: &RequestContext,
     plan_id: &str,
     rule: fn(&keikaku_domain::access::Viewer, PlanRef) -> bool,
     denial: &str,
-) -> Result<(), ApiError> {
+) -> Result<(String, PlanStatus), ApiError> {
     let (owner, status) = readable_plan(store, context, plan_id).await?;
-    if rule(
-        &context.viewer,
-        PlanRef {
-            organization_id: &owner,
-            status,
-        },
-    ) {
-        Ok(())
+    let plan = PlanRef {
+        organization_id: &owner,
+        status,
+    };
+    if rule(&context.viewer, plan) {
+        Ok((owner, status))
     } else {
         Err(ApiError::forbidden(None, denial))
     }
@@ -172,7 +171,7 @@ async fn measure_history(
     context: RequestContext,
     Path((plan_id, measure_id)): Path<(String, String)>,
 ) -> Result<Json<Vec<AuditEntry>>, ApiError> {
-    authorize(
+    let (owner, status) = authorize(
         &store,
         &context,
         &plan_id,
@@ -180,7 +179,21 @@ async fn measure_history(
         "変更履歴を見る権限がありません。",
     )
     .await?;
-    Ok(Json(store.measure_history(&plan_id, &measure_id).await?))
+    let entries = store.measure_history(&plan_id, &measure_id).await?;
+    let plan = PlanRef {
+        organization_id: &owner,
+        status,
+    };
+    if access::can_see_audit_origin(&context.viewer, plan) {
+        Ok(Json(entries))
+    } else {
+        Ok(Json(
+            entries
+                .into_iter()
+                .map(AuditEntry::without_origin)
+                .collect(),
+        ))
+    }
 }
 
 async fn restore(
