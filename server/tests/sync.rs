@@ -987,3 +987,133 @@ fn a_server_killed_during_large_pushes_applies_every_mutation_exactly_once_after
         .collect();
     assert_eq!(pulled, expected);
 }
+
+// ---- Field notes: their authors and who retracts them ----
+
+/// The editors of 企画振興課 the note tests push as: (login, display name).
+const WRITERS: [(&str, &str); 2] = [("k-writer", "企画 花子"), ("k-colleague", "企画 太郎")];
+
+/// A server with an administrator and the two editors of [`WRITERS`], and their sessions.
+fn note_writers() -> (TestServer, [Session; 3]) {
+    let server = TestServer::start();
+    add_caller(&server, Caller::Administrator);
+    for (login, name) in WRITERS {
+        let out = add_account(
+            &server,
+            NewAccount {
+                organization: "komagane",
+                login,
+                name,
+                role: "editor",
+                department: Some("企画振興課"),
+                password: PASSWORD,
+            },
+        );
+        assert!(out.status.success());
+    }
+    let sessions = [
+        support::sign_in(&server, WRITERS[0].0, PASSWORD),
+        support::sign_in(&server, WRITERS[1].0, PASSWORD),
+        sign_in_as(&server, Caller::Administrator).unwrap(),
+    ];
+    (server, sessions)
+}
+
+fn retraction(client: &ClientId, n: u64, key: &RecordKey, note_id: &MutationId) -> Mutation {
+    Mutation {
+        id: MutationId::new(client, n),
+        key: key.clone(),
+        change: Change::RetractNote {
+            note_id: note_id.to_string(),
+        },
+    }
+}
+
+fn push_one(server: &TestServer, session: &Session, mutation: Mutation) -> Outcome {
+    let client = ClientId::new(mutation.id.as_str().rsplit_once('-').unwrap().0).unwrap();
+    let request = PushRequest {
+        client_id: client,
+        mutations: vec![mutation],
+    };
+    push(server, session, &request).results[0].outcome.clone()
+}
+
+/// A field note's author is who is signed in, whatever the client says.
+#[test]
+fn the_server_records_a_note_as_written_by_the_signed_in_user() {
+    let (server, [writer, colleague, _]) = note_writers();
+    let key = RecordKey::measure(PLAN, "regional-04", 2024);
+    let client = ClientId::new("writer").unwrap();
+    let mut forged = note(&client, 1, key.clone(), "現地を確認した");
+    if let Change::AppendNote { note } = &mut forged.change {
+        note.author = "市長".into();
+    }
+    let request = PushRequest {
+        client_id: client.clone(),
+        mutations: vec![forged, note(&client, 2, key.clone(), "再訪した")],
+    };
+    let first = push(&server, &writer, &request);
+    assert!(first
+        .results
+        .iter()
+        .all(|r| matches!(r.outcome, Outcome::Applied { .. })));
+    // The retry, as sent, is the same mutation: the same answer, nothing applied again.
+    assert_eq!(push(&server, &writer, &request).results, first.results);
+    let (changes, cursor) = pull_everything(&server, &colleague);
+    let authors: Vec<&str> = changes
+        .iter()
+        .filter_map(|c| match c {
+            ChangeEntry::Note { note, .. } => Some(note.author.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(authors, [WRITERS[0].1, WRITERS[0].1]);
+    assert_eq!(cursor, 2);
+}
+
+/// Only a note's author or an administrator of the plan's organization retracts it; a
+/// colleague who may record progress on the same measure may not.
+#[test]
+fn only_a_notes_author_or_an_administrator_retracts_it() {
+    let (server, [writer, colleague, admin]) = note_writers();
+    let key = RecordKey::measure(PLAN, "regional-04", 2024);
+    let client = ClientId::new("writer").unwrap();
+    let notes = [
+        note(&client, 1, key.clone(), "現地を確認した"),
+        note(&client, 2, key.clone(), "再訪した"),
+    ];
+    for note in &notes {
+        assert!(matches!(
+            push_one(&server, &writer, note.clone()),
+            Outcome::Applied { .. }
+        ));
+    }
+    let colleague_client = ClientId::new("colleague").unwrap();
+    match push_one(
+        &server,
+        &colleague,
+        retraction(&colleague_client, 1, &key, &notes[0].id),
+    ) {
+        Outcome::Rejected { reason } => assert!(reason.contains("取り消せません"), "{reason}"),
+        other => panic!("a colleague retracted someone's note: {other:?}"),
+    }
+    assert!(matches!(
+        push_one(&server, &writer, retraction(&client, 3, &key, &notes[0].id)),
+        Outcome::Applied { .. }
+    ));
+    let admin_client = ClientId::new("admin-tab").unwrap();
+    assert!(matches!(
+        push_one(
+            &server,
+            &admin,
+            retraction(&admin_client, 1, &key, &notes[1].id)
+        ),
+        Outcome::Applied { .. }
+    ));
+    let (changes, _) = pull_everything(&server, &colleague);
+    let retracted = changes
+        .iter()
+        .filter(|c| matches!(c, ChangeEntry::Note { note, .. } if note.retracted))
+        .count();
+    assert_eq!(retracted, 2);
+}

@@ -9,10 +9,11 @@
 //! outcome in the same transaction, so a crash at any point loses nothing acknowledged and
 //! applies nothing twice.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::ops::RangeInclusive;
+mod authorizer;
 
-use keikaku_domain::access::{can_read_plan, can_record_progress, PlanRef, Role, Viewer};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use keikaku_domain::access::{can_read_plan, PlanRef, Viewer};
 use keikaku_domain::format::PlanStatus;
 use keikaku_domain::FiscalYear;
 use keikaku_sync::progress::{
@@ -22,9 +23,11 @@ use keikaku_sync::protocol::{
     Change, ChangeEntry, Mutation, MutationResult, Outcome, PullRequest, PullResponse, PushRequest,
     PushResponse, PushSequence,
 };
-use keikaku_sync::server::{AppliedChange, ServerState};
+use keikaku_sync::server::{AppliedChange, PushRules, ServerState};
 use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::{Row, Sqlite, SqliteConnection, Transaction};
+
+pub use authorizer::ProgressAuthorizer;
 
 use crate::audit::{append_sync_entries, Actor, SyncAuditEntry};
 use crate::{Missing, Result, Store, StoreError};
@@ -119,22 +122,22 @@ fn mutation_digest(mutation: &Mutation) -> Result<Digest> {
 
 impl Store {
     /// Decides every mutation of a push in order and answers each, like
-    /// `keikaku_sync::server::ServerState::push`; `authorize` says whether the user may make a
-    /// mutation, with the reason shown to them if not.
+    /// `keikaku_sync::server::ServerState::push`; `rules` say whether the user may make a
+    /// mutation (with the reason shown to them if not), and who they are.
     ///
     /// The whole push is one `BEGIN IMMEDIATE` transaction (taking the write lock up front, so
     /// concurrent pushes queue instead of failing to upgrade a read lock) that commits before
     /// this returns: the answer is only ever sent for committed work. A malformed request is
     /// [`StoreError::InvalidPush`] with nothing applied.
     ///
-    /// Every mutation `authorize` lets through must name a stored plan (the organization
-    /// recorded with its rows comes from it); [`ProgressAuthorizer`] refuses any other.
+    /// Every mutation `rules` let through must name a stored plan (the organization recorded
+    /// with its rows comes from it); [`ProgressAuthorizer`] refuses any other.
     /// A remembered mutation id pushed again by another client or user with an identical
     /// mutation is refused like a reused id, so nobody learns another user's outcome.
     pub async fn push(
         &self,
         request: &PushRequest,
-        authorize: impl Fn(&Mutation) -> Result<(), String>,
+        rules: &impl PushRules,
         actor: &Actor,
         now: i64,
     ) -> Result<PushReceipt> {
@@ -156,9 +159,10 @@ impl Store {
                 .collect(),
         };
         // The reference server decides the fresh mutations, holding just what they read.
-        let mut state = ServerState::resume(first_sequence, decision_state(&mut tx, &fresh).await?);
+        let (records, authors) = decision_state(&mut tx, &fresh).await?;
+        let mut state = ServerState::resume(first_sequence, records, authors);
         let decided = state
-            .push(&fresh, |_, mutation| authorize(mutation))
+            .push_as(&fresh, rules)
             .map_err(StoreError::InvalidPush)?;
         let mut decided = decided.results.into_iter();
         let mut results = Vec::with_capacity(request.mutations.len());
@@ -370,9 +374,9 @@ fn record_mut(
         .or_insert_with(|| ProgressRecord::new(key))
 }
 
-async fn latest_sequence(tx: &mut Transaction<'_, Sqlite>) -> Result<u64> {
+async fn latest_sequence(conn: &mut SqliteConnection) -> Result<u64> {
     let value: i64 = sqlx::query_scalar("SELECT value FROM sync_sequence WHERE id = 1")
-        .fetch_one(&mut **tx)
+        .fetch_one(&mut *conn)
         .await?;
     Ok(value as u64)
 }
@@ -413,7 +417,7 @@ fn change_entry_from_row(row: &SqliteRow) -> Result<ChangeEntry> {
 
 /// The mutations of `mutations` decided by an earlier push, by id.
 async fn remembered(
-    tx: &mut Transaction<'_, Sqlite>,
+    conn: &mut SqliteConnection,
     mutations: &[Mutation],
 ) -> Result<HashMap<String, Remembered>> {
     let ids: Vec<&str> = mutations.iter().map(|m| m.id.as_str()).collect();
@@ -422,7 +426,7 @@ async fn remembered(
          WHERE id IN (SELECT value FROM json_each(?))",
     )
     .bind(serde_json::to_string(&ids)?)
-    .fetch_all(&mut **tx)
+    .fetch_all(&mut *conn)
     .await?;
     rows.iter()
         .map(|row| {
@@ -459,12 +463,16 @@ fn item_columns<'a>(key: &'a RecordKey, item: &'a str) -> ItemColumns<'a> {
     )
 }
 
+/// A note's author as the store keeps it for deciding: record, note id, user.
+type NoteAuthorRow = (RecordKey, String, i64);
+
 /// Exactly the stored fields, notes and readings the mutations read when decided: for each
-/// `Set` its field, for each note or reading mutation the item it names.
+/// `Set` its field, for each note or reading mutation the item it names; and the authors of
+/// those notes.
 async fn decision_state(
-    tx: &mut Transaction<'_, Sqlite>,
+    conn: &mut SqliteConnection,
     request: &PushRequest,
-) -> Result<Vec<ProgressRecord>> {
+) -> Result<(Vec<ProgressRecord>, Vec<NoteAuthorRow>)> {
     let mut fields = BTreeSet::new();
     let mut notes = BTreeSet::new();
     let mut readings = BTreeSet::new();
@@ -495,21 +503,30 @@ async fn decision_state(
     }
     type AddRow = fn(&mut BTreeMap<RecordKey, ProgressRecord>, &SqliteRow) -> Result<()>;
     type Items<'a> = BTreeSet<(&'a RecordKey, &'a str)>;
-    let lookups: [(&'static str, Items, AddRow); 3] = [
+    // (statement, items, how a row joins its record, whether rows name an author)
+    let lookups: [(&'static str, Items, AddRow, bool); 3] = [
         (
             wanted_rows!("progress_fields", "field"),
             fields,
             add_field_row,
+            false,
         ),
-        (wanted_rows!("progress_notes", "id"), notes, add_note_row),
+        (
+            wanted_rows!("progress_notes", "id"),
+            notes,
+            add_note_row,
+            true,
+        ),
         (
             wanted_rows!("progress_kpi_readings", "id"),
             readings,
             add_reading_row,
+            false,
         ),
     ];
     let mut records = BTreeMap::new();
-    for (statement, items, add_row) in lookups {
+    let mut authors = Vec::new();
+    for (statement, items, add_row, authored) in lookups {
         if items.is_empty() {
             continue;
         }
@@ -519,13 +536,18 @@ async fn decision_state(
             .collect();
         for row in sqlx::query(statement)
             .bind(serde_json::to_string(&wanted)?)
-            .fetch_all(&mut **tx)
+            .fetch_all(&mut *conn)
             .await?
         {
             add_row(&mut records, &row)?;
+            if authored {
+                if let Some(user) = row.try_get::<Option<i64>, _>("author_user_id")? {
+                    authors.push((key_from_row(&row)?, row.try_get("id")?, user));
+                }
+            }
         }
     }
-    Ok(records.into_values().collect())
+    Ok((records.into_values().collect(), authors))
 }
 
 /// An upserted row: the item's columns, then its JSON body, version and organization.
@@ -561,8 +583,8 @@ fn upsert_row<'a>(
 }
 
 /// Stores what deciding `request` did to `state`: the latest value of every field, note and
-/// reading it changed, an audit entry per applied change, and every decided mutation's
-/// outcome, so a retry is answered the same.
+/// reading it changed (and who appended each new note), an audit entry per applied change, and
+/// every decided mutation's outcome, so a retry is answered the same.
 async fn store_decisions(
     tx: &mut Transaction<'_, Sqlite>,
     state: &ServerState,
@@ -651,14 +673,30 @@ async fn store_decisions(
         .collect::<Result<Vec<_>>>()?;
     let note_rows = notes
         .into_iter()
-        .map(|(key, id)| upsert_row(key, id, &changed(key).notes[id], owner(key)?))
+        .map(|(key, id)| {
+            let (plan, kind, target, year, id, body, version, organization) =
+                upsert_row(key, id, &changed(key).notes[id], owner(key)?)?;
+            let author = state.note_author(key, id);
+            Ok((
+                plan,
+                kind,
+                target,
+                year,
+                id,
+                body,
+                version,
+                organization,
+                author,
+            ))
+        })
         .collect::<Result<Vec<_>>>()?;
     let reading_rows = readings
         .into_iter()
         .map(|(key, id)| upsert_row(key, id, &changed(key).kpi_readings[id], owner(key)?))
         .collect::<Result<Vec<_>>>()?;
-    // `WHERE true` tells SQLite's parser that ON CONFLICT belongs to the INSERT.
-    for (upsert, rows) in [
+    // `WHERE true` tells SQLite's parser that ON CONFLICT belongs to the INSERT. A note's
+    // author is written when it is appended, and a retraction leaves it.
+    for (upsert, rows, count) in [
         (
             "INSERT INTO progress_fields (plan_id, target_kind, target_id, fiscal_year, field,
                                           value, version, organization_id)
@@ -668,18 +706,20 @@ async fn store_decisions(
              ON CONFLICT (plan_id, target_kind, target_id, fiscal_year, field)
              DO UPDATE SET value = excluded.value, version = excluded.version,
                            organization_id = excluded.organization_id",
-            field_rows,
+            serde_json::to_string(&field_rows)?,
+            field_rows.len(),
         ),
         (
             "INSERT INTO progress_notes (plan_id, target_kind, target_id, fiscal_year, id, note,
-                                         version, organization_id)
+                                         version, organization_id, author_user_id)
              SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,
-                    value ->> 6, value ->> 7
+                    value ->> 6, value ->> 7, value ->> 8
              FROM jsonb_each(?) WHERE true
              ON CONFLICT (plan_id, target_kind, target_id, fiscal_year, id)
              DO UPDATE SET note = excluded.note, version = excluded.version,
                            organization_id = excluded.organization_id",
-            note_rows,
+            serde_json::to_string(&note_rows)?,
+            note_rows.len(),
         ),
         (
             "INSERT INTO progress_kpi_readings (plan_id, target_kind, target_id, fiscal_year, id,
@@ -690,14 +730,12 @@ async fn store_decisions(
              ON CONFLICT (plan_id, target_kind, target_id, fiscal_year, id)
              DO UPDATE SET reading = excluded.reading, version = excluded.version,
                            organization_id = excluded.organization_id",
-            reading_rows,
+            serde_json::to_string(&reading_rows)?,
+            reading_rows.len(),
         ),
     ] {
-        if !rows.is_empty() {
-            sqlx::query(upsert)
-                .bind(serde_json::to_string(&rows)?)
-                .execute(&mut **tx)
-                .await?;
+        if count > 0 {
+            sqlx::query(upsert).bind(rows).execute(&mut **tx).await?;
         }
     }
     append_sync_entries(tx, actor, &audit, now).await?;
@@ -748,189 +786,4 @@ async fn plan_owners<'a>(
     .fetch_all(&mut **tx)
     .await?;
     Ok(owners.into_iter().collect())
-}
-
-/// What deciding whether someone may record progress on one plan needs.
-#[derive(Debug, Clone)]
-struct PlanRules {
-    organization_id: String,
-    status: PlanStatus,
-    period: Option<RangeInclusive<i32>>,
-    /// Lead and related departments, by measure id; every measure of the plan is a key.
-    measure_departments: HashMap<String, Vec<String>>,
-    /// The measure each action belongs to, by action id.
-    action_measures: HashMap<String, String>,
-    /// How many KPIs each measure lists, by measure id.
-    kpi_counts: HashMap<String, usize>,
-}
-
-/// Decides whether a user may make each mutation of a push: the plan must exist and be
-/// readable to them, the target must be one of its measures or actions (an action counts as
-/// its measure), the fiscal year within the plan's period, a KPI reading's KPI one of the
-/// measure's, and `keikaku_domain::access::can_record_progress` must allow them. Reasons are
-/// in Japanese: the browser shows them to the user.
-///
-/// Built by [`Store::progress_authorizer`], which loads each plan a push names once.
-#[derive(Debug, Clone)]
-pub struct ProgressAuthorizer {
-    viewer: Viewer,
-    /// `None`: no such plan.
-    plans: HashMap<String, Option<PlanRules>>,
-}
-
-impl ProgressAuthorizer {
-    /// `Ok` if the viewer may make `mutation`, or the reason they may not.
-    pub fn check(&self, mutation: &Mutation) -> Result<(), String> {
-        let key = &mutation.key;
-        let plan = self
-            .plans
-            .get(&key.plan_id)
-            .and_then(Option::as_ref)
-            .filter(|plan| can_read_plan(&self.viewer, plan.plan_ref()))
-            .ok_or("この計画は見つかりません。")?;
-        let measure_id = match &key.target {
-            Target::Measure(id) if plan.measure_departments.contains_key(id) => id,
-            Target::Measure(_) => return Err("この計画にこの施策はありません。".into()),
-            Target::Action(id) => plan
-                .action_measures
-                .get(id)
-                .ok_or("この計画にこの取組はありません。")?,
-        };
-        let departments: Vec<&str> = plan.measure_departments[measure_id]
-            .iter()
-            .map(String::as_str)
-            .collect();
-        if !can_record_progress(&self.viewer, plan.plan_ref(), &departments) {
-            return Err(self.refusal(&plan.organization_id));
-        }
-        if let Some(period) = &plan.period {
-            if !period.contains(&key.fiscal_year.0) {
-                return Err(format!(
-                    "{}は計画期間（{}〜{}）の外です。",
-                    key.fiscal_year.label(),
-                    FiscalYear(*period.start()).label(),
-                    FiscalYear(*period.end()).label()
-                ));
-            }
-        }
-        if let Change::AppendKpiReading { reading } = &mutation.change {
-            let count = plan.kpi_counts.get(measure_id).copied().unwrap_or(0);
-            if !(0..count).any(|index| kpi_id(index) == reading.kpi_id) {
-                return Err(format!(
-                    "この施策にはKPI「{}」がありません。",
-                    reading.kpi_id
-                ));
-            }
-        }
-        Ok(())
-    }
-
-    fn refusal(&self, organization_id: &str) -> String {
-        let editor_here = self
-            .viewer
-            .principal()
-            .is_some_and(|p| p.organization_id == organization_id && p.role == Role::Editor);
-        if editor_here {
-            "この施策の進捗を記録する権限がありません（担当部署ではありません）。".into()
-        } else {
-            "この施策の進捗を記録する権限がありません。".into()
-        }
-    }
-}
-
-impl PlanRules {
-    fn plan_ref(&self) -> PlanRef<'_> {
-        PlanRef {
-            organization_id: &self.organization_id,
-            status: self.status,
-        }
-    }
-}
-
-impl Store {
-    /// Loads what authorizing `viewer`'s push needs: each plan it names, once.
-    pub async fn progress_authorizer(
-        &self,
-        viewer: &Viewer,
-        request: &PushRequest,
-    ) -> Result<ProgressAuthorizer> {
-        let plan_ids: BTreeSet<&str> = request
-            .mutations
-            .iter()
-            .map(|m| m.key.plan_id.as_str())
-            .collect();
-        let mut plans = HashMap::with_capacity(plan_ids.len());
-        for plan_id in plan_ids {
-            plans.insert(plan_id.to_owned(), self.plan_rules(plan_id).await?);
-        }
-        Ok(ProgressAuthorizer {
-            viewer: viewer.clone(),
-            plans,
-        })
-    }
-
-    async fn plan_rules(&self, plan_id: &str) -> Result<Option<PlanRules>> {
-        let mut conn = self.pool.acquire().await?;
-        let Some(plan) = sqlx::query(
-            "SELECT organization_id, status, period_start, period_end FROM plans WHERE id = ?",
-        )
-        .bind(plan_id)
-        .fetch_optional(&mut *conn)
-        .await?
-        else {
-            return Ok(None);
-        };
-        let period = match (
-            plan.try_get::<Option<i32>, _>("period_start")?,
-            plan.try_get::<Option<i32>, _>("period_end")?,
-        ) {
-            (Some(start), Some(end)) => Some(start..=end),
-            _ => None,
-        };
-        let mut measure_departments: HashMap<String, Vec<String>> =
-            sqlx::query_scalar::<_, String>("SELECT id FROM measures WHERE plan_id = ?")
-                .bind(plan_id)
-                .fetch_all(&mut *conn)
-                .await?
-                .into_iter()
-                .map(|id| (id, Vec::new()))
-                .collect();
-        for row in sqlx::query(
-            "SELECT measure_id, department_name FROM measure_departments WHERE plan_id = ?",
-        )
-        .bind(plan_id)
-        .fetch_all(&mut *conn)
-        .await?
-        {
-            let measure_id: String = row.try_get("measure_id")?;
-            if let Some(departments) = measure_departments.get_mut(&measure_id) {
-                departments.push(row.try_get("department_name")?);
-            }
-        }
-        let action_measures = sqlx::query_as::<_, (String, String)>(
-            "SELECT id, measure_id FROM actions WHERE plan_id = ?",
-        )
-        .bind(plan_id)
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .collect();
-        let kpi_counts = sqlx::query_as::<_, (String, i64)>(
-            "SELECT measure_id, count(*) FROM kpis WHERE plan_id = ? GROUP BY measure_id",
-        )
-        .bind(plan_id)
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .map(|(measure_id, count)| (measure_id, count as usize))
-        .collect();
-        Ok(Some(PlanRules {
-            organization_id: plan.try_get("organization_id")?,
-            status: plan_status(&plan.try_get::<String, _>("status")?)?,
-            period,
-            measure_departments,
-            action_measures,
-            kpi_counts,
-        }))
-    }
 }

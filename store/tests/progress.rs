@@ -147,7 +147,7 @@ fn reading(c: &ClientId, n: u64, key: &RecordKey, kpi: &str, value: &str) -> Mut
     }
 }
 
-fn allow_all(_: &Mutation) -> Result<(), String> {
+fn allow_all(_: &ClientId, _: &Mutation) -> Result<(), String> {
     Ok(())
 }
 
@@ -157,7 +157,7 @@ async fn push_as(store: &Store, user: i64, c: &ClientId, mutations: Vec<Mutation
         mutations,
     };
     store
-        .push(&request, allow_all, &actor(user), NOW)
+        .push(&request, &allow_all, &actor(user), NOW)
         .await
         .unwrap()
 }
@@ -591,9 +591,12 @@ async fn push_authorized(
         client_id: c.clone(),
         mutations,
     };
-    let authorizer = store.progress_authorizer(viewer, &request).await.unwrap();
+    let authorizer = store
+        .progress_authorizer(viewer, "職員", &request)
+        .await
+        .unwrap();
     let receipt = store
-        .push(&request, |m| authorizer.check(m), &actor(1), NOW)
+        .push(&request, &authorizer, &actor(1), NOW)
         .await
         .unwrap();
     outcomes(receipt.response)
@@ -723,7 +726,7 @@ async fn malformed_pushes_are_refused_whole() {
         client_id: c.clone(),
         mutations: vec![note(&c, 1, &k, "一"), note(&d, 1, &k, "二")],
     };
-    match store.push(&request, allow_all, &actor(1), NOW).await {
+    match store.push(&request, &allow_all, &actor(1), NOW).await {
         Err(StoreError::InvalidPush(invalid)) => assert_eq!(invalid.field, "mutations[1].id"),
         other => panic!("{other:?}"),
     }
@@ -734,7 +737,7 @@ async fn malformed_pushes_are_refused_whole() {
             .collect(),
     };
     assert!(matches!(
-        store.push(&too_many, allow_all, &actor(1), NOW).await,
+        store.push(&too_many, &allow_all, &actor(1), NOW).await,
         Err(StoreError::InvalidPush(_))
     ));
     assert_eq!(
@@ -1069,7 +1072,7 @@ impl Driver {
 }
 
 /// A stand-in rule both servers apply: nobody records on plan-b's action in 2025.
-fn diff_authorize(mutation: &Mutation) -> Result<(), String> {
+fn diff_authorize(_: &ClientId, mutation: &Mutation) -> Result<(), String> {
     let refused = mutation.key.plan_id == "plan-b"
         && mutation.key.target == Target::Action("a1".into())
         && mutation.key.fiscal_year == FiscalYear(2025);
@@ -1132,9 +1135,9 @@ async fn differential_run(seed: u64, dir: &Path, seen: &mut Seen) {
             .position(|c| *c == request.client_id)
             .unwrap() as i64;
         let before = server.history().len() as u64;
-        let expected = server.push(&request, |_, m| diff_authorize(m)).unwrap();
+        let expected = server.push(&request, diff_authorize).unwrap();
         let receipt = store
-            .push(&request, diff_authorize, &actor(user), NOW)
+            .push(&request, &diff_authorize, &actor(user), NOW)
             .await
             .unwrap();
         assert_eq!(

@@ -92,6 +92,49 @@ pub enum AppliedChange {
     },
 }
 
+/// Who appended a note, as the server records it (never sent to clients).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoteAuthor {
+    /// The user's id: whoever has it may retract the note.
+    pub user_id: i64,
+    /// Stored as the note's `author`, in place of whatever the client sent.
+    pub name: String,
+}
+
+/// What deciding a push needs besides the stored records: who may make which mutation, and who
+/// the pusher is (for the notes they append and retract).
+///
+/// A closure `Fn(&ClientId, &Mutation) -> Result<(), String>` is the rules of a server that
+/// knows no users: it only authorizes, notes keep the author the client sent, and anyone who
+/// may record progress retracts any note.
+pub trait PushRules {
+    /// `Ok` if the pusher may make `mutation`, or the reason shown to them. Checked before the
+    /// decision reads anything, so a refused mutation learns nothing of what is stored.
+    fn authorize(&self, client: &ClientId, mutation: &Mutation) -> Result<(), String>;
+
+    /// The author the server records on notes this pusher appends; `None` keeps the client's.
+    fn note_author(&self, _client: &ClientId) -> Option<NoteAuthor> {
+        None
+    }
+
+    /// `Ok` if the pusher may retract a note on `key` that `author` appended (`None`: the
+    /// server did not record who), or the reason shown to them.
+    fn may_retract(
+        &self,
+        _client: &ClientId,
+        _key: &RecordKey,
+        _author: Option<i64>,
+    ) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+impl<F: Fn(&ClientId, &Mutation) -> Result<(), String>> PushRules for F {
+    fn authorize(&self, client: &ClientId, mutation: &Mutation) -> Result<(), String> {
+        self(client, mutation)
+    }
+}
+
 /// A mutation the server has decided, kept so a retry gets the same answer without applying
 /// anything again.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -113,6 +156,14 @@ pub struct ServerState {
     records: BTreeMap<RecordKey, ProgressRecord>,
     processed: BTreeMap<MutationId, Processed>,
     history: Vec<HistoryEntry>,
+    /// The user who appended each note whose appender the rules named, by [`note_slot`].
+    #[serde(default)]
+    note_authors: BTreeMap<String, i64>,
+}
+
+/// Where a note's author is kept: the record key and the note id (ids hold no `/`).
+fn note_slot(key: &RecordKey, note_id: &str) -> String {
+    format!("{key}/{note_id}")
 }
 
 impl ServerState {
@@ -120,29 +171,48 @@ impl ServerState {
         ServerState::default()
     }
 
-    /// A server that continues from `sequence` holding only `records`, with nothing processed
-    /// and no history. The SQLite store decides a push with one of these, loaded with just the
-    /// fields, notes and readings the push's mutations name (deciding a mutation reads nothing
-    /// else), then stores the history it records: one decision procedure for both servers.
-    pub fn resume(sequence: u64, records: impl IntoIterator<Item = ProgressRecord>) -> ServerState {
+    /// A server that continues from `sequence` holding only `records` and the authors of their
+    /// notes (record, note id, user), with nothing processed and no history. The SQLite store
+    /// decides a push with one of these, loaded with just the fields, notes and readings the
+    /// push's mutations name (deciding a mutation reads nothing else), then stores the history
+    /// it records: one decision procedure for both servers.
+    pub fn resume(
+        sequence: u64,
+        records: impl IntoIterator<Item = ProgressRecord>,
+        note_authors: impl IntoIterator<Item = (RecordKey, String, i64)>,
+    ) -> ServerState {
         ServerState {
             sequence,
             records: records.into_iter().map(|r| (r.key.clone(), r)).collect(),
+            note_authors: note_authors
+                .into_iter()
+                .map(|(key, note_id, user)| (note_slot(&key, &note_id), user))
+                .collect(),
             ..ServerState::default()
         }
     }
 
-    /// Decides every mutation in order and answers each. `authorize` says whether the client's
-    /// user may make a mutation, with the reason shown to them if not.
+    /// [`ServerState::push_as`] by the rules of a server that knows no users (see
+    /// [`PushRules`]): `authorize` says whether the client may make a mutation.
+    pub fn push(
+        &mut self,
+        request: &PushRequest,
+        authorize: impl Fn(&ClientId, &Mutation) -> Result<(), String>,
+    ) -> Result<PushResponse, Invalid> {
+        self.push_as(request, &authorize)
+    }
+
+    /// Decides every mutation in order and answers each. `rules` say whether the client's user
+    /// may make a mutation (with the reason shown to them if not), and who they are.
     ///
     /// A malformed request (too many mutations, ids that are not the client's) is refused as a
     /// whole with nothing applied. Every decided mutation is remembered: pushing it again
     /// returns the same outcome and applies nothing. Reusing a decided mutation's id for a
     /// different change is rejected (and that rejection is not remembered).
-    pub fn push(
+    pub fn push_as(
         &mut self,
         request: &PushRequest,
-        authorize: impl Fn(&ClientId, &Mutation) -> Result<(), String>,
+        rules: &impl PushRules,
     ) -> Result<PushResponse, Invalid> {
         request.validate()?;
         let before = self.sequence;
@@ -163,9 +233,9 @@ impl ServerState {
                             Err(invalid) => Outcome::Rejected {
                                 reason: invalid.to_string(),
                             },
-                            Ok(()) => match authorize(client, mutation) {
+                            Ok(()) => match rules.authorize(client, mutation) {
                                 Err(reason) => Outcome::Rejected { reason },
-                                Ok(()) => self.apply(client, mutation),
+                                Ok(()) => self.apply(client, mutation, rules),
                             },
                         };
                         let processed = Processed {
@@ -234,9 +304,15 @@ impl ServerState {
         &self.history
     }
 
-    /// How a mutation was decided, if it reached the server.
+    /// How a mutation was decided, if the server remembers it (see [`ServerState::push`] for
+    /// the rejections it does not).
     pub fn processed(&self, id: &MutationId) -> Option<&Processed> {
         self.processed.get(id)
+    }
+
+    /// The user who appended a note, if the rules named them.
+    pub fn note_author(&self, key: &RecordKey, note_id: &str) -> Option<i64> {
+        self.note_authors.get(&note_slot(key, note_id)).copied()
     }
 
     /// The latest sequence number: what `changed` events announce.
@@ -244,7 +320,7 @@ impl ServerState {
         self.sequence
     }
 
-    fn apply(&mut self, client: &ClientId, mutation: &Mutation) -> Outcome {
+    fn apply(&mut self, client: &ClientId, mutation: &Mutation, rules: &impl PushRules) -> Outcome {
         let key = &mutation.key;
         let record = self.records.get(key);
         let (version, change, outcome) = match &mutation.change {
@@ -299,9 +375,19 @@ impl ServerState {
                 (version, change, outcome)
             }
             Change::AppendNote { note } => {
+                // The author is who pushed it, when the rules know; the mutation stays as sent
+                // (a retry is recognised by it).
+                let author = rules.note_author(client);
+                let note = match &author {
+                    Some(author) => FieldNote {
+                        author: author.name.clone(),
+                        ..note.clone()
+                    },
+                    None => note.clone(),
+                };
                 match record.and_then(|r| r.notes.get(&note.id)) {
                     // A note with its retraction flag cleared compares equal to the original.
-                    Some(stored) if same_note(&stored.value, note) => {
+                    Some(stored) if same_note(&stored.value, &note) => {
                         return Outcome::Unchanged {
                             version: stored.version,
                         }
@@ -310,22 +396,29 @@ impl ServerState {
                     None => {}
                 }
                 let version = self.next_version();
+                if let Some(author) = author {
+                    self.note_authors
+                        .insert(note_slot(key, &note.id), author.user_id);
+                }
                 let record = self.record_mut(key);
                 record
                     .notes
                     .insert(note.id.clone(), Versioned::new(note.clone(), version));
-                let change = AppliedChange::NoteAppended { note: note.clone() };
+                let change = AppliedChange::NoteAppended { note };
                 (version, change, Outcome::Applied { version })
             }
             Change::RetractNote { note_id } => {
-                match record.and_then(|r| r.notes.get(note_id)) {
-                    None => return rejected("there is no such note"),
-                    Some(stored) if stored.value.retracted => {
-                        return Outcome::Unchanged {
-                            version: stored.version,
-                        }
-                    }
-                    Some(_) => {}
+                let Some(stored) = record.and_then(|r| r.notes.get(note_id)) else {
+                    return rejected("there is no such note");
+                };
+                let author = self.note_author(key, note_id);
+                if let Err(reason) = rules.may_retract(client, key, author) {
+                    return Outcome::Rejected { reason };
+                }
+                if stored.value.retracted {
+                    return Outcome::Unchanged {
+                        version: stored.version,
+                    };
                 }
                 let version = self.next_version();
                 let stored = self
@@ -897,6 +990,96 @@ mod tests {
         assert_eq!(
             again.results[1].outcome,
             rejected("企画振興課の職員のみ編集できます")
+        );
+    }
+
+    /// Rules of a server that knows its users: client `a` is user 1, `b` user 2, `admin` may
+    /// retract anyone's note.
+    struct Users;
+
+    impl PushRules for Users {
+        fn authorize(&self, _: &ClientId, _: &Mutation) -> Result<(), String> {
+            Ok(())
+        }
+
+        fn note_author(&self, client: &ClientId) -> Option<NoteAuthor> {
+            let user_id = match client.as_str() {
+                "a" => 1,
+                "b" => 2,
+                _ => 3,
+            };
+            Some(NoteAuthor {
+                user_id,
+                name: format!("利用者{user_id}"),
+            })
+        }
+
+        fn may_retract(
+            &self,
+            client: &ClientId,
+            _: &RecordKey,
+            author: Option<i64>,
+        ) -> Result<(), String> {
+            let me = self.note_author(client).map(|a| a.user_id);
+            if client.as_str() == "admin" || (author.is_some() && author == me) {
+                Ok(())
+            } else {
+                Err("他の人のメモは取り消せません。".into())
+            }
+        }
+    }
+
+    #[test]
+    fn a_note_is_stored_with_the_pushers_name_and_retracted_only_by_them_or_an_administrator() {
+        let mut server = ServerState::new();
+        let (a, b, admin) = (client("a"), client("b"), client("admin"));
+        let mut forged = note_mutation(&a, 1, "現地確認");
+        if let Change::AppendNote { note } = &mut forged.change {
+            note.author = "市長".into();
+        }
+        let request = PushRequest {
+            client_id: a.clone(),
+            mutations: vec![forged.clone(), note_mutation(&a, 2, "再訪")],
+        };
+        let first = server.push_as(&request, &Users).unwrap();
+        let stored = &server.record(&key()).unwrap().notes[forged.id.as_str()].value;
+        assert_eq!(stored.author, "利用者1");
+        assert_eq!(server.note_author(&key(), forged.id.as_str()), Some(1));
+        // The retry is the mutation as sent: the same answer, nothing applied again.
+        assert_eq!(
+            server.push_as(&request, &Users).unwrap().results,
+            first.results
+        );
+        assert_eq!(server.history().len(), 2);
+
+        let retract = |c: &ClientId, n, note_id: &str| Mutation {
+            id: MutationId::new(c, n),
+            key: key(),
+            change: Change::RetractNote {
+                note_id: note_id.into(),
+            },
+        };
+        let push = |server: &mut ServerState, c: &ClientId, m: Mutation| {
+            let request = PushRequest {
+                client_id: c.clone(),
+                mutations: vec![m],
+            };
+            server.push_as(&request, &Users).unwrap().results[0]
+                .outcome
+                .clone()
+        };
+        let by_b = retract(&b, 1, forged.id.as_str());
+        assert_eq!(
+            push(&mut server, &b, by_b.clone()),
+            rejected("他の人のメモは取り消せません。")
+        );
+        assert_eq!(
+            push(&mut server, &a, retract(&a, 3, forged.id.as_str())),
+            Outcome::Applied { version: 3 }
+        );
+        assert_eq!(
+            push(&mut server, &admin, retract(&admin, 1, "a-2")),
+            Outcome::Applied { version: 4 }
         );
     }
 

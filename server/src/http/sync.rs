@@ -113,18 +113,14 @@ async fn push(
 ) -> Result<Json<PushResponse>, ApiError> {
     let user = context.require_user()?;
     // `Store::push` validates the request before it writes anything.
+    // Notes are recorded as the signed-in user's, whatever author the client sent.
     let authorizer = state
         .store
-        .progress_authorizer(&context.viewer, &request)
+        .progress_authorizer(&context.viewer, &user.display_name, &request)
         .await?;
     let receipt = state
         .store
-        .push(
-            &request,
-            |mutation| authorizer.check(mutation),
-            &actor(&context),
-            auth::now(),
-        )
+        .push(&request, &authorizer, &actor(&context), auth::now())
         .await?;
     // Committed by now. Users record progress only in their own organization's plans.
     if receipt.applied > 0 {
