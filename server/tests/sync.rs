@@ -988,7 +988,90 @@ fn a_server_killed_during_large_pushes_applies_every_mutation_exactly_once_after
     assert_eq!(pulled, expected);
 }
 
-// ---- Field notes: their authors and who retracts them ----
+// ---- What a push may make the server keep ----
+
+/// The database's size in bytes after a checkpoint: its pages, with the write-ahead log emptied
+/// into them.
+async fn stored_bytes(store: &Store) -> i64 {
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let pages: i64 = sqlx::query_scalar("PRAGMA page_count")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    let page_size: i64 = sqlx::query_scalar("PRAGMA page_size")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    pages * page_size
+}
+
+/// A council member may record nothing; 10,000 mutations (5 pushes of 2,000) for a plan that
+/// does not exist and for measures they may not edit are all refused, and refusing them stores
+/// nothing: the answer can be given again, identically, without remembering it.
+#[test]
+fn a_flood_of_refused_mutations_does_not_grow_the_database() {
+    let server = TestServer::start();
+    add_caller(&server, Caller::CouncilMember);
+    let session = sign_in_as(&server, Caller::CouncilMember).unwrap();
+    let client = Caller::CouncilMember.client();
+    let pushes: Vec<PushRequest> = (0..5u64)
+        .map(|p| PushRequest {
+            client_id: client.clone(),
+            mutations: (0..MAX_PUSH_MUTATIONS as u64)
+                .map(|i| {
+                    let n = p * MAX_PUSH_MUTATIONS as u64 + i + 1;
+                    let key = if p % 2 == 0 {
+                        RecordKey::measure("no-such-plan", &format!("m-{i}"), 2024)
+                    } else {
+                        RecordKey::measure(PLAN, "regional-04", 2024)
+                    };
+                    note(&client, n, key, "議員による大量の書き込み")
+                })
+                .collect(),
+        })
+        .collect();
+    let before = block_on(async {
+        let store = Store::open(&server.data.0).await.unwrap();
+        let bytes = stored_bytes(&store).await;
+        store.close().await;
+        bytes
+    });
+    let mut first_answers = Vec::new();
+    for request in &pushes {
+        let response = push(&server, &session, request);
+        assert_eq!(response.results.len(), MAX_PUSH_MUTATIONS);
+        for result in &response.results {
+            assert!(
+                matches!(&result.outcome, Outcome::Rejected { reason } if reason.contains("見つかりません") || reason.contains("権限がありません")),
+                "{result:?}"
+            );
+        }
+        first_answers.push(response);
+    }
+    // Retried, each push gets the very same answers.
+    for (request, first) in pushes.iter().zip(&first_answers) {
+        assert_eq!(push(&server, &session, request).results, first.results);
+    }
+    block_on(async {
+        let store = Store::open(&server.data.0).await.unwrap();
+        let after = stored_bytes(&store).await;
+        let remembered: i64 = sqlx::query_scalar("SELECT count(*) FROM sync_mutations")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        eprintln!("database before the flood: {before} bytes, after: {after} bytes");
+        assert_eq!(remembered, 0, "refusals are not remembered");
+        assert!(
+            after - before <= 16 * 1024,
+            "the database grew by {} bytes",
+            after - before
+        );
+        store.close().await;
+    });
+}
 
 /// The editors of 企画振興課 the note tests push as: (login, display name).
 const WRITERS: [(&str, &str); 2] = [("k-writer", "企画 花子"), ("k-colleague", "企画 太郎")];

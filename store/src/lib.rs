@@ -20,7 +20,9 @@ use sqlx::sqlite::{
 
 pub use accounts::{NewSession, NewUser, Session, User};
 pub use audit::{Actor, AuditEntry, EditOutcome, MeasureEdit, MEASURE_TEXT_FIELDS};
-pub use progress::{kpi_id, ProgressAuthorizer, PushReceipt, PROGRESS_ENTITY};
+pub use progress::{
+    kpi_id, ProgressAuthorizer, PushReceipt, DEFAULT_SYNC_QUOTA_BYTES, PROGRESS_ENTITY,
+};
 pub use structure::{DepartmentUse, MeasureDepartments, NewNode, NodeEdit, NODE_TEXT_FIELDS};
 pub use write::{ImportMode, ImportOutcome, ImportReport};
 
@@ -78,6 +80,10 @@ pub enum StoreError {
     /// A sync push malformed as a whole (see `PushRequest::validate`); nothing was applied.
     #[error("invalid push: {0}")]
     InvalidPush(keikaku_sync::Invalid),
+    /// The user has made the server keep as much sync data as one user may in a day; the push
+    /// was not applied and may be sent again later.
+    #[error("sync quota exceeded: {0}")]
+    QuotaExceeded(String),
     #[error("plan {0:?} already exists; use --replace to overwrite it")]
     PlanExists(String),
     #[error("plan {plan:?} cannot be stored under organization {organization:?}: it belongs to {owner:?}")]
@@ -134,6 +140,8 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: SqlitePool,
+    /// What one user's remembered sync mutations of the last 24 hours may add up to, in bytes.
+    sync_quota_bytes: u64,
     /// The queue of this process's writers (see [`Store::begin_write`]).
     writers: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
@@ -181,8 +189,22 @@ impl Store {
         sqlx::migrate!("./migrations").run(&pool).await?;
         Ok(Store {
             pool,
+            sync_quota_bytes: DEFAULT_SYNC_QUOTA_BYTES,
             writers: Default::default(),
         })
+    }
+
+    /// The same store, allowing each user `bytes` of remembered sync mutations per 24 hours
+    /// instead of [`DEFAULT_SYNC_QUOTA_BYTES`].
+    pub fn with_sync_quota(self, bytes: u64) -> Store {
+        Store {
+            sync_quota_bytes: bytes,
+            ..self
+        }
+    }
+
+    pub(crate) fn sync_quota_bytes(&self) -> u64 {
+        self.sync_quota_bytes
     }
 
     pub fn pool(&self) -> &SqlitePool {

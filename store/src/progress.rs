@@ -5,11 +5,13 @@
 //! `keikaku_sync::server::ServerState` (a differential test drives both with the same pushes):
 //! the same decisions (`decide_set`), outcomes, versions and pages. What the store adds is
 //! durability: a push is decided and written in one `BEGIN IMMEDIATE` transaction and answered
-//! only after it commits, with every applied change's audit entry and every decided mutation's
-//! outcome in the same transaction, so a crash at any point loses nothing acknowledged and
-//! applies nothing twice.
+//! only after it commits, with every applied change's audit entry and every remembered
+//! mutation's outcome in the same transaction, so a crash at any point loses nothing
+//! acknowledged and applies nothing twice. It also bounds what one user can make it keep
+//! (`quota`).
 
 mod authorizer;
+mod quota;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -28,6 +30,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, Sqlite, SqliteConnection, Transaction};
 
 pub use authorizer::ProgressAuthorizer;
+pub use quota::DEFAULT_SYNC_QUOTA_BYTES;
 
 use crate::audit::{append_sync_entries, Actor, SyncAuditEntry};
 use crate::{Missing, Result, Store, StoreError};
@@ -116,8 +119,14 @@ type Digest = [u8; 32];
 /// What a decided mutation is remembered by: the SHA-256 of its JSON. A mutation's JSON is
 /// deterministic (no maps, no floats), so a retry of the same mutation has the same digest.
 fn mutation_digest(mutation: &Mutation) -> Result<Digest> {
+    Ok(digest_and_size(mutation)?.0)
+}
+
+/// [`mutation_digest`], and the length of the JSON it digests.
+fn digest_and_size(mutation: &Mutation) -> Result<(Digest, usize)> {
     use sha2::Digest as _;
-    Ok(sha2::Sha256::digest(serde_json::to_vec(mutation)?).into())
+    let json = serde_json::to_vec(mutation)?;
+    Ok((sha2::Sha256::digest(&json).into(), json.len()))
 }
 
 impl Store {
@@ -128,7 +137,9 @@ impl Store {
     /// The whole push is one `BEGIN IMMEDIATE` transaction (taking the write lock up front, so
     /// concurrent pushes queue instead of failing to upgrade a read lock) that commits before
     /// this returns: the answer is only ever sent for committed work. A malformed request is
-    /// [`StoreError::InvalidPush`] with nothing applied.
+    /// [`StoreError::InvalidPush`] with nothing applied; a push that would
+    /// make the user's remembered mutations of the last 24 hours exceed the quota is
+    /// [`StoreError::QuotaExceeded`], with nothing applied either.
     ///
     /// Every mutation `rules` let through must name a stored plan (the organization recorded
     /// with its rows comes from it); [`ProgressAuthorizer`] refuses any other.
@@ -188,7 +199,11 @@ impl Store {
                 outcome,
             });
         }
-        store_decisions(&mut tx, &state, &fresh, &actor, now).await?;
+        let remember = Remembering {
+            quota: self.sync_quota_bytes(),
+            now,
+        };
+        store_decisions(&mut tx, &state, &fresh, &actor, remember).await?;
         if state.sequence() != first_sequence {
             sqlx::query("UPDATE sync_sequence SET value = ? WHERE id = 1")
                 .bind(state.sequence() as i64)
@@ -582,16 +597,24 @@ fn upsert_row<'a>(
     ))
 }
 
+/// When a push's decisions are stored, and how much the user may have remembered in a day.
+struct Remembering {
+    quota: u64,
+    now: i64,
+}
+
 /// Stores what deciding `request` did to `state`: the latest value of every field, note and
 /// reading it changed (and who appended each new note), an audit entry per applied change, and
-/// every decided mutation's outcome, so a retry is answered the same.
+/// every remembered mutation's outcome, so a retry is answered the same. Refuses, storing
+/// nothing, if that would take the user past their quota.
 async fn store_decisions(
     tx: &mut Transaction<'_, Sqlite>,
     state: &ServerState,
     request: &PushRequest,
     actor: &Actor,
-    now: i64,
+    remember: Remembering,
 ) -> Result<()> {
+    let Remembering { quota, now } = remember;
     let history = state.history();
     let owners = plan_owners(tx, history.iter().map(|h| h.key.plan_id.as_str())).await?;
     let owner = |key: &RecordKey| -> Result<&str> {
@@ -740,25 +763,36 @@ async fn store_decisions(
     }
     append_sync_entries(tx, actor, &audit, now).await?;
 
-    // Each decided mutation once (a push may repeat an id), with its outcome.
+    // Each remembered mutation once (a push may repeat an id), with its outcome and what
+    // keeping it costs: the mutation as sent and the answer.
     let mut seen = BTreeSet::new();
     let mut decided = Vec::with_capacity(request.mutations.len());
+    let mut bytes = 0;
     for mutation in &request.mutations {
         if !seen.insert(&mutation.id) {
             continue;
         }
         if let Some(processed) = state.processed(&mutation.id) {
+            let (digest, size) = digest_and_size(&processed.mutation)?;
+            let outcome = json_text(&processed.outcome)?;
+            let cost = (size + outcome.len()) as u64;
+            bytes += cost;
             decided.push((
                 mutation.id.as_str(),
-                crate::lower_hex(&mutation_digest(&processed.mutation)?),
-                json_text(&processed.outcome)?,
+                crate::lower_hex(&digest),
+                outcome,
+                cost,
             ));
         }
     }
+    if let Some(user_id) = actor.user_id {
+        quota::check(tx, user_id, now, bytes, quota).await?;
+    }
     if !decided.is_empty() {
         sqlx::query(
-            "INSERT INTO sync_mutations (id, client_id, user_id, digest, outcome, at)
-             SELECT value ->> 0, ?, ?, unhex(value ->> 1), value ->> 2, ? FROM jsonb_each(?)",
+            "INSERT INTO sync_mutations (id, client_id, user_id, digest, outcome, at, bytes)
+             SELECT value ->> 0, ?, ?, unhex(value ->> 1), value ->> 2, ?, value ->> 3
+             FROM jsonb_each(?)",
         )
         .bind(request.client_id.as_str())
         .bind(actor.user_id)

@@ -135,6 +135,30 @@ impl<F: Fn(&ClientId, &Mutation) -> Result<(), String>> PushRules for F {
     }
 }
 
+/// How a mutation was decided, and whether a retry needs the server to remember the answer.
+struct Decided {
+    outcome: Outcome,
+    /// `false` for a rejection that deciding again gives identically from what never changes
+    /// (the mutation itself, the pusher's rights, a note's author): nothing needs keeping.
+    remember: bool,
+}
+
+impl Decided {
+    fn lasting(outcome: Outcome) -> Decided {
+        Decided {
+            outcome,
+            remember: true,
+        }
+    }
+
+    fn refused(reason: String) -> Decided {
+        Decided {
+            outcome: Outcome::Rejected { reason },
+            remember: false,
+        }
+    }
+}
+
 /// A mutation the server has decided, kept so a retry gets the same answer without applying
 /// anything again.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -206,9 +230,13 @@ impl ServerState {
     /// may make a mutation (with the reason shown to them if not), and who they are.
     ///
     /// A malformed request (too many mutations, ids that are not the client's) is refused as a
-    /// whole with nothing applied. Every decided mutation is remembered: pushing it again
-    /// returns the same outcome and applies nothing. Reusing a decided mutation's id for a
-    /// different change is rejected (and that rejection is not remembered).
+    /// whole with nothing applied. Every decided mutation whose answer could change is
+    /// remembered: pushing it again returns the same outcome and applies nothing. A rejection
+    /// that deciding again gives identically (an invalid mutation, one the user may not make,
+    /// a note of someone else to retract, a different note or reading under a stored one's id)
+    /// is not remembered: its retry is decided again, to the same answer, and a flood of them
+    /// leaves nothing behind. Reusing a remembered mutation's id for a different change is
+    /// rejected (and that rejection is not remembered either).
     pub fn push_as(
         &mut self,
         request: &PushRequest,
@@ -229,22 +257,22 @@ impl ServerState {
                         reason: "this mutation id was already used for a different change".into(),
                     },
                     None => {
-                        let outcome = match mutation.validate() {
-                            Err(invalid) => Outcome::Rejected {
-                                reason: invalid.to_string(),
-                            },
+                        let decided = match mutation.validate() {
+                            Err(invalid) => Decided::refused(invalid.to_string()),
                             Ok(()) => match rules.authorize(client, mutation) {
-                                Err(reason) => Outcome::Rejected { reason },
+                                Err(reason) => Decided::refused(reason),
                                 Ok(()) => self.apply(client, mutation, rules),
                             },
                         };
-                        let processed = Processed {
-                            client_id: client.clone(),
-                            mutation: mutation.clone(),
-                            outcome: outcome.clone(),
-                        };
-                        self.processed.insert(mutation.id.clone(), processed);
-                        outcome
+                        if decided.remember {
+                            let processed = Processed {
+                                client_id: client.clone(),
+                                mutation: mutation.clone(),
+                                outcome: decided.outcome.clone(),
+                            };
+                            self.processed.insert(mutation.id.clone(), processed);
+                        }
+                        decided.outcome
                     }
                 };
                 MutationResult {
@@ -320,7 +348,7 @@ impl ServerState {
         self.sequence
     }
 
-    fn apply(&mut self, client: &ClientId, mutation: &Mutation, rules: &impl PushRules) -> Outcome {
+    fn apply(&mut self, client: &ClientId, mutation: &Mutation, rules: &impl PushRules) -> Decided {
         let key = &mutation.key;
         let record = self.records.get(key);
         let (version, change, outcome) = match &mutation.change {
@@ -336,19 +364,19 @@ impl ServerState {
                     .unwrap_or_else(|| Versioned::new(field.empty_value(), 0));
                 let (new, merged) = match decide_set(current, *field, base_value, value) {
                     Decision::Unchanged => {
-                        return Outcome::Unchanged {
+                        return Decided::lasting(Outcome::Unchanged {
                             version: old.version,
-                        }
+                        })
                     }
                     Decision::Conflict => {
-                        return Outcome::Conflict(Conflict {
+                        return Decided::lasting(Outcome::Conflict(Conflict {
                             key: key.clone(),
                             field: *field,
                             base_value: base_value.clone(),
                             mine: value.clone(),
                             theirs: old.value,
                             theirs_version: old.version,
-                        })
+                        }))
                     }
                     Decision::Apply(new) => (new, false),
                     Decision::Merge(new) => (new, true),
@@ -388,11 +416,16 @@ impl ServerState {
                 match record.and_then(|r| r.notes.get(&note.id)) {
                     // A note with its retraction flag cleared compares equal to the original.
                     Some(stored) if same_note(&stored.value, &note) => {
-                        return Outcome::Unchanged {
+                        return Decided::lasting(Outcome::Unchanged {
                             version: stored.version,
-                        }
+                        })
                     }
-                    Some(_) => return rejected("a different note with this id already exists"),
+                    // Stored notes never go away: the same answer every time.
+                    Some(_) => {
+                        return Decided::refused(
+                            "a different note with this id already exists".into(),
+                        )
+                    }
                     None => {}
                 }
                 let version = self.next_version();
@@ -409,16 +442,18 @@ impl ServerState {
             }
             Change::RetractNote { note_id } => {
                 let Some(stored) = record.and_then(|r| r.notes.get(note_id)) else {
-                    return rejected("there is no such note");
+                    // The note may still arrive: remembered, so a retry after it did gets the
+                    // answer the client was given.
+                    return Decided::lasting(rejected("there is no such note"));
                 };
                 let author = self.note_author(key, note_id);
                 if let Err(reason) = rules.may_retract(client, key, author) {
-                    return Outcome::Rejected { reason };
+                    return Decided::refused(reason);
                 }
                 if stored.value.retracted {
-                    return Outcome::Unchanged {
+                    return Decided::lasting(Outcome::Unchanged {
                         version: stored.version,
-                    };
+                    });
                 }
                 let version = self.next_version();
                 let stored = self
@@ -436,11 +471,16 @@ impl ServerState {
             Change::AppendKpiReading { reading } => {
                 match record.and_then(|r| r.kpi_readings.get(&reading.id)) {
                     Some(stored) if stored.value == *reading => {
-                        return Outcome::Unchanged {
+                        return Decided::lasting(Outcome::Unchanged {
                             version: stored.version,
-                        }
+                        })
                     }
-                    Some(_) => return rejected("a different reading with this id already exists"),
+                    // Readings never change once stored: the same answer every time.
+                    Some(_) => {
+                        return Decided::refused(
+                            "a different reading with this id already exists".into(),
+                        )
+                    }
                     None => {}
                 }
                 let version = self.next_version();
@@ -461,7 +501,7 @@ impl ServerState {
             key: key.clone(),
             change,
         });
-        outcome
+        Decided::lasting(outcome)
     }
 
     fn next_version(&mut self) -> u64 {
@@ -985,12 +1025,40 @@ mod tests {
                 Outcome::Applied { version: 1 },
             ]
         );
-        // Rejections are remembered too, so a retry does not apply once permission appears.
-        let again = server.push(&request, allow_all).unwrap();
+        // Nothing of the two refusals is kept: retried under the same rules they are refused
+        // again, identically, without the server having remembered them.
+        let state = server.clone();
+        let again = server.push(&request, deny_status).unwrap();
         assert_eq!(
             again.results[1].outcome,
             rejected("企画振興課の職員のみ編集できます")
         );
+        assert_eq!(again.results[0].outcome, results[0]);
+        assert!(server.processed(&request.mutations[1].id).is_none());
+        assert_eq!(server, state, "the retry changed nothing");
+        // A client never resends a mutation whose answer it took in; a retry is of a push whose
+        // answer was lost, and is decided as if it arrived now.
+        let granted = server.push(&request, allow_all).unwrap();
+        assert_eq!(granted.results[1].outcome, Outcome::Applied { version: 2 });
+    }
+
+    #[test]
+    fn a_flood_of_refused_mutations_leaves_the_server_unchanged() {
+        let mut server = ServerState::new();
+        let c = client("c");
+        let deny_all = |_: &ClientId, _: &Mutation| Err("この計画は見つかりません。".to_owned());
+        let request = PushRequest {
+            client_id: c.clone(),
+            mutations: (1..=MAX_PUSH_MUTATIONS as u64)
+                .map(|n| note_mutation(&c, n, "大量"))
+                .collect(),
+        };
+        let response = server.push(&request, deny_all).unwrap();
+        assert!(response
+            .results
+            .iter()
+            .all(|r| matches!(r.outcome, Outcome::Rejected { .. })));
+        assert_eq!(server, ServerState::new());
     }
 
     /// Rules of a server that knows its users: client `a` is user 1, `b` user 2, `admin` may
@@ -1073,6 +1141,7 @@ mod tests {
             push(&mut server, &b, by_b.clone()),
             rejected("他の人のメモは取り消せません。")
         );
+        assert!(server.processed(&by_b.id).is_none(), "not remembered");
         assert_eq!(
             push(&mut server, &a, retract(&a, 3, forged.id.as_str())),
             Outcome::Applied { version: 3 }
@@ -1081,6 +1150,13 @@ mod tests {
             push(&mut server, &admin, retract(&admin, 1, "a-2")),
             Outcome::Applied { version: 4 }
         );
+        // Retracting a note that is not there yet is remembered: it may arrive later.
+        let early = retract(&a, 4, "a-9");
+        assert_eq!(
+            push(&mut server, &a, early.clone()),
+            rejected("there is no such note")
+        );
+        assert!(server.processed(&early.id).is_some());
     }
 
     #[test]

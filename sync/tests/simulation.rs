@@ -808,11 +808,24 @@ impl Sim {
                     "{id} was answered {outcome:?} but applied"
                 ),
             }
-            let processed = server.processed(id).expect("answered, so processed");
-            assert_eq!(
-                &processed.outcome, outcome,
-                "{id}: the client took the server's answer"
-            );
+            match server.processed(id) {
+                Some(processed) => assert_eq!(
+                    &processed.outcome, outcome,
+                    "{id}: the client took the server's answer"
+                ),
+                // Not remembered: a refusal that deciding again repeats, changing nothing.
+                None => {
+                    assert!(matches!(outcome, Outcome::Rejected { .. }), "{id}");
+                    let mut again = server.clone();
+                    let retry = PushRequest {
+                        client_id: self.clients[*c].replica.client_id().clone(),
+                        mutations: vec![mutation.clone()],
+                    };
+                    let response = again.push_as(&retry, &Rules).unwrap();
+                    assert_eq!(&response.results[0].outcome, outcome, "{id} decided again");
+                    assert_eq!(&again, server, "{id}: deciding again changed nothing");
+                }
+            }
             if !can_edit(*c, &mutation.key) {
                 assert!(
                     matches!(outcome, Outcome::Rejected { .. }),

@@ -91,6 +91,9 @@ impl From<StoreError> for ApiError {
                 Some("plan_id"),
                 "この計画は既にあります。",
             ),
+            StoreError::QuotaExceeded(reason) => {
+                ApiError::new(StatusCode::TOO_MANY_REQUESTS, None, reason)
+            }
             e if e.is_busy() => {
                 tracing::warn!("storage busy: {e}");
                 ApiError::new(
@@ -143,6 +146,11 @@ mod tests {
                 StoreError::PlanExists("p".into()),
                 StatusCode::CONFLICT,
                 Some("plan_id"),
+            ),
+            (
+                StoreError::QuotaExceeded("上限です。".into()),
+                StatusCode::TOO_MANY_REQUESTS,
+                None,
             ),
             (
                 StoreError::Database(sqlx::Error::PoolTimedOut),
