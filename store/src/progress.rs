@@ -8,8 +8,9 @@
 //! only after it commits, with every applied change's audit entry and every remembered
 //! mutation's outcome in the same transaction, so a crash at any point loses nothing
 //! acknowledged and applies nothing twice. It also bounds what one user can make it keep
-//! (`quota`).
+//! (`quota`), and merges narrative text before taking the write lock (`ahead`).
 
+mod ahead;
 mod authorizer;
 mod quota;
 
@@ -34,6 +35,7 @@ pub use quota::DEFAULT_SYNC_QUOTA_BYTES;
 
 use crate::audit::{append_sync_entries, Actor, SyncAuditEntry};
 use crate::{Missing, Result, Store, StoreError};
+use ahead::{Ahead, Merges};
 
 /// The audit entity of progress changes; the entity id is the record key's string form
 /// (`plan/measure:id/2024`).
@@ -55,6 +57,9 @@ pub struct PushReceipt {
     /// How many changes this push applied. Remembered outcomes of retried mutations do not
     /// count: they applied nothing this time.
     pub applied: u64,
+    /// How many narrative merges were computed while the push held the write lock: those the
+    /// decision ahead of it could not foresee (someone changed the text in between).
+    pub merged_under_lock: usize,
 }
 
 /// The reference server's reason for a reused id, given here too for an id another client or
@@ -129,6 +134,26 @@ fn digest_and_size(mutation: &Mutation) -> Result<(Digest, usize)> {
     Ok((sha2::Sha256::digest(&json).into(), json.len()))
 }
 
+/// Whether deciding `mutation` may merge narrative text: a `Set` of a narrative field to a text
+/// other than its base.
+fn may_merge(mutation: &Mutation) -> bool {
+    matches!(&mutation.change, Change::Set { field, value, base_value, .. }
+        if field.is_narrative() && value != base_value)
+}
+
+/// The mutations of `request` not in `remembered`, as a push of their own.
+fn fresh_part(request: &PushRequest, remembered: &HashMap<String, Remembered>) -> PushRequest {
+    PushRequest {
+        client_id: request.client_id.clone(),
+        mutations: request
+            .mutations
+            .iter()
+            .filter(|m| !remembered.contains_key(m.id.as_str()))
+            .cloned()
+            .collect(),
+    }
+}
+
 impl Store {
     /// Decides every mutation of a push in order and answers each, like
     /// `keikaku_sync::server::ServerState::push`; `rules` say whether the user may make a
@@ -136,8 +161,9 @@ impl Store {
     ///
     /// The whole push is one `BEGIN IMMEDIATE` transaction (taking the write lock up front, so
     /// concurrent pushes queue instead of failing to upgrade a read lock) that commits before
-    /// this returns: the answer is only ever sent for committed work. A malformed request is
-    /// [`StoreError::InvalidPush`] with nothing applied; a push that would
+    /// this returns: the answer is only ever sent for committed work. Merges of narrative text
+    /// are computed before it, against a snapshot, so the lock is not held while they run. A
+    /// malformed request is [`StoreError::InvalidPush`] with nothing applied; a push that would
     /// make the user's remembered mutations of the last 24 hours exceed the quota is
     /// [`StoreError::QuotaExceeded`], with nothing applied either.
     ///
@@ -157,23 +183,20 @@ impl Store {
             client: Some(request.client_id.to_string()),
             ..actor.clone()
         };
+        let merges = self.merge_ahead(request, rules).await?;
+        let rules = Ahead {
+            rules,
+            merges: &merges,
+        };
         let (_turn, mut tx) = self.begin_write().await?;
         let first_sequence = latest_sequence(&mut tx).await?;
         let remembered = remembered(&mut tx, &request.mutations).await?;
-        let fresh = PushRequest {
-            client_id: request.client_id.clone(),
-            mutations: request
-                .mutations
-                .iter()
-                .filter(|m| !remembered.contains_key(m.id.as_str()))
-                .cloned()
-                .collect(),
-        };
+        let fresh = fresh_part(request, &remembered);
         // The reference server decides the fresh mutations, holding just what they read.
         let (records, authors) = decision_state(&mut tx, &fresh).await?;
         let mut state = ServerState::resume(first_sequence, records, authors);
         let decided = state
-            .push_as(&fresh, rules)
+            .push_as(&fresh, &rules)
             .map_err(StoreError::InvalidPush)?;
         let mut decided = decided.results.into_iter();
         let mut results = Vec::with_capacity(request.mutations.len());
@@ -221,7 +244,44 @@ impl Store {
             },
             sequence: state.sequence(),
             applied: state.sequence() - first_sequence,
+            merged_under_lock: merges.computed(),
         })
+    }
+
+    /// Decides the push's possible merges against a snapshot, holding no lock, and keeps every
+    /// merge that took: [`Store::push`] decides for real with them.
+    async fn merge_ahead(&self, request: &PushRequest, rules: &impl PushRules) -> Result<Merges> {
+        let merges = Merges::default();
+        if !request.mutations.iter().any(may_merge) {
+            return Ok(merges);
+        }
+        // Only sets of narrative fields: they alone merge, and only each other's values feed
+        // their merges. Remembered ones are not sorted out: a retry of an applied set finds its
+        // own value and merges nothing, and looking them up would cost every push a query.
+        let sets = PushRequest {
+            client_id: request.client_id.clone(),
+            mutations: request
+                .mutations
+                .iter()
+                .filter(|m| may_merge(m))
+                .cloned()
+                .collect(),
+        };
+        let mut tx = self.pool.begin().await?;
+        let sequence = latest_sequence(&mut tx).await?;
+        let (records, authors) = decision_state(&mut tx, &sets).await?;
+        tx.commit().await?;
+        let mut snapshot = ServerState::resume(sequence, records, authors);
+        let ahead = Ahead {
+            rules,
+            merges: &merges,
+        };
+        snapshot
+            .push_as(&sets, &ahead)
+            .map_err(StoreError::InvalidPush)?;
+        // What remains to count is what the decision under the lock computes.
+        merges.reset_count();
+        Ok(merges)
     }
 
     /// The rows of `plan_ids`' records whose latest change is newer than `request.since`,

@@ -40,6 +40,18 @@ pub fn decide_set(
     base_value: &FieldValue,
     value: &FieldValue,
 ) -> Decision {
+    decide_set_with(current, field, base_value, value, merge_text)
+}
+
+/// [`decide_set`] with `merge` in place of [`merge_text`]: a server may have merged ahead of
+/// time (`merge` must answer exactly what `merge_text` would).
+pub fn decide_set_with(
+    current: Option<&Versioned<FieldValue>>,
+    field: Field,
+    base_value: &FieldValue,
+    value: &FieldValue,
+    merge: impl Fn(&str, &str, &str) -> Option<String>,
+) -> Decision {
     let empty = field.empty_value();
     let current = current.map_or(&empty, |c| &c.value);
     if current == value {
@@ -52,7 +64,7 @@ pub fn decide_set(
         if let (Some(base), Some(mine), Some(theirs)) =
             (base_value.as_text(), value.as_text(), current.as_text())
         {
-            if let Some(merged) = merge_text(base, mine, theirs) {
+            if let Some(merged) = merge(base, mine, theirs) {
                 return Decision::Merge(FieldValue::Text(merged));
             }
         }
@@ -101,8 +113,8 @@ pub struct NoteAuthor {
     pub name: String,
 }
 
-/// What deciding a push needs besides the stored records: who may make which mutation, and who
-/// the pusher is (for the notes they append and retract).
+/// What deciding a push needs besides the stored records: who may make which mutation, who the
+/// pusher is (for the notes they append and retract), and the text merge.
 ///
 /// A closure `Fn(&ClientId, &Mutation) -> Result<(), String>` is the rules of a server that
 /// knows no users: it only authorizes, notes keep the author the client sent, and anyone who
@@ -126,6 +138,12 @@ pub trait PushRules {
         _author: Option<i64>,
     ) -> Result<(), String> {
         Ok(())
+    }
+
+    /// The three-way merge of narrative text; it must answer what [`merge_text`] answers (a
+    /// server may have computed it ahead, outside its write lock).
+    fn merge(&self, base: &str, mine: &str, theirs: &str) -> Option<String> {
+        merge_text(base, mine, theirs)
     }
 }
 
@@ -332,7 +350,7 @@ impl ServerState {
         &self.history
     }
 
-    /// How a mutation was decided, if the server remembers it (see [`ServerState::push`] for
+    /// How a mutation was decided, if the server remembers it (see [`ServerState::push_as`] for
     /// the rejections it does not).
     pub fn processed(&self, id: &MutationId) -> Option<&Processed> {
         self.processed.get(id)
@@ -362,7 +380,9 @@ impl ServerState {
                 let old = current
                     .cloned()
                     .unwrap_or_else(|| Versioned::new(field.empty_value(), 0));
-                let (new, merged) = match decide_set(current, *field, base_value, value) {
+                let merge = |base: &str, mine: &str, theirs: &str| rules.merge(base, mine, theirs);
+                let (new, merged) = match decide_set_with(current, *field, base_value, value, merge)
+                {
                     Decision::Unchanged => {
                         return Decided::lasting(Outcome::Unchanged {
                             version: old.version,
