@@ -182,7 +182,9 @@ pub async fn history_page(
     plan_id: String,
     measure_id: String,
 ) -> Result<HistoryOutcome, ServerFnError> {
-    use keikaku_domain::access::{can_read_history, can_restore, PlanRef, SignedIn};
+    use keikaku_domain::access::{
+        can_read_history, can_restore, can_see_audit_origin, PlanRef, SignedIn,
+    };
     let Some((org, plan)) = ssr::plan(&plan_id).await? else {
         return Ok(HistoryOutcome::NotFound);
     };
@@ -222,6 +224,7 @@ pub async fn history_page(
             }
         })
     };
+    let show_origin = can_see_audit_origin(&viewer, plan_ref);
     let restore_token = can_restore(&viewer, plan_ref)
         .then(|| {
             use_context::<http::request::Parts>()
@@ -247,6 +250,15 @@ pub async fn history_page(
                 old_value: text(e.old_value),
                 new_value: text(e.new_value),
                 restored_from: e.restored_from,
+                origin: show_origin
+                    .then(|| {
+                        [e.address, e.client]
+                            .into_iter()
+                            .flatten()
+                            .collect::<Vec<_>>()
+                            .join("・")
+                    })
+                    .filter(|origin| !origin.is_empty()),
             })
             .collect(),
         restore_token,

@@ -133,6 +133,21 @@ pub fn can_restore(viewer: &Viewer, plan: PlanRef) -> bool {
     can_edit_plan(viewer, plan)
 }
 
+/// Retracting a field note: its author, and the owning organization's administrators. A note
+/// whose author is not known (`None`: stored before authors were recorded) only by
+/// administrators. Recording progress on the note's measure is checked besides.
+pub fn can_retract_note(viewer: &Viewer, plan: PlanRef, note_author: Option<i64>) -> bool {
+    viewer
+        .member_of(plan.organization_id)
+        .is_some_and(|p| p.role == Role::Administrator || Some(p.user_id) == note_author)
+}
+
+/// Seeing where a change came from (the address, the browser or sync client) in the history:
+/// the owning organization's administrators. Other members see who changed what, and when.
+pub fn can_see_audit_origin(viewer: &Viewer, plan: PlanRef) -> bool {
+    can_edit_plan(viewer, plan)
+}
+
 /// Managing users and departments of an organization: its administrators.
 pub fn can_manage_organization(viewer: &Viewer, organization_id: &str) -> bool {
     viewer.role_in(organization_id) == Some(Role::Administrator)
@@ -228,5 +243,51 @@ mod tests {
             assert!(!can_read_history(&other, PUBLISHED));
         }
         assert!(!can_read_history(&Viewer::Public, PUBLISHED));
+    }
+
+    fn user_with_id(org: &str, role: Role, user_id: i64) -> Viewer {
+        Viewer::User(Principal {
+            user_id,
+            organization_id: org.into(),
+            role,
+            department: None,
+        })
+    }
+
+    #[test]
+    fn a_note_is_retracted_by_its_author_or_an_administrator_of_its_plan() {
+        for role in Role::ALL {
+            let author = user_with_id("a", role, 7);
+            assert!(can_retract_note(&author, PUBLISHED, Some(7)), "{role:?}");
+            let other = user_with_id("a", role, 8);
+            assert_eq!(
+                can_retract_note(&other, PUBLISHED, Some(7)),
+                role == Role::Administrator
+            );
+            assert_eq!(
+                can_retract_note(&author, PUBLISHED, None),
+                role == Role::Administrator,
+                "an unknown author"
+            );
+            // Same user id, another organization: not the same person's note here.
+            assert!(!can_retract_note(
+                &user_with_id("b", role, 7),
+                PUBLISHED,
+                Some(7)
+            ));
+        }
+        assert!(!can_retract_note(&Viewer::Public, PUBLISHED, None));
+    }
+
+    #[test]
+    fn only_the_plans_administrators_see_where_changes_came_from() {
+        for role in Role::ALL {
+            assert_eq!(
+                can_see_audit_origin(&user("a", role, None), DRAFT),
+                role == Role::Administrator
+            );
+            assert!(!can_see_audit_origin(&user("b", role, None), PUBLISHED));
+        }
+        assert!(!can_see_audit_origin(&Viewer::Public, PUBLISHED));
     }
 }

@@ -6,6 +6,8 @@ use std::fmt;
 
 use crate::fiscal::FiscalYear;
 use crate::format::*;
+use crate::limits::{check_required, check_text, measure_field_kind, node_field_kind, TextKind};
+use TextKind::{Name, Short, Text};
 
 /// One thing wrong with a plan file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,15 +111,7 @@ pub fn validate(file: &PlanFile) -> Vec<Problem> {
     v.problems
 }
 
-pub fn is_valid_id(id: &str) -> bool {
-    let bytes = id.as_bytes();
-    !bytes.is_empty()
-        && bytes.len() <= 64
-        && (bytes[0].is_ascii_lowercase() || bytes[0].is_ascii_digit())
-        && bytes
-            .iter()
-            .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-}
+pub use crate::limits::is_valid_id;
 
 const MIN_YEAR: i32 = 1989;
 const MAX_YEAR: i32 = 2100;
@@ -153,9 +147,31 @@ impl Validator {
         }
     }
 
-    fn non_empty(&mut self, place: String, value: &str) {
-        if value.trim().is_empty() {
-            self.problem(place, "must not be empty");
+    /// A required text of `kind`: not blank, within its length, no stray control characters.
+    fn required(&mut self, place: String, kind: TextKind, value: &str) {
+        if let Err(problem) = check_required(kind, value) {
+            self.problem(place, problem.to_string());
+        }
+    }
+
+    /// An optional text of `kind`.
+    fn text(&mut self, place: String, kind: TextKind, value: Option<&str>) {
+        if let Some(Err(problem)) = value.map(|v| check_text(kind, v)) {
+            self.problem(place, problem.to_string());
+        }
+    }
+
+    /// Optional texts of the object at `place`: each field's name, kind and value.
+    fn optional(&mut self, place: &str, fields: &[(&str, TextKind, &Option<String>)]) {
+        for (field, kind, value) in fields {
+            self.text(format!("{place}.{field}"), *kind, value.as_deref());
+        }
+    }
+
+    /// Every text of a list, each of `kind`.
+    fn texts(&mut self, place: &str, kind: TextKind, values: &[String]) {
+        for (i, value) in values.iter().enumerate() {
+            self.text(format!("{place}[{i}]"), kind, Some(value));
         }
     }
 
@@ -180,12 +196,16 @@ impl Validator {
         }
         let org = &file.organization;
         self.id("organization", &org.id, "organization.id".into());
-        self.non_empty("organization.name".into(), &org.name);
-        self.non_empty("organization.prefecture".into(), &org.prefecture);
+        self.required("organization.name".into(), Name, &org.name);
+        self.required("organization.prefecture".into(), Name, &org.prefecture);
         let mut departments = HashSet::new();
         for (i, dept) in org.departments.iter().enumerate() {
             let place = format!("organization.departments[{i}].name");
-            self.non_empty(place.clone(), &dept.name);
+            self.required(place.clone(), Name, &dept.name);
+            self.optional(
+                &format!("organization.departments[{i}]"),
+                &[("note", Short, &dept.note)],
+            );
             if !departments.insert(dept.name.as_str()) {
                 self.problem(place, format!("duplicate department {:?}", dept.name));
             }
@@ -193,7 +213,34 @@ impl Validator {
 
         let plan = &file.plan;
         self.id("plan", &plan.id, "plan.id".into());
-        self.non_empty("plan.title".into(), &plan.title);
+        self.required("plan.title".into(), Short, &plan.title);
+        self.optional(
+            "plan",
+            &[
+                ("subtitle", Short, &plan.subtitle),
+                ("source", Short, &plan.source),
+            ],
+        );
+        if let Some(positioning) = &plan.positioning {
+            let place = "plan.positioning";
+            self.optional(
+                place,
+                &[
+                    ("text", Text, &positioning.text),
+                    ("general_plan", Short, &positioning.general_plan),
+                ],
+            );
+            self.texts(
+                &format!("{place}.related_plans"),
+                Short,
+                &positioning.related_plans,
+            );
+            self.texts(
+                &format!("{place}.legal_basis"),
+                Short,
+                &positioning.legal_basis,
+            );
+        }
         if let Some(adopted) = &plan.adopted {
             if !is_partial_date(adopted) {
                 self.problem(
@@ -211,6 +258,7 @@ impl Validator {
                 "plan.period.end_fiscal_year".into(),
                 period.end_fiscal_year.0,
             );
+            self.optional("plan.period", &[("text", Short, &period.text)]);
             if period.end_fiscal_year < period.start_fiscal_year {
                 self.problem(
                     "plan.period.end_fiscal_year",
@@ -236,14 +284,24 @@ impl Validator {
                 format!("plan.milestones[{i}].fiscal_year"),
                 milestone.fiscal_year.0,
             );
-            self.non_empty(format!("plan.milestones[{i}].text"), &milestone.text);
+            let place = format!("plan.milestones[{i}]");
+            self.required(format!("{place}.text"), Short, &milestone.text);
+            self.optional(
+                &place,
+                &[
+                    ("group", Short, &milestone.group),
+                    ("note", Short, &milestone.note),
+                ],
+            );
         }
         let mut terms = HashSet::new();
         for (i, term) in plan.glossary.iter().enumerate() {
             let place = format!("plan.glossary[{i}]");
             self.id("glossary term", &term.id, format!("{place}.id"));
-            self.non_empty(format!("{place}.term"), &term.term);
-            self.non_empty(format!("{place}.definition"), &term.definition);
+            self.required(format!("{place}.term"), Short, &term.term);
+            self.texts(&format!("{place}.aliases"), Short, &term.aliases);
+            self.optional(&place, &[("index", Short, &term.index)]);
+            self.required(format!("{place}.definition"), Text, &term.definition);
             if !terms.insert(term.term.as_str()) {
                 self.problem(
                     format!("{place}.term"),
@@ -257,20 +315,39 @@ impl Validator {
         for (i, chapter) in chapters.iter().enumerate() {
             let place = format!("{place}[{i}]");
             self.id("chapter", &chapter.id, format!("{place}.id"));
-            self.non_empty(format!("{place}.title"), &chapter.title);
+            self.required(format!("{place}.title"), Short, &chapter.title);
+            self.optional(
+                &place,
+                &[
+                    ("number", Short, &chapter.number),
+                    ("body", Text, &chapter.body),
+                ],
+            );
             for (j, list) in chapter.lists.iter().enumerate() {
                 let place = format!("{place}.lists[{j}]");
                 self.id("list or table", &list.id, format!("{place}.id"));
+                self.text(format!("{place}.title"), Short, Some(&list.title));
                 if list.items.is_empty() {
                     self.problem(format!("{place}.items"), "a list needs at least one item");
                 }
                 for (k, item) in list.items.iter().enumerate() {
-                    self.non_empty(format!("{place}.items[{k}].text"), &item.text);
+                    let place = format!("{place}.items[{k}]");
+                    self.required(format!("{place}.text"), Short, &item.text);
+                    self.optional(
+                        &place,
+                        &[
+                            ("number", Short, &item.number),
+                            ("group", Short, &item.group),
+                        ],
+                    );
                 }
             }
             for (j, table) in chapter.tables.iter().enumerate() {
                 let place = format!("{place}.tables[{j}]");
                 self.id("list or table", &table.id, format!("{place}.id"));
+                self.text(format!("{place}.title"), Short, Some(&table.title));
+                self.optional(&place, &[("caption", Short, &table.caption)]);
+                self.texts(&format!("{place}.header"), Short, &table.header);
                 if table.header.is_empty() {
                     self.problem(
                         format!("{place}.header"),
@@ -278,6 +355,7 @@ impl Validator {
                     );
                 }
                 for (k, row) in table.rows.iter().enumerate() {
+                    self.texts(&format!("{place}.rows[{k}]"), Short, row);
                     if row.len() != table.header.len() {
                         let reason = format!(
                             "row has {} cells but the header has {}",
@@ -296,7 +374,16 @@ impl Validator {
         for (i, node) in nodes.iter().enumerate() {
             let place = format!("{place}[{i}]");
             self.id("structure node", &node.id, format!("{place}.id"));
-            self.non_empty(format!("{place}.title"), &node.title);
+            self.required(format!("{place}.title"), Short, &node.title);
+            let kind = |field| node_field_kind(field).expect("a node text field");
+            self.optional(
+                &place,
+                &[
+                    ("label", kind("label"), &node.label),
+                    ("number", kind("number"), &node.number),
+                    ("description", kind("description"), &node.description),
+                ],
+            );
             let mut placed = HashSet::new();
             for (j, measure) in node.measures.iter().enumerate() {
                 if !measures.contains(measure.as_str()) {
@@ -323,7 +410,31 @@ impl Validator {
         period: Option<&Period>,
     ) {
         self.id("measure or action", &measure.id, format!("{place}.id"));
-        self.non_empty(format!("{place}.title"), &measure.title);
+        self.required(format!("{place}.title"), Short, &measure.title);
+        // The kinds the API's edits of these fields apply too.
+        let kind = |field| measure_field_kind(field).expect("a measure text field");
+        self.optional(
+            place,
+            &[
+                ("summary", kind("summary"), &measure.summary),
+                ("outcome", kind("outcome"), &measure.outcome),
+                ("target_state", kind("target_state"), &measure.target_state),
+                (
+                    "current_issues",
+                    kind("current_issues"),
+                    &measure.current_issues,
+                ),
+                ("direction", kind("direction"), &measure.direction),
+                ("content", kind("content"), &measure.content),
+                ("number", Short, &measure.number),
+                ("departments_note", Short, &measure.departments_note),
+            ],
+        );
+        self.texts(
+            &format!("{place}.general_plan_refs"),
+            Short,
+            &measure.general_plan_refs,
+        );
         for (field, names) in [
             ("lead_departments", &measure.lead_departments),
             ("related_departments", &measure.related_departments),
@@ -338,10 +449,15 @@ impl Validator {
         }
         for (j, kpi) in measure.kpis.iter().enumerate() {
             let place = format!("{place}.kpis[{j}]");
-            self.non_empty(format!("{place}.label"), &kpi.label);
-            self.non_empty(format!("{place}.text"), &kpi.text);
+            self.required(format!("{place}.label"), Short, &kpi.label);
+            self.required(format!("{place}.text"), Short, &kpi.text);
+            self.optional(
+                &place,
+                &[("source", Short, &kpi.source), ("unit", Short, &kpi.unit)],
+            );
             for (name, point) in [("baseline", &kpi.baseline), ("target", &kpi.target)] {
                 if let Some(point) = point {
+                    self.optional(&format!("{place}.{name}"), &[("note", Short, &point.note)]);
                     if !point.value.is_finite() {
                         self.problem(format!("{place}.{name}.value"), "must be a finite number");
                     }
@@ -355,7 +471,15 @@ impl Validator {
         for (j, action) in measure.actions.iter().enumerate() {
             let place = format!("{place}.actions[{j}]");
             self.id("measure or action", &action.id, format!("{place}.id"));
-            self.non_empty(format!("{place}.title"), &action.title);
+            self.required(format!("{place}.title"), Short, &action.title);
+            self.optional(
+                &place,
+                &[
+                    ("number", Short, &action.number),
+                    ("group", Short, &action.group),
+                    ("group_description", Text, &action.group_description),
+                ],
+            );
             self.schedule(&format!("{place}.schedule"), &action.schedule, period);
         }
     }
@@ -365,7 +489,7 @@ impl Validator {
         for (i, cell) in cells.iter().enumerate() {
             let place = format!("{place}[{i}]");
             let year = cell.fiscal_year;
-            self.non_empty(format!("{place}.text"), &cell.text);
+            self.required(format!("{place}.text"), Short, &cell.text);
             if !years.insert(year) {
                 self.problem(
                     format!("{place}.fiscal_year"),

@@ -7,6 +7,7 @@ pub mod access;
 pub mod fiscal;
 pub mod format;
 pub mod import;
+pub mod limits;
 pub mod roadmap;
 pub mod search;
 pub mod stage;

@@ -331,6 +331,9 @@ pub struct HistoryEntry {
     pub old_value: Option<String>,
     pub new_value: Option<String>,
     pub restored_from: Option<i64>,
+    /// Where the change came from (address, browser), for the plan's administrators only
+    /// (`access::can_see_audit_origin`); `None` for everyone else.
+    pub origin: Option<String>,
 }
 
 /// Measure history page: every change, newest first.

@@ -186,3 +186,61 @@ fn trailing_garbage_and_wrong_format_tag() {
     assert_eq!(place, "format");
     assert!(reason.contains("unsupported format"));
 }
+
+#[test]
+fn texts_beyond_their_limit_or_with_control_characters_are_rejected() {
+    let cases: Vec<(&str, serde_json::Value, &str)> = vec![
+        (
+            "/plan/measures/0/title",
+            "題".repeat(1_001).into(),
+            "must be at most 1000 characters",
+        ),
+        (
+            "/plan/measures/0/content",
+            "文".repeat(20_001).into(),
+            "must be at most 20000 characters",
+        ),
+        (
+            "/plan/chapters/0/body",
+            "a\u{1b}b".into(),
+            "must not contain control characters other than line feed and tab",
+        ),
+        (
+            "/organization/departments/0/name",
+            "企画\n課".into(),
+            "must be one line",
+        ),
+        (
+            "/plan/structure/0/description",
+            "説".repeat(20_001).into(),
+            "must be at most 20000 characters",
+        ),
+    ];
+    for (pointer, value, expected) in cases {
+        let mut v = valid();
+        if pointer == "/organization/departments/0/name" {
+            // Measures name the department too; rename it everywhere.
+            v["plan"]["measures"][0]["lead_departments"][0] = value.clone();
+        }
+        // Index by each part (numbers as list positions), adding the field where it is absent.
+        let slot =
+            pointer
+                .split('/')
+                .skip(1)
+                .fold(&mut v, |at, part| match part.parse::<usize>() {
+                    Ok(index) => &mut at[index],
+                    Err(_) => &mut at[part],
+                });
+        *slot = value;
+        let (place, reason) = single_error(&v);
+        // `plan.measures[0].title` is the place of `/plan/measures/0/title`.
+        let place = place.replace(['[', '.'], "/").replace(']', "");
+        assert_eq!(place, pointer.trim_start_matches('/'), "{reason}");
+        assert_eq!(reason, expected, "{pointer}");
+    }
+    // Just within the limits, and with line breaks and tabs, a plan imports.
+    let mut v = valid();
+    v["plan"]["measures"][0]["title"] = "題".repeat(1_000).into();
+    v["plan"]["measures"][0]["content"] = "一\n\t二".repeat(5_000).into();
+    assert!(parse(&v).is_ok());
+}

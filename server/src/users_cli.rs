@@ -5,6 +5,7 @@
 use std::io::BufRead;
 
 use keikaku_domain::access::Role;
+use keikaku_domain::limits::{check_login, check_required, TextKind};
 use keikaku_store::{NewUser, Store};
 
 use crate::auth::{self, password};
@@ -62,9 +63,9 @@ pub async fn run(config: &Config, args: &[String]) -> Result<(), String> {
 
 async fn add(config: &Config, args: &[String]) -> Result<(), String> {
     let options = parse(args)?;
-    if options.login.trim().is_empty() || options.login.chars().count() > 100 {
-        return Err("--login must be 1–100 characters".into());
-    }
+    check_login(&options.login).map_err(|problem| format!("--login: {problem}"))?;
+    check_required(TextKind::Name, &options.name)
+        .map_err(|problem| format!("--name: {problem}"))?;
     if options.role == Role::Editor && options.department.is_none() {
         return Err(
             "an editor needs --department: editors record progress for their department's measures"

@@ -212,6 +212,29 @@ type Caller<'a> = (
     Option<&'a str>,
 );
 
+/// The browser the administrator's first edit of each plan came from.
+const ORIGIN_AGENT: &str = "keikaku-matrix-agent/1.0";
+
+/// Whether a history answer (the JSON entries, or the page) tells where changes came from:
+/// the address or the browser of any entry.
+fn shows_origin(route: WriteRoute, body: &str) -> bool {
+    if route == WriteRoute::HistoryPage {
+        return body.contains(ORIGIN_AGENT) || body.contains("127.0.0.1");
+    }
+    let entries: Vec<serde_json::Value> = serde_json::from_str(body).unwrap();
+    assert!(!entries.is_empty());
+    let origin = entries
+        .iter()
+        .any(|e| !e["address"].is_null() || !e["client"].is_null());
+    // Whoever sees the origin sees all of it: the first entry carries both.
+    if origin {
+        assert!(entries
+            .iter()
+            .any(|e| e["client"] == ORIGIN_AGENT && e["address"] == "127.0.0.1"));
+    }
+    origin
+}
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum WriteRoute {
     EditMeasure,
@@ -297,7 +320,11 @@ fn write_access_matrix() {
             "PATCH",
             &path,
             Some(body),
-            &[("Cookie", &admin_cookie), ("X-CSRF-Token", &admin_csrf)],
+            &[
+                ("Cookie", &admin_cookie),
+                ("X-CSRF-Token", &admin_csrf),
+                ("User-Agent", ORIGIN_AGENT),
+            ],
         );
         assert_eq!(r.status, 200, "{}", r.body);
         entries.insert(plan_id, r.json()["entry"]["id"].as_i64().unwrap());
@@ -393,6 +420,17 @@ fn write_access_matrix() {
                         "{route:?} as {name} on {plan_id}: expected {expected}, got {} {}",
                         r.status, r.body
                     ));
+                }
+                // Where a change came from (address, browser) is for the plan's
+                // administrators; other members see who and what, not from where.
+                if allowed && matches!(route, WriteRoute::History | WriteRoute::HistoryPage) {
+                    let shows = shows_origin(route, &r.body);
+                    if shows != (own && admin) {
+                        failures.push(format!(
+                            "{route:?} as {name} on {plan_id}: origin shown: {shows}, expected {}",
+                            own && admin
+                        ));
+                    }
                 }
             }
         }
@@ -604,6 +642,27 @@ fn user_management_rejects_bad_input_and_self_lockout() {
         (409, Some("login"))
     );
 
+    // Names are one line, and notes as long as the plan format allows (docs/plan-format.md).
+    let r = post(&format!(
+        r#"{{"login":"x","display_name":"二行の\n氏名","role":"council_member","password":"{PASSWORD}"}}"#
+    ));
+    assert_eq!(
+        (r.status, r.json()["error"]["field"].as_str()),
+        (400, Some("display_name"))
+    );
+    let long_note = serde_json::json!({ "name": "備考の長い課", "note": "備".repeat(1_001) });
+    let r = request_with(
+        &server.addr,
+        "POST",
+        "/api/v1/organizations/komagane/departments",
+        Some(&long_note.to_string()),
+        &headers,
+    );
+    assert_eq!(
+        (r.status, r.json()["error"]["field"].as_str()),
+        (400, Some("note"))
+    );
+
     // Departments: a blank name, a used department, a structure change naming no real measure.
     let r = request_with(
         &server.addr,
@@ -665,4 +724,53 @@ fn user_management_rejects_bad_input_and_self_lockout() {
         (r.status, r.json()["error"]["field"].as_str()),
         (400, Some("disabled"))
     );
+}
+
+/// Audit entry ids are sequential, so a restore must not tell an entry of a plan the caller may
+/// not read from no entry at all: both are the same 404, which names no plan. A plan they may
+/// read but not change is still 403.
+#[test]
+fn restore_answers_a_missing_entry_and_another_organizations_entry_alike() {
+    let server = TestServer::start();
+    import_draft(&server);
+    add_user(&server, "komagane", "k-admin", "administrator", None);
+    add_user(&server, "shimada", "s-admin", "administrator", None);
+    let (cookie, csrf) = signed_in(&server, "k-admin");
+    let mut entries = Vec::new();
+    for (plan_id, measure_id) in [
+        ("komagane-next-draft", "m1"),
+        ("komagane-dx-strategy", "citizen-05"),
+    ] {
+        let r = request_with(
+            &server.addr,
+            "PATCH",
+            &format!("/api/v1/plans/{plan_id}/measures/{measure_id}"),
+            Some(r#"{"field":"summary","value":"復元用の値"}"#),
+            &[("Cookie", &cookie), ("X-CSRF-Token", &csrf)],
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        entries.push(r.json()["entry"]["id"].as_i64().unwrap());
+    }
+    let (draft_entry, published_entry) = (entries[0], entries[1]);
+
+    let (cookie, csrf) = signed_in(&server, "s-admin");
+    let restore = |entry: i64| {
+        request_with(
+            &server.addr,
+            "POST",
+            &format!("/api/v1/audit/{entry}/restore"),
+            None,
+            &[("Cookie", &cookie), ("X-CSRF-Token", &csrf)],
+        )
+    };
+    let hidden = restore(draft_entry);
+    let missing = restore(published_entry + 1000);
+    assert_eq!(hidden.status, 404, "{}", hidden.body);
+    assert_eq!(
+        (hidden.status, &hidden.body),
+        (missing.status, &missing.body)
+    );
+    assert!(!hidden.body.contains("komagane"), "{}", hidden.body);
+    // A published plan of another organization: readable, not theirs to change.
+    assert_eq!(restore(published_entry).status, 403);
 }

@@ -1293,3 +1293,216 @@ fn a_server_killed_during_large_pushes_applies_every_mutation_exactly_once_after
         .collect();
     assert_eq!(pulled, expected);
 }
+
+// ---- What a push may make the server keep ----
+
+/// The database's size in bytes after a checkpoint: its pages, with the write-ahead log emptied
+/// into them.
+async fn stored_bytes(store: &Store) -> i64 {
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let pages: i64 = sqlx::query_scalar("PRAGMA page_count")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    let page_size: i64 = sqlx::query_scalar("PRAGMA page_size")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    pages * page_size
+}
+
+/// A council member may record nothing; 10,000 mutations (5 pushes of 2,000) for a plan that
+/// does not exist and for measures they may not edit are all refused, and refusing them stores
+/// nothing: the answer can be given again, identically, without remembering it.
+#[test]
+fn a_flood_of_refused_mutations_does_not_grow_the_database() {
+    let server = TestServer::start();
+    add_caller(&server, Caller::CouncilMember);
+    let session = sign_in_as(&server, Caller::CouncilMember).unwrap();
+    let client = Caller::CouncilMember.client();
+    let pushes: Vec<PushRequest> = (0..5u64)
+        .map(|p| PushRequest {
+            client_id: client.clone(),
+            mutations: (0..MAX_PUSH_MUTATIONS as u64)
+                .map(|i| {
+                    let n = p * MAX_PUSH_MUTATIONS as u64 + i + 1;
+                    let key = if p % 2 == 0 {
+                        RecordKey::measure("no-such-plan", &format!("m-{i}"), 2024)
+                    } else {
+                        RecordKey::measure(PLAN, "regional-04", 2024)
+                    };
+                    note(&client, n, key, "議員による大量の書き込み")
+                })
+                .collect(),
+        })
+        .collect();
+    let before = block_on(async {
+        let store = Store::open(&server.data.0).await.unwrap();
+        let bytes = stored_bytes(&store).await;
+        store.close().await;
+        bytes
+    });
+    let mut first_answers = Vec::new();
+    for request in &pushes {
+        let response = push(&server, &session, request);
+        assert_eq!(response.results.len(), MAX_PUSH_MUTATIONS);
+        for result in &response.results {
+            assert!(
+                matches!(&result.outcome, Outcome::Rejected { reason } if reason.contains("見つかりません") || reason.contains("権限がありません")),
+                "{result:?}"
+            );
+        }
+        first_answers.push(response);
+    }
+    // Retried, each push gets the very same answers.
+    for (request, first) in pushes.iter().zip(&first_answers) {
+        assert_eq!(push(&server, &session, request).results, first.results);
+    }
+    block_on(async {
+        let store = Store::open(&server.data.0).await.unwrap();
+        let after = stored_bytes(&store).await;
+        let remembered: i64 = sqlx::query_scalar("SELECT count(*) FROM sync_mutations")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        eprintln!("database before the flood: {before} bytes, after: {after} bytes");
+        assert_eq!(remembered, 0, "refusals are not remembered");
+        assert!(
+            after - before <= 16 * 1024,
+            "the database grew by {} bytes",
+            after - before
+        );
+        store.close().await;
+    });
+}
+
+/// The editors of 企画振興課 the note tests push as: (login, display name).
+const WRITERS: [(&str, &str); 2] = [("k-writer", "企画 花子"), ("k-colleague", "企画 太郎")];
+
+/// A server with an administrator and the two editors of [`WRITERS`], and their sessions.
+fn note_writers() -> (TestServer, [Session; 3]) {
+    let server = TestServer::start();
+    add_caller(&server, Caller::Administrator);
+    for (login, name) in WRITERS {
+        let out = add_account(
+            &server,
+            NewAccount {
+                organization: "komagane",
+                login,
+                name,
+                role: "editor",
+                department: Some("企画振興課"),
+                password: PASSWORD,
+            },
+        );
+        assert!(out.status.success());
+    }
+    let sessions = [
+        support::sign_in(&server, WRITERS[0].0, PASSWORD),
+        support::sign_in(&server, WRITERS[1].0, PASSWORD),
+        sign_in_as(&server, Caller::Administrator).unwrap(),
+    ];
+    (server, sessions)
+}
+
+fn retraction(client: &ClientId, n: u64, key: &RecordKey, note_id: &MutationId) -> Mutation {
+    Mutation {
+        id: MutationId::new(client, n),
+        key: key.clone(),
+        change: Change::RetractNote {
+            note_id: note_id.to_string(),
+        },
+    }
+}
+
+fn push_one(server: &TestServer, session: &Session, mutation: Mutation) -> Outcome {
+    let client = ClientId::new(mutation.id.as_str().rsplit_once('-').unwrap().0).unwrap();
+    let request = PushRequest {
+        client_id: client,
+        mutations: vec![mutation],
+    };
+    push(server, session, &request).results[0].outcome.clone()
+}
+
+/// A field note's author is who is signed in, whatever the client says.
+#[test]
+fn the_server_records_a_note_as_written_by_the_signed_in_user() {
+    let (server, [writer, colleague, _]) = note_writers();
+    let key = RecordKey::measure(PLAN, "regional-04", 2024);
+    let client = ClientId::new("writer").unwrap();
+    let mut forged = note(&client, 1, key.clone(), "現地を確認した");
+    if let Change::AppendNote { note } = &mut forged.change {
+        note.author = "市長".into();
+    }
+    let request = PushRequest {
+        client_id: client.clone(),
+        mutations: vec![forged, note(&client, 2, key.clone(), "再訪した")],
+    };
+    let first = push(&server, &writer, &request);
+    assert!(first
+        .results
+        .iter()
+        .all(|r| matches!(r.outcome, Outcome::Applied { .. })));
+    // The retry, as sent, is the same mutation: the same answer, nothing applied again.
+    assert_eq!(push(&server, &writer, &request).results, first.results);
+    let (changes, cursor) = pull_everything(&server, &colleague);
+    let authors: Vec<&str> = changes
+        .iter()
+        .filter_map(|c| match c {
+            ChangeEntry::Note { note, .. } => Some(note.author.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(authors, [WRITERS[0].1, WRITERS[0].1]);
+    assert_eq!(cursor, 2);
+}
+
+/// Only a note's author or an administrator of the plan's organization retracts it; a
+/// colleague who may record progress on the same measure may not.
+#[test]
+fn only_a_notes_author_or_an_administrator_retracts_it() {
+    let (server, [writer, colleague, admin]) = note_writers();
+    let key = RecordKey::measure(PLAN, "regional-04", 2024);
+    let client = ClientId::new("writer").unwrap();
+    let notes = [
+        note(&client, 1, key.clone(), "現地を確認した"),
+        note(&client, 2, key.clone(), "再訪した"),
+    ];
+    for note in &notes {
+        assert!(matches!(
+            push_one(&server, &writer, note.clone()),
+            Outcome::Applied { .. }
+        ));
+    }
+    let colleague_client = ClientId::new("colleague").unwrap();
+    match push_one(
+        &server,
+        &colleague,
+        retraction(&colleague_client, 1, &key, &notes[0].id),
+    ) {
+        Outcome::Rejected { reason } => assert!(reason.contains("取り消せません"), "{reason}"),
+        other => panic!("a colleague retracted someone's note: {other:?}"),
+    }
+    assert!(matches!(
+        push_one(&server, &writer, retraction(&client, 3, &key, &notes[0].id)),
+        Outcome::Applied { .. }
+    ));
+    let admin_client = ClientId::new("admin-tab").unwrap();
+    assert!(matches!(
+        push_one(
+            &server,
+            &admin,
+            retraction(&admin_client, 1, &key, &notes[1].id)
+        ),
+        Outcome::Applied { .. }
+    ));
+    let (changes, _) = pull_everything(&server, &colleague);
+    let retracted = changes
+        .iter()
+        .filter(|c| matches!(c, ChangeEntry::Note { note, .. } if note.retracted))
+        .count();
+    assert_eq!(retracted, 2);
+}

@@ -3,10 +3,11 @@
 //! without its change.
 
 use keikaku_domain::format::{Measure, PlanStatus};
+use keikaku_domain::limits::{check_text, measure_field_kind};
 use serde_json::Value;
 use sqlx::{Row, Sqlite, Transaction};
 
-use crate::{Result, Store, StoreError};
+use crate::{Missing, Result, Store, StoreError};
 
 /// Who made a change, and from where.
 #[derive(Debug, Clone, Default)]
@@ -30,9 +31,25 @@ pub struct AuditEntry {
     pub field: String,
     pub old_value: Option<Value>,
     pub new_value: Option<Value>,
+    /// Where the change came from: the browser (user agent) or the sync client id, and the
+    /// address. Only the plan's administrators see them (`access::can_see_audit_origin`);
+    /// [`AuditEntry::without_origin`] leaves them out, and then they are not serialized.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     pub restored_from: Option<i64>,
+}
+
+impl AuditEntry {
+    /// The entry without where it came from, for readers who may not see that.
+    pub fn without_origin(self) -> AuditEntry {
+        AuditEntry {
+            client: None,
+            address: None,
+            ..self
+        }
+    }
 }
 
 /// The text fields of a measure an administrator may edit, by their API names.
@@ -230,26 +247,30 @@ impl Store {
             value,
             restored_from,
         } = edit;
-        let (org, mut plan) = self.existing_plan(plan_id).await?;
+        let kind = measure_field_kind(field).ok_or(StoreError::NotFound(Missing::Field))?;
+        if field == "title" && value.as_deref().is_none_or(|v| v.trim().is_empty()) {
+            return Err(StoreError::invalid("value", "施策名は空にできません。"));
+        }
+        if let Some(Err(problem)) = value.as_deref().map(|v| check_text(kind, v)) {
+            return Err(StoreError::invalid("value", problem.reason()));
+        }
+        let (_turn, mut tx) = self.begin_write().await?;
+        let (org, mut plan) = Store::existing_plan(&mut tx, plan_id).await?;
         let measure = plan
             .measures
             .iter_mut()
             .find(|m| m.id == measure_id)
-            .ok_or(StoreError::NotFound("measure"))?;
-        let old = if field == "title" {
-            let new = value
-                .clone()
-                .filter(|v| !v.trim().is_empty())
-                .ok_or(StoreError::Invalid("title", "施策名は空にできません。"))?;
-            Some(std::mem::replace(&mut measure.title, new))
-        } else {
-            let slot = measure_field_mut(measure, field).ok_or(StoreError::NotFound("field"))?;
-            std::mem::replace(slot, value.clone())
+            .ok_or(StoreError::NotFound(Missing::Measure))?;
+        let old = match measure_field_mut(measure, field) {
+            Some(slot) => std::mem::replace(slot, value.clone()),
+            None => Some(std::mem::replace(
+                &mut measure.title,
+                value.clone().unwrap_or_default(),
+            )),
         };
         if old == value {
             return Ok(EditOutcome::Unchanged);
         }
-        let mut tx = self.pool.begin().await?;
         // Column names come from the fixed list above, never from the request.
         let sql = match field {
             "title" => "UPDATE measures SET title = ? WHERE plan_id = ? AND id = ?",
@@ -261,7 +282,7 @@ impl Store {
             }
             "direction" => "UPDATE measures SET direction = ? WHERE plan_id = ? AND id = ?",
             "content" => "UPDATE measures SET content = ? WHERE plan_id = ? AND id = ?",
-            _ => return Err(StoreError::NotFound("field")),
+            _ => return Err(StoreError::NotFound(Missing::Field)),
         };
         sqlx::query(sql)
             .bind(&value)
@@ -291,11 +312,11 @@ impl Store {
         actor: &Actor,
         now: i64,
     ) -> Result<EditOutcome> {
-        let (org, plan) = self.existing_plan(plan_id).await?;
+        let (_turn, mut tx) = self.begin_write().await?;
+        let (org, plan) = Store::existing_plan(&mut tx, plan_id).await?;
         if plan.status == status {
             return Ok(EditOutcome::Unchanged);
         }
-        let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE plans SET status = ? WHERE id = ?")
             .bind(status.as_str())
             .bind(plan_id)
@@ -327,7 +348,7 @@ impl Store {
         Ok(EditOutcome::Changed(Box::new(
             self.audit_entry(id)
                 .await?
-                .ok_or(StoreError::NotFound("audit entry"))?,
+                .ok_or(StoreError::NotFound(Missing::AuditEntry))?,
         )))
     }
 
@@ -337,6 +358,25 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         row.as_ref().map(entry_from_row).transpose()
+    }
+
+    /// Every change to a measure of a plan, oldest first; a measure the plan does not have is
+    /// [`Missing::Measure`].
+    pub async fn measure_history(
+        &self,
+        plan_id: &str,
+        measure_id: &str,
+    ) -> Result<Vec<AuditEntry>> {
+        let exists: Option<i64> =
+            sqlx::query_scalar("SELECT 1 FROM measures WHERE plan_id = ? AND id = ?")
+                .bind(plan_id)
+                .bind(measure_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        if exists.is_none() {
+            return Err(StoreError::NotFound(Missing::Measure));
+        }
+        self.history(plan_id, "measure", measure_id).await
     }
 
     /// Every change to one entity, oldest first.
@@ -360,9 +400,9 @@ impl Store {
         let entry = self
             .audit_entry(entry_id)
             .await?
-            .ok_or(StoreError::NotFound("audit entry"))?;
+            .ok_or(StoreError::NotFound(Missing::AuditEntry))?;
         let old = |v: Option<Value>| v.and_then(|v| v.as_str().map(str::to_owned));
-        let unrestorable = StoreError::Invalid("entry", "復元できない値です。");
+        let unrestorable = StoreError::invalid("entry", "復元できない値です。");
         match (entry.entity.as_str(), entry.field.as_str()) {
             ("measure", "departments") => {
                 let departments = entry
@@ -422,7 +462,7 @@ impl Store {
                 self.set_plan_status(&entry.plan_id, status, actor, now)
                     .await
             }
-            _ => Err(StoreError::Invalid("entry", "この変更は復元できません。")),
+            _ => Err(StoreError::invalid("entry", "この変更は復元できません。")),
         }
     }
 }

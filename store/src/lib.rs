@@ -22,12 +22,41 @@ use sqlx::sqlite::{
 pub use accounts::{NewSession, NewUser, Session, User};
 pub use attempts::{AttemptCounts, AttemptId, Tally};
 pub use audit::{Actor, AuditEntry, EditOutcome, MeasureEdit, MEASURE_TEXT_FIELDS};
-pub use progress::{kpi_id, ProgressAuthorizer, PushReceipt, PROGRESS_ENTITY};
+pub use progress::{
+    kpi_id, ProgressAuthorizer, PushReceipt, DEFAULT_SYNC_QUOTA_BYTES, PROGRESS_ENTITY,
+};
 pub use structure::{DepartmentUse, MeasureDepartments, NewNode, NodeEdit, NODE_TEXT_FIELDS};
 pub use write::{ImportMode, ImportOutcome, ImportReport};
 
 /// File name of the database inside the data directory.
 pub const DATABASE_FILE: &str = "keikaku.sqlite";
+
+/// Something a request named that is not stored (or that its caller may not know of).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    Plan,
+    Measure,
+    Node,
+    /// A field name outside the editable ones.
+    Field,
+    Department,
+    AuditEntry,
+    User,
+}
+
+impl std::fmt::Display for Missing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Missing::Plan => "plan",
+            Missing::Measure => "measure",
+            Missing::Node => "node",
+            Missing::Field => "field",
+            Missing::Department => "department",
+            Missing::AuditEntry => "audit entry",
+            Missing::User => "user",
+        })
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -43,12 +72,20 @@ pub enum StoreError {
         source: std::io::Error,
     },
     #[error("no such {0}")]
-    NotFound(&'static str),
+    NotFound(Missing),
+    /// The request's `field` holds a value the rules refuse; the reason is for the user.
     #[error("{0}: {1}")]
-    Invalid(&'static str, &'static str),
+    Invalid(&'static str, String),
+    /// Well-formed, but the stored data forbids it now (a department still in use).
+    #[error("{0}: {1}")]
+    InUse(&'static str, &'static str),
     /// A sync push malformed as a whole (see `PushRequest::validate`); nothing was applied.
     #[error("invalid push: {0}")]
     InvalidPush(keikaku_sync::Invalid),
+    /// The user has made the server keep as much sync data as one user may in a day; the push
+    /// was not applied and may be sent again later.
+    #[error("sync quota exceeded: {0}")]
+    QuotaExceeded(String),
     #[error("plan {0:?} already exists; use --replace to overwrite it")]
     PlanExists(String),
     #[error("plan {plan:?} cannot be stored under organization {organization:?}: it belongs to {owner:?}")]
@@ -57,6 +94,29 @@ pub enum StoreError {
         organization: String,
         owner: String,
     },
+}
+
+impl StoreError {
+    /// A refused value of `field`, with the reason shown to the user.
+    pub fn invalid(field: &'static str, reason: impl Into<String>) -> StoreError {
+        StoreError::Invalid(field, reason.into())
+    }
+
+    /// Whether the database was busy or locked beyond the busy timeout: the request may
+    /// succeed if sent again.
+    pub fn is_busy(&self) -> bool {
+        match self {
+            StoreError::Database(sqlx::Error::PoolTimedOut) => true,
+            StoreError::Database(sqlx::Error::Database(e)) => {
+                // SQLITE_BUSY (5) and SQLITE_LOCKED (6), with their extended codes
+                // (the primary code is the low byte).
+                e.code()
+                    .and_then(|code| code.parse::<i32>().ok())
+                    .is_some_and(|code| matches!(code & 0xff, 5 | 6))
+            }
+            _ => false,
+        }
+    }
 }
 
 impl From<serde_json::Error> for StoreError {
@@ -82,9 +142,34 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: SqlitePool,
+    /// What one user's remembered sync mutations of the last 24 hours may add up to, in bytes.
+    sync_quota_bytes: u64,
+    /// The queue of this process's writers (see [`Store::begin_write`]).
+    writers: std::sync::Arc<tokio::sync::Mutex<()>>,
+}
+
+/// A writer's turn to hold the write lock; the next writer's turn begins when it drops.
+pub(crate) struct WriteTurn {
+    _held: tokio::sync::OwnedMutexGuard<()>,
 }
 
 impl Store {
+    /// Starts a write transaction that takes SQLite's write lock at once (`BEGIN IMMEDIATE`):
+    /// what it reads cannot change before its writes commit. Keep the turn until the
+    /// transaction ends (bind it before the transaction, so it drops after).
+    ///
+    /// Writers of this process first take their turn in a first-come queue: SQLite's busy
+    /// handler only polls, so a steady stream of short writes could keep a waiting one from the
+    /// lock past the busy timeout; queued, each waits only for those ahead of it. (Another
+    /// process, such as `server import`, still meets the busy timeout.)
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> Result<(WriteTurn, sqlx::Transaction<'static, sqlx::Sqlite>)> {
+        let turn = self.writers.clone().lock_owned().await;
+        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        Ok((WriteTurn { _held: turn }, tx))
+    }
+
     /// Opens (creating if needed) the database in `data_dir` and migrates it.
     pub async fn open(data_dir: &Path) -> Result<Store> {
         std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir {
@@ -104,7 +189,24 @@ impl Store {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Store { pool })
+        Ok(Store {
+            pool,
+            sync_quota_bytes: DEFAULT_SYNC_QUOTA_BYTES,
+            writers: Default::default(),
+        })
+    }
+
+    /// The same store, allowing each user `bytes` of remembered sync mutations per 24 hours
+    /// instead of [`DEFAULT_SYNC_QUOTA_BYTES`].
+    pub fn with_sync_quota(self, bytes: u64) -> Store {
+        Store {
+            sync_quota_bytes: bytes,
+            ..self
+        }
+    }
+
+    pub(crate) fn sync_quota_bytes(&self) -> u64 {
+        self.sync_quota_bytes
     }
 
     pub fn pool(&self) -> &SqlitePool {

@@ -5,14 +5,18 @@
 //! `keikaku_sync::server::ServerState` (a differential test drives both with the same pushes):
 //! the same decisions (`decide_set`), outcomes, versions and pages. What the store adds is
 //! durability: a push is decided and written in one `BEGIN IMMEDIATE` transaction and answered
-//! only after it commits, with every applied change's audit entry and every decided mutation's
-//! outcome in the same transaction, so a crash at any point loses nothing acknowledged and
-//! applies nothing twice.
+//! only after it commits, with every applied change's audit entry and every remembered
+//! mutation's outcome in the same transaction, so a crash at any point loses nothing
+//! acknowledged and applies nothing twice. It also bounds what one user can make it keep
+//! (`quota`), and merges narrative text before taking the write lock (`ahead`).
+
+mod ahead;
+mod authorizer;
+mod quota;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::ops::RangeInclusive;
 
-use keikaku_domain::access::{can_read_plan, can_record_progress, PlanRef, Role, Viewer};
+use keikaku_domain::access::{can_read_plan, PlanRef, Viewer};
 use keikaku_domain::format::PlanStatus;
 use keikaku_domain::FiscalYear;
 use keikaku_sync::progress::{
@@ -22,12 +26,16 @@ use keikaku_sync::protocol::{
     Change, ChangeEntry, Mutation, MutationResult, Outcome, PullRequest, PullResponse, PushRequest,
     PushResponse, PushSequence,
 };
-use keikaku_sync::server::{AppliedChange, ServerState};
+use keikaku_sync::server::{AppliedChange, PushRules, ServerState};
 use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::{Row, Sqlite, SqliteConnection, Transaction};
+
+pub use authorizer::ProgressAuthorizer;
+pub use quota::DEFAULT_SYNC_QUOTA_BYTES;
 
 use crate::audit::{append_sync_entries, Actor, SyncAuditEntry};
-use crate::{Result, Store, StoreError};
+use crate::{Missing, Result, Store, StoreError};
+use ahead::{Ahead, Merges};
 
 /// The audit entity of progress changes; the entity id is the record key's string form
 /// (`plan/measure:id/2024`).
@@ -49,6 +57,9 @@ pub struct PushReceipt {
     /// How many changes this push applied. Remembered outcomes of retried mutations do not
     /// count: they applied nothing this time.
     pub applied: u64,
+    /// How many narrative merges were computed while the push held the write lock: those the
+    /// decision ahead of it could not foresee (someone changed the text in between).
+    pub merged_under_lock: usize,
 }
 
 /// The reference server's reason for a reused id, given here too for an id another client or
@@ -113,28 +124,57 @@ type Digest = [u8; 32];
 /// What a decided mutation is remembered by: the SHA-256 of its JSON. A mutation's JSON is
 /// deterministic (no maps, no floats), so a retry of the same mutation has the same digest.
 fn mutation_digest(mutation: &Mutation) -> Result<Digest> {
+    Ok(digest_and_size(mutation)?.0)
+}
+
+/// [`mutation_digest`], and the length of the JSON it digests.
+fn digest_and_size(mutation: &Mutation) -> Result<(Digest, usize)> {
     use sha2::Digest as _;
-    Ok(sha2::Sha256::digest(serde_json::to_vec(mutation)?).into())
+    let json = serde_json::to_vec(mutation)?;
+    Ok((sha2::Sha256::digest(&json).into(), json.len()))
+}
+
+/// Whether deciding `mutation` may merge narrative text: a `Set` of a narrative field to a text
+/// other than its base.
+fn may_merge(mutation: &Mutation) -> bool {
+    matches!(&mutation.change, Change::Set { field, value, base_value, .. }
+        if field.is_narrative() && value != base_value)
+}
+
+/// The mutations of `request` not in `remembered`, as a push of their own.
+fn fresh_part(request: &PushRequest, remembered: &HashMap<String, Remembered>) -> PushRequest {
+    PushRequest {
+        client_id: request.client_id.clone(),
+        mutations: request
+            .mutations
+            .iter()
+            .filter(|m| !remembered.contains_key(m.id.as_str()))
+            .cloned()
+            .collect(),
+    }
 }
 
 impl Store {
     /// Decides every mutation of a push in order and answers each, like
-    /// `keikaku_sync::server::ServerState::push`; `authorize` says whether the user may make a
-    /// mutation, with the reason shown to them if not.
+    /// `keikaku_sync::server::ServerState::push`; `rules` say whether the user may make a
+    /// mutation (with the reason shown to them if not), and who they are.
     ///
     /// The whole push is one `BEGIN IMMEDIATE` transaction (taking the write lock up front, so
     /// concurrent pushes queue instead of failing to upgrade a read lock) that commits before
-    /// this returns: the answer is only ever sent for committed work. A malformed request is
-    /// [`StoreError::InvalidPush`] with nothing applied.
+    /// this returns: the answer is only ever sent for committed work. Merges of narrative text
+    /// are computed before it, against a snapshot, so the lock is not held while they run. A
+    /// malformed request is [`StoreError::InvalidPush`] with nothing applied; a push that would
+    /// make the user's remembered mutations of the last 24 hours exceed the quota is
+    /// [`StoreError::QuotaExceeded`], with nothing applied either.
     ///
-    /// Every mutation `authorize` lets through must name a stored plan (the organization
-    /// recorded with its rows comes from it); [`ProgressAuthorizer`] refuses any other.
+    /// Every mutation `rules` let through must name a stored plan (the organization recorded
+    /// with its rows comes from it); [`ProgressAuthorizer`] refuses any other.
     /// A remembered mutation id pushed again by another client or user with an identical
     /// mutation is refused like a reused id, so nobody learns another user's outcome.
     pub async fn push(
         &self,
         request: &PushRequest,
-        authorize: impl Fn(&Mutation) -> Result<(), String>,
+        rules: &impl PushRules,
         actor: &Actor,
         now: i64,
     ) -> Result<PushReceipt> {
@@ -143,22 +183,20 @@ impl Store {
             client: Some(request.client_id.to_string()),
             ..actor.clone()
         };
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let merges = self.merge_ahead(request, rules).await?;
+        let rules = Ahead {
+            rules,
+            merges: &merges,
+        };
+        let (_turn, mut tx) = self.begin_write().await?;
         let first_sequence = latest_sequence(&mut tx).await?;
         let remembered = remembered(&mut tx, &request.mutations).await?;
-        let fresh = PushRequest {
-            client_id: request.client_id.clone(),
-            mutations: request
-                .mutations
-                .iter()
-                .filter(|m| !remembered.contains_key(m.id.as_str()))
-                .cloned()
-                .collect(),
-        };
+        let fresh = fresh_part(request, &remembered);
         // The reference server decides the fresh mutations, holding just what they read.
-        let mut state = ServerState::resume(first_sequence, decision_state(&mut tx, &fresh).await?);
+        let (records, authors) = decision_state(&mut tx, &fresh).await?;
+        let mut state = ServerState::resume(first_sequence, records, authors);
         let decided = state
-            .push(&fresh, |_, mutation| authorize(mutation))
+            .push_as(&fresh, &rules)
             .map_err(StoreError::InvalidPush)?;
         let mut decided = decided.results.into_iter();
         let mut results = Vec::with_capacity(request.mutations.len());
@@ -184,7 +222,11 @@ impl Store {
                 outcome,
             });
         }
-        store_decisions(&mut tx, &state, &fresh, &actor, now).await?;
+        let remember = Remembering {
+            quota: self.sync_quota_bytes(),
+            now,
+        };
+        store_decisions(&mut tx, &state, &fresh, &actor, remember).await?;
         if state.sequence() != first_sequence {
             sqlx::query("UPDATE sync_sequence SET value = ? WHERE id = 1")
                 .bind(state.sequence() as i64)
@@ -202,7 +244,44 @@ impl Store {
             },
             sequence: state.sequence(),
             applied: state.sequence() - first_sequence,
+            merged_under_lock: merges.computed(),
         })
+    }
+
+    /// Decides the push's possible merges against a snapshot, holding no lock, and keeps every
+    /// merge that took: [`Store::push`] decides for real with them.
+    async fn merge_ahead(&self, request: &PushRequest, rules: &impl PushRules) -> Result<Merges> {
+        let merges = Merges::default();
+        if !request.mutations.iter().any(may_merge) {
+            return Ok(merges);
+        }
+        // Only sets of narrative fields: they alone merge, and only each other's values feed
+        // their merges. Remembered ones are not sorted out: a retry of an applied set finds its
+        // own value and merges nothing, and looking them up would cost every push a query.
+        let sets = PushRequest {
+            client_id: request.client_id.clone(),
+            mutations: request
+                .mutations
+                .iter()
+                .filter(|m| may_merge(m))
+                .cloned()
+                .collect(),
+        };
+        let mut tx = self.pool.begin().await?;
+        let sequence = latest_sequence(&mut tx).await?;
+        let (records, authors) = decision_state(&mut tx, &sets).await?;
+        tx.commit().await?;
+        let mut snapshot = ServerState::resume(sequence, records, authors);
+        let ahead = Ahead {
+            rules,
+            merges: &merges,
+        };
+        snapshot
+            .push_as(&sets, &ahead)
+            .map_err(StoreError::InvalidPush)?;
+        // What remains to count is what the decision under the lock computes.
+        merges.reset_count();
+        Ok(merges)
     }
 
     /// The rows of `plan_ids`' records whose latest change is newer than `request.since`,
@@ -370,9 +449,9 @@ fn record_mut(
         .or_insert_with(|| ProgressRecord::new(key))
 }
 
-async fn latest_sequence(tx: &mut Transaction<'_, Sqlite>) -> Result<u64> {
+async fn latest_sequence(conn: &mut SqliteConnection) -> Result<u64> {
     let value: i64 = sqlx::query_scalar("SELECT value FROM sync_sequence WHERE id = 1")
-        .fetch_one(&mut **tx)
+        .fetch_one(&mut *conn)
         .await?;
     Ok(value as u64)
 }
@@ -413,7 +492,7 @@ fn change_entry_from_row(row: &SqliteRow) -> Result<ChangeEntry> {
 
 /// The mutations of `mutations` decided by an earlier push, by id.
 async fn remembered(
-    tx: &mut Transaction<'_, Sqlite>,
+    conn: &mut SqliteConnection,
     mutations: &[Mutation],
 ) -> Result<HashMap<String, Remembered>> {
     let ids: Vec<&str> = mutations.iter().map(|m| m.id.as_str()).collect();
@@ -422,7 +501,7 @@ async fn remembered(
          WHERE id IN (SELECT value FROM json_each(?))",
     )
     .bind(serde_json::to_string(&ids)?)
-    .fetch_all(&mut **tx)
+    .fetch_all(&mut *conn)
     .await?;
     rows.iter()
         .map(|row| {
@@ -459,12 +538,16 @@ fn item_columns<'a>(key: &'a RecordKey, item: &'a str) -> ItemColumns<'a> {
     )
 }
 
+/// A note's author as the store keeps it for deciding: record, note id, user.
+type NoteAuthorRow = (RecordKey, String, i64);
+
 /// Exactly the stored fields, notes and readings the mutations read when decided: for each
-/// `Set` its field, for each note or reading mutation the item it names.
+/// `Set` its field, for each note or reading mutation the item it names; and the authors of
+/// those notes.
 async fn decision_state(
-    tx: &mut Transaction<'_, Sqlite>,
+    conn: &mut SqliteConnection,
     request: &PushRequest,
-) -> Result<Vec<ProgressRecord>> {
+) -> Result<(Vec<ProgressRecord>, Vec<NoteAuthorRow>)> {
     let mut fields = BTreeSet::new();
     let mut notes = BTreeSet::new();
     let mut readings = BTreeSet::new();
@@ -495,21 +578,30 @@ async fn decision_state(
     }
     type AddRow = fn(&mut BTreeMap<RecordKey, ProgressRecord>, &SqliteRow) -> Result<()>;
     type Items<'a> = BTreeSet<(&'a RecordKey, &'a str)>;
-    let lookups: [(&'static str, Items, AddRow); 3] = [
+    // (statement, items, how a row joins its record, whether rows name an author)
+    let lookups: [(&'static str, Items, AddRow, bool); 3] = [
         (
             wanted_rows!("progress_fields", "field"),
             fields,
             add_field_row,
+            false,
         ),
-        (wanted_rows!("progress_notes", "id"), notes, add_note_row),
+        (
+            wanted_rows!("progress_notes", "id"),
+            notes,
+            add_note_row,
+            true,
+        ),
         (
             wanted_rows!("progress_kpi_readings", "id"),
             readings,
             add_reading_row,
+            false,
         ),
     ];
     let mut records = BTreeMap::new();
-    for (statement, items, add_row) in lookups {
+    let mut authors = Vec::new();
+    for (statement, items, add_row, authored) in lookups {
         if items.is_empty() {
             continue;
         }
@@ -519,13 +611,18 @@ async fn decision_state(
             .collect();
         for row in sqlx::query(statement)
             .bind(serde_json::to_string(&wanted)?)
-            .fetch_all(&mut **tx)
+            .fetch_all(&mut *conn)
             .await?
         {
             add_row(&mut records, &row)?;
+            if authored {
+                if let Some(user) = row.try_get::<Option<i64>, _>("author_user_id")? {
+                    authors.push((key_from_row(&row)?, row.try_get("id")?, user));
+                }
+            }
         }
     }
-    Ok(records.into_values().collect())
+    Ok((records.into_values().collect(), authors))
 }
 
 /// An upserted row: the item's columns, then its JSON body, version and organization.
@@ -560,23 +657,31 @@ fn upsert_row<'a>(
     ))
 }
 
+/// When a push's decisions are stored, and how much the user may have remembered in a day.
+struct Remembering {
+    quota: u64,
+    now: i64,
+}
+
 /// Stores what deciding `request` did to `state`: the latest value of every field, note and
-/// reading it changed, an audit entry per applied change, and every decided mutation's
-/// outcome, so a retry is answered the same.
+/// reading it changed (and who appended each new note), an audit entry per applied change, and
+/// every remembered mutation's outcome, so a retry is answered the same. Refuses, storing
+/// nothing, if that would take the user past their quota.
 async fn store_decisions(
     tx: &mut Transaction<'_, Sqlite>,
     state: &ServerState,
     request: &PushRequest,
     actor: &Actor,
-    now: i64,
+    remember: Remembering,
 ) -> Result<()> {
+    let Remembering { quota, now } = remember;
     let history = state.history();
     let owners = plan_owners(tx, history.iter().map(|h| h.key.plan_id.as_str())).await?;
     let owner = |key: &RecordKey| -> Result<&str> {
         owners
             .get(&key.plan_id)
             .map(String::as_str)
-            .ok_or(StoreError::NotFound("plan"))
+            .ok_or(StoreError::NotFound(Missing::Plan))
     };
     let mut fields = BTreeSet::new();
     let mut notes = BTreeSet::new();
@@ -651,14 +756,30 @@ async fn store_decisions(
         .collect::<Result<Vec<_>>>()?;
     let note_rows = notes
         .into_iter()
-        .map(|(key, id)| upsert_row(key, id, &changed(key).notes[id], owner(key)?))
+        .map(|(key, id)| {
+            let (plan, kind, target, year, id, body, version, organization) =
+                upsert_row(key, id, &changed(key).notes[id], owner(key)?)?;
+            let author = state.note_author(key, id);
+            Ok((
+                plan,
+                kind,
+                target,
+                year,
+                id,
+                body,
+                version,
+                organization,
+                author,
+            ))
+        })
         .collect::<Result<Vec<_>>>()?;
     let reading_rows = readings
         .into_iter()
         .map(|(key, id)| upsert_row(key, id, &changed(key).kpi_readings[id], owner(key)?))
         .collect::<Result<Vec<_>>>()?;
-    // `WHERE true` tells SQLite's parser that ON CONFLICT belongs to the INSERT.
-    for (upsert, rows) in [
+    // `WHERE true` tells SQLite's parser that ON CONFLICT belongs to the INSERT. A note's
+    // author is written when it is appended, and a retraction leaves it.
+    for (upsert, rows, count) in [
         (
             "INSERT INTO progress_fields (plan_id, target_kind, target_id, fiscal_year, field,
                                           value, version, organization_id)
@@ -668,18 +789,20 @@ async fn store_decisions(
              ON CONFLICT (plan_id, target_kind, target_id, fiscal_year, field)
              DO UPDATE SET value = excluded.value, version = excluded.version,
                            organization_id = excluded.organization_id",
-            field_rows,
+            serde_json::to_string(&field_rows)?,
+            field_rows.len(),
         ),
         (
             "INSERT INTO progress_notes (plan_id, target_kind, target_id, fiscal_year, id, note,
-                                         version, organization_id)
+                                         version, organization_id, author_user_id)
              SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,
-                    value ->> 6, value ->> 7
+                    value ->> 6, value ->> 7, value ->> 8
              FROM jsonb_each(?) WHERE true
              ON CONFLICT (plan_id, target_kind, target_id, fiscal_year, id)
              DO UPDATE SET note = excluded.note, version = excluded.version,
                            organization_id = excluded.organization_id",
-            note_rows,
+            serde_json::to_string(&note_rows)?,
+            note_rows.len(),
         ),
         (
             "INSERT INTO progress_kpi_readings (plan_id, target_kind, target_id, fiscal_year, id,
@@ -690,37 +813,46 @@ async fn store_decisions(
              ON CONFLICT (plan_id, target_kind, target_id, fiscal_year, id)
              DO UPDATE SET reading = excluded.reading, version = excluded.version,
                            organization_id = excluded.organization_id",
-            reading_rows,
+            serde_json::to_string(&reading_rows)?,
+            reading_rows.len(),
         ),
     ] {
-        if !rows.is_empty() {
-            sqlx::query(upsert)
-                .bind(serde_json::to_string(&rows)?)
-                .execute(&mut **tx)
-                .await?;
+        if count > 0 {
+            sqlx::query(upsert).bind(rows).execute(&mut **tx).await?;
         }
     }
     append_sync_entries(tx, actor, &audit, now).await?;
 
-    // Each decided mutation once (a push may repeat an id), with its outcome.
+    // Each remembered mutation once (a push may repeat an id), with its outcome and what
+    // keeping it costs: the mutation as sent and the answer.
     let mut seen = BTreeSet::new();
     let mut decided = Vec::with_capacity(request.mutations.len());
+    let mut bytes = 0;
     for mutation in &request.mutations {
         if !seen.insert(&mutation.id) {
             continue;
         }
         if let Some(processed) = state.processed(&mutation.id) {
+            let (digest, size) = digest_and_size(&processed.mutation)?;
+            let outcome = json_text(&processed.outcome)?;
+            let cost = (size + outcome.len()) as u64;
+            bytes += cost;
             decided.push((
                 mutation.id.as_str(),
-                crate::lower_hex(&mutation_digest(&processed.mutation)?),
-                json_text(&processed.outcome)?,
+                crate::lower_hex(&digest),
+                outcome,
+                cost,
             ));
         }
     }
+    if let Some(user_id) = actor.user_id {
+        quota::check(tx, user_id, now, bytes, quota).await?;
+    }
     if !decided.is_empty() {
         sqlx::query(
-            "INSERT INTO sync_mutations (id, client_id, user_id, digest, outcome, at)
-             SELECT value ->> 0, ?, ?, unhex(value ->> 1), value ->> 2, ? FROM jsonb_each(?)",
+            "INSERT INTO sync_mutations (id, client_id, user_id, digest, outcome, at, bytes)
+             SELECT value ->> 0, ?, ?, unhex(value ->> 1), value ->> 2, ?, value ->> 3
+             FROM jsonb_each(?)",
         )
         .bind(request.client_id.as_str())
         .bind(actor.user_id)
@@ -748,189 +880,4 @@ async fn plan_owners<'a>(
     .fetch_all(&mut **tx)
     .await?;
     Ok(owners.into_iter().collect())
-}
-
-/// What deciding whether someone may record progress on one plan needs.
-#[derive(Debug, Clone)]
-struct PlanRules {
-    organization_id: String,
-    status: PlanStatus,
-    period: Option<RangeInclusive<i32>>,
-    /// Lead and related departments, by measure id; every measure of the plan is a key.
-    measure_departments: HashMap<String, Vec<String>>,
-    /// The measure each action belongs to, by action id.
-    action_measures: HashMap<String, String>,
-    /// How many KPIs each measure lists, by measure id.
-    kpi_counts: HashMap<String, usize>,
-}
-
-/// Decides whether a user may make each mutation of a push: the plan must exist and be
-/// readable to them, the target must be one of its measures or actions (an action counts as
-/// its measure), the fiscal year within the plan's period, a KPI reading's KPI one of the
-/// measure's, and `keikaku_domain::access::can_record_progress` must allow them. Reasons are
-/// in Japanese: the browser shows them to the user.
-///
-/// Built by [`Store::progress_authorizer`], which loads each plan a push names once.
-#[derive(Debug, Clone)]
-pub struct ProgressAuthorizer {
-    viewer: Viewer,
-    /// `None`: no such plan.
-    plans: HashMap<String, Option<PlanRules>>,
-}
-
-impl ProgressAuthorizer {
-    /// `Ok` if the viewer may make `mutation`, or the reason they may not.
-    pub fn check(&self, mutation: &Mutation) -> Result<(), String> {
-        let key = &mutation.key;
-        let plan = self
-            .plans
-            .get(&key.plan_id)
-            .and_then(Option::as_ref)
-            .filter(|plan| can_read_plan(&self.viewer, plan.plan_ref()))
-            .ok_or("この計画は見つかりません。")?;
-        let measure_id = match &key.target {
-            Target::Measure(id) if plan.measure_departments.contains_key(id) => id,
-            Target::Measure(_) => return Err("この計画にこの施策はありません。".into()),
-            Target::Action(id) => plan
-                .action_measures
-                .get(id)
-                .ok_or("この計画にこの取組はありません。")?,
-        };
-        let departments: Vec<&str> = plan.measure_departments[measure_id]
-            .iter()
-            .map(String::as_str)
-            .collect();
-        if !can_record_progress(&self.viewer, plan.plan_ref(), &departments) {
-            return Err(self.refusal(&plan.organization_id));
-        }
-        if let Some(period) = &plan.period {
-            if !period.contains(&key.fiscal_year.0) {
-                return Err(format!(
-                    "{}は計画期間（{}〜{}）の外です。",
-                    key.fiscal_year.label(),
-                    FiscalYear(*period.start()).label(),
-                    FiscalYear(*period.end()).label()
-                ));
-            }
-        }
-        if let Change::AppendKpiReading { reading } = &mutation.change {
-            let count = plan.kpi_counts.get(measure_id).copied().unwrap_or(0);
-            if !(0..count).any(|index| kpi_id(index) == reading.kpi_id) {
-                return Err(format!(
-                    "この施策にはKPI「{}」がありません。",
-                    reading.kpi_id
-                ));
-            }
-        }
-        Ok(())
-    }
-
-    fn refusal(&self, organization_id: &str) -> String {
-        let editor_here = self
-            .viewer
-            .principal()
-            .is_some_and(|p| p.organization_id == organization_id && p.role == Role::Editor);
-        if editor_here {
-            "この施策の進捗を記録する権限がありません（担当部署ではありません）。".into()
-        } else {
-            "この施策の進捗を記録する権限がありません。".into()
-        }
-    }
-}
-
-impl PlanRules {
-    fn plan_ref(&self) -> PlanRef<'_> {
-        PlanRef {
-            organization_id: &self.organization_id,
-            status: self.status,
-        }
-    }
-}
-
-impl Store {
-    /// Loads what authorizing `viewer`'s push needs: each plan it names, once.
-    pub async fn progress_authorizer(
-        &self,
-        viewer: &Viewer,
-        request: &PushRequest,
-    ) -> Result<ProgressAuthorizer> {
-        let plan_ids: BTreeSet<&str> = request
-            .mutations
-            .iter()
-            .map(|m| m.key.plan_id.as_str())
-            .collect();
-        let mut plans = HashMap::with_capacity(plan_ids.len());
-        for plan_id in plan_ids {
-            plans.insert(plan_id.to_owned(), self.plan_rules(plan_id).await?);
-        }
-        Ok(ProgressAuthorizer {
-            viewer: viewer.clone(),
-            plans,
-        })
-    }
-
-    async fn plan_rules(&self, plan_id: &str) -> Result<Option<PlanRules>> {
-        let mut conn = self.pool.acquire().await?;
-        let Some(plan) = sqlx::query(
-            "SELECT organization_id, status, period_start, period_end FROM plans WHERE id = ?",
-        )
-        .bind(plan_id)
-        .fetch_optional(&mut *conn)
-        .await?
-        else {
-            return Ok(None);
-        };
-        let period = match (
-            plan.try_get::<Option<i32>, _>("period_start")?,
-            plan.try_get::<Option<i32>, _>("period_end")?,
-        ) {
-            (Some(start), Some(end)) => Some(start..=end),
-            _ => None,
-        };
-        let mut measure_departments: HashMap<String, Vec<String>> =
-            sqlx::query_scalar::<_, String>("SELECT id FROM measures WHERE plan_id = ?")
-                .bind(plan_id)
-                .fetch_all(&mut *conn)
-                .await?
-                .into_iter()
-                .map(|id| (id, Vec::new()))
-                .collect();
-        for row in sqlx::query(
-            "SELECT measure_id, department_name FROM measure_departments WHERE plan_id = ?",
-        )
-        .bind(plan_id)
-        .fetch_all(&mut *conn)
-        .await?
-        {
-            let measure_id: String = row.try_get("measure_id")?;
-            if let Some(departments) = measure_departments.get_mut(&measure_id) {
-                departments.push(row.try_get("department_name")?);
-            }
-        }
-        let action_measures = sqlx::query_as::<_, (String, String)>(
-            "SELECT id, measure_id FROM actions WHERE plan_id = ?",
-        )
-        .bind(plan_id)
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .collect();
-        let kpi_counts = sqlx::query_as::<_, (String, i64)>(
-            "SELECT measure_id, count(*) FROM kpis WHERE plan_id = ? GROUP BY measure_id",
-        )
-        .bind(plan_id)
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .map(|(measure_id, count)| (measure_id, count as usize))
-        .collect();
-        Ok(Some(PlanRules {
-            organization_id: plan.try_get("organization_id")?,
-            status: plan_status(&plan.try_get::<String, _>("status")?)?,
-            period,
-            measure_departments,
-            action_measures,
-            kpi_counts,
-        }))
-    }
 }

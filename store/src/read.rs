@@ -6,9 +6,9 @@ use keikaku_domain::access::{can_read_plan, PlanRef, Viewer};
 use keikaku_domain::format::*;
 use keikaku_domain::views::PlanSummary;
 use keikaku_domain::FiscalYear;
-use sqlx::Row;
+use sqlx::{Row, SqliteConnection};
 
-use crate::{Result, Store, StoreError};
+use crate::{Missing, Result, Store, StoreError};
 
 fn parse_enum<T: serde::de::DeserializeOwned>(value: &str) -> Result<T> {
     serde_json::from_value(serde_json::Value::String(value.to_owned()))
@@ -68,16 +68,31 @@ impl Store {
             .collect()
     }
 
-    /// A whole plan with its organization, as it was imported.
-    /// A plan that must exist: an unknown id is `StoreError::NotFound("plan")`.
-    pub(crate) async fn existing_plan(&self, plan_id: &str) -> Result<(Organization, Plan)> {
-        self.load_plan(plan_id)
-            .await?
-            .ok_or(crate::StoreError::NotFound("plan"))
+    /// A whole plan with its organization, as it was imported and changed since.
+    pub async fn load_plan(&self, plan_id: &str) -> Result<Option<(Organization, Plan)>> {
+        // One read transaction: every table from the same snapshot.
+        let mut tx = self.pool.begin().await?;
+        let loaded = Store::read_plan(&mut tx, plan_id).await?;
+        tx.commit().await?;
+        Ok(loaded)
     }
 
-    pub async fn load_plan(&self, plan_id: &str) -> Result<Option<(Organization, Plan)>> {
-        let mut conn = self.pool.acquire().await?;
+    /// A plan that must exist, read by `conn` (a write transaction reads what it will change
+    /// with this): an unknown id is [`Missing::Plan`].
+    pub(crate) async fn existing_plan(
+        conn: &mut SqliteConnection,
+        plan_id: &str,
+    ) -> Result<(Organization, Plan)> {
+        Store::read_plan(conn, plan_id)
+            .await?
+            .ok_or(StoreError::NotFound(Missing::Plan))
+    }
+
+    /// A whole plan with its organization, read by `conn`.
+    pub(crate) async fn read_plan(
+        conn: &mut SqliteConnection,
+        plan_id: &str,
+    ) -> Result<Option<(Organization, Plan)>> {
         let Some(row) = sqlx::query("SELECT * FROM plans WHERE id = ?")
             .bind(plan_id)
             .fetch_optional(&mut *conn)
@@ -318,35 +333,45 @@ fn period(start: Option<i32>, end: Option<i32>, text: Option<String>) -> Option<
     })
 }
 
-/// Rebuilds a tree from rows in depth-first order, each with its parent's id.
+/// Rebuilds a tree from rows, each with its parent's id, in the order of their `position`.
+/// Positions order siblings only: a node added later under an early parent has a higher
+/// position than nodes of later subtrees, and still sits under its parent. (Imports number
+/// rows depth first, which orders siblings too.) A row whose parent is missing is kept at the
+/// top level rather than dropped, so it can be seen and removed.
 fn build_tree<T>(
     rows: Vec<(Option<String>, T)>,
     id: impl Fn(&T) -> &String,
     children: impl Fn(&mut T) -> &mut Vec<T> + Copy,
 ) -> Vec<T> {
-    // Depth-first order means a node's parent is on the current path; unwind the path until
-    // the parent is at its end.
+    let ids: std::collections::HashSet<String> = rows.iter().map(|(_, t)| id(t).clone()).collect();
     let mut roots: Vec<T> = Vec::new();
-    let mut path: Vec<T> = Vec::new();
+    let mut by_parent: HashMap<String, Vec<T>> = HashMap::new();
     for (parent, item) in rows {
-        while let Some(last) = path.last() {
-            if Some(id(last)) == parent.as_ref() {
-                break;
+        match parent {
+            Some(parent) if ids.contains(&parent) && parent != *id(&item) => {
+                by_parent.entry(parent).or_default().push(item)
             }
-            let done = path.pop().expect("checked non-empty");
-            match path.last_mut() {
-                Some(up) => children(up).push(done),
-                None => roots.push(done),
-            }
-        }
-        path.push(item);
-    }
-    while let Some(done) = path.pop() {
-        match path.last_mut() {
-            Some(up) => children(up).push(done),
-            None => roots.push(done),
+            _ => roots.push(item),
         }
     }
+    fn attach<T>(
+        items: &mut [T],
+        by_parent: &mut HashMap<String, Vec<T>>,
+        id: &impl Fn(&T) -> &String,
+        children: impl Fn(&mut T) -> &mut Vec<T> + Copy,
+    ) {
+        for item in items {
+            if let Some(mut own) = by_parent.remove(id(item)) {
+                attach(&mut own, by_parent, id, children);
+                *children(item) = own;
+            }
+        }
+    }
+    attach(&mut roots, &mut by_parent, &id, children);
+    // Rows left over sit in a cycle that no root reaches (impossible through the store's
+    // writes); keep them visible too.
+    let mut rest: Vec<T> = by_parent.into_values().flatten().collect();
+    roots.append(&mut rest);
     roots
 }
 

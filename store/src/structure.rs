@@ -6,16 +6,15 @@
 //! department list is organization data shared by users and plans; removing a department that
 //! is still in use is refused rather than cascaded, so nobody loses access by accident.
 
-use keikaku_domain::format::{Node, NodeKind};
+use keikaku_domain::format::{walk_nodes, Node, NodeKind};
+use keikaku_domain::import::is_valid_id;
+use keikaku_domain::limits::{check_required, check_text, node_field_kind, TextKind};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use sqlx::Row;
+use sqlx::{Row, SqliteConnection};
 
 use crate::audit::{Actor, Change, EditOutcome};
-use crate::{Result, Store, StoreError};
-
-/// Longest department name.
-const MAX_DEPARTMENT_NAME_CHARS: usize = 100;
+use crate::{Missing, Result, Store, StoreError};
 
 /// A department and how much depends on it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -82,34 +81,55 @@ fn check_department_names(known: &[String], lists: &MeasureDepartments) -> Resul
     for (role, names) in [("lead", &lists.lead), ("related", &lists.related)] {
         for name in names {
             if !known.contains(name) {
-                return Err(StoreError::Invalid(role, "登録されていない部署です。"));
+                return Err(StoreError::invalid(role, "登録されていない部署です。"));
             }
             if !seen.insert(name) {
-                return Err(StoreError::Invalid(role, "同じ部署が重複しています。"));
+                return Err(StoreError::invalid(role, "同じ部署が重複しています。"));
             }
         }
     }
     Ok(())
 }
 
+/// The name as stored (trimmed), if it is one the import would take.
 fn clean_department_name(name: &str) -> Result<String> {
     let name = name.trim();
-    if name.is_empty() {
-        return Err(StoreError::Invalid("name", "部署名を入力してください。"));
-    }
-    if name.chars().count() > MAX_DEPARTMENT_NAME_CHARS {
-        return Err(StoreError::Invalid(
-            "name",
-            "部署名は100文字以内で入力してください。",
-        ));
-    }
-    if name.chars().any(char::is_control) {
-        return Err(StoreError::Invalid(
-            "name",
-            "部署名に制御文字は使えません。",
-        ));
-    }
+    check_required(TextKind::Name, name)
+        .map_err(|problem| StoreError::invalid("name", problem.reason()))?;
     Ok(name.to_owned())
+}
+
+/// The note as stored: `None` when blank.
+fn clean_department_note(note: Option<String>) -> Result<Option<String>> {
+    let note = note.filter(|n| !n.trim().is_empty());
+    if let Some(Err(problem)) = note.as_deref().map(|n| check_text(TextKind::Short, n)) {
+        return Err(StoreError::invalid("note", problem.reason()));
+    }
+    Ok(note)
+}
+
+/// Refuses a node text the import would refuse; `field` names it in the answer.
+fn check_node_text(field: &'static str, name: &str, value: Option<&str>) -> Result<()> {
+    let kind = node_field_kind(name).ok_or(StoreError::NotFound(Missing::Field))?;
+    if name == "title" {
+        check_required(kind, value.unwrap_or_default())
+    } else {
+        value.map_or(Ok(()), |v| check_text(kind, v))
+    }
+    .map_err(|problem| StoreError::invalid(field, problem.reason()))
+}
+
+/// The organization's department names in their listed order, read by `conn`.
+async fn department_names(
+    conn: &mut SqliteConnection,
+    organization_id: &str,
+) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT name FROM departments WHERE organization_id = ? ORDER BY position",
+    )
+    .bind(organization_id)
+    .fetch_all(&mut *conn)
+    .await?)
 }
 
 impl Store {
@@ -138,15 +158,6 @@ impl Store {
             .collect()
     }
 
-    async fn department_names(&self, organization_id: &str) -> Result<Vec<String>> {
-        Ok(sqlx::query_scalar(
-            "SELECT name FROM departments WHERE organization_id = ? ORDER BY position",
-        )
-        .bind(organization_id)
-        .fetch_all(&self.pool)
-        .await?)
-    }
-
     /// Adds a department at the end of the list. Returns the stored (trimmed) name.
     pub async fn add_department(
         &self,
@@ -155,12 +166,13 @@ impl Store {
         note: Option<String>,
     ) -> Result<String> {
         let name = clean_department_name(name)?;
-        if self
-            .department_names(organization_id)
+        let note = clean_department_note(note)?;
+        let (_turn, mut tx) = self.begin_write().await?;
+        if department_names(&mut tx, organization_id)
             .await?
             .contains(&name)
         {
-            return Err(StoreError::Invalid("name", "同じ名前の部署があります。"));
+            return Err(StoreError::invalid("name", "同じ名前の部署があります。"));
         }
         sqlx::query(
             "INSERT INTO departments (organization_id, name, note, position)
@@ -168,22 +180,31 @@ impl Store {
         )
         .bind(organization_id)
         .bind(&name)
-        .bind(note.filter(|n| !n.trim().is_empty()))
+        .bind(note)
         .bind(organization_id)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(name)
     }
 
     /// Removes a department no measure and no user refers to.
     pub async fn remove_department(&self, organization_id: &str, name: &str) -> Result<()> {
-        let uses = self.departments(organization_id).await?;
-        let department = uses
-            .iter()
-            .find(|d| d.name == name)
-            .ok_or(StoreError::NotFound("department"))?;
-        if department.measures > 0 || department.users > 0 {
-            return Err(StoreError::Invalid(
+        let (_turn, mut tx) = self.begin_write().await?;
+        let uses: Option<(i64, i64)> = sqlx::query_as(
+            "SELECT (SELECT count(*) FROM measure_departments m
+                      WHERE m.organization_id = d.organization_id AND m.department_name = d.name),
+                    (SELECT count(*) FROM users u
+                      WHERE u.organization_id = d.organization_id AND u.department = d.name)
+             FROM departments d WHERE d.organization_id = ? AND d.name = ?",
+        )
+        .bind(organization_id)
+        .bind(name)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (measures, users) = uses.ok_or(StoreError::NotFound(Missing::Department))?;
+        if measures > 0 || users > 0 {
+            return Err(StoreError::InUse(
                 "name",
                 "施策または利用者が所属している部署は削除できません。",
             ));
@@ -191,8 +212,9 @@ impl Store {
         sqlx::query("DELETE FROM departments WHERE organization_id = ? AND name = ?")
             .bind(organization_id)
             .bind(name)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -206,13 +228,14 @@ impl Store {
         now: i64,
         restored_from: Option<i64>,
     ) -> Result<EditOutcome> {
-        let (org, plan) = self.existing_plan(plan_id).await?;
+        let (_turn, mut tx) = self.begin_write().await?;
+        let (org, plan) = Store::existing_plan(&mut tx, plan_id).await?;
         let measure = plan
             .measures
             .iter()
             .find(|m| m.id == measure_id)
-            .ok_or(StoreError::NotFound("measure"))?;
-        check_department_names(&self.department_names(&org.id).await?, &departments)?;
+            .ok_or(StoreError::NotFound(Missing::Measure))?;
+        check_department_names(&department_names(&mut tx, &org.id).await?, &departments)?;
         let old = MeasureDepartments {
             lead: measure.lead_departments.clone(),
             related: measure.related_departments.clone(),
@@ -220,7 +243,6 @@ impl Store {
         if old == departments {
             return Ok(EditOutcome::Unchanged);
         }
-        let mut tx = self.pool.begin().await?;
         sqlx::query("DELETE FROM measure_departments WHERE plan_id = ? AND measure_id = ?")
             .bind(plan_id)
             .bind(measure_id)
@@ -272,26 +294,27 @@ impl Store {
             value,
             restored_from,
         } = edit;
-        let (org, mut plan) = self.existing_plan(plan_id).await?;
-        let node =
-            find_node_mut(&mut plan.structure, node_id).ok_or(StoreError::NotFound("node"))?;
+        if field == "title" && value.as_deref().is_none_or(|v| v.trim().is_empty()) {
+            return Err(StoreError::invalid("value", "見出しは空にできません。"));
+        }
+        check_node_text("value", field, value.as_deref())?;
+        let (_turn, mut tx) = self.begin_write().await?;
+        let (org, mut plan) = Store::existing_plan(&mut tx, plan_id).await?;
+        let node = find_node_mut(&mut plan.structure, node_id)
+            .ok_or(StoreError::NotFound(Missing::Node))?;
         let old = match field {
-            "title" => {
-                let new = value
-                    .clone()
-                    .filter(|v| !v.trim().is_empty())
-                    .ok_or(StoreError::Invalid("value", "見出しは空にできません。"))?;
-                Some(std::mem::replace(&mut node.title, new))
-            }
+            "title" => Some(std::mem::replace(
+                &mut node.title,
+                value.clone().unwrap_or_default(),
+            )),
             "label" => std::mem::replace(&mut node.label, value.clone()),
             "number" => std::mem::replace(&mut node.number, value.clone()),
             "description" => std::mem::replace(&mut node.description, value.clone()),
-            _ => return Err(StoreError::NotFound("field")),
+            _ => return Err(StoreError::NotFound(Missing::Field)),
         };
         if old == value {
             return Ok(EditOutcome::Unchanged);
         }
-        let mut tx = self.pool.begin().await?;
         // Column names come from this fixed list, never from the request.
         let sql = match field {
             "title" => "UPDATE structure_nodes SET title = ? WHERE plan_id = ? AND id = ?",
@@ -330,26 +353,26 @@ impl Store {
         now: i64,
         restored_from: Option<i64>,
     ) -> Result<EditOutcome> {
-        let (org, mut plan) = self.existing_plan(plan_id).await?;
+        let (_turn, mut tx) = self.begin_write().await?;
+        let (org, mut plan) = Store::existing_plan(&mut tx, plan_id).await?;
         let mut seen = std::collections::HashSet::new();
         for id in &measure_ids {
             if !plan.measures.iter().any(|m| &m.id == id) {
-                return Err(StoreError::Invalid("measures", "存在しない施策です。"));
+                return Err(StoreError::invalid("measures", "存在しない施策です。"));
             }
             if !seen.insert(id) {
-                return Err(StoreError::Invalid(
+                return Err(StoreError::invalid(
                     "measures",
                     "同じ施策が重複しています。",
                 ));
             }
         }
-        let node =
-            find_node_mut(&mut plan.structure, node_id).ok_or(StoreError::NotFound("node"))?;
+        let node = find_node_mut(&mut plan.structure, node_id)
+            .ok_or(StoreError::NotFound(Missing::Node))?;
         let old = std::mem::replace(&mut node.measures, measure_ids.clone());
         if old == measure_ids {
             return Ok(EditOutcome::Unchanged);
         }
-        let mut tx = self.pool.begin().await?;
         sqlx::query("DELETE FROM node_measures WHERE plan_id = ? AND node_id = ?")
             .bind(plan_id)
             .bind(node_id)
@@ -387,27 +410,24 @@ impl Store {
         actor: &Actor,
         now: i64,
     ) -> Result<EditOutcome> {
-        let (org, mut plan) = self.existing_plan(plan_id).await?;
-        if node.id.is_empty()
-            || node.id.len() > 64
-            || !node
-                .id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
-            return Err(StoreError::Invalid(
+        if !is_valid_id(&node.id) {
+            return Err(StoreError::invalid(
                 "id",
-                "IDは64文字以内の英数字・ハイフン・下線で入力してください。",
+                "IDは64文字以内の英小文字・数字・ハイフンで、英小文字か数字から始めてください。",
             ));
         }
-        if keikaku_domain::format::walk_nodes(&plan.structure)
-            .iter()
-            .any(|n| n.id == node.id)
-        {
-            return Err(StoreError::Invalid("id", "同じIDの項目があります。"));
+        for (field, value) in [
+            ("title", Some(&node.title)),
+            ("label", node.label.as_ref()),
+            ("number", node.number.as_ref()),
+            ("description", node.description.as_ref()),
+        ] {
+            check_node_text(field, field, value.map(String::as_str))?;
         }
-        if node.title.trim().is_empty() {
-            return Err(StoreError::Invalid("title", "見出しを入力してください。"));
+        let (_turn, mut tx) = self.begin_write().await?;
+        let (org, mut plan) = Store::existing_plan(&mut tx, plan_id).await?;
+        if walk_nodes(&plan.structure).iter().any(|n| n.id == node.id) {
+            return Err(StoreError::invalid("id", "同じIDの項目があります。"));
         }
         let new_node = Node {
             id: node.id.clone(),
@@ -421,20 +441,22 @@ impl Store {
         };
         match &node.parent_id {
             Some(parent) => find_node_mut(&mut plan.structure, parent)
-                .ok_or(StoreError::Invalid("parent_id", "親の項目がありません。"))?
+                .ok_or_else(|| StoreError::invalid("parent_id", "親の項目がありません。"))?
                 .children
                 .push(new_node),
             None => plan.structure.push(new_node),
         }
-        let mut tx = self.pool.begin().await?;
+        // Positions order siblings (`read::build_tree`): after the parent's last child.
         sqlx::query(
             "INSERT INTO structure_nodes (plan_id, id, parent_id, position, kind, label, number, title, description)
-             VALUES (?, ?, ?, (SELECT coalesce(max(position), -1) + 1 FROM structure_nodes WHERE plan_id = ?), ?, ?, ?, ?, ?)",
+             VALUES (?1, ?2, ?3,
+                     (SELECT coalesce(max(position), -1) + 1 FROM structure_nodes
+                      WHERE plan_id = ?1 AND parent_id IS ?3),
+                     ?4, ?5, ?6, ?7, ?8)",
         )
         .bind(plan_id)
         .bind(&node.id)
         .bind(&node.parent_id)
-        .bind(plan_id)
         .bind(serde_json::to_value(node.kind)?.as_str().unwrap_or_default())
         .bind(&node.label)
         .bind(&node.number)
@@ -464,11 +486,12 @@ impl Store {
         actor: &Actor,
         now: i64,
     ) -> Result<EditOutcome> {
-        let (org, mut plan) = self.existing_plan(plan_id).await?;
-        let node =
-            find_node_mut(&mut plan.structure, node_id).ok_or(StoreError::NotFound("node"))?;
+        let (_turn, mut tx) = self.begin_write().await?;
+        let (org, mut plan) = Store::existing_plan(&mut tx, plan_id).await?;
+        let node = find_node_mut(&mut plan.structure, node_id)
+            .ok_or(StoreError::NotFound(Missing::Node))?;
         if !node.children.is_empty() {
-            return Err(StoreError::Invalid(
+            return Err(StoreError::invalid(
                 "node_id",
                 "下位の項目がある項目は削除できません。先に下位の項目を削除してください。",
             ));
@@ -484,7 +507,6 @@ impl Store {
             }
         }
         detach(&mut plan.structure, node_id);
-        let mut tx = self.pool.begin().await?;
         sqlx::query("DELETE FROM structure_nodes WHERE plan_id = ? AND id = ?")
             .bind(plan_id)
             .bind(node_id)

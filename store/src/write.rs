@@ -115,7 +115,7 @@ impl Store {
             })
         };
 
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         let existing: Option<(String, String)> =
             sqlx::query_as("SELECT organization_id, content_hash FROM plans WHERE id = ?")
                 .bind(&plan.id)

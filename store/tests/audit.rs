@@ -1,11 +1,14 @@
 //! Audited edits on a real SQLite file: one change, one entry with the right old and new values;
-//! restores are new, logged changes; the log refuses updates and deletes.
+//! restores are new, logged changes; the log refuses updates and deletes; concurrent edits
+//! each read what they replace in their own transaction.
 
 use std::path::{Path, PathBuf};
 
 use keikaku_domain::import::parse_plan_file;
 use keikaku_domain::PlanStatus;
 use keikaku_store::{Actor, EditOutcome, ImportMode, MeasureEdit, Store};
+
+const PLAN: &str = "komagane-dx-strategy";
 
 struct TempDir(PathBuf);
 
@@ -261,4 +264,63 @@ async fn the_log_is_append_only_and_sql_metacharacters_are_stored_literally() {
         )
         .await;
     assert!(unknown.unwrap_err().to_string().contains("no such field"));
+}
+
+/// A word found nowhere in the plan, one per edit.
+fn marker(n: usize) -> String {
+    format!("並行編集{n:02}号")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_edits_of_one_field_chain_their_audit_values_and_leave_the_index_current() {
+    let (_dir, store) = store_with_komagane("same-field").await;
+    let (_, plan) = store.load_plan(PLAN).await.unwrap().unwrap();
+    let original = plan.measure("citizen-01").unwrap().summary.clone();
+    let edits: Vec<_> = (0..20)
+        .map(|n| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let edit = MeasureEdit {
+                    plan_id: PLAN,
+                    measure_id: "citizen-01",
+                    field: "summary",
+                    value: Some(format!("{}を記録した。", marker(n))),
+                    restored_from: None,
+                };
+                store.edit_measure_text(edit, &actor(), n as i64).await
+            })
+        })
+        .collect();
+    for edit in edits {
+        assert!(matches!(edit.await.unwrap(), Ok(EditOutcome::Changed(_))));
+    }
+
+    let history = store.history(PLAN, "measure", "citizen-01").await.unwrap();
+    assert_eq!(history.len(), 20);
+    let mut previous = original.map(serde_json::Value::String);
+    for entry in &history {
+        assert_eq!(
+            entry.old_value, previous,
+            "entry {} replaced what the entry before it wrote",
+            entry.id
+        );
+        previous = entry.new_value.clone();
+    }
+    let (_, plan) = store.load_plan(PLAN).await.unwrap().unwrap();
+    let last = plan.measure("citizen-01").unwrap().summary.clone();
+    assert_eq!(last.map(serde_json::Value::String), previous);
+
+    // The index holds the final text and none of the overwritten ones.
+    let final_marker = (0..20)
+        .map(marker)
+        .find(|m| previous.as_ref().unwrap().as_str().unwrap().contains(m))
+        .unwrap();
+    for n in 0..20 {
+        let (hits, _) = store
+            .search(&marker(n), &[PLAN.to_owned()], 10)
+            .await
+            .unwrap();
+        let expected = usize::from(marker(n) == final_marker);
+        assert_eq!(hits.len(), expected, "search for {}", marker(n));
+    }
 }

@@ -1,10 +1,12 @@
 //! Administrators' structure changes on a real SQLite file: departments, the departments of a
-//! measure, nodes and placements. Plan changes are audited and restorable; bad input changes
-//! nothing.
+//! measure, nodes and placements. Plan changes are audited and restorable; bad input (anything
+//! the import would refuse) changes nothing; a node added anywhere stays there through export
+//! and import; racing changes leave no orphan.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use keikaku_domain::format::{walk_nodes, NodeKind};
+use keikaku_domain::format::{walk_nodes, Node, NodeKind};
 use keikaku_domain::import::parse_plan_file;
 use keikaku_store::{
     Actor, EditOutcome, ImportMode, MeasureDepartments, NewNode, NodeEdit, Store, StoreError,
@@ -78,7 +80,7 @@ async fn departments_are_added_listed_and_removed_only_when_unused() {
     }
     assert!(matches!(
         store.remove_department(ORG, "市民課").await,
-        Err(StoreError::Invalid("name", _))
+        Err(StoreError::InUse("name", _))
     ));
     store.remove_department(ORG, "地域共創課").await.unwrap();
     assert_eq!(store.departments(ORG).await.unwrap(), before);
@@ -348,4 +350,226 @@ async fn bad_structure_changes_are_refused_and_change_nothing() {
     let (_, after) = store.load_plan(PLAN).await.unwrap().unwrap();
     assert_eq!(before, after);
     assert_eq!(audit_count(&store).await, 0);
+}
+
+fn new_node(id: &str, parent: Option<&str>) -> NewNode {
+    NewNode {
+        id: id.into(),
+        parent_id: parent.map(str::to_owned),
+        kind: NodeKind::Goal,
+        label: Some("目標".into()),
+        number: None,
+        title: format!("{id}の見出し"),
+        description: Some("説明".into()),
+    }
+}
+
+/// The ids of each node's children, and of the top level under `""`.
+fn children_ids(nodes: &[Node]) -> BTreeMap<String, Vec<String>> {
+    let ids = |nodes: &[Node]| nodes.iter().map(|n| n.id.clone()).collect();
+    let mut tree = BTreeMap::from([(String::new(), ids(nodes))]);
+    for node in walk_nodes(nodes) {
+        tree.insert(node.id.clone(), ids(&node.children));
+    }
+    tree
+}
+
+/// A node goes at the end of its parent's children wherever the parent is: the top level, the
+/// first, a middle or the last top-level node, a nested node, or a node added just before. The
+/// exported plan imports into a fresh database as the very same tree.
+#[tokio::test]
+async fn a_node_added_under_any_parent_stays_there_through_export_and_import() {
+    let (_dir, store) = store_with_komagane("add-anywhere").await;
+    let (_, before) = store.load_plan(PLAN).await.unwrap().unwrap();
+    let mut expected = children_ids(&before.structure);
+    let additions = [
+        ("added-top", None),
+        ("added-under-first", Some("vision")),
+        ("added-under-middle", Some("policy-citizen")),
+        ("added-under-internal", Some("policy-internal")),
+        ("added-under-last", Some("policy-regional")),
+        ("added-under-nested", Some("category-uketsuke")),
+        ("added-under-added", Some("added-under-middle")),
+        ("added-top-again", None),
+    ];
+    for (time, (id, parent)) in additions.into_iter().enumerate() {
+        changed(
+            store
+                .add_node(PLAN, new_node(id, parent), &admin(), time as i64)
+                .await
+                .unwrap(),
+        );
+        let siblings = expected.get_mut(parent.unwrap_or_default()).unwrap();
+        siblings.push(id.to_owned());
+        expected.insert(id.to_owned(), Vec::new());
+    }
+    let (organization, plan) = store.load_plan(PLAN).await.unwrap().unwrap();
+    assert_eq!(children_ids(&plan.structure), expected);
+    let added = walk_nodes(&plan.structure)
+        .into_iter()
+        .find(|n| n.id == "added-under-nested")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (added.title.as_str(), added.description.as_deref()),
+        ("added-under-nestedの見出し", Some("説明"))
+    );
+
+    let structure = plan.structure.clone();
+    let exported = serde_json::to_vec(&keikaku_domain::PlanFile {
+        format: keikaku_domain::format::FORMAT_TAG.into(),
+        organization,
+        plan,
+    })
+    .unwrap();
+    let file = parse_plan_file("exported.json", &exported).expect("the export imports");
+    let dir = TempDir(
+        std::env::temp_dir().join(format!("keikaku-structure-reimport-{}", std::process::id())),
+    );
+    let _ = std::fs::remove_dir_all(&dir.0);
+    let fresh = Store::open(&dir.0).await.unwrap();
+    fresh.import_plan(&file, ImportMode::Create).await.unwrap();
+    let (_, reimported) = fresh.load_plan(PLAN).await.unwrap().unwrap();
+    assert_eq!(reimported.structure, structure);
+    fresh.close().await;
+}
+
+/// What the import refuses, adding or editing through the store refuses too, so every plan
+/// the store holds exports to a file the import takes back.
+#[tokio::test]
+async fn edits_refuse_ids_and_lengths_the_import_refuses() {
+    let (_dir, store) = store_with_komagane("limits").await;
+    let (_, before) = store.load_plan(PLAN).await.unwrap().unwrap();
+    let long_id = "a".repeat(65);
+    let long_title = "題".repeat(1_001);
+    let long_text = "文".repeat(20_001);
+    for (node, field) in [
+        (new_node("A_b", None), "id"),
+        (new_node("with_underscore", None), "id"),
+        (new_node("-leading", None), "id"),
+        (new_node(&long_id, None), "id"),
+        (
+            NewNode {
+                title: long_title.clone(),
+                ..new_node("ok-title", None)
+            },
+            "title",
+        ),
+        (
+            NewNode {
+                label: Some(long_title.clone()),
+                ..new_node("ok-label", None)
+            },
+            "label",
+        ),
+        (
+            NewNode {
+                description: Some(long_text.clone()),
+                ..new_node("ok-description", None)
+            },
+            "description",
+        ),
+        (
+            NewNode {
+                title: "改行\u{0}入り".into(),
+                ..new_node("ok-control", None)
+            },
+            "title",
+        ),
+    ] {
+        match store.add_node(PLAN, node.clone(), &admin(), 1).await {
+            Err(StoreError::Invalid(f, _)) => assert_eq!(f, field, "{}", node.id),
+            other => panic!("{}: {other:?}", node.id),
+        }
+    }
+    let mut refused = Vec::new();
+    for (field, value) in [("title", &long_title), ("description", &long_text)] {
+        let node = NodeEdit {
+            plan_id: PLAN,
+            node_id: "vision",
+            field,
+            value: Some(value.clone()),
+            restored_from: None,
+        };
+        refused.push((field, store.edit_node(node, &admin(), 1).await));
+    }
+    for (field, value) in [("title", &long_title), ("summary", &long_text)] {
+        let measure = keikaku_store::MeasureEdit {
+            plan_id: PLAN,
+            measure_id: "citizen-01",
+            field,
+            value: Some(value.clone()),
+            restored_from: None,
+        };
+        refused.push((field, store.edit_measure_text(measure, &admin(), 1).await));
+    }
+    for (field, result) in refused {
+        assert!(
+            matches!(result, Err(StoreError::Invalid("value", _))),
+            "{field}: {result:?}"
+        );
+    }
+    assert!(matches!(
+        store
+            .add_department(ORG, "長い備考課", Some(long_text))
+            .await,
+        Err(StoreError::Invalid("note", _))
+    ));
+    assert!(matches!(
+        store.add_department(ORG, &"課".repeat(101), None).await,
+        Err(StoreError::Invalid("name", _))
+    ));
+    let (_, after) = store.load_plan(PLAN).await.unwrap().unwrap();
+    assert_eq!(before, after);
+    assert_eq!(audit_count(&store).await, 0);
+}
+
+/// Each structure change reads the tree in the transaction that changes it: of a removal and
+/// an addition under the removed node, exactly one wins, and no node is left without a parent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_node_removed_while_a_child_is_added_under_it_leaves_no_orphan() {
+    let (_dir, store) = store_with_komagane("orphans").await;
+    let (mut removed, mut added) = (0, 0);
+    for round in 0..20 {
+        let parent = format!("parent-{round}");
+        let child = format!("child-{round}");
+        store
+            .add_node(PLAN, new_node(&parent, None), &admin(), round)
+            .await
+            .unwrap();
+        let remove = {
+            let (store, parent) = (store.clone(), parent.clone());
+            tokio::spawn(async move { store.remove_node(PLAN, &parent, &admin(), round).await })
+        };
+        let add = {
+            let (store, node) = (store.clone(), new_node(&child, Some(&parent)));
+            tokio::spawn(async move { store.add_node(PLAN, node, &admin(), round).await })
+        };
+        let (remove, add) = (remove.await.unwrap(), add.await.unwrap());
+        // Exactly one of them wins; the other is refused for what the winner did.
+        match (&remove, &add) {
+            (Ok(_), Err(StoreError::Invalid("parent_id", _))) => removed += 1,
+            (Err(StoreError::Invalid("node_id", _)), Ok(_)) => added += 1,
+            other => panic!("round {round}: {other:?}"),
+        }
+        let (_, plan) = store.load_plan(PLAN).await.unwrap().unwrap();
+        let ids: Vec<&str> = walk_nodes(&plan.structure)
+            .iter()
+            .map(|n| n.id.as_str())
+            .collect();
+        assert_eq!(
+            ids.contains(&child.as_str()),
+            ids.contains(&parent.as_str()),
+            "round {round}"
+        );
+    }
+    let orphans: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM structure_nodes c WHERE c.parent_id IS NOT NULL AND NOT EXISTS
+           (SELECT 1 FROM structure_nodes p WHERE p.plan_id = c.plan_id AND p.id = c.parent_id)",
+    )
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(orphans, 0);
+    eprintln!("removals first: {removed}, additions first: {added}");
 }

@@ -1144,6 +1144,35 @@ mod tests {
         }
     }
 
+    /// The server records a note as written by who pushed it; the browser sends that name too,
+    /// and a replica holding another one takes the stored note when it pulls it: the same
+    /// version with other content is the server's copy.
+    #[test]
+    fn a_pulled_note_with_the_author_the_server_set_replaces_the_one_held() {
+        let mut tab = Tab::new("c1");
+        let (id, writes) = tab.replica.append_note(key(), note("現地確認")).unwrap();
+        tab.persist(writes);
+        tab.push();
+        tab.answer(vec![(id.clone(), Outcome::Applied { version: 3 })]);
+        let held = &tab.replica.confirmed(&key()).unwrap().notes[id.as_str()];
+        assert_eq!((held.value.author.as_str(), held.version), ("佐藤", 3));
+        let mut stored = held.value.clone();
+        stored.author = "企画振興課 佐藤".into();
+        let pull = PullResponse {
+            changes: vec![ChangeEntry::Note {
+                key: key(),
+                note: stored.clone(),
+                version: 3,
+            }],
+            cursor: 3,
+            more: false,
+        };
+        let writes = tab.replica.apply_pull(&pull);
+        tab.persist(writes);
+        let held = &tab.replica.confirmed(&key()).unwrap().notes[id.as_str()];
+        assert_eq!(held.value, stored);
+    }
+
     #[test]
     fn an_edit_is_based_on_the_confirmed_value_and_persists_the_counter_with_it() {
         let mut tab = Tab::new("c1");

@@ -13,6 +13,13 @@
 /// and memory (the search trace grows with the square of this number) for wholesale rewrites.
 const MAX_EDIT_DISTANCE: usize = 1024;
 
+/// Steps of the search (a diagonal tried, or a matching character followed along one) beyond
+/// which the diff gives up the same way. The edit distance alone bounds the diagonals tried,
+/// not the matches followed: in text that repeats a few characters many diagonals match for
+/// long runs, and the search may follow up to the texts' length on each of them. Ordinary
+/// edits take a small fraction of this; `bench/README.md` has the figures.
+const MAX_DIFF_STEPS: usize = 2_000_000;
+
 /// Merges two edits of `base`. Returns `None` when they overlap: both change the same part of
 /// the base, or both insert different text at the same place. Identical changes on both sides
 /// count once. Edits that only touch (one ends where the other begins) do not overlap.
@@ -116,7 +123,8 @@ fn diff<'a>(old: &[char], new: &'a [char]) -> Vec<Hunk<'a>> {
     let matches = if old_middle.is_empty() || new_middle.is_empty() {
         Vec::new()
     } else {
-        common_subsequence(old_middle, new_middle, MAX_EDIT_DISTANCE).unwrap_or_default()
+        common_subsequence(old_middle, new_middle, MAX_EDIT_DISTANCE, MAX_DIFF_STEPS)
+            .unwrap_or_default()
     };
 
     let mut hunks = Vec::new();
@@ -138,7 +146,7 @@ fn diff<'a>(old: &[char], new: &'a [char]) -> Vec<Hunk<'a>> {
 
 /// A longest common subsequence of `old` and `new` as index pairs `(i, j)` with
 /// `old[i] == new[j]`, increasing in both; `None` if more than `max_distance` insertions plus
-/// deletions would be needed.
+/// deletions would be needed, or finding out takes more than `max_steps` steps.
 ///
 /// Myers' greedy algorithm: `v[k]` is the furthest `x` reached on diagonal `k = x - y` with `d`
 /// edits. Paths never leave the edit graph, so every point is a real position in both texts.
@@ -146,6 +154,7 @@ fn common_subsequence(
     old: &[char],
     new: &[char],
     max_distance: usize,
+    max_steps: usize,
 ) -> Option<Vec<(usize, usize)>> {
     let (n, m) = (old.len() as isize, new.len() as isize);
     let max_d = (n + m).min(max_distance as isize);
@@ -153,10 +162,12 @@ fn common_subsequence(
     let mut v = vec![UNREACHED; 2 * offset as usize + 1];
     // trace[d] holds v[-d..=d] as it was before round d, enough to retrace round d's choices.
     let mut trace: Vec<Vec<isize>> = Vec::new();
+    let mut steps = 0;
 
     for d in 0..=max_d {
         trace.push(v[(offset - d) as usize..=(offset + d) as usize].to_vec());
         for k in (-d..=d).step_by(2) {
+            steps += 1;
             let at = |k: isize| v[(k + offset) as usize];
             let Some(step) = edit_step(at, d, k, n, m) else {
                 v[(k + offset) as usize] = UNREACHED;
@@ -164,9 +175,14 @@ fn common_subsequence(
             };
             let mut x = step.x;
             let mut y = x - k;
+            let start = x;
             while x < n && y < m && old[x as usize] == new[y as usize] {
                 x += 1;
                 y += 1;
+            }
+            steps += (x - start) as usize;
+            if steps > max_steps {
+                return None;
             }
             v[(k + offset) as usize] = x;
             if x == n && y == m {
@@ -461,6 +477,35 @@ mod tests {
         let hunks = diff(&old, &new);
         assert_eq!(apply(&old, &hunks), new.iter().collect::<String>());
         assert_eq!(hunks.len(), 1, "whole middle replaced");
+    }
+
+    #[test]
+    fn the_costliest_texts_give_up_within_the_search_limits_and_conflict() {
+        let mut rng = SplitMix64::new(3);
+        let (base, mine, theirs) = crate::support::costly_merge(&mut rng, 20_000);
+        let started = std::time::Instant::now();
+        assert_eq!(merge(&base, &mine, &theirs), None);
+        let elapsed = started.elapsed();
+        assert!(elapsed.as_millis() < 2_000, "took {elapsed:?}");
+    }
+
+    #[test]
+    fn a_search_past_its_step_limit_falls_back_to_one_replacement() {
+        // `abab…` with 300 scattered changes: within the edit distance limit, but every other
+        // diagonal matches for long runs, and following them takes over 3 million steps.
+        let mut rng = SplitMix64::new(3);
+        let old: Vec<char> = (0..20_000)
+            .map(|i| if i % 2 == 0 { 'a' } else { 'b' })
+            .collect();
+        let mut new = old.clone();
+        for _ in 0..300 {
+            new[rng.below(20_000)] = 'z';
+        }
+        assert!(common_subsequence(&old, &new, MAX_EDIT_DISTANCE, usize::MAX).is_some());
+        assert!(common_subsequence(&old, &new, MAX_EDIT_DISTANCE, MAX_DIFF_STEPS).is_none());
+        let hunks = diff(&old, &new);
+        assert_eq!(hunks.len(), 1, "whole middle replaced");
+        assert_eq!(apply(&old, &hunks), new.iter().collect::<String>());
     }
 
     #[test]

@@ -84,7 +84,8 @@ impl fmt::Display for ClientId {
 
 /// Identifies one mutation across all clients and all time: `{client_id}-{counter}`, where the
 /// counter never repeats for a client (it is persisted with every id it produces). The server
-/// remembers every id it processed, which is what makes a retried push safe.
+/// remembers the id of every mutation whose answer could change if it were decided again,
+/// which is what makes a retried push safe.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct MutationId(String);

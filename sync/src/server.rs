@@ -40,6 +40,18 @@ pub fn decide_set(
     base_value: &FieldValue,
     value: &FieldValue,
 ) -> Decision {
+    decide_set_with(current, field, base_value, value, merge_text)
+}
+
+/// [`decide_set`] with `merge` in place of [`merge_text`]: a server may have merged ahead of
+/// time (`merge` must answer exactly what `merge_text` would).
+pub fn decide_set_with(
+    current: Option<&Versioned<FieldValue>>,
+    field: Field,
+    base_value: &FieldValue,
+    value: &FieldValue,
+    merge: impl Fn(&str, &str, &str) -> Option<String>,
+) -> Decision {
     let empty = field.empty_value();
     let current = current.map_or(&empty, |c| &c.value);
     if current == value {
@@ -52,7 +64,7 @@ pub fn decide_set(
         if let (Some(base), Some(mine), Some(theirs)) =
             (base_value.as_text(), value.as_text(), current.as_text())
         {
-            if let Some(merged) = merge_text(base, mine, theirs) {
+            if let Some(merged) = merge(base, mine, theirs) {
                 return Decision::Merge(FieldValue::Text(merged));
             }
         }
@@ -92,6 +104,79 @@ pub enum AppliedChange {
     },
 }
 
+/// Who appended a note, as the server records it (never sent to clients).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoteAuthor {
+    /// The user's id: whoever has it may retract the note.
+    pub user_id: i64,
+    /// Stored as the note's `author`, in place of whatever the client sent.
+    pub name: String,
+}
+
+/// What deciding a push needs besides the stored records: who may make which mutation, who the
+/// pusher is (for the notes they append and retract), and the text merge.
+///
+/// A closure `Fn(&ClientId, &Mutation) -> Result<(), String>` is the rules of a server that
+/// knows no users: it only authorizes, notes keep the author the client sent, and anyone who
+/// may record progress retracts any note.
+pub trait PushRules {
+    /// `Ok` if the pusher may make `mutation`, or the reason shown to them. Checked before the
+    /// decision reads anything, so a refused mutation learns nothing of what is stored.
+    fn authorize(&self, client: &ClientId, mutation: &Mutation) -> Result<(), String>;
+
+    /// The author the server records on notes this pusher appends; `None` keeps the client's.
+    fn note_author(&self, _client: &ClientId) -> Option<NoteAuthor> {
+        None
+    }
+
+    /// `Ok` if the pusher may retract a note on `key` that `author` appended (`None`: the
+    /// server did not record who), or the reason shown to them.
+    fn may_retract(
+        &self,
+        _client: &ClientId,
+        _key: &RecordKey,
+        _author: Option<i64>,
+    ) -> Result<(), String> {
+        Ok(())
+    }
+
+    /// The three-way merge of narrative text; it must answer what [`merge_text`] answers (a
+    /// server may have computed it ahead, outside its write lock).
+    fn merge(&self, base: &str, mine: &str, theirs: &str) -> Option<String> {
+        merge_text(base, mine, theirs)
+    }
+}
+
+impl<F: Fn(&ClientId, &Mutation) -> Result<(), String>> PushRules for F {
+    fn authorize(&self, client: &ClientId, mutation: &Mutation) -> Result<(), String> {
+        self(client, mutation)
+    }
+}
+
+/// How a mutation was decided, and whether a retry needs the server to remember the answer.
+struct Decided {
+    outcome: Outcome,
+    /// `false` for a rejection that deciding again gives identically from what never changes
+    /// (the mutation itself, the pusher's rights, a note's author): nothing needs keeping.
+    remember: bool,
+}
+
+impl Decided {
+    fn lasting(outcome: Outcome) -> Decided {
+        Decided {
+            outcome,
+            remember: true,
+        }
+    }
+
+    fn refused(reason: String) -> Decided {
+        Decided {
+            outcome: Outcome::Rejected { reason },
+            remember: false,
+        }
+    }
+}
+
 /// A mutation the server has decided, kept so a retry gets the same answer without applying
 /// anything again.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -113,6 +198,14 @@ pub struct ServerState {
     records: BTreeMap<RecordKey, ProgressRecord>,
     processed: BTreeMap<MutationId, Processed>,
     history: Vec<HistoryEntry>,
+    /// The user who appended each note whose appender the rules named, by [`note_slot`].
+    #[serde(default)]
+    note_authors: BTreeMap<String, i64>,
+}
+
+/// Where a note's author is kept: the record key and the note id (ids hold no `/`).
+fn note_slot(key: &RecordKey, note_id: &str) -> String {
+    format!("{key}/{note_id}")
 }
 
 impl ServerState {
@@ -120,29 +213,52 @@ impl ServerState {
         ServerState::default()
     }
 
-    /// A server that continues from `sequence` holding only `records`, with nothing processed
-    /// and no history. The SQLite store decides a push with one of these, loaded with just the
-    /// fields, notes and readings the push's mutations name (deciding a mutation reads nothing
-    /// else), then stores the history it records: one decision procedure for both servers.
-    pub fn resume(sequence: u64, records: impl IntoIterator<Item = ProgressRecord>) -> ServerState {
+    /// A server that continues from `sequence` holding only `records` and the authors of their
+    /// notes (record, note id, user), with nothing processed and no history. The SQLite store
+    /// decides a push with one of these, loaded with just the fields, notes and readings the
+    /// push's mutations name (deciding a mutation reads nothing else), then stores the history
+    /// it records: one decision procedure for both servers.
+    pub fn resume(
+        sequence: u64,
+        records: impl IntoIterator<Item = ProgressRecord>,
+        note_authors: impl IntoIterator<Item = (RecordKey, String, i64)>,
+    ) -> ServerState {
         ServerState {
             sequence,
             records: records.into_iter().map(|r| (r.key.clone(), r)).collect(),
+            note_authors: note_authors
+                .into_iter()
+                .map(|(key, note_id, user)| (note_slot(&key, &note_id), user))
+                .collect(),
             ..ServerState::default()
         }
     }
 
-    /// Decides every mutation in order and answers each. `authorize` says whether the client's
-    /// user may make a mutation, with the reason shown to them if not.
-    ///
-    /// A malformed request (too many mutations, ids that are not the client's) is refused as a
-    /// whole with nothing applied. Every decided mutation is remembered: pushing it again
-    /// returns the same outcome and applies nothing. Reusing a decided mutation's id for a
-    /// different change is rejected (and that rejection is not remembered).
+    /// [`ServerState::push_as`] by the rules of a server that knows no users (see
+    /// [`PushRules`]): `authorize` says whether the client may make a mutation.
     pub fn push(
         &mut self,
         request: &PushRequest,
         authorize: impl Fn(&ClientId, &Mutation) -> Result<(), String>,
+    ) -> Result<PushResponse, Invalid> {
+        self.push_as(request, &authorize)
+    }
+
+    /// Decides every mutation in order and answers each. `rules` say whether the client's user
+    /// may make a mutation (with the reason shown to them if not), and who they are.
+    ///
+    /// A malformed request (too many mutations, ids that are not the client's) is refused as a
+    /// whole with nothing applied. Every decided mutation whose answer could change is
+    /// remembered: pushing it again returns the same outcome and applies nothing. A rejection
+    /// that deciding again gives identically (an invalid mutation, one the user may not make,
+    /// a note of someone else to retract, a different note or reading under a stored one's id)
+    /// is not remembered: its retry is decided again, to the same answer, and a flood of them
+    /// leaves nothing behind. Reusing a remembered mutation's id for a different change is
+    /// rejected (and that rejection is not remembered either).
+    pub fn push_as(
+        &mut self,
+        request: &PushRequest,
+        rules: &impl PushRules,
     ) -> Result<PushResponse, Invalid> {
         request.validate()?;
         let before = self.sequence;
@@ -159,22 +275,22 @@ impl ServerState {
                         reason: "this mutation id was already used for a different change".into(),
                     },
                     None => {
-                        let outcome = match mutation.validate() {
-                            Err(invalid) => Outcome::Rejected {
-                                reason: invalid.to_string(),
-                            },
-                            Ok(()) => match authorize(client, mutation) {
-                                Err(reason) => Outcome::Rejected { reason },
-                                Ok(()) => self.apply(client, mutation),
+                        let decided = match mutation.validate() {
+                            Err(invalid) => Decided::refused(invalid.to_string()),
+                            Ok(()) => match rules.authorize(client, mutation) {
+                                Err(reason) => Decided::refused(reason),
+                                Ok(()) => self.apply(client, mutation, rules),
                             },
                         };
-                        let processed = Processed {
-                            client_id: client.clone(),
-                            mutation: mutation.clone(),
-                            outcome: outcome.clone(),
-                        };
-                        self.processed.insert(mutation.id.clone(), processed);
-                        outcome
+                        if decided.remember {
+                            let processed = Processed {
+                                client_id: client.clone(),
+                                mutation: mutation.clone(),
+                                outcome: decided.outcome.clone(),
+                            };
+                            self.processed.insert(mutation.id.clone(), processed);
+                        }
+                        decided.outcome
                     }
                 };
                 MutationResult {
@@ -234,9 +350,15 @@ impl ServerState {
         &self.history
     }
 
-    /// How a mutation was decided, if it reached the server.
+    /// How a mutation was decided, if the server remembers it (see [`ServerState::push_as`] for
+    /// the rejections it does not).
     pub fn processed(&self, id: &MutationId) -> Option<&Processed> {
         self.processed.get(id)
+    }
+
+    /// The user who appended a note, if the rules named them.
+    pub fn note_author(&self, key: &RecordKey, note_id: &str) -> Option<i64> {
+        self.note_authors.get(&note_slot(key, note_id)).copied()
     }
 
     /// The latest sequence number: what `changed` events announce.
@@ -244,7 +366,7 @@ impl ServerState {
         self.sequence
     }
 
-    fn apply(&mut self, client: &ClientId, mutation: &Mutation) -> Outcome {
+    fn apply(&mut self, client: &ClientId, mutation: &Mutation, rules: &impl PushRules) -> Decided {
         let key = &mutation.key;
         let record = self.records.get(key);
         let (version, change, outcome) = match &mutation.change {
@@ -258,21 +380,23 @@ impl ServerState {
                 let old = current
                     .cloned()
                     .unwrap_or_else(|| Versioned::new(field.empty_value(), 0));
-                let (new, merged) = match decide_set(current, *field, base_value, value) {
+                let merge = |base: &str, mine: &str, theirs: &str| rules.merge(base, mine, theirs);
+                let (new, merged) = match decide_set_with(current, *field, base_value, value, merge)
+                {
                     Decision::Unchanged => {
-                        return Outcome::Unchanged {
+                        return Decided::lasting(Outcome::Unchanged {
                             version: old.version,
-                        }
+                        })
                     }
                     Decision::Conflict => {
-                        return Outcome::Conflict(Conflict {
+                        return Decided::lasting(Outcome::Conflict(Conflict {
                             key: key.clone(),
                             field: *field,
                             base_value: base_value.clone(),
                             mine: value.clone(),
                             theirs: old.value,
                             theirs_version: old.version,
-                        })
+                        }))
                     }
                     Decision::Apply(new) => (new, false),
                     Decision::Merge(new) => (new, true),
@@ -299,33 +423,57 @@ impl ServerState {
                 (version, change, outcome)
             }
             Change::AppendNote { note } => {
+                // The author is who pushed it, when the rules know; the mutation stays as sent
+                // (a retry is recognised by it).
+                let author = rules.note_author(client);
+                let note = match &author {
+                    Some(author) => FieldNote {
+                        author: author.name.clone(),
+                        ..note.clone()
+                    },
+                    None => note.clone(),
+                };
                 match record.and_then(|r| r.notes.get(&note.id)) {
                     // A note with its retraction flag cleared compares equal to the original.
-                    Some(stored) if same_note(&stored.value, note) => {
-                        return Outcome::Unchanged {
+                    Some(stored) if same_note(&stored.value, &note) => {
+                        return Decided::lasting(Outcome::Unchanged {
                             version: stored.version,
-                        }
+                        })
                     }
-                    Some(_) => return rejected("a different note with this id already exists"),
+                    // Stored notes never go away: the same answer every time.
+                    Some(_) => {
+                        return Decided::refused(
+                            "a different note with this id already exists".into(),
+                        )
+                    }
                     None => {}
                 }
                 let version = self.next_version();
+                if let Some(author) = author {
+                    self.note_authors
+                        .insert(note_slot(key, &note.id), author.user_id);
+                }
                 let record = self.record_mut(key);
                 record
                     .notes
                     .insert(note.id.clone(), Versioned::new(note.clone(), version));
-                let change = AppliedChange::NoteAppended { note: note.clone() };
+                let change = AppliedChange::NoteAppended { note };
                 (version, change, Outcome::Applied { version })
             }
             Change::RetractNote { note_id } => {
-                match record.and_then(|r| r.notes.get(note_id)) {
-                    None => return rejected("there is no such note"),
-                    Some(stored) if stored.value.retracted => {
-                        return Outcome::Unchanged {
-                            version: stored.version,
-                        }
-                    }
-                    Some(_) => {}
+                let Some(stored) = record.and_then(|r| r.notes.get(note_id)) else {
+                    // The note may still arrive: remembered, so a retry after it did gets the
+                    // answer the client was given.
+                    return Decided::lasting(rejected("there is no such note"));
+                };
+                let author = self.note_author(key, note_id);
+                if let Err(reason) = rules.may_retract(client, key, author) {
+                    return Decided::refused(reason);
+                }
+                if stored.value.retracted {
+                    return Decided::lasting(Outcome::Unchanged {
+                        version: stored.version,
+                    });
                 }
                 let version = self.next_version();
                 let stored = self
@@ -343,11 +491,16 @@ impl ServerState {
             Change::AppendKpiReading { reading } => {
                 match record.and_then(|r| r.kpi_readings.get(&reading.id)) {
                     Some(stored) if stored.value == *reading => {
-                        return Outcome::Unchanged {
+                        return Decided::lasting(Outcome::Unchanged {
                             version: stored.version,
-                        }
+                        })
                     }
-                    Some(_) => return rejected("a different reading with this id already exists"),
+                    // Readings never change once stored: the same answer every time.
+                    Some(_) => {
+                        return Decided::refused(
+                            "a different reading with this id already exists".into(),
+                        )
+                    }
                     None => {}
                 }
                 let version = self.next_version();
@@ -368,7 +521,7 @@ impl ServerState {
             key: key.clone(),
             change,
         });
-        outcome
+        Decided::lasting(outcome)
     }
 
     fn next_version(&mut self) -> u64 {
@@ -892,12 +1045,138 @@ mod tests {
                 Outcome::Applied { version: 1 },
             ]
         );
-        // Rejections are remembered too, so a retry does not apply once permission appears.
-        let again = server.push(&request, allow_all).unwrap();
+        // Nothing of the two refusals is kept: retried under the same rules they are refused
+        // again, identically, without the server having remembered them.
+        let state = server.clone();
+        let again = server.push(&request, deny_status).unwrap();
         assert_eq!(
             again.results[1].outcome,
             rejected("企画振興課の職員のみ編集できます")
         );
+        assert_eq!(again.results[0].outcome, results[0]);
+        assert!(server.processed(&request.mutations[1].id).is_none());
+        assert_eq!(server, state, "the retry changed nothing");
+        // A client never resends a mutation whose answer it took in; a retry is of a push whose
+        // answer was lost, and is decided as if it arrived now.
+        let granted = server.push(&request, allow_all).unwrap();
+        assert_eq!(granted.results[1].outcome, Outcome::Applied { version: 2 });
+    }
+
+    #[test]
+    fn a_flood_of_refused_mutations_leaves_the_server_unchanged() {
+        let mut server = ServerState::new();
+        let c = client("c");
+        let deny_all = |_: &ClientId, _: &Mutation| Err("この計画は見つかりません。".to_owned());
+        let request = PushRequest {
+            client_id: c.clone(),
+            mutations: (1..=MAX_PUSH_MUTATIONS as u64)
+                .map(|n| note_mutation(&c, n, "大量"))
+                .collect(),
+        };
+        let response = server.push(&request, deny_all).unwrap();
+        assert!(response
+            .results
+            .iter()
+            .all(|r| matches!(r.outcome, Outcome::Rejected { .. })));
+        assert_eq!(server, ServerState::new());
+    }
+
+    /// Rules of a server that knows its users: client `a` is user 1, `b` user 2, `admin` may
+    /// retract anyone's note.
+    struct Users;
+
+    impl PushRules for Users {
+        fn authorize(&self, _: &ClientId, _: &Mutation) -> Result<(), String> {
+            Ok(())
+        }
+
+        fn note_author(&self, client: &ClientId) -> Option<NoteAuthor> {
+            let user_id = match client.as_str() {
+                "a" => 1,
+                "b" => 2,
+                _ => 3,
+            };
+            Some(NoteAuthor {
+                user_id,
+                name: format!("利用者{user_id}"),
+            })
+        }
+
+        fn may_retract(
+            &self,
+            client: &ClientId,
+            _: &RecordKey,
+            author: Option<i64>,
+        ) -> Result<(), String> {
+            let me = self.note_author(client).map(|a| a.user_id);
+            if client.as_str() == "admin" || (author.is_some() && author == me) {
+                Ok(())
+            } else {
+                Err("他の人のメモは取り消せません。".into())
+            }
+        }
+    }
+
+    #[test]
+    fn a_note_is_stored_with_the_pushers_name_and_retracted_only_by_them_or_an_administrator() {
+        let mut server = ServerState::new();
+        let (a, b, admin) = (client("a"), client("b"), client("admin"));
+        let mut forged = note_mutation(&a, 1, "現地確認");
+        if let Change::AppendNote { note } = &mut forged.change {
+            note.author = "市長".into();
+        }
+        let request = PushRequest {
+            client_id: a.clone(),
+            mutations: vec![forged.clone(), note_mutation(&a, 2, "再訪")],
+        };
+        let first = server.push_as(&request, &Users).unwrap();
+        let stored = &server.record(&key()).unwrap().notes[forged.id.as_str()].value;
+        assert_eq!(stored.author, "利用者1");
+        assert_eq!(server.note_author(&key(), forged.id.as_str()), Some(1));
+        // The retry is the mutation as sent: the same answer, nothing applied again.
+        assert_eq!(
+            server.push_as(&request, &Users).unwrap().results,
+            first.results
+        );
+        assert_eq!(server.history().len(), 2);
+
+        let retract = |c: &ClientId, n, note_id: &str| Mutation {
+            id: MutationId::new(c, n),
+            key: key(),
+            change: Change::RetractNote {
+                note_id: note_id.into(),
+            },
+        };
+        let push = |server: &mut ServerState, c: &ClientId, m: Mutation| {
+            let request = PushRequest {
+                client_id: c.clone(),
+                mutations: vec![m],
+            };
+            server.push_as(&request, &Users).unwrap().results[0]
+                .outcome
+                .clone()
+        };
+        let by_b = retract(&b, 1, forged.id.as_str());
+        assert_eq!(
+            push(&mut server, &b, by_b.clone()),
+            rejected("他の人のメモは取り消せません。")
+        );
+        assert!(server.processed(&by_b.id).is_none(), "not remembered");
+        assert_eq!(
+            push(&mut server, &a, retract(&a, 3, forged.id.as_str())),
+            Outcome::Applied { version: 3 }
+        );
+        assert_eq!(
+            push(&mut server, &admin, retract(&admin, 1, "a-2")),
+            Outcome::Applied { version: 4 }
+        );
+        // Retracting a note that is not there yet is remembered: it may arrive later.
+        let early = retract(&a, 4, "a-9");
+        assert_eq!(
+            push(&mut server, &a, early.clone()),
+            rejected("there is no such note")
+        );
+        assert!(server.processed(&early.id).is_some());
     }
 
     #[test]

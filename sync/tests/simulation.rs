@@ -26,8 +26,8 @@ use keikaku_sync::protocol::{
     Change, ClientId, Mutation, MutationId, Outcome, PullRequest, PullResponse, PushRequest,
     PushResponse,
 };
-use keikaku_sync::server::{AppliedChange, ServerState};
-use keikaku_sync::{merge_text, Field, FieldValue, ProgressRecord, RecordKey};
+use keikaku_sync::server::{AppliedChange, NoteAuthor, PushRules, ServerState};
+use keikaku_sync::{merge_text, Field, FieldNote, FieldValue, ProgressRecord, RecordKey};
 use support::SplitMix64;
 
 const DEFAULT_SEEDS: u64 = 300;
@@ -68,6 +68,10 @@ fn offline_clients_converge_without_losing_or_repeating_edits() {
         "values typed behind a losing edit"
     );
     assert!(total.unauthorized_rejected > 0 && total.server_crashes > 0);
+    assert!(
+        total.retractions_refused > 0,
+        "someone else's note retracted"
+    );
     assert!(total.tab_reloads > 0 && total.dropped > 0 && total.duplicated > 0);
     assert!(total.cursor_skips > 0, "push answers that spare a pull");
     assert!(total.pipelined_pushes > 0);
@@ -100,13 +104,49 @@ fn client_index(id: &ClientId) -> usize {
         .expect("simulation client id")
 }
 
-fn authorize(client: &ClientId, mutation: &Mutation) -> Result<(), String> {
-    if can_edit(client_index(client), &mutation.key) {
-        Ok(())
-    } else {
-        Err("この施策の進捗を記録する権限がありません".into())
+/// The name the server records on the notes client `c`'s user appends; the simulated browser
+/// sends the same (the app sends the signed-in user's display name).
+fn author_name(c: usize) -> String {
+    format!("職員{c}")
+}
+
+/// The rules the simulated server applies: one user per client, user `c` for client `c`, and
+/// client 0's user is the administrator, who retracts anyone's note.
+struct Rules;
+
+impl PushRules for Rules {
+    fn authorize(&self, client: &ClientId, mutation: &Mutation) -> Result<(), String> {
+        if can_edit(client_index(client), &mutation.key) {
+            Ok(())
+        } else {
+            Err("この施策の進捗を記録する権限がありません".into())
+        }
+    }
+
+    fn note_author(&self, client: &ClientId) -> Option<NoteAuthor> {
+        let c = client_index(client);
+        Some(NoteAuthor {
+            user_id: c as i64,
+            name: author_name(c),
+        })
+    }
+
+    fn may_retract(
+        &self,
+        client: &ClientId,
+        _: &RecordKey,
+        author: Option<i64>,
+    ) -> Result<(), String> {
+        let c = client_index(client);
+        if c == 0 || author == Some(c as i64) {
+            Ok(())
+        } else {
+            Err(RETRACTION_REFUSED.into())
+        }
     }
 }
+
+const RETRACTION_REFUSED: &str = "他の職員のメモは取り消せません";
 
 #[derive(Debug, Clone)]
 enum Message {
@@ -127,6 +167,8 @@ struct Stats {
     folded_conflicts: u64,
     rejected: u64,
     unauthorized_rejected: u64,
+    /// Retractions of someone else's note by a user who is not the administrator.
+    retractions_refused: u64,
     dropped: u64,
     duplicated: u64,
     tab_reloads: u64,
@@ -149,6 +191,7 @@ impl Stats {
         self.folded_conflicts += other.folded_conflicts;
         self.rejected += other.rejected;
         self.unauthorized_rejected += other.unauthorized_rejected;
+        self.retractions_refused += other.retractions_refused;
         self.dropped += other.dropped;
         self.duplicated += other.duplicated;
         self.tab_reloads += other.tab_reloads;
@@ -177,8 +220,9 @@ struct Sim {
     drop_percent: u32,
     duplicate_percent: u32,
     crash_percent: u32,
-    /// The answer each client took in for each of its mutations.
-    accepted: BTreeMap<MutationId, Outcome>,
+    /// The answer each client took in for each of its mutations, with the client and the
+    /// mutation as sent.
+    accepted: BTreeMap<MutationId, (usize, Mutation, Outcome)>,
     /// Every value each client's user was shown for a field when they edited it or resolved a
     /// conflict on it: the only values their edits may overwrite.
     seen: BTreeMap<(usize, RecordKey, Field), Vec<FieldValue>>,
@@ -334,7 +378,7 @@ impl Sim {
                 1 + self.rng.below(28)
             ),
             text,
-            author: format!("職員{c}"),
+            author: author_name(c),
         };
         let pending_before = self.pending_ids(c);
         let (id, writes) = self.clients[c].replica.append_note(key, note).unwrap();
@@ -485,7 +529,7 @@ impl Sim {
                 }
                 let response = self
                     .server
-                    .push(&request, authorize)
+                    .push_as(&request, &Rules)
                     .expect("well-formed push");
                 self.network.push(Message::PushAnswer(c, response));
             }
@@ -542,18 +586,22 @@ impl Sim {
                 continue;
             };
             assert!(pending.sent, "{} answered though never sent", mutation.id);
-            let earlier = self
-                .accepted
-                .insert(mutation.id.clone(), answer.outcome.clone());
+            let earlier = self.accepted.insert(
+                mutation.id.clone(),
+                (c, mutation.clone(), answer.outcome.clone()),
+            );
             assert!(earlier.is_none(), "{} answered twice", mutation.id);
             match &answer.outcome {
                 Outcome::Applied { .. } => self.stats.applied += 1,
                 Outcome::Merged { .. } => self.stats.merged += 1,
                 Outcome::Unchanged { .. } => self.stats.unchanged += 1,
-                Outcome::Rejected { .. } => {
+                Outcome::Rejected { reason } => {
                     self.stats.rejected += 1;
                     if !can_edit(c, &mutation.key) {
                         self.stats.unauthorized_rejected += 1;
+                    }
+                    if reason == RETRACTION_REFUSED {
+                        self.stats.retractions_refused += 1;
                     }
                     assert!(
                         replica.rejected().iter().any(|r| r.mutation == *mutation),
@@ -659,7 +707,7 @@ impl Sim {
         while let Some(message) = self.network.pop() {
             match message {
                 Message::Push(c, request) => {
-                    let response = self.server.push(&request, authorize).unwrap();
+                    let response = self.server.push_as(&request, &Rules).unwrap();
                     self.take_push_answer(c, &response);
                 }
                 other => self.handle(other),
@@ -679,7 +727,7 @@ impl Sim {
                 }
                 while let Some((request, writes)) = self.clients[c].replica.next_push(50) {
                     self.persist(c, writes);
-                    let response = self.server.push(&request, authorize).unwrap();
+                    let response = self.server.push_as(&request, &Rules).unwrap();
                     self.take_push_answer(c, &response);
                 }
             }
@@ -745,7 +793,7 @@ impl Sim {
         for (id, versions) in &applied {
             assert_eq!(versions.len(), 1, "{id} applied {} times", versions.len());
         }
-        for (id, outcome) in &self.accepted {
+        for (id, (c, mutation, outcome)) in &self.accepted {
             let versions = applied.get(id).cloned().unwrap_or_default();
             match outcome {
                 Outcome::Applied { version } | Outcome::Merged { version, .. } => {
@@ -760,12 +808,25 @@ impl Sim {
                     "{id} was answered {outcome:?} but applied"
                 ),
             }
-            let processed = server.processed(id).expect("answered, so processed");
-            assert_eq!(
-                &processed.outcome, outcome,
-                "{id}: the client took the server's answer"
-            );
-            if !can_edit(client_index(&processed.client_id), &processed.mutation.key) {
+            match server.processed(id) {
+                Some(processed) => assert_eq!(
+                    &processed.outcome, outcome,
+                    "{id}: the client took the server's answer"
+                ),
+                // Not remembered: a refusal that deciding again repeats, changing nothing.
+                None => {
+                    assert!(matches!(outcome, Outcome::Rejected { .. }), "{id}");
+                    let mut again = server.clone();
+                    let retry = PushRequest {
+                        client_id: self.clients[*c].replica.client_id().clone(),
+                        mutations: vec![mutation.clone()],
+                    };
+                    let response = again.push_as(&retry, &Rules).unwrap();
+                    assert_eq!(&response.results[0].outcome, outcome, "{id} decided again");
+                    assert_eq!(&again, server, "{id}: deciding again changed nothing");
+                }
+            }
+            if !can_edit(*c, &mutation.key) {
                 assert!(
                     matches!(outcome, Outcome::Rejected { .. }),
                     "{id} was not allowed"
@@ -786,6 +847,14 @@ impl Sim {
             let mutation = &server.processed(&entry.mutation_id).unwrap().mutation;
             let c = client_index(&entry.client_id);
             assert!(can_edit(c, &entry.key), "unauthorized change applied");
+            if let AppliedChange::NoteRetracted { note_id } = &entry.change {
+                let author = server.note_author(&entry.key, note_id);
+                assert!(
+                    c == 0 || author == Some(c as i64),
+                    "{} retracted someone else's note",
+                    entry.mutation_id
+                );
+            }
             if let (
                 AppliedChange::Field {
                     field,
@@ -825,16 +894,19 @@ impl Sim {
             }
         }
 
-        // (4) Every acknowledged note and reading is stored once, as appended; retractions
-        // took effect; nothing else was stored.
+        // (4) Every acknowledged note and reading is stored once, as appended (with the
+        // author the server set); retractions took effect; nothing else was stored.
         let mut appended_notes = BTreeMap::new();
         let mut appended_readings = BTreeMap::new();
         let mut retracted = BTreeSet::new();
-        for (id, outcome) in &self.accepted {
-            let mutation = &server.processed(id).unwrap().mutation;
+        for (c, mutation, outcome) in self.accepted.values() {
             match (&mutation.change, outcome) {
                 (Change::AppendNote { note }, Outcome::Applied { .. }) => {
-                    appended_notes.insert(note.id.clone(), (mutation.key.clone(), note.clone()));
+                    let note = FieldNote {
+                        author: author_name(*c),
+                        ..note.clone()
+                    };
+                    appended_notes.insert(note.id.clone(), (mutation.key.clone(), note));
                 }
                 (Change::AppendKpiReading { reading }, Outcome::Applied { .. }) => {
                     appended_readings
@@ -855,7 +927,13 @@ impl Sim {
         assert_eq!(stored_readings, appended_readings.len());
         for (id, (key, note)) in &appended_notes {
             let stored = &server.record(key).unwrap().notes[id].value;
-            assert_eq!(stored.text, note.text);
+            assert_eq!(
+                FieldNote {
+                    retracted: false,
+                    ..stored.clone()
+                },
+                *note
+            );
             assert_eq!(
                 stored.retracted,
                 retracted.contains(&(key.clone(), id.clone()))

@@ -100,6 +100,7 @@ fn HistoryItem(entry: HistoryEntry, restore_token: Option<String>, back: String)
                 {entry.at}"・"{entry.user.unwrap_or_else(|| "（不明）".to_owned())}
                 {entry.restored_from.map(|from| view! { <span class="badge">{format!("変更#{from}を復元")}</span> })}
             </p>
+            {entry.origin.map(|origin| view! { <p class="history__origin">"接続元："{origin}</p> })}
             <dl class="history__values">
                 <div><dt>"変更前"</dt><dd>{shown(entry.old_value)}</dd></div>
                 <div><dt>"変更後"</dt><dd>{shown(entry.new_value)}</dd></div>

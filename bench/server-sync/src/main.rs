@@ -5,9 +5,15 @@
 //! and KPI readings across the whole plan, as staff would record them), then pulls the whole
 //! plan from cursor 0 several times. Prints push throughput and pull latency.
 //!
+//! With `--merges RUNS` it times the costliest push instead (`merges.rs`).
+//!
 //! ```text
-//! bench-sync [--server PATH] [--mutations N] [--batch N] [--pull-runs N]
+//! bench-sync [--server PATH] [--mutations N] [--batch N] [--pull-runs N] [--merges RUNS]
 //! ```
+
+mod merges;
+#[path = "../../../sync/tests/support/mod.rs"]
+mod support;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -32,6 +38,8 @@ struct Options {
     mutations: usize,
     batch: usize,
     pull_runs: usize,
+    /// Runs of the costliest push instead of the workload (`merges.rs`).
+    merges: Option<usize>,
 }
 
 fn options() -> Result<Options, String> {
@@ -44,6 +52,7 @@ fn options() -> Result<Options, String> {
         mutations: 10_000,
         batch: MAX_PUSH_MUTATIONS,
         pull_runs: 20,
+        merges: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -53,6 +62,7 @@ fn options() -> Result<Options, String> {
             "--mutations" => options.mutations = value()?.parse().map_err(|e| format!("{e}"))?,
             "--batch" => options.batch = value()?.parse().map_err(|e| format!("{e}"))?,
             "--pull-runs" => options.pull_runs = value()?.parse().map_err(|e| format!("{e}"))?,
+            "--merges" => options.merges = Some(value()?.parse().map_err(|e| format!("{e}"))?),
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
@@ -386,6 +396,11 @@ fn main() {
         .body,
     )
     .expect("the sample plan");
+    if let Some(runs) = options.merges {
+        let measures: Vec<String> = plan.plan.measures.iter().map(|m| m.id.clone()).collect();
+        merges::run(&server, &session, &measures, runs);
+        return;
+    }
     let pushes = workload(&plan, options.mutations, options.batch);
     let bodies: Vec<String> = pushes
         .iter()

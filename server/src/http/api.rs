@@ -6,7 +6,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use keikaku_domain::format::{PlanFile, FORMAT_TAG};
 use keikaku_domain::views::{PlanSummary, SearchView};
-use keikaku_store::Store;
+use keikaku_store::{Missing, Store, StoreError};
 use serde::Deserialize;
 
 use super::error::ApiError;
@@ -54,7 +54,7 @@ async fn export_plan(
     let (organization, plan) = store
         .load_readable_plan(&context.viewer, &plan_id)
         .await?
-        .ok_or_else(|| ApiError::not_found("plan_id", format!("no plan with id {plan_id:?}")))?;
+        .ok_or(StoreError::NotFound(Missing::Plan))?;
     Ok(Json(PlanFile {
         format: FORMAT_TAG.to_owned(),
         organization,

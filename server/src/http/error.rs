@@ -1,9 +1,11 @@
 //! The one error type of the JSON API: every failure is a status code and a JSON body that names
-//! the field at fault (when there is one) and the reason.
+//! the field at fault (when there is one) and the reason. Storage errors become answers in one
+//! place, [`From<StoreError>`], so `?` is always the right answer.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use keikaku_store::{Missing, StoreError};
 use serde::Serialize;
 
 #[derive(Debug)]
@@ -57,9 +59,51 @@ impl ApiError {
     }
 }
 
-impl From<keikaku_store::StoreError> for ApiError {
-    fn from(e: keikaku_store::StoreError) -> Self {
-        ApiError::internal(format!("storage: {e}"))
+/// The path parameter that names a missing thing, and the reason users read.
+fn missing(what: Missing) -> (&'static str, &'static str) {
+    match what {
+        Missing::Plan => ("plan_id", "この計画は見つかりません。"),
+        Missing::Measure => ("measure_id", "この施策は見つかりません。"),
+        Missing::Node => ("node_id", "この項目は見つかりません。"),
+        Missing::Field => ("field", "この項目は変更できません。"),
+        Missing::Department => ("name", "この部署は見つかりません。"),
+        Missing::AuditEntry => ("entry_id", "この変更履歴は見つかりません。"),
+        Missing::User => ("user_id", "この利用者は見つかりません。"),
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(what) => {
+                let (field, reason) = missing(what);
+                ApiError::not_found(field, reason)
+            }
+            StoreError::Invalid(field, reason) => ApiError::bad_request(field, reason),
+            StoreError::InvalidPush(invalid) => {
+                ApiError::bad_request(&invalid.field, invalid.reason)
+            }
+            StoreError::InUse(field, reason) => {
+                ApiError::new(StatusCode::CONFLICT, Some(field), reason)
+            }
+            StoreError::PlanExists(_) => ApiError::new(
+                StatusCode::CONFLICT,
+                Some("plan_id"),
+                "この計画は既にあります。",
+            ),
+            StoreError::QuotaExceeded(reason) => {
+                ApiError::new(StatusCode::TOO_MANY_REQUESTS, None, reason)
+            }
+            e if e.is_busy() => {
+                tracing::warn!("storage busy: {e}");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    None,
+                    "混み合っています。しばらくしてからもう一度お試しください。",
+                )
+            }
+            other => ApiError::internal(format!("storage: {other}")),
+        }
     }
 }
 
@@ -73,5 +117,72 @@ impl IntoResponse for ApiError {
             },
         };
         (self.status, Json(body)).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_storage_error_is_one_status_naming_the_field() {
+        let cases = [
+            (
+                StoreError::NotFound(Missing::Measure),
+                StatusCode::NOT_FOUND,
+                Some("measure_id"),
+            ),
+            (
+                StoreError::invalid("title", "入力してください。"),
+                StatusCode::BAD_REQUEST,
+                Some("title"),
+            ),
+            (
+                StoreError::InUse("name", "使用中です。"),
+                StatusCode::CONFLICT,
+                Some("name"),
+            ),
+            (
+                StoreError::PlanExists("p".into()),
+                StatusCode::CONFLICT,
+                Some("plan_id"),
+            ),
+            (
+                StoreError::QuotaExceeded("上限です。".into()),
+                StatusCode::TOO_MANY_REQUESTS,
+                None,
+            ),
+            (
+                StoreError::Database(sqlx::Error::PoolTimedOut),
+                StatusCode::SERVICE_UNAVAILABLE,
+                None,
+            ),
+            (
+                StoreError::Corrupt("x".into()),
+                StatusCode::INTERNAL_SERVER_ERROR,
+                None,
+            ),
+        ];
+        for (error, status, field) in cases {
+            let answer = ApiError::from(error);
+            assert_eq!((answer.status, answer.field.as_deref()), (status, field));
+            assert!(!answer.reason.is_empty());
+        }
+        for what in [
+            Missing::Plan,
+            Missing::Measure,
+            Missing::Node,
+            Missing::Field,
+            Missing::Department,
+            Missing::AuditEntry,
+            Missing::User,
+        ] {
+            let answer = ApiError::from(StoreError::NotFound(what));
+            assert_eq!(answer.status, StatusCode::NOT_FOUND);
+            assert!(
+                answer.reason.ends_with("。"),
+                "reasons are Japanese: {what}"
+            );
+        }
     }
 }

@@ -8,7 +8,7 @@ use axum::{Json, Router};
 use keikaku_domain::access::{self, PlanRef};
 use keikaku_domain::format::PlanStatus;
 use keikaku_store::{
-    Actor, AuditEntry, EditOutcome, MeasureEdit, Store, StoreError, MEASURE_TEXT_FIELDS,
+    Actor, AuditEntry, EditOutcome, MeasureEdit, Missing, Store, StoreError, MEASURE_TEXT_FIELDS,
 };
 use serde::{Deserialize, Serialize};
 
@@ -17,9 +17,6 @@ use super::json::StrictJson;
 use super::session::RequestContext;
 use super::AppState;
 use crate::auth;
-
-/// Longest text a field may hold.
-const MAX_TEXT_CHARS: usize = 20_000;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -45,7 +42,8 @@ pub(super) fn actor(context: &RequestContext) -> Actor {
     }
 }
 
-/// The plan's owner and status, if the caller may read it.
+/// The plan's owner and status, if the caller may read it: a plan they may not read is
+/// [`Missing::Plan`], exactly like one that does not exist.
 async fn readable_plan(
     store: &Store,
     context: &RequestContext,
@@ -54,38 +52,29 @@ async fn readable_plan(
     let (org, plan) = store
         .load_readable_plan(&context.viewer, plan_id)
         .await?
-        .ok_or_else(|| ApiError::not_found("plan_id", format!("no plan with id {plan_id:?}")))?;
+        .ok_or(StoreError::NotFound(Missing::Plan))?;
     Ok((org.id, plan.status))
 }
 
 /// Lets the request through if the caller may read the plan and `rule` allows them; a plan
-/// they may not read is "not found", one they may read but not change "forbidden".
+/// they may not read is "not found", one they may read but not change "forbidden". Returns
+/// the plan's owner and status.
 pub(super) async fn authorize(
     store: &Store,
     context: &RequestContext,
     plan_id: &str,
     rule: fn(&keikaku_domain::access::Viewer, PlanRef) -> bool,
     denial: &str,
-) -> Result<(), ApiError> {
+) -> Result<(String, PlanStatus), ApiError> {
     let (owner, status) = readable_plan(store, context, plan_id).await?;
-    if rule(
-        &context.viewer,
-        PlanRef {
-            organization_id: &owner,
-            status,
-        },
-    ) {
-        Ok(())
+    let plan = PlanRef {
+        organization_id: &owner,
+        status,
+    };
+    if rule(&context.viewer, plan) {
+        Ok((owner, status))
     } else {
         Err(ApiError::forbidden(None, denial))
-    }
-}
-
-pub(super) fn store_error(e: StoreError) -> ApiError {
-    match e {
-        StoreError::NotFound(what) => ApiError::not_found(what, format!("no such {what}")),
-        StoreError::Invalid(field, reason) => ApiError::bad_request(field, reason),
-        other => other.into(),
     }
 }
 
@@ -108,17 +97,6 @@ impl From<EditOutcome> for EditResult {
             },
         }
     }
-}
-
-/// Refuses a text value longer than [`MAX_TEXT_CHARS`].
-pub(super) fn check_text_length(value: Option<&str>) -> Result<(), ApiError> {
-    if value.is_some_and(|v| v.chars().count() > MAX_TEXT_CHARS) {
-        return Err(ApiError::bad_request(
-            "value",
-            format!("at most {MAX_TEXT_CHARS} characters"),
-        ));
-    }
-    Ok(())
 }
 
 #[derive(Deserialize)]
@@ -149,7 +127,6 @@ async fn edit_measure(
             format!("must be one of {}", MEASURE_TEXT_FIELDS.join(", ")),
         ));
     }
-    check_text_length(edit.value.as_deref())?;
     let change = MeasureEdit {
         plan_id: &plan_id,
         measure_id: &measure_id,
@@ -159,8 +136,7 @@ async fn edit_measure(
     };
     let outcome = store
         .edit_measure_text(change, &actor(&context), auth::now())
-        .await
-        .map_err(store_error)?;
+        .await?;
     Ok(Json(outcome.into()))
 }
 
@@ -186,8 +162,7 @@ async fn set_status(
     .await?;
     let outcome = store
         .set_plan_status(&plan_id, change.status, &actor(&context), auth::now())
-        .await
-        .map_err(store_error)?;
+        .await?;
     Ok(Json(outcome.into()))
 }
 
@@ -196,7 +171,7 @@ async fn measure_history(
     context: RequestContext,
     Path((plan_id, measure_id)): Path<(String, String)>,
 ) -> Result<Json<Vec<AuditEntry>>, ApiError> {
-    authorize(
+    let (owner, status) = authorize(
         &store,
         &context,
         &plan_id,
@@ -204,7 +179,21 @@ async fn measure_history(
         "変更履歴を見る権限がありません。",
     )
     .await?;
-    Ok(Json(store.history(&plan_id, "measure", &measure_id).await?))
+    let entries = store.measure_history(&plan_id, &measure_id).await?;
+    let plan = PlanRef {
+        organization_id: &owner,
+        status,
+    };
+    if access::can_see_audit_origin(&context.viewer, plan) {
+        Ok(Json(entries))
+    } else {
+        Ok(Json(
+            entries
+                .into_iter()
+                .map(AuditEntry::without_origin)
+                .collect(),
+        ))
+    }
 }
 
 async fn restore(
@@ -212,22 +201,27 @@ async fn restore(
     context: RequestContext,
     Path(entry_id): Path<i64>,
 ) -> Result<Json<EditResult>, ApiError> {
-    let entry = store
-        .audit_entry(entry_id)
+    // Entry ids are sequential: an entry of a plan the caller may not read is answered exactly
+    // like one that does not exist, naming no plan.
+    let missing = || ApiError::from(StoreError::NotFound(Missing::AuditEntry));
+    let entry = store.audit_entry(entry_id).await?.ok_or_else(missing)?;
+    let (org, plan) = store
+        .load_readable_plan(&context.viewer, &entry.plan_id)
         .await?
-        .ok_or_else(|| ApiError::not_found("entry_id", "no such audit entry"))?;
-    authorize(
-        &store,
-        &context,
-        &entry.plan_id,
-        access::can_restore,
-        "変更を元に戻す権限がありません。",
-    )
-    .await?;
+        .ok_or_else(missing)?;
+    let plan = PlanRef {
+        organization_id: &org.id,
+        status: plan.status,
+    };
+    if !access::can_restore(&context.viewer, plan) {
+        return Err(ApiError::forbidden(
+            None,
+            "変更を元に戻す権限がありません。",
+        ));
+    }
     let outcome = store
         .restore(entry_id, &actor(&context), auth::now())
-        .await
-        .map_err(store_error)?;
+        .await?;
     Ok(Json(outcome.into()))
 }
 

@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use super::error::ApiError;
 use super::json::StrictJson;
-use super::plans::{actor, authorize, store_error, EditResult};
+use super::plans::{actor, authorize, EditResult};
 use super::session::RequestContext;
 use super::users::require_admin;
 use super::AppState;
@@ -71,8 +71,7 @@ async fn add_department(
     require_admin(&context, &organization_id)?;
     store
         .add_department(&organization_id, &department.name, department.note)
-        .await
-        .map_err(store_error)?;
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(store.departments(&organization_id).await?),
@@ -85,16 +84,8 @@ async fn remove_department(
     Path((organization_id, name)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     require_admin(&context, &organization_id)?;
-    store
-        .remove_department(&organization_id, &name)
-        .await
-        .map_err(|e| match e {
-            // Still in use: the request was well-formed but conflicts with current data.
-            keikaku_store::StoreError::Invalid(field, reason) => {
-                ApiError::new(StatusCode::CONFLICT, Some(field), reason)
-            }
-            other => store_error(other),
-        })?;
+    // Still in use: 409, the request was well-formed but conflicts with current data.
+    store.remove_department(&organization_id, &name).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -114,8 +105,7 @@ async fn set_measure_departments(
             auth::now(),
             None,
         )
-        .await
-        .map_err(store_error)?;
+        .await?;
     Ok(Json(outcome.into()))
 }
 
@@ -128,8 +118,7 @@ async fn add_node(
     authorize(&store, &context, &plan_id, access::can_edit_plan, DENIAL).await?;
     let outcome = store
         .add_node(&plan_id, node, &actor(&context), auth::now())
-        .await
-        .map_err(store_error)?;
+        .await?;
     Ok((StatusCode::CREATED, Json(outcome.into())))
 }
 
@@ -157,7 +146,6 @@ async fn edit_node(
             ),
         ));
     }
-    super::plans::check_text_length(edit.value.as_deref())?;
     let change = NodeEdit {
         plan_id: &plan_id,
         node_id: &node_id,
@@ -167,8 +155,7 @@ async fn edit_node(
     };
     let outcome = store
         .edit_node(change, &actor(&context), auth::now())
-        .await
-        .map_err(store_error)?;
+        .await?;
     Ok(Json(outcome.into()))
 }
 
@@ -180,8 +167,7 @@ async fn remove_node(
     authorize(&store, &context, &plan_id, access::can_edit_plan, DENIAL).await?;
     let outcome = store
         .remove_node(&plan_id, &node_id, &actor(&context), auth::now())
-        .await
-        .map_err(store_error)?;
+        .await?;
     Ok(Json(outcome.into()))
 }
 
@@ -207,7 +193,6 @@ async fn set_node_measures(
             auth::now(),
             None,
         )
-        .await
-        .map_err(store_error)?;
+        .await?;
     Ok(Json(outcome.into()))
 }

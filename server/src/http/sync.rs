@@ -20,7 +20,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use futures_util::stream;
-use keikaku_store::{Store, StoreError};
+use keikaku_store::Store;
 use keikaku_sync::protocol::{
     replica_user_header_value, ChangedEvent, PullRequest, PullResponse, PushRequest, PushResponse,
     DEFAULT_PULL_LIMIT, PROTOCOL_VERSION, REPLICA_USER_HEADER,
@@ -128,13 +128,6 @@ impl SyncEvents {
     }
 }
 
-fn invalid_push(e: StoreError) -> ApiError {
-    match e {
-        StoreError::InvalidPush(invalid) => ApiError::bad_request(&invalid.field, invalid.reason),
-        other => other.into(),
-    }
-}
-
 /// A push or pull names whose replica it is for; it must be the session's user. A tab left open
 /// for someone who signed out, while another user signed in on the same browser, is refused
 /// before it can take in that user's rows or send its own under their name.
@@ -162,20 +155,15 @@ async fn push(
     let user = context.require_user()?;
     check_replica_user(&headers, &user.login)?;
     // `Store::push` validates the request before it writes anything.
+    // Notes are recorded as the signed-in user's, whatever author the client sent.
     let authorizer = state
         .store
-        .progress_authorizer(&context.viewer, &request)
+        .progress_authorizer(&context.viewer, &user.display_name, &request)
         .await?;
     let receipt = state
         .store
-        .push(
-            &request,
-            |mutation| authorizer.check(mutation),
-            &actor(&context),
-            auth::now(),
-        )
-        .await
-        .map_err(invalid_push)?;
+        .push(&request, &authorizer, &actor(&context), auth::now())
+        .await?;
     // Committed by now. Users record progress only in their own organization's plans.
     if receipt.applied > 0 {
         state

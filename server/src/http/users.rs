@@ -7,7 +7,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch};
 use axum::{Json, Router};
 use keikaku_domain::access::{self, Role};
-use keikaku_store::{NewUser, Store, User};
+use keikaku_domain::limits::{check_login, check_required, TextKind};
+use keikaku_store::{Missing, NewUser, Store, StoreError, User};
 use serde::{Deserialize, Serialize};
 
 use super::error::ApiError;
@@ -104,18 +105,10 @@ async fn create(
     require_admin(&context, &organization_id)?;
     let store = &state.store;
     let login = request.login.trim();
-    if login.is_empty() || login.chars().count() > 100 || login.chars().any(char::is_whitespace) {
-        return Err(ApiError::bad_request(
-            "login",
-            "ログインIDは空白を含まない1〜100文字にしてください。",
-        ));
-    }
-    if request.display_name.trim().is_empty() || request.display_name.chars().count() > 100 {
-        return Err(ApiError::bad_request(
-            "display_name",
-            "氏名は1〜100文字にしてください。",
-        ));
-    }
+    check_login(login).map_err(|problem| ApiError::bad_request("login", problem.reason()))?;
+    let display_name = request.display_name.trim();
+    check_required(TextKind::Name, display_name)
+        .map_err(|problem| ApiError::bad_request("display_name", problem.reason()))?;
     if request.role == Role::Editor && request.department.is_none() {
         return Err(ApiError::bad_request(
             "department",
@@ -142,7 +135,7 @@ async fn create(
     let new = NewUser {
         organization_id: &organization_id,
         login,
-        display_name: request.display_name.trim(),
+        display_name,
         role: request.role,
         department: request.department.as_deref(),
         password_hash: &hash,
@@ -175,7 +168,7 @@ async fn update(
         .user(user_id)
         .await?
         .filter(|u| u.organization_id == organization_id)
-        .ok_or_else(|| ApiError::not_found("user_id", "no such user in this organization"))?;
+        .ok_or(StoreError::NotFound(Missing::User))?;
     if update.disabled && context.user.as_ref().is_some_and(|me| me.id == user.id) {
         return Err(ApiError::bad_request(
             "disabled",
@@ -190,6 +183,6 @@ async fn update(
     let user = store
         .user(user_id)
         .await?
-        .ok_or_else(|| ApiError::not_found("user_id", "no such user"))?;
+        .ok_or(StoreError::NotFound(Missing::User))?;
     Ok(Json(user.into()))
 }

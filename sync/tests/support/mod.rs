@@ -62,6 +62,31 @@ impl SplitMix64 {
     }
 }
 
+/// Three texts of `len` characters whose three-way merge costs the most the diff spends (the
+/// benchmark's and the tests' worst case): each side changes about 1,200 scattered characters
+/// of the base, more than the diff's edit distance limit, so the search runs every round up to
+/// that limit on both sides and then gives up; the texts are mostly `a` with a sparse
+/// sprinkling of `b`, so it also follows long matching runs on the way. Both sides change the
+/// first and last character, so trimming the common ends saves nothing.
+pub fn costly_merge(rng: &mut SplitMix64, len: usize) -> (String, String, String) {
+    let base: Vec<char> = (0..len)
+        .map(|_| if rng.below(200) == 0 { 'b' } else { 'a' })
+        .collect();
+    let mut side = |mark: char| {
+        let mut text = base.clone();
+        for _ in 0..1_200 {
+            let at = rng.below(len);
+            text[at] = if text[at] == 'a' { 'b' } else { 'a' };
+        }
+        text[0] = mark;
+        text[len - 1] = mark;
+        text.into_iter().collect::<String>()
+    };
+    let mine = side('x');
+    let theirs = side('y');
+    (base.into_iter().collect(), mine, theirs)
+}
+
 #[cfg(test)]
 mod tests {
     use super::SplitMix64;
