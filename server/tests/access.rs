@@ -774,3 +774,51 @@ fn restore_answers_a_missing_entry_and_another_organizations_entry_alike() {
     // A published plan of another organization: readable, not theirs to change.
     assert_eq!(restore(published_entry).status, 403);
 }
+
+/// The history page's restore form goes back to the history page it names, and a `next` that a
+/// browser would read as another host goes home, as after signing in.
+#[test]
+fn the_restore_form_goes_back_only_to_a_plan_page_of_this_site() {
+    let server = TestServer::start();
+    add_user(&server, "komagane", "k-admin", "administrator", None);
+    let (cookie, csrf) = signed_in(&server, "k-admin");
+    let edit = |value: &str| {
+        let body = serde_json::json!({ "field": "summary", "value": value }).to_string();
+        let r = request_with(
+            &server.addr,
+            "PATCH",
+            "/api/v1/plans/komagane-dx-strategy/measures/citizen-05",
+            Some(&body),
+            &[("Cookie", &cookie), ("X-CSRF-Token", &csrf)],
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.json()["entry"]["id"].as_i64().unwrap()
+    };
+    let history = "/plans/komagane-dx-strategy/measures/citizen-05/history";
+    // Form-encoded: %09 is a tab, %5C a backslash.
+    for (next, expected) in [
+        (
+            "%2Fplans%2Fkomagane-dx-strategy%2Fmeasures%2Fcitizen-05%2Fhistory",
+            history,
+        ),
+        ("%2F%09%2Fevil.example", "/"),
+        ("%2F%5C%2Fevil.example", "/"),
+        ("%2F%2Fevil.example%2Fplans%2F", "/"),
+        ("https%3A%2F%2Fevil.example%2Fplans%2F", "/"),
+        ("%2Fadmin", "/"),
+    ] {
+        let entry = edit(&format!("復元前の値 {next}"));
+        let r = request_with(
+            &server.addr,
+            "POST",
+            &format!("/api/v1/audit/{entry}/restore/form"),
+            Some(&format!("csrf={csrf}&next={next}")),
+            &[
+                ("Cookie", &cookie),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+            ],
+        );
+        assert_eq!(r.status, 303, "{next}: {}", r.body);
+        assert_eq!(r.header("location"), Some(expected), "{next}");
+    }
+}

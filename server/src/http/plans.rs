@@ -238,20 +238,12 @@ async fn restore_form(
     Path(entry_id): Path<i64>,
     axum::Form(form): axum::Form<RestoreForm>,
 ) -> Result<axum::response::Response, ApiError> {
-    use axum::response::IntoResponse;
     context.check_form_token(&form.csrf)?;
     let _restored = restore(State(store), context.clone(), Path(entry_id)).await?;
     // Back to the history page it came from, and nowhere else.
-    let next = if form.next.starts_with("/plans/") && !form.next.contains("//") {
-        form.next
-    } else {
-        "/".into()
+    let next = match super::redirect::safe_next(&form.next) {
+        next if next.starts_with("/plans/") => next,
+        _ => "/",
     };
-    let mut response = axum::http::StatusCode::SEE_OTHER.into_response();
-    response.headers_mut().insert(
-        axum::http::header::LOCATION,
-        axum::http::HeaderValue::from_str(&next)
-            .unwrap_or(axum::http::HeaderValue::from_static("/")),
-    );
-    Ok(response)
+    Ok(super::redirect::see_other(next))
 }

@@ -2,6 +2,9 @@
 //! that redirects to a place the request names checks it here, so none becomes an open
 //! redirect.
 
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+
 /// `next` when it is a path on this site, `/` otherwise.
 ///
 /// Browsers' URL parser drops tabs and newlines anywhere and treats `\` as `/`, so `/\t/evil`
@@ -19,6 +22,14 @@ pub fn safe_next(next: &str) -> &str {
     } else {
         "/"
     }
+}
+
+/// A 303 to `location` (home if it cannot be a header value), as the plain HTML forms answer.
+pub fn see_other(location: &str) -> Response {
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    let value = HeaderValue::from_str(location).unwrap_or(HeaderValue::from_static("/"));
+    response.headers_mut().insert(header::LOCATION, value);
+    response
 }
 
 fn stays_on_site(path: &str) -> bool {

@@ -18,7 +18,7 @@ use keikaku_domain::views::paths::encode_query_component;
 use super::error::ApiError;
 use super::json::StrictJson;
 use super::password_check::{self, Refusal};
-use super::redirect::safe_next;
+use super::redirect::{safe_next, see_other};
 use super::sync::Ended;
 use super::AppState;
 use crate::auth::{self, password, tokens};
@@ -283,13 +283,6 @@ struct LoginForm {
     password: String,
     #[serde(default)]
     next: String,
-}
-
-fn see_other(location: &str) -> Response {
-    let mut response = StatusCode::SEE_OTHER.into_response();
-    let value = HeaderValue::from_str(location).unwrap_or(HeaderValue::from_static("/"));
-    response.headers_mut().insert(header::LOCATION, value);
-    response
 }
 
 /// The login page's form (works without JavaScript): redirects to `next` when signed in,
