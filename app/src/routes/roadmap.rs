@@ -31,13 +31,10 @@ pub fn RoadmapPage() -> impl IntoView {
         |(plan_id, node, department, year)| crate::pages::roadmap(plan_id, node, department, year),
     );
     let actuals = crate::pages::use_plan_actuals();
-    // A transition: when progress is asked for again (offline, once the replica has loaded),
-    // the page stays on screen instead of going back to the loading message.
+    // A transition: a filter changed keeps the page on screen until the new one is ready.
     view! {
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
-                // Progress is extra: the roadmap shows without it if it cannot be read.
-                let actuals = actuals.await.unwrap_or_default();
                 match page.await {
                     Err(error) => view! { <LoadError error/> }.into_any(),
                     Ok(None) => view! { <NotFound message="指定された計画は見つかりませんでした。"/> }.into_any(),
@@ -51,19 +48,40 @@ pub fn RoadmapPage() -> impl IntoView {
 /// The page, from the parts `keikaku_render::roadmap` writes (the service worker's first view
 /// of this page writes the same, whole: `keikaku_render::roadmap::write_page`). The filters'
 /// form is the router's, so filtering stays in the app.
+///
+/// Only the table follows recorded progress, which is asked for again offline once the replica
+/// has loaded and whenever it changes: written again whole, the page took back a filter being
+/// chosen meanwhile.
 #[component]
-fn Roadmap(view: RoadmapView, actuals: PlanActuals) -> impl IntoView {
+fn Roadmap(
+    view: RoadmapView,
+    actuals: Resource<Result<PlanActuals, ServerFnError>>,
+) -> impl IntoView {
     let fields = roadmap::filter_fields(&view);
+    let title = roadmap::title(&view);
+    let trail = roadmap::breadcrumb_trail(&view);
+    let summary = view.summary.clone();
+    let view = StoredValue::new(view);
+    // Until progress is known, the table without it, never a loading message; a transition
+    // keeps the table on screen while progress is asked for again.
+    let without_actuals = view.with_value(|v| roadmap::body(v, &PlanActuals::default()));
     view! {
-        <PageTitle text=roadmap::title(&view)/>
+        <PageTitle text=title/>
         <div class="page page--wide">
-            <Breadcrumbs trail=roadmap::breadcrumb_trail(&view)/>
-            <PlanHeader summary=view.summary.clone() current=PlanTab::Roadmap/>
+            <Breadcrumbs trail/>
+            <PlanHeader summary current=PlanTab::Roadmap/>
             <h1>{roadmap::HEADING}</h1>
             <Form method="get" action="" attr:class="filters" attr:aria-label=roadmap::FILTERS_LABEL>
                 <div class="filters__fields" inner_html=fields></div>
             </Form>
-            <div class="roadmap-body" inner_html=roadmap::body(&view, &actuals)></div>
+            <Transition fallback=move || view! { <div class="roadmap-body" inner_html=without_actuals.clone()></div> }>
+                {move || Suspend::new(async move {
+                    // Progress is extra: the roadmap shows without it if it cannot be read.
+                    let actuals = actuals.await.unwrap_or_default();
+                    let body = view.with_value(|v| roadmap::body(v, &actuals));
+                    view! { <div class="roadmap-body" inner_html=body></div><RestoreFocus/> }
+                })}
+            </Transition>
         </div>
     }
 }
