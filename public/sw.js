@@ -106,17 +106,17 @@ async function navigate(request) {
   const shell = readShell();
   const device = shell.then(readDevice);
   try {
-    const answer = withTimeout(fetch(request), NAVIGATION_TIMEOUT_MS);
-    // Awaited below or dropped: a failure meanwhile is not an unhandled one.
-    answer.catch(() => {});
+    const answer = await withTimeout(fetch(request), NAVIGATION_TIMEOUT_MS);
+    // Read meanwhile. Awaited only once the server has answered: offline, the shell's head
+    // goes out at once, as before.
     const read = await device;
     if (read && read.pendingLogout) {
       // Someone signed out here offline and their session still stands on the server: the
-      // answer on its way was written for them. End the session, then ask again.
+      // answer was written for them. End the session, then ask again.
       await endSession(read);
       return await withTimeout(fetch(request), NAVIGATION_TIMEOUT_MS);
     }
-    return await answer;
+    return answer;
   } catch (_unreachable) {
     const keptShell = await shell;
     if (!keptShell) return Response.error();
