@@ -202,11 +202,14 @@ async function readDevice(shell) {
     if (!shell || !shell.names) return null;
     const { database, store, keys, pendingLogout, pin } = shell.names.device;
     const [login, name, pending, pinSet] = await readKeys(database, store, [...keys, pendingLogout ?? keys[0], pin ?? keys[0]]);
+    const locked = Boolean(pin && pinSet && login);
     return {
       shell,
-      found: { deviceRead: true, login, name },
+      // Whether a PIN is set goes to the page too: the app then reads nothing more to know
+      // that it need not ask for one.
+      found: { deviceRead: true, login, name, ...(pin ? { pinSet: locked } : {}) },
       pendingLogout: pendingLogout ? pending : null,
-      locked: Boolean(pin && pinSet && login),
+      locked,
     };
   } catch (_unreadable) {
     // No IndexedDB here (a private window may refuse it), or nobody has used the app yet.

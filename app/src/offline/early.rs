@@ -93,8 +93,8 @@ const q=keys.map((k)=>s.get(k));const last=q[q.length-1];
 last.onsuccess=()=>{{db.close();performance.measure("keikaku:early-"+store,{{start:t}});resolve(q.map((x)=>x.result??null))}};
 last.onerror=(e)=>{{e.preventDefault();db.close();reject()}}}}catch(_){{db.close();reject()}}}}}});
 window.{READ}=read;const none={{deviceRead:false,login:null,name:null}};
-window.{DEVICE}=Promise.race([read("{DEVICE_DATABASE}","{DEVICE_STORE}",["{SIGNED_IN_LOGIN_KEY}","{SIGNED_IN_NAME_KEY}"])
-.then(([login,name])=>({{deviceRead:true,login,name,from:"page"}}),()=>none),
+window.{DEVICE}=Promise.race([read("{DEVICE_DATABASE}","{DEVICE_STORE}",["{SIGNED_IN_LOGIN_KEY}","{SIGNED_IN_NAME_KEY}","{PIN_KEY}"])
+.then(([login,name,pin])=>({{deviceRead:true,login,name,pinSet:pin!=null,from:"page"}}),()=>none),
 new Promise((done)=>setTimeout(()=>done(none),1000))])}})();"#
     )
 }
@@ -110,7 +110,7 @@ const found=document.getElementById("{FOUND_ID}");let sw=null;
 try{{sw=found&&JSON.parse(found.textContent)}}catch(_){{}}
 const parsed=document.readyState==="loading"?new Promise((done)=>document.addEventListener("DOMContentLoaded",done,{{once:true}})):Promise.resolve();
 const kept=parsed.then(()=>{{const element=document.getElementById("{PLAN_ELEMENT_ID}");if(!element)return null;element.remove();return element.textContent}});
-if(sw&&sw.deviceRead)window.{DEVICE}=Promise.resolve({{deviceRead:true,login:sw.login,name:sw.name,from:"service-worker"}});
+if(sw&&sw.deviceRead)window.{DEVICE}=Promise.resolve({{deviceRead:true,login:sw.login,name:sw.name,pinSet:sw.pinSet,from:"service-worker"}});
 window.{PLAN}=!page?Promise.resolve(none):sw&&sw.planRead&&sw.planId===planId?kept.then((plan)=>({{planId,planRead:true,plan,from:"service-worker"}})):
 !device||!read?Promise.resolve(none):Promise.race([device.then((d)=>{{
 if(!d.deviceRead)return none;
@@ -155,6 +155,16 @@ mod reader {
         }))
     }
 
+    /// Whether the script found a device PIN set (`None` if it did not read the device, or a
+    /// worker of an older release wrote what it found without saying).
+    pub async fn pin_set() -> Option<bool> {
+        let found = found(super::DEVICE).await?;
+        if field(&found, "deviceRead").as_bool() != Some(true) {
+            return None;
+        }
+        field(&found, "pinSet").as_bool()
+    }
+
     /// The stored plan, if the script read it for this page and it has not been taken yet:
     /// `Some(None)` when it is not kept. Later reads go to IndexedDB, which may have changed.
     pub async fn plan(plan_id: &str) -> Option<Option<String>> {
@@ -176,4 +186,4 @@ mod reader {
 }
 
 #[cfg(feature = "hydrate")]
-pub use reader::{device, plan};
+pub use reader::{device, pin_set, plan};

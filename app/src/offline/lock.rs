@@ -196,7 +196,10 @@ mod browser {
                     let unlocked = session_storage()
                         .and_then(|s| s.get_item(UNLOCKED).ok().flatten())
                         .is_some_and(|who| who == login);
-                    !unlocked && has_pin(&login).await
+                    // The early read says whether a PIN is set; without it, storage is asked.
+                    !unlocked
+                        && crate::offline::early::pin_set().await != Some(false)
+                        && has_pin(&login).await
                 }
                 None => false,
             };
