@@ -54,15 +54,17 @@ async function keptOnDevice(page: Page) {
       db.close();
     }
     const device = await open('keikaku-device');
-    const signedIn = await new Promise((done) => {
-      const request = device.transaction('device').objectStore('device').get('last_login');
+    const deviceKey = (key: string) => new Promise((done) => {
+      const request = device.transaction('device').objectStore('device').get(key);
       request.onsuccess = () => done(request.result ?? null);
     });
+    const signedIn = await deviceKey('last_login');
+    const pin = await deviceKey('pin_lock');
     device.close();
     const shell = await (await (await caches.open('keikaku-pages')).match('/app-shell'))?.text();
     const views = await caches.open('keikaku-first-views');
     const prepared = await Promise.all((await views.keys()).map(async (r) => (await views.match(r))!.text()));
-    return { names, text, signedIn, shell: shell ?? '', prepared };
+    return { names, text, signedIn, pin, shell: shell ?? '', prepared };
   });
 }
 
@@ -307,7 +309,10 @@ test.describe('a shared tablet', () => {
     await expect(guessed.locator('html[data-hydrated="true"]')).toHaveCount(1, { timeout: 20_000 });
     await expect(guessed.locator('body')).not.toContainText(note);
     await expect(guessed.locator('.account__name')).toHaveCount(0);
-    expect((await keptOnDevice(guessed)).signedIn).toBeNull();
+    const kept = await keptOnDevice(guessed);
+    expect(kept.signedIn).toBeNull();
+    // The PIN went with its user.
+    expect(kept.pin).toBeNull();
   });
 
   test('other tabs of the browser close what they showed when their user signs out in one of them', async ({ context }) => {

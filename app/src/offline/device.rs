@@ -95,15 +95,17 @@ pub async fn sign_in(login: &str, display_name: &str, csrf_token: &str) {
     .await;
 }
 
-/// Leaves nobody signed in here. `pending_logout` is the CSRF token of a session that could not
-/// be ended on the server (signed out offline): it is ended before anything else is asked of
-/// the server.
+/// Leaves nobody signed in here, and drops the user's device PIN. `pending_logout` is the CSRF
+/// token of a session that could not be ended on the server (signed out offline): it is ended
+/// before anything else is asked of the server.
 pub async fn sign_out(pending_logout: Option<&str>) -> Result<(), String> {
     CURRENT.with(|c| *c.borrow_mut() = Some(None));
     let mut entries = vec![
         (LOGIN_KEY, None),
         (NAME_KEY, None),
         (SESSION_CSRF_KEY, None),
+        (PIN_KEY, None),
+        (PIN_FAILURES_KEY, None),
     ];
     if let Some(token) = pending_logout {
         entries.push((PENDING_LOGOUT_KEY, Some(token)));
