@@ -84,9 +84,42 @@ async fn read<const N: usize>(keys: [&str; N]) -> [Option<String>; N] {
     values
 }
 
-/// Records who the server says is signed in, with their session's CSRF token.
-pub async fn sign_in(login: &str, display_name: &str, csrf_token: &str) {
-    CURRENT.with(|c| *c.borrow_mut() = Some(Some((login.to_owned(), display_name.to_owned()))));
+/// What the device holds of the session, as stored now.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Stored {
+    /// Who is signed in here.
+    pub person: Option<Person>,
+    /// Their session's CSRF token, as last learned from the server.
+    pub csrf_token: Option<String>,
+    /// The CSRF token of a session signed out here offline and not yet ended on the server.
+    pub pending_logout: Option<String>,
+}
+
+/// What the device holds of the session, read in one transaction: another tab of this browser
+/// may have signed someone in or out since this page first read it.
+pub async fn stored_now() -> Stored {
+    let [login, name, csrf_token, pending_logout] =
+        read([LOGIN_KEY, NAME_KEY, SESSION_CSRF_KEY, PENDING_LOGOUT_KEY]).await;
+    let person = login.map(|login| {
+        let name = name.unwrap_or_else(|| login.clone());
+        (login, name)
+    });
+    CURRENT.with(|c| *c.borrow_mut() = Some(person.clone()));
+    Stored {
+        person,
+        csrf_token,
+        pending_logout,
+    }
+}
+
+/// Records who the server says is signed in, with their session's CSRF token. Written only when
+/// it differs from `stored`: the server says so on every page, and each write is flushed to disk.
+pub async fn sign_in(stored: &Stored, login: &str, display_name: &str, csrf_token: &str) {
+    let person = (login.to_owned(), display_name.to_owned());
+    CURRENT.with(|c| *c.borrow_mut() = Some(Some(person.clone())));
+    if stored.person.as_ref() == Some(&person) && stored.csrf_token.as_deref() == Some(csrf_token) {
+        return;
+    }
     let _ = write(&[
         (LOGIN_KEY, Some(login)),
         (NAME_KEY, Some(display_name)),
@@ -111,18 +144,6 @@ pub async fn sign_out(pending_logout: Option<&str>) -> Result<(), String> {
         entries.push((PENDING_LOGOUT_KEY, Some(token)));
     }
     write(&entries).await
-}
-
-/// The CSRF token of the session signed in here, as last learned from the server.
-pub async fn session_csrf() -> Option<String> {
-    let [token] = read([SESSION_CSRF_KEY]).await;
-    token
-}
-
-/// The CSRF token of a session signed out offline and not yet ended on the server.
-pub async fn pending_logout() -> Option<String> {
-    let [token] = read([PENDING_LOGOUT_KEY]).await;
-    token
 }
 
 /// Forgets the pending logout once the server has answered it.
@@ -179,22 +200,10 @@ async fn read_signed_in() -> Option<Person> {
     let _phase = crate::timeline::Phase::start("keikaku:device-read");
     let known = match super::early::device().await {
         Some(known) => known,
-        None => return signed_in_now().await,
+        None => return stored_now().await.person,
     };
     // A sign-in or sign-out on this page while the read ran is newer than what was read.
     CURRENT.with(|c| c.borrow_mut().get_or_insert(known).clone())
-}
-
-/// Who is signed in here as stored now, read again: another tab of this browser may have
-/// signed someone in or out since this page first read it.
-pub async fn signed_in_now() -> Option<Person> {
-    let [login, name] = read([LOGIN_KEY, NAME_KEY]).await;
-    let now = login.map(|login| {
-        let name = name.unwrap_or_else(|| login.clone());
-        (login, name)
-    });
-    CURRENT.with(|c| *c.borrow_mut() = Some(now.clone()));
-    now
 }
 
 /// What [`signed_in`] found, without waiting; `None` until it has run on this page, or when

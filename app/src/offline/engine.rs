@@ -113,13 +113,11 @@ pub fn start(status: SyncStatus) {
 
 async fn open_engine(status: SyncStatus) {
     handover::listen(status);
-    let session = handover::ask_server().await;
-    match &session {
-        ServerSession::Unreachable(problem) if problem.status == 0 => status.online.set(false),
-        ServerSession::Nobody => status.needs_login.set(true),
-        _ => {}
+    let (session, login) = handover::ask_and_settle().await;
+    if matches!(&session, ServerSession::Unreachable(problem) if problem.status == 0) {
+        status.online.set(false);
     }
-    let Some(login) = handover::settle(&session).await else {
+    let Some(login) = login else {
         // Nobody is signed in here: progress is recorded only after signing in.
         status.needs_login.set(true);
         return;
@@ -435,7 +433,7 @@ impl SyncEngine {
                             self.status.online.set(true);
                             self.status.needs_login.set(true);
                             *self.csrf_token.borrow_mut() = None;
-                            handover::settle(&ServerSession::Nobody).await;
+                            handover::session_ended().await;
                         }
                         (403, Some(CSRF_HEADER)) if !asked_session => {
                             // The session changed under this tab: ask who is signed in now.
@@ -476,7 +474,9 @@ impl SyncEngine {
             // Started offline, or the session changed: ask the server who is signed in now.
             None => {
                 let phase = Phase::start("keikaku:session");
-                let session = handover::ask_server().await;
+                // Someone else signed in: the device is theirs now, and this replica waits,
+                // locked, for its user.
+                let (session, _) = handover::ask_and_settle().await;
                 drop(phase);
                 match session {
                     ServerSession::SignedIn(user) if user.login == self.login => {
@@ -492,9 +492,7 @@ impl SyncEngine {
                             reason: "ログインが必要です。".into(),
                         })
                     }
-                    someone_else @ ServerSession::SignedIn(_) => {
-                        // The device is theirs now; this replica waits, locked, for its user.
-                        handover::settle(&someone_else).await;
+                    ServerSession::SignedIn(_) => {
                         return Err(Problem {
                             status: 409,
                             field: Some(REPLICA_USER_HEADER.into()),

@@ -43,13 +43,30 @@ pub enum ServerSession {
     Unreachable(Problem),
 }
 
-/// Asks the server who is signed in. A session signed out here while offline is ended first,
-/// so its user is never taken for the one signed in now.
-pub async fn ask_server() -> ServerSession {
-    if let Some(token) = device::pending_logout().await {
+/// Asks the server who is signed in and makes the device theirs ([`settle`]): what the server
+/// said, and who this tab is for now.
+pub async fn ask_and_settle() -> (ServerSession, Option<String>) {
+    let stored = device::stored_now().await;
+    let session = ask_server(stored.pending_logout.as_deref()).await;
+    let now = settle(&session, &stored).await;
+    (session, now)
+}
+
+/// The server said this tab's session has ended (a request answered 401): nobody is signed in
+/// here any more.
+pub async fn session_ended() {
+    let stored = device::stored_now().await;
+    settle(&ServerSession::Nobody, &stored).await;
+}
+
+/// Asks the server who is signed in. A session signed out here while offline
+/// (`pending_logout`, its token) is ended first, so its user is never taken for the one signed
+/// in now.
+async fn ask_server(pending_logout: Option<&str>) -> ServerSession {
+    if let Some(token) = pending_logout {
         // Any answer means the server has heard: 204, or 401/403 for a session already gone or
         // replaced by a newer sign-in.
-        match send_json("DELETE", "/api/v1/session", &token, None).await {
+        match send_json("DELETE", "/api/v1/session", token, None).await {
             Err(problem) if problem.status == 0 => return ServerSession::Unreachable(problem),
             _ => device::clear_pending_logout().await,
         }
@@ -77,21 +94,25 @@ pub async fn ask_server() -> ServerSession {
 
 /// Makes the device belong to whoever the server said is signed in, releasing the previous
 /// user's data (keeping unsent edits locked). Offline nothing changes: the person signed in
-/// here stays signed in. Returns who this tab is for.
-pub async fn settle(session: &ServerSession) -> Option<String> {
-    // As stored now: another tab may have changed it since this page first read it.
-    let previous = device::signed_in_now().await.map(|(login, _)| login);
+/// here stays signed in. `stored` is what the device held, read as the server was asked.
+/// Returns who this tab is for.
+async fn settle(session: &ServerSession, stored: &device::Stored) -> Option<String> {
+    let previous = stored.person.as_ref().map(|(login, _)| login.clone());
     let now = match session {
         ServerSession::SignedIn(user) => {
-            if previous.as_deref() != Some(user.login.as_str()) {
-                if let Some(previous) = &previous {
-                    let _ = release(previous, Keep::UnsentEdits, None).await;
-                }
-                device::sign_in(&user.login, &user.display_name, &user.csrf_token).await;
-                announce(Some(&user.login));
+            let changed = previous.as_deref() != Some(user.login.as_str());
+            if let Some(previous) = previous.as_deref().filter(|_| changed) {
+                let _ = release(previous, Keep::UnsentEdits, None).await;
+            }
+            // Released, nobody is stored: the new user is written whole.
+            let held = if changed {
+                device::Stored::default()
             } else {
-                // The token changes with every sign-in of the same person.
-                device::sign_in(&user.login, &user.display_name, &user.csrf_token).await;
+                stored.clone()
+            };
+            device::sign_in(&held, &user.login, &user.display_name, &user.csrf_token).await;
+            if changed {
+                announce(Some(&user.login));
             }
             Some(user.login.clone())
         }

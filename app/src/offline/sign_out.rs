@@ -68,14 +68,12 @@ pub async fn send_and_count() -> Unfinished {
 /// does not know the session's.
 #[cfg(feature = "hydrate")]
 pub async fn finish(keep: Keep, csrf_token: Option<String>) -> Result<(), String> {
+    let stored = device::stored_now().await;
     let login = match engine::engine() {
         Some(engine) => Some(engine.login.clone()),
-        None => device::signed_in().await.map(|(login, _)| login),
+        None => stored.person.map(|(login, _)| login),
     };
-    let token = match device::session_csrf().await {
-        Some(token) => Some(token),
-        None => csrf_token,
-    };
+    let token = stored.csrf_token.or(csrf_token);
     // Ended on the server first, while the device still has the token; any answer but none at
     // all means the session is over there (204, or 401/403 for one already gone).
     let ended = match &token {
