@@ -4,6 +4,8 @@
 //! in the browser (wasm) and in deterministic tests.
 
 pub mod access;
+pub mod date;
+pub mod evaluation;
 pub mod fiscal;
 pub mod format;
 pub mod import;

@@ -197,27 +197,7 @@ impl Status {
     }
 }
 
-/// The PDCA Check grade, A (best) to D.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum Grade {
-    A,
-    B,
-    C,
-    D,
-}
-
-impl Grade {
-    pub const ALL: [Grade; 4] = [Grade::A, Grade::B, Grade::C, Grade::D];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Grade::A => "A",
-            Grade::B => "B",
-            Grade::C => "C",
-            Grade::D => "D",
-        }
-    }
-}
+pub use keikaku_domain::evaluation::Grade;
 
 /// The fields of a progress record that hold one current value each. The last accepted write
 /// wins, but only when its author had seen the value it replaces (see `server::decide_set`).
@@ -593,33 +573,7 @@ fn check_date(field: &str, text: &str) -> Result<(), Invalid> {
     }
 }
 
-/// `YYYY-MM-DD` naming a day that exists (leap years included), in 1900–2199.
-pub fn is_valid_date(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
-        return false;
-    }
-    let number = |range: std::ops::Range<usize>| -> Option<u32> {
-        let digits = &text[range];
-        digits
-            .bytes()
-            .all(|b| b.is_ascii_digit())
-            .then(|| digits.parse().ok())
-            .flatten()
-    };
-    let (Some(year), Some(month), Some(day)) = (number(0..4), number(5..7), number(8..10)) else {
-        return false;
-    };
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let days_in_month = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1900..=2199).contains(&year) && (1..=days_in_month).contains(&day)
-}
+pub use keikaku_domain::date::is_valid_date;
 
 /// An optional minus sign, digits, and optionally a point and more digits: `260`, `-3.5`.
 pub fn is_decimal(text: &str) -> bool {
