@@ -1288,7 +1288,7 @@ fn a_server_killed_during_large_pushes_applies_every_mutation_exactly_once_after
             ChangeEntry::Note { key, note, .. } => {
                 (format!("{key}#{}", note.id), note.text.clone())
             }
-            ChangeEntry::KpiReading { .. } => unreachable!(),
+            ChangeEntry::KpiReading { .. } | ChangeEntry::Round { .. } => unreachable!(),
         })
         .collect();
     assert_eq!(pulled, expected);

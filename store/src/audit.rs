@@ -75,7 +75,7 @@ fn measure_field_mut<'a>(measure: &'a mut Measure, field: &str) -> Option<&'a mu
     })
 }
 
-fn entry_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<AuditEntry> {
+pub(crate) fn entry_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<AuditEntry> {
     let json =
         |name: &str| -> Result<Option<Value>> { crate::read::parse_json(row.try_get(name)?) };
     Ok(AuditEntry {

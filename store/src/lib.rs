@@ -8,6 +8,7 @@ mod attempts;
 mod audit;
 mod progress;
 mod read;
+mod rounds;
 mod search;
 mod structure;
 pub(crate) mod write;
@@ -25,6 +26,7 @@ pub use audit::{Actor, AuditEntry, EditOutcome, MeasureEdit, MEASURE_TEXT_FIELDS
 pub use progress::{
     kpi_id, ProgressAuthorizer, PushReceipt, DEFAULT_SYNC_QUOTA_BYTES, PROGRESS_ENTITY,
 };
+pub use rounds::{RecordStep, Round, RoundStep, ROUND_ENTITY, ROUND_RECORD_ENTITY};
 pub use structure::{DepartmentUse, MeasureDepartments, NewNode, NodeEdit, NODE_TEXT_FIELDS};
 pub use write::{ImportMode, ImportOutcome, ImportReport};
 
@@ -42,6 +44,8 @@ pub enum Missing {
     Department,
     AuditEntry,
     User,
+    Round,
+    RoundRecord,
 }
 
 impl std::fmt::Display for Missing {
@@ -54,6 +58,8 @@ impl std::fmt::Display for Missing {
             Missing::Department => "department",
             Missing::AuditEntry => "audit entry",
             Missing::User => "user",
+            Missing::Round => "reporting round",
+            Missing::RoundRecord => "record of the reporting round",
         })
     }
 }
@@ -86,6 +92,9 @@ pub enum StoreError {
     /// was not applied and may be sent again later.
     #[error("sync quota exceeded: {0}")]
     QuotaExceeded(String),
+    /// A step of a reporting round that its rules refuse; nothing changed.
+    #[error("refused: {0}")]
+    Refused(#[from] keikaku_domain::evaluation::Refusal),
     #[error("plan {0:?} already exists; use --replace to overwrite it")]
     PlanExists(String),
     #[error("plan {plan:?} cannot be stored under organization {organization:?}: it belongs to {owner:?}")]

@@ -34,7 +34,7 @@ pub use authorizer::ProgressAuthorizer;
 pub use quota::DEFAULT_SYNC_QUOTA_BYTES;
 
 use crate::audit::{append_sync_entries, Actor, SyncAuditEntry};
-use crate::{Missing, Result, Store, StoreError};
+use crate::{rounds, Missing, Result, Store, StoreError};
 use ahead::{Ahead, Merges};
 
 /// The audit entity of progress changes; the entity id is the record key's string form
@@ -322,6 +322,13 @@ impl Store {
         .bind(page_size as i64 + 1)
         .fetch_all(&mut *tx)
         .await?;
+        let round_rows = rounds::changed_since(
+            &mut tx,
+            request.since,
+            &serde_json::to_string(plan_ids)?,
+            page_size as i64 + 1,
+        )
+        .await?;
         let sequence = latest_sequence(&mut tx).await?;
         tx.commit().await?;
 
@@ -329,6 +336,18 @@ impl Store {
             .iter()
             .map(change_entry_from_row)
             .collect::<Result<Vec<_>>>()?;
+        if !round_rows.is_empty() {
+            changes.extend(
+                round_rows
+                    .into_iter()
+                    .map(|(key, round)| ChangeEntry::Round {
+                        key,
+                        round: round.value,
+                        version: round.version,
+                    }),
+            );
+            changes.sort_by_key(ChangeEntry::version);
+        }
         let more = changes.len() > page_size;
         changes.truncate(page_size);
         let cursor = match changes.last() {
@@ -456,7 +475,7 @@ async fn latest_sequence(conn: &mut SqliteConnection) -> Result<u64> {
     Ok(value as u64)
 }
 
-fn plan_status(text: &str) -> Result<PlanStatus> {
+pub(crate) fn plan_status(text: &str) -> Result<PlanStatus> {
     PlanStatus::parse(text).ok_or_else(|| StoreError::Corrupt(format!("plan status {text:?}")))
 }
 
@@ -551,6 +570,7 @@ async fn decision_state(
     let mut fields = BTreeSet::new();
     let mut notes = BTreeSet::new();
     let mut readings = BTreeSet::new();
+    let mut submitted = BTreeSet::new();
     for mutation in &request.mutations {
         let key = &mutation.key;
         match &mutation.change {
@@ -558,7 +578,17 @@ async fn decision_state(
             Change::AppendNote { note } => notes.insert((key, note.id.as_str())),
             Change::RetractNote { note_id } => notes.insert((key, note_id.as_str())),
             Change::AppendKpiReading { reading } => readings.insert((key, reading.id.as_str())),
+            Change::Submit { .. } => submitted.insert(key),
         };
+    }
+    // A submission keeps a copy of the whole record; everything else reads single items.
+    let mut records = whole_records(conn, &submitted).await?;
+    let keys: BTreeSet<&RecordKey> = request.mutations.iter().map(|m| &m.key).collect();
+    let keys: Vec<&RecordKey> = keys.into_iter().collect();
+    for (key, round) in rounds::rounds_of(conn, &keys).await? {
+        record_mut(&mut records, key)
+            .rounds
+            .insert(round.value.round_id.clone(), round);
     }
     // One statement per table, the same but for the table and its item column. CROSS JOIN
     // makes SQLite walk the wanted list and look each row up by primary key. (sqlx takes only
@@ -599,7 +629,6 @@ async fn decision_state(
             false,
         ),
     ];
-    let mut records = BTreeMap::new();
     let mut authors = Vec::new();
     for (statement, items, add_row, authored) in lookups {
         if items.is_empty() {
@@ -622,7 +651,71 @@ async fn decision_state(
             }
         }
     }
+    // Authors of every note of a submitted record: a retraction later in the push may need one.
+    for key in &submitted {
+        for row in sqlx::query(
+            "SELECT * FROM progress_notes WHERE plan_id = ? AND target_kind = ? AND target_id = ?
+             AND fiscal_year = ? AND author_user_id IS NOT NULL",
+        )
+        .bind(&key.plan_id)
+        .bind(key.target.kind())
+        .bind(key.target.id())
+        .bind(key.fiscal_year.0)
+        .fetch_all(&mut *conn)
+        .await?
+        {
+            authors.push((
+                key_from_row(&row)?,
+                row.try_get("id")?,
+                row.try_get("author_user_id")?,
+            ));
+        }
+    }
+    authors.sort();
+    authors.dedup();
     Ok((records.into_values().collect(), authors))
+}
+
+/// Every field, note and reading of `keys`' records.
+async fn whole_records(
+    conn: &mut SqliteConnection,
+    keys: &BTreeSet<&RecordKey>,
+) -> Result<BTreeMap<RecordKey, ProgressRecord>> {
+    let mut records = BTreeMap::new();
+    type AddRow = fn(&mut BTreeMap<RecordKey, ProgressRecord>, &SqliteRow) -> Result<()>;
+    let tables: [(&str, AddRow); 3] = [
+        (
+            "SELECT * FROM progress_fields WHERE plan_id = ? AND target_kind = ? AND target_id = ?
+             AND fiscal_year = ?",
+            add_field_row,
+        ),
+        (
+            "SELECT * FROM progress_notes WHERE plan_id = ? AND target_kind = ? AND target_id = ?
+             AND fiscal_year = ?",
+            add_note_row,
+        ),
+        (
+            "SELECT * FROM progress_kpi_readings WHERE plan_id = ? AND target_kind = ?
+             AND target_id = ? AND fiscal_year = ?",
+            add_reading_row,
+        ),
+    ];
+    for key in keys {
+        record_mut(&mut records, (*key).clone());
+        for (statement, add_row) in tables {
+            for row in sqlx::query(statement)
+                .bind(&key.plan_id)
+                .bind(key.target.kind())
+                .bind(key.target.id())
+                .bind(key.fiscal_year.0)
+                .fetch_all(&mut *conn)
+                .await?
+            {
+                add_row(&mut records, &row)?;
+            }
+        }
+    }
+    Ok(records)
 }
 
 /// An upserted row: the item's columns, then its JSON body, version and organization.
@@ -686,6 +779,7 @@ async fn store_decisions(
     let mut fields = BTreeSet::new();
     let mut notes = BTreeSet::new();
     let mut readings = BTreeSet::new();
+    let mut submissions = Vec::new();
     let mut audit = Vec::with_capacity(history.len());
     for entry in history {
         let key = &entry.key;
@@ -730,6 +824,30 @@ async fn store_decisions(
             AppliedChange::KpiReadingAppended { reading } => {
                 readings.insert((key, reading.id.as_str()));
                 ("kpi_reading", None, json_text(reading)?, false)
+            }
+            AppliedChange::Submitted { round_id, snapshot } => {
+                let round = &record.rounds[round_id].value;
+                submissions.push((
+                    round_id.as_str(),
+                    key.target.kind(),
+                    key.target.id(),
+                    round.reopened,
+                    entry.version,
+                    json_text(snapshot)?,
+                ));
+                audit.push(SyncAuditEntry {
+                    organization_id: owner(key)?,
+                    plan_id: &key.plan_id,
+                    entity: rounds::ROUND_RECORD_ENTITY,
+                    entity_id: rounds::record_entity_id(round_id, &key.target),
+                    field: "state",
+                    old_value: None,
+                    new_value: json_text(&serde_json::json!({"state": "submitted"}))?,
+                    mutation_id: entry.mutation_id.as_str(),
+                    version: entry.version,
+                    merged: false,
+                });
+                continue;
             }
         };
         audit.push(SyncAuditEntry {
@@ -820,6 +938,20 @@ async fn store_decisions(
         if count > 0 {
             sqlx::query(upsert).bind(rows).execute(&mut **tx).await?;
         }
+    }
+    if !submissions.is_empty() {
+        sqlx::query(
+            "UPDATE round_records
+             SET state = 'submitted', reopened = w.value ->> 3, step = w.value ->> 4,
+                 version = w.value ->> 4, submitted = w.value ->> 5, updated_at = ?
+             FROM json_each(?) AS w
+             WHERE round_id = w.value ->> 0 AND target_kind = w.value ->> 1
+               AND target_id = w.value ->> 2",
+        )
+        .bind(now)
+        .bind(serde_json::to_string(&submissions)?)
+        .execute(&mut **tx)
+        .await?;
     }
     append_sync_entries(tx, actor, &audit, now).await?;
 

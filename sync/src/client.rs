@@ -11,6 +11,7 @@ mod outbox;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use keikaku_domain::evaluation::RecordState;
 use serde::{Deserialize, Serialize};
 
 use self::outbox::Outbox;
@@ -22,6 +23,7 @@ use crate::protocol::{
     Change, ChangeEntry, ClientId, Conflict, Mutation, MutationId, Outcome, PullRequest,
     PullResponse, PushRequest, PushResponse, MAX_PUSH_BYTES, MAX_PUSH_MUTATIONS,
 };
+use crate::round::RoundRecord;
 
 /// A mutation waiting for the server's answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -101,6 +103,13 @@ pub struct StoredKpiReading {
     pub reading: Versioned<KpiReading>,
 }
 
+/// A confirmed place of a record in a reporting round.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredRound {
+    pub key: RecordKey,
+    pub round: Versioned<RoundRecord>,
+}
+
 /// One persistence operation. Fields are stored under [`RecordKey`]'s string form, notes and
 /// readings under that and their id; pending mutations, conflicts and rejections under their
 /// mutation id.
@@ -111,6 +120,7 @@ pub enum Write {
     PutFields(StoredFields),
     PutNote(StoredNote),
     PutKpiReading(StoredKpiReading),
+    PutRound(StoredRound),
     PutPending(PendingMutation),
     /// No pending mutation with an order in this range remains. One range clears a whole
     /// answered push: deleting its mutations one by one cost a storage request each.
@@ -119,6 +129,17 @@ pub enum Write {
     DeleteConflict(MutationId),
     PutRejected(RejectedMutation),
     DeleteRejected(MutationId),
+}
+
+impl Write {
+    /// A confirmed row of a record (fields, a note, a reading, a round), as opposed to the
+    /// replica's own state (meta, outbox, conflicts, rejections).
+    pub fn is_confirmed_row(&self) -> bool {
+        matches!(
+            self,
+            Write::PutFields(_) | Write::PutNote(_) | Write::PutKpiReading(_) | Write::PutRound(_)
+        )
+    }
 }
 
 /// Orders `first..=last` of the outbox.
@@ -170,6 +191,11 @@ impl StoredReplica {
                     let reading = stored.reading;
                     let readings = &mut self.record_mut(stored.key).kpi_readings;
                     readings.insert(reading.value.id.clone(), reading);
+                }
+                Write::PutRound(stored) => {
+                    let round = stored.round;
+                    let rounds = &mut self.record_mut(stored.key).rounds;
+                    rounds.insert(round.value.round_id.clone(), round);
                 }
                 Write::PutPending(pending) => {
                     self.pending.insert(pending.order, pending);
@@ -254,6 +280,8 @@ struct Dirty {
     fields: BTreeSet<RecordKey>,
     notes: BTreeSet<(RecordKey, String)>,
     readings: BTreeSet<(RecordKey, String)>,
+    /// By record and round id.
+    rounds: BTreeSet<(RecordKey, String)>,
     /// By order.
     pending: BTreeSet<u64>,
     conflicts: BTreeSet<MutationId>,
@@ -375,6 +403,12 @@ impl Replica {
                         .kpi_readings
                         .insert(reading.id.clone(), Versioned::new(reading.clone(), 0));
                 }
+                Change::Submit { round_id, .. } => {
+                    if let Some(round) = record.rounds.get_mut(round_id) {
+                        round.value.state = RecordState::Submitted;
+                        round.version = 0;
+                    }
+                }
             }
         }
         record
@@ -490,6 +524,44 @@ impl Replica {
         Ok((id, self.flush(dirty)))
     }
 
+    /// Submits the record to the reporting round `round_id` (提出), after every edit queued
+    /// before it: the server decides them in order, so what is submitted includes them.
+    /// The record must be part of the round, and not submitted or approved already.
+    pub fn submit(
+        &mut self,
+        key: RecordKey,
+        round_id: &str,
+    ) -> Result<(MutationId, Vec<Write>), Invalid> {
+        key.validate()?;
+        let view = self.view(&key);
+        let Some(round) = view.rounds.get(round_id) else {
+            return Err(Invalid::new(
+                "round_id",
+                "この記録はこの評価の対象ではありません。",
+            ));
+        };
+        if matches!(
+            round.value.state,
+            RecordState::Submitted | RecordState::Approved
+        ) {
+            let reason = format!("この記録は既に{}です。", round.value.state.label());
+            return Err(Invalid::new("round_id", reason));
+        }
+        let seen = self
+            .confirmed
+            .get(&key)
+            .and_then(|r| r.rounds.get(round_id))
+            .map_or(0, |r| r.value.step);
+        let change = Change::Submit {
+            round_id: round_id.to_owned(),
+            seen,
+        };
+        change.validate()?;
+        let mut dirty = Dirty::default();
+        let id = self.enqueue(key, change, &mut dirty);
+        Ok((id, self.flush(dirty)))
+    }
+
     /// Settles a conflict. Keeping mine or editing queues a new `Set` based on the stored value
     /// the user was shown (`theirs`), and returns its id.
     pub fn resolve(
@@ -565,9 +637,17 @@ impl Replica {
         let mut newly_sent = Vec::new();
         let mut bytes = ENVELOPE_BYTES;
         let mut through = in_flight_through;
+        let mut held_back = false;
         for pending in self.outbox.iter_after(in_flight_through) {
             if in_flight_through > 0
                 && matches!(pending.mutation.change, Change::RetractNote { .. })
+            {
+                break;
+            }
+            // A submission hands in what the edits before it made: it never overtakes one,
+            // whether on its way in another push or held back here.
+            if (in_flight_through > 0 || held_back)
+                && matches!(pending.mutation.change, Change::Submit { .. })
             {
                 break;
             }
@@ -577,6 +657,7 @@ impl Replica {
                     .set_target()
                     .is_some_and(|(key, field)| self.outbox.has_sent_set(key, field));
             if blocked {
+                held_back = true;
                 continue;
             }
             // Stopping (never skipping) keeps every push a prefix of the sendable outbox, so a
@@ -693,6 +774,13 @@ impl Replica {
                     let incoming = Versioned::new(reading.clone(), *version);
                     self.confirm_reading(key, incoming, &mut dirty);
                 }
+                ChangeEntry::Round {
+                    key,
+                    round,
+                    version,
+                } => {
+                    self.confirm_round(key, Versioned::new(round.clone(), *version), &mut dirty);
+                }
             }
         }
         if response.cursor > self.meta.cursor {
@@ -772,6 +860,22 @@ impl Replica {
             (Change::AppendKpiReading { reading }, Outcome::Applied { version }) => {
                 self.confirm_reading(&key, Versioned::new(reading.clone(), *version), dirty);
             }
+            (Change::Submit { round_id, .. }, Outcome::Applied { version }) => {
+                let held = self
+                    .confirmed
+                    .get(&key)
+                    .and_then(|r| r.rounds.get(round_id));
+                if let Some(held) = held {
+                    let submitted = RoundRecord {
+                        state: RecordState::Submitted,
+                        step: *version,
+                        ..held.value.clone()
+                    };
+                    self.confirm_round(&key, Versioned::new(submitted, *version), dirty);
+                }
+            }
+            // Someone submitted it already; the next pull brings the row if it is news.
+            (Change::Submit { .. }, Outcome::Unchanged { .. }) => {}
             // Already stored before; its row arrives with the next pull if it is news here.
             (
                 Change::AppendNote { .. } | Change::AppendKpiReading { .. },
@@ -910,6 +1014,23 @@ impl Replica {
         }
     }
 
+    fn confirm_round(
+        &mut self,
+        key: &RecordKey,
+        incoming: Versioned<RoundRecord>,
+        dirty: &mut Dirty,
+    ) {
+        let held = self
+            .confirmed
+            .get(key)
+            .and_then(|r| r.rounds.get(&incoming.value.round_id));
+        if supersedes(&incoming, held) {
+            let id = incoming.value.round_id.clone();
+            self.record_mut(key).rounds.insert(id.clone(), incoming);
+            dirty.rounds.insert((key.clone(), id));
+        }
+    }
+
     fn confirm_reading(
         &mut self,
         key: &RecordKey,
@@ -965,6 +1086,10 @@ impl Replica {
         for (key, id) in dirty.readings {
             let reading = self.confirmed[&key].kpi_readings[&id].clone();
             writes.push(Write::PutKpiReading(StoredKpiReading { key, reading }));
+        }
+        for (key, id) in dirty.rounds {
+            let round = self.confirmed[&key].rounds[&id].clone();
+            writes.push(Write::PutRound(StoredRound { key, round }));
         }
         // Gone mutations as ranges, each as long as no mutation still queued lies inside.
         let mut gone: Vec<OrderRange> = Vec::new();

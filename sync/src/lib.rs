@@ -17,6 +17,7 @@ pub mod merge;
 pub mod progress;
 pub mod protocol;
 pub mod report;
+pub mod round;
 pub mod server;
 
 pub use merge::merge_text;

@@ -7,6 +7,8 @@ use std::str::FromStr;
 
 use keikaku_domain::import::is_valid_id;
 use keikaku_domain::{FiscalYear, Stage};
+
+use crate::round::RoundRecord;
 use serde::{Deserialize, Serialize};
 
 /// Longest narrative text (実績, 評価コメント, 次の取組), in characters.
@@ -442,6 +444,10 @@ pub struct ProgressRecord {
     pub notes: BTreeMap<String, Versioned<FieldNote>>,
     /// By reading id.
     pub kpi_readings: BTreeMap<String, Versioned<KpiReading>>,
+    /// The reporting rounds the record is part of, by round id. Not part of what was recorded:
+    /// [`ProgressRecord::is_empty`] ignores them.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub rounds: BTreeMap<String, Versioned<RoundRecord>>,
 }
 
 impl ProgressRecord {
@@ -451,6 +457,7 @@ impl ProgressRecord {
             fields: BTreeMap::new(),
             notes: BTreeMap::new(),
             kpi_readings: BTreeMap::new(),
+            rounds: BTreeMap::new(),
         }
     }
 

@@ -9,6 +9,7 @@ use keikaku_domain::import::is_valid_id;
 use serde::{Deserialize, Serialize};
 
 use crate::progress::{validate, Field, FieldNote, FieldValue, Invalid, KpiReading, RecordKey};
+use crate::round::RoundRecord;
 
 /// The protocol described here. Served under `/api/v1/sync`; a breaking change gets a new
 /// version and a new path, and the server answers with this number in the
@@ -182,6 +183,13 @@ pub enum Change {
     AppendKpiReading {
         reading: KpiReading,
     },
+    /// Hand the record in to the reporting round `round_id` (提出). `seen` is the record's
+    /// workflow step in that round as the user last saw it (`RoundRecord::step`): a record
+    /// returned or approved since is not submitted over.
+    Submit {
+        round_id: String,
+        seen: u64,
+    },
 }
 
 impl Change {
@@ -202,6 +210,10 @@ impl Change {
             }
             Change::RetractNote { .. } => Ok(()),
             Change::AppendKpiReading { reading } => reading.validate(),
+            Change::Submit { round_id, .. } if !is_valid_id(round_id) => {
+                Err(Invalid::new("round_id", "not a valid round id"))
+            }
+            Change::Submit { .. } => Ok(()),
         }
     }
 }
@@ -351,6 +363,12 @@ pub enum ChangeEntry {
         reading: KpiReading,
         version: u64,
     },
+    /// The record's place in a reporting round.
+    Round {
+        key: RecordKey,
+        round: RoundRecord,
+        version: u64,
+    },
 }
 
 impl ChangeEntry {
@@ -358,7 +376,8 @@ impl ChangeEntry {
         match self {
             ChangeEntry::FieldState { key, .. }
             | ChangeEntry::Note { key, .. }
-            | ChangeEntry::KpiReading { key, .. } => key,
+            | ChangeEntry::KpiReading { key, .. }
+            | ChangeEntry::Round { key, .. } => key,
         }
     }
 
@@ -366,7 +385,8 @@ impl ChangeEntry {
         match self {
             ChangeEntry::FieldState { version, .. }
             | ChangeEntry::Note { version, .. }
-            | ChangeEntry::KpiReading { version, .. } => *version,
+            | ChangeEntry::KpiReading { version, .. }
+            | ChangeEntry::Round { version, .. } => *version,
         }
     }
 }

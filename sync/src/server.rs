@@ -5,6 +5,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use keikaku_domain::evaluation::{
+    decide_record, edit_lock, Decision as EvaluationDecision, EditKind, RecordAction, Refusal,
+};
+
 use crate::merge::merge_text;
 use crate::progress::{
     records_by_key, Field, FieldNote, FieldValue, Invalid, KpiReading, ProgressRecord, RecordKey,
@@ -14,6 +18,7 @@ use crate::protocol::{
     Change, ChangeEntry, ClientId, Conflict, Mutation, MutationId, MutationResult, Outcome,
     PullRequest, PullResponse, PushRequest, PushResponse, PushSequence,
 };
+use crate::round::RoundRecord;
 
 /// What to do with a `Set` given the field's current value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,6 +106,12 @@ pub enum AppliedChange {
     },
     KpiReadingAppended {
         reading: KpiReading,
+    },
+    /// The record was submitted to a round; `snapshot` is what it held then (without rounds),
+    /// which the round reports from.
+    Submitted {
+        round_id: String,
+        snapshot: Box<ProgressRecord>,
     },
 }
 
@@ -369,6 +380,10 @@ impl ServerState {
     fn apply(&mut self, client: &ClientId, mutation: &Mutation, rules: &impl PushRules) -> Decided {
         let key = &mutation.key;
         let record = self.records.get(key);
+        if let Some(refusal) = record.and_then(|r| edit_locked(r, &mutation.change)) {
+            // The round may be reopened: not remembered, a retry is decided as of then.
+            return Decided::refused(refusal.reason());
+        }
         let (version, change, outcome) = match &mutation.change {
             Change::Set {
                 field,
@@ -513,6 +528,56 @@ impl ServerState {
                 };
                 (version, change, Outcome::Applied { version })
             }
+            Change::Submit { round_id, seen } => {
+                let Some(round) = record.and_then(|r| r.rounds.get(round_id)) else {
+                    return Decided::refused("この記録はこの評価の対象ではありません。".into());
+                };
+                let action = RecordAction::Submit { seen: *seen };
+                let decided = decide_record(
+                    round.value.round_state,
+                    key.fiscal_year,
+                    round.value.workflow(),
+                    &action,
+                    true,
+                );
+                let moved = match decided {
+                    Ok(EvaluationDecision::Moves(moved)) => moved,
+                    Ok(EvaluationDecision::Unchanged) => {
+                        return Decided::lasting(Outcome::Unchanged {
+                            version: round.version,
+                        })
+                    }
+                    // Versions only grow and the step was passed: deciding again gives the
+                    // same, or (a round reopened for submissions) what the user can expect now.
+                    Err(Refusal::Changed { now, .. }) => {
+                        let refusal = Refusal::Changed {
+                            now,
+                            comment: round.value.comment.clone(),
+                        };
+                        return Decided::refused(refusal.reason());
+                    }
+                    Err(refusal) => return Decided::refused(refusal.reason()),
+                };
+                let snapshot = ProgressRecord {
+                    rounds: BTreeMap::new(),
+                    ..record.expect("the round is the record's").clone()
+                };
+                let version = self.next_version();
+                let stored = self
+                    .record_mut(key)
+                    .rounds
+                    .get_mut(round_id)
+                    .expect("checked above");
+                stored.value.state = moved.state;
+                stored.value.reopened = moved.reopened;
+                stored.value.step = version;
+                stored.version = version;
+                let change = AppliedChange::Submitted {
+                    round_id: round_id.clone(),
+                    snapshot: Box::new(snapshot),
+                };
+                (version, change, Outcome::Applied { version })
+            }
         };
         self.history.push(HistoryEntry {
             version,
@@ -522,6 +587,17 @@ impl ServerState {
             change,
         });
         Decided::lasting(outcome)
+    }
+
+    /// Puts `key`'s place in a reporting round as the DX office's side (opening a round,
+    /// returning, approving, closing) leaves it, at the next version, which it returns. The
+    /// store does this in SQL; the simulation and tests do it here.
+    pub fn put_round(&mut self, key: &RecordKey, round: RoundRecord) -> u64 {
+        let version = self.next_version();
+        self.record_mut(key)
+            .rounds
+            .insert(round.round_id.clone(), Versioned::new(round, version));
+        version
     }
 
     fn next_version(&mut self) -> u64 {
@@ -534,6 +610,25 @@ impl ServerState {
             .entry(key.clone())
             .or_insert_with(|| ProgressRecord::new(key.clone()))
     }
+}
+
+/// Why the rounds `record` is part of keep `change` from being made, if one does.
+fn edit_locked(record: &ProgressRecord, change: &Change) -> Option<Refusal> {
+    let edit = match change {
+        Change::Set { .. } | Change::AppendKpiReading { .. } => EditKind::Values,
+        Change::AppendNote { .. } | Change::RetractNote { .. } => EditKind::Notes,
+        Change::Submit { .. } => return None,
+    };
+    record.rounds.values().find_map(|round| {
+        let round = &round.value;
+        edit_lock(
+            round.kind,
+            round.round_state,
+            record.key.fiscal_year,
+            round.workflow(),
+            edit,
+        )
+    })
 }
 
 fn rejected(reason: &str) -> Outcome {
@@ -574,7 +669,12 @@ fn change_entries(record: &ProgressRecord) -> impl Iterator<Item = ChangeEntry> 
             reading: r.value.clone(),
             version: r.version,
         });
-    fields.chain(notes).chain(readings)
+    let rounds = record.rounds.values().map(|r| ChangeEntry::Round {
+        key: key.clone(),
+        round: r.value.clone(),
+        version: r.version,
+    });
+    fields.chain(notes).chain(readings).chain(rounds)
 }
 
 #[cfg(test)]

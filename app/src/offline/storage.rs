@@ -15,7 +15,7 @@ use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::Transaction;
 use keikaku_sync::client::{
     Meta, OpenConflict, PendingMutation, RejectedMutation, StoredFields, StoredKpiReading,
-    StoredNote, StoredReplica, Write,
+    StoredNote, StoredReplica, StoredRound, Write,
 };
 use keikaku_sync::progress::ProgressRecord;
 use keikaku_sync::protocol::ClientId;
@@ -269,12 +269,8 @@ impl ReplicaStorage {
     {
         let tx = super::write_transaction(&self.db, [META, CONFIRMED, OUTBOX, CONFLICTS, REJECTED])
             .map_err(StorageError)?;
-        let (confirmed, others): (Vec<Write>, Vec<Write>) = writes.into_iter().partition(|w| {
-            matches!(
-                w,
-                Write::PutFields(_) | Write::PutNote(_) | Write::PutKpiReading(_)
-            )
-        });
+        let (confirmed, others): (Vec<Write>, Vec<Write>) =
+            writes.into_iter().partition(Write::is_confirmed_row);
         if !confirmed.is_empty() {
             put_log_entry(&tx, &confirmed)?;
         }
@@ -306,13 +302,23 @@ fn record_writes(record: ProgressRecord) -> impl Iterator<Item = Write> {
             note,
         })
     });
+    let readings_key = key.clone();
     let readings = record.kpi_readings.into_values().map(move |reading| {
         Write::PutKpiReading(StoredKpiReading {
-            key: key.clone(),
+            key: readings_key.clone(),
             reading,
         })
     });
-    std::iter::once(fields).chain(notes).chain(readings)
+    let rounds = record.rounds.into_values().map(move |round| {
+        Write::PutRound(StoredRound {
+            key: key.clone(),
+            round,
+        })
+    });
+    std::iter::once(fields)
+        .chain(notes)
+        .chain(readings)
+        .chain(rounds)
 }
 
 /// Sends the request that stores one write that is not a confirmed row. Building a request
@@ -332,7 +338,7 @@ fn request(tx: &Transaction<'_>, write: Write) -> Result<(), StorageError> {
         Write::DeleteConflict(id) => (CONFLICTS, id.as_str().into(), None),
         Write::PutRejected(r) => (REJECTED, r.mutation.id.as_str().into(), Some(json(&r)?)),
         Write::DeleteRejected(id) => (REJECTED, id.as_str().into(), None),
-        Write::PutFields(_) | Write::PutNote(_) | Write::PutKpiReading(_) => {
+        Write::PutFields(_) | Write::PutNote(_) | Write::PutKpiReading(_) | Write::PutRound(_) => {
             return Err(StorageError("confirmed rows belong in the log".into()))
         }
     };

@@ -204,6 +204,7 @@ fn RejectedCard(rejected: RejectedMutation) -> impl IntoView {
         Change::AppendKpiReading { reading } => {
             format!("KPIの実績値：{}（{}時点）", reading.value, reading.as_of)
         }
+        Change::Submit { .. } => "評価への報告の提出".to_owned(),
     };
     let id = mutation.id.clone();
     let discard = move |_| {

@@ -5,6 +5,7 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use keikaku_domain::evaluation::Refusal;
 use keikaku_store::{Missing, StoreError};
 use serde::Serialize;
 
@@ -69,6 +70,8 @@ fn missing(what: Missing) -> (&'static str, &'static str) {
         Missing::Department => ("name", "この部署は見つかりません。"),
         Missing::AuditEntry => ("entry_id", "この変更履歴は見つかりません。"),
         Missing::User => ("user_id", "この利用者は見つかりません。"),
+        Missing::Round => ("round_id", "この評価は見つかりません。"),
+        Missing::RoundRecord => ("target", "この評価にこの施策・取組はありません。"),
     }
 }
 
@@ -91,6 +94,15 @@ impl From<StoreError> for ApiError {
                 Some("plan_id"),
                 "この計画は既にあります。",
             ),
+            // The step's rules: 403 for who, 400 for what was sent, 409 for where things are.
+            StoreError::Refused(refusal) => {
+                let status = match &refusal {
+                    Refusal::NotAllowed => StatusCode::FORBIDDEN,
+                    Refusal::Invalid { .. } => StatusCode::BAD_REQUEST,
+                    _ => StatusCode::CONFLICT,
+                };
+                ApiError::new(status, refusal.field(), refusal.reason())
+            }
             StoreError::QuotaExceeded(reason) => {
                 ApiError::new(StatusCode::TOO_MANY_REQUESTS, None, reason)
             }
@@ -158,6 +170,21 @@ mod tests {
                 None,
             ),
             (
+                StoreError::Refused(Refusal::NotAllowed),
+                StatusCode::FORBIDDEN,
+                None,
+            ),
+            (
+                StoreError::Refused(Refusal::invalid("deadline", "締切日は…")),
+                StatusCode::BAD_REQUEST,
+                Some("deadline"),
+            ),
+            (
+                StoreError::Refused(Refusal::RoundClosed),
+                StatusCode::CONFLICT,
+                None,
+            ),
+            (
                 StoreError::Corrupt("x".into()),
                 StatusCode::INTERNAL_SERVER_ERROR,
                 None,
@@ -176,6 +203,8 @@ mod tests {
             Missing::Department,
             Missing::AuditEntry,
             Missing::User,
+            Missing::Round,
+            Missing::RoundRecord,
         ] {
             let answer = ApiError::from(StoreError::NotFound(what));
             assert_eq!(answer.status, StatusCode::NOT_FOUND);

@@ -7,6 +7,7 @@ use std::ops::RangeInclusive;
 use keikaku_domain::access::{
     can_read_plan, can_record_progress, can_retract_note, PlanRef, Role, Viewer,
 };
+use keikaku_domain::evaluation::can_submit;
 use keikaku_domain::format::PlanStatus;
 use keikaku_domain::FiscalYear;
 use keikaku_sync::progress::{RecordKey, Target};
@@ -25,6 +26,8 @@ struct PlanRules {
     period: Option<RangeInclusive<i32>>,
     /// Lead and related departments, by measure id; every measure of the plan is a key.
     measure_departments: HashMap<String, Vec<String>>,
+    /// Lead departments alone, by measure id: they submit the measure's reports.
+    lead_departments: HashMap<String, Vec<String>>,
     /// The measure each action belongs to, by action id.
     action_measures: HashMap<String, String>,
     /// How many KPIs each measure lists, by measure id.
@@ -107,7 +110,20 @@ impl ProgressAuthorizer {
             .iter()
             .map(String::as_str)
             .collect();
-        if !can_record_progress(&self.viewer, plan.plan_ref(), &departments) {
+        if let Change::Submit { .. } = &mutation.change {
+            let leads: Vec<&str> = plan
+                .lead_departments
+                .get(measure_id)
+                .into_iter()
+                .flatten()
+                .map(String::as_str)
+                .collect();
+            if !can_submit(&self.viewer, plan.plan_ref(), &leads) {
+                return Err(
+                    "この施策の報告を提出する権限がありません（提出は主担当課が行います）。".into(),
+                );
+            }
+        } else if !can_record_progress(&self.viewer, plan.plan_ref(), &departments) {
             return Err(self.refusal(&plan.organization_id));
         }
         if let Some(period) = &plan.period {
@@ -205,16 +221,24 @@ impl Store {
                 .into_iter()
                 .map(|id| (id, Vec::new()))
                 .collect();
+        let mut lead_departments: HashMap<String, Vec<String>> = HashMap::new();
         for row in sqlx::query(
-            "SELECT measure_id, department_name FROM measure_departments WHERE plan_id = ?",
+            "SELECT measure_id, department_name, role FROM measure_departments WHERE plan_id = ?",
         )
         .bind(plan_id)
         .fetch_all(&mut *conn)
         .await?
         {
             let measure_id: String = row.try_get("measure_id")?;
+            let department: String = row.try_get("department_name")?;
+            if row.try_get::<String, _>("role")? == "lead" {
+                lead_departments
+                    .entry(measure_id.clone())
+                    .or_default()
+                    .push(department.clone());
+            }
             if let Some(departments) = measure_departments.get_mut(&measure_id) {
-                departments.push(row.try_get("department_name")?);
+                departments.push(department);
             }
         }
         let action_measures = sqlx::query_as::<_, (String, String)>(
@@ -239,6 +263,7 @@ impl Store {
             status: plan_status(&plan.try_get::<String, _>("status")?)?,
             period,
             measure_departments,
+            lead_departments,
             action_measures,
             kpi_counts,
         }))

@@ -1,0 +1,68 @@
+//! Reading rounds: a plan's rounds, one round, and its audit trail. Only members of the
+//! plan's organization see any of it (`keikaku_domain::evaluation::can_see_rounds`); to
+//! anyone else a round does not exist.
+
+use keikaku_domain::access::Viewer;
+use keikaku_domain::evaluation::can_see_rounds;
+
+use super::open::readable_plan;
+use super::{Round, ROUND_ENTITY, ROUND_RECORD_ENTITY};
+use crate::audit::{entry_from_row, AuditEntry};
+use crate::{Missing, Result, Store, StoreError};
+
+impl Store {
+    /// The rounds of a plan, newest fiscal year first, then newest opened first.
+    pub async fn rounds(&self, plan_id: &str, viewer: &Viewer) -> Result<Vec<Round>> {
+        let mut conn = self.pool.acquire().await?;
+        let plan = readable_plan(&mut conn, viewer, plan_id).await?;
+        if !can_see_rounds(viewer, plan.plan_ref()) {
+            return Err(StoreError::NotFound(Missing::Round));
+        }
+        let rows = sqlx::query(
+            "SELECT * FROM reporting_rounds WHERE plan_id = ?
+             ORDER BY fiscal_year DESC, created_at DESC, id",
+        )
+        .bind(plan_id)
+        .fetch_all(&mut *conn)
+        .await?;
+        rows.iter().map(Round::from_row).collect()
+    }
+
+    /// One round, if `viewer` may see it.
+    pub async fn round(&self, round_id: &str, viewer: &Viewer) -> Result<Round> {
+        let mut conn = self.pool.acquire().await?;
+        let row = sqlx::query("SELECT * FROM reporting_rounds WHERE id = ?")
+            .bind(round_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or(StoreError::NotFound(Missing::Round))?;
+        let round = Round::from_row(&row)?;
+        let plan = readable_plan(&mut conn, viewer, &round.plan_id)
+            .await
+            .map_err(|_| StoreError::NotFound(Missing::Round))?;
+        if !can_see_rounds(viewer, plan.plan_ref()) {
+            return Err(StoreError::NotFound(Missing::Round));
+        }
+        Ok(round)
+    }
+
+    /// Every step of a round and its records, oldest first: who did what, and when.
+    pub async fn round_history(&self, round_id: &str, viewer: &Viewer) -> Result<Vec<AuditEntry>> {
+        let round = self.round(round_id, viewer).await?;
+        let rows = sqlx::query(
+            "SELECT * FROM audit_log
+             WHERE plan_id = ? AND ((entity = ? AND entity_id = ?)
+                                    OR (entity = ? AND substr(entity_id, 1, ?) = ?))
+             ORDER BY id",
+        )
+        .bind(&round.plan_id)
+        .bind(ROUND_ENTITY)
+        .bind(round_id)
+        .bind(ROUND_RECORD_ENTITY)
+        .bind(round_id.len() as i64 + 1)
+        .bind(format!("{round_id}/"))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(entry_from_row).collect()
+    }
+}
