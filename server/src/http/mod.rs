@@ -9,6 +9,7 @@ mod json;
 mod password_check;
 mod plans;
 mod redirect;
+mod rounds;
 mod script_policy;
 mod session;
 mod stream_slots;
@@ -220,6 +221,7 @@ fn api_routes(state: &AppState) -> Router<AppState> {
         .merge(plans::routes())
         .merge(users::routes())
         .merge(structure::routes())
+        .merge(rounds::routes())
         .merge(sync::routes())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -109,7 +109,7 @@ impl SyncEvents {
         }
     }
 
-    fn announce(&self, organization_id: &str, sequence: u64) {
+    pub(super) fn announce(&self, organization_id: &str, sequence: u64) {
         // No subscribers is not an error: nobody is listening right now.
         let _ = self.sender.send(Signal::Changed {
             organization_id: organization_id.to_owned(),

@@ -2,10 +2,10 @@
 //! plan's organization see any of it (`keikaku_domain::evaluation::can_see_rounds`); to
 //! anyone else a round does not exist.
 
-use keikaku_domain::access::Viewer;
+use keikaku_domain::access::{can_see_audit_origin, Viewer};
 use keikaku_domain::evaluation::can_see_rounds;
 
-use super::open::readable_plan;
+use super::open::{readable_plan, PlanFacts};
 use super::{Round, ROUND_ENTITY, ROUND_RECORD_ENTITY};
 use crate::audit::{entry_from_row, AuditEntry};
 use crate::{Missing, Result, Store, StoreError};
@@ -30,6 +30,10 @@ impl Store {
 
     /// One round, if `viewer` may see it.
     pub async fn round(&self, round_id: &str, viewer: &Viewer) -> Result<Round> {
+        Ok(self.round_and_plan(round_id, viewer).await?.0)
+    }
+
+    async fn round_and_plan(&self, round_id: &str, viewer: &Viewer) -> Result<(Round, PlanFacts)> {
         let mut conn = self.pool.acquire().await?;
         let row = sqlx::query("SELECT * FROM reporting_rounds WHERE id = ?")
             .bind(round_id)
@@ -43,12 +47,13 @@ impl Store {
         if !can_see_rounds(viewer, plan.plan_ref()) {
             return Err(StoreError::NotFound(Missing::Round));
         }
-        Ok(round)
+        Ok((round, plan))
     }
 
-    /// Every step of a round and its records, oldest first: who did what, and when.
+    /// Every step of a round and its records, oldest first: who did what, and when. Where
+    /// each came from (address, browser) only for those who may see it.
     pub async fn round_history(&self, round_id: &str, viewer: &Viewer) -> Result<Vec<AuditEntry>> {
-        let round = self.round(round_id, viewer).await?;
+        let (round, plan) = self.round_and_plan(round_id, viewer).await?;
         let rows = sqlx::query(
             "SELECT * FROM audit_log
              WHERE plan_id = ? AND ((entity = ? AND entity_id = ?)
@@ -63,6 +68,11 @@ impl Store {
         .bind(format!("{round_id}/"))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(entry_from_row).collect()
+        let entries = rows.iter().map(entry_from_row);
+        if can_see_audit_origin(viewer, plan.plan_ref()) {
+            entries.collect()
+        } else {
+            entries.map(|e| e.map(AuditEntry::without_origin)).collect()
+        }
     }
 }
