@@ -368,20 +368,31 @@ pub async fn measure_edit_page(
     .map_or(Guarded::NotFound, |v| Guarded::Found(Box::new(v))))
 }
 
-/// What staff recorded for a plan, as its readers may see it (no field notes).
+/// What staff recorded for a plan, as its readers may see it (no field notes): members of the
+/// plan's organization see what is recorded now, everyone else only what a published reporting
+/// round made public.
 #[server(prefix = "/api", endpoint = "v1/pages/actuals", input = GetUrl)]
 pub async fn plan_actuals(
     plan_id: String,
 ) -> Result<keikaku_sync::report::PlanActuals, ServerFnError> {
-    if ssr::plan(&plan_id).await?.is_none() {
+    use keikaku_domain::access::PlanRef;
+    use keikaku_domain::evaluation::can_see_rounds;
+    let Some((org, plan)) = ssr::plan(&plan_id).await? else {
         return Ok(Default::default());
-    }
-    let records = ssr::store()?
-        .progress_records(&plan_id)
-        .await
-        .map_err(|e| {
-            ssr::tracing_error(&e);
-            ServerFnError::new("進捗を読み込めませんでした。")
-        })?;
+    };
+    let plan_ref = PlanRef {
+        organization_id: &org.id,
+        status: plan.status,
+    };
+    let store = ssr::store()?;
+    let records = if can_see_rounds(&ssr::viewer(), plan_ref) {
+        store.progress_records(&plan_id).await
+    } else {
+        store.published_progress(&plan_id).await
+    };
+    let records = records.map_err(|e| {
+        ssr::tracing_error(&e);
+        ServerFnError::new("進捗を読み込めませんでした。")
+    })?;
     Ok(keikaku_sync::report::PlanActuals::of(&records))
 }

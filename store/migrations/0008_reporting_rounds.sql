@@ -40,3 +40,12 @@ CREATE TABLE round_records (
     PRIMARY KEY (round_id, target_kind, target_id)
 ) STRICT;
 CREATE INDEX round_records_by_key ON round_records (plan_id, target_kind, target_id, fiscal_year);
+
+-- Data migrations that run in Rust after the schema ones, once each (`done` = 1).
+CREATE TABLE data_migrations (
+    name TEXT PRIMARY KEY,
+    done INTEGER NOT NULL DEFAULT 0 CHECK (done IN (0, 1))
+) STRICT;
+-- Progress recorded before rounds existed was public at once: keep what citizens saw, as a
+-- published round per plan and fiscal year (see docs/reporting-rounds.md).
+INSERT INTO data_migrations (name) VALUES ('publish_progress_from_before_rounds');

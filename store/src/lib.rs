@@ -198,11 +198,16 @@ impl Store {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Store {
+        let store = Store {
             pool,
             sync_quota_bytes: DEFAULT_SYNC_QUOTA_BYTES,
             writers: Default::default(),
-        })
+        };
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        store.publish_progress_from_before_rounds(now).await?;
+        Ok(store)
     }
 
     /// The same store, allowing each user `bytes` of remembered sync mutations per 24 hours

@@ -471,3 +471,52 @@ async fn a_round_with_submissions_waiting_cannot_be_made_final() {
         .unwrap_err();
     assert!(matches!(e, StoreError::NotFound(Missing::Round)));
 }
+
+#[tokio::test]
+async fn progress_public_before_rounds_stays_public_as_a_published_round() {
+    let (dir, store) = store("legacy").await;
+    let editor = editor();
+    push(
+        &store,
+        &editor,
+        "tablet",
+        vec![results("導入前に公開されていた実績")],
+    )
+    .await;
+    assert!(store.published_progress(PLAN).await.unwrap().is_empty());
+    // As if the database came from before rounds: the migration has not run yet.
+    sqlx::query("UPDATE data_migrations SET done = 0")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    store.close().await;
+    let store = Store::open(&dir.0).await.unwrap();
+    let public = store.published_progress(PLAN).await.unwrap();
+    assert_eq!(public.len(), 1);
+    assert_eq!(
+        public[0].value(Field::Results),
+        FieldValue::Text("導入前に公開されていた実績".into())
+    );
+    let rounds = store.rounds(PLAN, &admin()).await.unwrap();
+    assert_eq!(rounds.len(), 1);
+    assert_eq!(rounds[0].kind, RoundKind::Interim);
+    assert_eq!(rounds[0].state, RoundState::Published);
+    assert_eq!(rounds[0].title, "令和6年度の進捗（評価の導入前に公開）");
+    // It locks nothing: staff go on recording, and it runs only once.
+    let later = push(
+        &store,
+        &editor,
+        "tablet",
+        vec![results_over("導入前に公開されていた実績", "その後の実績")],
+    )
+    .await;
+    assert!(matches!(later[0], Outcome::Applied { .. }), "{later:?}");
+    store.close().await;
+    let store = Store::open(&dir.0).await.unwrap();
+    assert_eq!(store.rounds(PLAN, &admin()).await.unwrap().len(), 1);
+    assert_eq!(
+        store.published_progress(PLAN).await.unwrap()[0].value(Field::Results),
+        FieldValue::Text("導入前に公開されていた実績".into()),
+        "what citizens see changes only with a published round"
+    );
+}

@@ -44,10 +44,11 @@ fn private_path(path: &str) -> bool {
             "/api/v1/sync/",
             "/api/v1/organizations/",
             "/api/v1/audit/",
+            "/api/v1/rounds/",
         ]
         .iter()
         .any(|prefix| path.starts_with(prefix))
-        || ["/history", "/edit", "/progress"]
+        || ["/history", "/edit", "/progress", "/rounds"]
             .iter()
             .any(|suffix| path.ends_with(suffix))
 }

@@ -4,7 +4,9 @@
 //! pull it; its submission comes through a push (`Store::push`), decided by the reference
 //! server with everything else in the push.
 
+mod legacy;
 mod open;
+mod published;
 mod read;
 mod review;
 
