@@ -91,6 +91,20 @@ pub async fn measure_page(
             },
             &departments,
         );
+        let leads: Vec<&str> = view
+            .measure
+            .lead_departments
+            .iter()
+            .map(String::as_str)
+            .collect();
+        view.report_submittable = keikaku_domain::evaluation::can_submit(
+            &viewer,
+            PlanRef {
+                organization_id: &org.id,
+                status: plan.status,
+            },
+            &leads,
+        );
         view.editable = keikaku_domain::access::can_edit_plan(
             &viewer,
             PlanRef {

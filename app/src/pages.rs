@@ -159,6 +159,7 @@ page_loader!(
             // Offline, whoever signed in on this device may record; the server checks each
             // change when it arrives, and a refusal is shown then and kept until discarded.
             view.progress_recordable = crate::offline::device::signed_in_known().is_some();
+            view.report_submittable = view.progress_recordable;
             view
         })
     })

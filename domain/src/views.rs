@@ -264,6 +264,10 @@ pub struct MeasureView {
     /// The viewer may record the measure's progress (an administrator, or staff of one of its
     /// departments).
     pub progress_recordable: bool,
+    /// The viewer may submit the measure's reports to a reporting round (an administrator, or
+    /// staff of a lead department).
+    #[serde(default)]
+    pub report_submittable: bool,
 }
 
 impl MeasureView {
@@ -286,6 +290,7 @@ impl MeasureView {
             history_available: false,
             editable: false,
             progress_recordable: false,
+            report_submittable: false,
             measure,
         })
     }

@@ -3,8 +3,12 @@
 //! returned record's comment, a round about to close) and submit through the outbox; the rules
 //! are `keikaku_domain::evaluation`'s.
 
-use keikaku_domain::evaluation::{Grade, RecordState, RoundKind, RoundState, Workflow};
+use keikaku_domain::evaluation::{
+    EditKind, Grade, RecordState, Refusal, RoundKind, RoundState, Workflow,
+};
 use serde::{Deserialize, Serialize};
+
+use crate::progress::ProgressRecord;
 
 /// One record of one round. Its row version (in [`crate::progress::Versioned`]) changes with
 /// anything here, the round's state included; `step` only with the record's own workflow, so a
@@ -47,6 +51,41 @@ impl RoundRecord {
             state: self.state,
             reopened: self.reopened,
             version: self.step,
+        }
+    }
+}
+
+/// Why the rounds `record` is part of keep an edit of this kind from being made, if one does:
+/// what the server refuses, and what the page shows before anyone types.
+pub fn edit_lock(record: &ProgressRecord, edit: EditKind) -> Option<Refusal> {
+    record.rounds.values().find_map(|round| {
+        let round = &round.value;
+        keikaku_domain::evaluation::edit_lock(
+            round.kind,
+            round.round_state,
+            record.key.fiscal_year,
+            round.workflow(),
+            edit,
+        )
+    })
+}
+
+impl RoundRecord {
+    /// What the record shows as, given what it holds (未入力 becomes 入力中 once anything is
+    /// recorded).
+    pub fn shown_state(&self, record: &ProgressRecord) -> RecordState {
+        self.state.shown(!record.is_empty())
+    }
+
+    /// Whether the department may submit it now: not handed in, and the round takes it (open,
+    /// or a returned record of a closed or reopened one).
+    pub fn submittable(&self) -> bool {
+        match self.state {
+            RecordState::Returned => true,
+            RecordState::NotEntered | RecordState::InProgress => {
+                self.round_state == RoundState::Open
+            }
+            RecordState::Submitted | RecordState::Approved => false,
         }
     }
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use keikaku_domain::evaluation::{
-    decide_record, edit_lock, Decision as EvaluationDecision, EditKind, RecordAction, Refusal,
+    decide_record, Decision as EvaluationDecision, EditKind, RecordAction, Refusal,
 };
 
 use crate::merge::merge_text;
@@ -619,16 +619,7 @@ fn edit_locked(record: &ProgressRecord, change: &Change) -> Option<Refusal> {
         Change::AppendNote { .. } | Change::RetractNote { .. } => EditKind::Notes,
         Change::Submit { .. } => return None,
     };
-    record.rounds.values().find_map(|round| {
-        let round = &round.value;
-        edit_lock(
-            round.kind,
-            round.round_state,
-            record.key.fiscal_year,
-            round.workflow(),
-            edit,
-        )
-    })
+    crate::round::edit_lock(record, edit)
 }
 
 fn rejected(reason: &str) -> Outcome {

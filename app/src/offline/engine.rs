@@ -366,6 +366,12 @@ impl SyncEngine {
         .await
     }
 
+    /// Queues the record's submission to a reporting round, after the edits queued before it.
+    pub async fn submit(self: &Rc<Self>, key: RecordKey, round_id: String) -> Result<(), String> {
+        self.change(|r| r.submit(key, &round_id).map(|(_, w)| w).map_err(invalid))
+            .await
+    }
+
     pub async fn resolve(
         self: &Rc<Self>,
         conflict: MutationId,

@@ -102,6 +102,7 @@ fn MeasureDetail(view: MeasureView, actuals: keikaku_sync::report::PlanActuals) 
         history_available,
         editable,
         progress_recordable,
+        ..
     } = view;
     let plan_id = summary.id.clone();
     let heading = measure_heading(&measure);

@@ -12,6 +12,7 @@ mod measure;
 mod measure_edit;
 mod plan;
 pub mod progress;
+pub mod progress_round;
 mod roadmap;
 mod search;
 mod sync;

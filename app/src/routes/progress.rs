@@ -16,6 +16,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::components::layout::{LoadError, Loading, NotFound, PageTitle};
 use crate::components::plan_header::Breadcrumbs;
 use crate::offline::{use_sync_status, SyncStatus};
+use crate::routes::progress_round::{notes_lock, values_lock, RoundPanel};
 
 #[component]
 pub fn ProgressPage() -> impl IntoView {
@@ -69,6 +70,7 @@ fn ProgressRecorder(view: MeasureView) -> impl IntoView {
         measure,
         years,
         progress_recordable,
+        report_submittable,
         ..
     } = view;
     let plan_id = summary.id.clone();
@@ -121,7 +123,7 @@ fn ProgressRecorder(view: MeasureView) -> impl IntoView {
             <TargetPicker measure=measure.clone() base=base.clone() year=Signal::derive({ let year = year.clone(); move || year() }) target=Signal::derive(target)/>
             {move || year().map(|y| {
                 let target_id = target();
-                view! { <RecordEditor plan_id=plan_id.clone() measure=measure.clone() year=y target_id editable=progress_recordable/> }
+                view! { <RecordEditor plan_id=plan_id.clone() measure=measure.clone() year=y target_id editable=progress_recordable submittable=report_submittable/> }
             })}
             <p><a href=measure_href.clone()>"施策のページへ戻る"</a>" ・ "<a href="/sync">"同期の状況と競合"</a></p>
         </div>
@@ -213,6 +215,7 @@ fn RecordEditor(
     year: FiscalYear,
     target_id: String,
     editable: bool,
+    submittable: bool,
 ) -> impl IntoView {
     let status = use_sync_status();
     let action = measure.actions.iter().find(|a| a.id == target_id).cloned();
@@ -226,6 +229,8 @@ fn RecordEditor(
         .find(|c| c.fiscal_year == year)
         .map(|c| c.text.clone());
     let record = record_signal(status, key.clone());
+    let values_lock = values_lock(record);
+    let notes_lock = notes_lock(record);
     let heading = format!(
         "{}の進捗（{}）",
         action
@@ -256,13 +261,18 @@ fn RecordEditor(
                     return view! { <p class="loading" role="status">{message}</p> }.into_any();
                 }
                 let writable = editable && !status.read_only.get();
+                let lock = values_lock.get();
+                let values_writable = writable && lock.is_none();
+                let notes_writable = writable && !notes_lock.get();
                 view! {
                     {status.read_only.get().then(|| view! {
                         <p class="notice" role="status">"このブラウザの別のタブで進捗を記録中のため、このタブでは表示のみです。"</p>
                     })}
-                    <FieldsForm key=key.clone() record writable/>
-                    {(!kpis.is_empty()).then(|| view! { <KpiReadings key=key.clone() kpis=kpis.clone() record writable/> })}
-                    <FieldNotes key=key.clone() record writable/>
+                    <RoundPanel key=key.clone() record submittable=submittable && writable/>
+                    {lock.map(|reason| view! { <p class="notice" role="status">{reason}</p> })}
+                    <FieldsForm key=key.clone() record writable=values_writable/>
+                    {(!kpis.is_empty()).then(|| view! { <KpiReadings key=key.clone() kpis=kpis.clone() record writable=values_writable/> })}
+                    <FieldNotes key=key.clone() record writable=notes_writable/>
                 }.into_any()
             }}
         </section>
