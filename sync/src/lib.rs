@@ -18,6 +18,7 @@ pub mod progress;
 pub mod protocol;
 pub mod report;
 pub mod round;
+pub mod round_sheet;
 pub mod server;
 
 pub use merge::merge_text;

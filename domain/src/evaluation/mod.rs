@@ -8,6 +8,7 @@
 //! `refusal` says, in Japanese, why one is refused. The store and the sync server call these
 //! and nothing else decides.
 
+mod achievement;
 mod new_round;
 mod refusal;
 mod transition;
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::access::{PlanRef, Role, Viewer, ALL_DEPARTMENTS};
 
+pub use achievement::{achievement, Achievement};
 pub use new_round::{NewRound, MAX_STALE_DAYS};
 pub use refusal::Refusal;
 pub use transition::{

@@ -1,0 +1,325 @@
+//! A round's records as one sheet (進捗管理シート): a row per measure or action with the plan for
+//! the year, what was recorded, the KPIs with their achievement, both evaluations and where the
+//! record is; and the counts the DX office's dashboard and the report summarize it by. Pure:
+//! the store gathers the inputs, and the pages and exports (CSV, XLSX, PDF) all read this.
+
+use std::collections::BTreeMap;
+
+use keikaku_domain::date::Day;
+use keikaku_domain::evaluation::{
+    achievement, Achievement, Grade, RecordState, RoundKind, RoundState,
+};
+use keikaku_domain::{FiscalYear, Kpi, Measure, Plan, Stage};
+use serde::{Deserialize, Serialize};
+
+use crate::progress::{Field, FieldValue, ProgressRecord, Status, Target};
+use crate::round::{RoundRecord, Secondary};
+
+/// The round a sheet is of.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoundHead {
+    pub id: String,
+    pub plan_id: String,
+    pub plan_title: String,
+    pub organization_name: String,
+    pub fiscal_year: FiscalYear,
+    pub kind: RoundKind,
+    pub title: String,
+    pub opens_on: String,
+    pub deadline: String,
+    pub state: RoundState,
+    pub stale_days: u32,
+    /// When the round was opened (unix seconds): a record untouched since is stale from then.
+    pub created_at: i64,
+}
+
+/// One record as the store found it.
+#[derive(Debug, Clone)]
+pub struct RowInput {
+    pub target: Target,
+    pub round: RoundRecord,
+    /// What the row reports: the submitted copy once handed in, the live record before.
+    pub content: ProgressRecord,
+    /// The latest change to the record or its workflow (unix seconds), if any.
+    pub last_update: Option<i64>,
+}
+
+/// A KPI of a measure, its latest reading and how far it has come.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KpiLine {
+    pub label: String,
+    pub unit: String,
+    /// Value and year label, e.g. `("120", "令和3年度（2021年度）")`.
+    pub baseline: Option<(String, String)>,
+    pub target: Option<(String, String)>,
+    /// Value and as-of date.
+    pub latest: Option<(String, String)>,
+    pub achievement: Option<Achievement>,
+}
+
+/// One row of the sheet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SheetRow {
+    pub target: Target,
+    pub measure_id: String,
+    /// `1-2` style number of the measure or action, if the plan gives one.
+    pub number: Option<String>,
+    pub title: String,
+    /// For an action: its measure's title.
+    pub measure_title: Option<String>,
+    /// The top of the plan's structure the measure sits under (基本方針, 柱 …).
+    pub pillar: Option<String>,
+    pub lead_departments: Vec<String>,
+    pub related_departments: Vec<String>,
+    /// The roadmap's plan for the year, and the stage it names.
+    pub planned: Option<String>,
+    pub planned_stage: Option<Stage>,
+    pub state: RecordState,
+    pub reopened: bool,
+    pub comment: Option<String>,
+    pub stage: Option<Stage>,
+    pub status: Option<Status>,
+    pub percent: Option<u8>,
+    pub results: String,
+    pub self_grade: Option<Grade>,
+    pub self_reason: String,
+    pub next_actions: String,
+    pub kpis: Vec<KpiLine>,
+    pub secondary: Option<Secondary>,
+    pub last_update: Option<i64>,
+    /// Past the deadline and still waiting for the department.
+    pub overdue: bool,
+    /// Waiting for the department and untouched for the round's stale days.
+    pub stale: bool,
+}
+
+/// A round's sheet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Sheet {
+    pub head: RoundHead,
+    /// `YYYY-MM-DD` the sheet was made on, in Japan.
+    pub today: String,
+    pub rows: Vec<SheetRow>,
+}
+
+/// How many records are in each state, and how many are overdue or stale.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    /// By [`RecordState::ALL`]'s order.
+    pub states: [usize; 5],
+    pub overdue: usize,
+    pub stale: usize,
+    pub total: usize,
+}
+
+impl Counts {
+    fn add(&mut self, row: &SheetRow) {
+        let i = RecordState::ALL
+            .iter()
+            .position(|s| *s == row.state)
+            .expect("every state is listed");
+        self.states[i] += 1;
+        self.overdue += usize::from(row.overdue);
+        self.stale += usize::from(row.stale);
+        self.total += 1;
+    }
+
+    pub fn of(&self, state: RecordState) -> usize {
+        RecordState::ALL
+            .iter()
+            .position(|s| *s == state)
+            .map_or(0, |i| self.states[i])
+    }
+}
+
+fn field_text(record: &ProgressRecord, field: Field) -> String {
+    record.value(field).as_text().unwrap_or_default().to_owned()
+}
+
+fn kpi_lines(kpis: &[Kpi], record: &ProgressRecord) -> Vec<KpiLine> {
+    let latest = record.latest_readings();
+    kpis.iter()
+        .enumerate()
+        .map(|(i, kpi)| {
+            let reading = latest.get(format!("kpi-{}", i + 1).as_str());
+            let latest_value = reading.and_then(|r| r.value.parse::<f64>().ok());
+            let achievement = match (&kpi.target, latest_value) {
+                (Some(target), Some(value)) => {
+                    achievement(kpi.baseline.as_ref().map(|b| b.value), target.value, value)
+                }
+                _ => None,
+            };
+            KpiLine {
+                label: kpi.label.clone(),
+                unit: kpi.unit.clone().unwrap_or_default(),
+                baseline: kpi
+                    .baseline
+                    .as_ref()
+                    .map(|b| (b.value_text(), b.year_label())),
+                target: kpi
+                    .target
+                    .as_ref()
+                    .map(|t| (t.value_text(), t.year_label())),
+                latest: reading.map(|r| (r.value.clone(), r.as_of.clone())),
+                achievement,
+            }
+        })
+        .collect()
+}
+
+/// The title of the top structure node each measure sits under first.
+fn pillars(plan: &Plan) -> BTreeMap<&str, &str> {
+    fn walk<'a>(
+        node: &'a keikaku_domain::Node,
+        top: &'a str,
+        out: &mut BTreeMap<&'a str, &'a str>,
+    ) {
+        for measure in &node.measures {
+            out.entry(measure.as_str()).or_insert(top);
+        }
+        for child in &node.children {
+            walk(child, top, out);
+        }
+    }
+    let mut out = BTreeMap::new();
+    for node in &plan.structure {
+        walk(node, &node.title, &mut out);
+    }
+    out
+}
+
+impl Sheet {
+    /// The sheet of `head`'s round of `plan`, with `rows` in the plan's order, as of `today`.
+    pub fn build(head: RoundHead, plan: &Plan, rows: Vec<RowInput>, today: Day) -> Sheet {
+        let pillars = pillars(plan);
+        let measures: BTreeMap<&str, &Measure> =
+            plan.measures.iter().map(|m| (m.id.as_str(), m)).collect();
+        let deadline = Day::parse(&head.deadline);
+        let opened = Day::in_japan_at(head.created_at);
+        let rows = rows
+            .into_iter()
+            .filter_map(|input| {
+                let (measure, action) = match &input.target {
+                    Target::Measure(id) => (*measures.get(id.as_str())?, None),
+                    Target::Action(id) => plan.measures.iter().find_map(|m| {
+                        m.actions.iter().find(|a| a.id == *id).map(|a| (m, Some(a)))
+                    })?,
+                };
+                let schedule = action.map_or(&measure.schedule, |a| &a.schedule);
+                let planned = schedule
+                    .iter()
+                    .find(|c| c.fiscal_year == head.fiscal_year)
+                    .map(|c| c.text.clone());
+                let record = &input.content;
+                let state = input.round.shown_state(record);
+                let waiting = state.awaits_department();
+                let touched = input.last_update.map_or(opened, Day::in_japan_at);
+                Some(SheetRow {
+                    measure_id: measure.id.clone(),
+                    number: action.map_or(measure.number.clone(), |a| a.number.clone()),
+                    title: action.map_or(measure.title.clone(), |a| a.title.clone()),
+                    measure_title: action.map(|_| measure.title.clone()),
+                    pillar: pillars.get(measure.id.as_str()).map(|t| (*t).to_owned()),
+                    lead_departments: measure.lead_departments.clone(),
+                    related_departments: measure.related_departments.clone(),
+                    planned_stage: planned.as_deref().and_then(Stage::recognise),
+                    planned,
+                    state,
+                    reopened: input.round.reopened,
+                    comment: input.round.comment.clone(),
+                    stage: match record.value(Field::Stage) {
+                        FieldValue::Stage(s) => s,
+                        _ => None,
+                    },
+                    status: match record.value(Field::Status) {
+                        FieldValue::Status(s) => s,
+                        _ => None,
+                    },
+                    percent: match record.value(Field::Percent) {
+                        FieldValue::Percent(p) => p,
+                        _ => None,
+                    },
+                    results: field_text(record, Field::Results),
+                    self_grade: match record.value(Field::Grade) {
+                        FieldValue::Grade(g) => g,
+                        _ => None,
+                    },
+                    self_reason: field_text(record, Field::GradeComment),
+                    next_actions: field_text(record, Field::NextActions),
+                    kpis: if action.is_none() {
+                        kpi_lines(&measure.kpis, record)
+                    } else {
+                        Vec::new()
+                    },
+                    secondary: input.round.secondary.clone(),
+                    last_update: input.last_update,
+                    overdue: waiting && deadline.is_some_and(|d| today > d),
+                    stale: waiting && touched.days_until(today) > i64::from(head.stale_days),
+                    target: input.target,
+                })
+            })
+            .collect();
+        Sheet {
+            head,
+            today: today.to_string(),
+            rows,
+        }
+    }
+
+    /// Days from today to the deadline (negative once it passed).
+    pub fn days_left(&self) -> Option<i64> {
+        let today = Day::parse(&self.today)?;
+        Some(today.days_until(Day::parse(&self.head.deadline)?))
+    }
+
+    pub fn counts(&self) -> Counts {
+        let mut counts = Counts::default();
+        for row in &self.rows {
+            counts.add(row);
+        }
+        counts
+    }
+
+    /// Counts per lead department (a record with several leads counts for each), by name.
+    pub fn by_department(&self) -> BTreeMap<String, Counts> {
+        let mut out: BTreeMap<String, Counts> = BTreeMap::new();
+        for row in &self.rows {
+            for department in &row.lead_departments {
+                out.entry(department.clone()).or_default().add(row);
+            }
+        }
+        out
+    }
+
+    /// Counts per pillar, in the plan's order of first appearance.
+    pub fn by_pillar(&self) -> Vec<(String, Counts)> {
+        let mut out: Vec<(String, Counts)> = Vec::new();
+        for row in &self.rows {
+            let pillar = row
+                .pillar
+                .clone()
+                .unwrap_or_else(|| "（分類なし）".to_owned());
+            match out.iter_mut().find(|(p, _)| *p == pillar) {
+                Some((_, counts)) => counts.add(row),
+                None => {
+                    let mut counts = Counts::default();
+                    counts.add(row);
+                    out.push((pillar, counts));
+                }
+            }
+        }
+        out
+    }
+
+    /// How many rows have each self-evaluation and each secondary evaluation (A–D, then none).
+    pub fn grade_counts(&self) -> ([usize; 5], [usize; 5]) {
+        let slot = |grade: Option<Grade>| grade.map_or(4, |g| g as usize);
+        let mut own = [0; 5];
+        let mut secondary = [0; 5];
+        for row in &self.rows {
+            own[slot(row.self_grade)] += 1;
+            secondary[slot(row.secondary.as_ref().map(|s| s.grade))] += 1;
+        }
+        (own, secondary)
+    }
+}
