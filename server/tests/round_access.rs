@@ -45,6 +45,7 @@ enum RoundRoute {
     ListRounds,
     GetRound,
     RoundHistory,
+    RoundSheet,
     OpenRound,
     Submit,
     EvaluateRecord,
@@ -52,10 +53,11 @@ enum RoundRoute {
 }
 
 /// In this order: the submission before the evaluation it makes possible, closing last.
-const ROUTES: [RoundRoute; 7] = [
+const ROUTES: [RoundRoute; 8] = [
     RoundRoute::ListRounds,
     RoundRoute::GetRound,
     RoundRoute::RoundHistory,
+    RoundRoute::RoundSheet,
     RoundRoute::OpenRound,
     RoundRoute::Submit,
     RoundRoute::EvaluateRecord,
@@ -247,6 +249,9 @@ fn round_access_matrix() {
                     RoundRoute::RoundHistory => {
                         ("GET", format!("/api/v1/rounds/{round}/history"), None)
                     }
+                    RoundRoute::RoundSheet => {
+                        ("GET", format!("/api/v1/rounds/{round}/sheet"), None)
+                    }
                     RoundRoute::OpenRound => (
                         "POST",
                         format!("/api/v1/plans/{}/rounds", plan.id),
@@ -300,8 +305,8 @@ fn round_access_matrix() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    // 7 routes × 8 viewers (public, 4 of the plans' organization, 3 of another) × 2 plans.
-    assert_eq!(checked, 7 * 8 * 2);
+    // 8 routes × 8 viewers (public, 4 of the plans' organization, 3 of another) × 2 plans.
+    assert_eq!(checked, 8 * 8 * 2);
 }
 
 #[test]

@@ -390,6 +390,42 @@ impl Store {
         Ok(records.into_values().collect())
     }
 
+    /// Every progress record of a plan in one fiscal year, read by `conn`.
+    pub(crate) async fn records_of_year(
+        &self,
+        conn: &mut SqliteConnection,
+        plan_id: &str,
+        fiscal_year: i32,
+    ) -> Result<Vec<ProgressRecord>> {
+        let mut records: BTreeMap<RecordKey, ProgressRecord> = BTreeMap::new();
+        type AddRow = fn(&mut BTreeMap<RecordKey, ProgressRecord>, &SqliteRow) -> Result<()>;
+        let tables: [(&str, AddRow); 3] = [
+            (
+                "SELECT * FROM progress_fields WHERE plan_id = ? AND fiscal_year = ?",
+                add_field_row,
+            ),
+            (
+                "SELECT * FROM progress_notes WHERE plan_id = ? AND fiscal_year = ?",
+                add_note_row,
+            ),
+            (
+                "SELECT * FROM progress_kpi_readings WHERE plan_id = ? AND fiscal_year = ?",
+                add_reading_row,
+            ),
+        ];
+        for (statement, add_row) in tables {
+            for row in sqlx::query(statement)
+                .bind(plan_id)
+                .bind(fiscal_year)
+                .fetch_all(&mut *conn)
+                .await?
+            {
+                add_row(&mut records, &row)?;
+            }
+        }
+        Ok(records.into_values().collect())
+    }
+
     /// The latest sequence number: the version of the newest change to any progress record.
     pub async fn sync_sequence(&self) -> Result<u64> {
         let value: i64 = sqlx::query_scalar("SELECT value FROM sync_sequence WHERE id = 1")

@@ -520,3 +520,51 @@ async fn progress_public_before_rounds_stays_public_as_a_published_round() {
         "what citizens see changes only with a published round"
     );
 }
+
+#[tokio::test]
+async fn the_sheet_reports_what_was_submitted_and_when_each_record_was_touched() {
+    let (_dir, store) = store("sheet").await;
+    let admin = admin();
+    store
+        .open_round(PLAN, &new_round("r6"), &admin, &actor(&admin), NOW)
+        .await
+        .unwrap();
+    push(
+        &store,
+        &editor(),
+        "tablet",
+        vec![
+            results("窓口の待ち時間を半減"),
+            Change::Submit {
+                round_id: "r6".into(),
+                seen: 0,
+            },
+        ],
+    )
+    .await;
+    let sheet = store.round_sheet("r6", &admin, NOW + 86_400).await.unwrap();
+    let row = sheet
+        .rows
+        .iter()
+        .find(|r| r.target == target())
+        .expect("citizen-03 is in the round");
+    assert_eq!(row.state, RecordState::Submitted);
+    assert_eq!(row.results, "窓口の待ち時間を半減");
+    assert_eq!(row.last_update, Some(NOW));
+    assert!(sheet
+        .rows
+        .iter()
+        .filter(|r| r.target != target())
+        .all(|r| r.last_update.is_none()));
+    assert_eq!(sheet.counts().of(RecordState::Submitted), 1);
+    let outsider = Viewer::User(Principal {
+        user_id: 9,
+        organization_id: "shimada".into(),
+        role: Role::Administrator,
+        department: None,
+    });
+    assert!(matches!(
+        store.round_sheet("r6", &outsider, NOW).await,
+        Err(StoreError::NotFound(Missing::Round))
+    ));
+}

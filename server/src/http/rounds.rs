@@ -12,6 +12,7 @@ use keikaku_domain::evaluation::{Grade, NewRound, RecordAction, RoundAction};
 use keikaku_store::{AuditEntry, Round};
 use keikaku_sync::progress::{Target, Versioned};
 use keikaku_sync::round::RoundRecord;
+use keikaku_sync::round_sheet::Sheet;
 use serde::Deserialize;
 
 use super::error::ApiError;
@@ -26,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/plans/{plan_id}/rounds", post(open_round).get(list_rounds))
         .route("/rounds/{round_id}", get(get_round))
         .route("/rounds/{round_id}/history", get(round_history))
+        .route("/rounds/{round_id}/sheet", get(round_sheet))
         .route("/rounds/{round_id}/steps", post(step_round))
         .route(
             "/rounds/{round_id}/records/{kind}/{target_id}/steps",
@@ -81,6 +83,20 @@ async fn round_history(
         .round_history(&round_id, &context.viewer)
         .await?;
     Ok(Json(entries))
+}
+
+/// The round's sheet: a row per record with what was recorded and both evaluations, and where
+/// each record is.
+async fn round_sheet(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Path(round_id): Path<String>,
+) -> Result<Json<Sheet>, ApiError> {
+    let sheet = state
+        .store
+        .round_sheet(&round_id, &context.viewer, auth::now())
+        .await?;
+    Ok(Json(sheet))
 }
 
 #[derive(Deserialize)]

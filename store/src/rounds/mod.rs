@@ -9,6 +9,7 @@ mod open;
 mod published;
 mod read;
 mod review;
+mod sheet;
 
 use keikaku_domain::evaluation::{Grade, RecordState, RoundKind, RoundState};
 use keikaku_domain::FiscalYear;
