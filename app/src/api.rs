@@ -6,11 +6,13 @@ use keikaku_domain::views::*;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
+pub mod rounds;
+
 /// How many search hits a page shows.
 pub const SEARCH_LIMIT: usize = 100;
 
 #[cfg(feature = "ssr")]
-mod ssr {
+pub(crate) mod ssr {
     use keikaku_domain::access::Viewer;
     use keikaku_domain::format::{Organization, Plan};
     use keikaku_domain::views::PlanSummary;

@@ -103,6 +103,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/app-shell") view=AppShellPage/>
                     <Route path=path!("/plans/:plan_id/roadmap") view=RoadmapPage ssr=SsrMode::Async/>
                     <Route path=path!("/plans/:plan_id/glossary") view=GlossaryPage ssr=SsrMode::Async/>
+                    <Route path=path!("/plans/:plan_id/rounds") view=RoundsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/rounds/:round_id") view=RoundPage ssr=SsrMode::Async/>
+                    <Route path=path!("/tasks") view=TasksPage ssr=SsrMode::Async/>
+                    <Route path=path!("/rounds/:round_id/report") view=RoundReportPage ssr=SsrMode::Async/>
                 </Routes>
                 </Show>
             </main>

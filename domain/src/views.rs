@@ -24,6 +24,21 @@ pub mod paths {
     pub fn term(plan_id: &str, term_id: &str) -> String {
         format!("/plans/{plan_id}/glossary#term-{term_id}")
     }
+    /// A plan's reporting rounds.
+    pub fn rounds(plan_id: &str) -> String {
+        format!("/plans/{plan_id}/rounds")
+    }
+    /// A round's dashboard (round ids are `[a-z0-9-]`, safe in a path).
+    pub fn round(round_id: &str) -> String {
+        format!("/rounds/{round_id}")
+    }
+    pub fn round_report(round_id: &str) -> String {
+        format!("/rounds/{round_id}/report")
+    }
+    /// The records waiting for the signed-in editor's department (要対応).
+    pub fn tasks() -> String {
+        "/tasks".to_owned()
+    }
     pub fn search(query: &str) -> String {
         format!("/search?q={}", encode_query_component(query))
     }

@@ -102,6 +102,24 @@ pub struct Sheet {
     pub rows: Vec<SheetRow>,
 }
 
+/// A record waiting for a department (要対応), with where to record it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Task {
+    pub plan_id: String,
+    pub plan_title: String,
+    pub round_id: String,
+    pub round_title: String,
+    pub deadline: String,
+    pub measure_id: String,
+    /// The progress page's query for the record: `year=2024` and, for an action, `&target=…`.
+    pub progress_query: String,
+    pub number: Option<String>,
+    pub title: String,
+    pub state: RecordState,
+    pub comment: Option<String>,
+    pub overdue: bool,
+}
+
 /// How many records are in each state, and how many are overdue or stale.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
@@ -264,6 +282,44 @@ impl Sheet {
             today: today.to_string(),
             rows,
         }
+    }
+
+    /// The rows waiting for `department` (as a lead, or all departments for 全課) that the
+    /// round still takes: not yet submitted while it is open, or returned.
+    pub fn tasks_for(&self, department: &str) -> Vec<Task> {
+        let open = self.head.state == RoundState::Open;
+        self.rows
+            .iter()
+            .filter(|row| {
+                row.lead_departments
+                    .iter()
+                    .any(|d| d == department || d == keikaku_domain::access::ALL_DEPARTMENTS)
+            })
+            .filter(|row| {
+                row.state == RecordState::Returned || (open && row.state.awaits_department())
+            })
+            .map(|row| {
+                let mut query = format!("year={}", self.head.fiscal_year.0);
+                if let Target::Action(id) = &row.target {
+                    query.push_str("&target=");
+                    query.push_str(&keikaku_domain::views::paths::encode_query_component(id));
+                }
+                Task {
+                    plan_id: self.head.plan_id.clone(),
+                    plan_title: self.head.plan_title.clone(),
+                    round_id: self.head.id.clone(),
+                    round_title: self.head.title.clone(),
+                    deadline: self.head.deadline.clone(),
+                    measure_id: row.measure_id.clone(),
+                    progress_query: query,
+                    number: row.number.clone(),
+                    title: row.title.clone(),
+                    state: row.state,
+                    comment: row.comment.clone(),
+                    overdue: row.overdue,
+                }
+            })
+            .collect()
     }
 
     /// Days from today to the deadline (negative once it passed).

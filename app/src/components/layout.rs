@@ -55,6 +55,7 @@ fn AccountMenu() -> impl IntoView {
                                 on:submit=move |ev| sign_out(ev, Some(token.clone()))>
                                 <span class="account__name">{user.display_name}<span class="account__role">{format!("（{}）", user.role.label())}</span></span>
                                 {(user.role == keikaku_domain::access::Role::Administrator).then(|| view! { <a href="/admin" class="account__admin">"管理"</a> })}
+                                <crate::routes::tasks::TasksLink role=user.role/>
                                 <input type="hidden" name="csrf" value=user.csrf_token/>
                                 <button type="submit">"ログアウト"</button>
                             </form>

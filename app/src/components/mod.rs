@@ -1,7 +1,9 @@
 //! Building blocks shared by several pages.
 
+pub mod chart;
 pub mod focus;
 pub mod form;
+pub mod guarded;
 pub mod layout;
 pub mod plan_header;
 pub mod rich_text;

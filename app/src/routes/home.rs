@@ -14,6 +14,7 @@ pub fn HomePage() -> impl IntoView {
         <div class="page">
             <h1>"自治体DX計画"</h1>
             <p class="lead">"各自治体のDX推進計画を、施策・KPI・工程表まで読むことができます。"</p>
+            <crate::routes::tasks::TasksNotice/>
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     match municipalities.await {

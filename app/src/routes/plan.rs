@@ -52,6 +52,7 @@ fn Overview(view: OverviewView) -> impl IntoView {
                 })}
                 <div><dt>"施策"</dt><dd>{format!("{}件（KPI {}件）", view.summary.measure_count, view.summary.kpi_count)}</dd></div>
             </dl>
+            <crate::routes::rounds::RoundsLink plan_id=plan_id.clone() organization_id=view.summary.organization_id.clone()/>
             <nav class="toc" aria-label="このページの内容">
                 <h2 class="toc__title">"目次"</h2>
                 <ul>

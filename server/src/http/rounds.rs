@@ -28,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/rounds/{round_id}", get(get_round))
         .route("/rounds/{round_id}/history", get(round_history))
         .route("/rounds/{round_id}/sheet", get(round_sheet))
+        .route("/rounds/{round_id}/print.css", get(print_style))
         .route("/rounds/{round_id}/steps", post(step_round))
         .route(
             "/rounds/{round_id}/records/{kind}/{target_id}/steps",
@@ -97,6 +98,44 @@ async fn round_sheet(
         .round_sheet(&round_id, &context.viewer, auth::now())
         .await?;
     Ok(Json(sheet))
+}
+
+/// A CSS string literal of `text`: quotes, backslashes and line breaks escaped.
+fn css_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The report's print style: a running head with the plan and the round on every A4 page. A
+/// style sheet of its own because the content security policy allows no inline styles.
+async fn print_style(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Path(round_id): Path<String>,
+) -> Result<([(axum::http::HeaderName, &'static str); 1], String), ApiError> {
+    let round = state.store.round(&round_id, &context.viewer).await?;
+    let plan_title = state
+        .store
+        .load_plan(&round.plan_id)
+        .await?
+        .map(|(_, plan)| plan.title)
+        .unwrap_or_default();
+    let head = css_string(&format!("{plan_title}　{}", round.title));
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        format!("@page {{ @top-left {{ content: {head}; font-size: 9pt; }} }}\n"),
+    ))
 }
 
 #[derive(Deserialize)]

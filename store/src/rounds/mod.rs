@@ -10,6 +10,7 @@ mod published;
 mod read;
 mod review;
 mod sheet;
+mod tasks;
 
 use keikaku_domain::evaluation::{Grade, RecordState, RoundKind, RoundState};
 use keikaku_domain::FiscalYear;

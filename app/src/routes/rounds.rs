@@ -1,0 +1,268 @@
+//! `/plans/:plan_id/rounds`: a plan's reporting rounds (評価), for the members of its
+//! organization, and the form with which an administrator opens one. A refused opening shows
+//! its reason beside the field and keeps everything typed.
+
+use keikaku_domain::evaluation::RoundKind;
+use keikaku_domain::views::paths;
+use keikaku_domain::FiscalYear;
+use keikaku_sync::round_sheet::RoundHead;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use serde_json::json;
+
+use crate::api::rounds::{rounds_page, RoundsView};
+use crate::client::{send_json, Problem};
+use crate::components::form::{browser_action, typed_value};
+use crate::components::guarded::{guarded_page, PageTexts};
+use crate::components::layout::PageTitle;
+use crate::components::plan_header::Breadcrumbs;
+
+const TEXTS: PageTexts = PageTexts {
+    title: "評価（報告の取りまとめ）",
+    not_found: "指定された計画は見つかりませんでした。",
+    forbidden: "評価の状況は、この計画を持つ自治体の職員・議員だけが閲覧できます。",
+};
+
+#[component]
+pub fn RoundsPage() -> impl IntoView {
+    let params = use_params_map();
+    let page = Resource::new(
+        move || params.read().get("plan_id").unwrap_or_default(),
+        rounds_page,
+    );
+    let reload = move || page.refetch();
+    guarded_page(page, TEXTS, move |view| view! { <Rounds view reload/> })
+}
+
+#[component]
+fn Rounds(view: RoundsView, reload: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let RoundsView {
+        summary,
+        rounds,
+        reviewer,
+        csrf_token,
+        years,
+    } = view;
+    let plan_href = paths::plan(&summary.id);
+    view! {
+        <PageTitle text=format!("{}｜{}", TEXTS.title, summary.title)/>
+        <div class="page">
+            <Breadcrumbs trail=vec![
+                (summary.title.clone(), Some(plan_href)),
+                ("評価".to_owned(), None),
+            ]/>
+            <h1>{format!("評価：{}", summary.title)}</h1>
+            <p>"各課が年度の実績を報告・自己評価し、DX推進担当が確認・二次評価して確定・公表します。"</p>
+            {if rounds.is_empty() {
+                view! { <p>"まだ評価はありません。"</p> }.into_any()
+            } else {
+                view! { <RoundList rounds/> }.into_any()
+            }}
+            {reviewer.then(|| view! { <OpenRoundForm plan_id=summary.id.clone() years csrf_token reload/> })}
+        </div>
+    }
+}
+
+#[component]
+fn RoundList(rounds: Vec<RoundHead>) -> impl IntoView {
+    view! {
+        <div class="table-scroll" tabindex="0" role="region" aria-labelledby="rounds-heading">
+            <table class="data-table">
+                <caption id="rounds-heading">"評価の一覧"</caption>
+                <thead><tr>
+                    <th scope="col">"評価"</th><th scope="col">"年度"</th><th scope="col">"種類"</th>
+                    <th scope="col">"状態"</th><th scope="col">"締切"</th>
+                </tr></thead>
+                <tbody>
+                    {rounds.into_iter().map(|round| view! {
+                        <tr>
+                            <th scope="row"><a href=paths::round(&round.id)>{round.title.clone()}</a></th>
+                            <td>{round.fiscal_year.label()}</td>
+                            <td>{round.kind.label()}</td>
+                            <td><span class=format!("badge badge--round-{}", round.state.as_str())>{round.state.label()}</span></td>
+                            <td>{round.deadline.clone()}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// A default title for a round of `year` and `kind`: 令和6年度実績, 令和6年度中間報告.
+fn default_title(year: FiscalYear, kind: RoundKind) -> String {
+    match kind {
+        RoundKind::YearEnd => format!("{}実績", year.japanese()),
+        RoundKind::Interim => format!("{}中間報告", year.japanese()),
+    }
+}
+
+#[component]
+fn OpenRoundForm(
+    plan_id: String,
+    years: Vec<FiscalYear>,
+    csrf_token: String,
+    reload: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let first_year = years.first().copied().unwrap_or(FiscalYear(2024));
+    let year = RwSignal::new(
+        typed_value("round-year")
+            .parse::<i32>()
+            .map(FiscalYear)
+            .unwrap_or(first_year),
+    );
+    let kind = RwSignal::new(RoundKind::YearEnd);
+    let id = RwSignal::new(typed_value("round-id"));
+    let title = RwSignal::new(typed_value("round-title"));
+    let opens_on = RwSignal::new(typed_value("round-opens"));
+    let deadline = RwSignal::new(typed_value("round-deadline"));
+    let stale_days = RwSignal::new(
+        Some(typed_value("round-stale"))
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| "14".to_owned()),
+    );
+    let outcome = RwSignal::new(None::<Result<String, Problem>>);
+    let open = browser_action(move |_: &()| {
+        let url = format!("/api/v1/plans/{plan_id}/rounds");
+        let token = csrf_token.clone();
+        let chosen_title = Some(title.get_untracked().trim().to_owned())
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| default_title(year.get_untracked(), kind.get_untracked()));
+        let body = json!({
+            "id": id.get_untracked().trim(),
+            "fiscal_year": year.get_untracked().0,
+            "kind": kind.get_untracked().as_str(),
+            "title": chosen_title,
+            "opens_on": opens_on.get_untracked(),
+            "deadline": deadline.get_untracked(),
+            "stale_days": stale_days.get_untracked().trim().parse::<u32>().unwrap_or(0),
+        });
+        async move {
+            let result = send_json("POST", &url, &token, Some(&body)).await;
+            let done = result.is_ok();
+            outcome.set(Some(
+                result.map(|_| format!("「{chosen_title}」を開始しました。")),
+            ));
+            if done {
+                reload();
+            }
+        }
+    });
+    let field_error = move |name: &str| {
+        outcome
+            .get()
+            .and_then(|o| o.err())
+            .filter(|p| p.field.as_deref() == Some(name))
+            .map(|p| p.reason)
+    };
+    let general_error = move || {
+        outcome.get().and_then(|o| match o {
+            Ok(message) => Some(Ok(message)),
+            Err(p)
+                if !matches!(
+                    p.field.as_deref(),
+                    Some("id" | "title" | "opens_on" | "deadline" | "stale_days" | "fiscal_year")
+                ) =>
+            {
+                Some(Err(p.message()))
+            }
+            Err(_) => None,
+        })
+    };
+    let field = move |name: &'static str, input: AnyView| {
+        view! {
+            <div class="field">
+                {input}
+                {move || field_error(name).map(|reason| view! { <p class="field__error" id=format!("{name}-error")>{reason}</p> })}
+            </div>
+        }
+    };
+    view! {
+        <section aria-labelledby="open-round-heading">
+            <h2 id="open-round-heading">"評価を開始する"</h2>
+            <noscript><p class="notice notice--error">"評価の開始にはJavaScriptが必要です。"</p></noscript>
+            <form class="admin-form" on:submit=move |ev| { ev.prevent_default(); open.dispatch(()); }>
+                {move || general_error().map(|o| match o {
+                    Ok(message) => view! { <p class="notice" role="status">{message}</p> }.into_any(),
+                    Err(message) => view! { <p class="notice notice--error" role="alert">{message}</p> }.into_any(),
+                })}
+                {field("fiscal_year", view! {
+                    <label for="round-year">"年度"</label>
+                    <select id="round-year" on:change=move |ev| {
+                        if let Ok(y) = event_target_value(&ev).parse::<i32>() { year.set(FiscalYear(y)); }
+                    }>
+                        {years.iter().map(|y| {
+                            let y = *y;
+                            view! { <option value=y.0.to_string() selected=move || year.get() == y>{y.label()}</option> }
+                        }).collect_view()}
+                    </select>
+                }.into_any())}
+                <div class="field">
+                    <label for="round-kind">"種類"</label>
+                    <select id="round-kind" on:change=move |ev| {
+                        kind.set(RoundKind::parse(&event_target_value(&ev)).unwrap_or(RoundKind::YearEnd));
+                    }>
+                        {RoundKind::ALL.into_iter().map(|k| view! {
+                            <option value=k.as_str() selected=move || kind.get() == k>{k.label()}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                {field("id", view! {
+                    <label for="round-id">"評価ID（英小文字・数字・ハイフン）"</label>
+                    <input id="round-id" type="text" required maxlength="64" autocomplete="off" placeholder="r6-year-end"
+                        aria-invalid=move || field_error("id").is_some().to_string()
+                        aria-describedby=move || field_error("id").map(|_| "id-error")
+                        prop:value=id on:input=move |ev| id.set(event_target_value(&ev))/>
+                }.into_any())}
+                {field("title", view! {
+                    <label for="round-title">"名称（空欄なら年度と種類から）"</label>
+                    <input id="round-title" type="text" maxlength="100" autocomplete="off"
+                        placeholder=move || default_title(year.get(), kind.get())
+                        aria-invalid=move || field_error("title").is_some().to_string()
+                        prop:value=title on:input=move |ev| title.set(event_target_value(&ev))/>
+                }.into_any())}
+                {field("opens_on", view! {
+                    <label for="round-opens">"受付開始日"</label>
+                    <input id="round-opens" type="date" required
+                        aria-invalid=move || field_error("opens_on").is_some().to_string()
+                        prop:value=opens_on on:input=move |ev| opens_on.set(event_target_value(&ev))/>
+                }.into_any())}
+                {field("deadline", view! {
+                    <label for="round-deadline">"締切日"</label>
+                    <input id="round-deadline" type="date" required
+                        aria-invalid=move || field_error("deadline").is_some().to_string()
+                        aria-describedby=move || field_error("deadline").map(|_| "deadline-error")
+                        prop:value=deadline on:input=move |ev| deadline.set(event_target_value(&ev))/>
+                }.into_any())}
+                {field("stale_days", view! {
+                    <label for="round-stale">"更新がない記録を「停滞」とする日数"</label>
+                    <input id="round-stale" type="number" min="1" max="365" required inputmode="numeric"
+                        aria-invalid=move || field_error("stale_days").is_some().to_string()
+                        prop:value=stale_days on:input=move |ev| stale_days.set(event_target_value(&ev))/>
+                }.into_any())}
+                <p class="field__hint">"対象は、この年度に工程表の予定またはKPIがある施策です。"</p>
+                <button type="submit" disabled=move || open.pending().get()>"評価を開始する"</button>
+            </form>
+        </section>
+    }
+}
+
+/// A link to the plan's rounds, for members of its organization (who alone may see them).
+#[component]
+pub fn RoundsLink(plan_id: String, organization_id: String) -> impl IntoView {
+    let account = crate::components::layout::use_account();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let (plan_id, organization_id) = (plan_id.clone(), organization_id.clone());
+                Suspend::new(async move {
+                    let member = matches!(account.await,
+                        crate::components::layout::Account::SignedIn(user) if user.organization_id == organization_id);
+                    member.then(|| view! {
+                        <p class="rounds-link"><a href=paths::rounds(&plan_id)>"評価（実績の報告・確認）"</a></p>
+                    })
+                })
+            }}
+        </Suspense>
+    }
+}
