@@ -22,6 +22,8 @@ pub struct RoundsView {
     pub csrf_token: String,
     /// The fiscal years of the plan's period, for the opening form.
     pub years: Vec<FiscalYear>,
+    /// Every measure as `(id, number and title)`, to choose a round's scope from.
+    pub measures: Vec<(String, String)>,
 }
 
 /// One round's sheet, for the dashboard and the report.
@@ -84,7 +86,19 @@ pub async fn rounds_page(plan_id: String) -> Result<Guarded<RoundsView>, ServerF
                 .collect()
         })
         .unwrap_or_default();
+    let measures = plan
+        .measures
+        .iter()
+        .map(|m| {
+            let label = match &m.number {
+                Some(n) => format!("{n} {}", m.title),
+                None => m.title.clone(),
+            };
+            (m.id.clone(), label)
+        })
+        .collect();
     Ok(Guarded::Found(Box::new(RoundsView {
+        measures,
         rounds: rounds
             .into_iter()
             .map(|r| RoundHead {

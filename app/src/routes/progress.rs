@@ -46,7 +46,7 @@ pub fn ProgressPage() -> impl IntoView {
 
 /// The fiscal year in progress in Japan, clamped to the plan's roadmap years. Server and
 /// browser both use Japan time, so the server render and hydration agree.
-fn default_year(years: &[FiscalYear]) -> Option<FiscalYear> {
+pub fn default_year(years: &[FiscalYear]) -> Option<FiscalYear> {
     #[cfg(feature = "hydrate")]
     let now = (js_sys::Date::now() / 1000.0) as i64;
     #[cfg(not(feature = "hydrate"))]

@@ -42,6 +42,7 @@ fn Rounds(view: RoundsView, reload: impl Fn() + Copy + Send + Sync + 'static) ->
         reviewer,
         csrf_token,
         years,
+        measures,
     } = view;
     let plan_href = paths::plan(&summary.id);
     view! {
@@ -58,7 +59,7 @@ fn Rounds(view: RoundsView, reload: impl Fn() + Copy + Send + Sync + 'static) ->
             } else {
                 view! { <RoundList rounds/> }.into_any()
             }}
-            {reviewer.then(|| view! { <OpenRoundForm plan_id=summary.id.clone() years csrf_token reload/> })}
+            {reviewer.then(|| view! { <OpenRoundForm plan_id=summary.id.clone() years measures csrf_token reload/> })}
         </div>
     }
 }
@@ -101,10 +102,12 @@ fn default_title(year: FiscalYear, kind: RoundKind) -> String {
 fn OpenRoundForm(
     plan_id: String,
     years: Vec<FiscalYear>,
+    measures: Vec<(String, String)>,
     csrf_token: String,
     reload: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let first_year = years.first().copied().unwrap_or(FiscalYear(2024));
+    let scope = RwSignal::new(Vec::<String>::new());
+    let first_year = crate::routes::progress::default_year(&years).unwrap_or(FiscalYear(2024));
     let year = RwSignal::new(
         typed_value("round-year")
             .parse::<i32>()
@@ -136,6 +139,7 @@ fn OpenRoundForm(
             "opens_on": opens_on.get_untracked(),
             "deadline": deadline.get_untracked(),
             "stale_days": stale_days.get_untracked().trim().parse::<u32>().unwrap_or(0),
+            "scope": scope.get_untracked().iter().map(|id| format!("measure:{id}")).collect::<Vec<_>>(),
         });
         async move {
             let result = send_json("POST", &url, &token, Some(&body)).await;
@@ -161,7 +165,14 @@ fn OpenRoundForm(
             Err(p)
                 if !matches!(
                     p.field.as_deref(),
-                    Some("id" | "title" | "opens_on" | "deadline" | "stale_days" | "fiscal_year")
+                    Some(
+                        "id" | "title"
+                            | "opens_on"
+                            | "deadline"
+                            | "stale_days"
+                            | "fiscal_year"
+                            | "scope"
+                    )
                 ) =>
             {
                 Some(Err(p.message()))
@@ -240,7 +251,37 @@ fn OpenRoundForm(
                         aria-invalid=move || field_error("stale_days").is_some().to_string()
                         prop:value=stale_days on:input=move |ev| stale_days.set(event_target_value(&ev))/>
                 }.into_any())}
-                <p class="field__hint">"対象は、この年度に工程表の予定またはKPIがある施策です。"</p>
+                <fieldset class="scope-picker">
+                    <legend>"対象の施策"</legend>
+                    <p class="field__hint">"選ばなければ、この年度に工程表の予定またはKPIがある施策がすべて対象になります。"</p>
+                    {move || field_error("scope").map(|reason| view! { <p class="field__error">{reason}</p> })}
+                    <details>
+                        <summary>{move || match scope.get().len() {
+                            0 => "施策を選ぶ（未選択：既定の対象）".to_owned(),
+                            n => format!("施策を選ぶ（{n}件を選択中）"),
+                        }}</summary>
+                        <ul class="scope-picker__list">
+                            {measures.into_iter().map(|(id, label)| {
+                                let input_id = format!("scope-{id}");
+                                let (checked_id, toggled_id) = (id.clone(), id);
+                                view! {
+                                    <li>
+                                        <input id=input_id.clone() type="checkbox"
+                                            prop:checked=move || scope.get().contains(&checked_id)
+                                            on:change=move |ev| {
+                                                let on = event_target_checked(&ev);
+                                                scope.update(|s| {
+                                                    s.retain(|x| *x != toggled_id);
+                                                    if on { s.push(toggled_id.clone()); }
+                                                });
+                                            }/>
+                                        <label for=input_id>{label}</label>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    </details>
+                </fieldset>
                 <button type="submit" disabled=move || open.pending().get()>"評価を開始する"</button>
             </form>
         </section>
