@@ -16,12 +16,12 @@ step "formatting"
 cargo fmt --all --check
 
 step "lints (server side)"
-cargo clippy -p keikaku-domain -p keikaku-sync -p keikaku-render -p keikaku-sw-render -p keikaku-store -p app -p server --all-targets -- -D warnings
+cargo clippy -p keikaku-domain -p keikaku-sync -p keikaku-render -p keikaku-export -p keikaku-sw-render -p keikaku-store -p app -p server --all-targets -- -D warnings
 step "lints (browser side)"
 cargo clippy -p app --lib --no-default-features --features hydrate --target wasm32-unknown-unknown --target-dir target/front -- -D warnings
 
 step "Rust tests"
-cargo test -p keikaku-domain -p keikaku-sync -p keikaku-render -p keikaku-sw-render -p keikaku-store -p app -p server
+cargo test -p keikaku-domain -p keikaku-sync -p keikaku-render -p keikaku-export -p keikaku-sw-render -p keikaku-store -p app -p server
 
 step "building the app for the browser tests"
 cargo leptos build

@@ -46,6 +46,8 @@ enum RoundRoute {
     GetRound,
     RoundHistory,
     RoundSheet,
+    SheetCsv,
+    SheetXlsx,
     OpenRound,
     Submit,
     EvaluateRecord,
@@ -53,11 +55,13 @@ enum RoundRoute {
 }
 
 /// In this order: the submission before the evaluation it makes possible, closing last.
-const ROUTES: [RoundRoute; 8] = [
+const ROUTES: [RoundRoute; 10] = [
     RoundRoute::ListRounds,
     RoundRoute::GetRound,
     RoundRoute::RoundHistory,
     RoundRoute::RoundSheet,
+    RoundRoute::SheetCsv,
+    RoundRoute::SheetXlsx,
     RoundRoute::OpenRound,
     RoundRoute::Submit,
     RoundRoute::EvaluateRecord,
@@ -252,6 +256,12 @@ fn round_access_matrix() {
                     RoundRoute::RoundSheet => {
                         ("GET", format!("/api/v1/rounds/{round}/sheet"), None)
                     }
+                    RoundRoute::SheetCsv => {
+                        ("GET", format!("/api/v1/rounds/{round}/sheet.csv"), None)
+                    }
+                    RoundRoute::SheetXlsx => {
+                        ("GET", format!("/api/v1/rounds/{round}/sheet.xlsx"), None)
+                    }
                     RoundRoute::OpenRound => (
                         "POST",
                         format!("/api/v1/plans/{}/rounds", plan.id),
@@ -305,8 +315,8 @@ fn round_access_matrix() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    // 8 routes × 8 viewers (public, 4 of the plans' organization, 3 of another) × 2 plans.
-    assert_eq!(checked, 8 * 8 * 2);
+    // 10 routes × 8 viewers (public, 4 of the plans' organization, 3 of another) × 2 plans.
+    assert_eq!(checked, 10 * 8 * 2);
 }
 
 #[test]

@@ -230,7 +230,8 @@ impl Sheet {
                     .map(|c| c.text.clone());
                 let record = &input.content;
                 let state = input.round.shown_state(record);
-                let waiting = state.awaits_department();
+                // Once the round is final nobody is waited for: nothing is overdue or stale.
+                let waiting = state.awaits_department() && !head.state.is_final();
                 let touched = input.last_update.map_or(opened, Day::in_japan_at);
                 Some(SheetRow {
                     measure_id: measure.id.clone(),

@@ -132,7 +132,11 @@ fn Dashboard(view: RoundView, reload: impl Fn() + Copy + Send + Sync + 'static) 
                 <div><dt>"状態"</dt><dd><span class=format!("badge badge--round-{}", head.state.as_str())>{head.state.label()}</span></dd></div>
                 <div><dt>"締切"</dt><dd>{head.deadline.clone()}" "{(!head.state.is_final()).then(|| days_left_text(sheet.with_value(Sheet::days_left)))}</dd></div>
             </dl>
-            <p><a href=paths::round_report(&head.id)>"評価結果報告書を見る"</a></p>
+            <ul class="link-list">
+                <li><a href=paths::round_report(&head.id)>"評価結果報告書を見る"</a></li>
+                <li><a href=format!("/api/v1/rounds/{}/sheet.csv", head.id) download="">"進捗管理シートをCSVで保存"</a></li>
+                <li><a href=format!("/api/v1/rounds/{}/sheet.xlsx", head.id) download="">"進捗管理シートをExcel（XLSX）で保存"</a></li>
+            </ul>
             {reviewer.then(|| view! { <RoundActions round_id=head.id.clone() state=head.state unreviewed=counts.of(RecordState::Submitted) csrf_token reload/> })}
             <section aria-labelledby="counts-heading">
                 <h2 id="counts-heading">"提出の状況"</h2>

@@ -175,6 +175,7 @@ pub struct Response {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: String,
+    pub bytes: Vec<u8>,
 }
 
 impl Response {
@@ -274,7 +275,9 @@ pub fn try_request_with(
     Ok(Response {
         status,
         headers,
-        body: String::from_utf8(payload).unwrap(),
+        // Downloads (XLSX, PDF) are binary: their bytes are in `bytes`, the text is lossy.
+        body: String::from_utf8_lossy(&payload).into_owned(),
+        bytes: payload,
     })
 }
 

@@ -1,0 +1,79 @@
+//! A round's files as a member downloads them: the 進捗管理シート as CSV (UTF-8 with a BOM, for
+//! Excel) and XLSX, named after the plan and the round.
+
+mod support;
+
+use support::{add_account, request_with, sign_in, NewAccount, Session, TestServer};
+
+const PASSWORD: &str = "round files passphrase";
+
+fn admin(server: &TestServer) -> Session {
+    let out = add_account(
+        server,
+        NewAccount {
+            organization: "komagane",
+            login: "k-admin",
+            name: "管理者",
+            role: "administrator",
+            department: None,
+            password: PASSWORD,
+        },
+    );
+    assert!(out.status.success());
+    sign_in(server, "k-admin", PASSWORD)
+}
+
+fn get(server: &TestServer, session: &Session, path: &str) -> support::Response {
+    request_with(
+        &server.addr,
+        "GET",
+        path,
+        None,
+        &[("Cookie", session.cookie.as_str())],
+    )
+}
+
+#[test]
+fn the_sheet_downloads_as_csv_and_xlsx_named_after_the_round() {
+    let server = TestServer::start();
+    let admin = admin(&server);
+    let open = r#"{"id":"r6","fiscal_year":2024,"kind":"year_end","title":"令和6年度実績",
+                   "opens_on":"2025-04-01","deadline":"2025-05-31"}"#;
+    let r = request_with(
+        &server.addr,
+        "POST",
+        "/api/v1/plans/komagane-dx-strategy/rounds",
+        Some(open),
+        &[("Cookie", &admin.cookie), ("X-CSRF-Token", &admin.csrf)],
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+
+    let csv = get(&server, &admin, "/api/v1/rounds/r6/sheet.csv");
+    assert_eq!(csv.status, 200);
+    assert_eq!(csv.header("content-type"), Some("text/csv; charset=utf-8"));
+    let disposition = csv.header("content-disposition").unwrap();
+    assert!(
+        disposition.starts_with("attachment; filename=\"r6.csv\"; filename*=UTF-8''"),
+        "{disposition}"
+    );
+    assert!(
+        disposition.contains("%E4%BB%A4%E5%92%8C6"),
+        "the Japanese name, encoded: {disposition}"
+    );
+    assert!(csv.bytes.starts_with(b"\xEF\xBB\xBF"));
+    let lines = csv.body.trim_start_matches('\u{feff}').lines().count();
+    assert!(lines > 20, "a row per measure in scope: {lines}");
+    assert!(csv.body.contains("行政手続きのオンライン化"));
+
+    let xlsx = get(&server, &admin, "/api/v1/rounds/r6/sheet.xlsx");
+    assert_eq!(xlsx.status, 200);
+    assert_eq!(
+        xlsx.header("content-type"),
+        Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    );
+    assert!(xlsx.bytes.starts_with(b"PK"), "a zip container");
+    assert_eq!(
+        get(&server, &admin, "/api/v1/rounds/no-such/sheet.xlsx").status,
+        404
+    );
+}
