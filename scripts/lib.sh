@@ -79,9 +79,23 @@ ensure_chromium() {
   # The pages are Japanese, as on our users' tablets and phones, which all have a Japanese
   # font. Without one, Chromium looks for a font for every character and draws boxes: pages
   # lay out slowly and differently from what users see.
+  ensure_japanese_font
+}
+
+# The Japanese font (Noto CJK): the browser tests draw pages with it, and the server embeds
+# it, subset, in the PDF reports it writes.
+ensure_japanese_font() {
   if ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
-    step "installing a Japanese font (Noto CJK) for the browser"
+    step "installing a Japanese font (Noto CJK)"
     apt_install fonts-noto-cjk
+  fi
+}
+
+# A real SMTP server for the reminder email tests (Python's aiosmtpd, started by the test).
+ensure_smtp_test_server() {
+  if ! /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1; then
+    step "installing an SMTP server for the email tests (aiosmtpd)"
+    apt_install python3-aiosmtpd
   fi
 }
 

@@ -9,6 +9,7 @@ ensure_rust
 ensure_build_deps
 ensure_cargo_leptos
 ensure_wasm_bindgen
+ensure_japanese_font
 
 profile="${KEIKAKU_PROFILE:-release}"
 if [ "$profile" = release ]; then

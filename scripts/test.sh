@@ -10,6 +10,7 @@ ensure_build_deps
 ensure_cargo_leptos
 ensure_wasm_bindgen
 ensure_chromium
+ensure_smtp_test_server
 ensure_end2end_deps
 
 step "formatting"

@@ -66,6 +66,8 @@ pub enum TextProblem {
     ControlCharacter,
     /// A space in a login.
     Space,
+    /// Not of the form name@example.jp.
+    NotAnEmail,
 }
 
 impl TextProblem {
@@ -77,6 +79,9 @@ impl TextProblem {
             TextProblem::LineBreak => "改行は使えません。".into(),
             TextProblem::ControlCharacter => "制御文字は使えません。".into(),
             TextProblem::Space => "空白は使えません。".into(),
+            TextProblem::NotAnEmail => {
+                "メールアドレスの形（例：name@example.lg.jp）で入力してください。".into()
+            }
         }
     }
 }
@@ -92,6 +97,9 @@ impl fmt::Display for TextProblem {
                 f.write_str("must not contain control characters other than line feed and tab")
             }
             TextProblem::Space => f.write_str("must not contain spaces"),
+            TextProblem::NotAnEmail => {
+                f.write_str("must be an email address such as name@example.jp")
+            }
         }
     }
 }
@@ -129,6 +137,25 @@ pub fn check_login(login: &str) -> Result<(), TextProblem> {
         return Err(TextProblem::Space);
     }
     Ok(())
+}
+
+/// Checks an email address well enough to catch typing mistakes: one line, no spaces, a local
+/// part and a domain with a dot, at most 254 characters. The mail server is the real judge.
+pub fn check_email(email: &str) -> Result<(), TextProblem> {
+    check_login(email)?;
+    let valid = email.chars().count() <= 254
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.contains('@')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        });
+    if valid {
+        Ok(())
+    } else {
+        Err(TextProblem::NotAnEmail)
+    }
 }
 
 /// The kind of each measure text field an administrator edits (by its API name), the same the
@@ -209,5 +236,24 @@ mod tests {
         let problem = TextProblem::TooLong { max: 100 };
         assert_eq!(problem.reason(), "100文字以内で入力してください。");
         assert_eq!(problem.to_string(), "must be at most 100 characters");
+    }
+
+    #[test]
+    fn email_addresses_need_a_local_part_and_a_dotted_domain() {
+        for good in ["lead@example.jp", "k.tanaka@city.komagane.lg.jp"] {
+            assert_eq!(check_email(good), Ok(()), "{good}");
+        }
+        for bad in [
+            "",
+            "lead",
+            "lead@",
+            "@example.jp",
+            "lead@example",
+            "le ad@example.jp",
+            "a@b@c.jp",
+            "lead@.jp",
+        ] {
+            assert!(check_email(bad).is_err(), "{bad}");
+        }
     }
 }

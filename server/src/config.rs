@@ -19,6 +19,21 @@ pub struct Config {
     pub password_wait: Duration,
     /// How often an open event stream checks that its session still exists.
     pub session_check: Duration,
+    /// Where reminder emails go out, if anywhere.
+    pub mail: Option<MailConfig>,
+    /// How many days before a round's deadline its reminder goes out.
+    pub reminder_days: u32,
+}
+
+/// The mail server and sender of reminder emails.
+#[derive(Debug, Clone)]
+pub struct MailConfig {
+    /// `smtp://host:port` (plain, or STARTTLS when the server offers it: `?tls=required`
+    /// demands it), `smtps://user:password@host:465`.
+    pub smtp_url: String,
+    pub from: String,
+    /// The site as users reach it, for links in the mail.
+    pub site: String,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -80,6 +95,17 @@ impl Config {
                 "KEIKAKU_TEST_SESSION_CHECK_MS",
                 crate::http::SESSION_CHECK,
             )?,
+            mail: var("KEIKAKU_SMTP_URL").map(|smtp_url| MailConfig {
+                smtp_url,
+                from: var("KEIKAKU_MAIL_FROM").unwrap_or_else(|| "Keikaku <keikaku@localhost>".into()),
+                site: var("KEIKAKU_SITE_URL").unwrap_or_else(|| format!("http://{site_addr}")),
+            }),
+            reminder_days: match var("KEIKAKU_REMINDER_DAYS") {
+                None => 3,
+                Some(text) => text.parse().ok().filter(|n| (1..=60).contains(n)).ok_or_else(|| {
+                    format!("KEIKAKU_REMINDER_DAYS={text:?}: use a whole number of days from 1 to 60")
+                })?,
+            },
         })
     }
 }

@@ -15,6 +15,7 @@ mod config;
 mod demo;
 mod http;
 mod proxies;
+mod reminders;
 mod samples;
 mod users_cli;
 
@@ -40,7 +41,13 @@ environment:
   KEIKAKU_DEMO_USERS    create the demo accounts at start-up (loopback only): on or off (default)
   KEIKAKU_TRUSTED_PROXIES  proxies whose X-Forwarded-For names the client: IPs and networks,
                         comma-separated (default none)
-  KEIKAKU_PASSWORD_CHECKS  password checks run at once, about 19 MiB each (default 4)";
+  KEIKAKU_PASSWORD_CHECKS  password checks run at once, about 19 MiB each (default 4)
+  KEIKAKU_SMTP_URL      mail server for reminder emails, e.g. smtp://127.0.0.1:25 (default none: no email)
+  KEIKAKU_MAIL_FROM     sender of reminder emails (default Keikaku <keikaku@localhost>)
+  KEIKAKU_SITE_URL      the site as users reach it, for links in emails (default http://LEPTOS_SITE_ADDR)
+  KEIKAKU_REMINDER_DAYS days before a deadline its reminder goes out (default 3)
+
+server remind: send the reminder emails due now, once, and exit";
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -64,6 +71,7 @@ async fn main() -> ExitCode {
         Some("import") => import(&config, &args[1..]).await,
         Some("check") => check(&args[1..]),
         Some("user") => users_cli::run(&config, &args[1..]).await,
+        Some("remind") => remind(&config).await,
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())
@@ -149,4 +157,20 @@ fn check(args: &[String]) -> Result<(), String> {
     } else {
         Err(errors.join("\n"))
     }
+}
+
+/// `server remind`: sends the reminder digests due now.
+async fn remind(config: &Config) -> Result<(), String> {
+    let mail = config
+        .mail
+        .as_ref()
+        .ok_or("KEIKAKU_SMTP_URL is not set: there is no mail server to send reminders through")?;
+    let mailer = reminders::Mailer::new(mail)?;
+    let store = Store::open(&config.data_dir)
+        .await
+        .map_err(|e| e.to_string())?;
+    let sent = reminders::send_due(&store, &mailer, auth::now(), config.reminder_days).await?;
+    store.close().await;
+    println!("sent {sent} reminder digests");
+    Ok(())
 }

@@ -5,15 +5,16 @@
 use std::io::BufRead;
 
 use keikaku_domain::access::Role;
-use keikaku_domain::limits::{check_login, check_required, TextKind};
+use keikaku_domain::limits::{check_email, check_login, check_required, TextKind};
 use keikaku_store::{NewUser, Store};
 
 use crate::auth::{self, password};
 use crate::config::Config;
 
 pub const USAGE: &str =
-    "server user add --organization ID --login LOGIN --name NAME --role ROLE [--department NAME]
-    ROLE is administrator, editor or council_member; the password is read from standard input";
+    "server user add --organization ID --login LOGIN --name NAME --role ROLE [--department NAME] [--email ADDRESS]
+    ROLE is administrator, editor or council_member; the password is read from standard input;
+    an editor with an email address receives the reporting rounds' reminders";
 
 struct Options {
     organization: String,
@@ -21,6 +22,7 @@ struct Options {
     name: String,
     role: Role,
     department: Option<String>,
+    email: Option<String>,
 }
 
 fn parse(args: &[String]) -> Result<Options, String> {
@@ -30,7 +32,16 @@ fn parse(args: &[String]) -> Result<Options, String> {
         let key = flag
             .strip_prefix("--")
             .ok_or_else(|| format!("unexpected argument {flag:?}\nusage: {USAGE}"))?;
-        if !["organization", "login", "name", "role", "department"].contains(&key) {
+        if ![
+            "organization",
+            "login",
+            "name",
+            "role",
+            "department",
+            "email",
+        ]
+        .contains(&key)
+        {
             return Err(format!("unknown option {flag:?}\nusage: {USAGE}"));
         }
         let value = rest.next().ok_or_else(|| format!("{flag} needs a value"))?;
@@ -51,6 +62,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
             format!("--role {role_text:?}: use administrator, editor or council_member")
         })?,
         department: values.get("department").cloned(),
+        email: values.get("email").cloned(),
     })
 }
 
@@ -66,6 +78,9 @@ async fn add(config: &Config, args: &[String]) -> Result<(), String> {
     check_login(&options.login).map_err(|problem| format!("--login: {problem}"))?;
     check_required(TextKind::Name, &options.name)
         .map_err(|problem| format!("--name: {problem}"))?;
+    if let Some(email) = &options.email {
+        check_email(email).map_err(|problem| format!("--email: {problem}"))?;
+    }
     if options.role == Role::Editor && options.department.is_none() {
         return Err(
             "an editor needs --department: editors record progress for their department's measures"
@@ -121,6 +136,12 @@ async fn add(config: &Config, args: &[String]) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?
         .ok_or_else(|| format!("--login {:?} is already taken", options.login))?;
+    if let Some(email) = &options.email {
+        store
+            .set_email(created.id, Some(email))
+            .await
+            .map_err(|e| e.to_string())?;
+    }
     println!(
         "created user {} ({}, {}) in {}",
         created.login,

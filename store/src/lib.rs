@@ -26,7 +26,9 @@ pub use audit::{Actor, AuditEntry, EditOutcome, MeasureEdit, MEASURE_TEXT_FIELDS
 pub use progress::{
     kpi_id, ProgressAuthorizer, PushReceipt, DEFAULT_SYNC_QUOTA_BYTES, PROGRESS_ENTITY,
 };
-pub use rounds::{RecordStep, Round, RoundStep, ROUND_ENTITY, ROUND_RECORD_ENTITY};
+pub use rounds::{
+    RecordStep, Reminder, ReminderKind, Round, RoundStep, ROUND_ENTITY, ROUND_RECORD_ENTITY,
+};
 pub use structure::{DepartmentUse, MeasureDepartments, NewNode, NodeEdit, NODE_TEXT_FIELDS};
 pub use write::{ImportMode, ImportOutcome, ImportReport};
 

@@ -196,6 +196,7 @@ fn NewUserForm(
     );
     let department = RwSignal::new(typed_value("new-user-department"));
     let password = RwSignal::new(typed_value("new-user-password"));
+    let email = RwSignal::new(typed_value("new-user-email"));
     let outcome = notices().new_user;
     let create = browser_action(move |_: &()| {
         let url = format!("/api/v1/organizations/{organization_id}/users");
@@ -206,12 +207,13 @@ fn NewUserForm(
             "role": role.get_untracked(),
             "department": Some(department.get_untracked()).filter(|d| !d.is_empty()),
             "password": password.get_untracked(),
+            "email": Some(email.get_untracked().trim().to_owned()).filter(|e| !e.is_empty()),
         });
         async move {
             let result = send_json("POST", &url, &token, Some(&body)).await;
             if result.is_ok() {
                 let created = login.get_untracked();
-                for field in [login, display_name, password] {
+                for field in [login, display_name, password, email] {
                     field.set(String::new());
                 }
                 outcome.set(Some(Ok(format!("{created} を登録しました。"))));
@@ -248,6 +250,13 @@ fn NewUserForm(
                     <input id="new-user-name" type="text" required maxlength="100" autocomplete="off"
                         prop:value=display_name on:input=move |ev| display_name.set(event_target_value(&ev))/>
                     {move || field_error("display_name").map(|reason| view! { <p class="field__error">{reason}</p> })}
+                </div>
+                <div class="field">
+                    <label for="new-user-email">"メールアドレス（任意：評価の締切のお知らせが届きます）"</label>
+                    <input id="new-user-email" type="email" maxlength="254" autocomplete="off"
+                        prop:value=email on:input=move |ev| email.set(event_target_value(&ev))
+                        aria-invalid=move || field_error("email").is_some().to_string()/>
+                    {move || field_error("email").map(|reason| view! { <p class="field__error">{reason}</p> })}
                 </div>
                 <div class="field">
                     <label for="new-user-role">"役割"</label>

@@ -75,6 +75,10 @@ pub async fn serve(config: Config) -> Result<(), String> {
     if config.demo_users {
         crate::demo::create(&store).await?;
     }
+    if let Some(mail) = &config.mail {
+        let mailer = crate::reminders::Mailer::new(mail)?;
+        crate::reminders::start(store.clone(), mailer, config.reminder_days);
+    }
     let leptos_options = leptos_options(&config);
     let state = AppState {
         leptos_options,

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch};
 use axum::{Json, Router};
 use keikaku_domain::access::{self, Role};
-use keikaku_domain::limits::{check_login, check_required, TextKind};
+use keikaku_domain::limits::{check_email, check_login, check_required, TextKind};
 use keikaku_store::{Missing, NewUser, Store, StoreError, User};
 use serde::{Deserialize, Serialize};
 
@@ -94,6 +94,9 @@ struct NewUserRequest {
     role: Role,
     department: Option<String>,
     password: String,
+    /// Where the reporting rounds' reminders reach an editor; optional.
+    #[serde(default)]
+    email: Option<String>,
 }
 
 async fn create(
@@ -126,6 +129,14 @@ async fn create(
             ));
         }
     }
+    let email = request
+        .email
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty());
+    if let Some(email) = email {
+        check_email(email).map_err(|problem| ApiError::bad_request("email", problem.reason()))?;
+    }
     password::check_new_password(&request.password)
         .map_err(|reason| ApiError::bad_request("password", reason))?;
     let hash = match state.hashing.hash(request.password).await {
@@ -147,6 +158,9 @@ async fn create(
             "このログインIDは既に使われています。",
         )
     })?;
+    if let Some(email) = email {
+        store.set_email(user.id, Some(email)).await?;
+    }
     Ok((StatusCode::CREATED, Json(UserRecord::from(user))).into_response())
 }
 

@@ -8,6 +8,7 @@ mod legacy;
 mod open;
 mod published;
 mod read;
+mod reminders;
 mod review;
 mod sheet;
 mod tasks;
@@ -22,6 +23,7 @@ use sqlx::{Row, SqliteConnection};
 
 use crate::{Result, StoreError};
 
+pub use reminders::{Reminder, ReminderKind};
 pub use review::{RecordStep, RoundStep};
 
 /// The audit entity of a round's own changes (opening, closing, …); the entity id is the
