@@ -91,6 +91,14 @@ ensure_japanese_font() {
   fi
 }
 
+# poppler-utils: the PDF tests read the report's text back with pdftotext, as a reader would.
+ensure_pdf_tools() {
+  if ! command -v pdftotext >/dev/null 2>&1; then
+    step "installing poppler-utils for the PDF tests"
+    apt_install poppler-utils
+  fi
+}
+
 # A real SMTP server for the reminder email tests (Python's aiosmtpd, started by the test).
 ensure_smtp_test_server() {
   if ! /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1; then

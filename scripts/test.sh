@@ -11,6 +11,7 @@ ensure_cargo_leptos
 ensure_wasm_bindgen
 ensure_chromium
 ensure_smtp_test_server
+ensure_pdf_tools
 ensure_end2end_deps
 
 step "formatting"

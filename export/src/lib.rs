@@ -4,6 +4,7 @@
 
 pub mod columns;
 pub mod csv;
+pub mod pdf;
 pub mod xlsx;
 
 /// Why a file could not be written.

@@ -14,6 +14,7 @@ mod auth;
 mod config;
 mod demo;
 mod http;
+mod pdf_fonts;
 mod proxies;
 mod reminders;
 mod samples;

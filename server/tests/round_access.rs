@@ -48,6 +48,7 @@ enum RoundRoute {
     RoundSheet,
     SheetCsv,
     SheetXlsx,
+    ReportPdf,
     OpenRound,
     Submit,
     EvaluateRecord,
@@ -55,13 +56,14 @@ enum RoundRoute {
 }
 
 /// In this order: the submission before the evaluation it makes possible, closing last.
-const ROUTES: [RoundRoute; 10] = [
+const ROUTES: [RoundRoute; 11] = [
     RoundRoute::ListRounds,
     RoundRoute::GetRound,
     RoundRoute::RoundHistory,
     RoundRoute::RoundSheet,
     RoundRoute::SheetCsv,
     RoundRoute::SheetXlsx,
+    RoundRoute::ReportPdf,
     RoundRoute::OpenRound,
     RoundRoute::Submit,
     RoundRoute::EvaluateRecord,
@@ -262,6 +264,9 @@ fn round_access_matrix() {
                     RoundRoute::SheetXlsx => {
                         ("GET", format!("/api/v1/rounds/{round}/sheet.xlsx"), None)
                     }
+                    RoundRoute::ReportPdf => {
+                        ("GET", format!("/api/v1/rounds/{round}/report.pdf"), None)
+                    }
                     RoundRoute::OpenRound => (
                         "POST",
                         format!("/api/v1/plans/{}/rounds", plan.id),
@@ -315,8 +320,8 @@ fn round_access_matrix() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    // 10 routes × 8 viewers (public, 4 of the plans' organization, 3 of another) × 2 plans.
-    assert_eq!(checked, 10 * 8 * 2);
+    // 11 routes × 8 viewers (public, 4 of the plans' organization, 3 of another) × 2 plans.
+    assert_eq!(checked, 11 * 8 * 2);
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! A round's files as a member downloads them: the 進捗管理シート as CSV (UTF-8 with a BOM, for
-//! Excel) and XLSX, named after the plan and the round.
+//! Excel) and XLSX, and the report as PDF, named after the plan and the round.
+//! `KEIKAKU_KEEP_REPORT=DIR` keeps the PDF there, to look at.
 
 mod support;
 
@@ -34,7 +35,7 @@ fn get(server: &TestServer, session: &Session, path: &str) -> support::Response 
 }
 
 #[test]
-fn the_sheet_downloads_as_csv_and_xlsx_named_after_the_round() {
+fn the_sheet_and_report_download_as_csv_xlsx_and_pdf_named_after_the_round() {
     let server = TestServer::start();
     let admin = admin(&server);
     let open = r#"{"id":"r6","fiscal_year":2024,"kind":"year_end","title":"令和6年度実績",
@@ -76,4 +77,16 @@ fn the_sheet_downloads_as_csv_and_xlsx_named_after_the_round() {
         get(&server, &admin, "/api/v1/rounds/no-such/sheet.xlsx").status,
         404
     );
+
+    let pdf = get(&server, &admin, "/api/v1/rounds/r6/report.pdf");
+    assert_eq!(pdf.status, 200, "{}", pdf.body);
+    assert_eq!(pdf.header("content-type"), Some("application/pdf"));
+    assert!(pdf.bytes.starts_with(b"%PDF-"));
+    assert!(pdf
+        .header("content-disposition")
+        .unwrap()
+        .starts_with("attachment; filename=\"r6.pdf\""));
+    if let Ok(dir) = std::env::var("KEIKAKU_KEEP_REPORT") {
+        std::fs::write(std::path::Path::new(&dir).join("report.pdf"), &pdf.bytes).unwrap();
+    }
 }

@@ -136,6 +136,7 @@ fn Dashboard(view: RoundView, reload: impl Fn() + Copy + Send + Sync + 'static) 
                 <li><a href=paths::round_report(&head.id)>"評価結果報告書を見る"</a></li>
                 <li><a href=format!("/api/v1/rounds/{}/sheet.csv", head.id) download="">"進捗管理シートをCSVで保存"</a></li>
                 <li><a href=format!("/api/v1/rounds/{}/sheet.xlsx", head.id) download="">"進捗管理シートをExcel（XLSX）で保存"</a></li>
+                <li><a href=format!("/api/v1/rounds/{}/report.pdf", head.id) download="">"評価結果報告書をPDFで保存"</a></li>
             </ul>
             {reviewer.then(|| view! { <RoundActions round_id=head.id.clone() state=head.state unreviewed=counts.of(RecordState::Submitted) csrf_token reload/> })}
             <section aria-labelledby="counts-heading">

@@ -100,7 +100,7 @@ fn Report(view: RoundView, reload: impl Fn() + Copy + Send + Sync + 'static) -> 
             {(!head.state.is_final()).then(|| view! {
                 <p class="notice">"この評価はまだ確定していません。内容は変わることがあります。"</p>
             })}
-            <p class="no-print"><button type="button" class="button" onclick="window.print()">"印刷する"</button></p>
+            <p class="no-print"><a href=format!("/api/v1/rounds/{}/report.pdf", head.id) download="">"PDFで保存（目次・しおり付き）"</a></p>
             <section class="report__summary" aria-labelledby="summary-heading">
                 <h2 id="summary-heading">"1 概要"</h2>
                 <p>{format!(

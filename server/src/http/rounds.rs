@@ -32,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/rounds/{round_id}/print.css", get(print_style))
         .route("/rounds/{round_id}/sheet.csv", get(sheet_csv))
         .route("/rounds/{round_id}/sheet.xlsx", get(sheet_xlsx))
+        .route("/rounds/{round_id}/report.pdf", get(report_pdf))
         .route("/rounds/{round_id}/steps", post(step_round))
         .route(
             "/rounds/{round_id}/records/{kind}/{target_id}/steps",
@@ -165,6 +166,38 @@ async fn sheet_xlsx(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         &name,
         &format!("{round_id}.xlsx"),
+        body,
+    ))
+}
+
+/// The evaluation report as PDF, with the Japanese font embedded as a subset. Written on a
+/// blocking thread: a large round takes a good part of a second of CPU.
+async fn report_pdf(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Path(round_id): Path<String>,
+) -> Result<Response, ApiError> {
+    let sheet = state
+        .store
+        .round_sheet(&round_id, &context.viewer, auth::now())
+        .await?;
+    let fonts = crate::pdf_fonts::fonts().await.map_err(|e| {
+        tracing::error!("report fonts: {e}");
+        ApiError::new(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            None,
+            "PDFに使う日本語フォントがサーバーにありません。管理者に連絡してください。",
+        )
+    })?;
+    let name = format!("{}_評価結果報告書.pdf", file_stem(&sheet));
+    let body = tokio::task::spawn_blocking(move || keikaku_export::pdf::report_pdf(&sheet, &fonts))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
+    Ok(download(
+        "application/pdf",
+        &name,
+        &format!("{round_id}.pdf"),
         body,
     ))
 }
