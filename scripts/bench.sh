@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmarks (bench/README.md) on a release build and prints their figures: the sync
-# server's push throughput and pull latency, then the browser benchmarks (offline edits synced
+# server's push throughput and pull latency, a reporting round's pages and PDF, then the browser benchmarks (offline edits synced
 # after reconnecting, against PouchDB; the cold offline open of the roadmap).
 source "$(dirname "$0")/lib.sh"
 cd "$REPO"
@@ -16,10 +16,14 @@ ensure_chromium
 step "building (release)"
 cargo leptos build --release
 build_first_view
-cargo build --release -p keikaku-bench-sync
+cargo build --release -p keikaku-bench-sync -p keikaku-bench-rounds
 
 step "server: push throughput and pull latency"
 target/release/keikaku-bench-sync
+
+step "server: a reporting round's dashboard, report page and PDF"
+ensure_japanese_font
+target/release/keikaku-bench-rounds
 
 step "browser: offline edits against PouchDB, cold offline open"
 (cd bench/browser && npm ci --no-audit --no-fund --loglevel=error)

@@ -273,3 +273,98 @@ pub fn actuals(
         api::plan_actuals(plan_id)
     }
 }
+
+/// A round's sheet for its dashboard and report. Offline, it is built from this device's
+/// replica (which holds the organization's records and their places in rounds) and the kept
+/// plan: what the records hold here, without the review controls.
+pub fn round(
+    round_id: String,
+) -> impl Future<Output = Result<api::Guarded<api::rounds::RoundView>, ServerFnError>> + Send + 'static
+{
+    #[cfg(feature = "hydrate")]
+    {
+        let online = api::rounds::round_page(round_id.clone());
+        let offline_first = offline_first(crate::offline::use_sync_status());
+        send_wrapper::SendWrapper::new(async move {
+            let answer = if offline_first {
+                Err(ServerFnError::Request("opened offline".to_owned()))
+            } else {
+                online.await
+            };
+            match answer {
+                Err(error) if server_unreachable(&error) => {
+                    crate::offline::use_sync_status().online.set(false);
+                    offline_round(&round_id).await.ok_or(error)
+                }
+                other => other,
+            }
+        })
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        api::rounds::round_page(round_id)
+    }
+}
+
+/// The round as this device knows it, if it holds any of its records and the plan.
+#[cfg(feature = "hydrate")]
+async fn offline_round(round_id: &str) -> Option<api::Guarded<api::rounds::RoundView>> {
+    use keikaku_sync::round_sheet::{RoundHead, RowInput, Sheet};
+    let engine = match crate::offline::engine::engine() {
+        Some(engine) => engine,
+        None => crate::offline::engine::opened().await?,
+    };
+    let records: Vec<keikaku_sync::progress::ProgressRecord> = engine.with_replica(|replica| {
+        replica
+            .confirmed_records()
+            .filter(|r| r.rounds.contains_key(round_id))
+            .map(|r| replica.view(&r.key))
+            .collect()
+    });
+    let first = records.first()?;
+    let plan_id = first.key.plan_id.clone();
+    let round = first.rounds[round_id].value.clone();
+    let kept = crate::offline::plans::cached_plan(&plan_id).await?;
+    let head = RoundHead {
+        id: round_id.to_owned(),
+        plan_id: plan_id.clone(),
+        plan_title: kept.plan.title.clone(),
+        organization_name: kept.organization.name.clone(),
+        fiscal_year: first.key.fiscal_year,
+        kind: round.kind,
+        title: round.title.clone(),
+        opens_on: String::new(),
+        deadline: round.deadline.clone(),
+        state: round.round_state,
+        stale_days: u32::MAX,
+        created_at: 0,
+    };
+    let rows = records
+        .iter()
+        .map(|record| RowInput {
+            target: record.key.target.clone(),
+            round: record.rounds[round_id].value.clone(),
+            content: record.clone(),
+            last_update: None,
+        })
+        .collect();
+    let now = (js_sys::Date::now() / 1000.0) as i64;
+    let today = keikaku_domain::date::Day::in_japan_at(now);
+    let mut sheet = Sheet::build(head, &kept.plan, rows, today);
+    // In the plan's order, as the server gives it.
+    let order: Vec<String> = kept
+        .plan
+        .measures
+        .iter()
+        .flat_map(|m| std::iter::once(m.id.clone()).chain(m.actions.iter().map(|a| a.id.clone())))
+        .collect();
+    sheet
+        .rows
+        .sort_by_key(|row| order.iter().position(|id| id == row.target.id()));
+    Some(api::Guarded::Found(Box::new(api::rounds::RoundView {
+        summary: PlanSummary::of(&kept.organization, &kept.plan),
+        sheet,
+        reviewer: false,
+        csrf_token: String::new(),
+    })))
+}

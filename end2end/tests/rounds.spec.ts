@@ -146,6 +146,14 @@ test('a round from opening to publication: offline submission, return, resubmiss
   await citizen.page.reload();
   await expect(citizen.page.getByText(`${results}（KPIを追記）`)).toBeVisible();
 
+  // Offline, the editor's tablet still opens the report, from what it holds.
+  await editor.context.setOffline(true);
+  await editor.page.goto(`/rounds/${roundId}/report`);
+  await expect(editor.page.getByRole('heading', { level: 1 })).toContainText('評価結果報告書');
+  await expect(editor.page.getByText(`${results}（KPIを追記）`)).toBeVisible();
+  await checkPage(editor.page);
+  await editor.context.setOffline(false);
+
   for (const d of [citizen, admin, editor]) await d.context.close();
 });
 

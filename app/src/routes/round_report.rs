@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use serde_json::json;
 
-use crate::api::rounds::{round_page, RoundView};
+use crate::api::rounds::RoundView;
 use crate::client::{send_json, Problem};
 use crate::components::chart::{Bar, BarChart};
 use crate::components::form::browser_action;
@@ -33,7 +33,7 @@ pub fn RoundReportPage() -> impl IntoView {
     let params = use_params_map();
     let page = Resource::new(
         move || params.read().get("round_id").unwrap_or_default(),
-        round_page,
+        crate::pages::round,
     );
     let reload = move || page.refetch();
     guarded_page(page, TEXTS, move |view| view! { <Report view reload/> })
