@@ -153,18 +153,22 @@ pub fn can_manage_organization(viewer: &Viewer, organization_id: &str) -> bool {
     viewer.role_in(organization_id) == Some(Role::Administrator)
 }
 
+/// A signed-in user of `org` for the rules' tests.
+#[cfg(test)]
+pub(crate) fn test_user(org: &str, role: Role, dept: Option<&str>) -> Viewer {
+    Viewer::User(Principal {
+        user_id: 1,
+        organization_id: org.into(),
+        role,
+        department: dept.map(Into::into),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn user(org: &str, role: Role, dept: Option<&str>) -> Viewer {
-        Viewer::User(Principal {
-            user_id: 1,
-            organization_id: org.into(),
-            role,
-            department: dept.map(Into::into),
-        })
-    }
+    use super::test_user as user;
 
     const DRAFT: PlanRef = PlanRef {
         organization_id: "a",

@@ -4,26 +4,14 @@
 
 mod support;
 
-use support::{add_account, request_with, sign_in, NewAccount, TestServer};
+use support::{administrator, request_with, TestServer};
 
 const PLAN: &str = "komagane-dx-strategy";
 
 #[test]
 fn every_api_route_answers_404_for_a_missing_plan_measure_node_and_entry() {
     let server = TestServer::start();
-    let out = add_account(
-        &server,
-        NewAccount {
-            organization: "komagane",
-            login: "k-admin",
-            name: "管理者",
-            role: "administrator",
-            department: None,
-            password: "not found test passphrase",
-        },
-    );
-    assert!(out.status.success());
-    let session = sign_in(&server, "k-admin", "not found test passphrase");
+    let session = administrator(&server, "komagane", "k-admin", "not found test passphrase");
     let headers = [
         ("Cookie", session.cookie.as_str()),
         ("X-CSRF-Token", session.csrf.as_str()),

@@ -8,7 +8,7 @@ use keikaku_sync::progress::{Field, FieldValue, RecordKey};
 use keikaku_sync::protocol::{
     Change, ClientId, Mutation, MutationId, PushRequest, PushResponse, REPLICA_USER_HEADER,
 };
-use support::{add_account, request_with, sign_in, NewAccount, Session, TestServer};
+use support::{administrator, request_with, Session, TestServer};
 
 const PASSWORD: &str = "publication passphrase";
 const PLAN: &str = "komagane-dx-strategy";
@@ -75,19 +75,7 @@ fn shows_result(server: &TestServer, session: Option<&Session>) -> bool {
 #[test]
 fn citizens_see_results_only_once_the_round_is_published() {
     let server = TestServer::start();
-    let out = add_account(
-        &server,
-        NewAccount {
-            organization: "komagane",
-            login: "k-admin",
-            name: "DX推進担当",
-            role: "administrator",
-            department: None,
-            password: PASSWORD,
-        },
-    );
-    assert!(out.status.success());
-    let admin = sign_in(&server, "k-admin", PASSWORD);
+    let admin = administrator(&server, "komagane", "k-admin", PASSWORD);
     let open = serde_json::json!({
         "id": "r6", "fiscal_year": 2024, "kind": "year_end", "title": "令和6年度実績",
         "opens_on": "2025-04-01", "deadline": "2025-05-31", "scope": [format!("measure:{MEASURE}")]

@@ -10,7 +10,9 @@ use keikaku_sync::progress::RecordKey;
 use keikaku_sync::protocol::{
     Change, ClientId, Mutation, MutationId, Outcome, PushRequest, PushResponse, REPLICA_USER_HEADER,
 };
-use support::{add_account, request_with, sign_in, NewAccount, Session, TempDir, TestServer};
+use support::{
+    add_account, administrator, request_with, sign_in, NewAccount, Session, TempDir, TestServer,
+};
 
 const PASSWORD: &str = "round matrix passphrase";
 
@@ -327,19 +329,7 @@ fn round_access_matrix() {
 #[test]
 fn bad_round_input_names_the_field_and_changes_nothing() {
     let server = TestServer::start();
-    let out = add_account(
-        &server,
-        NewAccount {
-            organization: "komagane",
-            login: "k-admin",
-            name: "管理者",
-            role: "administrator",
-            department: None,
-            password: PASSWORD,
-        },
-    );
-    assert!(out.status.success());
-    let admin = sign_in(&server, "k-admin", PASSWORD);
+    let admin = administrator(&server, "komagane", "k-admin", PASSWORD);
     let plan = &PLANS[0];
     let post = |path: &str, body: &str| {
         request_with(

@@ -4,25 +4,9 @@
 
 mod support;
 
-use support::{add_account, request_with, sign_in, NewAccount, Session, TestServer};
+use support::{administrator, request_with, Session, TestServer};
 
 const PASSWORD: &str = "round files passphrase";
-
-fn admin(server: &TestServer) -> Session {
-    let out = add_account(
-        server,
-        NewAccount {
-            organization: "komagane",
-            login: "k-admin",
-            name: "管理者",
-            role: "administrator",
-            department: None,
-            password: PASSWORD,
-        },
-    );
-    assert!(out.status.success());
-    sign_in(server, "k-admin", PASSWORD)
-}
 
 fn get(server: &TestServer, session: &Session, path: &str) -> support::Response {
     request_with(
@@ -37,7 +21,7 @@ fn get(server: &TestServer, session: &Session, path: &str) -> support::Response 
 #[test]
 fn the_sheet_and_report_download_as_csv_xlsx_and_pdf_named_after_the_round() {
     let server = TestServer::start();
-    let admin = admin(&server);
+    let admin = administrator(&server, "komagane", "k-admin", PASSWORD);
     let open = r#"{"id":"r6","fiscal_year":2024,"kind":"year_end","title":"令和6年度実績",
                    "opens_on":"2025-04-01","deadline":"2025-05-31"}"#;
     let r = request_with(

@@ -468,6 +468,43 @@ impl ProgressRecord {
             .map_or_else(|| field.empty_value(), |v| v.value.clone())
     }
 
+    /// The stage reached, if recorded.
+    pub fn stage(&self) -> Option<Stage> {
+        match self.value(Field::Stage) {
+            FieldValue::Stage(stage) => stage,
+            _ => None,
+        }
+    }
+
+    /// The status, if recorded.
+    pub fn status(&self) -> Option<Status> {
+        match self.value(Field::Status) {
+            FieldValue::Status(status) => status,
+            _ => None,
+        }
+    }
+
+    /// The percent done, if recorded.
+    pub fn percent(&self) -> Option<u8> {
+        match self.value(Field::Percent) {
+            FieldValue::Percent(percent) => percent,
+            _ => None,
+        }
+    }
+
+    /// The department's own evaluation (自己評価), if recorded.
+    pub fn grade(&self) -> Option<Grade> {
+        match self.value(Field::Grade) {
+            FieldValue::Grade(grade) => grade,
+            _ => None,
+        }
+    }
+
+    /// A narrative field's text; empty if never set.
+    pub fn text(&self, field: Field) -> String {
+        self.value(field).as_text().unwrap_or_default().to_owned()
+    }
+
     /// The version of the field's current value; 0 if it was never set.
     pub fn version(&self, field: Field) -> u64 {
         self.fields.get(&field).map_or(0, |v| v.version)

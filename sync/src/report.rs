@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use keikaku_domain::{FiscalYear, Measure, Stage};
 use serde::{Deserialize, Serialize};
 
-use crate::progress::{Field, FieldValue, Grade, ProgressRecord, Status, Target};
+use crate::progress::{Field, Grade, ProgressRecord, Status, Target};
 
 /// What was recorded for one measure or action in one fiscal year.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,27 +27,11 @@ impl Actual {
     /// `None` when nothing that readers see has been recorded.
     pub fn of(record: &ProgressRecord) -> Option<Actual> {
         let actual = Actual {
-            stage: match record.value(Field::Stage) {
-                FieldValue::Stage(s) => s,
-                _ => None,
-            },
-            status: match record.value(Field::Status) {
-                FieldValue::Status(s) => s,
-                _ => None,
-            },
-            percent: match record.value(Field::Percent) {
-                FieldValue::Percent(p) => p,
-                _ => None,
-            },
-            grade: match record.value(Field::Grade) {
-                FieldValue::Grade(g) => g,
-                _ => None,
-            },
-            results: record
-                .value(Field::Results)
-                .as_text()
-                .unwrap_or_default()
-                .to_owned(),
+            stage: record.stage(),
+            status: record.status(),
+            percent: record.percent(),
+            grade: record.grade(),
+            results: record.text(Field::Results),
             kpis: record
                 .latest_readings()
                 .into_iter()
@@ -189,7 +173,7 @@ pub fn describe(rows: &[YearComparison]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::progress::{RecordKey, Versioned};
+    use crate::progress::{FieldValue, RecordKey, Versioned};
 
     fn record(measure: &str, year: i32, fields: &[(Field, FieldValue)]) -> ProgressRecord {
         let mut record = ProgressRecord::new(RecordKey::measure("p", measure, year));

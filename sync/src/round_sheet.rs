@@ -12,7 +12,7 @@ use keikaku_domain::evaluation::{
 use keikaku_domain::{FiscalYear, Kpi, Measure, Plan, Stage};
 use serde::{Deserialize, Serialize};
 
-use crate::progress::{Field, FieldValue, ProgressRecord, Status, Target};
+use crate::progress::{Field, ProgressRecord, Status, Target};
 use crate::round::{RoundRecord, Secondary};
 
 /// The round a sheet is of.
@@ -150,10 +150,6 @@ impl Counts {
     }
 }
 
-fn field_text(record: &ProgressRecord, field: Field) -> String {
-    record.value(field).as_text().unwrap_or_default().to_owned()
-}
-
 fn kpi_lines(kpis: &[Kpi], record: &ProgressRecord) -> Vec<KpiLine> {
     let latest = record.latest_readings();
     kpis.iter()
@@ -246,25 +242,13 @@ impl Sheet {
                     state,
                     reopened: input.round.reopened,
                     comment: input.round.comment.clone(),
-                    stage: match record.value(Field::Stage) {
-                        FieldValue::Stage(s) => s,
-                        _ => None,
-                    },
-                    status: match record.value(Field::Status) {
-                        FieldValue::Status(s) => s,
-                        _ => None,
-                    },
-                    percent: match record.value(Field::Percent) {
-                        FieldValue::Percent(p) => p,
-                        _ => None,
-                    },
-                    results: field_text(record, Field::Results),
-                    self_grade: match record.value(Field::Grade) {
-                        FieldValue::Grade(g) => g,
-                        _ => None,
-                    },
-                    self_reason: field_text(record, Field::GradeComment),
-                    next_actions: field_text(record, Field::NextActions),
+                    stage: record.stage(),
+                    status: record.status(),
+                    percent: record.percent(),
+                    results: record.text(Field::Results),
+                    self_grade: record.grade(),
+                    self_reason: record.text(Field::GradeComment),
+                    next_actions: record.text(Field::NextActions),
                     kpis: if action.is_none() {
                         kpi_lines(&measure.kpis, record)
                     } else {

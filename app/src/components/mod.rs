@@ -5,6 +5,7 @@ pub mod focus;
 pub mod form;
 pub mod guarded;
 pub mod layout;
+pub mod outcome;
 pub mod plan_header;
 pub mod rich_text;
 pub mod schedule;

@@ -13,11 +13,12 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use serde_json::json;
 
 use crate::api::rounds::RoundView;
-use crate::client::{send_json, Problem};
+use crate::client::send_json;
 use crate::components::chart::{Bar, BarChart};
 use crate::components::form::browser_action;
 use crate::components::guarded::{guarded_page, PageTexts};
 use crate::components::layout::PageTitle;
+use crate::components::outcome::{FormNotice, Outcome};
 use crate::components::plan_header::Breadcrumbs;
 
 pub const TEXTS: PageTexts = PageTexts {
@@ -26,13 +27,18 @@ pub const TEXTS: PageTexts = PageTexts {
     forbidden: "評価の状況は、この計画を持つ自治体の職員・議員だけが閲覧できます。",
 };
 
-#[component]
-pub fn RoundPage() -> impl IntoView {
+/// The round in the route (`:round_id`): the dashboard and the report read the same data.
+pub fn use_round() -> Resource<Result<crate::api::Guarded<RoundView>, ServerFnError>> {
     let params = use_params_map();
-    let page = Resource::new(
+    Resource::new(
         move || params.read().get("round_id").unwrap_or_default(),
         crate::pages::round,
-    );
+    )
+}
+
+#[component]
+pub fn RoundPage() -> impl IntoView {
+    let page = use_round();
     let reload = move || page.refetch();
     guarded_page(page, TEXTS, move |view| view! { <Dashboard view reload/> })
 }
@@ -290,7 +296,7 @@ fn RoundActions(
     csrf_token: String,
     reload: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let outcome = RwSignal::new(None::<Result<String, Problem>>);
+    let outcome: Outcome = RwSignal::new(None);
     let step = browser_action(move |action: &RoundAction| {
         let action = *action;
         let url = format!("/api/v1/rounds/{round_id}/steps");
@@ -320,10 +326,7 @@ fn RoundActions(
             {(state == RoundState::Closed && unreviewed > 0).then(|| view! {
                 <p class="notice">{format!("確認待ち（提出済）の記録が{unreviewed}件あります。確定の前に確認済にするか差し戻してください。")}</p>
             })}
-            {move || outcome.get().map(|o| match o {
-                Ok(message) => view! { <p class="notice" role="status">{message}</p> }.into_any(),
-                Err(problem) => view! { <p class="notice notice--error" role="alert">{problem.message()}</p> }.into_any(),
-            })}
+            <FormNotice outcome fields=&[]/>
             {if steps.is_empty() {
                 view! { <p>"公表済みです。訂正は記録ごとに「再開」してから行います。"</p> }.into_any()
             } else {

@@ -9,15 +9,15 @@ use keikaku_domain::evaluation::{Grade, RecordState, RoundState};
 use keikaku_domain::views::paths;
 use keikaku_sync::round_sheet::{KpiLine, SheetRow};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use serde_json::json;
 
 use crate::api::rounds::RoundView;
-use crate::client::{send_json, Problem};
+use crate::client::send_json;
 use crate::components::chart::{Bar, BarChart};
 use crate::components::form::browser_action;
 use crate::components::guarded::{guarded_page, PageTexts};
 use crate::components::layout::PageTitle;
+use crate::components::outcome::{field_problem, FormNotice, Outcome};
 use crate::components::plan_header::Breadcrumbs;
 use crate::routes::progress::stage_label;
 use crate::routes::round::state_bars;
@@ -30,11 +30,7 @@ const TEXTS: PageTexts = PageTexts {
 
 #[component]
 pub fn RoundReportPage() -> impl IntoView {
-    let params = use_params_map();
-    let page = Resource::new(
-        move || params.read().get("round_id").unwrap_or_default(),
-        crate::pages::round,
-    );
+    let page = crate::routes::round::use_round();
     let reload = move || page.refetch();
     guarded_page(page, TEXTS, move |view| view! { <Report view reload/> })
 }
@@ -283,7 +279,7 @@ fn ReviewForm(
             .map_or(String::new(), |s| s.reason.clone()),
     );
     let reopen_reason = RwSignal::new(String::new());
-    let outcome = RwSignal::new(None::<Result<String, Problem>>);
+    let outcome: Outcome = RwSignal::new(None);
     let step = browser_action(move |body: &serde_json::Value| {
         let (url, token, body) = (url.clone(), csrf_token.clone(), body.clone());
         async move {
@@ -295,22 +291,7 @@ fn ReviewForm(
             }
         }
     });
-    let field_error = move |name: &str| {
-        outcome
-            .get()
-            .and_then(|o| o.err())
-            .filter(|p| p.field.as_deref() == Some(name))
-            .map(|p| p.reason)
-    };
-    let other_error = move || {
-        outcome.get().and_then(|o| match o {
-            Ok(m) => Some(Ok(m)),
-            Err(p) if !matches!(p.field.as_deref(), Some("comment" | "reason" | "grade")) => {
-                Some(Err(p.message()))
-            }
-            Err(_) => None,
-        })
-    };
+    let field_error = move |name: &str| field_problem(outcome, name);
     let state = row.state;
     let final_round = round_state.is_final();
     let can_evaluate = matches!(state, RecordState::Submitted | RecordState::Approved)
@@ -325,10 +306,7 @@ fn ReviewForm(
     view! {
         <section class="review no-print" aria-label=format!("{}の確認", row.title)>
             <h4>"確認（DX推進担当）"</h4>
-            {move || other_error().map(|o| match o {
-                Ok(m) => view! { <p class="notice" role="status">{m}</p> }.into_any(),
-                Err(m) => view! { <p class="notice notice--error" role="alert">{m}</p> }.into_any(),
-            })}
+            <FormNotice outcome fields=&["comment", "reason", "grade"]/>
             {can_evaluate.then(|| view! {
                 <form class="admin-form" on:submit=move |ev| {
                     ev.prevent_default();

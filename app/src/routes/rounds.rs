@@ -11,10 +11,11 @@ use leptos_router::hooks::use_params_map;
 use serde_json::json;
 
 use crate::api::rounds::{rounds_page, RoundsView};
-use crate::client::{send_json, Problem};
+use crate::client::send_json;
 use crate::components::form::{browser_action, typed_value};
 use crate::components::guarded::{guarded_page, PageTexts};
 use crate::components::layout::PageTitle;
+use crate::components::outcome::{field_problem, FormNotice, Outcome};
 use crate::components::plan_header::Breadcrumbs;
 
 const TEXTS: PageTexts = PageTexts {
@@ -124,7 +125,7 @@ fn OpenRoundForm(
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| "14".to_owned()),
     );
-    let outcome = RwSignal::new(None::<Result<String, Problem>>);
+    let outcome: Outcome = RwSignal::new(None);
     let open = browser_action(move |_: &()| {
         let url = format!("/api/v1/plans/{plan_id}/rounds");
         let token = csrf_token.clone();
@@ -152,34 +153,7 @@ fn OpenRoundForm(
             }
         }
     });
-    let field_error = move |name: &str| {
-        outcome
-            .get()
-            .and_then(|o| o.err())
-            .filter(|p| p.field.as_deref() == Some(name))
-            .map(|p| p.reason)
-    };
-    let general_error = move || {
-        outcome.get().and_then(|o| match o {
-            Ok(message) => Some(Ok(message)),
-            Err(p)
-                if !matches!(
-                    p.field.as_deref(),
-                    Some(
-                        "id" | "title"
-                            | "opens_on"
-                            | "deadline"
-                            | "stale_days"
-                            | "fiscal_year"
-                            | "scope"
-                    )
-                ) =>
-            {
-                Some(Err(p.message()))
-            }
-            Err(_) => None,
-        })
-    };
+    let field_error = move |name: &str| field_problem(outcome, name);
     let field = move |name: &'static str, input: AnyView| {
         view! {
             <div class="field">
@@ -193,10 +167,7 @@ fn OpenRoundForm(
             <h2 id="open-round-heading">"評価を開始する"</h2>
             <noscript><p class="notice notice--error">"評価の開始にはJavaScriptが必要です。"</p></noscript>
             <form class="admin-form" on:submit=move |ev| { ev.prevent_default(); open.dispatch(()); }>
-                {move || general_error().map(|o| match o {
-                    Ok(message) => view! { <p class="notice" role="status">{message}</p> }.into_any(),
-                    Err(message) => view! { <p class="notice notice--error" role="alert">{message}</p> }.into_any(),
-                })}
+                <FormNotice outcome fields=&["id", "title", "opens_on", "deadline", "stale_days", "fiscal_year", "scope"]/>
                 {field("fiscal_year", view! {
                     <label for="round-year">"年度"</label>
                     <select id="round-year" on:change=move |ev| {

@@ -13,6 +13,8 @@
 
 #[path = "../../server-sync/src/http.rs"]
 mod http;
+#[path = "../../server-sync/src/process.rs"]
+mod process;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -282,26 +284,7 @@ struct Server {
 
 impl Server {
     fn start(binary: &Path, data_dir: &Path) -> Result<Server, String> {
-        use std::io::BufRead;
-        let mut child = Command::new(binary)
-            .env("KEIKAKU_DATA_DIR", data_dir)
-            .env("RUST_LOG", "warn")
-            .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
-            .stdout(Stdio::piped())
-            .spawn()
-            .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
-        let stdout = child.stdout.take().expect("piped");
-        let mut lines = std::io::BufReader::new(stdout).lines();
-        let addr = loop {
-            let line = lines
-                .next()
-                .ok_or("the server exited before listening")?
-                .map_err(|e| e.to_string())?;
-            if let Some(addr) = line.strip_prefix("listening on http://") {
-                break addr.trim().to_owned();
-            }
-        };
-        std::thread::spawn(move || for _ in lines {});
+        let (child, addr) = process::start(binary, data_dir)?;
         Ok(Server { child, addr })
     }
 }

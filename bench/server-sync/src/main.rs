@@ -13,6 +13,7 @@
 
 mod http;
 mod merges;
+mod process;
 #[path = "../../../sync/tests/support/mod.rs"]
 mod support;
 
@@ -104,7 +105,6 @@ impl Server {
 
 impl Server {
     fn start(binary: &Path) -> Result<Server, String> {
-        use std::io::BufRead;
         let data_dir =
             std::env::temp_dir().join(format!("keikaku-bench-sync-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&data_dir);
@@ -118,23 +118,7 @@ impl Server {
         };
         // The server first: it creates the database and loads the sample plans (and with them
         // the organization the account belongs to).
-        let mut child = command(&[])
-            .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
-            .stdout(Stdio::piped())
-            .spawn()
-            .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
-        let stdout = child.stdout.take().expect("piped");
-        let mut lines = std::io::BufReader::new(stdout).lines();
-        let addr = loop {
-            let line = lines
-                .next()
-                .ok_or("the server exited before listening")?
-                .map_err(|e| e.to_string())?;
-            if let Some(addr) = line.strip_prefix("listening on http://") {
-                break addr.trim().to_owned();
-            }
-        };
-        std::thread::spawn(move || for _ in lines {});
+        let (child, addr) = process::start(binary, &data_dir)?;
         let server = Server {
             child,
             addr,

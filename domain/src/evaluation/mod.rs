@@ -259,17 +259,8 @@ pub fn can_submit(viewer: &Viewer, plan: PlanRef, lead_departments: &[&str]) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::access::Principal;
+    use crate::access::test_user as user;
     use crate::format::PlanStatus;
-
-    fn user(org: &str, role: Role, dept: Option<&str>) -> Viewer {
-        Viewer::User(Principal {
-            user_id: 1,
-            organization_id: org.into(),
-            role,
-            department: dept.map(Into::into),
-        })
-    }
 
     const PLAN: PlanRef = PlanRef {
         organization_id: "a",

@@ -9,6 +9,7 @@ mod json;
 mod password_check;
 mod plans;
 mod redirect;
+mod round_files;
 mod rounds;
 mod script_policy;
 mod session;

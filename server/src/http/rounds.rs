@@ -6,7 +6,6 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use keikaku_domain::evaluation::{Grade, NewRound, RecordAction, RoundAction};
@@ -29,10 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/rounds/{round_id}", get(get_round))
         .route("/rounds/{round_id}/history", get(round_history))
         .route("/rounds/{round_id}/sheet", get(round_sheet))
-        .route("/rounds/{round_id}/print.css", get(print_style))
-        .route("/rounds/{round_id}/sheet.csv", get(sheet_csv))
-        .route("/rounds/{round_id}/sheet.xlsx", get(sheet_xlsx))
-        .route("/rounds/{round_id}/report.pdf", get(report_pdf))
+        .merge(super::round_files::routes())
         .route("/rounds/{round_id}/steps", post(step_round))
         .route(
             "/rounds/{round_id}/records/{kind}/{target_id}/steps",
@@ -102,142 +98,6 @@ async fn round_sheet(
         .round_sheet(&round_id, &context.viewer, auth::now())
         .await?;
     Ok(Json(sheet))
-}
-
-/// A download: its type and a file name (RFC 6266, with the UTF-8 name for Japanese titles and
-/// an ASCII one for old clients).
-fn download(content_type: &'static str, name: &str, ascii_name: &str, body: Vec<u8>) -> Response {
-    let encoded: String = name
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect();
-    let disposition = format!("attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{encoded}");
-    (
-        [
-            (axum::http::header::CONTENT_TYPE, content_type.to_owned()),
-            (axum::http::header::CONTENT_DISPOSITION, disposition),
-        ],
-        body,
-    )
-        .into_response()
-}
-
-/// `{plan}_{round}` for file names.
-fn file_stem(sheet: &Sheet) -> String {
-    format!("{}_{}", sheet.head.plan_title, sheet.head.title)
-}
-
-/// The round's records as CSV (UTF-8 with a BOM, for Excel).
-async fn sheet_csv(
-    State(state): State<AppState>,
-    context: RequestContext,
-    Path(round_id): Path<String>,
-) -> Result<Response, ApiError> {
-    let sheet = state
-        .store
-        .round_sheet(&round_id, &context.viewer, auth::now())
-        .await?;
-    let body = keikaku_export::csv::sheet_csv(&sheet).map_err(ApiError::internal)?;
-    let name = format!("{}.csv", file_stem(&sheet));
-    Ok(download(
-        "text/csv; charset=utf-8",
-        &name,
-        &format!("{round_id}.csv"),
-        body,
-    ))
-}
-
-/// The round's records as an Excel workbook.
-async fn sheet_xlsx(
-    State(state): State<AppState>,
-    context: RequestContext,
-    Path(round_id): Path<String>,
-) -> Result<Response, ApiError> {
-    let sheet = state
-        .store
-        .round_sheet(&round_id, &context.viewer, auth::now())
-        .await?;
-    let body = keikaku_export::xlsx::sheet_xlsx(&sheet).map_err(ApiError::internal)?;
-    let name = format!("{}.xlsx", file_stem(&sheet));
-    Ok(download(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        &name,
-        &format!("{round_id}.xlsx"),
-        body,
-    ))
-}
-
-/// The evaluation report as PDF, with the Japanese font embedded as a subset. Written on a
-/// blocking thread: a large round takes a good part of a second of CPU.
-async fn report_pdf(
-    State(state): State<AppState>,
-    context: RequestContext,
-    Path(round_id): Path<String>,
-) -> Result<Response, ApiError> {
-    let sheet = state
-        .store
-        .round_sheet(&round_id, &context.viewer, auth::now())
-        .await?;
-    let fonts = crate::pdf_fonts::fonts().await.map_err(|e| {
-        tracing::error!("report fonts: {e}");
-        ApiError::new(
-            axum::http::StatusCode::SERVICE_UNAVAILABLE,
-            None,
-            "PDFに使う日本語フォントがサーバーにありません。管理者に連絡してください。",
-        )
-    })?;
-    let name = format!("{}_評価結果報告書.pdf", file_stem(&sheet));
-    let body = tokio::task::spawn_blocking(move || keikaku_export::pdf::report_pdf(&sheet, &fonts))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)?;
-    Ok(download(
-        "application/pdf",
-        &name,
-        &format!("{round_id}.pdf"),
-        body,
-    ))
-}
-
-/// A CSS string literal of `text`: quotes, backslashes and line breaks escaped.
-fn css_string(text: &str) -> String {
-    let mut out = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '"' | '\\' => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// The report's print style: a running head with the plan and the round on every A4 page. A
-/// style sheet of its own because the content security policy allows no inline styles.
-async fn print_style(
-    State(state): State<AppState>,
-    context: RequestContext,
-    Path(round_id): Path<String>,
-) -> Result<([(axum::http::HeaderName, &'static str); 1], String), ApiError> {
-    let round = state.store.round(&round_id, &context.viewer).await?;
-    let plan_title = state
-        .store
-        .load_plan(&round.plan_id)
-        .await?
-        .map(|(_, plan)| plan.title)
-        .unwrap_or_default();
-    let head = css_string(&format!("{plan_title}　{}", round.title));
-    Ok((
-        [(axum::http::header::CONTENT_TYPE, "text/css; charset=utf-8")],
-        format!("@page {{ @top-left {{ content: {head}; font-size: 9pt; }} }}\n"),
-    ))
 }
 
 #[derive(Deserialize)]

@@ -341,6 +341,30 @@ pub fn add_account(server: &TestServer, account: NewAccount) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// Creates an administrator of `organization` and signs them in.
+pub fn administrator(
+    server: &TestServer,
+    organization: &str,
+    login: &str,
+    password: &str,
+) -> Session {
+    let account = NewAccount {
+        organization,
+        login,
+        name: login,
+        role: "administrator",
+        department: None,
+        password,
+    };
+    let out = add_account(server, account);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    sign_in(server, login, password)
+}
+
 /// A signed-in session: its cookie pair (`name=value`) and CSRF token.
 #[derive(Clone)]
 pub struct Session {

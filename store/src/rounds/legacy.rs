@@ -11,8 +11,8 @@ use keikaku_domain::FiscalYear;
 use keikaku_sync::progress::ProgressRecord;
 use serde_json::json;
 
-use super::{take_versions, ROUND_ENTITY};
-use crate::audit::{append, Actor, Change};
+use super::{take_versions, RoundAudit, ROUND_ENTITY};
+use crate::audit::Actor;
 use crate::{Result, Store};
 
 const MIGRATION: &str = "publish_progress_from_before_rounds";
@@ -108,28 +108,23 @@ impl Store {
             .bind(serde_json::to_string(&rows)?)
             .execute(&mut *tx)
             .await?;
-            append(
-                &mut tx,
-                &Actor::default(),
-                Change {
-                    organization_id: &organization_id,
-                    plan_id: &plan_id,
-                    entity: ROUND_ENTITY,
-                    entity_id: &id,
-                    field: "state",
-                    old_value: None,
-                    new_value: Some(json!({
-                        "state": "published",
-                        "title": title,
-                        "kind": "interim",
-                        "fiscal_year": year.0,
-                        "records": records.len(),
-                        "migration": MIGRATION,
-                    })),
-                    restored_from: None,
-                },
-                now,
-            )
+            RoundAudit {
+                organization_id: &organization_id,
+                plan_id: &plan_id,
+                entity: ROUND_ENTITY,
+                entity_id: &id,
+                field: "state",
+                old: None,
+                new: json!({
+                    "state": "published",
+                    "title": title,
+                    "kind": "interim",
+                    "fiscal_year": year.0,
+                    "records": records.len(),
+                    "migration": MIGRATION,
+                }),
+            }
+            .append(&mut tx, &Actor::default(), now)
             .await?;
         }
         sqlx::query("UPDATE data_migrations SET done = 1 WHERE name = ?")

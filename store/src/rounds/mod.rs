@@ -216,6 +216,40 @@ pub(crate) async fn take_versions(conn: &mut SqliteConnection, count: u64) -> Re
     Ok(latest as u64 - count + 1)
 }
 
+/// One audited change of a round (`entity` [`ROUND_ENTITY`], id the round's) or of a record's
+/// place in it ([`ROUND_RECORD_ENTITY`], id from [`record_entity_id`]).
+pub(crate) struct RoundAudit<'a> {
+    pub organization_id: &'a str,
+    pub plan_id: &'a str,
+    pub entity: &'static str,
+    pub entity_id: &'a str,
+    pub field: &'a str,
+    pub old: Option<serde_json::Value>,
+    pub new: serde_json::Value,
+}
+
+impl RoundAudit<'_> {
+    pub(crate) async fn append(
+        self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+        actor: &crate::audit::Actor,
+        now: i64,
+    ) -> Result<()> {
+        let change = crate::audit::Change {
+            organization_id: self.organization_id,
+            plan_id: self.plan_id,
+            entity: self.entity,
+            entity_id: self.entity_id,
+            field: self.field,
+            old_value: self.old,
+            new_value: Some(self.new),
+            restored_from: None,
+        };
+        crate::audit::append(tx, actor, change, now).await?;
+        Ok(())
+    }
+}
+
 /// The string form of a record's place in a round, the audit entity id: `r6/measure:m1`.
 pub(crate) fn record_entity_id(round_id: &str, target: &Target) -> String {
     format!("{round_id}/{}:{}", target.kind(), target.id())

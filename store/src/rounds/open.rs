@@ -7,8 +7,8 @@ use keikaku_domain::evaluation::{can_review, NewRound, Refusal, RoundState};
 use serde_json::json;
 use sqlx::{Row, SqliteConnection};
 
-use super::{take_versions, Round, ROUND_ENTITY};
-use crate::audit::{append, Actor, Change};
+use super::{take_versions, Round, RoundAudit, ROUND_ENTITY};
+use crate::audit::Actor;
 use crate::progress::plan_status;
 use crate::{Missing, Result, Store, StoreError};
 
@@ -210,29 +210,24 @@ impl Store {
         .bind(serde_json::to_string(&rows)?)
         .execute(&mut *tx)
         .await?;
-        append(
-            &mut tx,
-            actor,
-            Change {
-                organization_id: &round.organization_id,
-                plan_id,
-                entity: ROUND_ENTITY,
-                entity_id: &round.id,
-                field: "state",
-                old_value: None,
-                new_value: Some(json!({
-                    "state": round.state.as_str(),
-                    "title": round.title,
-                    "kind": round.kind.as_str(),
-                    "fiscal_year": round.fiscal_year.0,
-                    "opens_on": round.opens_on,
-                    "deadline": round.deadline,
-                    "records": records.len(),
-                })),
-                restored_from: None,
-            },
-            now,
-        )
+        RoundAudit {
+            organization_id: &round.organization_id,
+            plan_id,
+            entity: ROUND_ENTITY,
+            entity_id: &round.id,
+            field: "state",
+            old: None,
+            new: json!({
+                "state": round.state.as_str(),
+                "title": round.title,
+                "kind": round.kind.as_str(),
+                "fiscal_year": round.fiscal_year.0,
+                "opens_on": round.opens_on,
+                "deadline": round.deadline,
+                "records": records.len(),
+            }),
+        }
+        .append(&mut tx, actor, now)
         .await?;
         tx.commit().await?;
         Ok(round)

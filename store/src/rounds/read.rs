@@ -4,11 +4,34 @@
 
 use keikaku_domain::access::{can_see_audit_origin, Viewer};
 use keikaku_domain::evaluation::can_see_rounds;
+use sqlx::SqliteConnection;
 
 use super::open::{readable_plan, PlanFacts};
 use super::{Round, ROUND_ENTITY, ROUND_RECORD_ENTITY};
 use crate::audit::{entry_from_row, AuditEntry};
 use crate::{Missing, Result, Store, StoreError};
+
+/// The round `round_id` and its plan, read by `conn`, if `viewer` may see rounds of it;
+/// otherwise missing, like a round that does not exist.
+pub(crate) async fn visible_round(
+    conn: &mut SqliteConnection,
+    viewer: &Viewer,
+    round_id: &str,
+) -> Result<(Round, PlanFacts)> {
+    let row = sqlx::query("SELECT * FROM reporting_rounds WHERE id = ?")
+        .bind(round_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound(Missing::Round))?;
+    let round = Round::from_row(&row)?;
+    let plan = readable_plan(conn, viewer, &round.plan_id)
+        .await
+        .map_err(|_| StoreError::NotFound(Missing::Round))?;
+    if !can_see_rounds(viewer, plan.plan_ref()) {
+        return Err(StoreError::NotFound(Missing::Round));
+    }
+    Ok((round, plan))
+}
 
 impl Store {
     /// The rounds of a plan, newest fiscal year first, then newest opened first.
@@ -35,19 +58,7 @@ impl Store {
 
     async fn round_and_plan(&self, round_id: &str, viewer: &Viewer) -> Result<(Round, PlanFacts)> {
         let mut conn = self.pool.acquire().await?;
-        let row = sqlx::query("SELECT * FROM reporting_rounds WHERE id = ?")
-            .bind(round_id)
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or(StoreError::NotFound(Missing::Round))?;
-        let round = Round::from_row(&row)?;
-        let plan = readable_plan(&mut conn, viewer, &round.plan_id)
-            .await
-            .map_err(|_| StoreError::NotFound(Missing::Round))?;
-        if !can_see_rounds(viewer, plan.plan_ref()) {
-            return Err(StoreError::NotFound(Missing::Round));
-        }
-        Ok((round, plan))
+        visible_round(&mut conn, viewer, round_id).await
     }
 
     /// Every step of a round and its records, oldest first: who did what, and when. Where

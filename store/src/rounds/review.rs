@@ -13,12 +13,11 @@ use keikaku_sync::round::RoundRecord;
 use serde_json::json;
 use sqlx::{Row, SqliteConnection};
 
-use super::open::readable_plan;
 use super::{
-    record_entity_id, round_record_from_row, round_record_rows, take_versions, Round, ROUND_ENTITY,
-    ROUND_RECORD_ENTITY,
+    record_entity_id, round_record_from_row, round_record_rows, take_versions, Round, RoundAudit,
+    ROUND_ENTITY, ROUND_RECORD_ENTITY,
 };
-use crate::audit::{append, Actor, Change};
+use crate::audit::Actor;
 use crate::{Missing, Result, Store, StoreError};
 
 /// What a step on a record left: the record as replicas now hold it, and the latest sequence.
@@ -35,26 +34,15 @@ pub struct RoundStep {
     pub sequence: u64,
 }
 
-/// The round `round_id` if `viewer` may see it; otherwise missing, like one that does not
-/// exist. `allowed` says whether they may review it.
+/// The round `round_id` if `viewer` may see it, and whether they may review it.
 async fn visible_round(
     conn: &mut SqliteConnection,
     viewer: &Viewer,
     round_id: &str,
 ) -> Result<(Round, bool)> {
-    let row = sqlx::query("SELECT * FROM reporting_rounds WHERE id = ?")
-        .bind(round_id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(StoreError::NotFound(Missing::Round))?;
-    let round = Round::from_row(&row)?;
-    let plan = readable_plan(conn, viewer, &round.plan_id)
-        .await
-        .map_err(|_| StoreError::NotFound(Missing::Round))?;
-    if !keikaku_domain::evaluation::can_see_rounds(viewer, plan.plan_ref()) {
-        return Err(StoreError::NotFound(Missing::Round));
-    }
-    Ok((round, can_review(viewer, plan.plan_ref())))
+    let (round, plan) = super::read::visible_round(conn, viewer, round_id).await?;
+    let allowed = can_review(viewer, plan.plan_ref());
+    Ok((round, allowed))
 }
 
 /// The published copy a record gets: its last submission.
@@ -177,21 +165,16 @@ impl Store {
                 json!({"state": next.state.as_str(), "reopened": next.reopened, "comment": next.comment}),
             ),
         };
-        append(
-            &mut tx,
-            actor,
-            Change {
-                organization_id: &round.organization_id,
-                plan_id: &round.plan_id,
-                entity: ROUND_RECORD_ENTITY,
-                entity_id: &record_entity_id(round_id, target),
-                field,
-                old_value: Some(old),
-                new_value: Some(new),
-                restored_from: None,
-            },
-            now,
-        )
+        RoundAudit {
+            organization_id: &round.organization_id,
+            plan_id: &round.plan_id,
+            entity: ROUND_RECORD_ENTITY,
+            entity_id: &record_entity_id(round_id, target),
+            field,
+            old: Some(old),
+            new,
+        }
+        .append(&mut tx, actor, now)
         .await?;
         tx.commit().await?;
         Ok(RecordStep {
@@ -263,21 +246,16 @@ impl Store {
         .bind(round_id)
         .execute(&mut *tx)
         .await?;
-        append(
-            &mut tx,
-            actor,
-            Change {
-                organization_id: &round.organization_id,
-                plan_id: &round.plan_id,
-                entity: ROUND_ENTITY,
-                entity_id: round_id,
-                field: "state",
-                old_value: Some(json!({"state": previous.as_str()})),
-                new_value: Some(json!({"state": next.as_str(), "action": action.as_str()})),
-                restored_from: None,
-            },
-            now,
-        )
+        RoundAudit {
+            organization_id: &round.organization_id,
+            plan_id: &round.plan_id,
+            entity: ROUND_ENTITY,
+            entity_id: round_id,
+            field: "state",
+            old: Some(json!({"state": previous.as_str()})),
+            new: json!({"state": next.as_str(), "action": action.as_str()}),
+        }
+        .append(&mut tx, actor, now)
         .await?;
         let sequence = first + targets.len() as u64 - 1;
         tx.commit().await?;
