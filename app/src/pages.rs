@@ -364,6 +364,7 @@ async fn offline_round(round_id: &str) -> Option<api::Guarded<api::rounds::Round
     Some(api::Guarded::Found(Box::new(api::rounds::RoundView {
         summary: PlanSummary::of(&kept.organization, &kept.plan),
         sheet,
+        steps: Vec::new(),
         reviewer: false,
         csrf_token: String::new(),
     })))

@@ -116,6 +116,12 @@ test('a round from opening to publication: offline submission, return, resubmiss
   await expect(admin.page.locator('.report__evaluations')).toContainText('概ね計画どおり');
   await admin.page.getByRole('button', { name: '確認済にする' }).click();
   await expect(admin.page.locator('.report__measure')).toContainText('確認済');
+  // Every step shows on the record, with who took it.
+  await admin.page.locator('.report__steps summary').click();
+  const steps = admin.page.locator('.report__steps');
+  await expect(steps).toContainText(`komagane-admin：差戻し（${comment}）`);
+  await expect(steps).toContainText('komagane-editor：提出');
+  await expect(steps).toContainText('komagane-admin：確認済');
   await expect(panel).toContainText('確認済', { timeout: 15_000 });
 
   // A field note typed offline after approval reaches the server only after the lock.

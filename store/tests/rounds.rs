@@ -430,10 +430,29 @@ async fn the_whole_round_from_submission_to_publication() {
         matches!(reopened[0], Outcome::Applied { .. }),
         "{reopened:?}"
     );
-    // The whole story is in the audit trail.
-    let history = store.round_history("r6", &admin).await.unwrap();
-    let steps: Vec<&str> = history.iter().map(|e| e.field.as_str()).collect();
-    assert!(history.len() >= 9, "{steps:?}");
+    // The whole story is in the audit trail, with who and when, in words.
+    let steps = store.round_steps("r6", &admin).await.unwrap();
+    let said: Vec<(&str, &str, Option<&str>)> = steps
+        .iter()
+        .map(|s| (s.who.as_str(), s.what.as_str(), s.target.as_deref()))
+        .collect();
+    let record = Some("measure:citizen-03");
+    assert_eq!(
+        said,
+        [
+            ("user-1", "評価を開始", None),
+            ("user-2", "提出", record),
+            ("user-1", "差戻し（KPIの実績値を入れてください）", record),
+            ("user-2", "提出", record),
+            ("user-1", "二次評価 B：手続数は目標に届かないが順調", record),
+            ("user-1", "確認済", record),
+            ("user-1", "締切", None),
+            ("user-1", "確定", None),
+            ("user-1", "公表", None),
+            ("user-1", "再開（KPIの集計誤り）", record),
+        ]
+    );
+    assert!(steps.iter().all(|s| s.at == NOW));
 }
 
 #[tokio::test]

@@ -102,6 +102,16 @@ pub struct Sheet {
     pub rows: Vec<SheetRow>,
 }
 
+/// One step in a round's history, as people read it: when, who, what (in Japanese), and the
+/// record it was on (`measure:id`), if any.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepLine {
+    pub at: i64,
+    pub who: String,
+    pub what: String,
+    pub target: Option<String>,
+}
+
 /// A record waiting for a department (要対応), with where to record it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Task {

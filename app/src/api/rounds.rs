@@ -5,7 +5,7 @@
 
 use keikaku_domain::views::PlanSummary;
 use keikaku_domain::FiscalYear;
-use keikaku_sync::round_sheet::{RoundHead, Sheet, Task};
+use keikaku_sync::round_sheet::{RoundHead, Sheet, StepLine, Task};
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use serde::{Deserialize, Serialize};
@@ -31,6 +31,8 @@ pub struct RoundsView {
 pub struct RoundView {
     pub summary: PlanSummary,
     pub sheet: Sheet,
+    /// Who did what and when, oldest first (empty offline).
+    pub steps: Vec<StepLine>,
     pub reviewer: bool,
     pub csrf_token: String,
 }
@@ -149,9 +151,14 @@ pub async fn round_page(round_id: String) -> Result<Guarded<RoundView>, ServerFn
             status: plan.status,
         },
     );
+    let steps = store
+        .round_steps(&round_id, &viewer)
+        .await
+        .map_err(failed)?;
     Ok(Guarded::Found(Box::new(RoundView {
         summary: PlanSummary::of(&org, &plan),
         sheet,
+        steps,
         reviewer,
         csrf_token: me.csrf_token,
     })))

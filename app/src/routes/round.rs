@@ -7,7 +7,7 @@
 use keikaku_domain::date::Day;
 use keikaku_domain::evaluation::{RecordState, RoundAction, RoundState};
 use keikaku_domain::views::paths;
-use keikaku_sync::round_sheet::{Counts, Sheet, SheetRow};
+use keikaku_sync::round_sheet::{Counts, Sheet, SheetRow, StepLine};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use serde_json::json;
@@ -103,9 +103,11 @@ fn Dashboard(view: RoundView, reload: impl Fn() + Copy + Send + Sync + 'static) 
     let RoundView {
         summary,
         sheet,
+        steps,
         reviewer,
         csrf_token,
     } = view;
+    let round_steps: Vec<StepLine> = steps.into_iter().filter(|s| s.target.is_none()).collect();
     let query = use_query_map();
     let filters = move || {
         let q = query.read();
@@ -185,7 +187,29 @@ fn Dashboard(view: RoundView, reload: impl Fn() + Copy + Send + Sync + 'static) 
                     view! { <RecordTable rows round_id/> }
                 }}
             </section>
+            {(!round_steps.is_empty()).then(|| view! {
+                <section aria-labelledby="steps-heading">
+                    <h2 id="steps-heading">"評価の経過"</h2>
+                    <Steps steps=round_steps/>
+                </section>
+            })}
         </div>
+    }
+}
+
+/// Who did what and when, oldest first.
+#[component]
+pub fn Steps(steps: Vec<StepLine>) -> impl IntoView {
+    view! {
+        <ol class="steps">
+            {steps.into_iter().map(|step| view! {
+                <li>
+                    <span class="steps__when">{date_of(Some(step.at))}</span>" "
+                    <span class="steps__who">{step.who}</span>"："
+                    {step.what}
+                </li>
+            }).collect_view()}
+        </ol>
     }
 }
 

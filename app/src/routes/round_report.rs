@@ -7,7 +7,7 @@
 
 use keikaku_domain::evaluation::{Grade, RecordState, RoundState};
 use keikaku_domain::views::paths;
-use keikaku_sync::round_sheet::{KpiLine, SheetRow};
+use keikaku_sync::round_sheet::{KpiLine, SheetRow, StepLine};
 use leptos::prelude::*;
 use serde_json::json;
 
@@ -20,7 +20,7 @@ use crate::components::layout::PageTitle;
 use crate::components::outcome::{field_problem, FormNotice, Outcome};
 use crate::components::plan_header::Breadcrumbs;
 use crate::routes::progress::stage_label;
-use crate::routes::round::state_bars;
+use crate::routes::round::{state_bars, Steps};
 
 const TEXTS: PageTexts = PageTexts {
     title: "評価結果報告書",
@@ -62,6 +62,7 @@ fn Report(view: RoundView, reload: impl Fn() + Copy + Send + Sync + 'static) -> 
     let RoundView {
         summary,
         sheet,
+        steps,
         reviewer,
         csrf_token,
     } = view;
@@ -135,10 +136,12 @@ fn Report(view: RoundView, reload: impl Fn() + Copy + Send + Sync + 'static) -> 
             <section aria-labelledby="measures-heading">
                 <h2 id="measures-heading">"2 施策ごとの評価"</h2>
                 {sheet.rows.into_iter().map(|row| {
+                    let key = format!("{}:{}", row.target.kind(), row.target.id());
+                    let steps: Vec<StepLine> = steps.iter().filter(|s| s.target.as_deref() == Some(key.as_str())).cloned().collect();
                     let round_id = head.id.clone();
                     let token = csrf_token.clone();
                     let state = head.state;
-                    view! { <MeasureReport row round_id reviewable round_state=state csrf_token=token reload/> }
+                    view! { <MeasureReport row steps round_id reviewable round_state=state csrf_token=token reload/> }
                 }).collect_view()}
             </section>
         </div>
@@ -185,6 +188,7 @@ fn kpi_row(kpi: KpiLine) -> impl IntoView {
 #[component]
 fn MeasureReport(
     row: SheetRow,
+    steps: Vec<StepLine>,
     round_id: String,
     reviewable: bool,
     round_state: RoundState,
@@ -247,6 +251,12 @@ fn MeasureReport(
             <p class="pre-wrap">{or_dash(&row.next_actions)}</p>
             {row.comment.clone().filter(|_| row.state == RecordState::Returned).map(|c| view! {
                 <p class="notice">"差戻しの理由："{c}</p>
+            })}
+            {(!steps.is_empty()).then(|| view! {
+                <details class="report__steps">
+                    <summary>{format!("経過（{}件）", steps.len())}</summary>
+                    <Steps steps/>
+                </details>
             })}
             {reviewable.then(|| view! { <ReviewForm row=row.clone() round_id round_state csrf_token reload/> })}
         </article>

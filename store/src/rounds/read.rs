@@ -7,6 +7,9 @@ use keikaku_domain::evaluation::can_see_rounds;
 use sqlx::SqliteConnection;
 
 use super::open::{readable_plan, PlanFacts};
+use keikaku_domain::evaluation::RoundState;
+use keikaku_sync::round_sheet::StepLine;
+
 use super::{Round, ROUND_ENTITY, ROUND_RECORD_ENTITY};
 use crate::audit::{entry_from_row, AuditEntry};
 use crate::{Missing, Result, Store, StoreError};
@@ -85,5 +88,58 @@ impl Store {
         } else {
             entries.map(|e| e.map(AuditEntry::without_origin)).collect()
         }
+    }
+
+    /// The round's history as people read it, oldest first (see [`describe_step`]).
+    pub async fn round_steps(&self, round_id: &str, viewer: &Viewer) -> Result<Vec<StepLine>> {
+        let entries = self.round_history(round_id, viewer).await?;
+        Ok(entries
+            .iter()
+            .map(|entry| StepLine {
+                at: entry.at,
+                who: entry
+                    .user_login
+                    .clone()
+                    .unwrap_or_else(|| "（システム）".to_owned()),
+                what: describe_step(entry),
+                target: (entry.entity == ROUND_RECORD_ENTITY)
+                    .then(|| entry.entity_id.split_once('/').map(|(_, t)| t.to_owned()))
+                    .flatten(),
+            })
+            .collect())
+    }
+}
+
+/// A round's audit entry in words: 提出, 差戻し（理由）, 確認, 再開（理由）, 二次評価 B, and for the
+/// round 開始, 締切, 受付再開, 確定, 公表.
+fn describe_step(entry: &AuditEntry) -> String {
+    let new = entry.new_value.clone().unwrap_or_default();
+    let text = |key: &str| new.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+    if entry.field == "secondary" {
+        return match new.get("grade").and_then(|g| g.as_str()) {
+            Some(grade) => format!("二次評価 {grade}：{}", text("reason").unwrap_or_default()),
+            None => "二次評価を取り消し".to_owned(),
+        };
+    }
+    let state = text("state").unwrap_or_default();
+    if entry.entity == ROUND_ENTITY {
+        return match (entry.old_value.is_none(), state.as_str()) {
+            (true, "published") => "導入前の公開内容を公表".to_owned(),
+            (true, _) => "評価を開始".to_owned(),
+            (false, state) => {
+                RoundState::parse(state).map_or_else(String::new, |s| s.label().to_owned())
+            }
+        };
+    }
+    let reopened = new
+        .get("reopened")
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
+    match (state.as_str(), reopened) {
+        ("submitted", _) => "提出".to_owned(),
+        ("returned", true) => format!("再開（{}）", text("comment").unwrap_or_default()),
+        ("returned", false) => format!("差戻し（{}）", text("comment").unwrap_or_default()),
+        ("approved", _) => "確認済".to_owned(),
+        (other, _) => other.to_owned(),
     }
 }
