@@ -8,7 +8,7 @@
 //! the measure page of the same plan as the baseline of the same run.
 //!
 //! ```text
-//! bench-rounds [--server PATH] [--runs N] [--pdf-runs N]
+//! bench-rounds [--server PATH] [--runs N] [--pdf-runs N] [--scale N]
 //! ```
 
 #[path = "../../server-sync/src/http.rs"]
@@ -36,6 +36,8 @@ struct Options {
     server: PathBuf,
     runs: usize,
     pdf_runs: usize,
+    /// Each plan's measures (with their actions, KPIs and roadmap) this many times over.
+    scale: usize,
 }
 
 fn options() -> Result<Options, String> {
@@ -46,6 +48,7 @@ fn options() -> Result<Options, String> {
         server: beside,
         runs: 15,
         pdf_runs: 5,
+        scale: 1,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -54,6 +57,7 @@ fn options() -> Result<Options, String> {
             "--server" => options.server = PathBuf::from(value()?),
             "--runs" => options.runs = value()?.parse().map_err(|e| format!("{e}"))?,
             "--pdf-runs" => options.pdf_runs = value()?.parse().map_err(|e| format!("{e}"))?,
+            "--scale" => options.scale = value()?.parse().map_err(|e| format!("{e}"))?,
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
@@ -84,8 +88,44 @@ fn admin(organization: &str) -> Viewer {
     })
 }
 
+/// Repeats every measure of `plan` `times` over (ids suffixed `-c2`, `-c3`, …), each copy placed
+/// where its original is, so one round covers as much as several plans would.
+fn scale_plan(plan: &mut keikaku_domain::Plan, times: usize) {
+    fn place(node: &mut keikaku_domain::Node, copies: &[(String, String)]) {
+        let mut added = Vec::new();
+        for measure in &node.measures {
+            added.extend(
+                copies
+                    .iter()
+                    .filter(|(o, _)| o == measure)
+                    .map(|(_, c)| c.clone()),
+            );
+        }
+        node.measures.extend(added);
+        for child in &mut node.children {
+            place(child, copies);
+        }
+    }
+    let originals = plan.measures.clone();
+    let mut copies = Vec::new();
+    for n in 2..=times {
+        for measure in &originals {
+            let mut copy = measure.clone();
+            copy.id = format!("{}-c{n}", measure.id);
+            for action in &mut copy.actions {
+                action.id = format!("{}-c{n}", action.id);
+            }
+            copies.push((measure.id.clone(), copy.id.clone()));
+            plan.measures.push(copy);
+        }
+    }
+    for node in &mut plan.structure {
+        place(node, &copies);
+    }
+}
+
 /// Imports the sample plans and records 10 years of progress on every measure and action.
-async fn seed(data_dir: &Path) -> Result<Vec<Seeded>, String> {
+async fn seed(data_dir: &Path, scale: usize) -> Result<Vec<Seeded>, String> {
     let store = Store::open(data_dir).await.map_err(|e| e.to_string())?;
     let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/plans");
     let mut seeded = Vec::new();
@@ -97,8 +137,9 @@ async fn seed(data_dir: &Path) -> Result<Vec<Seeded>, String> {
     names.sort();
     for path in names {
         let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
-        let file =
+        let mut file =
             parse_plan_file(&path.display().to_string(), &bytes).map_err(|e| format!("{e:?}"))?;
+        scale_plan(&mut file.plan, scale);
         store
             .import_plan(&file, ImportMode::Create)
             .await
@@ -387,7 +428,7 @@ fn main() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let started = Instant::now();
     let seeded = runtime
-        .block_on(seed(&data_dir))
+        .block_on(seed(&data_dir, options.scale))
         .unwrap_or_else(|e| panic!("seeding: {e}"));
     println!(
         "seeded {} plans with {} records in {YEARS} fiscal years each in {:.1} s",
