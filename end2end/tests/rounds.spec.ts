@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Browser, BrowserContext, expect, Page, test } from '@playwright/test';
 import { expectAccessible, expectNoHorizontalOverflow, hydrated, readyForOffline, signIn } from './helpers';
 
@@ -18,12 +22,23 @@ function setup(projectName: string) {
   };
 }
 
+/** Script errors of every page of the test (a hydration mismatch panics the app). */
+const scriptErrors: string[] = [];
+
 async function device(browser: Browser, login: string | null): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ baseURL: test.info().project.use.baseURL, locale: 'ja-JP' });
   const page = await context.newPage();
+  page.on('pageerror', (error) => scriptErrors.push(`${login}: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /hydrat|panicked/i.test(message.text())) scriptErrors.push(`${login}: ${message.text()}`);
+  });
   if (login) await signIn(page, login);
   return { context, page };
 }
+
+test.afterEach(() => {
+  expect(scriptErrors.splice(0), 'no script errors').toEqual([]);
+});
 
 async function checkPage(page: Page) {
   await expectAccessible(page);
@@ -71,6 +86,17 @@ test('a round from opening to publication: offline submission, return, resubmiss
   const panel = editor.page.locator('.round-panel');
   await expect(panel).toContainText('未入力');
   await expect(editor.page.locator('.account__tasks')).toContainText('要対応');
+  // With something waiting, the pages where signing in lands and the plan page hydrate cleanly.
+  await editor.page.goto('/');
+  await hydrated(editor.page);
+  await expect(editor.page.locator('.tasks-notice')).toContainText('要対応');
+  await editor.page.goto(`/plans/${PLAN}`);
+  await hydrated(editor.page);
+  await expect(editor.page.getByRole('link', { name: '評価（実績の報告・確認）' })).toBeVisible();
+  await editor.page.goto(progress);
+  await hydrated(editor.page);
+  await expect(panel).toContainText('未入力');
+  await checkPage(editor.page);
 
   // Offline: record the results and submit.
   await editor.context.setOffline(true);
@@ -170,4 +196,26 @@ test('an editor sees what waits for their department on its own page', async ({ 
   await expect(editor.page.getByRole('heading', { name: '要対応' })).toBeVisible();
   await checkPage(editor.page);
   await editor.context.close();
+});
+
+test('the report prints on A4 with the plan and round atop every page, page numbers and no review forms', async ({ browser }, testInfo) => {
+  // The round the loop above published.
+  const { roundId } = setup(testInfo.project.name);
+  const admin = await device(browser, 'komagane-admin');
+  await admin.page.goto(`/rounds/${roundId}/report`);
+  await hydrated(admin.page);
+  await expect(admin.page.getByRole('button', { name: 'この記録を再開する' })).toBeVisible();
+  const pdf = await admin.page.pdf({ format: 'A4' });
+  const file = join(mkdtempSync(join(tmpdir(), 'keikaku-print-')), 'report.pdf');
+  writeFileSync(file, pdf);
+  const text = execFileSync('pdftotext', ['-layout', file, '-']).toString();
+  const pages = text.split('\f').filter((p) => p.trim().length > 0);
+  expect(pages.length).toBeGreaterThan(1);
+  // pdftotext spaces text as it sees fit: compare without white space.
+  pages.map((page) => page.replace(/\s/g, '')).forEach((page, i) => {
+    expect(page).toContain(`こまがねDX戦略令和6年度実績（${testInfo.project.name}）`);
+    expect(page).toContain(`${i + 1}/${pages.length}`);
+  });
+  expect(text).not.toContain('この記録を再開する');
+  await admin.context.close();
 });

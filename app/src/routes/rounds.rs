@@ -259,22 +259,23 @@ fn OpenRoundForm(
     }
 }
 
-/// A link to the plan's rounds, for members of its organization (who alone may see them).
+/// A link to the plan's rounds, for members of its organization (who alone may see them). Shown
+/// once the page runs in the browser: the plan page is the same for everyone when rendered, so
+/// the server, the service worker's first view and the hydrated page agree.
 #[component]
 pub fn RoundsLink(plan_id: String, organization_id: String) -> impl IntoView {
-    let account = crate::components::layout::use_account();
-    view! {
-        <Suspense fallback=|| ()>
-            {move || {
-                let (plan_id, organization_id) = (plan_id.clone(), organization_id.clone());
-                Suspend::new(async move {
-                    let member = matches!(account.await,
-                        crate::components::layout::Account::SignedIn(user) if user.organization_id == organization_id);
-                    member.then(|| view! {
-                        <p class="rounds-link"><a href=paths::rounds(&plan_id)>"評価（実績の報告・確認）"</a></p>
-                    })
-                })
-            }}
-        </Suspense>
+    let member = RwSignal::new(false);
+    Effect::new(move |_| {
+        let organization_id = organization_id.clone();
+        leptos::task::spawn_local(async move {
+            if let Ok(Some(user)) = crate::api::signed_in_user().await {
+                member.set(user.organization_id == organization_id);
+            }
+        });
+    });
+    move || {
+        member.get().then(|| view! {
+            <p class="rounds-link"><a href=paths::rounds(&plan_id)>"評価（実績の報告・確認）"</a></p>
+        })
     }
 }

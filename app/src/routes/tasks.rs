@@ -78,20 +78,33 @@ fn TaskList(tasks: Vec<Task>) -> impl IntoView {
     }
 }
 
+/// The signed-in editor's tasks, asked for once the page runs in the browser. A page rendered
+/// on the server (or by the service worker) shows none, and the hydrated page starts from the
+/// same, so the count never makes server and browser disagree; it appears a moment later.
+fn tasks_after_load() -> RwSignal<Vec<Task>> {
+    let tasks = RwSignal::new(Vec::new());
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            if let Ok(found) = my_tasks().await {
+                tasks.set(found);
+            }
+        });
+    });
+    tasks
+}
+
 /// The header's 「要対応 3」 link, for editors with something waiting.
 #[component]
 pub fn TasksLink(role: Role) -> impl IntoView {
     (role == Role::Editor).then(|| {
-        let tasks = use_tasks();
-        view! {
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    let count = tasks.await.map(|t| t.len()).unwrap_or(0);
-                    (count > 0).then(|| view! {
-                        <a href=paths::tasks() class="account__tasks">{format!("要対応 {count}件")}</a>
-                    })
-                })}
-            </Suspense>
+        let tasks = tasks_after_load();
+        move || {
+            let count = tasks.with(Vec::len);
+            (count > 0).then(|| {
+                view! {
+                    <a href=paths::tasks() class="account__tasks">{format!("要対応 {count}件")}</a>
+                }
+            })
         }
     })
 }
@@ -99,22 +112,18 @@ pub fn TasksLink(role: Role) -> impl IntoView {
 /// The home page's notice of waiting records, for editors with something waiting.
 #[component]
 pub fn TasksNotice() -> impl IntoView {
-    let tasks = use_tasks();
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                let tasks = tasks.await.unwrap_or_default();
-                (!tasks.is_empty()).then(|| {
-                    let returned = tasks.iter().filter(|t| t.state == RecordState::Returned).count();
-                    view! {
-                        <section class="notice tasks-notice" aria-labelledby="tasks-notice-heading">
-                            <h2 id="tasks-notice-heading">{TITLE}</h2>
-                            <p>{format!("評価への報告を待っている記録が{}件あります（うち差戻し{returned}件）。", tasks.len())}</p>
-                            <p><a href=paths::tasks()>"要対応の一覧を見る"</a></p>
-                        </section>
-                    }
-                })
-            })}
-        </Suspense>
+    let tasks = tasks_after_load();
+    move || {
+        let tasks = tasks.get();
+        (!tasks.is_empty()).then(|| {
+            let returned = tasks.iter().filter(|t| t.state == RecordState::Returned).count();
+            view! {
+                <section class="notice tasks-notice" aria-labelledby="tasks-notice-heading">
+                    <h2 id="tasks-notice-heading">{TITLE}</h2>
+                    <p>{format!("評価への報告を待っている記録が{}件あります（うち差戻し{returned}件）。", tasks.len())}</p>
+                    <p><a href=paths::tasks()>"要対応の一覧を見る"</a></p>
+                </section>
+            }
+        })
     }
 }
