@@ -51,6 +51,10 @@ enum RoundRoute {
     SheetCsv,
     SheetXlsx,
     ReportPdf,
+    RoundsPage,
+    DashboardPage,
+    ReportPage,
+    TasksPage,
     OpenRound,
     Submit,
     EvaluateRecord,
@@ -58,7 +62,7 @@ enum RoundRoute {
 }
 
 /// In this order: the submission before the evaluation it makes possible, closing last.
-const ROUTES: [RoundRoute; 11] = [
+const ROUTES: [RoundRoute; 15] = [
     RoundRoute::ListRounds,
     RoundRoute::GetRound,
     RoundRoute::RoundHistory,
@@ -66,6 +70,10 @@ const ROUTES: [RoundRoute; 11] = [
     RoundRoute::SheetCsv,
     RoundRoute::SheetXlsx,
     RoundRoute::ReportPdf,
+    RoundRoute::RoundsPage,
+    RoundRoute::DashboardPage,
+    RoundRoute::ReportPage,
+    RoundRoute::TasksPage,
     RoundRoute::OpenRound,
     RoundRoute::Submit,
     RoundRoute::EvaluateRecord,
@@ -269,6 +277,10 @@ fn round_access_matrix() {
                     RoundRoute::ReportPdf => {
                         ("GET", format!("/api/v1/rounds/{round}/report.pdf"), None)
                     }
+                    RoundRoute::RoundsPage => ("GET", format!("/plans/{}/rounds", plan.id), None),
+                    RoundRoute::DashboardPage => ("GET", format!("/rounds/{round}"), None),
+                    RoundRoute::ReportPage => ("GET", format!("/rounds/{round}/report"), None),
+                    RoundRoute::TasksPage => ("GET", "/tasks".to_owned(), None),
                     RoundRoute::OpenRound => (
                         "POST",
                         format!("/api/v1/plans/{}/rounds", plan.id),
@@ -293,8 +305,20 @@ fn round_access_matrix() {
                     RoundRoute::Submit => unreachable!(),
                 };
                 let reads = method == "GET";
+                let page = matches!(
+                    route,
+                    RoundRoute::RoundsPage | RoundRoute::DashboardPage | RoundRoute::ReportPage
+                );
                 let expected = match route {
+                    // Everyone's own list: empty for the public and for other organizations.
+                    RoundRoute::TasksPage => 200,
                     _ if reads && own => 200,
+                    // A draft does not exist outside its organization, rounds page included.
+                    RoundRoute::RoundsPage if plan.draft => 404,
+                    // Pages ask the public to sign in; the plan's rounds page tells a member of
+                    // another organization it is not theirs when the plan is public.
+                    _ if page && session.is_none() => 401,
+                    RoundRoute::RoundsPage if !plan.draft => 403,
                     // Rounds are the organization's own business: to anyone else, none exist.
                     _ if reads => 404,
                     _ if session.is_none() => 401,
@@ -322,8 +346,8 @@ fn round_access_matrix() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    // 11 routes × 8 viewers (public, 4 of the plans' organization, 3 of another) × 2 plans.
-    assert_eq!(checked, 11 * 8 * 2);
+    // 15 routes × 8 viewers (public, 4 of the plans' organization, 3 of another) × 2 plans.
+    assert_eq!(checked, 15 * 8 * 2);
 }
 
 #[test]
