@@ -16,9 +16,8 @@ mod http;
 #[path = "../../server-sync/src/process.rs"]
 mod process;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 use keikaku_domain::access::{Principal, Role, Viewer};
@@ -339,30 +338,7 @@ impl Drop for Server {
 
 fn add_admin(binary: &Path, data_dir: &Path, organization: &str) -> Result<String, String> {
     let login = format!("bench-{organization}");
-    let mut add = Command::new(binary)
-        .args([
-            "user",
-            "add",
-            "--organization",
-            organization,
-            "--login",
-            &login,
-        ])
-        .args(["--name", "ベンチマーク", "--role", "administrator"])
-        .env("KEIKAKU_DATA_DIR", data_dir)
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .map_err(|e| e.to_string())?;
-    add.stdin
-        .take()
-        .expect("piped")
-        .write_all(format!("{PASSWORD}\n").as_bytes())
-        .map_err(|e| e.to_string())?;
-    if !add.wait().map_err(|e| e.to_string())?.success() {
-        return Err("user add failed".into());
-    }
+    process::add_administrator(binary, data_dir, organization, &login, PASSWORD)?;
     Ok(login)
 }
 

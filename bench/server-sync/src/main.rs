@@ -17,9 +17,8 @@ mod process;
 #[path = "../../../sync/tests/support/mod.rs"]
 mod support;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 use http::request;
@@ -108,14 +107,6 @@ impl Server {
         let data_dir =
             std::env::temp_dir().join(format!("keikaku-bench-sync-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&data_dir);
-        let command = |args: &[&str]| {
-            let mut command = Command::new(binary);
-            command
-                .args(args)
-                .env("KEIKAKU_DATA_DIR", &data_dir)
-                .env("RUST_LOG", "warn");
-            command
-        };
         // The server first: it creates the database and loads the sample plans (and with them
         // the organization the account belongs to).
         let (child, addr) = process::start(binary, &data_dir)?;
@@ -124,30 +115,7 @@ impl Server {
             addr,
             data_dir: data_dir.clone(),
         };
-        let mut add = command(&[
-            "user",
-            "add",
-            "--organization",
-            "komagane",
-            "--login",
-            LOGIN,
-            "--name",
-            "ベンチマーク",
-            "--role",
-            "administrator",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .map_err(|e| e.to_string())?;
-        add.stdin
-            .take()
-            .expect("piped")
-            .write_all(format!("{PASSWORD}\n").as_bytes())
-            .map_err(|e| e.to_string())?;
-        if !add.wait().map_err(|e| e.to_string())?.success() {
-            return Err("user add failed".into());
-        }
+        process::add_administrator(binary, &data_dir, "komagane", LOGIN, PASSWORD)?;
         Ok(server)
     }
 }

@@ -29,3 +29,39 @@ pub fn start(binary: &Path, data_dir: &Path) -> Result<(Child, String), String> 
     std::thread::spawn(move || for _ in lines {});
     Ok((child, addr))
 }
+
+/// Creates an administrator `login` of `organization` with `server user add` on `data_dir`.
+pub fn add_administrator(
+    binary: &Path,
+    data_dir: &Path,
+    organization: &str,
+    login: &str,
+    password: &str,
+) -> Result<(), String> {
+    use std::io::Write;
+    let mut add = Command::new(binary)
+        .args([
+            "user",
+            "add",
+            "--organization",
+            organization,
+            "--login",
+            login,
+        ])
+        .args(["--name", "ベンチマーク", "--role", "administrator"])
+        .env("KEIKAKU_DATA_DIR", data_dir)
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    add.stdin
+        .take()
+        .expect("piped")
+        .write_all(format!("{password}\n").as_bytes())
+        .map_err(|e| e.to_string())?;
+    if !add.wait().map_err(|e| e.to_string())?.success() {
+        return Err("user add failed".into());
+    }
+    Ok(())
+}
