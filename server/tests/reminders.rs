@@ -9,7 +9,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use keikaku_domain::date::Day;
-use support::{request_with, run, server_command, sign_in, TempDir, TestServer};
+use support::{
+    add_account_with, request_with, run, server_command, sign_in, NewAccount, TempDir, TestServer,
+};
 
 const PASSWORD: &str = "reminder test passphrase";
 
@@ -70,31 +72,15 @@ impl Drop for SmtpServer {
 }
 
 fn add_user(server: &TestServer, login: &str, role: &str, extra: &[&str]) {
-    use std::io::Write as _;
-    let mut args = vec![
-        "user",
-        "add",
-        "--organization",
-        "komagane",
-        "--login",
+    let account = NewAccount {
+        organization: "komagane",
         login,
-    ];
-    args.extend(["--name", login, "--role", role]);
-    args.extend(extra);
-    let mut child = server_command(&server.data.0)
-        .args(&args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{PASSWORD}\n").as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+        name: login,
+        role,
+        department: None,
+        password: PASSWORD,
+    };
+    let out = add_account_with(server, account, extra);
     assert!(
         out.status.success(),
         "{}",

@@ -309,6 +309,11 @@ pub struct NewAccount<'a> {
 
 /// Runs `server user add` against the server's data directory.
 pub fn add_account(server: &TestServer, account: NewAccount) -> Output {
+    add_account_with(server, account, &[])
+}
+
+/// [`add_account`] with more options for `server user add` (`--email ADDRESS`).
+pub fn add_account_with(server: &TestServer, account: NewAccount, extra: &[&str]) -> Output {
     use std::io::Write as _;
     let mut args = vec![
         "user",
@@ -325,6 +330,7 @@ pub fn add_account(server: &TestServer, account: NewAccount) -> Output {
     if let Some(d) = account.department {
         args.extend(["--department", d]);
     }
+    args.extend(extra);
     let mut child = server_command(&server.data.0)
         .args(&args)
         .stdin(Stdio::piped())
