@@ -10,6 +10,7 @@ pub mod fiscal;
 pub mod format;
 pub mod import;
 pub mod limits;
+pub mod revision;
 pub mod roadmap;
 pub mod search;
 pub mod stage;

@@ -1,0 +1,281 @@
+//! Plan revisions (改定): a published plan has numbered versions (第1版, 第2版 …); an
+//! administrator prepares the next one as a draft revision (素案) while the current version
+//! stays what the public reads, and publishing the draft makes it current. This module holds
+//! what versions are, who may do what with them, the edits a draft takes ([`edit`]) and the
+//! comparison of any two versions ([`diff`], [`text_diff`]).
+//!
+//! Measures, actions and nodes keep their ids across versions, so progress, reporting rounds
+//! and notes, which attach to those ids, carry over to a new version.
+
+pub mod diff;
+pub mod edit;
+pub mod text_diff;
+
+use serde::{Deserialize, Serialize};
+
+use crate::access::{can_edit_plan, can_read_history, can_read_plan, PlanRef, Viewer};
+
+/// A version's number, counted from 1 for the plan as first adopted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct VersionNumber(pub u32);
+
+impl VersionNumber {
+    pub const FIRST: VersionNumber = VersionNumber(1);
+
+    /// `第2版`.
+    pub fn label(self) -> String {
+        format!("第{}版", self.0)
+    }
+
+    pub fn next(self) -> VersionNumber {
+        VersionNumber(self.0 + 1)
+    }
+
+    /// A version number as a path or query gives it: digits, at least 1.
+    pub fn parse(text: &str) -> Option<VersionNumber> {
+        if text.is_empty() || text.len() > 6 || !text.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        text.parse().ok().filter(|&n| n > 0).map(VersionNumber)
+    }
+}
+
+impl std::fmt::Display for VersionNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// Where a version stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VersionState {
+    /// The next version being prepared (素案): members of the organization read it.
+    Draft,
+    /// What everyone reads now.
+    Current,
+    /// An earlier version, still readable at its own address.
+    Superseded,
+}
+
+impl VersionState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VersionState::Draft => "draft",
+            VersionState::Current => "current",
+            VersionState::Superseded => "superseded",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<VersionState> {
+        match text {
+            "draft" => Some(VersionState::Draft),
+            "current" => Some(VersionState::Current),
+            "superseded" => Some(VersionState::Superseded),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            VersionState::Draft => "改定案（素案）",
+            VersionState::Current => "現行版",
+            VersionState::Superseded => "旧版",
+        }
+    }
+}
+
+/// One version of a plan as lists and pages show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VersionInfo {
+    pub number: VersionNumber,
+    /// What the plan calls this version: 「令和6年3月改定」.
+    pub label: String,
+    /// The date the version bears (`YYYY-MM` or `YYYY-MM-DD`), if known.
+    pub issued: Option<String>,
+    pub state: VersionState,
+    /// Unix seconds the draft was started (or the version stored, for the first).
+    pub created_at: i64,
+    /// Unix seconds the version became current; `None` for a draft.
+    pub published_at: Option<i64>,
+    /// The audit entry that made it current (or started the draft).
+    pub audit_id: Option<i64>,
+}
+
+impl VersionInfo {
+    /// `第2版（令和6年3月改定）`.
+    pub fn title(&self) -> String {
+        if self.label.is_empty() {
+            self.number.label()
+        } else {
+            format!("{}（{}）", self.number.label(), self.label)
+        }
+    }
+}
+
+/// `YYYY-MM` or `YYYY-MM-DD` with a real month (and day): a version's date.
+pub fn is_valid_issued(text: &str) -> bool {
+    match text.len() {
+        7 => crate::date::is_valid_date(&format!("{text}-01")),
+        10 => crate::date::is_valid_date(text),
+        _ => false,
+    }
+}
+
+/// The label a version gets when nobody names it: 「令和6年3月策定」 for the first version,
+/// 「令和6年3月改定」 for later ones, from its date (`YYYY-MM` or `YYYY-MM-DD`).
+pub fn default_label(issued: Option<&str>, number: VersionNumber) -> String {
+    let verb = if number == VersionNumber::FIRST {
+        "策定"
+    } else {
+        "改定"
+    };
+    let month = issued.and_then(|date| {
+        let mut parts = date.split('-');
+        let year: i32 = parts.next()?.parse().ok()?;
+        let month: u32 = parts.next()?.parse().ok()?;
+        (1..=12).contains(&month).then(|| era_month(year, month))
+    });
+    match month {
+        Some(month) => format!("{month}{verb}"),
+        None => verb.to_owned(),
+    }
+}
+
+/// `令和6年3月`: a calendar month in the era it fell in (令和 from May 2019, 平成 from 1989).
+pub fn era_month(year: i32, month: u32) -> String {
+    let (era, first) = if (year, month) >= (2019, 5) {
+        ("令和", 2019)
+    } else if year >= 1989 {
+        ("平成", 1989)
+    } else {
+        ("昭和", 1926)
+    };
+    match year - first + 1 {
+        1 => format!("{era}元年{month}月"),
+        n => format!("{era}{n}年{month}月"),
+    }
+}
+
+/// Starting, editing, publishing and discarding a revision: the plan's administrators.
+pub fn can_manage_revisions(viewer: &Viewer, plan: PlanRef) -> bool {
+    can_edit_plan(viewer, plan)
+}
+
+/// Reading the draft revision (素案) and comparing with it: members of the organization,
+/// council members above all, before it is adopted.
+pub fn can_read_draft(viewer: &Viewer, plan: PlanRef) -> bool {
+    can_read_history(viewer, plan)
+}
+
+/// Reading a version that is or was current: whoever may read the plan.
+pub fn can_read_version(viewer: &Viewer, plan: PlanRef, state: VersionState) -> bool {
+    match state {
+        VersionState::Draft => can_read_draft(viewer, plan),
+        VersionState::Current | VersionState::Superseded => can_read_plan(viewer, plan),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::access::{test_user, Role};
+    use crate::format::PlanStatus;
+
+    const PUBLISHED: PlanRef = PlanRef {
+        organization_id: "a",
+        status: PlanStatus::Published,
+    };
+
+    #[test]
+    fn versions_are_named_by_number_and_label() {
+        let info = VersionInfo {
+            number: VersionNumber(2),
+            label: "令和6年3月改定".into(),
+            issued: Some("2024-03".into()),
+            state: VersionState::Current,
+            created_at: 0,
+            published_at: Some(0),
+            audit_id: None,
+        };
+        assert_eq!(info.title(), "第2版（令和6年3月改定）");
+        assert_eq!(VersionNumber(1).next(), VersionNumber(2));
+        assert_eq!(VersionNumber::parse("12"), Some(VersionNumber(12)));
+        for bad in ["", "0", "-1", "1a", "１", "9999999"] {
+            assert_eq!(VersionNumber::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn default_labels_use_the_era_of_the_month() {
+        assert_eq!(
+            default_label(Some("2024-03"), VersionNumber(2)),
+            "令和6年3月改定"
+        );
+        assert_eq!(
+            default_label(Some("2022-06-01"), VersionNumber::FIRST),
+            "令和4年6月策定"
+        );
+        assert_eq!(
+            default_label(Some("2019-04"), VersionNumber(3)),
+            "平成31年4月改定"
+        );
+        assert_eq!(
+            default_label(Some("2019-05"), VersionNumber(3)),
+            "令和元年5月改定"
+        );
+        assert_eq!(default_label(None, VersionNumber(2)), "改定");
+        assert_eq!(default_label(Some("2024"), VersionNumber(2)), "改定");
+    }
+
+    #[test]
+    fn version_dates_are_months_or_days() {
+        for good in ["2024-03", "2024-03-31", "2024-02-29"] {
+            assert!(is_valid_issued(good), "{good}");
+        }
+        for bad in ["2024", "2024-13", "2023-02-29", "2024-3", "令和6年3月", ""] {
+            assert!(!is_valid_issued(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn only_administrators_manage_revisions_and_members_read_drafts() {
+        assert!(can_manage_revisions(
+            &test_user("a", Role::Administrator, None),
+            PUBLISHED
+        ));
+        for role in [Role::Editor, Role::CouncilMember] {
+            assert!(!can_manage_revisions(
+                &test_user("a", role, None),
+                PUBLISHED
+            ));
+        }
+        assert!(!can_manage_revisions(
+            &test_user("b", Role::Administrator, None),
+            PUBLISHED
+        ));
+        for role in Role::ALL {
+            assert!(can_read_version(
+                &test_user("a", role, None),
+                PUBLISHED,
+                VersionState::Draft
+            ));
+            assert!(!can_read_version(
+                &test_user("b", role, None),
+                PUBLISHED,
+                VersionState::Draft
+            ));
+        }
+        assert!(!can_read_version(
+            &Viewer::Public,
+            PUBLISHED,
+            VersionState::Draft
+        ));
+        assert!(can_read_version(
+            &Viewer::Public,
+            PUBLISHED,
+            VersionState::Superseded
+        ));
+    }
+}
