@@ -11,6 +11,7 @@ mod read;
 mod rounds;
 mod search;
 mod structure;
+mod versions;
 pub(crate) mod write;
 
 use std::path::{Path, PathBuf};
@@ -30,6 +31,7 @@ pub use rounds::{
     RecordStep, Reminder, ReminderKind, Round, RoundStep, ROUND_ENTITY, ROUND_RECORD_ENTITY,
 };
 pub use structure::{DepartmentUse, MeasureDepartments, NewNode, NodeEdit, NODE_TEXT_FIELDS};
+pub use versions::RevisionSource;
 pub use write::{ImportMode, ImportOutcome, ImportReport};
 
 /// File name of the database inside the data directory.
@@ -48,6 +50,10 @@ pub enum Missing {
     User,
     Round,
     RoundRecord,
+    /// A version number the plan does not have.
+    Version,
+    /// The plan has no draft revision.
+    Revision,
 }
 
 impl std::fmt::Display for Missing {
@@ -62,6 +68,8 @@ impl std::fmt::Display for Missing {
             Missing::User => "user",
             Missing::Round => "reporting round",
             Missing::RoundRecord => "record of the reporting round",
+            Missing::Version => "version",
+            Missing::Revision => "draft revision",
         })
     }
 }
@@ -97,6 +105,9 @@ pub enum StoreError {
     /// A step of a reporting round that its rules refuse; nothing changed.
     #[error("refused: {0}")]
     Refused(#[from] keikaku_domain::evaluation::Refusal),
+    /// An edit of a draft revision that would break the plan; nothing changed.
+    #[error("refused edit: {0}")]
+    RefusedEdit(#[from] keikaku_domain::revision::edit::EditError),
     #[error("plan {0:?} already exists; use --replace to overwrite it")]
     PlanExists(String),
     #[error("plan {plan:?} cannot be stored under organization {organization:?}: it belongs to {owner:?}")]
@@ -146,6 +157,13 @@ pub fn lower_hex(bytes: &[u8]) -> String {
         text.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
     }
     text
+}
+
+/// Seconds since the Unix epoch, for rows written outside a request (which passes its own).
+pub(crate) fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -205,10 +223,9 @@ impl Store {
             sync_quota_bytes: DEFAULT_SYNC_QUOTA_BYTES,
             writers: Default::default(),
         };
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64);
-        store.publish_progress_from_before_rounds(now).await?;
+        store
+            .publish_progress_from_before_rounds(unix_now())
+            .await?;
         Ok(store)
     }
 

@@ -92,7 +92,7 @@ pub struct ImportReport {
 }
 
 /// FNV-1a over the canonical JSON: enough to tell whether a re-import changes anything.
-fn content_hash(file: &PlanFile) -> Result<String> {
+pub(crate) fn content_hash(file: &PlanFile) -> Result<String> {
     let json = serde_json::to_vec(file)?;
     let hash = json.iter().fold(0xcbf29ce484222325u64, |h, &b| {
         (h ^ u64::from(b)).wrapping_mul(0x100000001b3)
@@ -146,6 +146,7 @@ impl Store {
         }
         upsert_organization(&mut tx, org).await?;
         insert_plan(&mut tx, &org.id, plan, &hash).await?;
+        crate::versions::insert_first_version(&mut tx, plan).await?;
         tx.commit().await?;
         tracing::info!(plan = %plan.id, ?outcome, records = counts.total(), "imported plan");
         report(outcome)
@@ -162,7 +163,12 @@ async fn upsert_organization(tx: &mut Transaction<'_, Sqlite>, org: &Organizatio
     .bind(&org.prefecture)
     .execute(&mut **tx)
     .await?;
-    // Departments accumulate: another plan of the same organization may name others.
+    add_departments(tx, org).await
+}
+
+/// Adds the departments an organization's plan file lists. Departments accumulate: another
+/// plan of the same organization may name others.
+async fn add_departments(tx: &mut Transaction<'_, Sqlite>, org: &Organization) -> Result<()> {
     let (next,): (i64,) = sqlx::query_as(
         "SELECT COALESCE(MAX(position) + 1, 0) FROM departments WHERE organization_id = ?",
     )
@@ -214,7 +220,66 @@ async fn insert_plan(
     .bind(hash)
     .execute(&mut **tx)
     .await?;
+    insert_plan_content(tx, org_id, plan).await
+}
 
+/// Puts a new version's content in place of the plan's: its row keeps its id, organization,
+/// status and everything that refers to it (rounds, progress, the audit trail).
+pub(crate) async fn replace_plan_content(
+    tx: &mut Transaction<'_, Sqlite>,
+    file: &PlanFile,
+) -> Result<()> {
+    let plan = &file.plan;
+    // Measures take their actions, KPIs, departments and placements with them; nodes their
+    // placements.
+    for statement in [
+        "DELETE FROM chapters WHERE plan_id = ?",
+        "DELETE FROM node_measures WHERE plan_id = ?",
+        "DELETE FROM structure_nodes WHERE plan_id = ?",
+        "DELETE FROM measures WHERE plan_id = ?",
+        "DELETE FROM schedule_cells WHERE plan_id = ?",
+        "DELETE FROM milestones WHERE plan_id = ?",
+        "DELETE FROM glossary_terms WHERE plan_id = ?",
+        "DELETE FROM search_documents WHERE plan_id = ?",
+    ] {
+        sqlx::query(statement)
+            .bind(&plan.id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    let positioning = plan
+        .positioning
+        .as_ref()
+        .map(serde_json::to_string)
+        .transpose()?;
+    sqlx::query(
+        "UPDATE plans SET title = ?, subtitle = ?, adopted = ?, period_start = ?, period_end = ?, period_text = ?,
+                          positioning = ?, source = ?, content_hash = ?
+         WHERE id = ?",
+    )
+    .bind(&plan.title)
+    .bind(&plan.subtitle)
+    .bind(&plan.adopted)
+    .bind(plan.period.as_ref().map(|p| p.start_fiscal_year.0))
+    .bind(plan.period.as_ref().map(|p| p.end_fiscal_year.0))
+    .bind(plan.period.as_ref().and_then(|p| p.text.clone()))
+    .bind(positioning)
+    .bind(&plan.source)
+    .bind(content_hash(file)?)
+    .bind(&plan.id)
+    .execute(&mut **tx)
+    .await?;
+    add_departments(tx, &file.organization).await?;
+    insert_plan_content(tx, &file.organization.id, plan).await
+}
+
+/// Everything of a plan below its row: chapters, measures, structure, milestones, glossary and
+/// search documents.
+async fn insert_plan_content(
+    tx: &mut Transaction<'_, Sqlite>,
+    org_id: &str,
+    plan: &Plan,
+) -> Result<()> {
     let mut chapter_rows = Vec::new();
     flatten_chapters(&plan.chapters, None, &mut chapter_rows);
     for (position, (parent, chapter)) in chapter_rows.into_iter().enumerate() {
