@@ -5,6 +5,8 @@
 //! server                              run the web server (default)
 //! server serve                        the same
 //! server import [--replace] FILE...   import plan files (all or nothing per file)
+//! server import --revision [--label TEXT] [--date YYYY-MM[-DD]] FILE
+//!                                     make a revised plan file the draft of its next version
 //! server check FILE...                validate plan files without importing
 //! server user add ...                 create a user (password on standard input)
 //! ```
@@ -30,6 +32,9 @@ use crate::config::Config;
 const USAGE: &str = "usage:
   server [serve]                      run the web server
   server import [--replace] FILE...   import plan files into the database
+  server import --revision [--label TEXT] [--date YYYY-MM[-DD]] FILE
+                                      make a revised plan file the draft of the plan's next
+                                      version (改定案); administrators publish it in /admin
   server check FILE...                validate plan files without importing
   server user add --organization ID --login LOGIN --name NAME --role ROLE [--department NAME]
                                       create a user; the password is read from standard input
@@ -96,6 +101,9 @@ fn read_plan_file(path: &str) -> Result<keikaku_domain::PlanFile, String> {
 /// Validates every file first, then imports each in its own transaction; any invalid file
 /// means nothing is imported.
 async fn import(config: &Config, args: &[String]) -> Result<(), String> {
+    if args.iter().any(|a| a == "--revision") {
+        return import_revision(config, args).await;
+    }
     let replace = args.iter().any(|a| a == "--replace");
     let files: Vec<&String> = args.iter().filter(|a| *a != "--replace").collect();
     if files.is_empty() {
@@ -129,6 +137,69 @@ async fn import(config: &Config, args: &[String]) -> Result<(), String> {
         println!(
             "{path}: {:?} plan {} — {} records ({} measures, {} actions, {} KPIs, {} schedule cells, {} structure nodes, {} chapters, {} milestones, {} glossary terms, {} departments)",
             report.outcome, report.plan_id, c.total(), c.measures, c.actions, c.kpis, c.schedule_cells, c.nodes, c.chapters, c.milestones, c.glossary_terms, c.departments
+        );
+    }
+    store.close().await;
+    Ok(())
+}
+
+/// `import --revision`: the file becomes the draft of its plan's next version (replacing a
+/// draft being prepared); prints what it changes against the current version.
+async fn import_revision(config: &Config, args: &[String]) -> Result<(), String> {
+    let mut label = None;
+    let mut date = None;
+    let mut files = Vec::new();
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--revision" => {}
+            "--label" | "--date" => {
+                let value = rest
+                    .next()
+                    .ok_or_else(|| format!("import: {arg} needs a value\n{USAGE}"))?;
+                if arg == "--label" {
+                    label = Some(value.clone());
+                } else {
+                    date = Some(value.clone());
+                }
+            }
+            other if other.starts_with("--") => {
+                return Err(format!("import: unknown option {other}\n{USAGE}"))
+            }
+            path => files.push(path),
+        }
+    }
+    let [path] = files[..] else {
+        return Err(format!(
+            "import --revision: name exactly one plan file\n{USAGE}"
+        ));
+    };
+    let file = read_plan_file(path)?;
+    let store = Store::open(&config.data_dir)
+        .await
+        .map_err(|e| e.to_string())?;
+    let plan_id = file.plan.id.clone();
+    let actor = keikaku_store::Actor {
+        client: Some("server import --revision".into()),
+        ..Default::default()
+    };
+    let now = auth::now();
+    let source = keikaku_store::RevisionSource::File(Box::new(file));
+    let info = store
+        .start_revision(&plan_id, source, label, date, &actor, now)
+        .await
+        .map_err(|e| format!("{path}: {e}"))?;
+    let current = store.load_plan(&plan_id).await.map_err(|e| e.to_string())?;
+    let draft = store
+        .draft_revision(&plan_id)
+        .await
+        .map_err(|e| e.to_string())?;
+    if let (Some((_, current)), Some((_, draft))) = (current, draft) {
+        let diff = keikaku_domain::revision::diff::diff_plans(&current, &draft.plan);
+        println!(
+            "{path}: plan {plan_id}, draft {}: {}",
+            info.title(),
+            diff.summary()
         );
     }
     store.close().await;

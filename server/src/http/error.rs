@@ -72,6 +72,8 @@ fn missing(what: Missing) -> (&'static str, &'static str) {
         Missing::User => ("user_id", "この利用者は見つかりません。"),
         Missing::Round => ("round_id", "この評価は見つかりません。"),
         Missing::RoundRecord => ("target", "この評価にこの施策・取組はありません。"),
+        Missing::Version => ("number", "この版は見つかりません。"),
+        Missing::Revision => ("revision", "この計画に改定案はありません。"),
     }
 }
 
@@ -83,6 +85,9 @@ impl From<StoreError> for ApiError {
                 ApiError::not_found(field, reason)
             }
             StoreError::Invalid(field, reason) => ApiError::bad_request(field, reason),
+            StoreError::RefusedEdit(refused) => {
+                ApiError::bad_request(&refused.field, refused.reason)
+            }
             StoreError::InvalidPush(invalid) => {
                 ApiError::bad_request(&invalid.field, invalid.reason)
             }
@@ -205,6 +210,8 @@ mod tests {
             Missing::User,
             Missing::Round,
             Missing::RoundRecord,
+            Missing::Version,
+            Missing::Revision,
         ] {
             let answer = ApiError::from(StoreError::NotFound(what));
             assert_eq!(answer.status, StatusCode::NOT_FOUND);

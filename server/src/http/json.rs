@@ -46,9 +46,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for StrictJson<T> {
         let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
             let path = e.path().to_string();
             let inner = e.into_inner();
-            // A missing field is reported by its parent; name the field itself.
-            let field = match missing_field(&inner.to_string()) {
+            // A missing field is reported by its parent, and so is an unknown one inside a
+            // tagged enum (which serde buffers): name the field itself.
+            let message = inner.to_string();
+            let named =
+                missing_field(&message).or_else(|| quoted_after("unknown field `", &message));
+            let field = match named {
                 Some(name) if path == "." => name,
+                Some(name) if path.ends_with(&name) => path,
                 Some(name) => format!("{path}.{name}"),
                 None if path == "." => "body".to_owned(),
                 None => path,
@@ -69,6 +74,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for StrictJson<T> {
 }
 
 fn missing_field(message: &str) -> Option<String> {
-    let rest = message.strip_prefix("missing field `")?;
+    quoted_after("missing field `", message)
+}
+
+/// The name quoted after `prefix` at the start of a serde message.
+fn quoted_after(prefix: &str, message: &str) -> Option<String> {
+    let rest = message.strip_prefix(prefix)?;
     Some(rest[..rest.find('`')?].to_owned())
 }

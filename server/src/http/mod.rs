@@ -17,6 +17,7 @@ mod stream_slots;
 mod structure;
 mod sync;
 mod users;
+mod versions;
 
 pub use sync::SESSION_CHECK;
 
@@ -227,6 +228,7 @@ fn api_routes(state: &AppState) -> Router<AppState> {
         .merge(users::routes())
         .merge(structure::routes())
         .merge(rounds::routes())
+        .merge(versions::routes())
         .merge(sync::routes())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -44,7 +44,7 @@ pub(super) fn actor(context: &RequestContext) -> Actor {
 
 /// The plan's owner and status, if the caller may read it: a plan they may not read is
 /// [`Missing::Plan`], exactly like one that does not exist.
-async fn readable_plan(
+pub(super) async fn readable_plan(
     store: &Store,
     context: &RequestContext,
     plan_id: &str,

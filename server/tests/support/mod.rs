@@ -403,3 +403,16 @@ pub fn sign_in(server: &TestServer, login: &str, password: &str) -> Session {
         replica,
     }
 }
+
+/// Imports a plan file given as JSON with `server import`; panics unless it succeeds.
+pub fn import_json(server: &TestServer, file: &serde_json::Value) {
+    let files = TempDir::new("import-json");
+    let path = files.0.join("plan.json");
+    std::fs::write(&path, file.to_string()).unwrap();
+    let out = run(&server.data.0, &["import", path.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
