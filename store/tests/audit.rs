@@ -2,31 +2,15 @@
 //! restores are new, logged changes; the log refuses updates and deletes; concurrent edits
 //! each read what they replace in their own transaction.
 
-use std::path::{Path, PathBuf};
+mod support;
 
-use keikaku_domain::import::parse_plan_file;
 use keikaku_domain::PlanStatus;
-use keikaku_store::{Actor, EditOutcome, ImportMode, MeasureEdit, Store};
+use keikaku_store::{Actor, EditOutcome, MeasureEdit, Store};
 
 const PLAN: &str = "komagane-dx-strategy";
 
-struct TempDir(PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-async fn store_with_komagane(tag: &str) -> (TempDir, Store) {
-    let dir =
-        TempDir(std::env::temp_dir().join(format!("keikaku-audit-{tag}-{}", std::process::id())));
-    let _ = std::fs::remove_dir_all(&dir.0);
-    let store = Store::open(&dir.0).await.unwrap();
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples/plans/komagane.json");
-    let file = parse_plan_file("komagane.json", &std::fs::read(path).unwrap()).unwrap();
-    store.import_plan(&file, ImportMode::Create).await.unwrap();
-    (dir, store)
+async fn store_with_komagane(tag: &str) -> (support::TempDir, Store) {
+    support::store_with_komagane("audit", tag).await
 }
 
 fn actor() -> Actor {

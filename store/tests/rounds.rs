@@ -2,15 +2,14 @@
 //! office returning, approving, finalizing and publishing, locks on a final round, reopening,
 //! and every refused step changing nothing.
 
-use std::path::{Path, PathBuf};
+mod support;
 
 use keikaku_domain::access::{Principal, Role, Viewer};
 use keikaku_domain::evaluation::{
     Grade, NewRound, RecordAction, RecordState, Refusal, RoundAction, RoundKind, RoundState,
 };
-use keikaku_domain::import::parse_plan_file;
 use keikaku_domain::FiscalYear;
-use keikaku_store::{Actor, ImportMode, Missing, Store, StoreError};
+use keikaku_store::{Actor, Missing, Store, StoreError};
 use keikaku_sync::progress::{Field, FieldValue, RecordKey, Target};
 use keikaku_sync::protocol::{
     Change, ChangeEntry, ClientId, Mutation, MutationId, Outcome, PullRequest, PushRequest,
@@ -19,22 +18,8 @@ use keikaku_sync::protocol::{
 const PLAN: &str = "komagane-dx-strategy";
 const NOW: i64 = 1_780_000_000;
 
-struct TempDir(PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-async fn store(tag: &str) -> (TempDir, Store) {
-    let dir = std::env::temp_dir().join(format!("keikaku-rounds-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let store = Store::open(&dir).await.unwrap();
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples/plans/komagane.json");
-    let file = parse_plan_file("komagane", &std::fs::read(path).unwrap()).unwrap();
-    store.import_plan(&file, ImportMode::Create).await.unwrap();
-    (TempDir(dir), store)
+async fn store(tag: &str) -> (support::TempDir, Store) {
+    support::store_with_komagane("rounds", tag).await
 }
 
 fn user(id: i64, role: Role, department: Option<&str>) -> Viewer {

@@ -3,36 +3,20 @@
 //! the import would refuse) changes nothing; a node added anywhere stays there through export
 //! and import; racing changes leave no orphan.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+mod support;
 
 use keikaku_domain::format::{walk_nodes, Node, NodeKind};
 use keikaku_domain::import::parse_plan_file;
 use keikaku_store::{
     Actor, EditOutcome, ImportMode, MeasureDepartments, NewNode, NodeEdit, Store, StoreError,
 };
+use std::collections::BTreeMap;
 
 const PLAN: &str = "komagane-dx-strategy";
 const ORG: &str = "komagane";
 
-struct TempDir(PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-async fn store_with_komagane(tag: &str) -> (TempDir, Store) {
-    let dir = TempDir(
-        std::env::temp_dir().join(format!("keikaku-structure-{tag}-{}", std::process::id())),
-    );
-    let _ = std::fs::remove_dir_all(&dir.0);
-    let store = Store::open(&dir.0).await.unwrap();
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples/plans/komagane.json");
-    let file = parse_plan_file("komagane.json", &std::fs::read(path).unwrap()).unwrap();
-    store.import_plan(&file, ImportMode::Create).await.unwrap();
-    (dir, store)
+async fn store_with_komagane(tag: &str) -> (support::TempDir, Store) {
+    support::store_with_komagane("structure", tag).await
 }
 
 fn admin() -> Actor {
@@ -423,10 +407,7 @@ async fn a_node_added_under_any_parent_stays_there_through_export_and_import() {
     })
     .unwrap();
     let file = parse_plan_file("exported.json", &exported).expect("the export imports");
-    let dir = TempDir(
-        std::env::temp_dir().join(format!("keikaku-structure-reimport-{}", std::process::id())),
-    );
-    let _ = std::fs::remove_dir_all(&dir.0);
+    let dir = support::TempDir::new("structure", "reimport");
     let fresh = Store::open(&dir.0).await.unwrap();
     fresh.import_plan(&file, ImportMode::Create).await.unwrap();
     let (_, reimported) = fresh.load_plan(PLAN).await.unwrap().unwrap();

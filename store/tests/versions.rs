@@ -3,45 +3,26 @@
 //! nothing, publishing (the new content in the plan's rows, the old kept readable, rounds and
 //! search following), discarding, and every step in the audit trail.
 
-use std::path::{Path, PathBuf};
+mod support;
 
 use keikaku_domain::access::{Principal, Role, Viewer};
 use keikaku_domain::evaluation::{NewRound, RoundKind};
 use keikaku_domain::format::PlanFile;
-use keikaku_domain::import::parse_plan_file;
 use keikaku_domain::revision::diff::diff_plans;
 use keikaku_domain::revision::edit::Edit;
 use keikaku_domain::revision::{VersionNumber, VersionState};
 use keikaku_domain::FiscalYear;
-use keikaku_store::{Actor, ImportMode, Missing, RevisionSource, Store, StoreError};
+use keikaku_store::{Actor, Missing, RevisionSource, Store, StoreError};
 
 const PLAN: &str = "komagane-dx-strategy";
 const NOW: i64 = 1_750_000_000;
 
-struct TempDir(PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 fn komagane() -> PlanFile {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples/plans/komagane.json");
-    parse_plan_file("komagane.json", &std::fs::read(path).unwrap()).unwrap()
+    support::sample("komagane")
 }
 
-async fn store(tag: &str) -> (TempDir, Store) {
-    let dir = TempDir(
-        std::env::temp_dir().join(format!("keikaku-versions-{tag}-{}", std::process::id())),
-    );
-    let _ = std::fs::remove_dir_all(&dir.0);
-    let store = Store::open(&dir.0).await.unwrap();
-    store
-        .import_plan(&komagane(), ImportMode::Create)
-        .await
-        .unwrap();
-    (dir, store)
+async fn store(tag: &str) -> (support::TempDir, Store) {
+    support::store_with_komagane("versions", tag).await
 }
 
 fn admin() -> Actor {
