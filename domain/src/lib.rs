@@ -4,7 +4,9 @@
 //! in the browser (wasm) and in deterministic tests.
 
 pub mod access;
+pub mod anchor;
 pub mod date;
+pub mod document;
 pub mod evaluation;
 pub mod fiscal;
 pub mod format;

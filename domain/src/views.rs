@@ -24,6 +24,26 @@ pub mod paths {
     pub fn term(plan_id: &str, term_id: &str) -> String {
         format!("/plans/{plan_id}/glossary#term-{term_id}")
     }
+    /// The whole plan as one document, as it is now.
+    pub fn document(plan_id: &str) -> String {
+        format!("/plans/{plan_id}/document")
+    }
+    /// The document of one version (第n版), at an address that stays.
+    pub fn version(plan_id: &str, number: u32) -> String {
+        format!("/plans/{plan_id}/v/{number}")
+    }
+    /// The plan's versions and its revision.
+    pub fn versions(plan_id: &str) -> String {
+        format!("/plans/{plan_id}/versions")
+    }
+    /// The comparison of two versions.
+    pub fn compare(plan_id: &str, from: u32, to: u32) -> String {
+        format!("/plans/{plan_id}/compare?from={from}&to={to}")
+    }
+    /// Administrators: the draft of the next version.
+    pub fn revision(plan_id: &str) -> String {
+        format!("/plans/{plan_id}/revision")
+    }
     /// A plan's reporting rounds.
     pub fn rounds(plan_id: &str) -> String {
         format!("/plans/{plan_id}/rounds")

@@ -99,8 +99,9 @@ pub struct ItemDiff {
     /// The item's id: a measure, action, node, chapter or term id; `measure/kpi/2` for a KPI,
     /// `item/2024` for a roadmap cell, the position for a milestone.
     pub id: String,
-    /// The measure an action, KPI or roadmap cell belongs to.
+    /// The measure an action, KPI or roadmap cell belongs to, and its number and title.
     pub measure: Option<String>,
+    pub measure_title: Option<String>,
     /// How the item is named (in the newer version, or the older if it was removed).
     pub title: String,
     pub change: Change,
@@ -242,6 +243,11 @@ pub fn diff_plans(old: &Plan, new: &Plan) -> PlanDiff {
     chapters(old, new, &mut out);
     nodes(old, new, &mut out);
     measures(old, new, &mut out);
+    for item in &mut out {
+        if let Some(id) = &item.measure {
+            item.measure_title = new.measure(id).or(old.measure(id)).map(measure_name);
+        }
+    }
     milestones(old, new, &mut out);
     terms(old, new, &mut out);
     PlanDiff { items: out }
@@ -284,6 +290,7 @@ fn item(
         kind,
         id,
         measure,
+        measure_title: None,
         title,
         change,
         renamed: false,

@@ -158,6 +158,50 @@ pub fn era_month(year: i32, month: u32) -> String {
     }
 }
 
+/// One step in the history of a plan's revisions, as the versions page lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VersionStep {
+    pub at: i64,
+    pub who: Option<String>,
+    /// What was done: 「改定案を作成」, 「施策を削除」, 「公開して現行版に」 …
+    pub what: String,
+    /// The version the step produced or changed.
+    pub version: VersionNumber,
+    /// The audit entry.
+    pub entry_id: i64,
+}
+
+/// What an audited revision step did, by its audit field (the edit's `op` for edits).
+pub fn step_label(field: &str) -> &'static str {
+    match field {
+        "start" => "改定案を作成",
+        "import" => "改定ファイルを取り込み",
+        "label" => "版の名称・日付を変更",
+        "discard" => "改定案を破棄",
+        "version" => "公開して現行版に",
+        "set_plan_field" => "計画の基本情報を編集",
+        "set_measure_field" | "set_measure_list" => "施策を編集",
+        "add_measure" => "施策を追加",
+        "remove_measure" => "施策を削除",
+        "put_action" => "取組を編集",
+        "remove_action" => "取組を削除",
+        "put_kpi" => "KPIを編集",
+        "remove_kpi" => "KPIを削除",
+        "set_cell" => "工程表を編集",
+        "put_milestone" => "マイルストーンを編集",
+        "remove_milestone" => "マイルストーンを削除",
+        "put_term" => "用語を編集",
+        "remove_term" => "用語を削除",
+        "add_node" => "体系の項目を追加",
+        "set_node_field" => "体系の項目を編集",
+        "move_node" => "体系の項目を移動",
+        "remove_node" => "体系の項目を削除",
+        "place_measures" => "施策の配置を変更",
+        "set_chapter_field" => "本文を編集",
+        _ => "改定案を変更",
+    }
+}
+
 /// Starting, editing, publishing and discarding a revision: the plan's administrators.
 pub fn can_manage_revisions(viewer: &Viewer, plan: PlanRef) -> bool {
     can_edit_plan(viewer, plan)

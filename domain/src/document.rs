@@ -1,0 +1,415 @@
+//! The document view of a plan (閲覧室): the whole plan in the order a printed plan reads —
+//! the opening chapters, the structure, every measure with all its fields, the closing
+//! chapters (promotion, progress management), the milestones and the glossary — and the
+//! passages a reader can mark, each with a stable key.
+//!
+//! A passage's key names the element it sits in (`measure/citizen-01/direction`), so notes keep
+//! to it across versions; its text is exactly what the page shows in that element (lines of a
+//! paragraph run together, as the DOM's text content reads), so a quote and a position taken
+//! in the browser match the text computed here.
+
+use serde::{Deserialize, Serialize};
+
+use crate::format::*;
+use crate::revision::VersionInfo;
+use crate::text::{paragraphs, TermLink};
+use crate::views::{placements, MeasureRef, NodeCrumb, OverviewView, PlanSummary};
+
+/// One part of the document, in reading order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Part {
+    /// A top-level chapter (with its sections), by id.
+    Chapter(String),
+    /// The structure tree: vision, policies, pillars.
+    Structure,
+    /// Every measure, in the plan's order.
+    Measures,
+    Milestones,
+    Glossary,
+}
+
+/// An entry of the table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TocEntry {
+    /// The id of the element it links to.
+    pub anchor: String,
+    pub label: String,
+    /// 1 for a part, 2 for a chapter's section or a measure.
+    pub level: u8,
+}
+
+/// What the document page shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocumentView {
+    pub summary: PlanSummary,
+    /// The version shown; `None` for the current version read from a plan kept offline,
+    /// whose number this browser does not know.
+    pub version: Option<VersionInfo>,
+    /// The versions the reader may open, oldest first.
+    pub versions: Vec<VersionInfo>,
+    pub plan: Plan,
+    /// Measures placed under no node of the structure.
+    pub unplaced: Vec<MeasureRef>,
+    pub parts: Vec<Part>,
+    pub toc: Vec<TocEntry>,
+    /// For each measure (by position in `plan.measures`), the trails of its placements.
+    pub placements: Vec<Vec<Vec<NodeCrumb>>>,
+    pub glossary: Vec<TermLink>,
+}
+
+/// Element ids of the document's parts.
+pub mod anchors {
+    pub fn chapter(id: &str) -> String {
+        format!("doc-chapter-{id}")
+    }
+    pub fn measure(id: &str) -> String {
+        format!("doc-measure-{id}")
+    }
+    pub const STRUCTURE: &str = "doc-structure";
+    pub const MEASURES: &str = "doc-measures";
+    pub const MILESTONES: &str = "doc-milestones";
+    pub const GLOSSARY: &str = "doc-glossary";
+}
+
+/// Chapters of these kinds follow the measures, as plans print them.
+fn closes_the_plan(chapter: &Chapter) -> bool {
+    matches!(
+        chapter.kind,
+        Some(ChapterKind::Promotion | ChapterKind::ProgressManagement)
+    )
+}
+
+/// The parts of a plan in reading order.
+pub fn parts(plan: &Plan) -> Vec<Part> {
+    let split = plan
+        .chapters
+        .iter()
+        .position(closes_the_plan)
+        .unwrap_or(plan.chapters.len());
+    let mut out: Vec<Part> = plan.chapters[..split]
+        .iter()
+        .map(|c| Part::Chapter(c.id.clone()))
+        .collect();
+    if !plan.structure.is_empty() {
+        out.push(Part::Structure);
+    }
+    if !plan.measures.is_empty() {
+        out.push(Part::Measures);
+    }
+    out.extend(
+        plan.chapters[split..]
+            .iter()
+            .map(|c| Part::Chapter(c.id.clone())),
+    );
+    if !plan.milestones.is_empty() {
+        out.push(Part::Milestones);
+    }
+    if !plan.glossary.is_empty() {
+        out.push(Part::Glossary);
+    }
+    out
+}
+
+/// `第1章 計画策定の趣旨`.
+pub fn chapter_heading(chapter: &Chapter) -> String {
+    match &chapter.number {
+        Some(number) => format!("{number} {}", chapter.title),
+        None => chapter.title.clone(),
+    }
+}
+
+/// `① 行政手続きのオンライン化`.
+pub fn measure_heading(measure: &Measure) -> String {
+    match &measure.number {
+        Some(number) => format!("{number} {}", measure.title),
+        None => measure.title.clone(),
+    }
+}
+
+fn toc(plan: &Plan, parts: &[Part]) -> Vec<TocEntry> {
+    let mut out = Vec::new();
+    let entry = |anchor: String, label: String, level| TocEntry {
+        anchor,
+        label,
+        level,
+    };
+    for part in parts {
+        match part {
+            Part::Chapter(id) => {
+                let Some(chapter) = plan.chapters.iter().find(|c| &c.id == id) else {
+                    continue;
+                };
+                out.push(entry(anchors::chapter(id), chapter_heading(chapter), 1));
+                for section in &chapter.sections {
+                    out.push(entry(
+                        anchors::chapter(&section.id),
+                        chapter_heading(section),
+                        2,
+                    ));
+                }
+            }
+            Part::Structure => out.push(entry(anchors::STRUCTURE.into(), "計画の体系".into(), 1)),
+            Part::Measures => {
+                out.push(entry(anchors::MEASURES.into(), "施策".into(), 1));
+                for measure in &plan.measures {
+                    out.push(entry(
+                        anchors::measure(&measure.id),
+                        measure_heading(measure),
+                        2,
+                    ));
+                }
+            }
+            Part::Milestones => out.push(entry(
+                anchors::MILESTONES.into(),
+                "マイルストーン".into(),
+                1,
+            )),
+            Part::Glossary => out.push(entry(anchors::GLOSSARY.into(), "用語集".into(), 1)),
+        }
+    }
+    out
+}
+
+impl DocumentView {
+    pub fn of(
+        organization: &Organization,
+        plan: &Plan,
+        version: Option<VersionInfo>,
+        versions: Vec<VersionInfo>,
+    ) -> DocumentView {
+        let parts = parts(plan);
+        DocumentView {
+            summary: PlanSummary::of(organization, plan),
+            version,
+            versions,
+            toc: toc(plan, &parts),
+            parts,
+            unplaced: OverviewView::of(organization, plan).unplaced,
+            placements: plan
+                .measures
+                .iter()
+                .map(|m| placements(plan, &m.id))
+                .collect(),
+            glossary: plan.glossary.iter().map(TermLink::from).collect(),
+            plan: plan.clone(),
+        }
+    }
+}
+
+/// A passage a reader can mark: its key and the text the page shows in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Passage {
+    pub key: String,
+    pub text: String,
+}
+
+impl Passage {
+    /// The measure a passage belongs to, if any: notes that lose their place look for it
+    /// there first.
+    pub fn measure(&self) -> Option<&str> {
+        measure_of(&self.key)
+    }
+}
+
+/// The measure a passage key belongs to, if any.
+pub fn measure_of(key: &str) -> Option<&str> {
+    key.strip_prefix("measure/")?.split('/').next()
+}
+
+/// Text as the page shows it: the lines of every paragraph, run together (line breaks are
+/// elements, not text).
+pub fn shown_text(text: &str) -> String {
+    paragraphs(text).into_iter().flatten().collect()
+}
+
+/// Passage keys, in one place so the page and the notes agree.
+pub mod keys {
+    pub fn chapter(id: &str, field: &str) -> String {
+        format!("chapter/{id}/{field}")
+    }
+    pub fn list_item(chapter: &str, list: &str, index: usize) -> String {
+        format!("chapter/{chapter}/list/{list}/{index}")
+    }
+    pub fn table_cell(chapter: &str, table: &str, row: usize, column: usize) -> String {
+        format!("chapter/{chapter}/table/{table}/{row}/{column}")
+    }
+    pub fn node(id: &str, field: &str) -> String {
+        format!("node/{id}/{field}")
+    }
+    pub fn measure(id: &str, field: &str) -> String {
+        format!("measure/{id}/{field}")
+    }
+    pub fn action(measure: &str, action: &str) -> String {
+        format!("measure/{measure}/action/{action}")
+    }
+    pub fn kpi(measure: &str, index: usize) -> String {
+        format!("measure/{measure}/kpi/{index}")
+    }
+    pub fn milestone(index: usize) -> String {
+        format!("milestone/{index}")
+    }
+    pub fn term(id: &str) -> String {
+        format!("term/{id}")
+    }
+}
+
+/// The measure text fields the document shows, in order, with their headings.
+pub const MEASURE_FIELDS: [(&str, &str); 6] = [
+    ("summary", "概要"),
+    ("outcome", "目指す成果"),
+    ("target_state", "目指す姿"),
+    ("current_issues", "現状と課題"),
+    ("direction", "取組の方向"),
+    ("content", "取組の内容"),
+];
+
+/// A measure's text field by its name in [`MEASURE_FIELDS`].
+pub fn measure_field<'a>(measure: &'a Measure, field: &str) -> Option<&'a String> {
+    match field {
+        "summary" => measure.summary.as_ref(),
+        "outcome" => measure.outcome.as_ref(),
+        "target_state" => measure.target_state.as_ref(),
+        "current_issues" => measure.current_issues.as_ref(),
+        "direction" => measure.direction.as_ref(),
+        "content" => measure.content.as_ref(),
+        _ => None,
+    }
+}
+
+/// Every passage of the plan, in document order.
+pub fn passages(plan: &Plan) -> Vec<Passage> {
+    let mut out = Vec::new();
+    let mut push = |key: String, text: &str| {
+        let text = shown_text(text);
+        if !text.is_empty() {
+            out.push(Passage { key, text });
+        }
+    };
+    let chapter_passages = |chapter: &Chapter, push: &mut dyn FnMut(String, &str)| {
+        for c in chapter.walk() {
+            push(keys::chapter(&c.id, "title"), &c.title);
+            if let Some(body) = &c.body {
+                push(keys::chapter(&c.id, "body"), body);
+            }
+            for list in &c.lists {
+                for (i, item) in list.items.iter().enumerate() {
+                    push(keys::list_item(&c.id, &list.id, i), &item.text);
+                }
+            }
+            for table in &c.tables {
+                for (r, row) in table.rows.iter().enumerate() {
+                    for (col, cell) in row.iter().enumerate() {
+                        push(keys::table_cell(&c.id, &table.id, r, col), cell);
+                    }
+                }
+            }
+        }
+    };
+    for part in parts(plan) {
+        match part {
+            Part::Chapter(id) => {
+                if let Some(chapter) = plan.chapters.iter().find(|c| c.id == id) {
+                    chapter_passages(chapter, &mut push);
+                }
+            }
+            Part::Structure => {
+                for node in walk_nodes(&plan.structure) {
+                    push(keys::node(&node.id, "title"), &node.title);
+                    if let Some(description) = &node.description {
+                        push(keys::node(&node.id, "description"), description);
+                    }
+                }
+            }
+            Part::Measures => {
+                for measure in &plan.measures {
+                    push(keys::measure(&measure.id, "title"), &measure.title);
+                    for (field, _) in MEASURE_FIELDS {
+                        if let Some(text) = measure_field(measure, field) {
+                            push(keys::measure(&measure.id, field), text);
+                        }
+                    }
+                    for action in &measure.actions {
+                        push(keys::action(&measure.id, &action.id), &action.title);
+                    }
+                    for (i, kpi) in measure.kpis.iter().enumerate() {
+                        push(keys::kpi(&measure.id, i), &kpi.text);
+                    }
+                }
+            }
+            Part::Milestones => {
+                for (i, milestone) in plan.milestones.iter().enumerate() {
+                    push(keys::milestone(i), &milestone.text);
+                }
+            }
+            Part::Glossary => {
+                for term in &plan.glossary {
+                    push(keys::term(&term.id), &term.definition);
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn komagane() -> Plan {
+        crate::import::parse_plan_file(
+            "komagane.json",
+            include_bytes!("../../samples/plans/komagane.json"),
+        )
+        .unwrap()
+        .plan
+    }
+
+    #[test]
+    fn passages_have_unique_keys_and_one_line_texts() {
+        let plan = komagane();
+        let list = passages(&plan);
+        assert!(list.len() > 300, "{}", list.len());
+        let mut keys: Vec<&str> = list.iter().map(|p| p.key.as_str()).collect();
+        keys.sort();
+        let before = keys.len();
+        keys.dedup();
+        assert_eq!(keys.len(), before);
+        assert!(list
+            .iter()
+            .all(|p| !p.text.contains('\n') && !p.text.is_empty()));
+        let direction = list
+            .iter()
+            .find(|p| p.key == "measure/citizen-01/direction")
+            .unwrap();
+        assert!(direction
+            .text
+            .starts_with("国の「マイナポータルびったりサービス*」"));
+        assert_eq!(direction.measure(), Some("citizen-01"));
+        assert_eq!(measure_of("chapter/intro/body"), None);
+    }
+
+    #[test]
+    fn the_document_reads_chapters_structure_measures_then_the_rest() {
+        let plan = komagane();
+        let order = parts(&plan);
+        let structure = order.iter().position(|p| *p == Part::Structure).unwrap();
+        let measures = order.iter().position(|p| *p == Part::Measures).unwrap();
+        assert_eq!(measures, structure + 1);
+        assert!(matches!(order[0], Part::Chapter(_)));
+        assert_eq!(order.last(), Some(&Part::Glossary));
+        let toc = toc(&plan, &order);
+        let measure_entries = toc
+            .iter()
+            .filter(|e| e.anchor.starts_with("doc-measure-"))
+            .count();
+        assert_eq!(measure_entries, plan.measures.len());
+    }
+
+    #[test]
+    fn shown_text_runs_lines_together() {
+        assert_eq!(
+            shown_text("一行目\n二行目\n\n次の段落  \n"),
+            "一行目二行目次の段落"
+        );
+    }
+}
