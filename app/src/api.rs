@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
 pub mod rounds;
+pub mod versions;
 
 /// How many search hits a page shows.
 pub const SEARCH_LIMIT: usize = 100;

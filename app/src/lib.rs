@@ -102,6 +102,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sync") view=SyncPage ssr=SsrMode::Async/>
                     <Route path=path!("/app-shell") view=AppShellPage/>
                     <Route path=path!("/plans/:plan_id/roadmap") view=RoadmapPage ssr=SsrMode::Async/>
+                    <Route path=path!("/plans/:plan_id/document") view=DocumentPage ssr=SsrMode::Async/>
+                    <Route path=path!("/plans/:plan_id/v/:version") view=DocumentPage ssr=SsrMode::Async/>
+                    <Route path=path!("/plans/:plan_id/versions") view=VersionsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/plans/:plan_id/compare") view=ComparePage ssr=SsrMode::Async/>
+                    <Route path=path!("/plans/:plan_id/revision") view=RevisionPage ssr=SsrMode::Async/>
                     <Route path=path!("/plans/:plan_id/glossary") view=GlossaryPage ssr=SsrMode::Async/>
                     <Route path=path!("/plans/:plan_id/rounds") view=RoundsPage ssr=SsrMode::Async/>
                     <Route path=path!("/rounds/:round_id") view=RoundPage ssr=SsrMode::Async/>

@@ -189,6 +189,22 @@ page_loader!(
 );
 
 page_loader!(
+    /// The document of a plan: offline, the current version as kept.
+    document(plan_id: String, version: Option<u32>) -> Option<keikaku_domain::document::DocumentView>,
+    online: api::versions::document_page(plan_id.clone(), version),
+    keep: Some(plan_id.clone()),
+    offline: |plans| match version {
+        None => find(&plans, &plan_id).map(|f| Some(keikaku_domain::document::DocumentView::of(
+            &f.organization,
+            &f.plan,
+            None,
+            Vec::new(),
+        ))),
+        Some(_) => None,
+    }
+);
+
+page_loader!(
     search(query: String) -> SearchView,
     online: api::search_page(query.clone()),
     keep: None,

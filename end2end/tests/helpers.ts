@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { APIRequestContext, expect, Page, request } from '@playwright/test';
+import { APIRequestContext, Browser, BrowserContext, expect, Page, request, test } from '@playwright/test';
 
 /** The demo accounts' password (see the README). */
 export const DEMO_PASSWORD = 'keikaku-demo-2026';
@@ -150,4 +150,24 @@ export async function readyForOffline(page: Page) {
       { timeout: 15_000 },
     )
     .toBeGreaterThanOrEqual(5);
+}
+
+/**
+ * A device of its own (a browser context with the project's screen), signed in as `login` or
+ * not; its script errors (a hydration mismatch panics the app) are added to `errors`.
+ */
+export async function openDevice(
+  browser: Browser,
+  login: string | null,
+  errors: string[],
+  javaScriptEnabled = true,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ ...test.info().project.use, javaScriptEnabled });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => errors.push(`${login}: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /hydrat|panicked/i.test(message.text())) errors.push(`${login}: ${message.text()}`);
+  });
+  if (login) await signIn(page, login);
+  return { context, page };
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Browser, BrowserContext, expect, Page, test } from '@playwright/test';
-import { expectAccessible, expectNoHorizontalOverflow, hydrated, readyForOffline, signIn } from './helpers';
+import { expectAccessible, expectNoHorizontalOverflow, hydrated, openDevice, readyForOffline, signIn } from './helpers';
 
 // The yearly round end to end, with two devices: an editor's tablet that goes offline, and an
 // administrator online. Many syncs and page loads: more than the default 30 s.
@@ -25,15 +25,8 @@ function setup(projectName: string) {
 /** Script errors of every page of the test (a hydration mismatch panics the app). */
 const scriptErrors: string[] = [];
 
-async function device(browser: Browser, login: string | null): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ baseURL: test.info().project.use.baseURL, locale: 'ja-JP' });
-  const page = await context.newPage();
-  page.on('pageerror', (error) => scriptErrors.push(`${login}: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && /hydrat|panicked/i.test(message.text())) scriptErrors.push(`${login}: ${message.text()}`);
-  });
-  if (login) await signIn(page, login);
-  return { context, page };
+function device(browser: Browser, login: string | null) {
+  return openDevice(browser, login, scriptErrors);
 }
 
 test.afterEach(() => {

@@ -11,6 +11,8 @@ pub const BREADCRUMBS_LABEL: &str = "現在位置";
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum PlanTab {
     Overview,
+    Document,
+    Versions,
     Measure,
     Roadmap,
     Glossary,
@@ -106,12 +108,14 @@ pub fn plan_header_contents(
         html.close("li");
     };
     tab(PlanTab::Overview, "概要・体系", paths::plan(plan_id));
+    tab(PlanTab::Document, "計画書", paths::document(plan_id));
     if summary.has_roadmap {
         tab(PlanTab::Roadmap, "工程表", paths::roadmap(plan_id));
     }
     if summary.glossary_count > 0 {
         tab(PlanTab::Glossary, "用語集", paths::glossary(plan_id));
     }
+    tab(PlanTab::Versions, "改定履歴", paths::versions(plan_id));
     html.close("ul").close("nav");
     html.finish()
 }

@@ -53,6 +53,11 @@ fn call(
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Route {
+    DocumentPage,
+    DraftDocumentPage,
+    VersionsPage,
+    ComparePage,
+    RevisionPage,
     ListVersions,
     ExportCurrent,
     ExportDraft,
@@ -68,7 +73,12 @@ enum Route {
 
 /// In this order: reads, edits of the draft, then discarding it, starting another and
 /// publishing that (each needs the step before).
-const ROUTES: [Route; 11] = [
+const ROUTES: [Route; 16] = [
+    Route::DocumentPage,
+    Route::DraftDocumentPage,
+    Route::VersionsPage,
+    Route::ComparePage,
+    Route::RevisionPage,
     Route::ListVersions,
     Route::ExportCurrent,
     Route::ExportDraft,
@@ -159,11 +169,24 @@ fn version_access_matrix() {
                 let admin = own && viewer.role == Some("administrator");
                 let reads_plan = !draft || own;
                 let allowed = match route {
-                    Route::ListVersions | Route::ExportCurrent => reads_plan,
-                    Route::ExportDraft | Route::Compare => own,
+                    Route::ListVersions
+                    | Route::ExportCurrent
+                    | Route::DocumentPage
+                    | Route::VersionsPage => reads_plan,
+                    Route::ExportDraft
+                    | Route::Compare
+                    | Route::DraftDocumentPage
+                    | Route::ComparePage => own,
                     _ => admin,
                 };
                 let (method, path, body) = match route {
+                    Route::DocumentPage => ("GET", format!("/plans/{plan}/document"), None),
+                    Route::DraftDocumentPage => ("GET", format!("/plans/{plan}/v/2"), None),
+                    Route::VersionsPage => ("GET", format!("/plans/{plan}/versions"), None),
+                    Route::ComparePage => {
+                        ("GET", format!("/plans/{plan}/compare?from=1&to=2"), None)
+                    }
+                    Route::RevisionPage => ("GET", format!("/plans/{plan}/revision"), None),
                     Route::ListVersions => ("GET", format!("/api/v1/plans/{plan}/versions"), None),
                     Route::ExportCurrent => {
                         ("GET", format!("/api/v1/plans/{plan}/versions/1"), None)
@@ -222,9 +245,19 @@ fn version_access_matrix() {
                         Route::Discard => 204,
                         _ => 200,
                     }
-                } else if viewer.session.is_none() && method != "GET" {
+                } else if viewer.session.is_none()
+                    && (method != "GET" || (route == Route::RevisionPage && reads_plan))
+                {
                     401
-                } else if !reads_plan || matches!(route, Route::ExportDraft | Route::Compare) {
+                } else if !reads_plan
+                    || matches!(
+                        route,
+                        Route::ExportDraft
+                            | Route::Compare
+                            | Route::DraftDocumentPage
+                            | Route::ComparePage
+                    )
+                {
                     // A draft plan of another organization, or a draft revision, does not exist
                     // for those who may not read it.
                     404
@@ -238,6 +271,14 @@ fn version_access_matrix() {
                         viewer.name, r.status, r.body
                     ));
                     continue;
+                }
+                // A page that answers shows its plan, not an error.
+                let page = method == "GET" && !path.starts_with("/api/");
+                if allowed
+                    && page
+                    && (!r.body.contains("<h1") || r.body.contains("ページが見つかりません"))
+                {
+                    failures.push(format!("{route:?} as {} on {plan}: no page", viewer.name));
                 }
                 // The list shows the draft revision to members only.
                 if route == Route::ListVersions && allowed {
@@ -256,8 +297,8 @@ fn version_access_matrix() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    // 11 routes × 7 viewers × 2 plans.
-    assert_eq!(checked, 11 * 7 * 2);
+    // 16 routes (5 pages, 11 API routes) × 7 viewers × 2 plans.
+    assert_eq!(checked, 16 * 7 * 2);
 
     // After publishing, version 2 is current, version 1 readable, and the plan has the
     // subtitle nobody set in the started draft (the import and start replaced it): compare.

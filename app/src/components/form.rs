@@ -49,3 +49,20 @@ where
         leptos::prelude::Action::new(|_: &I| std::future::pending::<O>())
     }
 }
+
+/// The outcome of a form's last request: what was done, or why it was refused.
+#[leptos::component]
+pub fn FormOutcome(
+    outcome: leptos::prelude::RwSignal<Option<Result<String, crate::client::Problem>>>,
+) -> impl leptos::prelude::IntoView {
+    use leptos::prelude::*;
+    move || {
+        outcome.get().map(|result| match result {
+            Ok(message) => view! { <p class="notice" role="status">{message}</p> }.into_any(),
+            Err(problem) => {
+                view! { <p class="notice notice--error" role="alert">{problem.message()}</p> }
+                    .into_any()
+            }
+        })
+    }
+}

@@ -44,3 +44,27 @@ where
         </Transition>
     }
 }
+
+/// Shows a page whose data may be missing (`None`: not found, 404), for pages anyone who may
+/// read the plan sees: loading state, load error, not found, or `found`.
+pub fn optional_page<T, V>(
+    page: Resource<Result<Option<T>, ServerFnError>>,
+    not_found: &'static str,
+    found: impl Fn(T) -> V + Copy + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Err(error) => view! { <LoadError error/> }.into_any(),
+                    Ok(None) => view! { <NotFound message=not_found/> }.into_any(),
+                    Ok(Some(data)) => found(data).into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,12 +1,14 @@
 //! Building blocks shared by several pages.
 
 pub mod chart;
+pub mod diff;
 pub mod focus;
 pub mod form;
 pub mod guarded;
 pub mod layout;
 pub mod outcome;
 pub mod plan_header;
+pub mod reading;
 pub mod rich_text;
 pub mod schedule;
 pub mod table;

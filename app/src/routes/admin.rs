@@ -11,6 +11,7 @@ use serde_json::json;
 
 use crate::api::{admin_page, Guarded};
 use crate::client::{send_json, Problem};
+use crate::components::form::FormOutcome as Outcome;
 use crate::components::form::{browser_action, typed_value};
 use crate::components::layout::{Forbidden, LoadError, Loading, PageTitle, SignInRequired};
 
@@ -78,20 +79,6 @@ fn Admin(
             <NewUserForm organization_id=organization_id.clone() departments=department_names csrf_token=csrf_token.clone() reload/>
             <Departments departments organization_id csrf_token reload/>
         </div>
-    }
-}
-
-/// Shows the outcome of the last request of a form.
-#[component]
-fn Outcome(outcome: RwSignal<Option<Result<String, Problem>>>) -> impl IntoView {
-    move || {
-        outcome.get().map(|result| match result {
-            Ok(message) => view! { <p class="notice" role="status">{message}</p> }.into_any(),
-            Err(problem) => {
-                view! { <p class="notice notice--error" role="alert">{problem.message()}</p> }
-                    .into_any()
-            }
-        })
     }
 }
 

@@ -148,6 +148,10 @@ pub fn router(state: AppState) -> Router {
     }
     Router::new()
         .nest("/api/v1", api_routes(&state))
+        .route(
+            "/plans/{plan_id}/v/{number}/measures/{measure_id}",
+            axum::routing::get(versions::version_measure),
+        )
         .leptos_routes_with_context(
             &state,
             routes,

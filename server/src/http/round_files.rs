@@ -135,7 +135,7 @@ async fn report_pdf(
 }
 
 /// A CSS string literal of `text`: quotes and backslashes escaped, control characters blanked.
-fn css_string(text: &str) -> String {
+pub(super) fn css_string(text: &str) -> String {
     let mut out = String::from("\"");
     for c in text.chars() {
         match c {

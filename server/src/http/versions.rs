@@ -30,6 +30,10 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/plans/{plan_id}/versions", get(list))
         .route("/plans/{plan_id}/versions/{number}", get(export))
+        .route(
+            "/plans/{plan_id}/versions/{number}/print.css",
+            get(print_style),
+        )
         .route("/plans/{plan_id}/compare", get(compare))
         .route(
             "/plans/{plan_id}/revision",
@@ -39,6 +43,26 @@ pub fn routes() -> Router<AppState> {
         .route("/plans/{plan_id}/revision/label", put(label))
         .route("/plans/{plan_id}/revision/publish", post(publish))
         .route("/plans/{plan_id}/revision/changes", get(changes))
+}
+
+/// `/plans/{plan}/v/{n}/measures/{measure}`: a measure of a version is its place in that
+/// version's document.
+pub async fn version_measure(
+    Path((plan_id, number, measure_id)): Path<(String, String, String)>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    use keikaku_domain::limits::is_valid_id;
+    match VersionNumber::parse(&number) {
+        Some(number) if is_valid_id(&plan_id) && is_valid_id(&measure_id) => {
+            let location = format!(
+                "{}#{}",
+                keikaku_domain::views::paths::version(&plan_id, number.0),
+                keikaku_domain::document::anchors::measure(&measure_id)
+            );
+            axum::response::Redirect::permanent(&location).into_response()
+        }
+        _ => StatusCode::NOT_FOUND.into_response(),
+    }
 }
 
 const DENIAL: &str = "この計画の改定を扱う権限がありません。";
@@ -101,6 +125,24 @@ async fn export(
     let number = parse_number("number", &number)?;
     let (_, file) = readable_version(&store, &context, &plan_id, "number", number).await?;
     Ok(Json(file))
+}
+
+/// The running head of a printed document: the plan and the version, on every page.
+async fn print_style(
+    State(store): State<Store>,
+    context: RequestContext,
+    Path((plan_id, number)): Path<(String, String)>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let number = parse_number("number", &number)?;
+    let (info, file) = readable_version(&store, &context, &plan_id, "number", number).await?;
+    let head = super::round_files::css_string(&format!("{}　{}", file.plan.title, info.title()));
+    let style = format!("@page {{ @top-left {{ content: {head}; font-size: 9pt; }} }}\n");
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        style,
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]

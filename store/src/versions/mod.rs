@@ -67,6 +67,25 @@ pub(crate) async fn versions(
     rows.iter().map(info_from_row).collect()
 }
 
+/// One version's row, which must exist (else `missing`).
+pub(crate) async fn version_info(
+    conn: &mut SqliteConnection,
+    plan_id: &str,
+    number: VersionNumber,
+    missing: Missing,
+) -> Result<VersionInfo> {
+    let row = sqlx::query(
+        "SELECT number, label, issued, state, created_at, published_at, audit_id
+         FROM plan_versions WHERE plan_id = ? AND number = ?",
+    )
+    .bind(plan_id)
+    .bind(i64::from(number.0))
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(StoreError::NotFound(missing))?;
+    info_from_row(&row)
+}
+
 /// The plan as it is now, as a plan file.
 pub(crate) async fn live_file(conn: &mut SqliteConnection, plan_id: &str) -> Result<PlanFile> {
     let (organization, plan) = Store::existing_plan(conn, plan_id).await?;
@@ -125,6 +144,20 @@ impl Store {
         let found = version_file(&mut tx, plan_id, number).await?;
         tx.commit().await?;
         Ok(found)
+    }
+
+    /// Every step of the plan's revisions, oldest first: drafts started, edited, named,
+    /// discarded, and versions published.
+    pub async fn version_history(&self, plan_id: &str) -> Result<Vec<crate::AuditEntry>> {
+        let rows = sqlx::query(
+            "SELECT * FROM audit_log
+             WHERE plan_id = ? AND (entity = 'revision' OR (entity = 'plan' AND field = 'version'))
+             ORDER BY id",
+        )
+        .bind(plan_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(crate::audit::entry_from_row).collect()
     }
 
     /// The draft of the next version, if one is being prepared.

@@ -10,7 +10,7 @@ use keikaku_domain::revision::{is_valid_issued, VersionInfo, VersionNumber};
 use serde_json::{json, Value};
 use sqlx::{Sqlite, Transaction};
 
-use super::{draft_number, live_file, version_file, versions};
+use super::{draft_number, live_file, version_file, version_info, versions};
 use crate::audit::{append, Actor, Change};
 use crate::{Missing, Result, Store, StoreError};
 
@@ -181,10 +181,7 @@ impl Store {
         store_document(&mut tx, plan_id, number, &file).await?;
         let record = json!({ "label": label, "issued": issued });
         log_step(&mut tx, actor, &current, number, step, record, now).await?;
-        let info = version_file(&mut tx, plan_id, number)
-            .await?
-            .map(|(info, _)| info)
-            .ok_or(StoreError::NotFound(Missing::Revision))?;
+        let info = version_info(&mut tx, plan_id, number, Missing::Revision).await?;
         tx.commit().await?;
         Ok(info)
     }
@@ -244,10 +241,7 @@ impl Store {
         .await?;
         let record = json!({ "label": label, "issued": issued });
         log_step(&mut tx, actor, &draft, info.number, "label", record, now).await?;
-        let info = version_file(&mut tx, plan_id, info.number)
-            .await?
-            .map(|(info, _)| info)
-            .ok_or(StoreError::NotFound(Missing::Revision))?;
+        let info = version_info(&mut tx, plan_id, info.number, Missing::Revision).await?;
         tx.commit().await?;
         Ok(info)
     }
@@ -299,10 +293,7 @@ impl Store {
         .bind(i64::from(draft_info.number.0))
         .execute(&mut *tx)
         .await?;
-        let info = version_file(&mut tx, plan_id, draft_info.number)
-            .await?
-            .map(|(info, _)| info)
-            .ok_or(StoreError::NotFound(Missing::Version))?;
+        let info = version_info(&mut tx, plan_id, draft_info.number, Missing::Version).await?;
         tx.commit().await?;
         tracing::info!(plan = plan_id, version = %info.number, "published a revision");
         Ok(info)

@@ -1,0 +1,168 @@
+import { Browser, expect, Page, test } from '@playwright/test';
+import { apiSession, DEMO_PASSWORD, expectAccessible, expectNoHorizontalOverflow, hydrated, openDevice } from './helpers';
+
+// A revision (改定) from start to publication with three people: the organization's
+// administrator prepares it, a council member reads the draft and compares it, the public sees
+// nothing of it until it is published. Each project revises a plan of its own, so the two runs
+// against the shared server never meet.
+test.describe.configure({ timeout: 150_000 });
+
+function setup(projectName: string) {
+  return projectName === 'phone'
+    ? { plan: 'matsue-digital-city-hall', org: 'matsue', admin: 'matsue-admin', chapter: 'what-is-dx' }
+    : { plan: 'kamigori-dx-plan', org: 'kamigori', admin: 'kamigori-admin', chapter: 'ch1-1' };
+}
+
+const scriptErrors: string[] = [];
+
+function device(browser: Browser, login: string | null, javaScriptEnabled = true) {
+  return openDevice(browser, login, scriptErrors, javaScriptEnabled);
+}
+
+test.afterEach(() => {
+  expect(scriptErrors.splice(0), 'no script errors').toEqual([]);
+});
+
+async function checkPage(page: Page) {
+  await expectAccessible(page);
+  await expectNoHorizontalOverflow(page);
+}
+
+test('a revision is prepared, read as a draft by council members, compared and published', async ({ browser }, testInfo) => {
+  const { plan, org, admin, chapter } = setup(testInfo.project.name);
+  const added = `（${testInfo.project.name}の改定で追記した一文）`;
+  const base = testInfo.project.use.baseURL!;
+
+  // A council member of the organization, added by its administrator.
+  const session = await apiSession(base, admin);
+  const council = `${org}-council-e2e`;
+  const created = await session.api.post(`/api/v1/organizations/${org}/users`, {
+    headers: { 'X-CSRF-Token': session.csrf },
+    data: { login: council, display_name: '議員（試験）', role: 'council_member', password: DEMO_PASSWORD },
+  });
+  expect(created.status(), await created.text()).toBe(201);
+
+  // The administrator starts the draft from the current version and names it; a bad date is
+  // refused beside its field and what was typed stays.
+  const adminDevice = await device(browser, admin);
+  const a = adminDevice.page;
+  await a.goto(`/plans/${plan}/revision`);
+  await hydrated(a);
+  await checkPage(a);
+  await a.locator('#start-label').fill('令和8年3月改定');
+  await a.locator('#start-issued').fill('2026-13');
+  await a.getByRole('button', { name: '改定案を作る' }).click();
+  await expect(a.locator('#start-issued-error')).toContainText('2024-03');
+  await expect(a.locator('#start-label')).toHaveValue('令和8年3月改定');
+  await a.locator('#start-issued').fill('2026-03');
+  await a.getByRole('button', { name: '改定案を作る' }).click();
+  await expect(a.getByRole('heading', { name: '第2版（令和8年3月改定）　改定案' })).toBeVisible();
+  await expect(a.locator('.diff-summary')).toContainText('変更はありません');
+  await checkPage(a);
+
+  // It edits a chapter's text in the draft.
+  await a.locator('#revision-item').selectOption(`chapter:${chapter}`);
+  const body = a.locator('#revision-field-body');
+  const before = await body.inputValue();
+  await body.fill(`${before}${added}`);
+  await a.getByRole('button', { name: '改定案に保存する' }).click();
+  await expect(a.getByRole('status').filter({ hasText: '1項目を改定案に保存しました。' })).toBeVisible();
+  await a.reload();
+  await hydrated(a);
+  await expect(a.locator('.diff-summary')).toContainText('本文の変更 1件');
+  await checkPage(a);
+
+  // The public: the draft does not exist, and the plan reads as before.
+  const citizen = await device(browser, null);
+  const c = citizen.page;
+  const missing = await c.goto(`/plans/${plan}/v/2`);
+  expect(missing?.status()).toBe(404);
+  await c.goto(`/plans/${plan}/versions`);
+  await expect(c.locator('.versions-table tbody tr')).toHaveCount(1);
+  await c.goto(`/plans/${plan}/document`);
+  await expect(c.locator('#doc')).not.toContainText(added);
+
+  // The council member reads the draft and what it changes.
+  const member = await device(browser, council);
+  const m = member.page;
+  await m.goto(`/plans/${plan}/versions`);
+  await hydrated(m);
+  await expect(m.locator('.versions-table tbody tr')).toHaveCount(2);
+  await expect(m.locator('.versions-table')).toContainText('改定案（素案）');
+  await checkPage(m);
+  await m.getByRole('link', { name: '前の版との違い' }).click();
+  await expect(m.getByRole('heading', { level: 1 })).toHaveText('第1版と第2版の比較');
+  await expect(m.locator('.diff-summary')).toContainText('本文の変更 1件');
+  // The insertion is marked in words as well as by an underline.
+  const inserted = m.locator('ins.diff-ins').filter({ hasText: added });
+  await expect(inserted).toHaveCount(1);
+  await expect(inserted.locator('.diff-mark').first()).toHaveText('［追加：');
+  await checkPage(m);
+  await m.goto(`/plans/${plan}/v/2`);
+  await hydrated(m);
+  await expect(m.locator('.version-bar__notice')).toHaveText('これは公開前の改定案（素案）です。');
+  await expect(m.locator(`[data-anchor="chapter/${chapter}/body"]`)).toContainText(added);
+  await checkPage(m);
+
+  // Publishing makes it the current version; the first stays readable at its own address.
+  await a.getByRole('button', { name: 'この改定案を公開する' }).click();
+  await a.getByRole('button', { name: '公開する', exact: true }).click();
+  await expect(a).toHaveURL(new RegExp(`/plans/${plan}/versions$`));
+  await expect(a.locator('.versions-table')).toContainText('現行版');
+  await c.goto(`/plans/${plan}/document`);
+  await expect(c.locator(`[data-anchor="chapter/${chapter}/body"]`)).toContainText(added);
+  await c.goto(`/plans/${plan}/v/1`);
+  await expect(c.locator('.version-bar__notice')).toContainText('以前の版');
+  await expect(c.locator('#doc')).not.toContainText(added);
+  // Everyone's history links each step to the version it made (members see the steps).
+  await m.goto(`/plans/${plan}/versions`);
+  await expect(m.getByRole('cell', { name: '公開して現行版に' })).toBeVisible();
+
+  // Comparing works without JavaScript: a plain form.
+  const plain = await device(browser, null, false);
+  await plain.page.goto(`/plans/${plan}/compare?from=2&to=2`);
+  await expect(plain.page.locator('.diff-summary')).toContainText('変更はありません');
+  await plain.page.locator('#compare-from').selectOption('1');
+  await plain.page.getByRole('button', { name: '違いを見る' }).click();
+  await expect(plain.page.locator('.diff-summary')).toContainText('本文の変更 1件');
+
+  for (const d of [adminDevice, citizen, member, plain]) await d.context.close();
+});
+
+test('the document view: contents, text size and the reading position stay on this device', async ({ page }, testInfo) => {
+  page.on('pageerror', (error) => scriptErrors.push(error.message));
+  const path = '/plans/komagane-dx-strategy/document';
+  await page.goto(path);
+  await hydrated(page);
+  await expect(page.locator('h1.doc__title')).toContainText('こまがねDX戦略');
+  // Every passage holds exactly its text, for notes to anchor to.
+  await expect(page.locator('[data-anchor="measure/citizen-01/direction"]')).toHaveText(/^国の「マイナポータルびったりサービス/);
+  await checkPage(page);
+
+  // A larger text, by keyboard, remembered after a reload.
+  const larger = page.getByRole('button', { name: '特大' });
+  await larger.focus();
+  await page.keyboard.press('Enter');
+  await expect(larger).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.locator('html')).toHaveAttribute('data-text-size', '3');
+  await expectNoHorizontalOverflow(page);
+
+  // The contents: a side panel on a tablet, a drawer on a phone.
+  const phone = testInfo.project.name === 'phone';
+  const contents = phone ? page.locator('.doc-toc--drawer') : page.locator('.doc-toc--side');
+  if (phone) await page.getByText('目次を開く').click();
+  await contents.getByRole('link', { name: /少子化対策/ }).click();
+  await expect(page.locator('#doc-measure-regional-01')).toBeInViewport();
+
+  // The reading position: open the document again, without a fragment, where it was left.
+  await page.mouse.wheel(0, 50);
+  await page.waitForTimeout(600);
+  await page.goto(path);
+  await hydrated(page);
+  await expect(page.locator('html')).toHaveAttribute('data-text-size', '3');
+  await expect(page.getByRole('status').filter({ hasText: '前回読んでいた箇所から表示しています' })).toBeVisible();
+  await expect(page.locator('#doc-measure-regional-01')).toBeInViewport();
+  await checkPage(page);
+  // Back to the normal size for the other tests of this browser.
+  await page.getByRole('button', { name: '標準' }).click();
+});
