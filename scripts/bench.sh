@@ -16,7 +16,7 @@ ensure_chromium
 step "building (release)"
 cargo leptos build --release
 build_first_view
-cargo build --release -p keikaku-bench-sync -p keikaku-bench-rounds
+cargo build --release -p keikaku-bench-sync -p keikaku-bench-rounds -p keikaku-bench-revisions
 
 step "server: push throughput and pull latency"
 target/release/keikaku-bench-sync
@@ -24,6 +24,9 @@ target/release/keikaku-bench-sync
 step "server: a reporting round's dashboard, report page and PDF"
 ensure_japanese_font
 target/release/keikaku-bench-rounds
+
+step "server: comparing versions and finding notes again after a revision"
+target/release/keikaku-bench-revisions
 
 step "browser: offline edits against PouchDB, cold offline open"
 (cd bench/browser && npm ci --no-audit --no-fund --loglevel=error)

@@ -55,6 +55,12 @@ pub struct DocumentView {
     /// For each measure (by position in `plan.measures`), the trails of its placements.
     pub placements: Vec<Vec<Vec<NodeCrumb>>>,
     pub glossary: Vec<TermLink>,
+    /// The viewer may point the council to a part (set by the server; offline `false`).
+    #[serde(default)]
+    pub can_present: bool,
+    /// The viewer sees where the council is pointed to.
+    #[serde(default)]
+    pub can_follow: bool,
 }
 
 /// Element ids of the document's parts.
@@ -192,8 +198,59 @@ impl DocumentView {
                 .collect(),
             glossary: plan.glossary.iter().map(TermLink::from).collect(),
             plan: plan.clone(),
+            can_present: false,
+            can_follow: false,
         }
     }
+}
+
+/// 「説明中の箇所」: the part of the document a presenting official points the council to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pointer {
+    /// The element id of the part (`doc-measure-citizen-12`, see [`anchors`]).
+    pub anchor: String,
+    /// How the banner names it: 「施策12 …」.
+    pub label: String,
+    /// The version presented, when known.
+    pub version: Option<u32>,
+    /// Who presents.
+    pub by: String,
+    /// Unix seconds it was pointed to.
+    pub at: i64,
+}
+
+impl Pointer {
+    /// Why an anchor or label cannot be pointed to, as (field, reason).
+    pub fn check(anchor: &str, label: &str) -> Result<(), (&'static str, String)> {
+        let anchor_ok = anchor.starts_with("doc-")
+            && anchor.len() <= 100
+            && anchor
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !anchor_ok {
+            return Err(("anchor", "文書の箇所を指定してください。".into()));
+        }
+        crate::limits::check_required(crate::limits::TextKind::Name, label)
+            .map_err(|p| ("label", p.reason()))
+    }
+}
+
+/// Pointing the council to a passage during a meeting: the organization's administrators and
+/// editors (the officials who explain the plan).
+pub fn can_present(viewer: &crate::access::Viewer, plan: crate::access::PlanRef) -> bool {
+    use crate::access::Role;
+    viewer.principal().is_some_and(|p| {
+        p.organization_id == plan.organization_id
+            && matches!(p.role, Role::Administrator | Role::Editor)
+    })
+}
+
+/// Seeing where it points: members of the organization (council members above all).
+pub fn can_follow_presentation(
+    viewer: &crate::access::Viewer,
+    plan: crate::access::PlanRef,
+) -> bool {
+    crate::access::can_read_history(viewer, plan)
 }
 
 /// A passage a reader can mark: its key and the text the page shows in it.
@@ -403,6 +460,32 @@ mod tests {
             .filter(|e| e.anchor.starts_with("doc-measure-"))
             .count();
         assert_eq!(measure_entries, plan.measures.len());
+    }
+
+    #[test]
+    fn officials_present_and_members_follow() {
+        use crate::access::{test_user, PlanRef, Role, Viewer};
+        let plan = PlanRef {
+            organization_id: "a",
+            status: crate::format::PlanStatus::Published,
+        };
+        for (role, present) in [
+            (Role::Administrator, true),
+            (Role::Editor, true),
+            (Role::CouncilMember, false),
+        ] {
+            assert_eq!(can_present(&test_user("a", role, None), plan), present);
+            assert!(!can_present(&test_user("b", role, None), plan));
+            assert!(can_follow_presentation(&test_user("a", role, None), plan));
+            assert!(!can_follow_presentation(&test_user("b", role, None), plan));
+        }
+        assert!(!can_follow_presentation(&Viewer::Public, plan));
+        assert!(Pointer::check("doc-measure-citizen-12", "施策12").is_ok());
+        assert_eq!(
+            Pointer::check("javascript:x", "施策").unwrap_err().0,
+            "anchor"
+        );
+        assert_eq!(Pointer::check("doc-x", " ").unwrap_err().0, "label");
     }
 
     #[test]

@@ -166,3 +166,43 @@ test('the document view: contents, text size and the reading position stay on th
   // Back to the normal size for the other tests of this browser.
   await page.getByRole('button', { name: '標準' }).click();
 });
+
+test('an official points the council to a measure: members see it within 2 seconds, and nobody is moved', async ({ browser }) => {
+  const plan = 'komagane-dx-strategy';
+  const official = await device(browser, 'komagane-admin');
+  const member = await device(browser, 'komagane-council');
+  const o = official.page;
+  const m = member.page;
+  await m.goto(`/plans/${plan}/document`);
+  await hydrated(m);
+  await m.evaluate(() => window.scrollTo(0, 600));
+  const before = await m.evaluate(() => window.scrollY);
+
+  await o.goto(`/plans/${plan}/document`);
+  await hydrated(o);
+  await o.getByLabel('説明者として箇所を案内する').check();
+  await checkPage(o);
+  const sent = Date.now();
+  await o.getByRole('button', { name: 'この箇所を案内する：施策⑤ オンライン税金納付通知、状況照会改善' }).click();
+  await expect(o.locator('.presenter__current')).toContainText('案内中：施策⑤');
+
+  const banner = m.locator('.presenting-banner');
+  await expect(banner).toContainText('説明中：施策⑤ オンライン税金納付通知、状況照会改善', { timeout: 2_000 });
+  expect(Date.now() - sent).toBeLessThan(2_000 + 1_000);
+  // The member's page stays where it was until they choose to go.
+  expect(await m.evaluate(() => window.scrollY)).toBe(before);
+  await checkPage(m);
+  await banner.getByRole('link', { name: 'この箇所へ移動' }).click();
+  await expect(m.locator('#doc-measure-citizen-05')).toBeInViewport();
+
+  // The official stops; the banner goes.
+  await o.getByRole('button', { name: '案内を終える' }).click();
+  await expect(banner).toBeEmpty({ timeout: 2_000 });
+
+  // The public has no banner and no presenter controls.
+  const citizen = await device(browser, null);
+  await citizen.page.goto(`/plans/${plan}/document`);
+  await hydrated(citizen.page);
+  await expect(citizen.page.locator('.presenting-banner, .presenter')).toHaveCount(0);
+  for (const d of [official, member, citizen]) await d.context.close();
+});

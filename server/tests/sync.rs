@@ -7,8 +7,8 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use support::EventStream;
+
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -203,128 +203,8 @@ fn exported_plan(server: &TestServer, plan_id: &str) -> PlanFile {
 
 // ---- Server-sent events ----
 
-/// An open `GET /api/v1/sync/events`, read as it arrives.
-struct EventStream {
-    status: u16,
-    headers: Vec<(String, String)>,
-    reader: BufReader<TcpStream>,
-    /// Decoded body not yet parsed into events.
-    pending: String,
-}
-
+/// The sync event stream's own reading: `changed` events.
 impl EventStream {
-    fn open(addr: &str, session: Option<&Session>) -> EventStream {
-        let mut stream = TcpStream::connect(addr).unwrap();
-        let cookie = session.map_or(String::new(), |s| format!("Cookie: {}\r\n", s.cookie));
-        write!(
-            stream,
-            "GET /api/v1/sync/events HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n{cookie}\r\n"
-        )
-        .unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .unwrap();
-        let mut reader = BufReader::new(stream);
-        let mut line = String::new();
-        reader.read_line(&mut line).unwrap();
-        let status = line.split(' ').nth(1).unwrap().parse().unwrap();
-        let mut headers = Vec::new();
-        loop {
-            line.clear();
-            reader.read_line(&mut line).unwrap();
-            match line.trim_end().split_once(':') {
-                Some((name, value)) => {
-                    headers.push((name.trim().to_lowercase(), value.trim().to_owned()))
-                }
-                None => break,
-            }
-        }
-        EventStream {
-            status,
-            headers,
-            reader,
-            pending: String::new(),
-        }
-    }
-
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// The next event's name and data, skipping keep-alive comments; `None` if none arrives
-    /// by `deadline`.
-    fn next_event(&mut self, deadline: Instant) -> Option<(String, String)> {
-        loop {
-            if let Some(end) = self.pending.find("\n\n") {
-                let block: String = self.pending.drain(..end + 2).collect();
-                let field = |name: &str| {
-                    block
-                        .lines()
-                        .find_map(|l| l.strip_prefix(name).map(|v| v.trim().to_owned()))
-                };
-                if let (Some(event), Some(data)) = (field("event:"), field("data:")) {
-                    return Some((event, data));
-                }
-                continue;
-            }
-            let left = deadline.checked_duration_since(Instant::now())?;
-            self.reader
-                .get_ref()
-                .set_read_timeout(Some(left.max(Duration::from_millis(1))))
-                .unwrap();
-            // One chunk of the chunked body.
-            let mut size_line = String::new();
-            if self.reader.read_line(&mut size_line).ok()? == 0 {
-                return None;
-            }
-            let size = usize::from_str_radix(size_line.trim(), 16).ok()?;
-            let mut chunk = vec![0; size + 2];
-            self.reader.read_exact(&mut chunk).ok()?;
-            self.pending
-                .push_str(std::str::from_utf8(&chunk[..size]).unwrap());
-        }
-    }
-
-    /// Whether the server ends the stream within `within`: its last chunk arrives, or the
-    /// connection closes. Events and keep-alive comments on the way are skipped.
-    fn ends_within(&mut self, within: Duration) -> bool {
-        let deadline = Instant::now() + within;
-        let timed_out = |e: &std::io::Error| {
-            matches!(
-                e.kind(),
-                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-            )
-        };
-        loop {
-            let Some(left) = deadline.checked_duration_since(Instant::now()) else {
-                return false;
-            };
-            self.reader
-                .get_ref()
-                .set_read_timeout(Some(left.max(Duration::from_millis(1))))
-                .unwrap();
-            let mut size_line = String::new();
-            match self.reader.read_line(&mut size_line) {
-                Ok(0) => return true,
-                Ok(_) => {}
-                Err(e) => return !timed_out(&e),
-            }
-            match usize::from_str_radix(size_line.trim(), 16) {
-                Ok(0) => return true,
-                Ok(size) => {
-                    let mut chunk = vec![0; size + 2];
-                    if let Err(e) = self.reader.read_exact(&mut chunk) {
-                        return !timed_out(&e);
-                    }
-                }
-                Err(_) => panic!("not a chunk: {size_line:?}"),
-            }
-        }
-    }
-
     /// The sequence of the next `changed` event.
     fn next_changed(&mut self, within: Duration) -> Option<u64> {
         let (event, data) = self.next_event(Instant::now() + within)?;

@@ -112,18 +112,23 @@ pub async fn document_page(
     plan_id: String,
     version: Option<u32>,
 ) -> Result<Option<DocumentView>, ServerFnError> {
-    let Some((_, _, versions)) = ssr::plan_and_versions(&plan_id).await? else {
+    use keikaku_domain::access::PlanRef;
+    use keikaku_domain::document::{can_follow_presentation, can_present};
+    let Some((org, plan, versions)) = ssr::plan_and_versions(&plan_id).await? else {
         return Ok(None);
     };
     let Some((info, file)) = ssr::version(&plan_id, &versions, version).await? else {
         return Ok(None);
     };
-    Ok(Some(DocumentView::of(
-        &file.organization,
-        &file.plan,
-        Some(info),
-        versions,
-    )))
+    let viewer = super::ssr::viewer();
+    let plan_ref = PlanRef {
+        organization_id: &org.id,
+        status: plan.status,
+    };
+    let mut view = DocumentView::of(&file.organization, &file.plan, Some(info), versions);
+    view.can_present = can_present(&viewer, plan_ref);
+    view.can_follow = can_follow_presentation(&viewer, plan_ref);
+    Ok(Some(view))
 }
 
 #[server(prefix = "/api", endpoint = "v1/pages/versions", input = GetUrl)]

@@ -8,6 +8,7 @@ pub mod guarded;
 pub mod layout;
 pub mod outcome;
 pub mod plan_header;
+pub mod presenting;
 pub mod reading;
 pub mod rich_text;
 pub mod schedule;

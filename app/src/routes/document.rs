@@ -6,7 +6,8 @@
 //! `keikaku_domain::document::passages`), and holds exactly the text the key's passage has.
 
 use keikaku_domain::document::{
-    anchors, keys, measure_field, measure_heading, DocumentView, Part, MEASURE_FIELDS,
+    anchors, chapter_heading, keys, measure_field, measure_heading, DocumentView, Part,
+    MEASURE_FIELDS,
 };
 use keikaku_domain::format::{Chapter, Measure, Node, Plan};
 use keikaku_domain::revision::VersionState;
@@ -18,6 +19,7 @@ use leptos_router::hooks::use_params_map;
 use crate::components::guarded::optional_page;
 use crate::components::layout::{PageTitle, ScrollToFragment};
 use crate::components::plan_header::{Breadcrumbs, PlanHeader, PlanTab};
+use crate::components::presenting::{PresentHere, Presenter, PresenterPanel, PresentingBanner};
 use crate::components::reading::{ReadingControls, ReadingPosition};
 use crate::components::rich_text::RichText;
 use crate::components::table::ScrollFrame;
@@ -88,6 +90,8 @@ fn Document(view: DocumentView) -> impl IntoView {
         toc,
         placements,
         glossary,
+        can_present,
+        can_follow,
     } = view;
     let plan_id = summary.id.clone();
     let writer = Writer {
@@ -98,6 +102,9 @@ fn Document(view: DocumentView) -> impl IntoView {
         .as_ref()
         .map(|v| v.title())
         .unwrap_or_else(|| "現行版".to_owned());
+    // Provided before the parts are built, so each can offer 「この箇所を案内する」.
+    let presenter = can_present
+        .then(|| Presenter::provide(plan_id.clone(), version.as_ref().map(|v| v.number.0)));
     let position_key = format!("{plan_id}/{}", version.as_ref().map_or(0, |v| v.number.0));
     let toc_list = move || {
         toc.iter()
@@ -124,6 +131,8 @@ fn Document(view: DocumentView) -> impl IntoView {
             <Breadcrumbs trail=vec![(summary.title.clone(), Some(paths::plan(&plan_id))), (format!("計画書 {version_title}"), None)]/>
             <PlanHeader summary=summary.clone() current=PlanTab::Document/>
             <VersionBar plan_id=plan_id.clone() version=version.clone() versions/>
+            {can_follow.then(|| view! { <PresentingBanner plan_id=plan_id.clone()/> })}
+            {presenter.map(|presenter| view! { <PresenterPanel presenter/> })}
             <ReadingControls/>
             <ReadingPosition key=position_key/>
             <div class="doc-layout">
@@ -208,6 +217,7 @@ fn part_view(
         Part::Structure => view! {
             <section id=anchors::STRUCTURE class="doc-part" aria-labelledby="doc-structure-heading">
                 <h2 id="doc-structure-heading">"計画の体系"</h2>
+                <PresentHere anchor=anchors::STRUCTURE label="計画の体系"/>
                 <ul class="tree doc-tree">
                     {plan.structure.iter().map(|n| node_view(n, plan, writer)).collect_view()}
                 </ul>
@@ -283,6 +293,7 @@ fn chapter_view(chapter: &Chapter, writer: &Writer, level: u8) -> AnyView {
     view! {
         <section id=anchors::chapter(&chapter.id) class="doc-part doc-chapter" aria-labelledby=heading_id>
             {heading}
+            <PresentHere anchor=anchors::chapter(&chapter.id) label=chapter_heading(chapter)/>
             {chapter.body.clone().map(|b| writer.block(keys::chapter(&chapter.id, "body"), b))}
             {chapter.lists.iter().map(|list| view! {
                 <div class="doc-list">
@@ -378,6 +389,7 @@ fn measure_view(
                 {measure.number.clone().map(|n| view! { <span class="doc-number">{n}</span>" " })}
                 {writer.inline(keys::measure(&id, "title"), measure.title.clone())}
             </h3>
+            <PresentHere anchor=anchors::measure(&id) label=format!("施策{}", measure_heading(measure))/>
             {(!trails.is_empty()).then(|| view! {
                 <p class="doc-measure__place">
                     {trails.iter().map(|t| t.iter().map(|n| n.title.clone()).collect::<Vec<_>>().join(" › ")).collect::<Vec<_>>().join("／")}

@@ -5,9 +5,11 @@ mod api;
 mod cache;
 mod csrf;
 mod error;
+mod events;
 mod json;
 mod password_check;
 mod plans;
+mod presenting;
 mod redirect;
 mod round_files;
 mod rounds;
@@ -19,7 +21,7 @@ mod sync;
 mod users;
 mod versions;
 
-pub use sync::SESSION_CHECK;
+pub use events::SESSION_CHECK;
 
 use app::offline::early::FirstViewRenderer;
 use app::{shell, App};
@@ -48,7 +50,7 @@ pub struct AppState {
     /// Every password hashed or verified goes through this bound.
     pub hashing: PasswordHashing,
     /// Tells open sync event streams about committed pushes and ended sessions.
-    pub sync_events: sync::SyncEvents,
+    pub sync_events: events::SyncEvents,
     /// The event streams each session holds open.
     pub stream_slots: stream_slots::StreamSlots,
     /// How often an event stream checks that its session still exists.
@@ -88,7 +90,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
         secure_cookies: config.secure_cookies,
         trusted_proxies: config.trusted_proxies.clone(),
         hashing: PasswordHashing::new(config.password_checks, config.password_wait),
-        sync_events: sync::SyncEvents::new(),
+        sync_events: events::SyncEvents::new(),
         stream_slots: stream_slots::StreamSlots::default(),
         session_check: config.session_check,
     };
@@ -233,6 +235,7 @@ fn api_routes(state: &AppState) -> Router<AppState> {
         .merge(structure::routes())
         .merge(rounds::routes())
         .merge(versions::routes())
+        .merge(presenting::routes())
         .merge(sync::routes())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -16,10 +16,10 @@ use serde::{Deserialize, Serialize};
 use keikaku_domain::views::paths::encode_query_component;
 
 use super::error::ApiError;
+use super::events::Ended;
 use super::json::StrictJson;
 use super::password_check::{self, Refusal};
 use super::redirect::{safe_next, see_other};
-use super::sync::Ended;
 use super::AppState;
 use crate::auth::{self, password, tokens};
 

@@ -12,10 +12,10 @@ use keikaku_store::{Missing, NewUser, Store, StoreError, User};
 use serde::{Deserialize, Serialize};
 
 use super::error::ApiError;
+use super::events::Ended;
 use super::json::StrictJson;
 use super::password_check::Refusal;
 use super::session::RequestContext;
-use super::sync::Ended;
 use super::AppState;
 use crate::auth::{self, password};
 
