@@ -188,21 +188,57 @@ page_loader!(
     }))
 );
 
-page_loader!(
-    /// The document of a plan: offline, the current version as kept.
-    document(plan_id: String, version: Option<u32>) -> Option<keikaku_domain::document::DocumentView>,
-    online: api::versions::document_page(plan_id.clone(), version),
-    keep: Some(plan_id.clone()),
-    offline: |plans| match version {
-        None => find(&plans, &plan_id).map(|f| Some(keikaku_domain::document::DocumentView::of(
-            &f.organization,
-            &f.plan,
-            None,
-            Vec::new(),
-        ))),
-        Some(_) => None,
+/// The document of a plan's current version (`None`) or of version `n`. Offline, the current
+/// version is built from the kept plan, and another version is the one the page kept when it
+/// was read online.
+pub fn document(
+    plan_id: String,
+    version: Option<u32>,
+) -> std::pin::Pin<
+    Box<
+        dyn Future<Output = Result<Option<keikaku_domain::document::DocumentView>, ServerFnError>>
+            + Send,
+    >,
+> {
+    #[cfg(feature = "hydrate")]
+    {
+        use keikaku_domain::document::DocumentView;
+        let online = api::versions::document_page(plan_id.clone(), version);
+        match version {
+            None => Box::pin(with_fallback(online, Some(plan_id.clone()), move |plans| {
+                find(&plans, &plan_id)
+                    .map(|f| Some(DocumentView::of(&f.organization, &f.plan, None, Vec::new())))
+            })),
+            Some(number) => {
+                let offline_first = offline_first(crate::offline::use_sync_status());
+                Box::pin(send_wrapper::SendWrapper::new(async move {
+                    if offline_first {
+                        if let Some(view) =
+                            crate::offline::plans::kept_document(&plan_id, number).await
+                        {
+                            return Ok(Some(view));
+                        }
+                    }
+                    // The page keeps what it shows (`routes::document`).
+                    match online.await {
+                        Err(error) if server_unreachable(&error) => {
+                            crate::offline::use_sync_status().online.set(false);
+                            match crate::offline::plans::kept_document(&plan_id, number).await {
+                                Some(view) => Ok(Some(view)),
+                                None => Err(error),
+                            }
+                        }
+                        other => other,
+                    }
+                }))
+            }
+        }
     }
-);
+    #[cfg(not(feature = "hydrate"))]
+    {
+        Box::pin(api::versions::document_page(plan_id, version))
+    }
+}
 
 page_loader!(
     search(query: String) -> SearchView,

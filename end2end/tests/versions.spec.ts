@@ -1,5 +1,6 @@
 import { Browser, expect, Page, test } from '@playwright/test';
-import { apiSession, DEMO_PASSWORD, expectAccessible, expectNoHorizontalOverflow, hydrated, openDevice } from './helpers';
+import { apiSession, DEMO_PASSWORD, expectAccessible, expectNoHorizontalOverflow, hydrated, openDevice, readyForOffline, signIn } from './helpers';
+import { ownServerForEachTest } from './own-server';
 
 // A revision (改定) from start to publication with three people: the organization's
 // administrator prepares it, a council member reads the draft and compares it, the public sees
@@ -205,4 +206,67 @@ test('an official points the council to a measure: members see it within 2 secon
   await hydrated(citizen.page);
   await expect(citizen.page.locator('.presenting-banner, .presenter')).toHaveCount(0);
   for (const d of [official, member, citizen]) await d.context.close();
+});
+
+test.describe('offline', () => {
+  // A sign-in, a server of its own stopped mid-test, and reloads from the app shell.
+  test.describe.configure({ timeout: 120_000 });
+  const ownServer = ownServerForEachTest({ phone: 3947, tablet: 3948 });
+
+  test('a council member reads the draft revision and the document offline; signing out leaves none of it', async ({ page }) => {
+    page.on('pageerror', (error) => scriptErrors.push(error.message));
+    const server = ownServer();
+    const base = server.url;
+    const plan = 'komagane-dx-strategy';
+    const revised = '行政手続きのデジタル化（改定案）';
+    // The administrator prepares a draft revision (素案) for the council to read.
+    const admin = await apiSession(base, 'komagane-admin');
+    const headers = { 'X-CSRF-Token': admin.csrf };
+    expect((await admin.api.post(`/api/v1/plans/${plan}/revision`, { headers, data: { label: '令和8年3月改定' } })).status()).toBe(201);
+    const edit = { op: 'set_measure_field', measure: 'citizen-01', field: 'title', value: revised };
+    expect((await admin.api.patch(`/api/v1/plans/${plan}/revision`, { headers, data: edit })).status()).toBe(200);
+
+    await signIn(page, 'komagane-council', base);
+    await page.goto(`${base}/plans/${plan}/v/2`);
+    await hydrated(page);
+    await readyForOffline(page);
+    const keptVersions = (database: string) => page.evaluate(async (name) => {
+      if (!(await indexedDB.databases()).some((d) => d.name === name)) return [];
+      const db: IDBDatabase = await new Promise((done, fail) => {
+        const open = indexedDB.open(name);
+        open.onsuccess = () => done(open.result);
+        open.onerror = () => fail(open.error);
+      });
+      if (!db.objectStoreNames.contains('versions')) { db.close(); return []; }
+      const keys = await new Promise<IDBValidKey[]>((done) => {
+        const all = db.transaction('versions').objectStore('versions').getAllKeys();
+        all.onsuccess = () => done(all.result);
+      });
+      db.close();
+      return keys.map(String);
+    }, database);
+    // The draft's document is kept once read, for its reader only.
+    await expect.poll(() => keptVersions('keikaku-plans-komagane-council'), { timeout: 15_000 }).toContain(`${plan}/2`);
+
+    await server.stop();
+    await page.goto(`${base}/plans/${plan}/v/2`);
+    await hydrated(page);
+    await expect(page.locator('.offline-banner')).toBeVisible();
+    await expect(page.locator('.version-bar__notice')).toHaveText('これは公開前の改定案（素案）です。');
+    await expect(page.locator('[data-anchor="measure/citizen-01/title"]')).toHaveText(revised);
+    await page.goto(`${base}/plans/${plan}/document`);
+    await hydrated(page);
+    await expect(page.locator('h1.doc__title')).toContainText('こまがねDX戦略');
+    await expect(page.locator('[data-anchor="measure/citizen-01/title"]')).toHaveText('行政手続きのオンライン化');
+
+    // Signing out, offline: the draft is readable no more, and kept nowhere.
+    await page.getByRole('button', { name: 'ログアウト' }).click();
+    await expect(page).toHaveURL(`${base}/`, { timeout: 20_000 });
+    await page.goto(`${base}/plans/${plan}/v/2`);
+    await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1, { timeout: 20_000 });
+    await expect(page.getByText(revised)).toHaveCount(0);
+    const databases = await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
+    expect(databases).not.toContain('keikaku-plans-komagane-council');
+    expect(await keptVersions('keikaku-plans-public')).not.toContain(`${plan}/2`);
+  });
 });

@@ -55,6 +55,8 @@ pub mod names {
     pub const PIN_FAILURES_KEY: &str = "pin_failures";
     /// Kept plans ([`super::plans`]), one database per person signed in, or the public.
     pub const PLANS_STORE: &str = "plans";
+    /// Documents of versions read online (`{plan}/{n}`), in the same database as the plans.
+    pub const VERSIONS_STORE: &str = "versions";
     pub const PLANS_DATABASE_PREFIX: &str = "keikaku-plans-";
     pub const PUBLIC_OWNER: &str = "public";
 }

@@ -4,20 +4,25 @@
 //! plans they opened.
 //!
 //! Page views are computed from these with the same pure functions the server uses, so a page
-//! opened offline reads exactly like the one the server renders.
+//! opened offline reads exactly like the one the server renders. The documents of other
+//! versions a reader opened (a council member reading the previous version, or the draft
+//! revision) are kept beside them as they were shown, and go with them at sign-out.
 
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
+use keikaku_domain::document::DocumentView;
 use keikaku_domain::format::{KeptPlan, PlanFile, PlanStatus};
 use keikaku_domain::views::PlanSummary;
 
 use crate::client::send_json;
 use crate::timeline::Phase;
 
-use super::names::{PLANS_DATABASE_PREFIX, PLANS_STORE as PLANS, PUBLIC_OWNER};
+use super::names::{
+    PLANS_DATABASE_PREFIX, PLANS_STORE as PLANS, PUBLIC_OWNER, VERSIONS_STORE as VERSIONS,
+};
 
-/// Cumulative upgrades, as for the replica.
-const SCHEMA_VERSION: u32 = 1;
+/// Cumulative upgrades, as for the replica: 2 adds the documents of versions.
+const SCHEMA_VERSION: u32 = 2;
 
 /// Plans are kept per person (a draft must not outlive its reader's sign-in on a shared
 /// tablet): the user signed in here, or the public.
@@ -49,6 +54,9 @@ async fn open_named(name: &str) -> Option<Database> {
         .with_on_upgrade_needed(|event, db| {
             if (event.old_version() as u32) < 1 {
                 db.create_object_store(PLANS).build()?;
+            }
+            if (event.old_version() as u32) < 2 {
+                db.create_object_store(VERSIONS).build()?;
             }
             Ok(())
         })
@@ -160,14 +168,69 @@ pub async fn keep_plan(plan_id: &str) {
     }
 }
 
+fn version_key(plan_id: &str, number: u32) -> String {
+    format!("{plan_id}/{number}")
+}
+
+/// Keeps the document of a version read online, for reading it offline. The public keeps
+/// versions of published plans only, and never a draft revision.
+pub async fn keep_document(view: &DocumentView) {
+    let Some(version) = &view.version else {
+        return;
+    };
+    let public = owner().await.is_none();
+    let private = view.summary.status != PlanStatus::Published
+        || version.state == keikaku_domain::revision::VersionState::Draft;
+    if public && private {
+        return;
+    }
+    let mut kept = view.clone();
+    // Presenting needs the server; offline nobody points or follows.
+    kept.can_present = false;
+    kept.can_follow = false;
+    let Ok(value) = serde_json::to_string(&kept) else {
+        return;
+    };
+    let key = version_key(&view.summary.id, version.number.0);
+    let _ = with_db(async |db| {
+        let tx = super::write_transaction(db, VERSIONS)?;
+        let store = tx.object_store(VERSIONS).map_err(|e| e.to_string())?;
+        drop(
+            store
+                .put(value)
+                .with_key(key)
+                .primitive()
+                .map_err(|e| e.to_string())?,
+        );
+        tx.commit().await.map_err(|e| e.to_string())
+    })
+    .await;
+}
+
+/// The document of a version kept by [`keep_document`].
+pub async fn kept_document(plan_id: &str, number: u32) -> Option<DocumentView> {
+    let key = version_key(plan_id, number);
+    let value: Option<String> = with_db(async |db| {
+        let tx = db.transaction(VERSIONS).build().ok()?;
+        let store = tx.object_store(VERSIONS).ok()?;
+        store.get(key).primitive().ok()?.await.ok()?
+    })
+    .await
+    .flatten();
+    value.and_then(|v| serde_json::from_str(&v).ok())
+}
+
 /// Removes every plan kept for `login` (drafts of their organization among them).
 pub async fn erase(login: &str) -> Result<(), String> {
     let name = database_name(Some(login));
     with_named_db(&name, async |db| {
-        let tx = super::write_transaction(db, PLANS)?;
-        let store = tx.object_store(PLANS).map_err(|e| e.to_string())?;
-        drop(store.clear().map_err(|e| e.to_string())?);
-        tx.commit().await.map_err(|e| e.to_string())
+        for name in [PLANS, VERSIONS] {
+            let tx = super::write_transaction(db, name)?;
+            let store = tx.object_store(name).map_err(|e| e.to_string())?;
+            drop(store.clear().map_err(|e| e.to_string())?);
+            tx.commit().await.map_err(|e| e.to_string())?;
+        }
+        Ok::<(), String>(())
     })
     .await
     .unwrap_or(Ok(()))?;

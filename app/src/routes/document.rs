@@ -80,6 +80,18 @@ impl Writer {
 
 #[component]
 fn Document(view: DocumentView) -> impl IntoView {
+    // A version read online is kept for reading offline (the current version is the kept plan).
+    // Here rather than in the loader: a page the server rendered hydrates without running it.
+    #[cfg(feature = "hydrate")]
+    if view.version.is_some() {
+        let kept = send_wrapper::SendWrapper::new(view.clone());
+        Effect::new(move |_| {
+            let kept = (*kept).clone();
+            leptos::task::spawn_local(async move {
+                crate::offline::plans::keep_document(&kept).await;
+            });
+        });
+    }
     let DocumentView {
         summary,
         version,
