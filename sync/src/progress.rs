@@ -583,12 +583,17 @@ fn unconfirmed_last(version: u64) -> u64 {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Lines {
+pub(crate) enum Lines {
     One,
     Many,
 }
 
-fn check_text(field: &str, text: &str, max_chars: usize, lines: Lines) -> Result<(), Invalid> {
+pub(crate) fn check_text(
+    field: &str,
+    text: &str,
+    max_chars: usize,
+    lines: Lines,
+) -> Result<(), Invalid> {
     if text.chars().count() > max_chars {
         return Err(Invalid::new(
             field,
