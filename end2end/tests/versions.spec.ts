@@ -73,6 +73,19 @@ test('a revision is prepared, read as a draft by council members, compared and p
   await expect(a.locator('.diff-summary')).toContainText('本文の変更 1件');
   await checkPage(a);
 
+  // The structure: a node moved down, one added; a bad id is refused beside its field.
+  await a.locator('.structure-editor__node').first().getByRole('button', { name: /^下へ：/ }).click();
+  await expect(a.locator('.diff-summary')).toContainText('体系の項目の移動 1件');
+  await a.locator('#node-id').fill('Bad Id');
+  await a.locator('#node-title').fill('改定で加えた柱');
+  await a.getByRole('button', { name: '項目を追加する' }).click();
+  await expect(a.locator('#node-id-error')).toContainText('英小文字');
+  await expect(a.locator('#node-title')).toHaveValue('改定で加えた柱');
+  await a.locator('#node-id').fill('e2e-added');
+  await a.getByRole('button', { name: '項目を追加する' }).click();
+  await expect(a.locator('.diff-summary')).toContainText('体系の項目の追加 1件');
+  await checkPage(a);
+
   // The public: the draft does not exist, and the plan reads as before.
   const citizen = await device(browser, null);
   const c = citizen.page;
@@ -176,8 +189,11 @@ test('an official points the council to a measure: members see it within 2 secon
   const m = member.page;
   await m.goto(`/plans/${plan}/document`);
   await hydrated(m);
-  await m.evaluate(() => window.scrollTo(0, 600));
-  const before = await m.evaluate(() => window.scrollY);
+  // Once the page has settled (its reading controls shown), read where a part sits on screen.
+  await expect(m.locator('.reading-controls')).toBeVisible();
+  await m.locator('#doc-measure-citizen-02').scrollIntoViewIfNeeded();
+  const reference = m.locator('#doc-measure-citizen-02');
+  const before = (await reference.boundingBox())!.y;
 
   await o.goto(`/plans/${plan}/document`);
   await hydrated(o);
@@ -191,7 +207,7 @@ test('an official points the council to a measure: members see it within 2 secon
   await expect(banner).toContainText('説明中：施策⑤ オンライン税金納付通知、状況照会改善', { timeout: 2_000 });
   expect(Date.now() - sent).toBeLessThan(2_000 + 1_000);
   // The member's page stays where it was until they choose to go.
-  expect(await m.evaluate(() => window.scrollY)).toBe(before);
+  expect(Math.abs((await reference.boundingBox())!.y - before)).toBeLessThan(1);
   await checkPage(m);
   await banner.getByRole('link', { name: 'この箇所へ移動' }).click();
   await expect(m.locator('#doc-measure-citizen-05')).toBeInViewport();

@@ -12,8 +12,8 @@
 //!
 //! The protocol is described for client and server authors in `docs/sync-protocol.md`.
 
-pub mod client;
 pub mod annotation;
+pub mod client;
 pub mod merge;
 pub mod progress;
 pub mod protocol;

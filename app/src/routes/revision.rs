@@ -20,6 +20,7 @@ use crate::components::form::{browser_action, FormOutcome};
 use crate::components::guarded::{guarded_page, PageTexts};
 use crate::components::layout::PageTitle;
 use crate::components::plan_header::Breadcrumbs;
+use crate::routes::revision_structure::{ScheduleEditor, StructureEditor};
 
 const TITLE: &str = "改定案の作成と公開";
 
@@ -99,6 +100,8 @@ fn Revision(view: RevisionView, state: PageState) -> impl IntoView {
                 </section>
                 <LabelForm api=api.clone() token=csrf_token.clone() info=info.clone() state/>
                 <TextEditor api=api.clone() token=csrf_token.clone() plan=file.plan.clone() state/>
+                <StructureEditor api=api.clone() token=csrf_token.clone() plan=file.plan.clone() reload=state.reload/>
+                <ScheduleEditor api=api.clone() token=csrf_token.clone() plan=file.plan.clone() reload=state.reload/>
                 <FileForm api=api.clone() token=csrf_token.clone() state replaces=true/>
                 <PublishForm api=api.clone() token=csrf_token.clone() info state versions=paths::versions(&plan_id)/>
             }

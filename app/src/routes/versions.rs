@@ -163,7 +163,7 @@ pub fn CompareForm(
             .iter()
             .map(|v| {
                 view! {
-                    <option value=v.number.0.to_string() selected=Some(v.number.0) == selected>
+                    <option value=v.number.0.to_string() selected={Some(v.number.0) == selected}>
                         {v.title()}{(v.state == VersionState::Draft).then_some("［改定案］")}
                     </option>
                 }
