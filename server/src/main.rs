@@ -185,8 +185,12 @@ async fn import_revision(config: &Config, args: &[String]) -> Result<(), String>
     };
     let now = auth::now();
     let source = keikaku_store::RevisionSource::File(Box::new(file));
+    let name = keikaku_store::VersionName {
+        label,
+        issued: date,
+    };
     let info = store
-        .start_revision(&plan_id, source, label, date, &actor, now)
+        .start_revision(&plan_id, source, name, &actor, now)
         .await
         .map_err(|e| format!("{path}: {e}"))?;
     let current = store.load_plan(&plan_id).await.map_err(|e| e.to_string())?;

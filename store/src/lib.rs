@@ -31,7 +31,7 @@ pub use rounds::{
     RecordStep, Reminder, ReminderKind, Round, RoundStep, ROUND_ENTITY, ROUND_RECORD_ENTITY,
 };
 pub use structure::{DepartmentUse, MeasureDepartments, NewNode, NodeEdit, NODE_TEXT_FIELDS};
-pub use versions::RevisionSource;
+pub use versions::{RevisionSource, VersionName};
 pub use write::{ImportMode, ImportOutcome, ImportReport};
 
 /// File name of the database inside the data directory.

@@ -12,7 +12,7 @@ use keikaku_domain::revision::diff::diff_plans;
 use keikaku_domain::revision::edit::Edit;
 use keikaku_domain::revision::{VersionNumber, VersionState};
 use keikaku_domain::FiscalYear;
-use keikaku_store::{Actor, Missing, RevisionSource, Store, StoreError};
+use keikaku_store::{Actor, Missing, RevisionSource, Store, StoreError, VersionName};
 
 const PLAN: &str = "komagane-dx-strategy";
 const NOW: i64 = 1_750_000_000;
@@ -80,8 +80,10 @@ async fn a_draft_is_edited_while_the_current_version_stays_as_it_is() {
         .start_revision(
             PLAN,
             RevisionSource::Current,
-            None,
-            Some("2024-03".into()),
+            VersionName {
+                label: None,
+                issued: Some("2024-03".into()),
+            },
             &admin(),
             NOW,
         )
@@ -111,7 +113,13 @@ async fn a_draft_is_edited_while_the_current_version_stays_as_it_is() {
     );
     // Only one draft at a time.
     let again = store
-        .start_revision(PLAN, RevisionSource::Current, None, None, &admin(), NOW)
+        .start_revision(
+            PLAN,
+            RevisionSource::Current,
+            VersionName::default(),
+            &admin(),
+            NOW,
+        )
         .await
         .unwrap_err();
     assert!(matches!(again, StoreError::InUse("revision", _)), "{again}");
@@ -130,7 +138,13 @@ async fn refused_edits_and_labels_change_nothing() {
         Err(StoreError::NotFound(Missing::Revision))
     ));
     store
-        .start_revision(PLAN, RevisionSource::Current, None, None, &admin(), NOW)
+        .start_revision(
+            PLAN,
+            RevisionSource::Current,
+            VersionName::default(),
+            &admin(),
+            NOW,
+        )
         .await
         .unwrap();
     let before = store.draft_revision(PLAN).await.unwrap().unwrap();
@@ -156,7 +170,7 @@ async fn refused_edits_and_labels_change_nothing() {
         (None, Some("令和6年3月".to_owned()), "issued"),
     ] {
         match store
-            .label_revision(PLAN, label, issued, &admin(), NOW)
+            .label_revision(PLAN, VersionName { label, issued }, &admin(), NOW)
             .await
         {
             Err(StoreError::Invalid(f, _)) => assert_eq!(f, field),
@@ -206,8 +220,10 @@ async fn publishing_makes_the_draft_current_and_keeps_the_old_version_readable()
         .start_revision(
             PLAN,
             RevisionSource::Current,
-            Some("令和6年3月改定".into()),
-            Some("2024-03".into()),
+            VersionName {
+                label: Some("令和6年3月改定".into()),
+                issued: Some("2024-03".into()),
+            },
             &admin(),
             NOW,
         )
@@ -299,7 +315,13 @@ async fn publishing_makes_the_draft_current_and_keeps_the_old_version_readable()
     );
     // The next revision is the third version.
     let next = store
-        .start_revision(PLAN, RevisionSource::Current, None, None, &admin(), NOW + 3)
+        .start_revision(
+            PLAN,
+            RevisionSource::Current,
+            VersionName::default(),
+            &admin(),
+            NOW + 3,
+        )
         .await
         .unwrap();
     assert_eq!(next.number, VersionNumber(3));
@@ -314,8 +336,7 @@ async fn a_revised_file_becomes_the_draft_and_must_be_of_the_same_plan() {
         .start_revision(
             PLAN,
             RevisionSource::File(Box::new(revised.clone())),
-            None,
-            None,
+            VersionName::default(),
             &admin(),
             NOW,
         )
@@ -328,8 +349,10 @@ async fn a_revised_file_becomes_the_draft_and_must_be_of_the_same_plan() {
         .start_revision(
             PLAN,
             RevisionSource::File(Box::new(revised.clone())),
-            Some("令和7年3月改定".into()),
-            None,
+            VersionName {
+                label: Some("令和7年3月改定".into()),
+                issued: None,
+            },
             &admin(),
             NOW,
         )
@@ -346,8 +369,7 @@ async fn a_revised_file_becomes_the_draft_and_must_be_of_the_same_plan() {
         .start_revision(
             PLAN,
             RevisionSource::File(Box::new(other)),
-            None,
-            None,
+            VersionName::default(),
             &admin(),
             NOW,
         )
@@ -362,7 +384,13 @@ async fn a_revised_file_becomes_the_draft_and_must_be_of_the_same_plan() {
 async fn discarding_leaves_the_plan_and_shows_changes_made_meanwhile() {
     let (_dir, store) = store("discard").await;
     store
-        .start_revision(PLAN, RevisionSource::Current, None, None, &admin(), NOW)
+        .start_revision(
+            PLAN,
+            RevisionSource::Current,
+            VersionName::default(),
+            &admin(),
+            NOW,
+        )
         .await
         .unwrap();
     assert!(store.changes_since_revision(PLAN).await.unwrap().is_empty());

@@ -200,7 +200,7 @@ async fn main() -> Result<(), String> {
         let actor = Actor::default();
         let source = RevisionSource::File(Box::new(revised.clone()));
         store
-            .start_revision(PLAN, source, None, None, &actor, 0)
+            .start_revision(PLAN, source, Default::default(), &actor, 0)
             .await
             .map_err(|e| e.to_string())?;
         store

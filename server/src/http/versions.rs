@@ -16,7 +16,7 @@ use keikaku_domain::revision::edit::Edit;
 use keikaku_domain::revision::{
     can_manage_revisions, can_read_version, VersionInfo, VersionNumber,
 };
-use keikaku_store::{AuditEntry, RevisionSource, Store};
+use keikaku_store::{AuditEntry, RevisionSource, Store, VersionName};
 use serde::{Deserialize, Serialize};
 
 use super::error::ApiError;
@@ -184,6 +184,7 @@ async fn compare(
     }))
 }
 
+/// A version's label and date, as a body or a query.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Naming {
@@ -191,6 +192,15 @@ struct Naming {
     label: Option<String>,
     #[serde(default)]
     issued: Option<String>,
+}
+
+impl From<Naming> for VersionName {
+    fn from(naming: Naming) -> VersionName {
+        VersionName {
+            label: naming.label,
+            issued: naming.issued,
+        }
+    }
 }
 
 async fn start(
@@ -204,8 +214,7 @@ async fn start(
         .start_revision(
             &plan_id,
             RevisionSource::Current,
-            naming.label,
-            naming.issued,
+            naming.into(),
             &actor(&context),
             auth::now(),
         )
@@ -213,18 +222,12 @@ async fn start(
     Ok((StatusCode::CREATED, Json(info)))
 }
 
-#[derive(Deserialize)]
-struct FileQuery {
-    label: Option<String>,
-    issued: Option<String>,
-}
-
 /// A revised plan file (the body, as `server import --revision` reads it) becomes the draft.
 async fn import_file(
     State(store): State<Store>,
     context: RequestContext,
     Path(plan_id): Path<String>,
-    Query(naming): Query<FileQuery>,
+    Query(naming): Query<Naming>,
     body: Bytes,
 ) -> Result<Json<VersionInfo>, ApiError> {
     manage(&store, &context, &plan_id).await?;
@@ -238,12 +241,12 @@ async fn import_file(
             format!("計画ファイルとして読めません：{}", lines.join(" / ")),
         )
     })?;
+    let source = RevisionSource::File(Box::new(file));
     let info = store
         .start_revision(
             &plan_id,
-            RevisionSource::File(Box::new(file)),
-            naming.label,
-            naming.issued,
+            source,
+            naming.into(),
             &actor(&context),
             auth::now(),
         )
@@ -278,13 +281,7 @@ async fn label(
 ) -> Result<Json<VersionInfo>, ApiError> {
     manage(&store, &context, &plan_id).await?;
     let info = store
-        .label_revision(
-            &plan_id,
-            naming.label,
-            naming.issued,
-            &actor(&context),
-            auth::now(),
-        )
+        .label_revision(&plan_id, naming.into(), &actor(&context), auth::now())
         .await?;
     Ok(Json(info))
 }

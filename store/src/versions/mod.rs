@@ -10,7 +10,7 @@ use sqlx::{Row, Sqlite, SqliteConnection, Transaction};
 
 use crate::{Missing, Result, Store, StoreError};
 
-pub use revision::RevisionSource;
+pub use revision::{RevisionSource, VersionName};
 
 /// Marks a newly imported plan as its own first version.
 pub(crate) async fn insert_first_version(

@@ -26,21 +26,34 @@ pub enum RevisionSource {
 /// The audit entity of revision steps; `entity_id` is the version number.
 pub const REVISION_ENTITY: &str = "revision";
 
-fn check_label(label: Option<&str>, issued: Option<&str>) -> Result<()> {
-    if let Some(Err(problem)) = label.map(|l| check_text(TextKind::Name, l)) {
-        return Err(StoreError::invalid("label", problem.reason()));
-    }
-    if issued.is_some_and(|d| !is_valid_issued(d)) {
-        return Err(StoreError::invalid(
-            "issued",
-            "日付は 2024-03 または 2024-03-31 の形で入力してください。",
-        ));
-    }
-    Ok(())
+/// What a version is called: its label (「令和6年3月改定」) and date (`YYYY-MM[-DD]`), each
+/// optional (blank is absent).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VersionName {
+    pub label: Option<String>,
+    pub issued: Option<String>,
 }
 
-fn blank_to_none(text: Option<String>) -> Option<String> {
-    text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
+impl VersionName {
+    /// Trimmed, blanks dropped, and checked: a refused field is named.
+    fn checked(self) -> Result<VersionName> {
+        let blank_to_none =
+            |text: Option<String>| text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+        let name = VersionName {
+            label: blank_to_none(self.label),
+            issued: blank_to_none(self.issued),
+        };
+        if let Some(Err(problem)) = name.label.as_deref().map(|l| check_text(TextKind::Name, l)) {
+            return Err(StoreError::invalid("label", problem.reason()));
+        }
+        if name.issued.as_deref().is_some_and(|d| !is_valid_issued(d)) {
+            return Err(StoreError::invalid(
+                "issued",
+                "日付は 2024-03 または 2024-03-31 の形で入力してください。",
+            ));
+        }
+        Ok(name)
+    }
 }
 
 /// The plan's draft, which must exist, with its organization.
@@ -101,13 +114,11 @@ impl Store {
         &self,
         plan_id: &str,
         source: RevisionSource,
-        label: Option<String>,
-        issued: Option<String>,
+        name: VersionName,
         actor: &Actor,
         now: i64,
     ) -> Result<VersionInfo> {
-        let (label, issued) = (blank_to_none(label), blank_to_none(issued));
-        check_label(label.as_deref(), issued.as_deref())?;
+        let VersionName { label, issued } = name.checked()?;
         let (_turn, mut tx) = self.begin_write().await?;
         let current = live_file(&mut tx, plan_id).await?;
         let draft = draft_number(&mut tx, plan_id).await?;
@@ -221,13 +232,11 @@ impl Store {
     pub async fn label_revision(
         &self,
         plan_id: &str,
-        label: Option<String>,
-        issued: Option<String>,
+        name: VersionName,
         actor: &Actor,
         now: i64,
     ) -> Result<VersionInfo> {
-        let (label, issued) = (blank_to_none(label), blank_to_none(issued));
-        check_label(label.as_deref(), issued.as_deref())?;
+        let VersionName { label, issued } = name.checked()?;
         let (_turn, mut tx) = self.begin_write().await?;
         let (info, draft) = existing_draft(&mut tx, plan_id).await?;
         sqlx::query(
