@@ -270,6 +270,10 @@ test.describe('offline', () => {
     await expect(page.locator('.offline-banner')).toBeVisible();
     await expect(page.locator('.version-bar__notice')).toHaveText('これは公開前の改定案（素案）です。');
     await expect(page.locator('[data-anchor="measure/citizen-01/title"]')).toHaveText(revised);
+    // Reading on: the position is remembered on the device.
+    await page.locator('#doc-measure-citizen-05').scrollIntoViewIfNeeded();
+    await page.mouse.wheel(0, 40);
+    await expect.poll(() => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('keikaku.reading.position.')).length)).toBeGreaterThan(0);
     await page.goto(`${base}/plans/${plan}/document`);
     await hydrated(page);
     await expect(page.locator('h1.doc__title')).toContainText('こまがねDX戦略');
@@ -281,6 +285,8 @@ test.describe('offline', () => {
     await page.goto(`${base}/plans/${plan}/v/2`);
     await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1, { timeout: 20_000 });
     await expect(page.getByText(revised)).toHaveCount(0);
+    // Nor where they were reading.
+    expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('keikaku.reading.position.')))).toEqual([]);
     const databases = await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
     expect(databases).not.toContain('keikaku-plans-komagane-council');
     expect(await keptVersions('keikaku-plans-public')).not.toContain(`${plan}/2`);

@@ -25,6 +25,23 @@ fn apply_size(size: &str) {
     }
 }
 
+/// Forgets every remembered reading position: what someone read is theirs, and a shared
+/// tablet's next reader starts afresh. Signing out calls this.
+#[cfg(feature = "hydrate")]
+pub fn forget_positions() {
+    let Some(storage) = storage() else {
+        return;
+    };
+    let count = storage.length().unwrap_or(0);
+    let keys: Vec<String> = (0..count)
+        .filter_map(|i| storage.key(i).ok().flatten())
+        .filter(|k| k.starts_with(POSITION_PREFIX))
+        .collect();
+    for key in keys {
+        let _ = storage.remove_item(&key);
+    }
+}
+
 /// The text size buttons.
 #[component]
 pub fn ReadingControls() -> impl IntoView {

@@ -154,6 +154,7 @@ pub async fn release(login: &str, keep: Keep, pending_logout: Option<&str>) -> R
             .map_err(|e| e.to_string())?;
     }
     within(plans::erase(login)).await??;
+    crate::components::reading::forget_positions();
     service_worker::forget_prepared_views().await;
     Ok(())
 }
