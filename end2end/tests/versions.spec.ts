@@ -84,6 +84,14 @@ test('a revision is prepared, read as a draft by council members, compared and p
   await a.locator('#node-id').fill('e2e-added');
   await a.getByRole('button', { name: '項目を追加する' }).click();
   await expect(a.locator('.diff-summary')).toContainText('体系の項目の追加 1件');
+  // A glossary entry: a missing definition is refused beside its field, then it is added.
+  await a.locator('#term-id').fill('e2e-term');
+  await a.locator('#term-term').fill('素案');
+  await a.getByRole('button', { name: '用語を保存する' }).click();
+  await expect(a.locator('#term-definition-error')).toContainText('入力してください');
+  await a.locator('#term-definition').fill('議会に示す改定案。');
+  await a.getByRole('button', { name: '用語を保存する' }).click();
+  await expect(a.locator('.diff-summary')).toContainText('用語の追加 1件');
   await checkPage(a);
 
   // The public: the draft does not exist, and the plan reads as before.

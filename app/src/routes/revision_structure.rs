@@ -1,6 +1,7 @@
-//! The draft revision's structure and roadmap, edited on `/plans/:plan_id/revision`: add,
-//! rename (in the text editor), move and remove nodes, place measures under nodes (one measure
-//! may sit under several), and set the roadmap cells of a measure or action year by year.
+//! The draft revision's structure, roadmap and glossary, edited on `/plans/:plan_id/revision`:
+//! add, rename (in the text editor), move and remove nodes, place measures under nodes (one
+//! measure may sit under several), set the roadmap cells of a measure or action year by year,
+//! and change, add or remove glossary entries.
 //! Each step is one typed edit of the API; a refused one says why beside the form and changes
 //! nothing.
 
@@ -334,4 +335,106 @@ pub fn ScheduleEditor(
         </section>
     }
     .into_any()
+}
+
+/// The draft's glossary: change an entry, add one, or remove one.
+#[component]
+pub fn GlossaryEditor(
+    api: String,
+    token: String,
+    plan: Plan,
+    reload: RwSignal<u32>,
+) -> impl IntoView {
+    let outcome = RwSignal::new(None::<Result<String, Problem>>);
+    let send = edit_action(api, token, reload, outcome);
+    let terms = plan.glossary.clone();
+    // The entry being edited (its id), or a new one (empty).
+    let chosen = RwSignal::new(String::new());
+    let id = RwSignal::new(String::new());
+    let term = RwSignal::new(String::new());
+    let aliases = RwSignal::new(String::new());
+    let definition = RwSignal::new(String::new());
+    let choose = {
+        let terms = terms.clone();
+        move |key: String| {
+            let found = terms.iter().find(|t| t.id == key);
+            chosen.set(key.clone());
+            id.set(key);
+            term.set(found.map(|t| t.term.clone()).unwrap_or_default());
+            aliases.set(found.map(|t| t.aliases.join("、")).unwrap_or_default());
+            definition.set(found.map(|t| t.definition.clone()).unwrap_or_default());
+            outcome.set(None);
+        }
+    };
+    let error_for = move |field: &'static str| {
+        move || match outcome.get() {
+            Some(Err(p)) if p.field.as_deref() == Some(field) => Some(p.message()),
+            _ => None,
+        }
+    };
+    view! {
+        <section class="section" aria-labelledby="glossary-editor-heading">
+            <h2 id="glossary-editor-heading">"用語集を編集する"</h2>
+            <form class="edit-form" on:submit=move |ev| {
+                ev.prevent_default();
+                let aliases: Vec<String> = aliases
+                    .get_untracked()
+                    .split(['、', ','])
+                    .map(|a| a.trim().to_owned())
+                    .filter(|a| !a.is_empty())
+                    .collect();
+                let body = json!({"op": "put_term", "term": {
+                    "id": id.get_untracked().trim(), "term": term.get_untracked(),
+                    "aliases": aliases, "definition": definition.get_untracked()
+                }});
+                send.dispatch((body, "用語を保存しました。".to_owned()));
+            }>
+                <div class="field">
+                    <label for="term-choice">"用語"</label>
+                    <select id="term-choice" on:change=move |ev| choose(event_target_value(&ev))>
+                        <option value="">"（新しい用語を追加）"</option>
+                        {terms.iter().map(|t| view! { <option value=t.id.clone()>{t.term.clone()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="term-id">"ID（英小文字・数字・ハイフン）"</label>
+                    <input id="term-id" type="text" maxlength="64" aria-describedby="term-id-error"
+                        readonly=move || !chosen.get().is_empty()
+                        prop:value=move || id.get() on:input=move |ev| id.set(event_target_value(&ev))/>
+                    <p class="field__error" id="term-id-error">{error_for("term.id")}</p>
+                </div>
+                <div class="field">
+                    <label for="term-term">"見出し語"</label>
+                    <input id="term-term" type="text" maxlength="1000" aria-describedby="term-term-error"
+                        prop:value=move || term.get() on:input=move |ev| term.set(event_target_value(&ev))/>
+                    <p class="field__error" id="term-term-error">{error_for("term.term")}</p>
+                </div>
+                <div class="field">
+                    <label for="term-aliases">"別の書き方（「、」で区切る）"</label>
+                    <input id="term-aliases" type="text" maxlength="1000"
+                        prop:value=move || aliases.get() on:input=move |ev| aliases.set(event_target_value(&ev))/>
+                </div>
+                <div class="field">
+                    <label for="term-definition">"説明"</label>
+                    <textarea id="term-definition" rows="4" aria-describedby="term-definition-error"
+                        prop:value=move || definition.get() on:input=move |ev| definition.set(event_target_value(&ev))></textarea>
+                    <p class="field__error" id="term-definition-error">{error_for("term.definition")}</p>
+                </div>
+                {move || match outcome.get() {
+                    Some(Err(p)) if !matches!(p.field.as_deref(), Some("term.id" | "term.term" | "term.definition")) => Some(view! {
+                        <p class="notice notice--error" role="alert">{p.message()}</p>
+                    }),
+                    Some(Ok(message)) => Some(view! { <p class="notice" role="status">{message}</p> }),
+                    _ => None,
+                }}
+                <p class="sign-out__choices">
+                    <button type="submit" disabled=send.pending()>"用語を保存する"</button>
+                    <button type="button" class="button button--danger" disabled=move || chosen.get().is_empty()
+                        on:click=move |_| { send.dispatch((json!({"op": "remove_term", "id": chosen.get_untracked()}), "用語を削除しました。".to_owned())); }>
+                        "この用語を削除する"
+                    </button>
+                </p>
+            </form>
+        </section>
+    }
 }
