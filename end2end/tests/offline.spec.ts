@@ -287,9 +287,11 @@ test.describe('a new release', () => {
     const newBuild = (await buildOf(fresh))!;
     expect(newBuild).not.toBe(oldBuild);
     expect(await releaseMarker(fresh)).toBe('"next"');
-    await expect.poll(() => workerScript(fresh), { timeout: 15_000 }).toContain(encodeURIComponent(newBuild));
+    // The new worker installs by downloading the new build's files (the debug WebAssembly is
+    // 14 MB, compressed as it is sent): on a loaded machine that took longer than 15 s.
+    await expect.poll(() => workerScript(fresh), { timeout: 40_000 }).toContain(encodeURIComponent(newBuild));
     // The new worker took over the old page too; the old page goes on working.
-    await expect.poll(() => workerScript(page), { timeout: 15_000 }).toContain(encodeURIComponent(newBuild));
+    await expect.poll(() => workerScript(page), { timeout: 40_000 }).toContain(encodeURIComponent(newBuild));
     await page.getByRole('link', { name: 'こまがねDX戦略' }).first().click();
     await expect(page.getByRole('heading', { level: 1 })).toContainText('こまがねDX戦略');
     await page.getByRole('link', { name: '工程表' }).first().click();
