@@ -92,6 +92,14 @@ test('a revision is prepared, read as a draft by council members, compared and p
   await a.locator('#term-definition').fill('議会に示す改定案。');
   await a.getByRole('button', { name: '用語を保存する' }).click();
   await expect(a.locator('.diff-summary')).toContainText('用語の追加 1件');
+  // A milestone: a year that is no number is refused beside it, then the milestone is added.
+  await a.locator('#milestone-year').fill('令和8');
+  await a.locator('#milestone-text').fill('改定版の運用開始');
+  await a.getByRole('button', { name: 'マイルストーンを保存する' }).click();
+  await expect(a.locator('#milestone-year-error')).toContainText('西暦');
+  await a.locator('#milestone-year').fill('2026');
+  await a.getByRole('button', { name: 'マイルストーンを保存する' }).click();
+  await expect(a.locator('.diff-summary')).toContainText('マイルストーンの追加 1件');
   await checkPage(a);
 
   // The public: the draft does not exist, and the plan reads as before.

@@ -20,7 +20,9 @@ use crate::components::form::{browser_action, FormOutcome};
 use crate::components::guarded::{guarded_page, PageTexts};
 use crate::components::layout::PageTitle;
 use crate::components::plan_header::Breadcrumbs;
-use crate::routes::revision_structure::{GlossaryEditor, ScheduleEditor, StructureEditor};
+use crate::routes::revision_structure::{
+    GlossaryEditor, MilestoneEditor, ScheduleEditor, StructureEditor,
+};
 
 const TITLE: &str = "改定案の作成と公開";
 
@@ -102,6 +104,7 @@ fn Revision(view: RevisionView, state: PageState) -> impl IntoView {
                 <TextEditor api=api.clone() token=csrf_token.clone() plan=file.plan.clone() state/>
                 <StructureEditor api=api.clone() token=csrf_token.clone() plan=file.plan.clone() reload=state.reload/>
                 <ScheduleEditor api=api.clone() token=csrf_token.clone() plan=file.plan.clone() reload=state.reload/>
+                <MilestoneEditor api=api.clone() token=csrf_token.clone() plan=file.plan.clone() reload=state.reload/>
                 <GlossaryEditor api=api.clone() token=csrf_token.clone() plan=file.plan.clone() reload=state.reload/>
                 <FileForm api=api.clone() token=csrf_token.clone() state replaces=true/>
                 <PublishForm api=api.clone() token=csrf_token.clone() info state versions=paths::versions(&plan_id)/>

@@ -438,3 +438,110 @@ pub fn GlossaryEditor(
         </section>
     }
 }
+
+/// The draft's milestones: change one, add one, or remove one.
+#[component]
+pub fn MilestoneEditor(
+    api: String,
+    token: String,
+    plan: Plan,
+    reload: RwSignal<u32>,
+) -> impl IntoView {
+    let outcome = RwSignal::new(None::<Result<String, Problem>>);
+    let send = edit_action(api, token, reload, outcome);
+    let milestones = plan.milestones.clone();
+    // The milestone being edited (its position), or a new one (empty).
+    let chosen = RwSignal::new(String::new());
+    let year = RwSignal::new(
+        plan.period
+            .as_ref()
+            .map_or(String::new(), |p| p.start_fiscal_year.0.to_string()),
+    );
+    let group = RwSignal::new(String::new());
+    let text = RwSignal::new(String::new());
+    let choose = {
+        let milestones = milestones.clone();
+        move |key: String| {
+            let found = key.parse::<usize>().ok().and_then(|i| milestones.get(i));
+            if let Some(m) = found {
+                year.set(m.fiscal_year.0.to_string());
+                group.set(m.group.clone().unwrap_or_default());
+                text.set(m.text.clone());
+            } else {
+                group.set(String::new());
+                text.set(String::new());
+            }
+            chosen.set(key);
+            outcome.set(None);
+        }
+    };
+    let error_for = move |field: &'static str| {
+        move || match outcome.get() {
+            Some(Err(p)) if p.field.as_deref() == Some(field) => Some(p.message()),
+            _ => None,
+        }
+    };
+    view! {
+        <section class="section" aria-labelledby="milestone-editor-heading">
+            <h2 id="milestone-editor-heading">"マイルストーンを編集する"</h2>
+            <form class="edit-form" on:submit=move |ev| {
+                ev.prevent_default();
+                let index = chosen.get_untracked().parse::<usize>().ok();
+                let Ok(fiscal_year) = year.get_untracked().trim().parse::<i32>() else {
+                    outcome.set(Some(Err(Problem { status: 400, field: Some("milestone.fiscal_year".into()), reason: "年度を西暦の数字で入力してください（例：2025）。".into() })));
+                    return;
+                };
+                let group = Some(group.get_untracked()).filter(|g| !g.trim().is_empty());
+                let body = json!({"op": "put_milestone", "index": index, "milestone": {
+                    "fiscal_year": fiscal_year, "group": group, "text": text.get_untracked()
+                }});
+                send.dispatch((body, "マイルストーンを保存しました。".to_owned()));
+            }>
+                <div class="field">
+                    <label for="milestone-choice">"マイルストーン"</label>
+                    <select id="milestone-choice" on:change=move |ev| choose(event_target_value(&ev))>
+                        <option value="">"（新しいマイルストーンを追加）"</option>
+                        {milestones.iter().enumerate().map(|(i, m)| view! {
+                            <option value=i.to_string()>{format!("{} {}", m.fiscal_year.japanese(), m.text)}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="milestone-year">"年度（西暦）"</label>
+                    <input id="milestone-year" type="text" inputmode="numeric" maxlength="4" aria-describedby="milestone-year-error"
+                        prop:value=move || year.get() on:input=move |ev| year.set(event_target_value(&ev))/>
+                    <p class="field__error" id="milestone-year-error">{error_for("milestone.fiscal_year")}</p>
+                </div>
+                <div class="field">
+                    <label for="milestone-group">"区分（任意）"</label>
+                    <input id="milestone-group" type="text" maxlength="1000"
+                        prop:value=move || group.get() on:input=move |ev| group.set(event_target_value(&ev))/>
+                </div>
+                <div class="field">
+                    <label for="milestone-text">"内容"</label>
+                    <input id="milestone-text" type="text" maxlength="1000" aria-describedby="milestone-text-error"
+                        prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))/>
+                    <p class="field__error" id="milestone-text-error">{error_for("milestone.text")}</p>
+                </div>
+                {move || match outcome.get() {
+                    Some(Err(p)) if !matches!(p.field.as_deref(), Some("milestone.fiscal_year" | "milestone.text")) => Some(view! {
+                        <p class="notice notice--error" role="alert">{p.message()}</p>
+                    }),
+                    Some(Ok(message)) => Some(view! { <p class="notice" role="status">{message}</p> }),
+                    _ => None,
+                }}
+                <p class="sign-out__choices">
+                    <button type="submit" disabled=send.pending()>"マイルストーンを保存する"</button>
+                    <button type="button" class="button button--danger" disabled=move || chosen.get().is_empty()
+                        on:click=move |_| {
+                            if let Ok(index) = chosen.get_untracked().parse::<usize>() {
+                                send.dispatch((json!({"op": "remove_milestone", "index": index}), "マイルストーンを削除しました。".to_owned()));
+                            }
+                        }>
+                        "このマイルストーンを削除する"
+                    </button>
+                </p>
+            </form>
+        </section>
+    }
+}
