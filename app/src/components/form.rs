@@ -50,19 +50,47 @@ where
     }
 }
 
-/// The outcome of a form's last request: what was done, or why it was refused.
+/// What a form's last request came to: a message of what was done, or the refusal.
+pub type Outcome = leptos::prelude::RwSignal<Option<Result<String, crate::client::Problem>>>;
+
+/// Whether a refusal naming `named` is about `field`: that field or one inside it.
+fn names(named: Option<&str>, field: &str) -> bool {
+    named.is_some_and(|f| {
+        f == field
+            || f.strip_prefix(field)
+                .is_some_and(|rest| rest.starts_with('.'))
+    })
+}
+
+/// The reason the last request was refused for `field` (or a field inside it), to show beside
+/// that field.
+pub fn field_error(
+    outcome: Outcome,
+    field: &'static str,
+) -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static {
+    use leptos::prelude::Get;
+    move || match outcome.get() {
+        Some(Err(p)) if names(p.field.as_deref(), field) => Some(p.message()),
+        _ => None,
+    }
+}
+
+/// The outcome of a form's last request: what was done, or why it was refused, unless the
+/// refusal is shown beside one of `beside` (see [`field_error`]).
 #[leptos::component]
 pub fn FormOutcome(
-    outcome: leptos::prelude::RwSignal<Option<Result<String, crate::client::Problem>>>,
+    outcome: Outcome,
+    #[prop(optional)] beside: &'static [&'static str],
 ) -> impl leptos::prelude::IntoView {
     use leptos::prelude::*;
     move || {
-        outcome.get().map(|result| match result {
-            Ok(message) => view! { <p class="notice" role="status">{message}</p> }.into_any(),
-            Err(problem) => {
+        outcome.get().and_then(|result| match result {
+            Ok(message) => Some(view! { <p class="notice" role="status">{message}</p> }.into_any()),
+            Err(problem) if beside.iter().any(|f| names(problem.field.as_deref(), f)) => None,
+            Err(problem) => Some(
                 view! { <p class="notice notice--error" role="alert">{problem.message()}</p> }
-                    .into_any()
-            }
+                    .into_any(),
+            ),
         })
     }
 }

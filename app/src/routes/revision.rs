@@ -16,7 +16,7 @@ use serde_json::json;
 use crate::api::versions::{revision_page, RevisionView};
 use crate::client::{send_json, Problem};
 use crate::components::diff::ChangeCounts;
-use crate::components::form::{browser_action, FormOutcome};
+use crate::components::form::{browser_action, field_error, FormOutcome};
 use crate::components::guarded::{guarded_page, PageTexts};
 use crate::components::layout::PageTitle;
 use crate::components::plan_header::Breadcrumbs;
@@ -135,12 +135,6 @@ fn NamingFields(
     issued: RwSignal<String>,
     problem: RwSignal<Option<Result<String, Problem>>>,
 ) -> impl IntoView {
-    let error_for = move |field: &'static str| {
-        move || match problem.get() {
-            Some(Err(p)) if p.field.as_deref() == Some(field) => Some(p.message()),
-            _ => None,
-        }
-    };
     let label_id = format!("{prefix}-label");
     let issued_id = format!("{prefix}-issued");
     let label_error = format!("{prefix}-label-error");
@@ -151,14 +145,14 @@ fn NamingFields(
             <input id=label_id type="text" maxlength="100" prop:value=move || label.get()
                 aria-describedby=label_error.clone()
                 on:input=move |ev| label.set(event_target_value(&ev))/>
-            <p class="field__error" id=label_error>{error_for("label")}</p>
+            <p class="field__error" id=label_error>{field_error(problem, "label")}</p>
         </div>
         <div class="field">
             <label for=issued_id.clone()>"日付（例：2024-03）"</label>
             <input id=issued_id type="text" inputmode="numeric" maxlength="10" prop:value=move || issued.get()
                 aria-describedby=issued_error.clone()
                 on:input=move |ev| issued.set(event_target_value(&ev))/>
-            <p class="field__error" id=issued_error>{error_for("issued")}</p>
+            <p class="field__error" id=issued_error>{field_error(problem, "issued")}</p>
         </div>
     }
 }
@@ -263,10 +257,6 @@ fn FileForm(api: String, token: String, state: PageState, replaces: bool) -> imp
             let _ = (url, token, state);
         }
     });
-    let file_error = move || match outcome.get() {
-        Some(Err(p)) if p.field.as_deref() == Some("file") => Some(p.message()),
-        _ => None,
-    };
     view! {
         <section class="section" aria-labelledby="file-heading">
             <h2 id="file-heading">{if replaces { "改定した計画ファイルで置き換える" } else { "改定した計画ファイルを取り込む" }}</h2>
@@ -276,15 +266,10 @@ fn FileForm(api: String, token: String, state: PageState, replaces: bool) -> imp
                 <div class="field">
                     <label for="revision-file">"計画ファイル"</label>
                     <input id="revision-file" type="file" accept=".json,application/json" aria-describedby="revision-file-error"/>
-                    <p class="field__error" id="revision-file-error">{file_error}</p>
+                    <p class="field__error" id="revision-file-error">{field_error(outcome, "file")}</p>
                 </div>
                 <NamingFields prefix="file" label issued problem=outcome/>
-                {move || match outcome.get() {
-                    Some(Err(p)) if !matches!(p.field.as_deref(), Some("file" | "label" | "issued")) => Some(view! {
-                        <p class="notice notice--error" role="alert">{p.message()}</p>
-                    }),
-                    _ => None,
-                }}
+                <FormOutcome outcome beside=&["file", "label", "issued"]/>
                 <button type="submit" disabled=upload.pending()>"取り込む"</button>
             </form>
         </section>

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use serde_json::{json, Value};
 
 use crate::client::{send_json, Problem};
-use crate::components::form::{browser_action, FormOutcome};
+use crate::components::form::{browser_action, field_error, FormOutcome};
 
 /// Sends one edit of the draft; `reload` is bumped when it was applied.
 fn edit_action(
@@ -99,18 +99,6 @@ pub fn StructureEditor(
     };
     let chosen = RwSignal::new(Vec::<String>::new());
     Effect::new(move |_| chosen.set(placed()));
-    let error_for = move |field: &'static str| {
-        move || match outcome.get() {
-            Some(Err(p))
-                if p.field
-                    .as_deref()
-                    .is_some_and(|f| f == field || f.starts_with(&format!("{field}."))) =>
-            {
-                Some(p.message())
-            }
-            _ => None,
-        }
-    };
     view! {
         <section class="section" aria-labelledby="structure-editor-heading">
             <h2 id="structure-editor-heading">"計画の体系を編集する"</h2>
@@ -160,7 +148,7 @@ pub fn StructureEditor(
                         <option value="">"最上位"</option>
                         {parents.iter().map(|(id, name)| view! { <option value=id.clone()>{format!("{name} の下")}</option> }).collect_view()}
                     </select>
-                    <p class="field__error" id="node-parent-error">{error_for("parent")}</p>
+                    <p class="field__error" id="node-parent-error">{field_error(outcome, "parent")}</p>
                 </div>
                 <div class="field">
                     <label for="node-kind">"区分"</label>
@@ -174,13 +162,13 @@ pub fn StructureEditor(
                     <label for="node-id">"ID（英小文字・数字・ハイフン）"</label>
                     <input id="node-id" type="text" maxlength="64" aria-describedby="node-id-error"
                         prop:value=move || new_id.get() on:input=move |ev| new_id.set(event_target_value(&ev))/>
-                    <p class="field__error" id="node-id-error">{error_for("node.id")}</p>
+                    <p class="field__error" id="node-id-error">{field_error(outcome, "node.id")}</p>
                 </div>
                 <div class="field">
                     <label for="node-title">"名称"</label>
                     <input id="node-title" type="text" maxlength="1000" aria-describedby="node-title-error"
                         prop:value=move || new_title.get() on:input=move |ev| new_title.set(event_target_value(&ev))/>
-                    <p class="field__error" id="node-title-error">{error_for("node.title")}</p>
+                    <p class="field__error" id="node-title-error">{field_error(outcome, "node.title")}</p>
                 </div>
                 <button type="submit" disabled=send.pending()>"項目を追加する"</button>
             </form>
@@ -366,12 +354,6 @@ pub fn GlossaryEditor(
             outcome.set(None);
         }
     };
-    let error_for = move |field: &'static str| {
-        move || match outcome.get() {
-            Some(Err(p)) if p.field.as_deref() == Some(field) => Some(p.message()),
-            _ => None,
-        }
-    };
     view! {
         <section class="section" aria-labelledby="glossary-editor-heading">
             <h2 id="glossary-editor-heading">"用語集を編集する"</h2>
@@ -401,13 +383,13 @@ pub fn GlossaryEditor(
                     <input id="term-id" type="text" maxlength="64" aria-describedby="term-id-error"
                         readonly=move || !chosen.get().is_empty()
                         prop:value=move || id.get() on:input=move |ev| id.set(event_target_value(&ev))/>
-                    <p class="field__error" id="term-id-error">{error_for("term.id")}</p>
+                    <p class="field__error" id="term-id-error">{field_error(outcome, "term.id")}</p>
                 </div>
                 <div class="field">
                     <label for="term-term">"見出し語"</label>
                     <input id="term-term" type="text" maxlength="1000" aria-describedby="term-term-error"
                         prop:value=move || term.get() on:input=move |ev| term.set(event_target_value(&ev))/>
-                    <p class="field__error" id="term-term-error">{error_for("term.term")}</p>
+                    <p class="field__error" id="term-term-error">{field_error(outcome, "term.term")}</p>
                 </div>
                 <div class="field">
                     <label for="term-aliases">"別の書き方（「、」で区切る）"</label>
@@ -418,15 +400,9 @@ pub fn GlossaryEditor(
                     <label for="term-definition">"説明"</label>
                     <textarea id="term-definition" rows="4" aria-describedby="term-definition-error"
                         prop:value=move || definition.get() on:input=move |ev| definition.set(event_target_value(&ev))></textarea>
-                    <p class="field__error" id="term-definition-error">{error_for("term.definition")}</p>
+                    <p class="field__error" id="term-definition-error">{field_error(outcome, "term.definition")}</p>
                 </div>
-                {move || match outcome.get() {
-                    Some(Err(p)) if !matches!(p.field.as_deref(), Some("term.id" | "term.term" | "term.definition")) => Some(view! {
-                        <p class="notice notice--error" role="alert">{p.message()}</p>
-                    }),
-                    Some(Ok(message)) => Some(view! { <p class="notice" role="status">{message}</p> }),
-                    _ => None,
-                }}
+                <FormOutcome outcome beside=&["term.id", "term.term", "term.definition"]/>
                 <p class="sign-out__choices">
                     <button type="submit" disabled=send.pending()>"用語を保存する"</button>
                     <button type="button" class="button button--danger" disabled=move || chosen.get().is_empty()
@@ -475,12 +451,6 @@ pub fn MilestoneEditor(
             outcome.set(None);
         }
     };
-    let error_for = move |field: &'static str| {
-        move || match outcome.get() {
-            Some(Err(p)) if p.field.as_deref() == Some(field) => Some(p.message()),
-            _ => None,
-        }
-    };
     view! {
         <section class="section" aria-labelledby="milestone-editor-heading">
             <h2 id="milestone-editor-heading">"マイルストーンを編集する"</h2>
@@ -510,7 +480,7 @@ pub fn MilestoneEditor(
                     <label for="milestone-year">"年度（西暦）"</label>
                     <input id="milestone-year" type="text" inputmode="numeric" maxlength="4" aria-describedby="milestone-year-error"
                         prop:value=move || year.get() on:input=move |ev| year.set(event_target_value(&ev))/>
-                    <p class="field__error" id="milestone-year-error">{error_for("milestone.fiscal_year")}</p>
+                    <p class="field__error" id="milestone-year-error">{field_error(outcome, "milestone.fiscal_year")}</p>
                 </div>
                 <div class="field">
                     <label for="milestone-group">"区分（任意）"</label>
@@ -521,15 +491,9 @@ pub fn MilestoneEditor(
                     <label for="milestone-text">"内容"</label>
                     <input id="milestone-text" type="text" maxlength="1000" aria-describedby="milestone-text-error"
                         prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))/>
-                    <p class="field__error" id="milestone-text-error">{error_for("milestone.text")}</p>
+                    <p class="field__error" id="milestone-text-error">{field_error(outcome, "milestone.text")}</p>
                 </div>
-                {move || match outcome.get() {
-                    Some(Err(p)) if !matches!(p.field.as_deref(), Some("milestone.fiscal_year" | "milestone.text")) => Some(view! {
-                        <p class="notice notice--error" role="alert">{p.message()}</p>
-                    }),
-                    Some(Ok(message)) => Some(view! { <p class="notice" role="status">{message}</p> }),
-                    _ => None,
-                }}
+                <FormOutcome outcome beside=&["milestone.fiscal_year", "milestone.text"]/>
                 <p class="sign-out__choices">
                     <button type="submit" disabled=send.pending()>"マイルストーンを保存する"</button>
                     <button type="button" class="button button--danger" disabled=move || chosen.get().is_empty()
