@@ -242,8 +242,10 @@ test.describe('with the server stopped', () => {
 });
 
 test.describe('a new release', () => {
-  // Two server starts, a deployment and offline reloads in two tabs.
-  test.describe.configure({ timeout: 120_000 });
+  // Two server starts, a deployment and offline reloads in two tabs. Twice in full CI runs the
+  // new worker had not taken over after 40 s, which no run here reproduced (alone, under load,
+  // or in the whole suite): one retry, and a failure's message says which state it was in.
+  test.describe.configure({ timeout: 120_000, retries: 1 });
   const RELEASE_PORTS = { phone: 3929, tablet: 3930 };
   const ownServer = ownServerForEachTest(RELEASE_PORTS);
 
@@ -251,6 +253,15 @@ test.describe('a new release', () => {
   const releaseMarker = (page: Page) =>
     page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--keikaku-release').trim());
   const workerScript = (page: Page) => page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? '');
+  // What the registration holds, for a failure's message: which worker installs, waits, runs.
+  const registrationState = (page: Page) =>
+    page.evaluate(async () => {
+      const registration = await navigator.serviceWorker.getRegistration();
+      const describe = (worker: ServiceWorker | null | undefined) => (worker ? `${worker.state} ${worker.scriptURL}` : 'none');
+      return registration
+        ? `installing: ${describe(registration.installing)}; waiting: ${describe(registration.waiting)}; active: ${describe(registration.active)}`
+        : 'no registration';
+    });
 
   test('is picked up by new pages while a page of the old one keeps working, online and offline', async ({ page }) => {
     const server = ownServer();
@@ -281,6 +292,20 @@ test.describe('a new release', () => {
 
     // A page opened now gets the new release, and registers the worker of its build.
     const fresh = await page.context().newPage();
+    // Each state the new worker goes through, with the time, for a failure's message.
+    await fresh.addInitScript(() => {
+      const log: string[] = ((window as any).__workerLog = []);
+      const start = performance.now();
+      const note = (what: string) => log.push(`${Math.round(performance.now() - start)} ms ${what}`);
+      navigator.serviceWorker?.getRegistration().then((registration) => {
+        registration?.addEventListener('updatefound', () => {
+          const worker = registration.installing;
+          note(`updatefound ${worker?.scriptURL}`);
+          worker?.addEventListener('statechange', () => note(worker.state));
+        });
+      });
+      navigator.serviceWorker?.addEventListener('controllerchange', () => note('controllerchange'));
+    });
     fresh.on('pageerror', (error) => errors.push(error.message));
     await fresh.goto(`${base}/plans/komagane-dx-strategy`);
     await hydrated(fresh);
@@ -289,7 +314,13 @@ test.describe('a new release', () => {
     expect(await releaseMarker(fresh)).toBe('"next"');
     // The new worker installs by downloading the new build's files (the debug WebAssembly is
     // 14 MB, compressed as it is sent): on a loaded machine that took longer than 15 s.
-    await expect.poll(() => workerScript(fresh), { timeout: 40_000 }).toContain(encodeURIComponent(newBuild));
+    await expect
+      .poll(() => workerScript(fresh), { timeout: 40_000 })
+      .toContain(encodeURIComponent(newBuild))
+      .catch(async (error) => {
+        const log = await fresh.evaluate(() => (window as any).__workerLog?.join(' | '));
+        throw new Error(`${error.message}\nregistration: ${await registrationState(fresh)}\nstates: ${log}`);
+      });
     // The new worker took over the old page too; the old page goes on working.
     await expect.poll(() => workerScript(page), { timeout: 40_000 }).toContain(encodeURIComponent(newBuild));
     await page.getByRole('link', { name: 'こまがねDX戦略' }).first().click();
