@@ -142,6 +142,13 @@ pub fn can_retract_note(viewer: &Viewer, plan: PlanRef, note_author: Option<i64>
         .is_some_and(|p| p.role == Role::Administrator || Some(p.user_id) == note_author)
 }
 
+/// Keeping private highlights, notes and bookmarks on a plan's document: anyone signed in who
+/// may read the plan. They are the reader's alone, so no role is needed; the public keeps no
+/// notes (they have no account to keep them under).
+pub fn can_annotate(viewer: &Viewer, plan: PlanRef) -> bool {
+    viewer.principal().is_some() && can_read_plan(viewer, plan)
+}
+
 /// Seeing where a change came from (the address, the browser or sync client) in the history:
 /// the owning organization's administrators. Other members see who changed what, and when.
 pub fn can_see_audit_origin(viewer: &Viewer, plan: PlanRef) -> bool {
@@ -187,6 +194,16 @@ mod tests {
             assert!(can_read_plan(&user("a", role, None), DRAFT));
             assert!(!can_read_plan(&user("b", role, None), DRAFT));
             assert!(can_read_plan(&user("b", role, None), PUBLISHED));
+        }
+    }
+
+    #[test]
+    fn anyone_signed_in_who_reads_a_plan_may_annotate_it_and_the_public_may_not() {
+        assert!(!can_annotate(&Viewer::Public, PUBLISHED));
+        for role in Role::ALL {
+            assert!(can_annotate(&user("a", role, None), DRAFT));
+            assert!(can_annotate(&user("b", role, None), PUBLISHED));
+            assert!(!can_annotate(&user("b", role, None), DRAFT));
         }
     }
 

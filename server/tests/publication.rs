@@ -29,7 +29,7 @@ fn push(server: &TestServer, session: &Session, counter: u64, change: Change) ->
         client_id: client.clone(),
         mutations: vec![Mutation {
             id: MutationId::new(&client, counter),
-            key: RecordKey::measure(PLAN, MEASURE, 2024),
+            key: RecordKey::measure(PLAN, MEASURE, 2024).into(),
             change,
         }],
     };

@@ -145,7 +145,7 @@ fn submit(
         client_id: client.clone(),
         mutations: vec![Mutation {
             id: MutationId::new(&client, 1),
-            key: RecordKey::measure(plan.id, plan.measure, plan.fiscal_year),
+            key: RecordKey::measure(plan.id, plan.measure, plan.fiscal_year).into(),
             change: Change::Submit {
                 round_id: round_id(plan),
                 seen: 0,

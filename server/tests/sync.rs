@@ -1,9 +1,9 @@
 //! Progress sync over HTTP with a real server process on a loopback port: a generated
-//! authorization matrix for push, pull and events, and for event streams after their session
-//! ended (sign-out, password change, disabling); at most four streams per session; malformed,
+//! authorization matrix for push (progress and notes on the document), pull and events, and
+//! for event streams after their session ended (sign-out, password change, disabling); at most four streams per session; malformed,
 //! oversized and forged pushes refused with nothing applied; events reaching another session;
 //! and a server killed with SIGKILL in the middle of large pushes, restarted on the same data,
-//! applying every mutation exactly once.
+//! applying every mutation exactly once; readers' notes pulled by their author alone.
 
 mod support;
 
@@ -12,13 +12,13 @@ use support::EventStream;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use keikaku_domain::access::{can_record_progress, PlanRef, Principal, Role, Viewer};
+use keikaku_domain::access::{can_annotate, can_record_progress, PlanRef, Principal, Role, Viewer};
 use keikaku_domain::format::{PlanFile, PlanStatus};
 use keikaku_store::Store;
 use keikaku_sync::progress::{Field, FieldNote, FieldValue, RecordKey};
 use keikaku_sync::protocol::{
-    Change, ChangeEntry, ClientId, Mutation, MutationId, Outcome, PullResponse, PushRequest,
-    PushResponse, MAX_PUSH_MUTATIONS, REPLICA_USER_HEADER,
+    Change, ChangeEntry, ClientId, Mutation, MutationId, MutationKey, Outcome, PullResponse,
+    PushRequest, PushResponse, MAX_PUSH_MUTATIONS, REPLICA_USER_HEADER,
 };
 use support::{
     add_account, request_with, try_request_with, NewAccount, Response, Session, TestServer,
@@ -154,7 +154,8 @@ fn pull_everything(server: &TestServer, session: &Session) -> (Vec<ChangeEntry>,
     let mut changes = Vec::new();
     let mut since = 0;
     loop {
-        let r = pull_raw(server, Some(session), &format!("?since={since}&limit=1000"));
+        let query = format!("?since={since}&limit=1000&notebooks=1");
+        let r = pull_raw(server, Some(session), &query);
         assert_eq!(r.status, 200, "{}", r.body);
         let page: PullResponse = serde_json::from_str(&r.body).unwrap();
         changes.extend(page.changes);
@@ -178,14 +179,14 @@ fn note(client: &ClientId, n: u64, key: RecordKey, text: &str) -> Mutation {
             },
         },
         id,
-        key,
+        key: key.into(),
     }
 }
 
 fn set(client: &ClientId, n: u64, key: RecordKey, field: Field, value: FieldValue) -> Mutation {
     Mutation {
         id: MutationId::new(client, n),
-        key,
+        key: key.into(),
         change: Change::Set {
             field,
             base_value: field.empty_value(),
@@ -229,11 +230,14 @@ fn rule_allows(caller: Caller, plan: &PlanFile, key: &RecordKey) -> bool {
         .chain(&measure.related_departments)
         .map(String::as_str)
         .collect();
-    let plan_ref = PlanRef {
+    can_record_progress(&caller.viewer(), plan_ref(plan), &departments)
+}
+
+fn plan_ref(plan: &PlanFile) -> PlanRef<'_> {
+    PlanRef {
         organization_id: &plan.organization.id,
         status: plan.plan.status,
-    };
-    can_record_progress(&caller.viewer(), plan_ref, &departments)
+    }
 }
 
 /// Every caller × push (on measures led by either editor's department, and an action) ×
@@ -253,6 +257,7 @@ fn the_sync_authorization_matrix_follows_the_access_rules() {
     ];
     let mut cases = 0;
     let mut applied_keys = Vec::new();
+    let mut annotated = 0;
     for caller in CALLERS {
         let session = sign_in_as(&server, caller);
         let client = caller.client();
@@ -292,6 +297,35 @@ fn the_sync_authorization_matrix_follows_the_access_rules() {
             }
         }
 
+        // A note of their own on the plan's document.
+        let request = PushRequest {
+            client_id: client.clone(),
+            mutations: vec![annotation(&client, targets.len() as u64 + 1, "メモ")],
+        };
+        let r = push_raw(
+            &server.addr,
+            session.as_ref(),
+            &serde_json::to_string(&request).unwrap(),
+        );
+        cases += 1;
+        match &session {
+            None => assert_eq!(r.status, 401, "{caller:?} note: {}", r.body),
+            Some(_) => {
+                assert_eq!(r.status, 200, "{caller:?} note: {}", r.body);
+                let response: PushResponse = serde_json::from_str(&r.body).unwrap();
+                let outcome = &response.results[0].outcome;
+                let allowed = can_annotate(&caller.viewer(), plan_ref(&plan));
+                assert_eq!(
+                    matches!(outcome, Outcome::Applied { .. }),
+                    allowed,
+                    "{caller:?} note: {outcome:?}"
+                );
+                if allowed {
+                    annotated += 1;
+                }
+            }
+        }
+
         let r = pull_raw(&server, session.as_ref(), "?since=0");
         cases += 1;
         let events = EventStream::open(&server.addr, session.as_ref());
@@ -310,9 +344,11 @@ fn the_sync_authorization_matrix_follows_the_access_rules() {
             }
         }
     }
-    assert_eq!(cases, CALLERS.len() * (targets.len() + 2));
+    assert_eq!(cases, CALLERS.len() * (targets.len() + 3));
     // Administrators and each editor on their department's measures; nobody else.
     assert_eq!(applied_keys.len(), 3 + 2 + 1, "{applied_keys:?}");
+    // Everyone signed in keeps notes on the published plan.
+    assert_eq!(annotated, CALLERS.len() - 1);
 
     // A replica holds its own organization's progress: all of it, and nothing else.
     for caller in CALLERS {
@@ -325,13 +361,82 @@ fn the_sync_authorization_matrix_follows_the_access_rules() {
         } else {
             applied_keys.len()
         };
-        assert_eq!(changes.len(), expected, "{caller:?}");
+        // And the caller's own note.
+        assert_eq!(changes.len(), expected + 1, "{caller:?}");
         assert_eq!(
             cursor,
-            applied_keys.len() as u64,
+            (applied_keys.len() + annotated) as u64,
             "{caller:?}: the cursor reaches the head"
         );
     }
+}
+
+/// A reader's note on the plan's document, as the browser's replica sends it.
+fn annotation(client: &ClientId, n: u64, text: &str) -> Mutation {
+    let id = MutationId::new(client, n);
+    let annotation = serde_json::json!({
+        "id": id.as_str(), "plan_id": PLAN, "version": 1, "kind": "note",
+        "target": {"type": "part", "anchor": "doc-measure-internal-02", "label": "ペーパーレス"},
+        "text": text, "made_at": 1_780_000_000
+    });
+    Mutation {
+        id,
+        key: MutationKey::notebook(PLAN),
+        change: Change::AppendAnnotation {
+            annotation: serde_json::from_value(annotation).unwrap(),
+        },
+    }
+}
+
+/// Every caller with an account keeps notes on the plan's document through sync; each pulls
+/// exactly their own, on any device they sign in on, and nobody else's.
+#[test]
+fn notes_on_the_document_sync_to_their_author_alone() {
+    let server = TestServer::start();
+    let signed_in: Vec<Caller> = CALLERS
+        .into_iter()
+        .filter(|c| c.account().is_some())
+        .collect();
+    for caller in &signed_in {
+        add_caller(&server, *caller);
+        let session = sign_in_as(&server, *caller).unwrap();
+        let text = format!("{caller:?}のメモ");
+        let outcome = push_one(&server, &session, annotation(&caller.client(), 1, &text));
+        assert!(
+            matches!(outcome, Outcome::Applied { .. }),
+            "{caller:?}: {outcome:?}"
+        );
+    }
+    for caller in &signed_in {
+        // A second sign-in: another device of the same person.
+        let session = sign_in_as(&server, *caller).unwrap();
+        let (changes, _) = pull_everything(&server, &session);
+        let notes: Vec<String> = changes
+            .into_iter()
+            .filter_map(|entry| match entry {
+                ChangeEntry::Annotation { annotation, .. } => Some(annotation.text),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(notes, [format!("{caller:?}のメモ")], "{caller:?}");
+        // A client built before notebooks existed does not ask for them, and gets none.
+        let r = pull_raw(&server, Some(&session), "?since=0&limit=1000");
+        let page: PullResponse = serde_json::from_str(&r.body).unwrap();
+        assert!(
+            !page
+                .changes
+                .iter()
+                .any(|c| matches!(c, ChangeEntry::Annotation { .. })),
+            "{caller:?}"
+        );
+    }
+    let r = pull_raw(
+        &server,
+        sign_in_as(&server, Caller::Administrator).as_ref(),
+        "?notebooks=yes",
+    );
+    assert_eq!(r.status, 400);
+    assert_eq!(r.json()["error"]["field"], "notebooks");
 }
 
 /// Every signed-in caller × whose replica the request names (their own, each other caller's,
@@ -1168,7 +1273,9 @@ fn a_server_killed_during_large_pushes_applies_every_mutation_exactly_once_after
             ChangeEntry::Note { key, note, .. } => {
                 (format!("{key}#{}", note.id), note.text.clone())
             }
-            ChangeEntry::KpiReading { .. } | ChangeEntry::Round { .. } => unreachable!(),
+            ChangeEntry::KpiReading { .. }
+            | ChangeEntry::Round { .. }
+            | ChangeEntry::Annotation { .. } => unreachable!(),
         })
         .collect();
     assert_eq!(pulled, expected);
@@ -1291,7 +1398,7 @@ fn note_writers() -> (TestServer, [Session; 3]) {
 fn retraction(client: &ClientId, n: u64, key: &RecordKey, note_id: &MutationId) -> Mutation {
     Mutation {
         id: MutationId::new(client, n),
-        key: key.clone(),
+        key: key.clone().into(),
         change: Change::RetractNote {
             note_id: note_id.to_string(),
         },

@@ -12,6 +12,7 @@
 
 mod ahead;
 mod authorizer;
+mod notebook;
 mod quota;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -194,7 +195,9 @@ impl Store {
         let fresh = fresh_part(request, &remembered);
         // The reference server decides the fresh mutations, holding just what they read.
         let (records, authors) = decision_state(&mut tx, &fresh).await?;
-        let mut state = ServerState::resume(first_sequence, records, authors);
+        let annotations = notebook::named_by(&mut tx, &fresh).await?;
+        let mut state =
+            ServerState::resume(first_sequence, records, authors).with_annotations(annotations);
         let decided = state
             .push_as(&fresh, &rules)
             .map_err(StoreError::InvalidPush)?;
@@ -227,6 +230,7 @@ impl Store {
             now,
         };
         store_decisions(&mut tx, &state, &fresh, &actor, remember).await?;
+        notebook::store_changed(&mut tx, &state, first_sequence).await?;
         if state.sequence() != first_sequence {
             sqlx::query("UPDATE sync_sequence SET value = ? WHERE id = 1")
                 .bind(state.sequence() as i64)
@@ -284,10 +288,17 @@ impl Store {
         Ok(merges)
     }
 
-    /// The rows of `plan_ids`' records whose latest change is newer than `request.since`,
-    /// oldest change first, one page at a time, like `ServerState::pull`. On the last page the
-    /// cursor is the latest sequence number, even when the newest changes were in other plans.
-    pub async fn pull(&self, request: &PullRequest, plan_ids: &[String]) -> Result<PullResponse> {
+    /// The rows of `plan_ids`' records, and (if the request asks) `reader`'s own annotations,
+    /// whose latest change is
+    /// newer than `request.since`, oldest change first, one page at a time, like
+    /// `ServerState::pull_as`. On the last page the cursor is the latest sequence number, even
+    /// when the newest changes were in other plans or others' notebooks.
+    pub async fn pull(
+        &self,
+        request: &PullRequest,
+        plan_ids: &[String],
+        reader: Option<i64>,
+    ) -> Result<PullResponse> {
         let page_size = request.page_size();
         // One read transaction: rows and sequence from the same snapshot, so the cursor never
         // passes a change the page did not include.
@@ -329,6 +340,13 @@ impl Store {
             page_size as i64 + 1,
         )
         .await?;
+        let annotations = match reader.filter(|_| request.notebooks) {
+            Some(reader) => {
+                notebook::changed_since(&mut tx, reader, request.since, page_size as i64 + 1)
+                    .await?
+            }
+            None => Vec::new(),
+        };
         let sequence = latest_sequence(&mut tx).await?;
         tx.commit().await?;
 
@@ -336,6 +354,10 @@ impl Store {
             .iter()
             .map(change_entry_from_row)
             .collect::<Result<Vec<_>>>()?;
+        if !annotations.is_empty() {
+            changes.extend(annotations);
+            changes.sort_by_key(ChangeEntry::version);
+        }
         if !round_rows.is_empty() {
             changes.extend(
                 round_rows
@@ -608,18 +630,26 @@ async fn decision_state(
     let mut readings = BTreeSet::new();
     let mut submitted = BTreeSet::new();
     for mutation in &request.mutations {
-        let key = &mutation.key;
+        // A notebook's changes read annotations (`notebook::named_by`), nothing of records.
+        let Some(key) = mutation.key.record() else {
+            continue;
+        };
         match &mutation.change {
             Change::Set { field, .. } => fields.insert((key, field.as_str())),
             Change::AppendNote { note } => notes.insert((key, note.id.as_str())),
             Change::RetractNote { note_id } => notes.insert((key, note_id.as_str())),
             Change::AppendKpiReading { reading } => readings.insert((key, reading.id.as_str())),
             Change::Submit { .. } => submitted.insert(key),
+            Change::AppendAnnotation { .. } | Change::RetractAnnotation { .. } => false,
         };
     }
     // A submission keeps a copy of the whole record; everything else reads single items.
     let mut records = whole_records(conn, &submitted).await?;
-    let keys: BTreeSet<&RecordKey> = request.mutations.iter().map(|m| &m.key).collect();
+    let keys: BTreeSet<&RecordKey> = request
+        .mutations
+        .iter()
+        .filter_map(|m| m.key.record())
+        .collect();
     let keys: Vec<&RecordKey> = keys.into_iter().collect();
     for (key, round) in rounds::rounds_of(conn, &keys).await? {
         record_mut(&mut records, key)

@@ -93,7 +93,7 @@ fn set(
 ) -> Mutation {
     Mutation {
         id: MutationId::new(c, n),
-        key: key.clone(),
+        key: key.clone().into(),
         change: Change::Set {
             field,
             value,
@@ -116,14 +116,14 @@ fn note(c: &ClientId, n: u64, key: &RecordKey, body: &str) -> Mutation {
             },
         },
         id,
-        key: key.clone(),
+        key: key.clone().into(),
     }
 }
 
 fn retract(c: &ClientId, n: u64, key: &RecordKey, note_id: &str) -> Mutation {
     Mutation {
         id: MutationId::new(c, n),
-        key: key.clone(),
+        key: key.clone().into(),
         change: Change::RetractNote {
             note_id: note_id.into(),
         },
@@ -143,7 +143,7 @@ fn reading(c: &ClientId, n: u64, key: &RecordKey, kpi: &str, value: &str) -> Mut
             },
         },
         id,
-        key: key.clone(),
+        key: key.clone().into(),
     }
 }
 
@@ -179,7 +179,7 @@ async fn count(store: &Store, sql: &'static str) -> i64 {
 
 async fn pull_all(store: &Store, since: u64, limit: u32) -> PullResponse {
     store
-        .pull(&PullRequest { since, limit }, &[PLAN.to_owned()])
+        .pull(&PullRequest::new(since, limit), &[PLAN.to_owned()], None)
         .await
         .unwrap()
 }
@@ -782,13 +782,7 @@ async fn pulls_page_by_version_skip_other_plans_and_end_at_the_head() {
     let ahead = pull_all(&store, 99, 2).await;
     assert_eq!(ahead.cursor, 99, "a cursor never moves backwards");
     let nothing = store
-        .pull(
-            &PullRequest {
-                since: 0,
-                limit: 10,
-            },
-            &[],
-        )
+        .pull(&PullRequest::new(0, 10), &[], None)
         .await
         .unwrap();
     assert_eq!((nothing.changes.len(), nothing.cursor), (0, 6));
@@ -1114,7 +1108,7 @@ impl Driver {
                 self.notes.push((note_key.clone(), note_id.clone()));
                 return Mutation {
                     id,
-                    key: note_key,
+                    key: note_key.into(),
                     change: Change::AppendNote {
                         note: FieldNote {
                             id: note_id,
@@ -1134,7 +1128,7 @@ impl Driver {
                 };
                 return Mutation {
                     id,
-                    key: note_key,
+                    key: note_key.into(),
                     change: Change::RetractNote { note_id },
                 };
             }
@@ -1160,12 +1154,16 @@ impl Driver {
                 self.readings.push((reading_key.clone(), reading.clone()));
                 return Mutation {
                     id,
-                    key: reading_key,
+                    key: reading_key.into(),
                     change: Change::AppendKpiReading { reading },
                 };
             }
         };
-        Mutation { id, key, change }
+        Mutation {
+            id,
+            key: key.into(),
+            change,
+        }
     }
 
     /// A new push, a retry of an earlier one, or an earlier one with one id reused.
@@ -1202,9 +1200,11 @@ impl Driver {
 
 /// A stand-in rule both servers apply: nobody records on plan-b's action in 2025.
 fn diff_authorize(_: &ClientId, mutation: &Mutation) -> Result<(), String> {
-    let refused = mutation.key.plan_id == "plan-b"
-        && mutation.key.target == Target::Action("a1".into())
-        && mutation.key.fiscal_year == FiscalYear(2025);
+    let refused = mutation.key.record().is_some_and(|key| {
+        key.plan_id == "plan-b"
+            && key.target == Target::Action("a1".into())
+            && key.fiscal_year == FiscalYear(2025)
+    });
     if refused {
         Err("この施策の進捗を記録する権限がありません。".into())
     } else {
@@ -1288,9 +1288,9 @@ async fn differential_run(seed: u64, dir: &Path, seen: &mut Seen) {
             .filter(|_| driver.rng.chance(70))
             .map(|p| p.to_string())
             .collect();
-        let request = PullRequest { since, limit };
+        let request = PullRequest::new(since, limit);
         let expected = server.pull(&request, |k| plans.contains(&k.plan_id));
-        let actual = store.pull(&request, &plans).await.unwrap();
+        let actual = store.pull(&request, &plans, None).await.unwrap();
         assert_eq!(
             actual, expected,
             "seed {seed}, step {step}: pull {request:?} of {plans:?}"

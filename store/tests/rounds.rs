@@ -81,7 +81,7 @@ async fn push(store: &Store, viewer: &Viewer, c: &str, changes: Vec<Change>) -> 
             .enumerate()
             .map(|(i, change)| Mutation {
                 id: MutationId::new(&client, counter + i as u64 + 1),
-                key: key(),
+                key: key().into(),
                 change,
             })
             .collect(),
@@ -105,13 +105,7 @@ async fn push(store: &Store, viewer: &Viewer, c: &str, changes: Vec<Change>) -> 
 /// The record's place in round `r6` as a pull from the start brings it.
 async fn pulled(store: &Store) -> keikaku_sync::round::RoundRecord {
     let page = store
-        .pull(
-            &PullRequest {
-                since: 0,
-                limit: 1000,
-            },
-            &[PLAN.to_owned()],
-        )
+        .pull(&PullRequest::new(0, 1000), &[PLAN.to_owned()], None)
         .await
         .unwrap();
     page.changes
@@ -153,19 +147,13 @@ async fn a_round_covers_measures_with_a_kpi_or_roadmap_entry_in_plan_order() {
         .unwrap();
     assert_eq!(round.state, RoundState::Open);
     let page = store
-        .pull(
-            &PullRequest {
-                since: 0,
-                limit: 1000,
-            },
-            &[PLAN.to_owned()],
-        )
+        .pull(&PullRequest::new(0, 1000), &[PLAN.to_owned()], None)
         .await
         .unwrap();
     let keys: Vec<String> = page
         .changes
         .iter()
-        .map(|c| c.key().target.id().to_owned())
+        .map(|c| c.record_key().unwrap().target.id().to_owned())
         .collect();
     assert!(keys.len() >= 20, "every measure with a KPI: {keys:?}");
     assert_eq!(keys[0], "citizen-01");

@@ -15,13 +15,14 @@ use keikaku_domain::evaluation::RecordState;
 use serde::{Deserialize, Serialize};
 
 use self::outbox::Outbox;
+use crate::annotation::{Annotation, AnnotationKind, Notebook, Target as AnnotationTarget};
 use crate::progress::{
     validate, Field, FieldNote, FieldValue, Invalid, KpiReading, ProgressRecord, RecordKey,
     Versioned,
 };
 use crate::protocol::{
-    Change, ChangeEntry, ClientId, Conflict, Mutation, MutationId, Outcome, PullRequest,
-    PullResponse, PushRequest, PushResponse, MAX_PUSH_BYTES, MAX_PUSH_MUTATIONS,
+    Change, ChangeEntry, ClientId, Conflict, Mutation, MutationId, MutationKey, Outcome,
+    PullRequest, PullResponse, PushRequest, PushResponse, MAX_PUSH_BYTES, MAX_PUSH_MUTATIONS,
 };
 use crate::round::RoundRecord;
 
@@ -75,7 +76,15 @@ pub struct Meta {
     /// cursor moves through them once it reaches them.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub own_changes: BTreeMap<u64, u64>,
+    /// Whether the cursor counts the user's notebooks in: `false` in a replica stored before
+    /// notebooks were synced, which therefore pulls from the start once.
+    #[serde(default)]
+    pub notebooks: bool,
 }
+
+/// Why a change is kept as refused when the server answers it in a way it never answers such a
+/// change: shown rather than lost.
+const UNEXPECTED_ANSWER: &str = "unexpected answer from the server";
 
 /// Own-change spans kept at most; beyond this the oldest go (a pull covers them instead).
 const MAX_OWN_CHANGE_SPANS: usize = 64;
@@ -121,6 +130,8 @@ pub enum Write {
     PutNote(StoredNote),
     PutKpiReading(StoredKpiReading),
     PutRound(StoredRound),
+    /// A confirmed annotation of the user's, stored under its id.
+    PutAnnotation(Versioned<Annotation>),
     PutPending(PendingMutation),
     /// No pending mutation with an order in this range remains. One range clears a whole
     /// answered push: deleting its mutations one by one cost a storage request each.
@@ -137,7 +148,11 @@ impl Write {
     pub fn is_confirmed_row(&self) -> bool {
         matches!(
             self,
-            Write::PutFields(_) | Write::PutNote(_) | Write::PutKpiReading(_) | Write::PutRound(_)
+            Write::PutFields(_)
+                | Write::PutNote(_)
+                | Write::PutKpiReading(_)
+                | Write::PutRound(_)
+                | Write::PutAnnotation(_)
         )
     }
 }
@@ -168,6 +183,9 @@ pub struct StoredReplica {
     pub meta: Meta,
     /// By the record key's string form.
     pub records: BTreeMap<String, ProgressRecord>,
+    /// The user's annotations the server confirmed, by id.
+    #[serde(default)]
+    pub annotations: BTreeMap<String, Versioned<Annotation>>,
     /// By order.
     pub pending: BTreeMap<u64, PendingMutation>,
     pub conflicts: BTreeMap<MutationId, OpenConflict>,
@@ -196,6 +214,10 @@ impl StoredReplica {
                     let round = stored.round;
                     let rounds = &mut self.record_mut(stored.key).rounds;
                     rounds.insert(round.value.round_id.clone(), round);
+                }
+                Write::PutAnnotation(annotation) => {
+                    self.annotations
+                        .insert(annotation.value.id.clone(), annotation);
                 }
                 Write::PutPending(pending) => {
                     self.pending.insert(pending.order, pending);
@@ -250,6 +272,19 @@ pub struct NewKpiReading {
     pub note: Option<String>,
 }
 
+/// A new highlight, note or bookmark; the replica gives it its id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAnnotation {
+    pub plan_id: String,
+    pub version: u32,
+    pub kind: AnnotationKind,
+    pub target: AnnotationTarget,
+    pub text: String,
+    /// The annotation this one edits.
+    pub replaces: Option<String>,
+    pub made_at: i64,
+}
+
 /// How the user settles a conflict.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resolution {
@@ -267,6 +302,8 @@ pub struct Replica {
     client_id: ClientId,
     meta: Meta,
     confirmed: BTreeMap<RecordKey, ProgressRecord>,
+    /// The user's confirmed annotations, by id.
+    annotations: BTreeMap<String, Versioned<Annotation>>,
     outbox: Outbox,
     /// In `order`.
     conflicts: Vec<OpenConflict>,
@@ -282,6 +319,8 @@ struct Dirty {
     readings: BTreeSet<(RecordKey, String)>,
     /// By record and round id.
     rounds: BTreeSet<(RecordKey, String)>,
+    /// By id.
+    annotations: BTreeSet<String>,
     /// By order.
     pending: BTreeSet<u64>,
     conflicts: BTreeSet<MutationId>,
@@ -295,7 +334,15 @@ impl Replica {
     }
 
     /// The replica that wrote `stored`.
-    pub fn restore(client_id: ClientId, stored: StoredReplica) -> Replica {
+    pub fn restore(client_id: ClientId, mut stored: StoredReplica) -> Replica {
+        if !stored.meta.notebooks {
+            // Stored by a build that did not pull notebooks: its cursor may have passed notes
+            // the user made elsewhere. Pull everything again once (rows already held are
+            // replaced by themselves).
+            stored.meta.cursor = 0;
+            stored.meta.own_changes.clear();
+            stored.meta.notebooks = true;
+        }
         let sent_through = stored.meta.sent_through;
         let outbox = Outbox::new(stored.pending.into_values().map(|mut p| {
             if p.mutation.set_target().is_none() {
@@ -315,6 +362,7 @@ impl Replica {
                 .into_values()
                 .map(|r| (r.key.clone(), r))
                 .collect(),
+            annotations: stored.annotations,
             outbox,
             conflicts,
             rejected,
@@ -334,6 +382,7 @@ impl Replica {
         PullRequest {
             since: self.meta.cursor,
             limit,
+            notebooks: true,
         }
     }
 
@@ -352,7 +401,7 @@ impl Replica {
         let keys: BTreeSet<&RecordKey> = self
             .confirmed
             .keys()
-            .chain(self.outbox.iter().map(|p| &p.mutation.key))
+            .chain(self.outbox.iter().filter_map(|p| p.mutation.key.record()))
             .filter(|key| key.plan_id == plan_id)
             .collect();
         keys.into_iter().map(|key| self.view(key)).collect()
@@ -380,7 +429,7 @@ impl Replica {
             .get(key)
             .cloned()
             .unwrap_or_else(|| ProgressRecord::new(key.clone()));
-        for pending in self.outbox.of_record(key) {
+        for pending in self.outbox.of_record(&MutationKey::Record(key.clone())) {
             match &pending.mutation.change {
                 Change::Set { field, value, .. } => {
                     record
@@ -409,9 +458,106 @@ impl Replica {
                         round.version = 0;
                     }
                 }
+                // A record's queue holds none.
+                Change::AppendAnnotation { .. } | Change::RetractAnnotation { .. } => {}
             }
         }
         record
+    }
+
+    /// Every annotation of the user's on `plan_id` as they see it: confirmed, with those made
+    /// and deleted here and not yet answered on top (edited and deleted ones included, which
+    /// [`Notebook`] sorts out).
+    pub fn annotations(&self, plan_id: &str) -> Vec<Annotation> {
+        let mut all: BTreeMap<&str, Annotation> = self
+            .annotations
+            .values()
+            .filter(|a| a.value.plan_id == plan_id)
+            .map(|a| (a.value.id.as_str(), a.value.clone()))
+            .collect();
+        for pending in self.outbox.of_record(&MutationKey::notebook(plan_id)) {
+            match &pending.mutation.change {
+                Change::AppendAnnotation { annotation } => {
+                    all.insert(&annotation.id, annotation.clone());
+                }
+                Change::RetractAnnotation { annotation_id } => {
+                    if let Some(annotation) = all.get_mut(annotation_id.as_str()) {
+                        annotation.retracted = true;
+                    }
+                }
+                _ => {}
+            }
+        }
+        all.into_values().collect()
+    }
+
+    /// The user's notebook of `plan_id`, as they see it.
+    pub fn notebook(&self, plan_id: &str) -> Notebook {
+        Notebook::new(self.annotations(plan_id))
+    }
+
+    /// Adds a highlight, note or bookmark (or, with `replaces`, an edit of one); its id is the
+    /// returned mutation id.
+    pub fn annotate(&mut self, new: NewAnnotation) -> Result<(MutationId, Vec<Write>), Invalid> {
+        if let Some(replaced) = &new.replaces {
+            self.live_annotation(&new.plan_id, replaced)?;
+        }
+        let annotation = Annotation {
+            id: self.peek_next_id().to_string(),
+            plan_id: new.plan_id,
+            version: new.version,
+            kind: new.kind,
+            target: new.target,
+            text: new.text,
+            replaces: new.replaces,
+            made_at: new.made_at,
+            retracted: false,
+        };
+        let key = MutationKey::notebook(&annotation.plan_id);
+        let change = Change::AppendAnnotation { annotation };
+        self.queue_checked(key, change)
+    }
+
+    /// Deletes one of the user's annotations this replica shows.
+    pub fn retract_annotation(
+        &mut self,
+        plan_id: &str,
+        annotation_id: &str,
+    ) -> Result<(MutationId, Vec<Write>), Invalid> {
+        self.live_annotation(plan_id, annotation_id)?;
+        let change = Change::RetractAnnotation {
+            annotation_id: annotation_id.to_owned(),
+        };
+        self.queue_checked(MutationKey::notebook(plan_id), change)
+    }
+
+    /// `Ok` if `id` is an annotation of `plan_id` shown here and not deleted.
+    fn live_annotation(&self, plan_id: &str, id: &str) -> Result<(), Invalid> {
+        match self.annotations(plan_id).into_iter().find(|a| a.id == id) {
+            None => Err(Invalid::new("annotation_id", "there is no such annotation")),
+            Some(a) if a.retracted => Err(Invalid::new(
+                "annotation_id",
+                "the annotation is already deleted",
+            )),
+            Some(_) => Ok(()),
+        }
+    }
+
+    /// Queues a mutation the server will take as valid, or says why it would not.
+    fn queue_checked(
+        &mut self,
+        key: MutationKey,
+        change: Change,
+    ) -> Result<(MutationId, Vec<Write>), Invalid> {
+        let mutation = Mutation {
+            id: self.peek_next_id(),
+            key,
+            change,
+        };
+        mutation.validate()?;
+        let mut dirty = Dirty::default();
+        let id = self.enqueue(mutation.key, mutation.change, &mut dirty);
+        Ok((id, self.flush(dirty)))
     }
 
     /// Sets a field. Returns the id of the pending mutation that carries the value: a new one,
@@ -640,7 +786,10 @@ impl Replica {
         let mut held_back = false;
         for pending in self.outbox.iter_after(in_flight_through) {
             if in_flight_through > 0
-                && matches!(pending.mutation.change, Change::RetractNote { .. })
+                && matches!(
+                    pending.mutation.change,
+                    Change::RetractNote { .. } | Change::RetractAnnotation { .. }
+                )
             {
                 break;
             }
@@ -781,6 +930,13 @@ impl Replica {
                 } => {
                     self.confirm_round(key, Versioned::new(round.clone(), *version), &mut dirty);
                 }
+                ChangeEntry::Annotation {
+                    annotation,
+                    version,
+                } => {
+                    let incoming = Versioned::new(annotation.clone(), *version);
+                    self.confirm_annotation(incoming, &mut dirty);
+                }
             }
         }
         if response.cursor > self.meta.cursor {
@@ -792,7 +948,10 @@ impl Replica {
     }
 
     fn take_answer(&mut self, answered: PendingMutation, outcome: &Outcome, dirty: &mut Dirty) {
-        let key = answered.mutation.key.clone();
+        let key = match &answered.mutation.key {
+            MutationKey::Record(key) => key.clone(),
+            MutationKey::Notebook(_) => return self.take_notebook_answer(answered, outcome, dirty),
+        };
         match (&answered.mutation.change, outcome) {
             (_, Outcome::Rejected { reason }) => {
                 if let Change::Set {
@@ -815,14 +974,7 @@ impl Replica {
                     }
                     self.mark_successor_dirty(&key, *field, dirty);
                 }
-                let rejected = RejectedMutation {
-                    order: answered.order,
-                    mutation: answered.mutation,
-                    reason: reason.clone(),
-                };
-                dirty.rejected.insert(rejected.mutation.id.clone());
-                let at = self.rejected.partition_point(|r| r.order < rejected.order);
-                self.rejected.insert(at, rejected);
+                self.reject(answered, reason.clone(), dirty);
             }
             (
                 Change::Set { field, value, .. },
@@ -881,19 +1033,55 @@ impl Replica {
                 Change::AppendNote { .. } | Change::AppendKpiReading { .. },
                 Outcome::Unchanged { .. },
             ) => {}
-            // The server never answers an append or retraction like this; keep the change
-            // visible rather than lose it.
-            (_, Outcome::Merged { .. } | Outcome::Conflict(_)) => {
-                let rejected = RejectedMutation {
-                    order: answered.order,
-                    mutation: answered.mutation,
-                    reason: "unexpected answer from the server".into(),
-                };
-                dirty.rejected.insert(rejected.mutation.id.clone());
-                let at = self.rejected.partition_point(|r| r.order < rejected.order);
-                self.rejected.insert(at, rejected);
+            // The server never answers an append or retraction like this, nor a notebook's
+            // change under a record: keep the change visible rather than lose it.
+            (_, Outcome::Merged { .. } | Outcome::Conflict(_))
+            | (Change::AppendAnnotation { .. } | Change::RetractAnnotation { .. }, _) => {
+                self.reject(answered, UNEXPECTED_ANSWER.into(), dirty);
             }
         }
+    }
+
+    /// Takes in the answer to a change of the user's notebook.
+    fn take_notebook_answer(
+        &mut self,
+        answered: PendingMutation,
+        outcome: &Outcome,
+        dirty: &mut Dirty,
+    ) {
+        match (&answered.mutation.change, outcome) {
+            (_, Outcome::Rejected { reason }) => self.reject(answered, reason.clone(), dirty),
+            (Change::AppendAnnotation { annotation }, Outcome::Applied { version }) => {
+                self.confirm_annotation(Versioned::new(annotation.clone(), *version), dirty);
+            }
+            // Stored by an earlier try whose answer was lost: the next pull brings it.
+            (Change::AppendAnnotation { .. }, Outcome::Unchanged { .. }) => {}
+            (
+                Change::RetractAnnotation { annotation_id },
+                Outcome::Applied { version } | Outcome::Unchanged { version },
+            ) => {
+                if let Some(held) = self.annotations.get(annotation_id) {
+                    let tombstone = Annotation {
+                        retracted: true,
+                        ..held.value.clone()
+                    };
+                    self.confirm_annotation(Versioned::new(tombstone, *version), dirty);
+                }
+            }
+            _ => self.reject(answered, UNEXPECTED_ANSWER.into(), dirty),
+        }
+    }
+
+    /// Keeps a refused mutation, with the reason, until the user discards it.
+    fn reject(&mut self, answered: PendingMutation, reason: String, dirty: &mut Dirty) {
+        let rejected = RejectedMutation {
+            order: answered.order,
+            mutation: answered.mutation,
+            reason,
+        };
+        dirty.rejected.insert(rejected.mutation.id.clone());
+        let at = self.rejected.partition_point(|r| r.order < rejected.order);
+        self.rejected.insert(at, rejected);
     }
 
     /// Opens a conflict for a `Set` that lost. If the user already typed more into the field
@@ -946,7 +1134,12 @@ impl Replica {
     }
 
     /// Names a new mutation and queues it.
-    fn enqueue(&mut self, key: RecordKey, change: Change, dirty: &mut Dirty) -> MutationId {
+    fn enqueue(
+        &mut self,
+        key: impl Into<MutationKey>,
+        change: Change,
+        dirty: &mut Dirty,
+    ) -> MutationId {
         let id = self.peek_next_id();
         self.meta.counter += 1;
         dirty.meta = true;
@@ -955,7 +1148,7 @@ impl Replica {
             order: self.meta.counter,
             mutation: Mutation {
                 id: id.clone(),
-                key,
+                key: key.into(),
                 change,
             },
             sent: false,
@@ -1011,6 +1204,13 @@ impl Replica {
             let id = incoming.value.id.clone();
             self.record_mut(key).notes.insert(id.clone(), incoming);
             dirty.notes.insert((key.clone(), id));
+        }
+    }
+
+    fn confirm_annotation(&mut self, incoming: Versioned<Annotation>, dirty: &mut Dirty) {
+        if supersedes(&incoming, self.annotations.get(&incoming.value.id)) {
+            dirty.annotations.insert(incoming.value.id.clone());
+            self.annotations.insert(incoming.value.id.clone(), incoming);
         }
     }
 
@@ -1090,6 +1290,9 @@ impl Replica {
         for (key, id) in dirty.rounds {
             let round = self.confirmed[&key].rounds[&id].clone();
             writes.push(Write::PutRound(StoredRound { key, round }));
+        }
+        for id in dirty.annotations {
+            writes.push(Write::PutAnnotation(self.annotations[&id].clone()));
         }
         // Gone mutations as ranges, each as long as no mutation still queued lies inside.
         let mut gone: Vec<OrderRange> = Vec::new();
@@ -1312,6 +1515,7 @@ mod tests {
             counter: 1,
             sent_through: 0,
             own_changes: BTreeMap::new(),
+            notebooks: true,
         })));
         assert!(
             matches!(&writes[..], [Write::PutMeta(_), Write::PutPending(p)] if p.mutation.id == id)
@@ -1609,6 +1813,7 @@ mod tests {
                 counter: 601,
                 sent_through: 500,
                 own_changes: BTreeMap::new(),
+                notebooks: true,
             })],
             "500 notes marked sent by one number"
         );
@@ -2015,5 +2220,109 @@ mod tests {
             assert!(tab.replica.conflicts().is_empty());
         }
         assert_eq!(a.replica.cursor(), server.sequence());
+    }
+
+    fn new_annotation(text: &str, replaces: Option<&str>) -> NewAnnotation {
+        NewAnnotation {
+            plan_id: "komagane-dx".into(),
+            version: 2,
+            kind: AnnotationKind::Note,
+            target: AnnotationTarget::Part {
+                anchor: "doc-measure-birth-rate".into(),
+                label: "施策1 出生率".into(),
+            },
+            text: text.into(),
+            replaces: replaces.map(str::to_owned),
+            made_at: 1_760_000_000,
+        }
+    }
+
+    #[test]
+    fn annotations_made_offline_survive_a_reload_and_follow_the_reader_to_another_tablet() {
+        let mut server = ServerState::new();
+        let (mut a, mut b) = (Tab::new("a"), Tab::new("b"));
+        let (id, writes) = a
+            .replica
+            .annotate(new_annotation("質問する", None))
+            .unwrap();
+        a.persist(writes);
+        assert_eq!(a.replica.notebook("komagane-dx").heads()[0].id, id.as_str());
+        assert!(a.replica.notebook("other-plan").heads().is_empty());
+        a.sync_with(&mut server);
+        b.sync_with(&mut server);
+        let heads = b.replica.notebook("komagane-dx").heads().to_vec();
+        assert_eq!(heads.len(), 1);
+        assert_eq!(heads[0].text, "質問する");
+
+        // Both tablets edit the note offline: both edits are kept, side by side.
+        let (edit_a, writes) = a
+            .replica
+            .annotate(new_annotation("質問する（予算）", Some(id.as_str())))
+            .unwrap();
+        a.persist(writes);
+        let (edit_b, writes) = b
+            .replica
+            .annotate(new_annotation("質問しない", Some(id.as_str())))
+            .unwrap();
+        b.persist(writes);
+        for _ in 0..2 {
+            a.sync_with(&mut server);
+            b.sync_with(&mut server);
+        }
+        for tab in [&a, &b] {
+            let notebook = tab.replica.notebook("komagane-dx");
+            let texts: Vec<&str> = notebook.heads().iter().map(|h| h.text.as_str()).collect();
+            assert_eq!(texts.len(), 2, "{texts:?}");
+            assert!(notebook.is_concurrent(edit_a.as_str()));
+            assert!(notebook.is_concurrent(edit_b.as_str()));
+        }
+
+        // Keeping one: the other is deleted, on every tablet.
+        let (_, writes) = b
+            .replica
+            .retract_annotation("komagane-dx", edit_b.as_str())
+            .unwrap();
+        b.persist(writes);
+        b.sync_with(&mut server);
+        a.sync_with(&mut server);
+        for tab in [&a, &b] {
+            let notebook = tab.replica.notebook("komagane-dx");
+            assert_eq!(notebook.heads().len(), 1);
+            assert_eq!(notebook.heads()[0].text, "質問する（予算）");
+            assert!(tab.replica.pending().len() == 0);
+        }
+    }
+
+    #[test]
+    fn an_annotation_that_would_be_refused_is_never_queued() {
+        let mut tab = Tab::new("c1");
+        let empty = tab
+            .replica
+            .annotate(new_annotation("  ", None))
+            .unwrap_err();
+        assert_eq!(empty.field, "annotation.text");
+        let unknown = tab
+            .replica
+            .annotate(new_annotation("編集", Some("c9-1")))
+            .unwrap_err();
+        assert_eq!(unknown.field, "annotation_id");
+        let gone = tab
+            .replica
+            .retract_annotation("komagane-dx", "c9-1")
+            .unwrap_err();
+        assert_eq!(gone.field, "annotation_id");
+        assert_eq!(tab.replica.pending().len(), 0);
+        assert_eq!(tab.replica.next_push(10), None);
+    }
+
+    #[test]
+    fn a_replica_stored_before_notebooks_synced_pulls_everything_once() {
+        let mut stored = StoredReplica::default();
+        stored.meta.cursor = 40;
+        stored.meta.counter = 3;
+        let replica = Replica::restore(ClientId::new("c1").unwrap(), stored);
+        let request = replica.pull_request(100);
+        assert_eq!((request.since, request.notebooks), (0, true));
+        assert_eq!(replica.meta.counter, 3, "ids are never reused");
     }
 }

@@ -8,6 +8,7 @@ use std::fmt;
 use keikaku_domain::import::is_valid_id;
 use serde::{Deserialize, Serialize};
 
+use crate::annotation::Annotation;
 use crate::progress::{validate, Field, FieldNote, FieldValue, Invalid, KpiReading, RecordKey};
 use crate::round::RoundRecord;
 
@@ -137,25 +138,154 @@ impl fmt::Display for MutationId {
     }
 }
 
-/// One change a user made offline, to one progress record.
+/// What a mutation changes: a progress record, or the pusher's own notebook of a plan (their
+/// private highlights, notes and bookmarks, `keikaku_sync::annotation`).
+///
+/// On the wire the two are told apart by their fields: a record key has `plan_id`, `target`
+/// and `fiscal_year`, a notebook key only `notebook`, the plan's id.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(untagged, try_from = "WireKey")]
+pub enum MutationKey {
+    Record(RecordKey),
+    Notebook(NotebookKey),
+}
+
+/// The pusher's notebook of one plan. Whose it is comes from the session, never the client.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotebookKey {
+    /// The plan's id.
+    pub notebook: String,
+}
+
+impl MutationKey {
+    pub fn notebook(plan_id: &str) -> MutationKey {
+        MutationKey::Notebook(NotebookKey {
+            notebook: plan_id.to_owned(),
+        })
+    }
+
+    /// The plan whose record or notebook this is.
+    pub fn plan_id(&self) -> &str {
+        match self {
+            MutationKey::Record(key) => &key.plan_id,
+            MutationKey::Notebook(key) => &key.notebook,
+        }
+    }
+
+    pub fn record(&self) -> Option<&RecordKey> {
+        match self {
+            MutationKey::Record(key) => Some(key),
+            MutationKey::Notebook(_) => None,
+        }
+    }
+
+    pub fn validate(&self) -> Result<(), Invalid> {
+        match self {
+            MutationKey::Record(key) => key.validate(),
+            MutationKey::Notebook(key) if !is_valid_id(&key.notebook) => {
+                Err(Invalid::new("key.notebook", "not a valid plan id"))
+            }
+            MutationKey::Notebook(_) => Ok(()),
+        }
+    }
+}
+
+/// A mutation key as it arrives: every field either kind has, so a bad one is named by its
+/// place (`mutations[2].key.fiscal_year`) rather than refused as matching neither kind.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireKey {
+    plan_id: Option<String>,
+    target: Option<crate::progress::Target>,
+    fiscal_year: Option<keikaku_domain::FiscalYear>,
+    notebook: Option<String>,
+}
+
+impl TryFrom<WireKey> for MutationKey {
+    type Error = String;
+
+    fn try_from(wire: WireKey) -> Result<MutationKey, String> {
+        match wire {
+            WireKey {
+                plan_id: Some(plan_id),
+                target: Some(target),
+                fiscal_year: Some(fiscal_year),
+                notebook: None,
+            } => Ok(MutationKey::Record(RecordKey {
+                plan_id,
+                target,
+                fiscal_year,
+            })),
+            WireKey {
+                plan_id: None,
+                target: None,
+                fiscal_year: None,
+                notebook: Some(notebook),
+            } => Ok(MutationKey::Notebook(NotebookKey { notebook })),
+            _ => Err(
+                "a record's plan_id, target and fiscal_year, or a notebook's plan id alone".into(),
+            ),
+        }
+    }
+}
+
+impl From<RecordKey> for MutationKey {
+    fn from(key: RecordKey) -> MutationKey {
+        MutationKey::Record(key)
+    }
+}
+
+impl fmt::Display for MutationKey {
+    /// A record key's string form; a notebook as `notebook/{plan}` (a record key never starts
+    /// so: its first part is a plan id, and `notebook` names no change of one).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MutationKey::Record(key) => key.fmt(f),
+            MutationKey::Notebook(key) => write!(f, "notebook/{}", key.notebook),
+        }
+    }
+}
+
+/// One change a user made offline: to one progress record, or to their notebook of a plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Mutation {
     pub id: MutationId,
-    pub key: RecordKey,
+    pub key: MutationKey,
     pub change: Change,
 }
 
 impl Mutation {
     pub fn validate(&self) -> Result<(), Invalid> {
         self.key.validate()?;
+        match (&self.key, self.change.is_annotation()) {
+            (MutationKey::Record(_), true) => {
+                return Err(Invalid::new(
+                    "key",
+                    "notes on the plan belong in a notebook",
+                ))
+            }
+            (MutationKey::Notebook(_), false) => {
+                return Err(Invalid::new("key", "progress belongs to a record"))
+            }
+            _ => {}
+        }
+        if let Change::AppendAnnotation { annotation } = &self.change {
+            if annotation.plan_id != self.key.plan_id() {
+                return Err(Invalid::new(
+                    "annotation.plan_id",
+                    "not the notebook's plan",
+                ));
+            }
+        }
         self.change.validate()
     }
 
     /// The record and field a `Set` writes; `None` for append-only changes.
     pub fn set_target(&self) -> Option<(&RecordKey, Field)> {
-        match &self.change {
-            Change::Set { field, .. } => Some((&self.key, *field)),
+        match (&self.key, &self.change) {
+            (MutationKey::Record(key), Change::Set { field, .. }) => Some((key, *field)),
             _ => None,
         }
     }
@@ -190,6 +320,16 @@ pub enum Change {
         round_id: String,
         seen: u64,
     },
+    /// Add a highlight, note or bookmark to the pusher's notebook (an edit adds one that
+    /// `replaces` the old). Adding one already stored changes nothing.
+    AppendAnnotation {
+        annotation: Annotation,
+    },
+    /// Delete one of the pusher's annotations (it stays as a tombstone). Deleting a deleted
+    /// one changes nothing.
+    RetractAnnotation {
+        annotation_id: String,
+    },
 }
 
 impl Change {
@@ -214,7 +354,20 @@ impl Change {
                 Err(Invalid::new("round_id", "not a valid round id"))
             }
             Change::Submit { .. } => Ok(()),
+            Change::AppendAnnotation { annotation } => annotation.validate(),
+            Change::RetractAnnotation { annotation_id } if !is_valid_id(annotation_id) => {
+                Err(Invalid::new("annotation_id", "not a valid annotation id"))
+            }
+            Change::RetractAnnotation { .. } => Ok(()),
         }
+    }
+
+    /// Whether it changes a notebook rather than a progress record.
+    pub fn is_annotation(&self) -> bool {
+        matches!(
+            self,
+            Change::AppendAnnotation { .. } | Change::RetractAnnotation { .. }
+        )
     }
 }
 
@@ -307,7 +460,7 @@ pub struct Conflict {
     pub theirs_version: u64,
 }
 
-/// `GET /api/v1/sync/pull?since=&limit=`.
+/// `GET /api/v1/sync/pull?since=&limit=&notebooks=1`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PullRequest {
@@ -316,6 +469,10 @@ pub struct PullRequest {
     pub since: u64,
     #[serde(default = "default_pull_limit")]
     pub limit: u32,
+    /// Whether the client takes in the user's notebooks (`ChangeEntry::Annotation`): clients
+    /// built before notebooks existed do not ask, and are never sent a row they cannot read.
+    #[serde(default)]
+    pub notebooks: bool,
 }
 
 fn default_pull_limit() -> u32 {
@@ -323,6 +480,15 @@ fn default_pull_limit() -> u32 {
 }
 
 impl PullRequest {
+    /// A pull of records only.
+    pub fn new(since: u64, limit: u32) -> PullRequest {
+        PullRequest {
+            since,
+            limit,
+            notebooks: false,
+        }
+    }
+
     /// The page size actually served: `limit` within 1..=[`MAX_PULL_LIMIT`].
     pub fn page_size(&self) -> usize {
         self.limit.clamp(1, MAX_PULL_LIMIT) as usize
@@ -369,15 +535,34 @@ pub enum ChangeEntry {
         round: RoundRecord,
         version: u64,
     },
+    /// One of the puller's own annotations; a deleted one arrives as a tombstone
+    /// (`retracted: true`). Nobody else's are ever sent.
+    Annotation {
+        annotation: Annotation,
+        version: u64,
+    },
 }
 
 impl ChangeEntry {
-    pub fn key(&self) -> &RecordKey {
+    /// The progress record the row belongs to; `None` for an annotation.
+    pub fn record_key(&self) -> Option<&RecordKey> {
         match self {
             ChangeEntry::FieldState { key, .. }
             | ChangeEntry::Note { key, .. }
             | ChangeEntry::KpiReading { key, .. }
-            | ChangeEntry::Round { key, .. } => key,
+            | ChangeEntry::Round { key, .. } => Some(key),
+            ChangeEntry::Annotation { .. } => None,
+        }
+    }
+
+    /// The plan the row belongs to.
+    pub fn plan_id(&self) -> &str {
+        match self {
+            ChangeEntry::FieldState { key, .. }
+            | ChangeEntry::Note { key, .. }
+            | ChangeEntry::KpiReading { key, .. }
+            | ChangeEntry::Round { key, .. } => &key.plan_id,
+            ChangeEntry::Annotation { annotation, .. } => &annotation.plan_id,
         }
     }
 
@@ -386,7 +571,8 @@ impl ChangeEntry {
             ChangeEntry::FieldState { version, .. }
             | ChangeEntry::Note { version, .. }
             | ChangeEntry::KpiReading { version, .. }
-            | ChangeEntry::Round { version, .. } => *version,
+            | ChangeEntry::Round { version, .. }
+            | ChangeEntry::Annotation { version, .. } => *version,
         }
     }
 }
@@ -412,7 +598,7 @@ mod tests {
     fn set_percent(id: &str, percent: u8) -> Mutation {
         Mutation {
             id: MutationId(id.into()),
-            key: RecordKey::measure("komagane-dx", "birth-rate", 2024),
+            key: RecordKey::measure("komagane-dx", "birth-rate", 2024).into(),
             change: Change::Set {
                 field: Field::Percent,
                 value: FieldValue::Percent(Some(percent)),
@@ -442,6 +628,33 @@ mod tests {
             serde_json::from_value::<PushRequest>(expected).unwrap(),
             request
         );
+    }
+
+    #[test]
+    fn a_notebook_mutation_is_told_from_a_records_by_its_key() {
+        let json = json!({
+            "id": "tab-7f3a-3",
+            "key": {"notebook": "komagane-dx"},
+            "change": {"op": "retract_annotation", "annotation_id": "tab-7f3a-1"}
+        });
+        let mutation: Mutation = serde_json::from_value(json.clone()).unwrap();
+        assert_eq!(mutation.key, MutationKey::notebook("komagane-dx"));
+        assert_eq!(mutation.validate(), Ok(()));
+        assert_eq!(serde_json::to_value(&mutation).unwrap(), json);
+        let mut mixed = json.clone();
+        mixed["key"]["fiscal_year"] = json!(2024);
+        assert!(serde_json::from_value::<Mutation>(mixed).is_err());
+        // A record's change under a notebook, or a notebook's under a record, is invalid.
+        let under_record = Mutation {
+            key: RecordKey::measure("komagane-dx", "m1", 2024).into(),
+            ..mutation.clone()
+        };
+        assert_eq!(under_record.validate().unwrap_err().field, "key");
+        let set_in_notebook = Mutation {
+            change: set_percent("tab-7f3a-4", 10).change,
+            ..mutation
+        };
+        assert_eq!(set_in_notebook.validate().unwrap_err().field, "key");
     }
 
     #[test]
@@ -533,7 +746,7 @@ mod tests {
             note_id: "../x".into(),
         };
         assert_eq!(mutation.validate().unwrap_err().field, "note_id");
-        mutation.key.plan_id = "Bad Plan".into();
+        mutation.key = RecordKey::measure("Bad Plan", "m", 2024).into();
         assert_eq!(mutation.validate().unwrap_err().field, "key.plan_id");
     }
 
@@ -569,12 +782,9 @@ mod tests {
         let request: PullRequest = serde_json::from_str(r#"{"since": 5}"#).unwrap();
         assert_eq!(request.limit, DEFAULT_PULL_LIMIT);
         assert_eq!(request.page_size(), DEFAULT_PULL_LIMIT as usize);
-        let huge = PullRequest {
-            since: 0,
-            limit: u32::MAX,
-        };
+        let huge = PullRequest::new(0, u32::MAX);
         assert_eq!(huge.page_size(), MAX_PULL_LIMIT as usize);
-        assert_eq!(PullRequest { since: 0, limit: 0 }.page_size(), 1);
+        assert_eq!(PullRequest::new(0, 0).page_size(), 1);
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! The server's side of sync: how each pushed mutation is decided, and [`ServerState`], a
 //! complete in-memory server that defines the behaviour the SQLite store must reproduce.
 
+mod notebook;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -9,14 +11,15 @@ use keikaku_domain::evaluation::{
     decide_record, Decision as EvaluationDecision, EditKind, RecordAction, Refusal,
 };
 
+pub use self::notebook::StoredAnnotation;
 use crate::merge::merge_text;
 use crate::progress::{
     records_by_key, Field, FieldNote, FieldValue, Invalid, KpiReading, ProgressRecord, RecordKey,
     Versioned,
 };
 use crate::protocol::{
-    Change, ChangeEntry, ClientId, Conflict, Mutation, MutationId, MutationResult, Outcome,
-    PullRequest, PullResponse, PushRequest, PushResponse, PushSequence,
+    Change, ChangeEntry, ClientId, Conflict, Mutation, MutationId, MutationKey, MutationResult,
+    Outcome, PullRequest, PullResponse, PushRequest, PushResponse, PushSequence,
 };
 use crate::round::RoundRecord;
 
@@ -212,6 +215,9 @@ pub struct ServerState {
     /// The user who appended each note whose appender the rules named, by [`note_slot`].
     #[serde(default)]
     note_authors: BTreeMap<String, i64>,
+    /// Readers' annotations, by id (see `notebook`).
+    #[serde(default)]
+    annotations: BTreeMap<String, StoredAnnotation>,
 }
 
 /// Where a note's author is kept: the record key and the note id (ids hold no `/`).
@@ -319,19 +325,40 @@ impl ServerState {
         })
     }
 
-    /// Rows of records `visible` to the requester whose latest change is newer than
-    /// `request.since`, oldest first, one page at a time.
+    /// [`ServerState::pull_as`] by a server that knows no users: the annotations it sends are
+    /// those pushed without an author.
     pub fn pull(
         &self,
         request: &PullRequest,
         visible: impl Fn(&RecordKey) -> bool,
     ) -> PullResponse {
+        self.pull_as(request, visible, None)
+    }
+
+    /// Rows of records `visible` to the requester, and (if the request asks) the requester's
+    /// own annotations (pushed by `reader`, as [`PushRules::note_author`] named them), whose
+    /// latest change is
+    /// newer than `request.since`, oldest first, one page at a time.
+    pub fn pull_as(
+        &self,
+        request: &PullRequest,
+        visible: impl Fn(&RecordKey) -> bool,
+        reader: Option<i64>,
+    ) -> PullResponse {
         // A scan is fine for a reference server; the store reads an index on version.
+        let annotations = self
+            .notebook_entries(reader)
+            .filter(|_| request.notebooks)
+            .map(|stored| ChangeEntry::Annotation {
+                annotation: stored.annotation.value.clone(),
+                version: stored.annotation.version,
+            });
         let mut changes: Vec<ChangeEntry> = self
             .records
             .values()
             .filter(|record| visible(&record.key))
             .flat_map(change_entries)
+            .chain(annotations)
             .filter(|entry| entry.version() > request.since)
             .collect();
         changes.sort_by_key(ChangeEntry::version);
@@ -378,7 +405,10 @@ impl ServerState {
     }
 
     fn apply(&mut self, client: &ClientId, mutation: &Mutation, rules: &impl PushRules) -> Decided {
-        let key = &mutation.key;
+        let key = match &mutation.key {
+            MutationKey::Record(key) => key,
+            MutationKey::Notebook(_) => return self.apply_to_notebook(client, mutation, rules),
+        };
         let record = self.records.get(key);
         if let Some(refusal) = record.and_then(|r| edit_locked(r, &mutation.change)) {
             // The round may be reopened: not remembered, a retry is decided as of then.
@@ -578,6 +608,9 @@ impl ServerState {
                 };
                 (version, change, Outcome::Applied { version })
             }
+            Change::AppendAnnotation { .. } | Change::RetractAnnotation { .. } => {
+                return Decided::refused("notes on the plan belong in a notebook".into())
+            }
         };
         self.history.push(HistoryEntry {
             version,
@@ -618,6 +651,7 @@ fn edit_locked(record: &ProgressRecord, change: &Change) -> Option<Refusal> {
         Change::Set { .. } | Change::AppendKpiReading { .. } => EditKind::Values,
         Change::AppendNote { .. } | Change::RetractNote { .. } => EditKind::Notes,
         Change::Submit { .. } => return None,
+        Change::AppendAnnotation { .. } | Change::RetractAnnotation { .. } => return None,
     };
     crate::round::edit_lock(record, edit)
 }
@@ -701,7 +735,7 @@ mod tests {
     ) -> Mutation {
         Mutation {
             id: MutationId::new(client, n),
-            key: key(),
+            key: key().into(),
             change: Change::Set {
                 field,
                 value,
@@ -714,7 +748,7 @@ mod tests {
     fn note_mutation(client: &ClientId, n: u64, text: &str) -> Mutation {
         let id = MutationId::new(client, n);
         Mutation {
-            key: key(),
+            key: key().into(),
             change: Change::AppendNote {
                 note: FieldNote {
                     id: id.to_string(),
@@ -1026,7 +1060,7 @@ mod tests {
         };
         let retract = |n| Mutation {
             id: MutationId::new(&c, n),
-            key: key(),
+            key: key().into(),
             change: Change::RetractNote {
                 note_id: body.id.clone(),
             },
@@ -1072,7 +1106,7 @@ mod tests {
         let c = client("c");
         let retract = Mutation {
             id: MutationId::new(&c, 1),
-            key: key(),
+            key: key().into(),
             change: Change::RetractNote {
                 note_id: "nope".into(),
             },
@@ -1233,7 +1267,7 @@ mod tests {
 
         let retract = |c: &ClientId, n, note_id: &str| Mutation {
             id: MutationId::new(c, n),
-            key: key(),
+            key: key().into(),
             change: Change::RetractNote {
                 note_id: note_id.into(),
             },
@@ -1322,12 +1356,12 @@ mod tests {
         let mutations: Vec<Mutation> = (1..=5)
             .map(|n| {
                 let mut m = note_mutation(&c, n, "観察");
-                m.key.fiscal_year = keikaku_domain::FiscalYear(2020 + n as i32);
+                m.key = RecordKey::measure(&key().plan_id, "m1", 2020 + n as i32).into();
                 m
             })
             .collect();
         push(&mut server, &c, mutations);
-        let page = |since, limit| server.pull(&PullRequest { since, limit }, |_| true);
+        let page = |since, limit| server.pull(&PullRequest::new(since, limit), |_| true);
 
         let first = page(0, 2);
         assert_eq!(
@@ -1354,18 +1388,12 @@ mod tests {
         let mut server = ServerState::new();
         let c = client("c");
         let mut hidden = note_mutation(&c, 1, "非公開");
-        hidden.key.plan_id = "draft-plan".into();
+        hidden.key = RecordKey::measure("draft-plan", "m1", 2024).into();
         let shown = note_mutation(&c, 2, "公開");
         let mut hidden_later = note_mutation(&c, 3, "非公開2");
-        hidden_later.key.plan_id = "draft-plan".into();
+        hidden_later.key = RecordKey::measure("draft-plan", "m1", 2024).into();
         push(&mut server, &c, vec![hidden, shown, hidden_later]);
-        let response = server.pull(
-            &PullRequest {
-                since: 0,
-                limit: 10,
-            },
-            |k| k.plan_id != "draft-plan",
-        );
+        let response = server.pull(&PullRequest::new(0, 10), |k| k.plan_id != "draft-plan");
         assert_eq!(response.changes.len(), 1);
         assert_eq!(response.changes[0].version(), 2);
         assert_eq!((response.cursor, response.more), (3, false));
@@ -1385,13 +1413,7 @@ mod tests {
                 set(&c, 3, Field::Percent, p(20), p(30)),
             ],
         );
-        let response = server.pull(
-            &PullRequest {
-                since: 0,
-                limit: 10,
-            },
-            |_| true,
-        );
+        let response = server.pull(&PullRequest::new(0, 10), |_| true);
         assert_eq!(
             response.changes,
             [ChangeEntry::FieldState {

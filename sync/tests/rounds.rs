@@ -35,13 +35,7 @@ fn anyone(_: &ClientId, _: &Mutation) -> Result<(), String> {
 /// Pulls everything the server holds into the replica.
 fn pull(server: &ServerState, replica: &mut Replica) {
     loop {
-        let answer = server.pull(
-            &PullRequest {
-                since: replica.cursor(),
-                limit: 1000,
-            },
-            |_| true,
-        );
+        let answer = server.pull(&PullRequest::new(replica.cursor(), 1000), |_| true);
         replica.apply_pull(&answer);
         if !answer.more {
             break;

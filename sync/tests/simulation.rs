@@ -9,6 +9,9 @@
 //! invariants are checked: everyone agrees with the server, no mutation was applied twice, no
 //! value was overwritten by someone who had not seen it, no user value vanished without a
 //! conflict or rejection, and every acknowledged note and reading is stored exactly once.
+//! Readers' annotations (highlights, notes, bookmarks) travel in the same outbox: each
+//! acknowledged one is stored once under its author, reaches every device of that user (one
+//! user works on two tablets) and nobody else's.
 //!
 //! `KEIKAKU_SIM_SEEDS=N` runs N seeds (default 300); `KEIKAKU_SIM_SEED=S` replays one seed.
 
@@ -17,14 +20,17 @@ mod support;
 use std::collections::{BTreeMap, BTreeSet};
 use std::panic;
 
+use keikaku_domain::anchor::Selector;
 use keikaku_domain::Stage;
+use keikaku_sync::annotation::{Annotation, AnnotationKind, Target};
 use keikaku_sync::client::{
-    NewKpiReading, NewNote, PendingMutation, Replica, Resolution, StoredReplica, Write,
+    NewAnnotation, NewKpiReading, NewNote, PendingMutation, Replica, Resolution, StoredReplica,
+    Write,
 };
 use keikaku_sync::progress::{Grade, Status};
 use keikaku_sync::protocol::{
-    Change, ClientId, Mutation, MutationId, Outcome, PullRequest, PullResponse, PushRequest,
-    PushResponse,
+    Change, ClientId, Mutation, MutationId, MutationKey, Outcome, PullRequest, PullResponse,
+    PushRequest, PushResponse,
 };
 use keikaku_sync::server::{AppliedChange, NoteAuthor, PushRules, ServerState};
 use keikaku_sync::{merge_text, Field, FieldNote, FieldValue, ProgressRecord, RecordKey};
@@ -75,6 +81,7 @@ fn offline_clients_converge_without_losing_or_repeating_edits() {
     assert!(total.tab_reloads > 0 && total.dropped > 0 && total.duplicated > 0);
     assert!(total.cursor_skips > 0, "push answers that spare a pull");
     assert!(total.pipelined_pushes > 0);
+    assert!(total.annotations > 0 && total.annotation_edits > 0 && total.annotations_deleted > 0);
 }
 
 /// Plans: `alpha` anyone edits; `gamma` everyone reads but only client 0 edits; `delta` only
@@ -97,6 +104,31 @@ fn can_edit(client: usize, key: &RecordKey) -> bool {
     can_see(client, key) && (key.plan_id != "gamma" || client == 0)
 }
 
+/// Plans whose document a reader may annotate: those they see.
+const PLANS: [&str; 3] = ["alpha", "gamma", "delta"];
+
+fn can_read_plan(client: usize, plan_id: &str) -> bool {
+    plan_id != "delta" || client == 0
+}
+
+/// Whether the client's user may make a change under `key`.
+fn may_change(client: usize, key: &MutationKey) -> bool {
+    match key {
+        MutationKey::Record(key) => can_edit(client, key),
+        MutationKey::Notebook(_) => can_read_plan(client, key.plan_id()),
+    }
+}
+
+/// The user signed in on client `c`: one each, but client 4 (when there is one) is user 1's
+/// second tablet, so their annotations must reach both.
+fn user_of(c: usize) -> usize {
+    if c == 4 {
+        1
+    } else {
+        c
+    }
+}
+
 fn client_index(id: &ClientId) -> usize {
     id.as_str()
         .strip_prefix("tab-")
@@ -116,7 +148,7 @@ struct Rules;
 
 impl PushRules for Rules {
     fn authorize(&self, client: &ClientId, mutation: &Mutation) -> Result<(), String> {
-        if can_edit(client_index(client), &mutation.key) {
+        if may_change(client_index(client), &mutation.key) {
             Ok(())
         } else {
             Err("この施策の進捗を記録する権限がありません".into())
@@ -124,10 +156,10 @@ impl PushRules for Rules {
     }
 
     fn note_author(&self, client: &ClientId) -> Option<NoteAuthor> {
-        let c = client_index(client);
+        let user = user_of(client_index(client));
         Some(NoteAuthor {
-            user_id: c as i64,
-            name: author_name(c),
+            user_id: user as i64,
+            name: author_name(user),
         })
     }
 
@@ -137,8 +169,8 @@ impl PushRules for Rules {
         _: &RecordKey,
         author: Option<i64>,
     ) -> Result<(), String> {
-        let c = client_index(client);
-        if c == 0 || author == Some(c as i64) {
+        let user = user_of(client_index(client));
+        if user == 0 || author == Some(user as i64) {
             Ok(())
         } else {
             Err(RETRACTION_REFUSED.into())
@@ -178,6 +210,9 @@ struct Stats {
     pipelined_pushes: u64,
     server_crashes: u64,
     settle_rounds: u64,
+    annotations: u64,
+    annotation_edits: u64,
+    annotations_deleted: u64,
 }
 
 impl Stats {
@@ -199,6 +234,9 @@ impl Stats {
         self.pipelined_pushes += other.pipelined_pushes;
         self.server_crashes += other.server_crashes;
         self.settle_rounds += other.settle_rounds;
+        self.annotations += other.annotations;
+        self.annotation_edits += other.annotation_edits;
+        self.annotations_deleted += other.annotations_deleted;
     }
 }
 
@@ -293,7 +331,9 @@ impl Sim {
             36..=37 => self.discard_rejected(c),
             38..=49 => self.send_push(c),
             50..=57 => self.send_pull(c),
-            58..=92 => self.deliver(),
+            58..=60 => self.annotate(c),
+            61 => self.retract_annotation(c),
+            62..=92 => self.deliver(),
             93..=95 => {
                 self.clients[c].online = !self.clients[c].online;
             }
@@ -378,7 +418,7 @@ impl Sim {
                 1 + self.rng.below(28)
             ),
             text,
-            author: author_name(c),
+            author: author_name(user_of(c)),
         };
         let pending_before = self.pending_ids(c);
         let (id, writes) = self.clients[c].replica.append_note(key, note).unwrap();
@@ -422,6 +462,76 @@ impl Sim {
             .unwrap();
         self.persist(c, writes);
         self.note_id(c, id, &pending_before);
+    }
+
+    /// A highlight, note or bookmark on a plan, mostly one the reader may read; a third of the
+    /// time an edit of one of their notes (perhaps made on their other tablet).
+    fn annotate(&mut self, c: usize) {
+        let plan_id = if self.rng.chance(8) {
+            *self.rng.pick(&PLANS)
+        } else {
+            let readable: Vec<&str> = PLANS.into_iter().filter(|p| can_read_plan(c, p)).collect();
+            *self.rng.pick(&readable)
+        };
+        let heads = self.clients[c].replica.notebook(plan_id).heads().to_vec();
+        let replaces =
+            (!heads.is_empty() && self.rng.chance(33)).then(|| self.rng.pick(&heads).id.clone());
+        let kind = *self.rng.pick(&[
+            AnnotationKind::Highlight,
+            AnnotationKind::Note,
+            AnnotationKind::Bookmark,
+        ]);
+        let target = if kind == AnnotationKind::Highlight {
+            Target::Passage {
+                selector: Selector {
+                    key: "measure/m1/current_state".into(),
+                    exact: format!("現状{}", self.rng.below(100)),
+                    prefix: String::new(),
+                    suffix: String::new(),
+                    start: 0,
+                    end: 4,
+                },
+            }
+        } else {
+            Target::Part {
+                anchor: "doc-measure-m1".into(),
+                label: "施策1".into(),
+            }
+        };
+        let new = NewAnnotation {
+            plan_id: plan_id.to_owned(),
+            version: 1,
+            kind,
+            target,
+            text: format!("確認{}", self.rng.below(1000)),
+            replaces: replaces.clone(),
+            made_at: 1_760_000_000 + self.stats.steps as i64,
+        };
+        let pending_before = self.pending_ids(c);
+        let (id, writes) = self.clients[c].replica.annotate(new).unwrap();
+        self.persist(c, writes);
+        self.note_id(c, id, &pending_before);
+        self.stats.annotations += 1;
+        if replaces.is_some() {
+            self.stats.annotation_edits += 1;
+        }
+    }
+
+    fn retract_annotation(&mut self, c: usize) {
+        let plan_id = *self.rng.pick(&PLANS);
+        let heads = self.clients[c].replica.notebook(plan_id).heads().to_vec();
+        if heads.is_empty() {
+            return;
+        }
+        let doomed = self.rng.pick(&heads).id.clone();
+        let pending_before = self.pending_ids(c);
+        let (id, writes) = self.clients[c]
+            .replica
+            .retract_annotation(plan_id, &doomed)
+            .unwrap();
+        self.persist(c, writes);
+        self.note_id(c, id, &pending_before);
+        self.stats.annotations_deleted += 1;
     }
 
     fn resolve_conflict(&mut self, c: usize) {
@@ -534,7 +644,9 @@ impl Sim {
                 self.network.push(Message::PushAnswer(c, response));
             }
             Message::Pull(c, request) => {
-                let response = self.server.pull(&request, |key| can_see(c, key));
+                let response =
+                    self.server
+                        .pull_as(&request, |key| can_see(c, key), Some(user_of(c) as i64));
                 self.network.push(Message::PullAnswer(c, response));
             }
             Message::PushAnswer(c, response) if self.clients[c].online => {
@@ -597,7 +709,7 @@ impl Sim {
                 Outcome::Unchanged { .. } => self.stats.unchanged += 1,
                 Outcome::Rejected { reason } => {
                     self.stats.rejected += 1;
-                    if !can_edit(c, &mutation.key) {
+                    if !may_change(c, &mutation.key) {
                         self.stats.unauthorized_rejected += 1;
                     }
                     if reason == RETRACTION_REFUSED {
@@ -734,7 +846,11 @@ impl Sim {
             for c in 0..self.clients.len() {
                 loop {
                     let request = self.clients[c].replica.pull_request(7);
-                    let response = self.server.pull(&request, |key| can_see(c, key));
+                    let response = self.server.pull_as(
+                        &request,
+                        |key| can_see(c, key),
+                        Some(user_of(c) as i64),
+                    );
                     let writes = self.clients[c].replica.apply_pull(&response);
                     self.persist(c, writes);
                     if !response.more {
@@ -796,6 +912,8 @@ impl Sim {
         for (id, (c, mutation, outcome)) in &self.accepted {
             let versions = applied.get(id).cloned().unwrap_or_default();
             match outcome {
+                // Annotations are checked in (5).
+                _ if mutation.change.is_annotation() => {}
                 Outcome::Applied { version } | Outcome::Merged { version, .. } => {
                     assert_eq!(
                         versions,
@@ -826,7 +944,7 @@ impl Sim {
                     assert_eq!(&again, server, "{id}: deciding again changed nothing");
                 }
             }
-            if !can_edit(*c, &mutation.key) {
+            if !may_change(*c, &mutation.key) {
                 assert!(
                     matches!(outcome, Outcome::Rejected { .. }),
                     "{id} was not allowed"
@@ -850,7 +968,7 @@ impl Sim {
             if let AppliedChange::NoteRetracted { note_id } = &entry.change {
                 let author = server.note_author(&entry.key, note_id);
                 assert!(
-                    c == 0 || author == Some(c as i64),
+                    c == 0 || author == Some(user_of(c) as i64),
                     "{} retracted someone else's note",
                     entry.mutation_id
                 );
@@ -903,20 +1021,22 @@ impl Sim {
             match (&mutation.change, outcome) {
                 (Change::AppendNote { note }, Outcome::Applied { .. }) => {
                     let note = FieldNote {
-                        author: author_name(*c),
+                        author: author_name(user_of(*c)),
                         ..note.clone()
                     };
-                    appended_notes.insert(note.id.clone(), (mutation.key.clone(), note));
+                    let key = mutation.key.record().unwrap().clone();
+                    appended_notes.insert(note.id.clone(), (key, note));
                 }
                 (Change::AppendKpiReading { reading }, Outcome::Applied { .. }) => {
-                    appended_readings
-                        .insert(reading.id.clone(), (mutation.key.clone(), reading.clone()));
+                    let key = mutation.key.record().unwrap().clone();
+                    appended_readings.insert(reading.id.clone(), (key, reading.clone()));
                 }
                 (
                     Change::RetractNote { note_id },
                     Outcome::Applied { .. } | Outcome::Unchanged { .. },
                 ) => {
-                    retracted.insert((mutation.key.clone(), note_id.clone()));
+                    let key = mutation.key.record().unwrap().clone();
+                    retracted.insert((key, note_id.clone()));
                 }
                 _ => {}
             }
@@ -951,10 +1071,76 @@ impl Sim {
             assert_eq!(server.record(key).unwrap().kpi_readings[id].value, *reading);
         }
 
+        self.check_notebooks();
+
         // Unauthorized edits were tried and refused.
         assert!(
             self.stats.unauthorized_rejected > 0,
             "the forbidden edit was rejected"
         );
+    }
+
+    /// (5) Every acknowledged annotation is stored once, as made, under the user who made it,
+    /// at the version they were told (or deleted since); deletions took effect; nothing else
+    /// was stored; and each device holds exactly its user's annotations, all of them.
+    fn check_notebooks(&self) {
+        let server = &self.server;
+        let mut made: BTreeMap<&str, (usize, &Annotation, u64)> = BTreeMap::new();
+        let mut deleted: BTreeMap<&str, u64> = BTreeMap::new();
+        for (c, mutation, outcome) in self.accepted.values() {
+            match (&mutation.change, outcome) {
+                (Change::AppendAnnotation { annotation }, Outcome::Applied { version }) => {
+                    made.insert(&annotation.id, (user_of(*c), annotation, *version));
+                }
+                (
+                    Change::RetractAnnotation { annotation_id },
+                    Outcome::Applied { version } | Outcome::Unchanged { version },
+                ) => {
+                    deleted.insert(annotation_id, *version);
+                }
+                _ => {}
+            }
+        }
+        let stored = server.annotations_changed_after(0).count();
+        assert_eq!(
+            stored,
+            made.len(),
+            "only acknowledged annotations are stored"
+        );
+        for (id, (user, annotation, version)) in &made {
+            let held = server
+                .annotation(id)
+                .expect("an acknowledged annotation is stored");
+            assert_eq!(held.author, Some(*user as i64), "{id} is its maker's");
+            let as_made = Annotation {
+                retracted: false,
+                ..held.annotation.value.clone()
+            };
+            assert_eq!(&as_made, *annotation, "{id} stored as made");
+            assert_eq!(held.annotation.value.retracted, deleted.contains_key(id));
+            match deleted.get(id) {
+                Some(at) => assert_eq!(held.annotation.version, *at, "{id} deleted at {at}"),
+                None => assert_eq!(held.annotation.version, *version, "{id} made at {version}"),
+            }
+        }
+        for (c, client) in self.clients.iter().enumerate() {
+            for plan_id in PLANS {
+                let mut expected: Vec<Annotation> = server
+                    .annotations_changed_after(0)
+                    .filter(|held| held.author == Some(user_of(c) as i64))
+                    .map(|held| held.annotation.value.clone())
+                    .filter(|a| a.plan_id == plan_id)
+                    .collect();
+                expected.sort_by(|a, b| a.id.cmp(&b.id));
+                let held = client.replica.annotations(plan_id);
+                assert_eq!(held, expected, "client {c}'s annotations of {plan_id}");
+                if !can_read_plan(c, plan_id) {
+                    assert!(
+                        held.is_empty(),
+                        "client {c} annotated {plan_id} it cannot read"
+                    );
+                }
+            }
+        }
     }
 }

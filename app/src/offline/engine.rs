@@ -14,7 +14,7 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 use futures_channel::oneshot;
-use keikaku_sync::client::{NewKpiReading, NewNote, Replica, Resolution, Write};
+use keikaku_sync::client::{NewAnnotation, NewKpiReading, NewNote, Replica, Resolution, Write};
 use keikaku_sync::progress::{Field, FieldValue, RecordKey};
 use keikaku_sync::protocol::{
     replica_user_header_value, ChangedEvent, MutationId, PullResponse, PushResponse,
@@ -385,6 +385,26 @@ impl SyncEngine {
         .await
     }
 
+    /// Adds a highlight, note or bookmark to the user's notebook (or an edit of one).
+    pub async fn annotate(self: &Rc<Self>, new: NewAnnotation) -> Result<(), String> {
+        self.change(|r| r.annotate(new).map(|(_, w)| w).map_err(invalid))
+            .await
+    }
+
+    /// Deletes one of the user's annotations.
+    pub async fn retract_annotation(
+        self: &Rc<Self>,
+        plan_id: String,
+        annotation_id: String,
+    ) -> Result<(), String> {
+        self.change(|r| {
+            r.retract_annotation(&plan_id, &annotation_id)
+                .map(|(_, w)| w)
+                .map_err(invalid)
+        })
+        .await
+    }
+
     pub async fn discard_rejected(self: &Rc<Self>, id: MutationId) -> Result<(), String> {
         self.change(|r| Ok(r.discard_rejected(&id))).await
     }
@@ -575,7 +595,7 @@ impl SyncEngine {
         let mut unstored = Some(answered);
         loop {
             let since = self.replica.borrow().cursor();
-            let url = format!("/api/v1/sync/pull?since={since}&limit={MAX_PULL_LIMIT}");
+            let url = format!("/api/v1/sync/pull?since={since}&limit={MAX_PULL_LIMIT}&notebooks=1");
             // Sent before the answers are stored: storing serializes on this thread.
             let pulled = send_apart::<PullResponse>(
                 "keikaku:pull-request",

@@ -24,8 +24,8 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsValue;
 
 const META: &str = "meta";
-/// The log of confirmed rows: JSON arrays of `put_fields`, `put_note` and `put_kpi_reading`
-/// writes, under keys IndexedDB generates in increasing order (never reused, so a tab that
+/// The log of confirmed rows: JSON arrays of `put_fields`, `put_note`, `put_kpi_reading`,
+/// `put_round` and `put_annotation` writes, under keys IndexedDB generates in increasing order (never reused, so a tab that
 /// compacts the log never collides with another that appends).
 const CONFIRMED: &str = "confirmed";
 /// Pending mutations by order.
@@ -230,11 +230,13 @@ impl ReplicaStorage {
         );
         if migrating || log_keys.len() > COMPACT_AFTER {
             // The whole confirmed state as one entry, replacing the log before it.
+            let annotations = stored.annotations.values().cloned();
             let snapshot: Vec<Write> = stored
                 .records
                 .values()
                 .cloned()
                 .flat_map(record_writes)
+                .chain(annotations.map(Write::PutAnnotation))
                 .collect();
             // This transaction holds the log, so the entries read are all there is to replace.
             if let Some(last) = log_keys.last() {
@@ -338,7 +340,11 @@ fn request(tx: &Transaction<'_>, write: Write) -> Result<(), StorageError> {
         Write::DeleteConflict(id) => (CONFLICTS, id.as_str().into(), None),
         Write::PutRejected(r) => (REJECTED, r.mutation.id.as_str().into(), Some(json(&r)?)),
         Write::DeleteRejected(id) => (REJECTED, id.as_str().into(), None),
-        Write::PutFields(_) | Write::PutNote(_) | Write::PutKpiReading(_) | Write::PutRound(_) => {
+        Write::PutFields(_)
+        | Write::PutNote(_)
+        | Write::PutKpiReading(_)
+        | Write::PutRound(_)
+        | Write::PutAnnotation(_) => {
             return Err(StorageError("confirmed rows belong in the log".into()))
         }
     };

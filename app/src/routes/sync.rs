@@ -7,7 +7,7 @@
 
 use keikaku_sync::client::{OpenConflict, RejectedMutation};
 use keikaku_sync::progress::{FieldValue, RecordKey};
-use keikaku_sync::protocol::Change;
+use keikaku_sync::protocol::{Change, MutationKey};
 use leptos::prelude::*;
 
 use super::progress::describe;
@@ -55,6 +55,14 @@ fn record_label(key: &RecordKey) -> String {
         key.target.id(),
         keikaku_domain::FiscalYear(key.fiscal_year.0).label()
     )
+}
+
+/// What a mutation changed, for a list of refused ones.
+fn mutation_label(key: &MutationKey) -> String {
+    match key {
+        MutationKey::Record(key) => record_label(key),
+        MutationKey::Notebook(_) => format!("{}・計画書のメモ", key.plan_id()),
+    }
 }
 
 fn record_href(key: &RecordKey) -> Option<String> {
@@ -205,6 +213,16 @@ fn RejectedCard(rejected: RejectedMutation) -> impl IntoView {
             format!("KPIの実績値：{}（{}時点）", reading.value, reading.as_of)
         }
         Change::Submit { .. } => "評価への報告の提出".to_owned(),
+        Change::AppendAnnotation { annotation } => format!(
+            "{}：{}",
+            annotation.kind.label(),
+            if annotation.text.is_empty() {
+                annotation.quote()
+            } else {
+                &annotation.text
+            }
+        ),
+        Change::RetractAnnotation { .. } => "計画書のメモの削除".to_owned(),
     };
     let id = mutation.id.clone();
     let discard = move |_| {
@@ -221,7 +239,7 @@ fn RejectedCard(rejected: RejectedMutation) -> impl IntoView {
     };
     view! {
         <article class="conflict">
-            <h3>{record_label(&mutation.key)}</h3>
+            <h3>{mutation_label(&mutation.key)}</h3>
             <p>{what}</p>
             <p class="notice notice--error">"理由："{reason}</p>
             <button type="button" on:click=discard>"この変更を破棄する"</button>

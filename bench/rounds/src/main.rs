@@ -172,7 +172,7 @@ async fn seed(data_dir: &Path, scale: usize) -> Result<Vec<Seeded>, String> {
                     mutations.push(Mutation {
                         change: make(&id),
                         id,
-                        key: key.clone(),
+                        key: key.clone().into(),
                     });
                 };
                 let set = |field: Field, value: FieldValue| Change::Set {
@@ -277,7 +277,8 @@ async fn seed(data_dir: &Path, scale: usize) -> Result<Vec<Seeded>, String> {
                     plan_id: plan.plan_id.clone(),
                     target: target.clone(),
                     fiscal_year: FiscalYear(plan.first_year + 2),
-                },
+                }
+                .into(),
                 change: Change::Submit {
                     round_id: plan.round_id.clone(),
                     seen: 0,

@@ -229,7 +229,11 @@ fn workload(plan: &PlanFile, count: usize, batch: usize) -> Vec<PushRequest> {
                     },
                 },
             };
-            Mutation { id, key, change }
+            Mutation {
+                id,
+                key: key.into(),
+                change,
+            }
         })
         .collect();
     mutations

@@ -34,7 +34,7 @@ fn sets<'a>(
         .zip(first..)
         .map(|((key, base, value), n)| Mutation {
             id: MutationId::new(&client, n),
-            key: key.clone(),
+            key: key.clone().into(),
             change: Change::Set {
                 field: Field::Results,
                 value: FieldValue::Text(value.to_owned()),

@@ -98,12 +98,12 @@ async fn push(
     Ok(Json(receipt.response))
 }
 
-/// `since` and `limit` from the query string; anything else is refused, like unknown fields
-/// in request bodies.
+/// `since`, `limit` and `notebooks` from the query string; anything else is refused, like
+/// unknown fields in request bodies.
 fn pull_request(params: &HashMap<String, String>) -> Result<PullRequest, ApiError> {
     if let Some(unknown) = params
         .keys()
-        .find(|k| !matches!(k.as_str(), "since" | "limit"))
+        .find(|k| !matches!(k.as_str(), "since" | "limit" | "notebooks"))
     {
         return Err(ApiError::bad_request(unknown, "unknown query parameter"));
     }
@@ -117,7 +117,13 @@ fn pull_request(params: &HashMap<String, String>) -> Result<PullRequest, ApiErro
             })
             .transpose()
     };
+    let notebooks = match params.get("notebooks").map(String::as_str) {
+        None | Some("0") => false,
+        Some("1") => true,
+        Some(_) => return Err(ApiError::bad_request("notebooks", "must be 0 or 1")),
+    };
     Ok(PullRequest {
+        notebooks,
         since: number("since")?.unwrap_or(0),
         // Larger limits are lowered to the maximum page, not refused.
         limit: number("limit")?
@@ -144,7 +150,8 @@ async fn pull(
     let request = pull_request(&params)?;
     // A replica holds its user's own organization, whose plans they may always read.
     let plan_ids = store.sync_plan_ids(&context.viewer).await?;
-    Ok(Json(store.pull(&request, &plan_ids).await?))
+    // And the user's own notes on plan documents, which nobody else ever receives.
+    Ok(Json(store.pull(&request, &plan_ids, Some(user.id)).await?))
 }
 
 #[cfg(test)]

@@ -5,13 +5,13 @@ use std::collections::{BTreeSet, HashMap};
 use std::ops::RangeInclusive;
 
 use keikaku_domain::access::{
-    can_read_plan, can_record_progress, can_retract_note, PlanRef, Role, Viewer,
+    can_annotate, can_read_plan, can_record_progress, can_retract_note, PlanRef, Role, Viewer,
 };
 use keikaku_domain::evaluation::can_submit;
 use keikaku_domain::format::PlanStatus;
 use keikaku_domain::FiscalYear;
 use keikaku_sync::progress::{RecordKey, Target};
-use keikaku_sync::protocol::{Change, ClientId, Mutation, PushRequest};
+use keikaku_sync::protocol::{Change, ClientId, Mutation, MutationKey, PushRequest};
 use keikaku_sync::server::{NoteAuthor, PushRules};
 use sqlx::Row;
 
@@ -91,13 +91,19 @@ impl PushRules for ProgressAuthorizer {
 impl ProgressAuthorizer {
     /// `Ok` if the viewer may make `mutation`, or the reason they may not.
     pub fn check(&self, mutation: &Mutation) -> Result<(), String> {
-        let key = &mutation.key;
         let plan = self
             .plans
-            .get(&key.plan_id)
+            .get(mutation.key.plan_id())
             .and_then(Option::as_ref)
             .filter(|plan| can_read_plan(&self.viewer, plan.plan_ref()))
             .ok_or("この計画は見つかりません。")?;
+        let key = match &mutation.key {
+            MutationKey::Record(key) => key,
+            MutationKey::Notebook(_) if can_annotate(&self.viewer, plan.plan_ref()) => {
+                return Ok(())
+            }
+            MutationKey::Notebook(_) => return Err("メモを残すにはサインインしてください。".into()),
+        };
         let measure_id = match &key.target {
             Target::Measure(id) if plan.measure_departments.contains_key(id) => id,
             Target::Measure(_) => return Err("この計画にこの施策はありません。".into()),
@@ -179,11 +185,7 @@ impl Store {
         author_name: &str,
         request: &PushRequest,
     ) -> Result<ProgressAuthorizer> {
-        let plan_ids: BTreeSet<&str> = request
-            .mutations
-            .iter()
-            .map(|m| m.key.plan_id.as_str())
-            .collect();
+        let plan_ids: BTreeSet<&str> = request.mutations.iter().map(|m| m.key.plan_id()).collect();
         let mut plans = HashMap::with_capacity(plan_ids.len());
         for plan_id in plan_ids {
             plans.insert(plan_id.to_owned(), self.plan_rules(plan_id).await?);

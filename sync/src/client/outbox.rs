@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::PendingMutation;
 use crate::progress::{Field, RecordKey};
-use crate::protocol::{Change, MutationId};
+use crate::protocol::{Change, MutationId, MutationKey};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(super) struct Outbox {
@@ -18,8 +18,8 @@ pub(super) struct Outbox {
     order_of: BTreeMap<MutationId, u64>,
     /// The orders of the `Set` mutations of each field, split by whether they were sent.
     sets: BTreeMap<(RecordKey, Field), SetOrders>,
-    /// The orders of every mutation of each record.
-    by_record: BTreeMap<RecordKey, BTreeSet<u64>>,
+    /// The orders of every mutation of each record and notebook.
+    by_record: BTreeMap<MutationKey, BTreeSet<u64>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -112,10 +112,10 @@ impl Outbox {
         self.by_order.values()
     }
 
-    /// The mutations of one record, oldest first.
+    /// The mutations of one record or notebook, oldest first.
     pub(super) fn of_record<'a>(
         &'a self,
-        key: &RecordKey,
+        key: &MutationKey,
     ) -> impl Iterator<Item = &'a PendingMutation> + 'a {
         self.by_record
             .get(key)
