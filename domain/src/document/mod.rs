@@ -8,6 +8,10 @@
 //! paragraph run together, as the DOM's text content reads), so a quote and a position taken
 //! in the browser match the text computed here.
 
+mod places;
+
+pub use places::{part_anchor_of, part_anchors, part_label};
+
 use serde::{Deserialize, Serialize};
 
 use crate::format::*;
@@ -415,7 +419,7 @@ mod tests {
     fn komagane() -> Plan {
         crate::import::parse_plan_file(
             "komagane.json",
-            include_bytes!("../../samples/plans/komagane.json"),
+            include_bytes!("../../../samples/plans/komagane.json"),
         )
         .unwrap()
         .plan
