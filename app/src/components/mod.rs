@@ -6,6 +6,7 @@ pub mod focus;
 pub mod form;
 pub mod guarded;
 pub mod layout;
+pub mod notebook;
 pub mod outcome;
 pub mod plan_header;
 pub mod presenting;

@@ -18,6 +18,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::components::guarded::optional_page;
 use crate::components::layout::{PageTitle, ScrollToFragment};
+use crate::components::notebook::{Highlights, Notes, NotesPanel, PartNotes, SelectionBar};
 use crate::components::plan_header::{Breadcrumbs, PlanHeader, PlanTab};
 use crate::components::presenting::{PresentHere, Presenter, PresenterPanel, PresentingBanner};
 use crate::components::reading::{ReadingControls, ReadingPosition};
@@ -117,6 +118,12 @@ fn Document(view: DocumentView) -> impl IntoView {
     // Provided before the parts are built, so each can offer 「この箇所を案内する」.
     let presenter = can_present
         .then(|| Presenter::provide(plan_id.clone(), version.as_ref().map(|v| v.number.0)));
+    // Notes are made on the version shown; the current one's number is in the list.
+    let shown = version
+        .as_ref()
+        .or_else(|| versions.iter().find(|v| v.state == VersionState::Current))
+        .map_or(1, |v| v.number.0);
+    Notes::provide(plan_id.clone(), shown, &plan);
     let position_key = format!("{plan_id}/{}", version.as_ref().map_or(0, |v| v.number.0));
     let toc_list = move || {
         toc.iter()
@@ -146,6 +153,7 @@ fn Document(view: DocumentView) -> impl IntoView {
             {can_follow.then(|| view! { <PresentingBanner plan_id=plan_id.clone()/> })}
             {presenter.map(|presenter| view! { <PresenterPanel presenter/> })}
             <ReadingControls/>
+            <NotesPanel/>
             <ReadingPosition key=position_key/>
             <div class="doc-layout">
                 <nav class="doc-toc doc-toc--side" aria-label="目次">
@@ -164,6 +172,8 @@ fn Document(view: DocumentView) -> impl IntoView {
                     {body}
                 </article>
             </div>
+            <SelectionBar/>
+            <Highlights/>
         </div>
     }
 }
@@ -230,6 +240,7 @@ fn part_view(
             <section id=anchors::STRUCTURE class="doc-part" aria-labelledby="doc-structure-heading">
                 <h2 id="doc-structure-heading">"計画の体系"</h2>
                 <PresentHere anchor=anchors::STRUCTURE label="計画の体系"/>
+                <PartNotes anchor=anchors::STRUCTURE label="計画の体系"/>
                 <ul class="tree doc-tree">
                     {plan.structure.iter().map(|n| node_view(n, plan, writer)).collect_view()}
                 </ul>
@@ -269,6 +280,7 @@ fn part_view(
             view! {
                 <section id=anchors::MILESTONES class="doc-part" aria-labelledby="doc-milestones-heading">
                     <h2 id="doc-milestones-heading">"マイルストーン"</h2>
+                    <PartNotes anchor=anchors::MILESTONES label="マイルストーン"/>
                     <ScrollFrame label="マイルストーン">{table}</ScrollFrame>
                 </section>
             }
@@ -277,6 +289,7 @@ fn part_view(
         Part::Glossary => view! {
             <section id=anchors::GLOSSARY class="doc-part" aria-labelledby="doc-glossary-heading">
                 <h2 id="doc-glossary-heading">"用語集"</h2>
+                <PartNotes anchor=anchors::GLOSSARY label="用語集"/>
                 <dl class="doc-glossary">
                     {plan.glossary.iter().map(|t| view! {
                         <div id=format!("doc-term-{}", t.id)>
@@ -306,6 +319,7 @@ fn chapter_view(chapter: &Chapter, writer: &Writer, level: u8) -> AnyView {
         <section id=anchors::chapter(&chapter.id) class="doc-part doc-chapter" aria-labelledby=heading_id>
             {heading}
             <PresentHere anchor=anchors::chapter(&chapter.id) label=chapter_heading(chapter)/>
+            <PartNotes anchor=anchors::chapter(&chapter.id) label=chapter_heading(chapter)/>
             {chapter.body.clone().map(|b| writer.block(keys::chapter(&chapter.id, "body"), b))}
             {chapter.lists.iter().map(|list| view! {
                 <div class="doc-list">
@@ -402,6 +416,7 @@ fn measure_view(
                 {writer.inline(keys::measure(&id, "title"), measure.title.clone())}
             </h3>
             <PresentHere anchor=anchors::measure(&id) label=format!("施策{}", measure_heading(measure))/>
+            <PartNotes anchor=anchors::measure(&id) label=format!("施策{}", measure_heading(measure))/>
             {(!trails.is_empty()).then(|| view! {
                 <p class="doc-measure__place">
                     {trails.iter().map(|t| t.iter().map(|n| n.title.clone()).collect::<Vec<_>>().join(" › ")).collect::<Vec<_>>().join("／")}

@@ -1,0 +1,265 @@
+//! A reader's notes on the document (閲覧室のメモ): highlights, notes and bookmarks (付箋),
+//! private to them, kept in the replica's outbox like progress (`keikaku_sync::annotation`),
+//! so they are made offline and follow the reader to every device.
+//!
+//! [`Notes`] is provided by the document page; the parts offer 「メモ・付箋」 ([`PartNotes`]),
+//! a selection in the text offers a highlight ([`SelectionBar`]), the marked text is painted
+//! without touching the page's elements ([`Highlights`]), and [`NotesPanel`] lists, searches
+//! and exports them, with the notes whose text a revision changed. Nothing of it is rendered
+//! on the server or before the replica is open, so hydration never meets it.
+
+mod highlights;
+mod panel;
+mod part;
+
+use std::collections::BTreeSet;
+
+use keikaku_domain::document::{part_anchor_of, part_anchors, passages, Passage};
+use keikaku_domain::format::Plan;
+use keikaku_sync::annotation::{place, Annotation, AnnotationKind, Notebook, Placement, Target};
+use keikaku_sync::progress::Invalid;
+use leptos::prelude::*;
+
+pub use highlights::{Highlights, SelectionBar};
+pub use panel::NotesPanel;
+pub use part::PartNotes;
+
+use crate::offline::use_sync_status;
+
+/// The reader's notes on the plan shown, and what placing them needs.
+#[derive(Clone, Copy)]
+pub struct Notes {
+    plan_id: StoredValue<String>,
+    /// The version shown: new notes are made on it.
+    version: u32,
+    plan: StoredValue<Plan>,
+    passages: StoredValue<Vec<Passage>>,
+    parts: StoredValue<BTreeSet<String>>,
+    /// Every annotation of the reader's on this plan, as the replica shows it; `None` while
+    /// nobody's replica is open here (the public, or before it is loaded).
+    all: Signal<Option<Vec<Annotation>>>,
+    /// What the last change came to, for a status line.
+    pub message: RwSignal<Option<Result<String, String>>>,
+}
+
+/// A note as it stands, where it is in the version shown.
+#[derive(Clone, PartialEq)]
+pub struct Placed {
+    pub annotation: Annotation,
+    pub placement: Placement,
+    /// Edited on two devices: another head shares its origin.
+    pub concurrent: bool,
+}
+
+impl Placed {
+    /// The element id of the part it is on, if it is in this version.
+    pub fn part(&self) -> Option<String> {
+        match &self.placement {
+            Placement::Text { key, .. } => Some(part_anchor_of(key)),
+            Placement::Part { anchor } => Some(anchor.clone()),
+            Placement::Changed => None,
+        }
+    }
+}
+
+impl Notes {
+    /// Notes on `plan` (the version `version` of `plan_id`), provided to the page's parts.
+    pub fn provide(plan_id: String, version: u32, plan: &Plan) -> Notes {
+        let status = use_sync_status();
+        let id = plan_id.clone();
+        let all = Signal::derive(move || {
+            status.revision.track();
+            if !status.ready.get() || status.closed() {
+                return None;
+            }
+            #[cfg(feature = "hydrate")]
+            {
+                crate::offline::engine::engine().map(|e| e.with_replica(|r| r.annotations(&id)))
+            }
+            #[cfg(not(feature = "hydrate"))]
+            {
+                let _ = &id;
+                None
+            }
+        });
+        let notes = Notes {
+            plan_id: StoredValue::new(plan_id),
+            version,
+            plan: StoredValue::new(plan.clone()),
+            passages: StoredValue::new(passages(plan)),
+            parts: StoredValue::new(part_anchors(plan)),
+            all,
+            message: RwSignal::new(None),
+        };
+        provide_context(notes);
+        notes
+    }
+
+    /// Whether the reader keeps notes here (signed in, replica open).
+    pub fn available(&self) -> bool {
+        self.all.with(Option::is_some)
+    }
+
+    pub fn notebook(&self) -> Notebook {
+        Notebook::new(self.all.get().unwrap_or_default())
+    }
+
+    /// Every note as it stands, placed in the version shown, oldest first.
+    pub fn placed(&self) -> Vec<Placed> {
+        let notebook = self.notebook();
+        let placements = self.passages.with_value(|passages| {
+            self.parts
+                .with_value(|parts| place(&notebook, passages, parts))
+        });
+        notebook
+            .heads()
+            .iter()
+            .zip(placements)
+            .map(|(annotation, placement)| Placed {
+                concurrent: notebook.is_concurrent(&annotation.id),
+                annotation: annotation.clone(),
+                placement,
+            })
+            .collect()
+    }
+
+    pub fn plan_id(&self) -> String {
+        self.plan_id.get_value()
+    }
+
+    pub fn version(&self) -> u32 {
+        self.version
+    }
+
+    /// Adds a note (or, with `replaces`, an edit of one) after checking it as the server will,
+    /// so a refusal is shown beside the field instead of being queued.
+    pub fn add(
+        self,
+        kind: AnnotationKind,
+        target: Target,
+        text: String,
+        replaces: Option<String>,
+    ) -> Result<(), Invalid> {
+        let annotation = Annotation {
+            // Checked with a stand-in id; the replica gives the real one.
+            id: "new".into(),
+            plan_id: self.plan_id(),
+            version: self.version,
+            kind,
+            target,
+            text,
+            replaces,
+            made_at: now(),
+            retracted: false,
+        };
+        annotation.validate()?;
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            let Some(engine) = crate::offline::engine::engine() else {
+                return;
+            };
+            let new = keikaku_sync::client::NewAnnotation {
+                plan_id: annotation.plan_id,
+                version: annotation.version,
+                kind: annotation.kind,
+                target: annotation.target,
+                text: annotation.text,
+                replaces: annotation.replaces,
+                made_at: annotation.made_at,
+            };
+            let done = engine.annotate(new).await;
+            self.message.set(Some(done.map(|()| saved_message())));
+        });
+        Ok(())
+    }
+
+    /// Deletes one of the reader's notes.
+    pub fn delete(self, id: String) {
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            let Some(engine) = crate::offline::engine::engine() else {
+                return;
+            };
+            let done = engine.retract_annotation(self.plan_id(), id).await;
+            self.message
+                .set(Some(done.map(|()| "メモを削除しました。".to_owned())));
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = id;
+    }
+
+    /// The passages of the part `anchor`, in order.
+    pub fn passages_of(&self, anchor: &str) -> Vec<Passage> {
+        self.passages.with_value(|passages| {
+            passages
+                .iter()
+                .filter(|p| part_anchor_of(&p.key) == anchor)
+                .cloned()
+                .collect()
+        })
+    }
+
+    /// The passages whose text contains `query` (width and case folded), at most `limit`.
+    pub fn search_text(&self, query: &str, limit: usize) -> Vec<Passage> {
+        let query = keikaku_domain::search::normalize(query.trim());
+        if query.is_empty() {
+            return Vec::new();
+        }
+        self.passages.with_value(|passages| {
+            passages
+                .iter()
+                .filter(|p| keikaku_domain::search::normalize(&p.text).contains(&query))
+                .take(limit)
+                .cloned()
+                .collect()
+        })
+    }
+
+    pub fn plan_title(&self) -> String {
+        self.plan.with_value(|plan| plan.title.clone())
+    }
+
+    /// How the part `anchor` is named in the version shown.
+    pub fn part_label(&self, anchor: &str) -> Option<String> {
+        self.plan
+            .with_value(|plan| keikaku_domain::document::part_label(plan, anchor))
+    }
+}
+
+/// What a saved note says: sent now, or when the device is back online.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+fn saved_message() -> String {
+    "メモを保存しました（この端末に保存され、接続中にサーバーへ送られます）。".to_owned()
+}
+
+/// Unix seconds now, as this device has it.
+fn now() -> i64 {
+    #[cfg(feature = "hydrate")]
+    {
+        (js_sys::Date::now() / 1000.0) as i64
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        0
+    }
+}
+
+/// Why a note cannot be kept, in Japanese, for the field it names: the one place the model's
+/// reasons are put into words for readers.
+pub fn japanese(invalid: &Invalid) -> String {
+    match invalid.field.as_str() {
+        "annotation.text" if invalid.reason.contains("empty") => {
+            "メモの内容を入力してください。".into()
+        }
+        "annotation.text" => format!(
+            "メモは{}文字以内、付箋は{}文字以内（1行）で入力してください。",
+            keikaku_sync::annotation::MAX_ANNOTATION_CHARS,
+            keikaku_sync::annotation::MAX_LABEL_CHARS
+        ),
+        field if field.starts_with("annotation.target.selector") => format!(
+            "ハイライトできるのは{}文字までの1行の語句です。",
+            keikaku_sync::annotation::MAX_QUOTE_CHARS
+        ),
+        _ => format!("このメモは保存できません（{}）。", invalid.reason),
+    }
+}
