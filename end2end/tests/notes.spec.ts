@@ -167,3 +167,33 @@ test('a note whose text a revision deleted is listed as changed, with the compar
   await expect.poll(() => highlighted(page), { timeout: 20_000 }).toBe(1);
   expect(errors).toEqual([]);
 });
+
+test('a highlight by keyboard alone: to the measure by the contents, Shift+arrows, Enter, a button', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  const base = ownServer().url;
+  await signIn(page, 'komagane-council', base);
+  await openDocument(page, base);
+  const contents = page.locator(`.doc-toc--side a[href="#doc-measure-${MEASURE}"], .doc-toc--drawer a[href="#doc-measure-${MEASURE}"]`);
+  // On a phone the contents are a drawer: opened by keyboard too.
+  if (!(await contents.first().isVisible())) {
+    await page.locator('.doc-toc--drawer > summary').focus();
+    await page.keyboard.press('Enter');
+  }
+  const link = contents.locator('visible=true').first();
+  await link.focus();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(new RegExp(`#doc-measure-${MEASURE}$`));
+  for (let i = 0; i < 5; i++) await page.keyboard.press('Shift+ArrowRight');
+  const title = (await page.locator(`[data-anchor="measure/${MEASURE}/title"]`).textContent())!;
+  const bar = page.getByRole('region', { name: '選択した箇所' });
+  await expect(bar).toContainText(`「${title.slice(0, 5)}」`);
+  await page.keyboard.press('Enter');
+  await expect(bar.getByRole('button', { name: 'ハイライト', exact: true })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(bar).toBeHidden();
+  await expect.poll(() => highlighted(page)).toBe(1);
+  await expect(page.locator(`#doc-measure-${MEASURE} .part-notes__item`)).toContainText(title.slice(0, 5));
+  await expectAccessible(page);
+  expect(errors).toEqual([]);
+});

@@ -2,6 +2,10 @@
 //! ranges of text without adding elements, so the page the server rendered and the app
 //! hydrated is never changed under either. And the bar a selection of text brings up, to
 //! highlight it, with a note or without.
+//!
+//! By keyboard: Shift+arrows select text, starting from the part reached through the table
+//! of contents (or extending a selection made otherwise, such as by the browser's find), and
+//! Enter moves to the bar's buttons.
 
 use keikaku_domain::anchor::Selector;
 use keikaku_sync::annotation::{AnnotationKind, Placement, Target};
@@ -56,6 +60,8 @@ pub fn SelectionBar() -> impl IntoView {
             }
         });
         on_cleanup(move || drop(listener));
+        let keys = window_event_listener(leptos::ev::keydown, dom::keyboard_selection);
+        on_cleanup(move || keys.remove());
     }
     let save = move |with_note: bool| {
         let (Some(notes), Some(selector)) = (notes, chosen.get_untracked()) else {
@@ -95,7 +101,8 @@ pub fn SelectionBar() -> impl IntoView {
         };
         Some(view! {
             <div class="selection-bar" role="region" aria-label="選択した箇所">
-                <p class="selection-bar__quote">"選択した箇所：「"{excerpt}{more}"」"</p>
+                <p class="selection-bar__quote">"選択した箇所：「"{excerpt}{more}"」"
+                    <span class="selection-bar__hint">"（キーボードでは、Shift+矢印キーで選択を広げ、Enterキーでここのボタンへ移れます）"</span></p>
                 {move || writing.get().then(|| view! {
                     <div class="field">
                         <label for="selection-note">"メモ"</label>
@@ -131,7 +138,7 @@ mod dom {
     use send_wrapper::SendWrapper;
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::{JsCast, JsValue};
-    use web_sys::{Element, Node, Range};
+    use web_sys::{Element, KeyboardEvent, Node, Range};
 
     use super::HIGHLIGHT;
 
@@ -262,6 +269,118 @@ mod dom {
         let _ = document()
             .add_event_listener_with_callback("selectionchange", closure.as_ref().unchecked_ref());
         SendWrapper::new(Listener(closure))
+    }
+
+    /// Shift+arrows select the document's text (beginning at the part the reader went to, when
+    /// nothing is selected), and Enter on a selection moves to the selection bar's buttons.
+    pub fn keyboard_selection(event: KeyboardEvent) {
+        let typing = event
+            .target()
+            .and_then(|t| t.dyn_into::<Element>().ok())
+            .is_some_and(|e| {
+                e.closest("input, textarea, select, [contenteditable]")
+                    .ok()
+                    .flatten()
+                    .is_some()
+            });
+        if typing || event.alt_key() || event.ctrl_key() || event.meta_key() {
+            return;
+        }
+        let Some(selection) = window().get_selection().ok().flatten() else {
+            return;
+        };
+        let key = event.key();
+        if key == "Enter" && !event.shift_key() {
+            if selected().is_none() {
+                return;
+            }
+            // A link or button keeps its Enter, unless the reader just selected by keyboard;
+            // the bar's own buttons always do.
+            let active = document().active_element();
+            let within = |selector: &str| {
+                active
+                    .as_ref()
+                    .is_some_and(|a| a.closest(selector).ok().flatten().is_some())
+            };
+            if within(".selection-bar") || (within("a, button") && !KEYBOARD_SELECTED.get()) {
+                return;
+            }
+            KEYBOARD_SELECTED.set(false);
+            if let Some(button) = document()
+                .query_selector(".selection-bar button")
+                .ok()
+                .flatten()
+                .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                event.prevent_default();
+                let _ = button.focus();
+            }
+            return;
+        }
+        let (direction, granularity) = match key.as_str() {
+            "ArrowRight" => ("forward", "character"),
+            "ArrowLeft" => ("backward", "character"),
+            "ArrowDown" => ("forward", "line"),
+            "ArrowUp" => ("backward", "line"),
+            _ => return,
+        };
+        if !event.shift_key() {
+            return;
+        }
+        if !in_document(&selection) && !start_at_reading_point(&selection) {
+            return;
+        }
+        event.prevent_default();
+        let _ = selection.modify("extend", direction, granularity);
+        KEYBOARD_SELECTED.set(true);
+    }
+
+    thread_local! {
+        /// The selection was last changed by Shift+arrows.
+        static KEYBOARD_SELECTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+
+    /// Whether the selection begins in a passage of the document.
+    fn in_document(selection: &web_sys::Selection) -> bool {
+        selection.range_count() > 0
+            && selection
+                .anchor_node()
+                .and_then(|n| match n.dyn_ref::<Element>() {
+                    Some(e) => Some(e.clone()),
+                    None => n.parent_element(),
+                })
+                .and_then(|e| e.closest("#doc [data-anchor]").ok().flatten())
+                .is_some()
+    }
+
+    /// Puts the caret at the start of the first passage of the part the reader is at: the one
+    /// holding the focus, or the one the address names (the table of contents goes there).
+    fn start_at_reading_point(selection: &web_sys::Selection) -> bool {
+        let focused = document().active_element().and_then(|a| {
+            a.closest("#doc .doc-part, #doc .doc-measure")
+                .ok()
+                .flatten()
+        });
+        let named = || {
+            let hash = window().location().hash().ok()?;
+            let id = hash.strip_prefix('#')?;
+            document().get_element_by_id(id)
+        };
+        let Some(part) = focused.or_else(named) else {
+            return false;
+        };
+        let passage = if part.has_attribute("data-anchor") {
+            Some(part)
+        } else {
+            part.query_selector("[data-anchor]").ok().flatten()
+        };
+        let Some(passage) = passage else {
+            return false;
+        };
+        match position(&passage, 0) {
+            Some((node, offset)) => selection.collapse_with_offset(Some(&node), offset).is_ok(),
+            None => false,
+        }
     }
 
     pub struct Listener(Closure<dyn Fn()>);
