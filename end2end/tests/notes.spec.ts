@@ -1,5 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-import { apiSession, expectAccessible, expectNoHorizontalOverflow, hydrated, signIn } from './helpers';
+import { apiSession, expectAccessible, expectNoHorizontalOverflow, hydrated, readyForOffline, signIn } from './helpers';
 import { ownServerForEachTest } from './own-server';
 
 // A council member's notes on the plan's document: a bookmark and highlights made by keyboard
@@ -195,5 +195,54 @@ test('a highlight by keyboard alone: to the measure by the contents, Shift+arrow
   await expect.poll(() => highlighted(page)).toBe(1);
   await expect(page.locator(`#doc-measure-${MEASURE} .part-notes__item`)).toContainText(title.slice(0, 5));
   await expectAccessible(page);
+  expect(errors).toEqual([]);
+});
+
+test('notes made offline stay through reloads, reach the server once it is back, and leave with the member', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  const server = ownServer();
+  const base = server.url;
+  await signIn(page, 'komagane-council', base);
+  await openDocument(page, base);
+  await readyForOffline(page);
+
+  await server.stop();
+  await openDocument(page, base);
+  await expect(page.locator('.offline-banner')).toBeVisible();
+  const part = page.locator(`#doc-measure-${MEASURE}`);
+  await part.getByRole('button', { name: /^メモ・付箋を追加：/ }).click();
+  await part.getByRole('radio', { name: '付箋' }).check();
+  await part.getByLabel('付箋の見出し（40文字まで）').fill('電車で読んだ');
+  await part.getByRole('button', { name: '保存', exact: true }).click();
+  await expect(part.locator('.part-notes__item')).toContainText('電車で読んだ');
+  // Searching works offline: the note and the plan's text.
+  await page.locator('.notes-panel > summary').click();
+  await page.getByLabel('メモと本文を検索').fill('電車');
+  await expect(page.locator('.notes-panel__list').first()).toContainText('電車で読んだ');
+  await page.reload();
+  await hydrated(page);
+  await expect(page.locator(`#doc-measure-${MEASURE} .part-notes__item`)).toContainText('電車で読んだ', { timeout: 20_000 });
+
+  // Back online: sent once, and the server has it for this member.
+  await server.start();
+  await page.reload();
+  await hydrated(page);
+  await expect(page.locator('.sync-indicator')).toContainText('同期済み', { timeout: 30_000 });
+  const member = await apiSession(base, 'komagane-council');
+  const pulled = await member.api.get('/api/v1/sync/pull?since=0&limit=1000&notebooks=1', {
+    headers: { 'Keikaku-Replica-User': 'komagane-council' },
+  });
+  const notes = (await pulled.json()).changes.filter((c: any) => c.type === 'annotation');
+  expect(notes.map((c: any) => c.annotation.text)).toEqual(['電車で読んだ']);
+
+  // Signing out leaves nothing of the member's notes on the tablet.
+  await page.getByRole('button', { name: 'ログアウト' }).click();
+  await expect(page).toHaveURL(`${base}/`, { timeout: 20_000 });
+  await expect.poll(() => page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name)))
+    .not.toContain('keikaku-replica-komagane-council');
+  await signIn(page, 'komagane-editor', base);
+  await openDocument(page, base);
+  await expect(page.locator('.notes-panel > summary')).toHaveText('自分のメモ・付箋（0件）');
   expect(errors).toEqual([]);
 });
