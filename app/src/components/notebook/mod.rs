@@ -34,10 +34,12 @@ pub struct Notes {
     version: u32,
     plan: StoredValue<Plan>,
     passages: StoredValue<Vec<Passage>>,
-    parts: StoredValue<BTreeSet<String>>,
     /// Every annotation of the reader's on this plan, as the replica shows it; `None` while
     /// nobody's replica is open here (the public, or before it is loaded).
     all: Signal<Option<Vec<Annotation>>>,
+    /// The notes as they stand, placed in the version shown: computed once per change of the
+    /// notebook, for every part and the list to read.
+    placed: Memo<Vec<Placed>>,
     /// What the last change came to, for a status line.
     pub message: RwSignal<Option<Result<String, String>>>,
 }
@@ -82,13 +84,19 @@ impl Notes {
                 None
             }
         });
+        let passages = StoredValue::new(passages(plan));
+        let parts = StoredValue::new(part_anchors(plan));
+        let placed = Memo::new(move |_| match all.get() {
+            Some(all) => place_all(Notebook::new(all), passages, parts),
+            None => Vec::new(),
+        });
         let notes = Notes {
             plan_id: StoredValue::new(plan_id),
             version,
             plan: StoredValue::new(plan.clone()),
-            passages: StoredValue::new(passages(plan)),
-            parts: StoredValue::new(part_anchors(plan)),
+            passages,
             all,
+            placed,
             message: RwSignal::new(None),
         };
         provide_context(notes);
@@ -106,21 +114,7 @@ impl Notes {
 
     /// Every note as it stands, placed in the version shown, oldest first.
     pub fn placed(&self) -> Vec<Placed> {
-        let notebook = self.notebook();
-        let placements = self.passages.with_value(|passages| {
-            self.parts
-                .with_value(|parts| place(&notebook, passages, parts))
-        });
-        notebook
-            .heads()
-            .iter()
-            .zip(placements)
-            .map(|(annotation, placement)| Placed {
-                concurrent: notebook.is_concurrent(&annotation.id),
-                annotation: annotation.clone(),
-                placement,
-            })
-            .collect()
+        self.placed.get()
     }
 
     pub fn plan_id(&self) -> String {
@@ -224,6 +218,29 @@ impl Notes {
         self.plan
             .with_value(|plan| keikaku_domain::document::part_label(plan, anchor))
     }
+}
+
+/// Places every head of `notebook` in the passages and parts of the version shown (the
+/// re-anchoring of `keikaku_domain::anchor`; `keikaku:place-notes` on the timeline).
+fn place_all(
+    notebook: Notebook,
+    passages: StoredValue<Vec<Passage>>,
+    parts: StoredValue<BTreeSet<String>>,
+) -> Vec<Placed> {
+    #[cfg(feature = "hydrate")]
+    let _phase = crate::timeline::Phase::start("keikaku:place-notes");
+    let placements =
+        passages.with_value(|passages| parts.with_value(|parts| place(&notebook, passages, parts)));
+    notebook
+        .heads()
+        .iter()
+        .zip(placements)
+        .map(|(annotation, placement)| Placed {
+            concurrent: notebook.is_concurrent(&annotation.id),
+            annotation: annotation.clone(),
+            placement,
+        })
+        .collect()
 }
 
 /// What a saved note says: sent now, or when the device is back online.
