@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the benchmarks (bench/README.md) on a release build and prints their figures: the sync
 # server's push throughput and pull latency, a reporting round's pages and PDF, then the browser benchmarks (offline edits synced
-# after reconnecting, against PouchDB; the cold offline open of the roadmap).
+# after reconnecting, against PouchDB; the cold offline open of the roadmap; notes placed after a
+# revision and the cold offline open of the document).
 source "$(dirname "$0")/lib.sh"
 cd "$REPO"
 
@@ -31,3 +32,6 @@ target/release/keikaku-bench-revisions
 step "browser: offline edits against PouchDB, cold offline open"
 (cd bench/browser && npm ci --no-audit --no-fund --loglevel=error)
 node bench/browser/run.mjs
+
+step "browser: notes found again after a revision, cold offline open of the document"
+node bench/browser/reading.mjs

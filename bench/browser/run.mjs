@@ -10,7 +10,6 @@
 // Debian's Chromium. Run from the repository root: `./scripts/bench.sh` or
 // `node bench/browser/run.mjs`.
 
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -18,113 +17,29 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { CdpPage } from './cdp-page.mjs';
+import {
+  CHROMIUM, PROFILE, countKept as countKeptAs, median, readyForOffline as readyForOfflineAs, signIn as signInAs,
+  startKeikaku as startServer, startProcess, stopProcess, waitForText,
+} from './common.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
 const EDITS = Number(process.env.BENCH_EDITS ?? 10_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const PROFILE = process.env.BENCH_PROFILE ?? 'release';
 const KEIKAKU_PORT = 3951;
 const POUCH_PORT = 3952;
 const PLAN = 'komagane-dx-strategy';
 const LOGIN = 'komagane-admin';
-const PASSWORD = 'keikaku-demo-2026';
-const CHROMIUM = {
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  // BENCH_JS_FLAGS: V8 flags for every browser the benchmark starts, e.g.
-  // `--trace-wasm-compilation-times` (its output shows with DEBUG=pw:browser).
-  args: [...(process.env.BENCH_JS_FLAGS ? [`--js-flags=${process.env.BENCH_JS_FLAGS}`] : []), '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-};
-
 const TRACE_CATEGORIES = process.env.BENCH_TRACE_CATEGORIES ?? ['toplevel', 'blink', 'v8', 'v8.wasm', 'devtools.timeline', 'loading', 'navigation',
   'ServiceWorker', 'IndexedDB', 'disabled-by-default-devtools.timeline', 'browser', 'cc'].join(',');
 
 const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 3000);
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
-/** The servers started, stopped when the benchmark ends, failed or not. */
-const children = new Set();
-process.on('exit', () => children.forEach((child) => child.kill('SIGTERM')));
-
-/** Starts a process and resolves once `ready` appears in its output. */
-function startProcess(command, args, options, ready) {
-  return new Promise((resolveStart, reject) => {
-    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(child);
-    child.on('exit', () => children.delete(child));
-    const timer = setTimeout(() => reject(new Error(`${command} did not start`)), 60_000);
-    const watch = (chunk) => {
-      if (chunk.toString().includes(ready)) {
-        clearTimeout(timer);
-        resolveStart(child);
-      }
-    };
-    child.stdout.on('data', watch);
-    child.stderr.on('data', watch);
-    child.on('exit', (code) => reject(new Error(`${command} exited with ${code}`)));
-  });
-}
-
-async function stopProcess(child) {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((done) => child.once('exit', done));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-function startKeikaku(dataDir) {
-  // BENCH_SERVER and BENCH_SITE_ROOT run another build (a copy of the binary, with its
-  // `hash.txt` beside it, and of `target/site`), to compare two builds run by run.
-  return startProcess(process.env.BENCH_SERVER ?? join(repo, 'target', PROFILE, 'server'), ['serve'], {
-    cwd: repo,
-    env: {
-      ...process.env,
-      LEPTOS_SITE_ADDR: `127.0.0.1:${KEIKAKU_PORT}`,
-      LEPTOS_SITE_ROOT: process.env.BENCH_SITE_ROOT ?? 'target/site',
-      LEPTOS_OUTPUT_NAME: 'keikaku',
-      LEPTOS_HASH_FILES: 'true',
-      KEIKAKU_DATA_DIR: dataDir,
-      KEIKAKU_DEMO_USERS: 'on',
-      RUST_LOG: 'warn',
-    },
-  }, 'listening on');
-}
-
-/** Signs in through the login form (a plain form: no script needed). `page` is a Playwright page or a `CdpPage`. */
-async function signIn(page) {
-  await page.goto('/login');
-  await page.evaluate(({ login, password }) => {
-    document.getElementById('login-id').value = login;
-    document.getElementById('login-password').value = password;
-    document.querySelector('form.login-form').requestSubmit();
-  }, { login: LOGIN, password: PASSWORD });
-  await page.waitForFunction(() => !!document.querySelector('.account__name'), undefined, { timeout: 30_000, polling: 50 });
-}
-
-async function waitForText(page, selector, text, timeout = 600_000) {
-  await page.waitForFunction(
-    ([s, t]) => document.querySelector(s)?.textContent?.includes(t),
-    [selector, text],
-    { timeout, polling: 20 },
-  );
-}
-
-/** Waits until the service worker controls the page and the plans are kept in IndexedDB. */
-async function readyForOffline(page) {
-  await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
-  await page.reload();
-  await page.waitForFunction(() => !!navigator.serviceWorker.controller);
-  // Polled from here: waitForFunction does not wait for an async predicate's promise.
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const kept = await countKept(page);
-    if (typeof kept === 'number' && kept >= 5) return;
-    if (Date.now() > deadline) throw new Error(`plans not kept for offline use: ${kept}`);
-    await new Promise((done) => setTimeout(done, 200));
-  }
-}
+/** Signs in as the benchmark's user. */
+const signIn = (page) => signInAs(page, LOGIN);
+const readyForOffline = (page) => readyForOfflineAs(page, LOGIN);
+const countKept = (page) => countKeptAs(page, LOGIN);
+const startKeikaku = (dataDir) => startServer(dataDir, KEIKAKU_PORT);
 
 /**
  * Queues `edits` field notes in the replica's outbox exactly as the app stores them: one real
@@ -253,15 +168,6 @@ async function pouchSync(browser, run, bundle) {
     await local.destroy();
     return elapsed;
   }, { edits: EDITS, run, port: POUCH_PORT }).finally(() => page.close());
-}
-
-async function countKept(page) {
-  return page.evaluate(async () => {
-    const names = (await indexedDB.databases()).map((d) => d.name);
-    if (!names.includes('keikaku-plans-komagane-admin')) return `no database (${names.join(', ')})`;
-    const db = await new Promise((done) => { const r = indexedDB.open('keikaku-plans-komagane-admin'); r.onsuccess = () => done(r.result); });
-    return new Promise((done) => { const r = db.transaction('plans').objectStore('plans').count(); r.onsuccess = () => done(r.result); });
-  });
 }
 
 async function coldOfflineOpen(dataDir) {

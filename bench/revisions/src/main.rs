@@ -4,7 +4,11 @@
 //!
 //! ```text
 //! bench-revisions [--server PATH] [--runs N]
+//! bench-revisions --fixtures DIR
 //! ```
+//!
+//! `--fixtures` writes the revised plan (`revised.json`) and the 500 notes' selectors
+//! (`notes.json`) for the browser's figure (`bench/browser/reading.mjs`), and runs nothing.
 
 #[allow(dead_code)]
 #[path = "../../server-sync/src/http.rs"]
@@ -144,18 +148,36 @@ async fn main() -> Result<(), String> {
         .map_err(|e| e.to_string())?
         .with_file_name("server");
     let mut runs = 30;
+    let mut fixtures = None;
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let value = args.next().ok_or(format!("{flag} needs a value"))?;
         match flag.as_str() {
             "--server" => server = PathBuf::from(value),
             "--runs" => runs = value.parse().map_err(|e| format!("{e}"))?,
+            "--fixtures" => fixtures = Some(PathBuf::from(value)),
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
 
     let (bytes, original) = komagane();
     let revised = scattered_edits(&original, 50);
+    if let Some(dir) = fixtures {
+        let write = |name: &str, json: String| {
+            std::fs::write(dir.join(name), json).map_err(|e| format!("{name}: {e}"))
+        };
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        write(
+            "revised.json",
+            serde_json::to_string(&revised).map_err(|e| e.to_string())?,
+        )?;
+        let selectors = notes(&original, 500);
+        write(
+            "notes.json",
+            serde_json::to_string(&selectors).map_err(|e| e.to_string())?,
+        )?;
+        return Ok(());
+    }
     let diff = diff_plans(&original.plan, &revised.plan);
     println!("Komagane against 50 scattered edits: {}", diff.summary());
 
