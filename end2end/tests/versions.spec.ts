@@ -240,6 +240,57 @@ test('an official points the council to a measure: members see it within 2 secon
   for (const d of [official, member, citizen]) await d.context.close();
 });
 
+test.describe('actions and KPIs', () => {
+  // The Komagane plan has measures with actions and KPIs; it is revised on a server of its own.
+  const ownServer = ownServerForEachTest({ phone: 3967, tablet: 3968 });
+
+  test('an administrator edits the draft\'s actions and KPIs; refused input stays typed', async ({ page }) => {
+    page.on('pageerror', (error) => scriptErrors.push(error.message));
+    const base = ownServer().url;
+    const plan = 'komagane-dx-strategy';
+    const admin = await apiSession(base, 'komagane-admin');
+    expect((await admin.api.post(`/api/v1/plans/${plan}/revision`, { headers: { 'X-CSRF-Token': admin.csrf }, data: { label: '令和8年3月改定' } })).status()).toBe(201);
+    await signIn(page, 'komagane-admin', base);
+    await page.goto(`${base}/plans/${plan}/revision`);
+    await hydrated(page);
+    await page.locator('#lists-measure').selectOption('regional-01');
+    // An action's title changed (its roadmap cells stay), and one added.
+    await page.locator('#action-choice').selectOption({ index: 1 });
+    await expect(page.locator('#action-id')).toHaveAttribute('readonly', '');
+    await page.locator('#action-title').fill('改定で書き改めた取組');
+    await page.getByRole('button', { name: '取組を保存する' }).click();
+    await expect(page.locator('.diff-summary')).toContainText('取組の変更 1件');
+    await page.locator('#lists-measure').selectOption('regional-01');
+    await page.locator('#action-id').fill('regional-01-e2e');
+    await page.locator('#action-title').fill('改定で加えた取組');
+    await page.getByRole('button', { name: '取組を保存する' }).click();
+    await expect(page.locator('.diff-summary')).toContainText('取組の追加 1件');
+    // A KPI: a target that is no number is refused beside it, and what was typed stays.
+    await page.locator('#lists-measure').selectOption('regional-01');
+    await page.locator('#kpi-text').fill('改定で加えた指標：30件（令和8年度）');
+    await page.locator('#kpi-label').fill('改定で加えた指標');
+    await page.locator('#kpi-target').fill('三十');
+    await page.getByRole('button', { name: 'KPIを保存する' }).click();
+    await expect(page.locator('#kpi-target-error')).toContainText('数値');
+    await expect(page.locator('#kpi-label')).toHaveValue('改定で加えた指標');
+    await page.locator('#kpi-target').fill('30');
+    await page.locator('#kpi-target-year').fill('2026');
+    await page.getByRole('button', { name: 'KPIを保存する' }).click();
+    await expect(page.locator('.diff-summary')).toContainText('KPIの追加 1件');
+    await checkPage(page);
+    // The draft holds them; the current version does not.
+    const draft = await (await admin.api.get(`/api/v1/plans/${plan}/versions/2`)).json();
+    const measure = draft.plan.measures.find((m: any) => m.id === 'regional-01');
+    expect(measure.actions.map((a: any) => a.id)).toContain('regional-01-e2e');
+    // The retitled action kept its roadmap cells, which the form does not show.
+    expect(measure.actions[0]).toMatchObject({ id: 'regional-01-1', title: '改定で書き改めた取組' });
+    expect(measure.actions[0].schedule.length).toBeGreaterThan(0);
+    expect(measure.kpis.at(-1)).toMatchObject({ label: '改定で加えた指標', target: { value: 30, year: 2026 } });
+    const current = await (await admin.api.get(`/api/v1/plans/${plan}/versions/1`)).json();
+    expect(current.plan.measures.find((m: any) => m.id === 'regional-01').actions.map((a: any) => a.id)).not.toContain('regional-01-e2e');
+  });
+});
+
 test.describe('offline', () => {
   // A sign-in, a server of its own stopped mid-test, and reloads from the app shell.
   test.describe.configure({ timeout: 120_000 });

@@ -16,6 +16,7 @@ mod plan;
 pub mod progress;
 pub mod progress_round;
 mod revision;
+mod revision_lists;
 mod revision_structure;
 mod roadmap;
 pub mod round;

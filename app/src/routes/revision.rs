@@ -20,9 +20,8 @@ use crate::components::form::{browser_action, field_error, FormOutcome};
 use crate::components::guarded::{guarded_page, PageTexts};
 use crate::components::layout::PageTitle;
 use crate::components::plan_header::Breadcrumbs;
-use crate::routes::revision_structure::{
-    GlossaryEditor, MilestoneEditor, ScheduleEditor, StructureEditor,
-};
+use crate::routes::revision_lists::{GlossaryEditor, MeasureListsEditor, MilestoneEditor};
+use crate::routes::revision_structure::{ScheduleEditor, StructureEditor};
 
 const TITLE: &str = "改定案の作成と公開";
 
@@ -104,6 +103,7 @@ fn Revision(view: RevisionView, state: PageState) -> impl IntoView {
                 <TextEditor api=api.clone() token=csrf_token.clone() plan=file.plan.clone() state/>
                 <StructureEditor api=api.clone() token=csrf_token.clone() plan=file.plan.clone() reload=state.reload/>
                 <ScheduleEditor api=api.clone() token=csrf_token.clone() plan=file.plan.clone() reload=state.reload/>
+                <MeasureListsEditor api=api.clone() token=csrf_token.clone() plan=file.plan.clone() reload=state.reload/>
                 <MilestoneEditor api=api.clone() token=csrf_token.clone() plan=file.plan.clone() reload=state.reload/>
                 <GlossaryEditor api=api.clone() token=csrf_token.clone() plan=file.plan.clone() reload=state.reload/>
                 <FileForm api=api.clone() token=csrf_token.clone() state replaces=true/>
