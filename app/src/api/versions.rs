@@ -128,6 +128,7 @@ pub async fn document_page(
     let mut view = DocumentView::of(&file.organization, &file.plan, Some(info), versions);
     view.can_present = can_present(&viewer, plan_ref);
     view.can_follow = can_follow_presentation(&viewer, plan_ref);
+    view.can_annotate = keikaku_domain::access::can_annotate(&viewer, plan_ref);
     Ok(Some(view))
 }
 

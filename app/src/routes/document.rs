@@ -105,6 +105,7 @@ fn Document(view: DocumentView) -> impl IntoView {
         glossary,
         can_present,
         can_follow,
+        can_annotate,
     } = view;
     let plan_id = summary.id.clone();
     let writer = Writer {
@@ -123,7 +124,7 @@ fn Document(view: DocumentView) -> impl IntoView {
         .as_ref()
         .or_else(|| versions.iter().find(|v| v.state == VersionState::Current))
         .map_or(1, |v| v.number.0);
-    Notes::provide(plan_id.clone(), shown, &plan);
+    Notes::provide(plan_id.clone(), shown, &plan, can_annotate);
     let position_key = format!("{plan_id}/{}", version.as_ref().map_or(0, |v| v.number.0));
     let toc_list = move || {
         toc.iter()

@@ -65,6 +65,10 @@ pub struct DocumentView {
     /// The viewer sees where the council is pointed to.
     #[serde(default)]
     pub can_follow: bool,
+    /// The viewer keeps notes on it (`access::can_annotate`): the page holds their place from
+    /// the start, so they do not push the text down when the notes are read.
+    #[serde(default)]
+    pub can_annotate: bool,
 }
 
 /// Element ids of the document's parts.
@@ -204,6 +208,7 @@ impl DocumentView {
             plan: plan.clone(),
             can_present: false,
             can_follow: false,
+            can_annotate: false,
         }
     }
 }

@@ -42,6 +42,9 @@ pub struct Notes {
     placed: Memo<Vec<Placed>>,
     /// What the last change came to, for a status line.
     pub message: RwSignal<Option<Result<String, String>>>,
+    /// The server said the reader keeps notes here: their controls are in the page from the
+    /// start (a page built offline shows them once the notes are read).
+    expected: bool,
 }
 
 /// A note as it stands, where it is in the version shown.
@@ -66,7 +69,7 @@ impl Placed {
 
 impl Notes {
     /// Notes on `plan` (the version `version` of `plan_id`), provided to the page's parts.
-    pub fn provide(plan_id: String, version: u32, plan: &Plan) -> Notes {
+    pub fn provide(plan_id: String, version: u32, plan: &Plan, expected: bool) -> Notes {
         let status = use_sync_status();
         let id = plan_id.clone();
         let all = Signal::derive(move || {
@@ -98,14 +101,20 @@ impl Notes {
             all,
             placed,
             message: RwSignal::new(None),
+            expected,
         };
         provide_context(notes);
         notes
     }
 
-    /// Whether the reader keeps notes here (signed in, replica open).
+    /// Whether the reader's notes are read (signed in, replica open).
     pub fn available(&self) -> bool {
         self.all.with(Option::is_some)
+    }
+
+    /// Whether the page shows the notes' controls: from the start when the server said so.
+    pub fn shown(&self) -> bool {
+        self.expected || self.available()
     }
 
     pub fn notebook(&self) -> Notebook {

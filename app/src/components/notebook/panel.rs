@@ -14,10 +14,10 @@ use super::{Notes, Placed};
 #[component]
 pub fn NotesPanel() -> impl IntoView {
     let notes = use_context::<Notes>();
-    let available = Memo::new(move |_| notes.is_some_and(|n| n.available()));
+    let shown = Memo::new(move |_| notes.is_some_and(|n| n.shown()));
     move || {
         let notes = notes?;
-        available.get().then(|| view! { <NotesPanelBody notes/> })
+        shown.get().then(|| view! { <NotesPanelBody notes/> })
     }
 }
 
@@ -41,7 +41,12 @@ fn NotesPanelBody(notes: Notes) -> impl IntoView {
             })
             .collect::<Vec<_>>()
     };
-    let count = move || placed.with(Vec::len);
+    let ready = Memo::new(move |_| notes.available());
+    let count = move || {
+        ready
+            .get()
+            .then(|| format!("（{}件）", placed.with(Vec::len)))
+    };
     let plan_id = notes.plan_id();
     let export = move |csv: bool| {
         let notebook = notes.notebook();
@@ -63,8 +68,9 @@ fn NotesPanelBody(notes: Notes) -> impl IntoView {
     };
     view! {
         <details class="notes-panel">
-            <summary>"自分のメモ・付箋（"{count}"件）"</summary>
-            <div class="notes-panel__body">
+            <summary>"自分のメモ・付箋"{count}</summary>
+            {move || (!ready.get()).then(|| view! { <p class="notes-panel__body" role="status">"メモを読み込み中です…"</p> })}
+            <div class="notes-panel__body" hidden=move || !ready.get()>
                 <div class="field">
                     <label for="notes-search">"メモと本文を検索"</label>
                     <input type="search" id="notes-search" prop:value=move || query.get()

@@ -13,11 +13,11 @@ use super::{japanese, Notes, Placed};
 #[component]
 pub fn PartNotes(#[prop(into)] anchor: String, #[prop(into)] label: String) -> impl IntoView {
     let notes = use_context::<Notes>();
-    // Only a change of availability rebuilds the form: a sync must not clear what is typed.
-    let available = Memo::new(move |_| notes.is_some_and(|n| n.available()));
+    // Only a change of these rebuilds the form: a sync must not clear what is typed.
+    let shown = Memo::new(move |_| notes.is_some_and(|n| n.shown()));
     move || {
         let notes = notes?;
-        available.get().then(|| {
+        shown.get().then(|| {
             view! { <PartNotesBody notes anchor=anchor.clone() label=label.clone()/> }
         })
     }
@@ -36,6 +36,7 @@ fn PartNotesBody(notes: Notes, anchor: String, label: String) -> impl IntoView {
         })
     };
     let open = RwSignal::new(false);
+    let ready = Memo::new(move |_| notes.available());
     let form_id = format!("{anchor}-note-form");
     let toggle_label = format!("メモ・付箋を追加：{label}");
     view! {
@@ -53,8 +54,12 @@ fn PartNotesBody(notes: Notes, anchor: String, label: String) -> impl IntoView {
                 "メモ・付箋を追加"
             </button>
             <div id=form_id hidden=move || !open.get()>
-                {move || open.get().then(|| view! {
-                    <NoteForm notes anchor=anchor.clone() label=label.clone() editing=None on_done=move || open.set(false)/>
+                {move || open.get().then(|| if ready.get() {
+                    view! {
+                        <NoteForm notes anchor=anchor.clone() label=label.clone() editing=None on_done=move || open.set(false)/>
+                    }.into_any()
+                } else {
+                    view! { <p role="status">"メモを読み込み中です…"</p> }.into_any()
                 })}
             </div>
         </div>
