@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, Page, test } from '@playwright/test';
 import { apiSession, expectAccessible, expectNoHorizontalOverflow, hydrated, readyForOffline, signIn } from './helpers';
 import { ownServerForEachTest } from './own-server';
@@ -97,6 +98,20 @@ test('a council member marks up the document on one tablet and finds it all on t
   await expect(page.getByRole('heading', { name: /^本文の検索結果/ })).toBeVisible();
   await expectAccessible(page);
   await expectNoHorizontalOverflow(page);
+
+  // Exported as CSV (with a byte-order mark, for Excel) and as text, made in the browser.
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'CSVで書き出す' }).click()]);
+  expect(csv.suggestedFilename()).toBe('komagane-dx-strategy-memo.csv');
+  const csvText = readFileSync((await csv.path())!, 'utf8');
+  expect(csvText.startsWith('\uFEFF種類,版,箇所,引用,メモ,日時')).toBe(true);
+  expect(csvText).toContain('数字の根拠を確認');
+  const [text] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'テキストで書き出す' }).click()]);
+  expect(readFileSync((await text.path())!, 'utf8')).toContain('のメモ（3件）');
+  // Printed, the notes stand in the margin beside their part.
+  await page.emulateMedia({ media: 'print' });
+  expect(await part.locator('.part-notes__list').evaluate((list) => getComputedStyle(list).float)).toBe('right');
+  await expect(part.getByRole('button', { name: /^メモ・付箋を追加：/ })).toBeHidden();
+  await page.emulateMedia({ media: 'screen' });
 
   // The other tablet of the same member has them all; a colleague has none.
   for (const [login, count] of [['komagane-council', 3], ['komagane-editor', 0]] as const) {
