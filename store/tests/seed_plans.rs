@@ -269,6 +269,18 @@ fn komagane_facts() {
 }
 
 #[test]
+fn no_seed_keeps_an_ocr_slip() {
+    // The Komagane seed's OCR reads 罠 (trap) as 罾 (fishing net) throughout.
+    for name in ["komagane", "shimada", "ena", "kamigori", "matsue"] {
+        let text = std::fs::read_to_string(plans_dir().join(format!("{name}.json"))).unwrap();
+        assert!(!text.contains('罾'), "{name}");
+    }
+    let file = read("komagane");
+    let action = &measure(&file.plan, "regional-10").actions[1];
+    assert_eq!(action.title, "罠の I o T*化による省力化");
+}
+
+#[test]
 fn shimada_facts() {
     let file = read("shimada");
     let plan = &file.plan;
@@ -280,6 +292,17 @@ fn shimada_facts() {
         (2021, 2025)
     );
     assert_eq!(plan.measures.len(), 10);
+    // Article 9(2) is the prefecture's basis; Shimada's plan only takes that plan into account
+    // (seed 002, 1-4 (2)).
+    let positioning = plan.positioning.as_ref().unwrap();
+    assert_eq!(
+        positioning.legal_basis,
+        ["官民データ活用推進基本法（平成28年法律第103号）第9条第3項"]
+    );
+    assert!(positioning
+        .related_plans
+        .iter()
+        .any(|p| p.starts_with("静岡県官民データ活用推進計画") && p.contains("勘案")));
     let vision = plan
         .structure
         .iter()
