@@ -55,8 +55,9 @@ pub fn SelectionBar() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     {
         let listener = dom::on_selection(move |selected| {
-            if let Some(selector) = selected {
-                chosen.set(Some(selector));
+            // Selection events come late and repeat: only a different selection changes it.
+            if selected.is_some() && chosen.with_untracked(|c| *c != selected) {
+                chosen.set(selected);
             }
         });
         on_cleanup(move || drop(listener));
@@ -87,21 +88,30 @@ pub fn SelectionBar() -> impl IntoView {
             Err(invalid) => error.set(Some(japanese(&invalid))),
         }
     };
+    // The bar is rebuilt only when it appears or goes: a new selection changes its quote, and
+    // a focused button stays focused.
+    let open =
+        Memo::new(move |_| notes.is_some_and(|n| n.available()) && chosen.with(Option::is_some));
+    let excerpt = move || {
+        chosen.with(|c| {
+            c.as_ref().map(|selector| {
+                let short: String = selector.exact.chars().take(40).collect();
+                let more = if selector.exact.chars().count() > 40 {
+                    "…"
+                } else {
+                    ""
+                };
+                format!("{short}{more}")
+            })
+        })
+    };
     move || {
-        let notes = notes?;
-        if !notes.available() {
+        if !open.get() {
             return None;
         }
-        let selector = chosen.get()?;
-        let excerpt: String = selector.exact.chars().take(40).collect();
-        let more = if selector.exact.chars().count() > 40 {
-            "…"
-        } else {
-            ""
-        };
         Some(view! {
             <div class="selection-bar" role="region" aria-label="選択した箇所">
-                <p class="selection-bar__quote">"選択した箇所：「"{excerpt}{more}"」"
+                <p class="selection-bar__quote">"選択した箇所：「"{excerpt}"」"
                     <span class="selection-bar__hint">"（キーボードでは、Shift+矢印キーで選択を広げ、Enterキーでここのボタンへ移れます）"</span></p>
                 {move || writing.get().then(|| view! {
                     <div class="field">
