@@ -170,6 +170,13 @@ impl Annotation {
         Ok(())
     }
 
+    /// Whether its note, label or quote contains `query`, already normalized
+    /// (`keikaku_domain::search::normalize`: width and case folded).
+    pub fn matches(&self, query: &str) -> bool {
+        keikaku_domain::search::normalize(&format!("{}\n{}", self.text, self.quote()))
+            .contains(query)
+    }
+
     /// The text it was made on: the quote, or the part's name.
     pub fn quote(&self) -> &str {
         match &self.target {
@@ -231,13 +238,7 @@ impl Notebook {
         if query.is_empty() {
             return Vec::new();
         }
-        self.heads
-            .iter()
-            .filter(|a| {
-                keikaku_domain::search::normalize(&format!("{}\n{}", a.text, a.quote()))
-                    .contains(&query)
-            })
-            .collect()
+        self.heads.iter().filter(|a| a.matches(&query)).collect()
     }
 }
 

@@ -126,6 +126,17 @@ impl Notes {
         self.placed.get()
     }
 
+    /// The placed notes `keep` keeps, oldest first: each part and the list read the one
+    /// placement without copying all of it.
+    pub fn placed_where(&self, keep: impl Fn(&Placed) -> bool) -> Vec<Placed> {
+        self.placed
+            .with(|all| all.iter().filter(|p| keep(p)).cloned().collect())
+    }
+
+    pub fn placed_count(&self) -> usize {
+        self.placed.with(Vec::len)
+    }
+
     pub fn plan_id(&self) -> String {
         self.plan_id.get_value()
     }

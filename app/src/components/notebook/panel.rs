@@ -24,28 +24,15 @@ pub fn NotesPanel() -> impl IntoView {
 #[component]
 fn NotesPanelBody(notes: Notes) -> impl IntoView {
     let query = RwSignal::new(String::new());
-    let placed = Memo::new(move |_| notes.placed());
     let matching = move || {
         let query = keikaku_domain::search::normalize(query.get().trim());
-        placed
-            .get()
-            .into_iter()
-            .filter(|p| {
-                query.is_empty()
-                    || keikaku_domain::search::normalize(&format!(
-                        "{}\n{}",
-                        p.annotation.text,
-                        p.annotation.quote()
-                    ))
-                    .contains(&query)
-            })
-            .collect::<Vec<_>>()
+        notes.placed_where(|p| query.is_empty() || p.annotation.matches(&query))
     };
     let ready = Memo::new(move |_| notes.available());
     let count = move || {
         ready
             .get()
-            .then(|| format!("（{}件）", placed.with(Vec::len)))
+            .then(|| format!("（{}件）", notes.placed_count()))
     };
     let plan_id = notes.plan_id();
     let export = move |csv: bool| {

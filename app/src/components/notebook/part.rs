@@ -27,13 +27,7 @@ pub fn PartNotes(#[prop(into)] anchor: String, #[prop(into)] label: String) -> i
 fn PartNotesBody(notes: Notes, anchor: String, label: String) -> impl IntoView {
     let here = {
         let anchor = anchor.clone();
-        Memo::new(move |_| {
-            notes
-                .placed()
-                .into_iter()
-                .filter(|p| p.part().as_deref() == Some(anchor.as_str()))
-                .collect::<Vec<Placed>>()
-        })
+        Memo::new(move |_| notes.placed_where(|p| p.part().as_deref() == Some(anchor.as_str())))
     };
     let open = RwSignal::new(false);
     let ready = Memo::new(move |_| notes.available());
