@@ -360,6 +360,49 @@ impl Kpi {
     pub fn is_qualitative(&self) -> bool {
         self.baseline.is_none() && self.target.is_none()
     }
+
+    /// The level the target aims at: the target itself, or the baseline plus the target when
+    /// the target is a change from the baseline (52.5% + 2.5 points = 55%).
+    pub fn target_level(&self) -> Option<f64> {
+        let target = self.target.as_ref()?;
+        if target.relative {
+            Some(self.baseline.as_ref()?.value + target.value)
+        } else {
+            Some(target.value)
+        }
+    }
+
+    /// The target as readers see it: `60%`, or `+2.5ポイント（55%）` for a change from the
+    /// baseline, so both the promise and the level it leads to are printed.
+    pub fn target_amount(&self) -> Option<String> {
+        let target = self.target.as_ref()?;
+        let unit = self.unit.as_deref();
+        let amount = target.amount(unit);
+        match self.target_level() {
+            Some(level) if target.relative => Some(format!(
+                "{amount}（{}{}）",
+                figure(level),
+                unit.unwrap_or("")
+            )),
+            _ => Some(amount),
+        }
+    }
+
+    /// The baseline with its unit: `52.5%`.
+    pub fn baseline_amount(&self) -> Option<String> {
+        let unit = self.unit.as_deref();
+        self.baseline.as_ref().map(|b| b.amount(unit))
+    }
+}
+
+/// A number without a spurious `.0` nor binary noise: `260`, `3.71`, `55`.
+pub fn figure(value: f64) -> String {
+    let rounded = (value * 1e9).round() / 1e9;
+    if rounded.fract() == 0.0 && rounded.abs() < 1e15 {
+        format!("{}", rounded as i64)
+    } else {
+        format!("{rounded}")
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -380,6 +423,10 @@ pub struct KpiPoint {
     pub year_kind: YearKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Only on a target: its value is a change from the baseline (`+2.5` points on 52.5%),
+    /// not a level. Needs a baseline.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub relative: bool,
 }
 
 impl KpiPoint {
@@ -395,12 +442,23 @@ impl KpiPoint {
         }
     }
 
-    /// The value without a spurious `.0`: `260`, `3.71`.
+    /// The value without a spurious `.0`: `260`, `3.71`; a change from the baseline carries
+    /// its sign: `+2.5`.
     pub fn value_text(&self) -> String {
-        if self.value.fract() == 0.0 && self.value.abs() < 1e15 {
-            format!("{}", self.value as i64)
+        let text = figure(self.value);
+        if self.relative && self.value >= 0.0 {
+            format!("+{text}")
         } else {
-            format!("{}", self.value)
+            text
+        }
+    }
+
+    /// The value with its unit. A change of a percentage is in points: `+2.5ポイント`.
+    pub fn amount(&self, unit: Option<&str>) -> String {
+        match unit {
+            Some("%") | Some("％") if self.relative => format!("{}ポイント", self.value_text()),
+            Some(unit) => format!("{}{unit}", self.value_text()),
+            None => self.value_text(),
         }
     }
 }

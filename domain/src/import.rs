@@ -464,6 +464,14 @@ impl Validator {
                     if let Some(year) = point.year {
                         self.year(format!("{place}.{name}.year"), year);
                     }
+                    if point.relative && name == "baseline" {
+                        let reason = "only a target can be relative (a change from the baseline)";
+                        self.problem(format!("{place}.{name}.relative"), reason);
+                    }
+                    if point.relative && name == "target" && kpi.baseline.is_none() {
+                        let reason = "a relative target needs a baseline to be a change from";
+                        self.problem(format!("{place}.{name}.relative"), reason);
+                    }
                 }
             }
         }

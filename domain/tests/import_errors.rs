@@ -244,3 +244,22 @@ fn texts_beyond_their_limit_or_with_control_characters_are_rejected() {
     v["plan"]["measures"][0]["content"] = "一\n\t二".repeat(5_000).into();
     assert!(parse(&v).is_ok());
 }
+
+#[test]
+fn a_relative_target_needs_a_baseline_and_only_a_target_is_relative() {
+    let mut v = valid();
+    v["plan"]["measures"][0]["kpis"][0]["target"]["relative"] = true.into();
+    let (place, reason) = single_error(&v);
+    assert_eq!(place, "plan.measures[0].kpis[0].target.relative");
+    assert!(reason.contains("needs a baseline"), "{reason}");
+
+    v["plan"]["measures"][0]["kpis"][0]["baseline"] =
+        serde_json::json!({ "value": 250, "year": 2022, "relative": true });
+    let (place, _) = single_error(&v);
+    assert_eq!(place, "plan.measures[0].kpis[0].baseline.relative");
+
+    v["plan"]["measures"][0]["kpis"][0]["baseline"]["relative"] = false.into();
+    let kpi = &parse(&v).unwrap().plan.measures[0].kpis[0];
+    assert_eq!(kpi.target_level(), Some(510.0));
+    assert_eq!(kpi.target_amount().as_deref(), Some("+260人（510人）"));
+}

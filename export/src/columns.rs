@@ -22,8 +22,8 @@ fn grade(grade: Option<Grade>) -> String {
 pub fn kpi_text(kpi: &KpiLine) -> String {
     let unit = &kpi.unit;
     let point = |p: &Option<(String, String)>| match p {
-        Some((value, year)) if year.is_empty() => format!("{value}{unit}"),
-        Some((value, year)) => format!("{value}{unit}（{year}）"),
+        Some((amount, year)) if year.is_empty() => amount.clone(),
+        Some((amount, year)) => format!("{amount}（{year}）"),
         None => "—".to_owned(),
     };
     let latest = match &kpi.latest {

@@ -42,11 +42,7 @@ use ahead::{Ahead, Merges};
 /// (`plan/measure:id/2024`).
 pub const PROGRESS_ENTITY: &str = "progress";
 
-/// The id a KPI reading names a measure's KPI by: `kpi-1`, `kpi-2`, … in the order the plan
-/// lists the measure's KPIs (`index` counts from 0). The progress page assigns the same ids.
-pub fn kpi_id(index: usize) -> String {
-    format!("kpi-{}", index + 1)
-}
+pub use keikaku_sync::progress::kpi_id;
 
 /// What a committed push did.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -281,6 +281,25 @@ fn no_seed_keeps_an_ocr_slip() {
 }
 
 #[test]
+fn a_target_of_points_on_a_dated_baseline_is_measured_from_that_baseline() {
+    // Seed 003, regional-06: 「関心がある」の割合 2.5ポイント向上 (H28調査の割合：52.5%).
+    let file = read("komagane");
+    let kpi = &measure(&file.plan, "regional-06").kpis[0];
+    let baseline = kpi.baseline.as_ref().unwrap();
+    assert_eq!((baseline.value, baseline.year), (52.5, Some(2016)));
+    assert_eq!(baseline.year_label(), "平成28年度（2016年度）");
+    assert_eq!(kpi.target_level(), Some(55.0));
+    assert_eq!(kpi.target_amount().as_deref(), Some("+2.5ポイント（55%）"));
+    // 54% is 1.5 of the 2.5 points promised.
+    let rate = keikaku_domain::evaluation::achievement(Some(52.5), 55.0, 54.0).unwrap();
+    assert_eq!(rate.percent, 60.0);
+    let line =
+        keikaku_sync::round_sheet::KpiLine::of(kpi, Some(("54".into(), "2025-03-31".into())));
+    assert_eq!(line.achievement.unwrap().percent, 60.0);
+    assert_eq!(line.target.unwrap().0, "+2.5ポイント（55%）");
+}
+
+#[test]
 fn shimada_facts() {
     let file = read("shimada");
     let plan = &file.plan;

@@ -624,6 +624,12 @@ fn check_date(field: &str, text: &str) -> Result<(), Invalid> {
 
 pub use keikaku_domain::date::is_valid_date;
 
+/// The id a KPI reading names a measure's KPI by: `kpi-1`, `kpi-2`, … in the order the plan
+/// lists the measure's KPIs (`index` counts from 0).
+pub fn kpi_id(index: usize) -> String {
+    format!("kpi-{}", index + 1)
+}
+
 /// An optional minus sign, digits, and optionally a point and more digits: `260`, `-3.5`.
 pub fn is_decimal(text: &str) -> bool {
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());

@@ -12,7 +12,7 @@ use keikaku_domain::evaluation::{
 use keikaku_domain::{FiscalYear, Kpi, Measure, Plan, Stage};
 use serde::{Deserialize, Serialize};
 
-use crate::progress::{Field, ProgressRecord, Status, Target};
+use crate::progress::{kpi_id, Field, ProgressRecord, Status, Target};
 use crate::round::{RoundRecord, Secondary};
 
 /// The round a sheet is of.
@@ -49,7 +49,8 @@ pub struct RowInput {
 pub struct KpiLine {
     pub label: String,
     pub unit: String,
-    /// Value and year label, e.g. `("120", "令和3年度（2021年度）")`.
+    /// Amount with its unit and year label, e.g. `("120件", "令和3年度（2021年度）")`; a target
+    /// relative to the baseline reads `+2.5ポイント（55%）`.
     pub baseline: Option<(String, String)>,
     pub target: Option<(String, String)>,
     /// Value and as-of date.
@@ -165,30 +166,34 @@ fn kpi_lines(kpis: &[Kpi], record: &ProgressRecord) -> Vec<KpiLine> {
     kpis.iter()
         .enumerate()
         .map(|(i, kpi)| {
-            let reading = latest.get(format!("kpi-{}", i + 1).as_str());
-            let latest_value = reading.and_then(|r| r.value.parse::<f64>().ok());
-            let achievement = match (&kpi.target, latest_value) {
-                (Some(target), Some(value)) => {
-                    achievement(kpi.baseline.as_ref().map(|b| b.value), target.value, value)
-                }
-                _ => None,
-            };
-            KpiLine {
-                label: kpi.label.clone(),
-                unit: kpi.unit.clone().unwrap_or_default(),
-                baseline: kpi
-                    .baseline
-                    .as_ref()
-                    .map(|b| (b.value_text(), b.year_label())),
-                target: kpi
-                    .target
-                    .as_ref()
-                    .map(|t| (t.value_text(), t.year_label())),
-                latest: reading.map(|r| (r.value.clone(), r.as_of.clone())),
-                achievement,
-            }
+            let reading = latest.get(kpi_id(i).as_str());
+            KpiLine::of(kpi, reading.map(|r| (r.value.clone(), r.as_of.clone())))
         })
         .collect()
+}
+
+impl KpiLine {
+    /// `kpi` with `latest` (value, as-of date) as its latest reading, and how far that has come.
+    pub fn of(kpi: &Kpi, latest: Option<(String, String)>) -> KpiLine {
+        let latest_value = latest.as_ref().and_then(|(v, _)| v.parse::<f64>().ok());
+        let achievement = match (kpi.target_level(), latest_value) {
+            (Some(target), Some(value)) => {
+                achievement(kpi.baseline.as_ref().map(|b| b.value), target, value)
+            }
+            _ => None,
+        };
+        let year = |p: &Option<keikaku_domain::KpiPoint>| {
+            p.as_ref().map(|p| p.year_label()).unwrap_or_default()
+        };
+        KpiLine {
+            label: kpi.label.clone(),
+            unit: kpi.unit.clone().unwrap_or_default(),
+            baseline: kpi.baseline_amount().map(|a| (a, year(&kpi.baseline))),
+            target: kpi.target_amount().map(|a| (a, year(&kpi.target))),
+            latest,
+            achievement,
+        }
+    }
 }
 
 /// The title of the top structure node each measure sits under first.

@@ -222,11 +222,10 @@ fn Actions(actions: Vec<Action>, glossary: Vec<TermLink>, plan_id: String) -> im
     }
 }
 
-fn point_text(point: &Option<KpiPoint>, unit: &Option<String>) -> String {
-    match point {
-        None => "—".to_owned(),
-        Some(p) => {
-            let mut text = format!("{}{}", p.value_text(), unit.as_deref().unwrap_or(""));
+fn point_text(point: &Option<KpiPoint>, amount: Option<String>) -> String {
+    match (point, amount) {
+        (Some(p), Some(amount)) => {
+            let mut text = amount;
             if let Some(note) = &p.note {
                 text.push_str(&format!("（{note}）"));
             }
@@ -236,6 +235,7 @@ fn point_text(point: &Option<KpiPoint>, unit: &Option<String>) -> String {
             }
             text
         }
+        _ => "—".to_owned(),
     }
 }
 
@@ -262,8 +262,8 @@ fn Kpis(kpis: Vec<Kpi>) -> impl IntoView {
                                     {k.label.clone()}
                                     {k.source.clone().map(|s| view! { <span class="fact-note">{format!("出典：{s}")}</span> })}
                                 </th>
-                                <td>{if k.is_qualitative() { "定性目標".to_owned() } else { point_text(&k.baseline, &k.unit) }}</td>
-                                <td>{if k.is_qualitative() { "—".to_owned() } else { point_text(&k.target, &k.unit) }}</td>
+                                <td>{if k.is_qualitative() { "定性目標".to_owned() } else { point_text(&k.baseline, k.baseline_amount()) }}</td>
+                                <td>{if k.is_qualitative() { "—".to_owned() } else { point_text(&k.target, k.target_amount()) }}</td>
                                 <td class="kpi-table__text">{k.text.clone()}</td>
                             </tr>
                         }).collect_view()}

@@ -420,7 +420,7 @@ fn KpiReadings(
             <h3 id="kpi-heading">"KPIの実績値"</h3>
             <ul class="kpi-readings">
                 {kpis.into_iter().enumerate().map(|(i, kpi)| {
-                    let kpi_id = format!("kpi-{}", i + 1);
+                    let kpi_id = keikaku_sync::progress::kpi_id(i);
                     let latest_id = kpi_id.clone();
                     let latest = move || record.get().and_then(|r| r.latest_readings().get(latest_id.as_str()).map(|r| format!("{}（{}時点）", r.value, r.as_of)));
                     let value = RwSignal::new(String::new());
@@ -429,7 +429,7 @@ fn KpiReadings(
                     let value_id = format!("kpi-{}-value", i + 1);
                     let date_id = format!("kpi-{}-date", i + 1);
                     let label = kpi.label.clone();
-                    let target = kpi.target.map(|t| format!("目標 {}{}", t.value, kpi.unit.clone().unwrap_or_default()));
+                    let target = kpi.target_amount().map(|t| format!("目標 {t}"));
                     view! {
                         <li>
                             <p><strong>{label.clone()}</strong>{target.map(|t| format!("（{t}）"))}</p>

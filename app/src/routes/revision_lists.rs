@@ -465,6 +465,7 @@ fn KpiEditor(api: String, token: String, measure: Measure, reload: RwSignal<u32>
                 year,
                 year_kind: kept.map(|p: &KpiPoint| p.year_kind).unwrap_or_default(),
                 note: kept.and_then(|p| p.note.clone()),
+                relative: kept.is_some_and(|p| p.relative),
             }))
         };
         let kpi = Kpi {

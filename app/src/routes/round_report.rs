@@ -157,11 +157,11 @@ fn or_dash(text: &str) -> String {
 }
 
 fn kpi_row(kpi: KpiLine) -> impl IntoView {
-    let with_unit = |(value, when): (String, String)| {
+    let with_unit = |(amount, when): (String, String)| {
         if when.is_empty() {
-            format!("{value}{}", kpi.unit)
+            amount
         } else {
-            format!("{value}{}（{when}）", kpi.unit)
+            format!("{amount}（{when}）")
         }
     };
     let baseline = kpi.baseline.clone().map_or("—".to_owned(), with_unit);

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::format::figure;
+
 /// An achievement rate and the formula it came from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Achievement {
@@ -10,14 +12,6 @@ pub struct Achievement {
     pub percent: f64,
     /// How it was computed, in Japanese, with the figures.
     pub formula: String,
-}
-
-fn figure(value: f64) -> String {
-    if value.fract() == 0.0 && value.abs() < 1e15 {
-        format!("{}", value as i64)
-    } else {
-        format!("{value}")
-    }
 }
 
 /// The achievement of `latest` against `target`. With a baseline it is the share of the way

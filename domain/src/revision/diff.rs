@@ -835,9 +835,8 @@ fn diff_title(a: Option<&Action>, b: Option<&Action>) -> String {
     b.or(a).map(action_name).unwrap_or_default()
 }
 
-fn kpi_point(p: &Option<KpiPoint>, unit: &Option<String>) -> Option<String> {
-    p.as_ref().map(|p| {
-        let mut text = format!("{}{}", p.value_text(), unit.as_deref().unwrap_or(""));
+fn kpi_point(p: &Option<KpiPoint>, amount: Option<String>) -> Option<String> {
+    p.as_ref().zip(amount).map(|(p, mut text)| {
         let year = p.year_label();
         if !year.is_empty() {
             text = format!("{text}（{year}）");
@@ -862,12 +861,12 @@ fn kpis(o: Option<&Measure>, n: Option<&Measure>, measure: &str, out: &mut Vec<I
                 (
                     "baseline",
                     "基準値",
-                    k.and_then(|k| kpi_point(&k.baseline, &k.unit)),
+                    k.and_then(|k| kpi_point(&k.baseline, k.baseline_amount())),
                 ),
                 (
                     "target",
                     "目標値",
-                    k.and_then(|k| kpi_point(&k.target, &k.unit)),
+                    k.and_then(|k| kpi_point(&k.target, k.target_amount())),
                 ),
                 ("source", "出典", k.and_then(|k| k.source.clone())),
             ]
