@@ -101,6 +101,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/sync") view=SyncPage ssr=SsrMode::Async/>
                     <Route path=path!("/app-shell") view=AppShellPage/>
+                    <Route path=path!("/plans/:plan_id/progress") view=PlanProgressPage ssr=SsrMode::Async/>
                     <Route path=path!("/plans/:plan_id/roadmap") view=RoadmapPage ssr=SsrMode::Async/>
                     <Route path=path!("/plans/:plan_id/document") view=DocumentPage ssr=SsrMode::Async/>
                     <Route path=path!("/plans/:plan_id/v/:version") view=DocumentPage ssr=SsrMode::Async/>

@@ -15,6 +15,9 @@ pub mod paths {
     pub fn measure(plan_id: &str, measure_id: &str) -> String {
         format!("/plans/{plan_id}/measures/{measure_id}")
     }
+    pub fn progress(plan_id: &str) -> String {
+        format!("/plans/{plan_id}/progress")
+    }
     pub fn roadmap(plan_id: &str) -> String {
         format!("/plans/{plan_id}/roadmap")
     }

@@ -11,6 +11,7 @@ pub const BREADCRUMBS_LABEL: &str = "現在位置";
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum PlanTab {
     Overview,
+    Progress,
     Document,
     Versions,
     Measure,
@@ -108,6 +109,9 @@ pub fn plan_header_contents(
         html.close("li");
     };
     tab(PlanTab::Overview, "概要・体系", paths::plan(plan_id));
+    if summary.measure_count > 0 {
+        tab(PlanTab::Progress, "進み具合", paths::progress(plan_id));
+    }
     tab(PlanTab::Document, "計画書", paths::document(plan_id));
     if summary.has_roadmap {
         tab(PlanTab::Roadmap, "工程表", paths::roadmap(plan_id));

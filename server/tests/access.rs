@@ -72,6 +72,7 @@ enum Route {
     PlanPage,
     MeasurePage,
     RoadmapPage,
+    ProgressPage,
     GlossaryPage,
     SearchPage,
     ApiList,
@@ -79,11 +80,12 @@ enum Route {
     ApiSearch,
 }
 
-const ROUTES: [Route; 9] = [
+const ROUTES: [Route; 10] = [
     Route::HomePage,
     Route::PlanPage,
     Route::MeasurePage,
     Route::RoadmapPage,
+    Route::ProgressPage,
     Route::GlossaryPage,
     Route::SearchPage,
     Route::ApiList,
@@ -105,6 +107,7 @@ fn visible(
         Route::PlanPage => format!("/plans/{plan_id}"),
         Route::MeasurePage => format!("/plans/{plan_id}/measures/{measure_id}"),
         Route::RoadmapPage => format!("/plans/{plan_id}/roadmap"),
+        Route::ProgressPage => format!("/plans/{plan_id}/progress"),
         Route::GlossaryPage => format!("/plans/{plan_id}/glossary"),
         Route::SearchPage => format!("/search?q={encoded}"),
         Route::ApiList => "/api/v1/plans".to_owned(),
@@ -117,6 +120,7 @@ fn visible(
         Route::PlanPage
         | Route::MeasurePage
         | Route::RoadmapPage
+        | Route::ProgressPage
         | Route::GlossaryPage
         | Route::ApiExport => {
             assert!(r.status == 200 || r.status == 404, "{route:?} {}", r.status);
@@ -200,8 +204,8 @@ fn read_access_matrix() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    // 9 routes × 7 viewers (public + 3 roles × 2 organizations) × 2 plans.
-    assert_eq!(checked, 9 * 7 * 2);
+    // 10 routes × 7 viewers (public + 3 roles × 2 organizations) × 2 plans.
+    assert_eq!(checked, 10 * 7 * 2);
 }
 
 /// A caller: name, session (cookie, CSRF token), organization and role.

@@ -72,10 +72,8 @@ fn shows_result(server: &TestServer, session: Option<&Session>) -> bool {
     in_data
 }
 
-#[test]
-fn citizens_see_results_only_once_the_round_is_published() {
-    let server = TestServer::start();
-    let admin = administrator(&server, "komagane", "k-admin", PASSWORD);
+/// Opens the year-end round of 2024 for the measure.
+fn open_round(server: &TestServer, admin: &Session) {
     let open = serde_json::json!({
         "id": "r6", "fiscal_year": 2024, "kind": "year_end", "title": "令和6年度実績",
         "opens_on": "2025-04-01", "deadline": "2025-05-31", "scope": [format!("measure:{MEASURE}")]
@@ -85,27 +83,27 @@ fn citizens_see_results_only_once_the_round_is_published() {
         "POST",
         &format!("/api/v1/plans/{PLAN}/rounds"),
         Some(&open.to_string()),
-        &headers(&admin),
+        &headers(admin),
     );
     assert_eq!(r.status, 201, "{}", r.body);
-    push(
-        &server,
-        &admin,
-        1,
-        Change::Set {
-            field: Field::Results,
-            value: FieldValue::Text(RESULT.into()),
-            base_version: 0,
-            base_value: FieldValue::Text(String::new()),
-        },
-    );
-    assert!(shows_result(&server, Some(&admin)), "staff see it at once");
-    assert!(!shows_result(&server, None), "citizens do not");
+}
 
+fn set(field: Field, value: FieldValue, empty: FieldValue) -> Change {
+    Change::Set {
+        field,
+        value,
+        base_version: 0,
+        base_value: empty,
+    }
+}
+
+/// Submits the record (mutation `counter`), approves it and takes the round to final; `check`
+/// runs after each step before publication, then the round is published.
+fn report_and_publish(server: &TestServer, admin: &Session, counter: u64, check: impl Fn(&str)) {
     let submitted = push(
-        &server,
-        &admin,
-        2,
+        server,
+        admin,
+        counter,
         Change::Submit {
             round_id: "r6".into(),
             seen: 0,
@@ -119,7 +117,7 @@ fn citizens_see_results_only_once_the_round_is_published() {
         "{submitted:?}"
     );
     let post = |path: &str, body: &str| {
-        let r = request_with(&server.addr, "POST", path, Some(body), &headers(&admin));
+        let r = request_with(&server.addr, "POST", path, Some(body), &headers(admin));
         assert_eq!(r.status, 200, "{path}: {}", r.body);
     };
     post(
@@ -131,11 +129,98 @@ fn citizens_see_results_only_once_the_round_is_published() {
             "/api/v1/rounds/r6/steps",
             &format!(r#"{{"action":"{action}"}}"#),
         );
+        check(action);
+    }
+    post("/api/v1/rounds/r6/steps", r#"{"action":"publish"}"#);
+}
+
+#[test]
+fn citizens_see_results_only_once_the_round_is_published() {
+    let server = TestServer::start();
+    let admin = administrator(&server, "komagane", "k-admin", PASSWORD);
+    open_round(&server, &admin);
+    let text = |t: &str| FieldValue::Text(t.into());
+    push(
+        &server,
+        &admin,
+        1,
+        set(Field::Results, text(RESULT), text("")),
+    );
+    assert!(shows_result(&server, Some(&admin)), "staff see it at once");
+    assert!(!shows_result(&server, None), "citizens do not");
+    report_and_publish(&server, &admin, 2, |action| {
         assert!(
             !shows_result(&server, None),
             "not yet public after {action}"
         );
-    }
-    post("/api/v1/rounds/r6/steps", r#"{"action":"publish"}"#);
+    });
     assert!(shows_result(&server, None), "public once published");
+}
+
+/// Where the measure stands on the progress overview, for `session` or the public: its
+/// standing in the page data, checked against the page's summary sentence.
+fn standing_on_the_overview(server: &TestServer, session: Option<&Session>) -> String {
+    let headers: Vec<(&str, &str)> = session
+        .map(|s| vec![("Cookie", s.cookie.as_str())])
+        .unwrap_or_default();
+    let data = request_with(
+        &server.addr,
+        "GET",
+        &format!("/api/v1/pages/progress?plan_id={PLAN}"),
+        None,
+        &headers,
+    );
+    assert_eq!(data.status, 200, "{}", data.body);
+    let view = data.json();
+    let standing = view["overview"]["pillars"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p["measures"].as_array().unwrap().iter())
+        .find(|m| m["id"] == MEASURE)
+        .map(|m| m["standing"].as_str().unwrap().to_owned())
+        .unwrap();
+    let page = request_with(
+        &server.addr,
+        "GET",
+        &format!("/plans/{PLAN}/progress"),
+        None,
+        &headers,
+    );
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.body.contains("遅れ 1件"),
+        standing == "delayed",
+        "page and data agree"
+    );
+    standing
+}
+
+#[test]
+fn the_progress_overview_shows_only_what_a_published_round_made_public() {
+    let server = TestServer::start();
+    let admin = administrator(&server, "komagane", "k-admin", PASSWORD);
+    open_round(&server, &admin);
+    let status = |s| FieldValue::Status(Some(s));
+    let delayed = status(keikaku_sync::progress::Status::Delayed);
+    push(
+        &server,
+        &admin,
+        1,
+        set(Field::Status, delayed, FieldValue::Status(None)),
+    );
+    // The overview is the public account: members see there what citizens see.
+    for viewer in [None, Some(&admin)] {
+        assert_eq!(standing_on_the_overview(&server, viewer), "unpublished");
+    }
+    report_and_publish(&server, &admin, 2, |action| {
+        assert_eq!(
+            standing_on_the_overview(&server, None),
+            "unpublished",
+            "after {action}"
+        );
+    });
+    for viewer in [None, Some(&admin)] {
+        assert_eq!(standing_on_the_overview(&server, viewer), "delayed");
+    }
 }

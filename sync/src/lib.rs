@@ -15,6 +15,7 @@
 pub mod annotation;
 pub mod client;
 pub mod merge;
+pub mod overview;
 pub mod progress;
 pub mod protocol;
 pub mod report;

@@ -198,23 +198,10 @@ impl KpiLine {
 
 /// The title of the top structure node each measure sits under first.
 fn pillars(plan: &Plan) -> BTreeMap<&str, &str> {
-    fn walk<'a>(
-        node: &'a keikaku_domain::Node,
-        top: &'a str,
-        out: &mut BTreeMap<&'a str, &'a str>,
-    ) {
-        for measure in &node.measures {
-            out.entry(measure.as_str()).or_insert(top);
-        }
-        for child in &node.children {
-            walk(child, top, out);
-        }
-    }
-    let mut out = BTreeMap::new();
-    for node in &plan.structure {
-        walk(node, &node.title, &mut out);
-    }
-    out
+    crate::overview::first_pillar(plan)
+        .into_iter()
+        .map(|(measure, index)| (measure, plan.structure[index].title.as_str()))
+        .collect()
 }
 
 impl Sheet {

@@ -1,5 +1,6 @@
 //! Building blocks shared by several pages.
 
+pub mod achievement_chart;
 pub mod chart;
 pub mod diff;
 pub mod focus;
@@ -13,4 +14,5 @@ pub mod presenting;
 pub mod reading;
 pub mod rich_text;
 pub mod schedule;
+pub mod standing_chart;
 pub mod table;
