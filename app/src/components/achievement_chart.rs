@@ -1,6 +1,7 @@
 //! How far each KPI has come toward its target, as SVG drawn on the server: a bar per KPI on a
-//! scale to 150% with the target marked at 100%. A KPI without a published reading or without a
-//! computable rate says so in words where its bar would be; it is never drawn as zero.
+//! scale to 150% with the target marked at 100%. A KPI without a computable rate says so in
+//! words where its bar would be, and `missing_note` counts those left out (no published
+//! reading) at the foot: nothing missing is drawn as zero.
 
 use leptos::prelude::*;
 
@@ -16,8 +17,8 @@ pub struct AchievementRow {
 }
 
 const BAR_X: f64 = 0.0;
-const BAR_WIDTH: f64 = 360.0;
-const WIDTH: f64 = 480.0;
+const BAR_WIDTH: f64 = 300.0;
+const WIDTH: f64 = 400.0;
 const ROW: f64 = 48.0;
 /// The scale's end: rates beyond it are drawn to it and printed in full.
 const SCALE_MAX: f64 = 150.0;
@@ -41,8 +42,13 @@ pub fn AchievementChart(
     caption: String,
     summary: String,
     rows: Vec<AchievementRow>,
+    /// A line at the foot about the KPIs not drawn.
+    missing_note: Option<String>,
 ) -> impl IntoView {
-    let height = rows.len() as f64 * ROW + 24.0;
+    let foot = if missing_note.is_some() { 48.0 } else { 24.0 };
+    let note_y = rows.len() as f64 * ROW + 48.0;
+    let height = rows.len() as f64 * ROW + foot;
+    let axis_end = rows.len() as f64 * ROW + 6.0;
     let caption_id = format!("{id}-caption");
     let summary_id = format!("{id}-summary");
     view! {
@@ -71,17 +77,20 @@ pub fn AchievementChart(
                     view! {
                         <g>
                             <text x="0" y=(y + 15.0).to_string() class="chart__label">
-                                {fit(&row.label, 30)}
+                                {fit(&row.label, 22)}
                             </text>
                             {bar}
                         </g>
                     }
                 }).collect_view()}
-                <line x1=TARGET_X.to_string() x2=TARGET_X.to_string() y1="18" y2=(height - 18.0).to_string()
+                <line x1=TARGET_X.to_string() x2=TARGET_X.to_string() y1="18" y2=axis_end.to_string()
                     class="chart__target"></line>
-                <text x=TARGET_X.to_string() y=(height - 4.0).to_string() class="chart__label" text-anchor="middle">
+                <text x=TARGET_X.to_string() y=(axis_end + 16.0).to_string() class="chart__label" text-anchor="middle">
                     "目標（100%）"
                 </text>
+                {missing_note.map(|note| view! {
+                    <text x="0" y=note_y.to_string() class="chart__value chart__value--missing">{note}</text>
+                })}
             </svg>
             <p id=summary_id class="chart__summary">{summary}</p>
         </figure>
@@ -96,7 +105,7 @@ mod tests {
     fn bars_stop_at_the_scale_and_at_zero() {
         assert_eq!(bar_length(0.0), 0.0);
         assert_eq!(bar_length(-20.0), 0.0);
-        assert_eq!(bar_length(75.0), 180.0);
+        assert_eq!(bar_length(75.0), 150.0);
         assert_eq!(bar_length(100.0), TARGET_X);
         assert_eq!(bar_length(400.0), BAR_WIDTH);
     }

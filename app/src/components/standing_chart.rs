@@ -12,7 +12,7 @@ pub struct StandingRow {
     pub counts: StandingCounts,
 }
 
-const WIDTH: f64 = 480.0;
+const WIDTH: f64 = 400.0;
 const ROW: f64 = 50.0;
 const LEGEND: f64 = 56.0;
 
@@ -110,7 +110,7 @@ pub fn StandingChart(
                     view! {
                         <g>
                             <text x="0" y=(y + 16.0).to_string() class="chart__label">
-                                {format!("{}（{total}件）", fit(&row.label, 28))}
+                                {format!("{}（{total}件）", fit(&row.label, 18))}
                             </text>
                             {segments(&row.counts).into_iter().map(|s| view! {
                                 <rect x=format!("{:.1}", s.x) y=(y + 22.0).to_string() width=format!("{:.1}", s.width)
@@ -123,7 +123,7 @@ pub fn StandingChart(
                 }).collect_view()}
                 <g>
                     {Standing::ALL.into_iter().enumerate().map(|(i, s)| {
-                        let x = (i % 3) as f64 * 160.0;
+                        let x = (i % 3) as f64 * 135.0;
                         let y = legend_y + (i / 3) as f64 * 22.0;
                         view! {
                             <rect x=x.to_string() y=y.to_string() width="16" height="16" fill=fill(id, s)
@@ -135,7 +135,7 @@ pub fn StandingChart(
             </svg>
             <p id=summary_id class="chart__summary">{summary}</p>
             <div class="table-scroll" tabindex="0" role="region" aria-label=format!("{caption}（表）")>
-                <table class="data-table data-table--compact">
+                <table class="data-table data-table--compact data-table--figures">
                     <caption class="visually-hidden">{format!("{caption}（表）")}</caption>
                     <thead>
                         <tr>
@@ -176,8 +176,8 @@ mod tests {
             kinds,
             [Standing::OnTrack, Standing::Delayed, Standing::Unpublished]
         );
-        assert_eq!(drawn[0].width, 240.0);
-        assert_eq!(drawn[1].x, 240.0);
+        assert_eq!(drawn[0].width, 200.0);
+        assert_eq!(drawn[1].x, 200.0);
         assert_eq!(drawn[2].x + drawn[2].width, WIDTH);
         assert!(segments(&StandingCounts::default()).is_empty());
     }

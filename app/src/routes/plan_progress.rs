@@ -114,7 +114,7 @@ fn PillarTable(pillar: PillarProgress, index: usize, plan_id: String) -> impl In
     view! {
         <h3 id=heading_id>{pillar.title.clone()}</h3>
         <ScrollFrame label=format!("{title}の施策")>
-            <table class="data-table data-table--compact">
+            <table class="data-table data-table--compact data-table--figures">
                 <caption class="visually-hidden">{format!("{title}の施策の状況と評価")}</caption>
                 <thead>
                     <tr>
@@ -161,33 +161,39 @@ fn Kpis(kpis: Vec<KpiProgress>, plan_id: String) -> impl IntoView {
         }
         .into_any();
     }
+    // The chart draws the KPIs with a published reading; the others are counted at its foot
+    // and listed in the table.
     let rows: Vec<AchievementRow> = kpis
         .iter()
+        .filter(|k| k.line.latest.is_some())
         .map(|k| AchievementRow {
             label: k.line.label.clone(),
             percent: k.line.achievement.as_ref().map(|a| a.percent),
-            missing: if k.line.latest.is_none() {
-                "最新値は未公表".to_owned()
-            } else {
-                "達成率を算出できません".to_owned()
-            },
+            missing: "達成率を算出できません".to_owned(),
         })
         .collect();
+    let unpublished = kpis.len() - rows.len();
+    let missing_note = (unpublished > 0)
+        .then(|| format!("ほか{unpublished}件は最新値が未公表のため、達成率を示していません。"));
     let rated: Vec<f64> = rows.iter().filter_map(|r| r.percent).collect();
     let reached = rated.iter().filter(|p| **p >= 100.0).count();
     let summary = format!(
-        "数値目標のある指標{}件のうち、達成率を示せるのは{}件で、そのうち目標に達したのは{reached}件です。残る{}件は最新値が公表されていないか、達成率を算出できません。",
-        rows.len(),
+        "数値目標のある指標{}件のうち、達成率を示せるのは{}件で、そのうち目標に達したのは{reached}件です。{}件は最新値が公表されていません{}。",
+        kpis.len(),
         rated.len(),
-        rows.len() - rated.len()
+        unpublished,
+        match rows.len() - rated.len() {
+            0 => String::new(),
+            n => format!("。{n}件は最新値があっても達成率を算出できません"),
+        }
     );
     view! {
         <section class="section" aria-labelledby="kpis-heading">
             <h2 id="kpis-heading">"指標（KPI）の達成状況"</h2>
             <p>"達成率は、基準値があるときは（最新値 − 基準値）÷（目標値 − 基準値）、ないときは 最新値 ÷ 目標値 で求めています。目標値を下げることが目標の指標（待ち時間など）も同じ式で正しく表れます。"</p>
-            <AchievementChart id="kpis" caption="指標ごとの達成率".to_owned() summary rows/>
+            <AchievementChart id="kpis" caption="指標ごとの達成率".to_owned() summary rows missing_note/>
             <ScrollFrame label="指標の一覧">
-                <table class="data-table data-table--compact">
+                <table class="data-table data-table--compact data-table--figures data-table--wide">
                     <caption class="visually-hidden">"指標ごとの基準値・最新値・目標値・達成率"</caption>
                     <thead>
                         <tr>
@@ -212,16 +218,17 @@ fn Kpis(kpis: Vec<KpiProgress>, plan_id: String) -> impl IntoView {
                             });
                             let (rate, formula) = match line.achievement.clone() {
                                 Some(a) => (format!("{}%", keikaku_domain::format::figure(a.percent)), a.formula),
-                                None => ("—".to_owned(), "算出できません（最新値または目標値がありません）".to_owned()),
+                                None if line.latest.is_none() => ("—".to_owned(), "最新値が未公表".to_owned()),
+                                None => ("—".to_owned(), "算出できません".to_owned()),
                             };
                             view! {
                                 <tr>
                                     <th scope="row">{line.label.clone()}</th>
-                                    <td><a href=paths::measure(&plan_id, &k.measure_id)>{k.measure_title}</a></td>
+                                    <td class="data-table__text"><a href=paths::measure(&plan_id, &k.measure_id)>{k.measure_title}</a></td>
                                     <td>{dated(line.baseline.clone())}</td>
                                     <td>{latest}</td>
                                     <td>{dated(line.target.clone())}</td>
-                                    <td>{rate}<br/><span class="field__hint">{formula}</span></td>
+                                    <td class="data-table__text">{rate}<br/><span class="field__hint">{formula}</span></td>
                                 </tr>
                             }
                         }).collect_view()}
