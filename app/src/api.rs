@@ -6,6 +6,7 @@ use keikaku_domain::views::*;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
+pub mod open_data;
 pub mod progress;
 pub mod rounds;
 pub mod versions;

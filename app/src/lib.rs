@@ -102,6 +102,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sync") view=SyncPage ssr=SsrMode::Async/>
                     <Route path=path!("/app-shell") view=AppShellPage/>
                     <Route path=path!("/plans/:plan_id/progress") view=PlanProgressPage ssr=SsrMode::Async/>
+                    <Route path=path!("/plans/:plan_id/data") view=OpenDataPage ssr=SsrMode::Async/>
                     <Route path=path!("/plans/:plan_id/roadmap") view=RoadmapPage ssr=SsrMode::Async/>
                     <Route path=path!("/plans/:plan_id/document") view=DocumentPage ssr=SsrMode::Async/>
                     <Route path=path!("/plans/:plan_id/v/:version") view=DocumentPage ssr=SsrMode::Async/>

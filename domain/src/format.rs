@@ -25,6 +25,54 @@ pub struct Organization {
     pub prefecture: String,
     #[serde(default)]
     pub departments: Vec<Department>,
+    /// 全国地方公共団体コード: five digits and a check digit (`202151`), the key open data
+    /// names a municipality by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The licence the organization publishes its open data under; CC BY 4.0 when not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub licence: Option<Licence>,
+}
+
+/// An open-data licence: its name and where its text is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Licence {
+    pub name: String,
+    pub url: String,
+}
+
+impl Licence {
+    /// Creative Commons Attribution 4.0 International, the Digital Agency's recommendation for
+    /// municipal open data.
+    pub fn cc_by_4() -> Licence {
+        Licence {
+            name: "クリエイティブ・コモンズ 表示 4.0 国際（CC BY 4.0）".to_owned(),
+            url: "https://creativecommons.org/licenses/by/4.0/deed.ja".to_owned(),
+        }
+    }
+}
+
+impl Organization {
+    /// The licence of the organization's open data.
+    pub fn licence(&self) -> Licence {
+        self.licence.clone().unwrap_or_else(Licence::cc_by_4)
+    }
+}
+
+/// Whether `code` is a 全国地方公共団体コード: six digits whose last is the check digit of the
+/// first five (weights 6 to 2, eleven minus the remainder of 11, its last digit).
+pub fn is_local_government_code(code: &str) -> bool {
+    let digits: Vec<u32> = code.chars().filter_map(|c| c.to_digit(10)).collect();
+    if digits.len() != 6 || code.len() != 6 {
+        return false;
+    }
+    let sum: u32 = digits[..5]
+        .iter()
+        .zip([6, 5, 4, 3, 2])
+        .map(|(d, w)| d * w)
+        .sum();
+    (11 - sum % 11) % 10 == digits[5]
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -198,6 +198,21 @@ impl Validator {
         self.id("organization", &org.id, "organization.id".into());
         self.required("organization.name".into(), Name, &org.name);
         self.required("organization.prefecture".into(), Name, &org.prefecture);
+        if let Some(code) = &org.code {
+            if !crate::format::is_local_government_code(code) {
+                let reason = "must be a 全国地方公共団体コード: six digits ending in the check digit (202151)";
+                self.problem("organization.code".to_owned(), reason);
+            }
+        }
+        if let Some(licence) = &org.licence {
+            self.required("organization.licence.name".into(), Name, &licence.name);
+            if !licence.url.starts_with("https://") && !licence.url.starts_with("http://") {
+                self.problem(
+                    "organization.licence.url".to_owned(),
+                    "must be an http(s) address",
+                );
+            }
+        }
         let mut departments = HashSet::new();
         for (i, dept) in org.departments.iter().enumerate() {
             let place = format!("organization.departments[{i}].name");

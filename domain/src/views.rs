@@ -18,6 +18,14 @@ pub mod paths {
     pub fn progress(plan_id: &str) -> String {
         format!("/plans/{plan_id}/progress")
     }
+    /// The open data page: the datasets, their dictionary and licence.
+    pub fn open_data(plan_id: &str) -> String {
+        format!("/plans/{plan_id}/data")
+    }
+    /// One dataset's file: `measures.csv`, `measures.excel.csv` or `measures.json`.
+    pub fn dataset_file(plan_id: &str, file: &str) -> String {
+        format!("/api/v1/plans/{plan_id}/data/{file}")
+    }
     pub fn roadmap(plan_id: &str) -> String {
         format!("/plans/{plan_id}/roadmap")
     }

@@ -263,3 +263,22 @@ fn a_relative_target_needs_a_baseline_and_only_a_target_is_relative() {
     assert_eq!(kpi.target_level(), Some(510.0));
     assert_eq!(kpi.target_amount().as_deref(), Some("+260人（510人）"));
 }
+
+#[test]
+fn a_local_government_code_must_carry_its_check_digit() {
+    for good in ["202151", "222097", "322016", "284815", "212105"] {
+        assert!(keikaku_domain::is_local_government_code(good), "{good}");
+    }
+    for bad in ["202152", "20215", "2021511", "20215a", "２０２１５１"] {
+        assert!(!keikaku_domain::is_local_government_code(bad), "{bad}");
+    }
+    let mut v = valid();
+    v["organization"]["code"] = "202152".into();
+    let (place, reason) = single_error(&v);
+    assert_eq!(place, "organization.code");
+    assert!(reason.contains("check digit"), "{reason}");
+    v["organization"]["code"] = "202151".into();
+    v["organization"]["licence"] = serde_json::json!({ "name": "CC0", "url": "ftp://example" });
+    let (place, _) = single_error(&v);
+    assert_eq!(place, "organization.licence.url");
+}

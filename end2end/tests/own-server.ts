@@ -131,3 +131,19 @@ export function ownServerForEachTest(ports: Record<string, number>): () => OwnSe
   });
   return () => server;
 }
+
+/**
+ * One server for every test of the file, on its project's port from `ports`: for tests that
+ * prepare data once (a published round, say) and only read it.
+ */
+export function ownServerForFile(ports: Record<string, number>): () => OwnServer {
+  let server: OwnServer;
+  test.beforeAll(async ({}, testInfo) => {
+    server = new OwnServer(ports[testInfo.project.name]);
+    await server.start();
+  });
+  test.afterAll(async () => {
+    await server.stop();
+  });
+  return () => server;
+}

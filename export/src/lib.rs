@@ -1,9 +1,11 @@
 //! A reporting round's sheet (`keikaku_sync::round_sheet::Sheet`) as the files a town hall
 //! passes around: CSV and XLSX with the columns of a department's 進捗管理シート, one row per
-//! measure or action, and the evaluation report as PDF. Pure: bytes in, bytes out.
+//! measure or action, and the evaluation report as PDF; and a published plan as open data
+//! (CSV and JSON, [`open_data`]). Pure: bytes in, bytes out.
 
 pub mod columns;
 pub mod csv;
+pub mod open_data;
 pub mod pdf;
 pub mod xlsx;
 

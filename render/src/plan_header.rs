@@ -17,6 +17,7 @@ pub enum PlanTab {
     Measure,
     Roadmap,
     Glossary,
+    OpenData,
 }
 
 /// The trail's list: the plans' list first; the last entry is the current page, not a link.
@@ -120,6 +121,11 @@ pub fn plan_header_contents(
         tab(PlanTab::Glossary, "用語集", paths::glossary(plan_id));
     }
     tab(PlanTab::Versions, "改定履歴", paths::versions(plan_id));
+    tab(
+        PlanTab::OpenData,
+        "オープンデータ",
+        paths::open_data(plan_id),
+    );
     html.close("ul").close("nav");
     html.finish()
 }

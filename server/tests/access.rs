@@ -73,6 +73,8 @@ enum Route {
     MeasurePage,
     RoadmapPage,
     ProgressPage,
+    OpenDataPage,
+    OpenDataFile,
     GlossaryPage,
     SearchPage,
     ApiList,
@@ -80,12 +82,14 @@ enum Route {
     ApiSearch,
 }
 
-const ROUTES: [Route; 10] = [
+const ROUTES: [Route; 12] = [
     Route::HomePage,
     Route::PlanPage,
     Route::MeasurePage,
     Route::RoadmapPage,
     Route::ProgressPage,
+    Route::OpenDataPage,
+    Route::OpenDataFile,
     Route::GlossaryPage,
     Route::SearchPage,
     Route::ApiList,
@@ -108,6 +112,8 @@ fn visible(
         Route::MeasurePage => format!("/plans/{plan_id}/measures/{measure_id}"),
         Route::RoadmapPage => format!("/plans/{plan_id}/roadmap"),
         Route::ProgressPage => format!("/plans/{plan_id}/progress"),
+        Route::OpenDataPage => format!("/plans/{plan_id}/data"),
+        Route::OpenDataFile => format!("/api/v1/plans/{plan_id}/data/measures.json"),
         Route::GlossaryPage => format!("/plans/{plan_id}/glossary"),
         Route::SearchPage => format!("/search?q={encoded}"),
         Route::ApiList => "/api/v1/plans".to_owned(),
@@ -121,6 +127,8 @@ fn visible(
         | Route::MeasurePage
         | Route::RoadmapPage
         | Route::ProgressPage
+        | Route::OpenDataPage
+        | Route::OpenDataFile
         | Route::GlossaryPage
         | Route::ApiExport => {
             assert!(r.status == 200 || r.status == 404, "{route:?} {}", r.status);
@@ -204,8 +212,8 @@ fn read_access_matrix() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    // 10 routes × 7 viewers (public + 3 roles × 2 organizations) × 2 plans.
-    assert_eq!(checked, 10 * 7 * 2);
+    // 12 routes × 7 viewers (public + 3 roles × 2 organizations) × 2 plans.
+    assert_eq!(checked, 12 * 7 * 2);
 }
 
 /// A caller: name, session (cookie, CSRF token), organization and role.

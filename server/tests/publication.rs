@@ -196,6 +196,25 @@ fn standing_on_the_overview(server: &TestServer, session: Option<&Session>) -> S
     standing
 }
 
+/// The statuses of the measure in the plan's open data (`progress.json`).
+fn statuses_in_open_data(server: &TestServer) -> Vec<String> {
+    let data = request_with(
+        &server.addr,
+        "GET",
+        &format!("/api/v1/plans/{PLAN}/data/progress.json"),
+        None,
+        &[],
+    );
+    assert_eq!(data.status, 200, "{}", data.body);
+    data.json()["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["measure_id"] == MEASURE)
+        .map(|r| r["status"].as_str().unwrap_or("").to_owned())
+        .collect()
+}
+
 #[test]
 fn the_progress_overview_shows_only_what_a_published_round_made_public() {
     let server = TestServer::start();
@@ -219,7 +238,9 @@ fn the_progress_overview_shows_only_what_a_published_round_made_public() {
             "unpublished",
             "after {action}"
         );
+        assert!(statuses_in_open_data(&server).is_empty(), "after {action}");
     });
+    assert_eq!(statuses_in_open_data(&server), ["遅れ"]);
     for viewer in [None, Some(&admin)] {
         assert_eq!(standing_on_the_overview(&server, viewer), "delayed");
     }

@@ -6,6 +6,7 @@
 mod accounts;
 mod attempts;
 mod audit;
+mod data_date;
 mod progress;
 mod read;
 mod rounds;

@@ -101,7 +101,9 @@ impl Store {
             return Ok(None);
         };
         let org_id: String = row.try_get("organization_id")?;
-        let org_row = sqlx::query("SELECT name, prefecture FROM organizations WHERE id = ?")
+        let org_row = sqlx::query(
+            "SELECT name, prefecture, code, licence_name, licence_url FROM organizations WHERE id = ?",
+        )
             .bind(&org_id)
             .fetch_one(&mut *conn)
             .await?;
@@ -124,6 +126,14 @@ impl Store {
             name: org_row.try_get("name")?,
             prefecture: org_row.try_get("prefecture")?,
             departments,
+            code: org_row.try_get("code")?,
+            licence: match (
+                org_row.try_get::<Option<String>, _>("licence_name")?,
+                org_row.try_get::<Option<String>, _>("licence_url")?,
+            ) {
+                (Some(name), Some(url)) => Some(keikaku_domain::Licence { name, url }),
+                _ => None,
+            },
         };
 
         // Schedule cells for every measure and action, keyed by item.

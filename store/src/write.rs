@@ -155,12 +155,18 @@ impl Store {
 
 async fn upsert_organization(tx: &mut Transaction<'_, Sqlite>, org: &Organization) -> Result<()> {
     sqlx::query(
-        "INSERT INTO organizations (id, name, prefecture) VALUES (?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, prefecture = excluded.prefecture",
+        "INSERT INTO organizations (id, name, prefecture, code, licence_name, licence_url)
+         VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, prefecture = excluded.prefecture,
+           code = excluded.code, licence_name = excluded.licence_name,
+           licence_url = excluded.licence_url",
     )
     .bind(&org.id)
     .bind(&org.name)
     .bind(&org.prefecture)
+    .bind(&org.code)
+    .bind(org.licence.as_ref().map(|l| &l.name))
+    .bind(org.licence.as_ref().map(|l| &l.url))
     .execute(&mut **tx)
     .await?;
     add_departments(tx, org).await

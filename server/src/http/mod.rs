@@ -7,6 +7,7 @@ mod csrf;
 mod error;
 mod events;
 mod json;
+mod open_data;
 mod password_check;
 mod plans;
 mod presenting;
@@ -231,6 +232,7 @@ fn api_routes(state: &AppState) -> Router<AppState> {
     api::routes()
         .merge(session::routes())
         .merge(plans::routes())
+        .merge(open_data::routes())
         .merge(users::routes())
         .merge(structure::routes())
         .merge(rounds::routes())

@@ -67,6 +67,11 @@ fn download(kind: Kind, name: &str, ascii_name: &str, body: Vec<u8>) -> Response
         .into_response()
 }
 
+/// A CSV attachment named `name` (`ascii_name` for old clients).
+pub(super) fn download_csv(name: &str, ascii_name: &str, body: Vec<u8>) -> Response {
+    download(Kind::Csv, name, ascii_name, body)
+}
+
 /// Writes the round's file of `kind`. The PDF is written on a blocking thread: a large round
 /// takes a good part of a second of CPU.
 async fn sheet_file(
