@@ -14,7 +14,7 @@ pub mod routes;
 pub mod timeline;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Meta, MetaTags, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -45,6 +45,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         </html>
     }
 }
+
+/// The site's address as users reach it (`KEIKAKU_SITE_URL`), which the server provides while
+/// it renders a page: shared pages name themselves by absolute address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteUrl(pub String);
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -77,7 +82,6 @@ pub fn App() -> impl IntoView {
     // JavaScript and a missing plan gets a real 404 status.
     view! {
         <Title formatter=|title: String| keikaku_render::document_title(&title)/>
-        <Meta name="description" content="自治体DX計画の施策・KPI・工程表を閲覧できます。"/>
         <Router>
             <a class="skip-link" href="#main" on:click=skip_to_main>"本文へスキップ"</a>
             <SiteHeader/>

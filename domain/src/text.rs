@@ -112,6 +112,19 @@ fn merge_text(segments: Vec<Segment>) -> Vec<Segment> {
     out
 }
 
+/// `text` on one line (runs of white space become one space) and at most `chars` characters,
+/// ending in 「…」 when cut: for a chart's label or a page's description.
+pub fn shorten(text: &str, chars: usize) -> String {
+    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.chars().count() <= chars {
+        line
+    } else {
+        let mut short: String = line.chars().take(chars.saturating_sub(1)).collect();
+        short.push('…');
+        short
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,5 +193,12 @@ mod tests {
     #[test]
     fn paragraphs_and_lines() {
         assert_eq!(paragraphs("a\nb\n\n\nc\n"), vec![vec!["a", "b"], vec!["c"]]);
+    }
+
+    #[test]
+    fn shortened_text_is_one_line_and_ends_in_an_ellipsis_when_cut() {
+        assert_eq!(shorten("行政の\nDX", 28), "行政の DX");
+        assert_eq!(shorten("あいうえおかきくけこ", 5), "あいうえ…");
+        assert_eq!(shorten("あいうえお", 5), "あいうえお");
     }
 }

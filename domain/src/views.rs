@@ -18,6 +18,14 @@ pub mod paths {
     pub fn progress(plan_id: &str) -> String {
         format!("/plans/{plan_id}/progress")
     }
+    /// The plan's Atom feed of versions and published rounds.
+    pub fn plan_feed(plan_id: &str) -> String {
+        format!("/api/v1/plans/{plan_id}/feed.atom")
+    }
+    /// A municipality's Atom feed.
+    pub fn organization_feed(organization_id: &str) -> String {
+        format!("/api/v1/organizations/{organization_id}/feed.atom")
+    }
     /// The open data page: the datasets, their dictionary and licence.
     pub fn open_data(plan_id: &str) -> String {
         format!("/plans/{plan_id}/data")

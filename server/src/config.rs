@@ -23,6 +23,9 @@ pub struct Config {
     pub mail: Option<MailConfig>,
     /// How many days before a round's deadline its reminder goes out.
     pub reminder_days: u32,
+    /// The site as users reach it (`KEIKAKU_SITE_URL`, no trailing slash), for absolute links
+    /// in feeds and shared pages; without it, the address the server is bound to.
+    pub site_url: Option<String>,
 }
 
 /// The mail server and sender of reminder emails.
@@ -34,6 +37,13 @@ pub struct MailConfig {
     pub from: String,
     /// The site as users reach it, for links in the mail.
     pub site: String,
+}
+
+/// `KEIKAKU_SITE_URL` without a trailing slash, or the address the server listens on.
+fn site_url(site_addr: SocketAddr) -> String {
+    var("KEIKAKU_SITE_URL")
+        .map(|url| url.trim_end_matches('/').to_owned())
+        .unwrap_or_else(|| format!("http://{site_addr}"))
 }
 
 fn var(name: &str) -> Option<String> {
@@ -98,8 +108,9 @@ impl Config {
             mail: var("KEIKAKU_SMTP_URL").map(|smtp_url| MailConfig {
                 smtp_url,
                 from: var("KEIKAKU_MAIL_FROM").unwrap_or_else(|| "Keikaku <keikaku@localhost>".into()),
-                site: var("KEIKAKU_SITE_URL").unwrap_or_else(|| format!("http://{site_addr}")),
+                site: site_url(site_addr),
             }),
+            site_url: var("KEIKAKU_SITE_URL").map(|url| url.trim_end_matches('/').to_owned()),
             reminder_days: match var("KEIKAKU_REMINDER_DAYS") {
                 None => 3,
                 Some(text) => text.parse().ok().filter(|n| (1..=60).contains(n)).ok_or_else(|| {

@@ -231,7 +231,8 @@ const ORIGIN_AGENT: &str = "keikaku-matrix-agent/1.0";
 /// the address or the browser of any entry.
 fn shows_origin(route: WriteRoute, body: &str) -> bool {
     if route == WriteRoute::HistoryPage {
-        return body.contains(ORIGIN_AGENT) || body.contains("127.0.0.1");
+        // The page's own address (its Open Graph URL) names the loopback host too.
+        return body.contains(ORIGIN_AGENT) || body.contains("history__origin");
     }
     let entries: Vec<serde_json::Value> = serde_json::from_str(body).unwrap();
     assert!(!entries.is_empty());

@@ -239,8 +239,35 @@ fn the_progress_overview_shows_only_what_a_published_round_made_public() {
             "after {action}"
         );
         assert!(statuses_in_open_data(&server).is_empty(), "after {action}");
+        let feed = request_with(
+            &server.addr,
+            "GET",
+            &format!("/api/v1/plans/{PLAN}/feed.atom"),
+            None,
+            &[],
+        );
+        assert!(
+            !feed.body.contains("令和6年度実績"),
+            "not in the feed after {action}"
+        );
     });
     assert_eq!(statuses_in_open_data(&server), ["遅れ"]);
+    // Followers of the plan's feed learn of it, newest first, linked to the overview.
+    let feed = request_with(
+        &server.addr,
+        "GET",
+        &format!("/api/v1/plans/{PLAN}/feed.atom"),
+        None,
+        &[],
+    );
+    assert_eq!(feed.status, 200);
+    let first_entry = &feed.body[feed.body.find("<entry>").unwrap()..];
+    assert!(
+        first_entry.contains("令和6年度実績を公表しました"),
+        "{}",
+        feed.body
+    );
+    assert!(first_entry.contains(&format!("/plans/{PLAN}/progress")));
     for viewer in [None, Some(&admin)] {
         assert_eq!(standing_on_the_overview(&server, viewer), "delayed");
     }

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use crate::components::standing_chart::fit;
+use keikaku_domain::text::shorten as fit;
 
 /// One KPI: its label and achievement rate in percent, if there is one.
 #[derive(Debug, Clone, PartialEq)]

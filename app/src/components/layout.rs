@@ -282,11 +282,55 @@ pub fn Loading() -> impl IntoView {
     view! { <p class="loading" role="status">"読み込み中…"</p> }
 }
 
+/// What a page says of itself when it has nothing more particular.
+pub const DEFAULT_DESCRIPTION: &str =
+    "自治体DX計画の施策・KPI・工程表と、その進み具合を閲覧できます。";
+
 /// The page's title; the document's adds the site's name ([`keikaku_render::document_title`],
-/// which also keeps plan data from writing markup into `<title>`).
+/// which also keeps plan data from writing markup into `<title>`). With it go the page's
+/// description and the Open Graph tags LINE and social posts show when the page is shared.
 #[component]
-pub fn PageTitle(#[prop(into)] text: String) -> impl IntoView {
-    view! { <leptos_meta::Title text/> }
+pub fn PageTitle(
+    #[prop(into)] text: String,
+    /// A sentence or two about the page; [`DEFAULT_DESCRIPTION`] without.
+    #[prop(optional, into)]
+    description: Option<String>,
+) -> impl IntoView {
+    use leptos_meta::Meta;
+    let description = description
+        .map(|d| keikaku_domain::text::shorten(&d, 120))
+        .unwrap_or_else(|| DEFAULT_DESCRIPTION.to_owned());
+    let full_title = keikaku_render::document_title(&text);
+    let site = site_url();
+    let path = leptos_router::hooks::use_location()
+        .pathname
+        .get_untracked();
+    view! {
+        <leptos_meta::Title text/>
+        <Meta name="description" content=description.clone()/>
+        <Meta property="og:title" content=full_title/>
+        <Meta property="og:description" content=description/>
+        <Meta property="og:type" content="website"/>
+        <Meta property="og:site_name" content="Keikaku（計画）"/>
+        <Meta property="og:locale" content="ja_JP"/>
+        <Meta property="og:url" content=format!("{site}{path}")/>
+        <Meta property="og:image" content=format!("{site}/icon-512.png")/>
+        <Meta name="twitter:card" content="summary"/>
+    }
+}
+
+/// The site's address: as configured on the server, the page's origin in the browser.
+fn site_url() -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        window().location().origin().unwrap_or_default()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        use_context::<crate::SiteUrl>()
+            .map(|s| s.0)
+            .unwrap_or_default()
+    }
 }
 
 /// Scrolls to the element the URL fragment names once the page's data has rendered. The router

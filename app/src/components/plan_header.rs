@@ -1,7 +1,7 @@
 //! The heading block shared by all pages of one plan: breadcrumb, title, key facts, tabs. The
 //! markup is `keikaku_render::plan_header`'s, which the service worker's first view shares.
 
-use keikaku_domain::views::PlanSummary;
+use keikaku_domain::views::{paths, PlanSummary};
 use keikaku_domain::PlanStatus;
 use keikaku_render::plan_header::{breadcrumb_list, plan_header_contents, BREADCRUMBS_LABEL};
 use leptos::prelude::*;
@@ -29,5 +29,17 @@ pub fn PlanHeader(
     #[prop(optional)]
     title_is_heading: bool,
 ) -> impl IntoView {
-    view! { <div class="plan-header" inner_html=plan_header_contents(&summary, current, title_is_heading)></div> }
+    // Feed readers find the plan's feed from any of its pages.
+    let feed = leptos_meta::Link(
+        leptos_meta::LinkProps::builder()
+            .rel("alternate")
+            .type_("application/atom+xml")
+            .title(format!("{}の更新（Atom）", summary.title))
+            .href(paths::plan_feed(&summary.id))
+            .build(),
+    );
+    view! {
+        {feed}
+        <div class="plan-header" inner_html=plan_header_contents(&summary, current, title_is_heading)></div>
+    }
 }

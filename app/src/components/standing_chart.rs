@@ -2,6 +2,7 @@
 //! standing has its own fill pattern as well as its colour, so the chart does not rely on colour
 //! alone; a legend, a sentence and a table carry the same figures.
 
+use keikaku_domain::text::shorten as fit;
 use keikaku_sync::overview::{Standing, StandingCounts};
 use leptos::prelude::*;
 
@@ -72,17 +73,6 @@ fn pattern(chart: &str, standing: Standing) -> impl IntoView {
                 <path d=overlay stroke=stroke stroke-width="1.5" fill=stroke></path>
             })}
         </pattern>
-    }
-}
-
-/// Shortens a label to fit one line of the chart; the table has it whole.
-pub fn fit(label: &str, chars: usize) -> String {
-    if label.chars().count() <= chars {
-        label.to_owned()
-    } else {
-        let mut short: String = label.chars().take(chars - 1).collect();
-        short.push('…');
-        short
     }
 }
 
@@ -180,11 +170,5 @@ mod tests {
         assert_eq!(drawn[1].x, 200.0);
         assert_eq!(drawn[2].x + drawn[2].width, WIDTH);
         assert!(segments(&StandingCounts::default()).is_empty());
-    }
-
-    #[test]
-    fn long_labels_are_shortened_for_the_chart_only() {
-        assert_eq!(fit("行政のDX", 28), "行政のDX");
-        assert_eq!(fit("あいうえおかきくけこ", 5), "あいうえ…");
     }
 }

@@ -48,7 +48,8 @@ fn Glossary(view: GlossaryView) -> impl IntoView {
         .collect();
     let mut seen_letters: Vec<String> = Vec::new();
     view! {
-        <PageTitle text=format!("用語集｜{}", view.summary.title)/>
+        <PageTitle text=format!("用語集｜{}", view.summary.title)
+            description=format!("{}の用語集。{}語の意味を掲載しています。", view.summary.title, view.terms.len())/>
         <ScrollToFragment/>
         <div class="page">
             <Breadcrumbs trail=vec![(view.summary.title.clone(), Some(paths::plan(&plan_id))), ("用語集".to_owned(), None)]/>

@@ -32,12 +32,15 @@ pub fn HomePage() -> impl IntoView {
 fn Municipality(municipality: MunicipalityPlans) -> impl IntoView {
     let heading_id = format!("org-{}", municipality.organization_id);
     let labelled_by = heading_id.clone();
+    let feed = paths::organization_feed(&municipality.organization_id);
+    let feed_label = format!("{}の計画の更新情報（Atom）", municipality.name);
     view! {
         <section class="municipality" aria-labelledby=labelled_by>
             <h2 id=heading_id>{municipality.name}<span class="prefecture">{format!("（{}）", municipality.prefecture)}</span></h2>
             <ul class="plan-cards">
                 {municipality.plans.into_iter().map(|plan| view! { <li><PlanCard plan/></li> }).collect_view()}
             </ul>
+            <p class="municipality__feed"><a href=feed type="application/atom+xml">{feed_label}</a></p>
         </section>
     }
 }
@@ -56,6 +59,7 @@ fn PlanCard(plan: PlanSummary) -> impl IntoView {
                 <div><dt>"KPI"</dt><dd>{format!("{}件", plan.kpi_count)}</dd></div>
             </dl>
             <p class="plan-card__links">
+                {(plan.measure_count > 0).then(|| view! { <a href=paths::progress(&id)>"進み具合"</a> })}
                 {plan.has_roadmap.then(|| view! { <a href=paths::roadmap(&id)>"工程表"</a> })}
                 {(plan.glossary_count > 0).then(|| view! { <a href=paths::glossary(&id)>{format!("用語集（{}語）", plan.glossary_count)}</a> })}
             </p>

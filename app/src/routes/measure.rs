@@ -126,7 +126,8 @@ fn MeasureDetail(view: MeasureView, actuals: keikaku_sync::report::PlanActuals) 
     let has_schedule =
         !measure.schedule.is_empty() || measure.actions.iter().any(|a| !a.schedule.is_empty());
     view! {
-        <PageTitle text=format!("{heading}｜{}", summary.title)/>
+        <PageTitle text=format!("{heading}｜{}", summary.title)
+            description=measure.summary.clone().or_else(|| measure.target_state.clone()).unwrap_or_else(|| format!("{}の施策「{}」", summary.title, measure.title))/>
         <ScrollToFragment/>
         <div class="page">
             <Breadcrumbs trail=vec![(summary.title.clone(), Some(paths::plan(&plan_id))), (heading.clone(), None)]/>

@@ -36,7 +36,8 @@ fn OpenData(view: OpenDataView) -> impl IntoView {
         view.summary.organization_name, view.summary.title
     );
     view! {
-        <PageTitle text=format!("オープンデータ｜{}", view.summary.title)/>
+        <PageTitle text=format!("オープンデータ｜{}", view.summary.title)
+            description=format!("{}の施策・取組・工程表・指標と公表された進捗を、CSVとJSONで自由に使えるオープンデータとして公開しています。", view.summary.title)/>
         <div class="page">
             <Breadcrumbs trail=vec![(view.summary.title.clone(), Some(paths::plan(&plan_id))), ("オープンデータ".to_owned(), None)]/>
             <PlanHeader summary=view.summary.clone() current=PlanTab::OpenData/>

@@ -33,13 +33,29 @@ pub fn PlanPage() -> impl IntoView {
     }
 }
 
+/// 「駒ヶ根市（長野県）の計画。計画期間…。施策32件・KPI46件。」: what a shared link shows.
+fn plan_description(view: &OverviewView) -> String {
+    let s = &view.summary;
+    let mut text = format!("{}（{}）の{}。", s.organization_name, s.prefecture, s.title);
+    if let Some(period) = &s.period {
+        text.push_str(&format!("計画期間は{}。", period.label()));
+    }
+    if s.measure_count > 0 {
+        text.push_str(&format!(
+            "施策{}件・KPI{}件の内容と進み具合を掲載しています。",
+            s.measure_count, s.kpi_count
+        ));
+    }
+    text
+}
+
 #[component]
 fn Overview(view: OverviewView) -> impl IntoView {
     let plan_id = view.summary.id.clone();
     let glossary = view.glossary.clone();
     let has_structure = !view.structure.is_empty() || !view.unplaced.is_empty();
     view! {
-        <PageTitle text=view.summary.title.clone()/>
+        <PageTitle text=view.summary.title.clone() description=plan_description(&view)/>
         <ScrollToFragment/>
         <div class="page">
             <Breadcrumbs trail=vec![(view.summary.title.clone(), None)]/>

@@ -44,7 +44,7 @@ fn PlanProgress(view: ProgressView) -> impl IntoView {
         view! { <Standings overview=overview plan_id=plan_id.clone()/> }.into_any()
     };
     view! {
-        <PageTitle text=format!("進み具合｜{}", summary.title)/>
+        <PageTitle text=format!("進み具合｜{}", summary.title) description=text.clone()/>
         <div class="page">
             <Breadcrumbs trail=vec![(summary.title.clone(), Some(paths::plan(&plan_id))), ("進み具合".to_owned(), None)]/>
             <PlanHeader summary=summary.clone() current=PlanTab::Progress/>

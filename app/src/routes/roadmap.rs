@@ -66,7 +66,7 @@ fn Roadmap(
     // keeps the table on screen while progress is asked for again.
     let without_actuals = view.with_value(|v| roadmap::body(v, &PlanActuals::default()));
     view! {
-        <PageTitle text=title/>
+        <PageTitle text=title description=format!("{}の工程表：施策ごとの年度別の計画（検討・試験導入・本番導入・定着化）と実績。", summary.title)/>
         <div class="page page--wide">
             <Breadcrumbs trail/>
             <PlanHeader summary current=PlanTab::Roadmap/>

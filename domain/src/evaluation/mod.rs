@@ -352,3 +352,16 @@ mod tests {
         }
     }
 }
+
+/// A round as citizens learn of it: published, when, and how many results it made public.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishedRound {
+    pub id: String,
+    pub plan_id: String,
+    pub title: String,
+    pub fiscal_year: crate::FiscalYear,
+    /// Unix seconds.
+    pub published_at: i64,
+    /// Records whose results it made public.
+    pub records: usize,
+}

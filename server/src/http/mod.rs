@@ -6,6 +6,7 @@ mod cache;
 mod csrf;
 mod error;
 mod events;
+mod feeds;
 mod json;
 mod open_data;
 mod password_check;
@@ -56,6 +57,8 @@ pub struct AppState {
     pub stream_slots: stream_slots::StreamSlots,
     /// How often an event stream checks that its session still exists.
     pub session_check: std::time::Duration,
+    /// The site's address as users reach it, for absolute links (feeds, shared pages).
+    pub site_url: String,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -84,6 +87,11 @@ pub async fn serve(config: Config) -> Result<(), String> {
         let mailer = crate::reminders::Mailer::new(mail)?;
         crate::reminders::start(store.clone(), mailer, config.reminder_days);
     }
+    let listener = tokio::net::TcpListener::bind(config.site_addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.site_addr))?;
+    // The bound address, which differs from the configured one when port 0 was asked for.
+    let bound = listener.local_addr().map_err(|e| e.to_string())?;
     let leptos_options = leptos_options(&config);
     let state = AppState {
         leptos_options,
@@ -94,15 +102,14 @@ pub async fn serve(config: Config) -> Result<(), String> {
         sync_events: events::SyncEvents::new(),
         stream_slots: stream_slots::StreamSlots::default(),
         session_check: config.session_check,
+        site_url: config
+            .site_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{bound}")),
     };
     let sync_events = state.sync_events.clone();
     let app = router(state);
 
-    let listener = tokio::net::TcpListener::bind(config.site_addr)
-        .await
-        .map_err(|e| format!("cannot listen on {}: {e}", config.site_addr))?;
-    // The bound address, which differs from the configured one when port 0 was asked for.
-    let bound = listener.local_addr().map_err(|e| e.to_string())?;
     tracing::info!("listening on http://{bound}");
     println!("listening on http://{bound}");
     axum::serve(
@@ -158,13 +165,16 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            page_context(store.clone(), renderer.clone()),
+            page_context(store.clone(), renderer.clone(), state.site_url.clone()),
             move || shell(options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
-        >(page_context(store, renderer), shell))
+        >(
+            page_context(store, renderer, state.site_url.clone()),
+            shell,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             session::attach_viewer,
@@ -194,9 +204,11 @@ pub fn router(state: AppState) -> Router {
 fn page_context(
     store: Store,
     renderer: Option<FirstViewRenderer>,
+    site_url: String,
 ) -> impl Fn() + Clone + Send + 'static {
     move || {
         provide_context(store.clone());
+        provide_context(app::SiteUrl(site_url.clone()));
         if let Some(renderer) = renderer.clone() {
             provide_context(renderer);
         }
@@ -233,6 +245,7 @@ fn api_routes(state: &AppState) -> Router<AppState> {
         .merge(session::routes())
         .merge(plans::routes())
         .merge(open_data::routes())
+        .merge(feeds::routes())
         .merge(users::routes())
         .merge(structure::routes())
         .merge(rounds::routes())
