@@ -180,3 +180,26 @@ test('a citizen takes the data: files for Excel and machines, and what each colu
   expect(errors).toEqual([]);
   await app.context.close();
 });
+
+test("a citizen's visit makes no request that is bound to fail", async ({ browser }) => {
+  const errors: string[] = [];
+  const { context, page } = await openDevice(browser, null, errors);
+  const failed: string[] = [];
+  page.on('response', (response) => {
+    if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`);
+  });
+  page.on('console', (message) => {
+    if (message.type() === 'error') failed.push(`console: ${message.text()}`);
+  });
+  const base = ownServer().url;
+  for (const path of ['/', `/plans/${PLAN}`, `/plans/${PLAN}/progress`, `/plans/${PLAN}/measures/${ON_TRACK}`,
+    `/plans/${PLAN}/roadmap`, `/plans/${PLAN}/glossary`, `/plans/${PLAN}/data`, '/search?q=防災']) {
+    await page.goto(`${base}${path}`);
+    await hydrated(page);
+    // The sync engine has settled who the device belongs to (nobody) before the next page.
+    await expect(page.locator('.site-header .account__login')).toBeVisible();
+  }
+  expect(failed).toEqual([]);
+  expect(errors).toEqual([]);
+  await context.close();
+});

@@ -47,9 +47,29 @@ pub enum ServerSession {
 /// said, and who this tab is for now.
 pub async fn ask_and_settle() -> (ServerSession, Option<String>) {
     let stored = device::stored_now().await;
-    let session = ask_server(stored.pending_logout.as_deref()).await;
+    let session = if stored.person.is_none()
+        && stored.pending_logout.is_none()
+        && page_was_rendered_for_a_visitor()
+    {
+        // The server rendered this page for nobody and the device holds nobody: asking would
+        // only fetch a 401, which every visitor's console would show as an error.
+        ServerSession::Nobody
+    } else {
+        ask_server(stored.pending_logout.as_deref()).await
+    };
     let now = settle(&session, &stored).await;
     (session, now)
+}
+
+/// Whether the server rendered this page for a visitor: its header offers to sign in and names
+/// nobody. Not in a tab opened from the app shell, which never names anyone.
+fn page_was_rendered_for_a_visitor() -> bool {
+    if super::opened_offline() {
+        return false;
+    }
+    let document = leptos::prelude::document();
+    let has = |selector: &str| matches!(document.query_selector(selector), Ok(Some(_)));
+    has(".site-header .account__login") && !has(".site-header .account__name")
 }
 
 /// The server said this tab's session has ended (a request answered 401): nobody is signed in
