@@ -55,6 +55,7 @@ async function publishRound(base: string) {
     reading: { id: `e2e-citizens-tablet-${counter}`, kpi_id: 'kpi-1', value: '54', as_of: '2025-03-31' },
   });
   await push(admin, ++counter, DELAYED, set('status', { status: 'delayed' }, { status: null }));
+  await push(admin, ++counter, DELAYED, set('stage', { stage: 'trial' }, { stage: null }));
   for (const measure of [ON_TRACK, DELAYED]) {
     await push(admin, ++counter, measure, { op: 'submit', round_id: ROUND, seen: 0 });
     await post(admin, `/api/v1/rounds/${ROUND}/records/measure/${measure}/steps`, { action: 'approve' });
@@ -202,4 +203,35 @@ test("a citizen's visit makes no request that is bound to fail", async ({ browse
   expect(failed).toEqual([]);
   expect(errors).toEqual([]);
   await context.close();
+});
+
+test("a citizen reads a measure's years at a glance and its KPI against the target", async ({ browser }) => {
+  const errors: string[] = [];
+  for (const js of [false, true]) {
+    const { context, page } = await openDevice(browser, null, errors, js);
+    const base = ownServer().url;
+    // Planned stages by year beside the one published: a circle for 2024, 「実績なし」 elsewhere.
+    await page.goto(`${base}/plans/${PLAN}/measures/${DELAYED}`);
+    if (js) await hydrated(page);
+    const years = page.getByRole('figure', { name: '年度ごとの段階（計画と実績）' });
+    await expect(years.getByRole('img')).toHaveAccessibleName(/年度ごとの段階（計画と実績） 5年度分の計画のうち1年度分の実績/);
+    await expect(years.locator('circle.chart__mark--actual')).toHaveCount(2); // the 2024 point and the legend's
+    await expect(years.getByText('未公表')).toHaveCount(4);
+
+    // The KPI of points: baseline 52.5 (2016), 54 published for 2024, the target line at 55.
+    await page.goto(`${base}/plans/${PLAN}/measures/${ON_TRACK}`);
+    if (js) await hydrated(page);
+    const trend = page.getByRole('figure', { name: /「関心がある」の割合の推移/ });
+    await expect(trend.locator('.chart__summary')).toHaveText(
+      '基準値 52.5%（平成28年度（2016年度）） → 最新値 54%（2025-03-31時点） → 目標値 +2.5ポイント（55%）。達成率60%。',
+    );
+    await expect(trend.getByRole('img')).toContainText('目標 55%');
+    await expect(trend.getByRole('row', { name: /実績 令和6年度（2024年度） 54%（2025-03-31時点）/ })).toBeVisible();
+    if (js) {
+      await expectAccessible(page);
+      await expectNoHorizontalOverflow(page);
+    }
+    await context.close();
+  }
+  expect(errors).toEqual([]);
 });

@@ -132,6 +132,96 @@ pub fn compare_measure(
         .collect()
 }
 
+/// One KPI of a measure over the years: its baseline, the latest reading of each fiscal year
+/// that has one, and the level its target aims at.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KpiTrend {
+    pub kpi_id: String,
+    pub label: String,
+    pub unit: String,
+    /// Year and value.
+    pub baseline: Option<(Option<i32>, f64)>,
+    /// Year and the level aimed at.
+    pub target: Option<(Option<i32>, f64)>,
+    /// Fiscal year, value and as-of date, oldest first.
+    pub readings: Vec<(FiscalYear, f64, String)>,
+    /// Baseline, latest and target as the report prints them, with the achievement rate.
+    pub line: crate::round_sheet::KpiLine,
+}
+
+/// The trends of a measure's KPIs that have a target.
+pub fn kpi_trends(measure: &Measure, actuals: &PlanActuals) -> Vec<KpiTrend> {
+    let years = actuals
+        .0
+        .get(&target_key(&Target::Measure(measure.id.clone())));
+    measure
+        .kpis
+        .iter()
+        .enumerate()
+        .filter(|(_, kpi)| kpi.target.is_some())
+        .map(|(index, kpi)| {
+            let id = crate::progress::kpi_id(index);
+            let readings: Vec<(FiscalYear, f64, String)> = years
+                .into_iter()
+                .flatten()
+                .filter_map(|(year, actual)| {
+                    let (value, as_of) = actual.kpis.get(&id)?;
+                    Some((FiscalYear(*year), value.parse().ok()?, as_of.clone()))
+                })
+                .collect();
+            let latest = readings
+                .iter()
+                .max_by(|a, b| a.2.cmp(&b.2))
+                .map(|(_, v, at)| (keikaku_domain::format::figure(*v), at.clone()));
+            KpiTrend {
+                kpi_id: id,
+                label: kpi.label.clone(),
+                unit: kpi.unit.clone().unwrap_or_default(),
+                baseline: kpi.baseline.as_ref().map(|b| (b.year, b.value)),
+                target: kpi
+                    .target_level()
+                    .map(|level| (kpi.target.as_ref().and_then(|t| t.year), level)),
+                line: crate::round_sheet::KpiLine::of(kpi, latest),
+                readings,
+            }
+        })
+        .collect()
+}
+
+impl KpiTrend {
+    /// 「基準値 52.5%（平成28年度（2016年度）） → 最新値 54%（2025-03-31時点） → 目標値 +2.5ポイント（55%）。達成率60%。」
+    pub fn describe(&self) -> String {
+        let dated = |p: &Option<(String, String)>| match p {
+            Some((amount, year)) if year.is_empty() => amount.clone(),
+            Some((amount, year)) => format!("{amount}（{year}）"),
+            None => "なし".to_owned(),
+        };
+        let latest = match &self.line.latest {
+            Some((value, at)) => format!("{value}{}（{at}時点）", self.unit),
+            None => "未公表".to_owned(),
+        };
+        let mut text = format!(
+            "基準値 {} → 最新値 {latest} → 目標値 {}。",
+            dated(&self.line.baseline),
+            dated(&self.line.target)
+        );
+        match &self.line.achievement {
+            Some(a) => text.push_str(&format!(
+                "達成率{}%。",
+                keikaku_domain::format::figure(a.percent)
+            )),
+            None => text.push_str("達成率はまだ示せません。"),
+        }
+        if self.readings.len() > 1 {
+            text.push_str(&format!(
+                "{}年度分の実績値があります。",
+                self.readings.len()
+            ));
+        }
+        text
+    }
+}
+
 /// A sentence summing the comparison up, for readers who skip the table.
 pub fn describe(rows: &[YearComparison]) -> String {
     let recorded: Vec<&YearComparison> = rows.iter().filter(|r| r.actual.is_some()).collect();
@@ -249,5 +339,50 @@ mod tests {
             describe(&rows),
             "1年度分の計画があり、実績はまだ記録されていません。"
         );
+    }
+
+    #[test]
+    fn a_kpi_trend_has_a_reading_per_year_and_says_how_far_it_has_come() {
+        let measure: Measure = serde_json::from_value(serde_json::json!({
+            "id": "m1", "title": "施策",
+            "kpis": [
+                { "label": "関心がある割合", "unit": "%",
+                  "baseline": { "value": 52.5, "year": 2016 },
+                  "target": { "value": 2.5, "relative": true }, "text": "2.5ポイント向上" },
+                { "label": "定性", "text": "向上" }
+            ]
+        }))
+        .unwrap();
+        let mut records = Vec::new();
+        for (year, value, as_of) in [(2023, "53", "2024-03-31"), (2024, "54", "2025-03-31")] {
+            let mut r = record("m1", year, &[]);
+            r.kpi_readings.insert(
+                format!("r{year}"),
+                Versioned::new(
+                    crate::progress::KpiReading {
+                        id: format!("r{year}"),
+                        kpi_id: "kpi-1".into(),
+                        value: value.into(),
+                        as_of: as_of.into(),
+                        note: None,
+                    },
+                    1,
+                ),
+            );
+            records.push(r);
+        }
+        let trends = kpi_trends(&measure, &PlanActuals::of(&records));
+        assert_eq!(trends.len(), 1, "the qualitative KPI has no trend");
+        let trend = &trends[0];
+        assert_eq!(trend.baseline, Some((Some(2016), 52.5)));
+        assert_eq!(trend.target, Some((None, 55.0)));
+        assert_eq!(trend.readings.len(), 2);
+        assert_eq!(
+            trend.describe(),
+            "基準値 52.5%（平成28年度（2016年度）） → 最新値 54%（2025-03-31時点） → 目標値 +2.5ポイント（55%）。達成率60%。2年度分の実績値があります。"
+        );
+        let none = kpi_trends(&measure, &PlanActuals::default());
+        assert!(none[0].readings.is_empty());
+        assert!(none[0].describe().contains("最新値 未公表"));
     }
 }

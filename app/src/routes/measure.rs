@@ -11,11 +11,13 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::components::focus::RestoreFocus;
+use crate::components::kpi_trend_chart::KpiTrendChart;
 use crate::components::layout::{LoadError, Loading, NotFound, PageTitle, ScrollToFragment};
 use crate::components::plan_header::{Breadcrumbs, PlanHeader, PlanTab};
 use crate::components::rich_text::RichText;
 use crate::components::schedule::StageLegend;
 use crate::components::table::ScrollFrame;
+use crate::components::years_chart::YearsChart;
 use keikaku_render::schedule::{write_schedule_cell, write_year_head};
 use keikaku_render::HtmlText;
 
@@ -52,13 +54,29 @@ pub fn MeasurePage() -> impl IntoView {
 
 /// 計画と実績: each roadmap year's plan beside what was recorded, summed up in a sentence for
 /// readers who skip the table.
+/// KPIの推移: each KPI with a target over the years, published readings against the target.
+#[component]
+fn KpiTrends(trends: Vec<keikaku_sync::report::KpiTrend>) -> impl IntoView {
+    (!trends.is_empty()).then(|| {
+        view! {
+            <section id="kpi-trends" class="section" aria-labelledby="kpi-trends-heading">
+                <h2 id="kpi-trends-heading">"KPIの推移"</h2>
+                <p>"公表された実績値を、基準値と目標値とともに示します。"</p>
+                {trends.into_iter().enumerate().map(|(index, trend)| view! { <KpiTrendChart trend index/> }).collect_view()}
+            </section>
+        }
+    })
+}
+
 #[component]
 fn PlanVsActual(rows: Vec<keikaku_sync::report::YearComparison>) -> impl IntoView {
     let summary = keikaku_sync::report::describe(&rows);
+    let any_stage = rows.iter().any(|r| r.planned_stage.is_some());
     view! {
         <section aria-labelledby="actual-heading">
             <h2 id="actual-heading">"計画と実績"</h2>
-            <p>{summary}</p>
+            {any_stage.then(|| view! { <YearsChart rows=rows.clone() summary_id="actual-summary"/> })}
+            <p id="actual-summary">{summary}</p>
             <div class="table-scroll" role="region" aria-labelledby="actual-heading" tabindex="0">
                 <table class="data-table">
                     <caption class="visually-hidden">"年度ごとの計画と実績"</caption>
@@ -170,6 +188,7 @@ fn MeasureDetail(view: MeasureView, actuals: keikaku_sync::report::PlanActuals) 
                 {(!years.is_empty()).then(|| view! {
                     <PlanVsActual rows=keikaku_sync::report::compare_measure(&measure, &years, &actuals)/>
                 })}
+                <KpiTrends trends=keikaku_sync::report::kpi_trends(&measure, &actuals)/>
             </article>
             {progress_recordable.then(|| view! {
                 <p><a href=format!("{}/progress", paths::measure(&plan_id, &measure.id))>"この施策の進捗を記録する"</a></p>
