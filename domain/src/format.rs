@@ -386,6 +386,29 @@ pub struct Action {
 pub struct ScheduleCell {
     pub fiscal_year: FiscalYear,
     pub text: String,
+    /// The last fiscal year the same work continues into, when the roadmap draws it on with an
+    /// arrow (「調査 導入計画 → →」 from 2022 through 2024).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub through: Option<FiscalYear>,
+}
+
+impl ScheduleCell {
+    pub fn covers(&self, year: FiscalYear) -> bool {
+        year == self.fiscal_year
+            || self
+                .through
+                .is_some_and(|t| self.fiscal_year < year && year <= t)
+    }
+}
+
+/// What a roadmap row plans for `year`: the cell of that year, or a cell of an earlier year
+/// that continues into it (then `true`).
+pub fn planned_for(schedule: &[ScheduleCell], year: FiscalYear) -> Option<(&ScheduleCell, bool)> {
+    schedule
+        .iter()
+        .find(|c| c.fiscal_year == year)
+        .map(|c| (c, false))
+        .or_else(|| schedule.iter().find(|c| c.covers(year)).map(|c| (c, true)))
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

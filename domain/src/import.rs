@@ -526,6 +526,20 @@ impl Validator {
                 ),
                 _ => self.year(format!("{place}.fiscal_year"), year.0),
             }
+            if let Some(through) = cell.through {
+                let place = format!("{place}.through");
+                if through <= year {
+                    self.problem(place, "must be a later fiscal year than fiscal_year");
+                } else if period.is_some_and(|p| !p.contains(through)) {
+                    self.problem(place, "is outside the plan period");
+                } else if let Some(other) = cells
+                    .iter()
+                    .find(|c| c.fiscal_year > year && c.fiscal_year <= through)
+                {
+                    let reason = format!("{} has a cell of its own", other.fiscal_year.label());
+                    self.problem(place, reason);
+                }
+            }
         }
     }
 }

@@ -64,6 +64,9 @@ impl RoadmapFilter {
 pub struct RoadmapCell {
     pub text: String,
     pub stage: Option<Stage>,
+    /// The work of an earlier year's cell, continuing (an arrow in the printed roadmap).
+    #[serde(default)]
+    pub continued: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -243,13 +246,11 @@ pub fn row_cells(schedule: &[ScheduleCell], years: &[FiscalYear]) -> Vec<Option<
     years
         .iter()
         .map(|y| {
-            schedule
-                .iter()
-                .find(|c| c.fiscal_year == *y)
-                .map(|c| RoadmapCell {
-                    text: c.text.clone(),
-                    stage: Stage::recognise(&c.text),
-                })
+            crate::format::planned_for(schedule, *y).map(|(c, continued)| RoadmapCell {
+                text: c.text.clone(),
+                stage: Stage::recognise(&c.text),
+                continued,
+            })
         })
         .collect()
 }

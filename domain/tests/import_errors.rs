@@ -282,3 +282,35 @@ fn a_local_government_code_must_carry_its_check_digit() {
     let (place, _) = single_error(&v);
     assert_eq!(place, "organization.licence.url");
 }
+
+#[test]
+fn a_continuing_cell_ends_after_it_starts_within_the_period_and_before_the_next_cell() {
+    let mut v = valid();
+    let cell = &mut v["plan"]["measures"][0]["actions"][0]["schedule"][0];
+    cell["through"] = 2022.into();
+    let (place, reason) = single_error(&v);
+    assert_eq!(place, "plan.measures[0].actions[0].schedule[0].through");
+    assert!(reason.contains("later fiscal year"), "{reason}");
+    v["plan"]["measures"][0]["actions"][0]["schedule"][0]["through"] = 2025.into();
+    let (_, reason) = single_error(&v);
+    assert!(reason.contains("outside the plan period"), "{reason}");
+    v["plan"]["measures"][0]["actions"][0]["schedule"] = serde_json::json!([
+        { "fiscal_year": 2022, "text": "調査", "through": 2024 },
+        { "fiscal_year": 2023, "text": "導入" }
+    ]);
+    let (_, reason) = single_error(&v);
+    assert!(reason.contains("has a cell of its own"), "{reason}");
+    v["plan"]["measures"][0]["actions"][0]["schedule"][1]["fiscal_year"] = 2024.into();
+    v["plan"]["measures"][0]["actions"][0]["schedule"][0]["through"] = 2023.into();
+    let file = parse(&v).unwrap();
+    let schedule = &file.plan.measures[0].actions[0].schedule;
+    let planned = |y| keikaku_domain::planned_for(schedule, keikaku_domain::FiscalYear(y));
+    assert_eq!(
+        planned(2023).map(|(c, continued)| (c.text.as_str(), continued)),
+        Some(("調査", true))
+    );
+    assert_eq!(
+        planned(2024).map(|(c, continued)| (c.text.as_str(), continued)),
+        Some(("導入", false))
+    );
+}

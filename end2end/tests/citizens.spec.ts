@@ -182,6 +182,16 @@ test('a citizen takes the data: files for Excel and machines, and what each colu
   await app.context.close();
 });
 
+test('work the roadmap draws on with arrows shows in every year it continues', async ({ browser }) => {
+  const errors: string[] = [];
+  const { context, page } = await openDevice(browser, null, errors, false);
+  await page.goto(`${ownServer().url}/plans/${PLAN}/roadmap`);
+  // internal-05: 「調査 導入計画」 in 2022, continuing through 2023 and 2024.
+  const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: /テレワーク環境整備/ }) });
+  await expect(row.getByText('→ 前年度から継続')).toHaveCount(2);
+  await context.close();
+});
+
 test("a citizen's visit makes no request that is bound to fail", async ({ browser }) => {
   const errors: string[] = [];
   const { context, page } = await openDevice(browser, null, errors);

@@ -42,7 +42,15 @@ pub fn write_schedule_cell(html: &mut HtmlText, cell: Option<&RoadmapCell>, actu
                 Some(stage) => format!("cell cell--{}", stage.slug()),
                 None => "cell".to_owned(),
             };
+            let class = if cell.continued {
+                format!("{class} cell--continued")
+            } else {
+                class
+            };
             html.open("td", &[("class", &class)]);
+            if cell.continued {
+                html.element("span", &[("class", "cell__continued")], "→ 前年度から継続");
+            }
             // The badge repeats the text when the text is exactly a stage name.
             if let Some(stage) = cell.stage.filter(|s| cell.text.trim() != s.label()) {
                 write_stage_badge(html, stage);

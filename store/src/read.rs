@@ -138,7 +138,7 @@ impl Store {
 
         // Schedule cells for every measure and action, keyed by item.
         let mut schedules: HashMap<String, Vec<ScheduleCell>> = HashMap::new();
-        for r in sqlx::query("SELECT item_id, fiscal_year, text FROM schedule_cells WHERE plan_id = ? ORDER BY item_id, fiscal_year")
+        for r in sqlx::query("SELECT item_id, fiscal_year, text, through FROM schedule_cells WHERE plan_id = ? ORDER BY item_id, fiscal_year")
             .bind(plan_id)
             .fetch_all(&mut *conn)
             .await?
@@ -146,7 +146,11 @@ impl Store {
             schedules
                 .entry(r.try_get("item_id")?)
                 .or_default()
-                .push(ScheduleCell { fiscal_year: FiscalYear(r.try_get("fiscal_year")?), text: r.try_get("text")? });
+                .push(ScheduleCell {
+                    fiscal_year: FiscalYear(r.try_get("fiscal_year")?),
+                    text: r.try_get("text")?,
+                    through: r.try_get::<Option<i32>, _>("through")?.map(FiscalYear),
+                });
         }
 
         let mut departments: HashMap<(String, String), Vec<String>> = HashMap::new();

@@ -481,12 +481,14 @@ async fn insert_schedule(
 ) -> Result<()> {
     for cell in cells {
         sqlx::query(
-            "INSERT INTO schedule_cells (plan_id, item_id, fiscal_year, text) VALUES (?, ?, ?, ?)",
+            "INSERT INTO schedule_cells (plan_id, item_id, fiscal_year, text, through)
+             VALUES (?, ?, ?, ?, ?)",
         )
         .bind(plan_id)
         .bind(item_id)
         .bind(cell.fiscal_year.0)
         .bind(&cell.text)
+        .bind(cell.through.map(|t| t.0))
         .execute(&mut **tx)
         .await?;
     }

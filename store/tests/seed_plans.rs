@@ -213,7 +213,8 @@ fn komagane_facts() {
         online.schedule[0],
         ScheduleCell {
             fiscal_year: FiscalYear(2022),
-            text: "子育て・福祉の申請を優先して電子化".into()
+            text: "子育て・福祉の申請を優先して電子化".into(),
+            through: None,
         }
     );
 
@@ -297,6 +298,36 @@ fn a_target_of_points_on_a_dated_baseline_is_measured_from_that_baseline() {
         keikaku_sync::round_sheet::KpiLine::of(kpi, Some(("54".into(), "2025-03-31".into())));
     assert_eq!(line.achievement.unwrap().percent, 60.0);
     assert_eq!(line.target.unwrap().0, "+2.5ポイント（55%）");
+}
+
+#[test]
+fn work_drawn_on_with_arrows_continues_through_its_years() {
+    // Seed 003, internal-05: 「調査 導入計画 | → | → | → 実行 | → 定着 改善」.
+    let file = read("komagane");
+    let schedule = &measure(&file.plan, "internal-05").schedule;
+    let planned = |y| {
+        keikaku_domain::planned_for(schedule, keikaku_domain::FiscalYear(y))
+            .map(|(c, continued)| (c.text.clone(), continued))
+    };
+    assert_eq!(planned(2022), Some(("調査\n導入計画".to_owned(), false)));
+    for year in [2023, 2024] {
+        assert_eq!(
+            planned(year),
+            Some(("調査\n導入計画".to_owned(), true)),
+            "{year}"
+        );
+    }
+    assert_eq!(planned(2025), Some(("実行".to_owned(), false)));
+    let rows = keikaku_domain::roadmap::row_cells(
+        schedule,
+        &(2022..=2026)
+            .map(keikaku_domain::FiscalYear)
+            .collect::<Vec<_>>(),
+    );
+    assert!(
+        rows.iter().all(Option::is_some),
+        "no empty year on the roadmap"
+    );
 }
 
 #[test]

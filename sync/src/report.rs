@@ -117,11 +117,8 @@ pub fn compare_measure(
     years
         .iter()
         .map(|&year| {
-            let planned = measure
-                .schedule
-                .iter()
-                .find(|c| c.fiscal_year == year)
-                .map(|c| c.text.clone());
+            let planned =
+                keikaku_domain::planned_for(&measure.schedule, year).map(|(c, _)| c.text.clone());
             YearComparison {
                 year,
                 planned_stage: planned.as_deref().and_then(Stage::recognise),

@@ -222,10 +222,8 @@ impl Sheet {
                     })?,
                 };
                 let schedule = action.map_or(&measure.schedule, |a| &a.schedule);
-                let planned = schedule
-                    .iter()
-                    .find(|c| c.fiscal_year == head.fiscal_year)
-                    .map(|c| c.text.clone());
+                let planned = keikaku_domain::planned_for(schedule, head.fiscal_year)
+                    .map(|(c, _)| c.text.clone());
                 let record = &input.content;
                 let state = input.round.shown_state(record);
                 // Once the round is final nobody is waited for: nothing is overdue or stale.

@@ -392,10 +392,20 @@ fn measure_view(
     let heading_id = format!("{}-heading", anchors::measure(&id));
     let labelled_by = heading_id.clone();
     let years = plan.roadmap_years();
+    // A cell that continues into later years is printed there too, marked as continuing.
     let cells = |schedule: &[keikaku_domain::format::ScheduleCell]| -> Vec<(i32, String)> {
-        schedule
+        years
             .iter()
-            .map(|c| (c.fiscal_year.0, c.text.clone()))
+            .filter_map(|&y| {
+                keikaku_domain::planned_for(schedule, y).map(|(c, continued)| {
+                    let text = if continued {
+                        format!("（継続）{}", c.text)
+                    } else {
+                        c.text.clone()
+                    };
+                    (y.0, text)
+                })
+            })
             .collect()
     };
     let rows: Vec<ScheduleRow> =

@@ -224,10 +224,7 @@ fn RecordEditor(
         None => RecordKey::measure(&plan_id, &measure.id, year.0),
     };
     let schedule = action.as_ref().map_or(&measure.schedule, |a| &a.schedule);
-    let planned = schedule
-        .iter()
-        .find(|c| c.fiscal_year == year)
-        .map(|c| c.text.clone());
+    let planned = keikaku_domain::planned_for(schedule, year).map(|(c, _)| c.text.clone());
     let record = record_signal(status, key.clone());
     let values_lock = values_lock(record);
     let notes_lock = notes_lock(record);

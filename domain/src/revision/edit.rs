@@ -309,11 +309,24 @@ pub fn apply(draft: &PlanFile, edit: &Edit) -> Result<PlanFile, EditError> {
                 field: "item".into(),
                 reason: format!("施策・取組「{item}」はこの改定案にありません。"),
             })?;
+            // A new text keeps the cell's continuation; removing it ends it.
+            let through = cells
+                .iter()
+                .find(|c| c.fiscal_year == *fiscal_year)
+                .and_then(|c| c.through);
             cells.retain(|c| c.fiscal_year != *fiscal_year);
             if let Some(value) = cell_text {
+                // An earlier cell continuing into this year now stops the year before.
+                for earlier in cells.iter_mut() {
+                    if earlier.fiscal_year < *fiscal_year && earlier.covers(*fiscal_year) {
+                        let last = FiscalYear(fiscal_year.0 - 1);
+                        earlier.through = (last > earlier.fiscal_year).then_some(last);
+                    }
+                }
                 cells.push(ScheduleCell {
                     fiscal_year: *fiscal_year,
                     text: value.to_owned(),
+                    through,
                 });
                 cells.sort_by_key(|c| c.fiscal_year);
             }

@@ -186,6 +186,12 @@ const ROADMAP: &[Column] = &[
         Kind::Text,
         "計画内容が示す段階（検討・試験導入・本番導入・定着化）。読み取れないときは空。",
     ),
+    column(
+        "継続する最終年度",
+        "through",
+        Kind::Integer,
+        "工程表で矢印により同じ内容が続く最後の年度（西暦）。続かないときは空。",
+    ),
 ];
 
 const KPIS: &[Column] = &[
@@ -452,6 +458,7 @@ impl Source<'_> {
                     text(&cell.fiscal_year.label()),
                     text(&cell.text),
                     Stage::recognise(&cell.text).map(|s| s.label().to_owned()),
+                    cell.through.map(|t| t.0.to_string()),
                 ]);
             }
         }
