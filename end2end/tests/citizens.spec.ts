@@ -182,6 +182,21 @@ test('a citizen takes the data: files for Excel and machines, and what each colu
   await app.context.close();
 });
 
+test('the home page says how each plan is going and what it last made public', async ({ browser }) => {
+  const errors: string[] = [];
+  const { context, page } = await openDevice(browser, null, errors, false);
+  await page.goto(`${ownServer().url}/`);
+  const card = page.locator('.plan-card').filter({ has: page.getByRole('link', { name: 'こまがねDX戦略' }) });
+  await expect(card).toContainText('進み具合順調 1件、遅れ 1件、未公表 30件（令和6年度（2024年度）まで公表）');
+  await expect(card).toContainText(/最近の更新令和6年度実績を公表（\d{4}-\d{2}-\d{2}）/);
+  await expect(card.getByRole('link', { name: '進み具合' })).toHaveAttribute('href', `/plans/${PLAN}/progress`);
+  // A plan with nothing published yet says when it was made public.
+  await expect(page.locator('.plan-card').first()).toBeVisible();
+  await expect(page.getByText(/施策10件の状況は未公表/)).toBeVisible();
+  await expect(page.getByText(/最近の更新計画を公開/).first()).toBeVisible();
+  await context.close();
+});
+
 test('work the roadmap draws on with arrows shows in every year it continues', async ({ browser }) => {
   const errors: string[] = [];
   const { context, page } = await openDevice(browser, null, errors, false);

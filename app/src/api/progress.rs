@@ -34,3 +34,75 @@ pub async fn progress_page(plan_id: String) -> Result<Option<ProgressView>, Serv
         overview: ProgressOverview::build(&plan, &actuals),
     }))
 }
+
+/// A plan's state at a glance on the home page: where its measures stand and what it last
+/// made public.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanBrief {
+    pub plan_id: String,
+    /// 「順調 1件、遅れ 1件、未公表 30件」, with the year it runs to; `None` without measures.
+    pub standing: Option<String>,
+    /// What was last made public and when (`YYYY-MM-DD`).
+    pub latest_news: Option<(String, String)>,
+}
+
+/// Every readable plan's brief, for the home page.
+#[server(prefix = "/api", endpoint = "v1/pages/home-progress", input = GetUrl)]
+pub async fn home_progress() -> Result<Vec<PlanBrief>, ServerFnError> {
+    use super::ssr;
+    use keikaku_domain::date::Day;
+    let store = ssr::store()?;
+    let viewer = ssr::viewer();
+    let unreadable = |e: keikaku_store::StoreError| {
+        ssr::tracing_error(&e);
+        ServerFnError::new("計画の進み具合を読み込めませんでした。")
+    };
+    let mut briefs = Vec::new();
+    for summary in ssr::readable_summaries().await? {
+        let Some((_, plan)) = store
+            .load_readable_plan(&viewer, &summary.id)
+            .await
+            .map_err(unreadable)?
+        else {
+            continue;
+        };
+        let standing = if plan.measures.is_empty() {
+            None
+        } else {
+            let records = store
+                .published_progress(&plan.id)
+                .await
+                .map_err(unreadable)?;
+            let actuals = keikaku_sync::report::PlanActuals::of(&records);
+            let overview = ProgressOverview::build(&plan, &actuals);
+            Some(match overview.latest_year {
+                Some(year) => format!("{}（{}まで公表）", overview.totals.sentence(), year.label()),
+                None => format!("施策{}件の状況は未公表", overview.totals.total()),
+            })
+        };
+        let versions = store.plan_versions(&plan.id).await.map_err(unreadable)?;
+        let rounds = store.published_rounds(&plan.id).await.map_err(unreadable)?;
+        let version_news = versions.iter().filter_map(|v| {
+            let at = v.published_at?;
+            let what = if v.number.0 == 1 {
+                "計画を公開".to_owned()
+            } else {
+                format!("{}に改定", v.title())
+            };
+            Some((at, what))
+        });
+        let round_news = rounds
+            .iter()
+            .map(|r| (r.published_at, format!("{}を公表", r.title)));
+        let latest_news = version_news
+            .chain(round_news)
+            .max_by_key(|(at, _)| *at)
+            .map(|(at, what)| (what, Day::in_japan_at(at).to_string()));
+        briefs.push(PlanBrief {
+            plan_id: plan.id.clone(),
+            standing,
+            latest_news,
+        });
+    }
+    Ok(briefs)
+}
