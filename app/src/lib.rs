@@ -95,6 +95,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async/>
+                    <Route path=path!("/accessibility") view=AccessibilityPage/>
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/logout") view=LogoutPage ssr=SsrMode::Async/>
                     <Route path=path!("/plans/:plan_id") view=PlanPage ssr=SsrMode::Async/>

@@ -197,6 +197,26 @@ test('the home page says how each plan is going and what it last made public', a
   await context.close();
 });
 
+test('the accessibility policy states the level, the tests and what is left to check by hand', async ({ browser }) => {
+  const errors: string[] = [];
+  for (const js of [false, true]) {
+    const { context, page } = await openDevice(browser, null, errors, js);
+    await page.goto(`${ownServer().url}/`);
+    if (js) await hydrated(page);
+    await page.getByRole('contentinfo').getByRole('link', { name: 'アクセシビリティ方針' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('アクセシビリティ方針');
+    await expect(page.locator('.facts')).toContainText('JIS X 8341-3:2016 適合レベルAA（準拠）');
+    await expect(page.getByRole('row', { name: /進み具合 citizens.spec.ts/ })).toContainText('違反なし');
+    await expect(page.getByRole('row', { name: /読み上げで名前が伝わる/ })).toContainText('未実施');
+    if (js) {
+      await expectAccessible(page);
+      await expectNoHorizontalOverflow(page);
+    }
+    await context.close();
+  }
+  expect(errors).toEqual([]);
+});
+
 test('work the roadmap draws on with arrows shows in every year it continues', async ({ browser }) => {
   const errors: string[] = [];
   const { context, page } = await openDevice(browser, null, errors, false);

@@ -164,6 +164,7 @@ pub fn SiteFooter() -> impl IntoView {
         <footer class="site-footer">
             <p>"Keikaku（計画）— 自治体DX計画の閲覧・進捗管理"</p>
             <p>"掲載している計画は各自治体が公表した資料を転記したものです。"</p>
+            <p><a href="/accessibility">"アクセシビリティ方針"</a></p>
         </footer>
     }
 }

@@ -1,5 +1,6 @@
 //! One module per route.
 
+mod accessibility;
 mod admin;
 mod app_shell;
 mod compare;
@@ -30,6 +31,7 @@ pub mod tasks;
 mod versions;
 
 pub use crate::components::layout::NotFound;
+pub use accessibility::AccessibilityPage;
 pub use admin::AdminPage;
 pub use app_shell::AppShellPage;
 pub use compare::ComparePage;
