@@ -340,7 +340,8 @@ fn kpi_progress(measure: &Measure, years: &BTreeMap<i32, Actual>) -> Vec<KpiProg
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::progress::{Field, FieldValue, ProgressRecord, RecordKey, Versioned};
+    use crate::progress::{Field, FieldValue, ProgressRecord, Versioned};
+    use crate::report::tests::record;
 
     fn plan() -> Plan {
         serde_json::from_value(serde_json::json!({
@@ -368,16 +369,6 @@ mod tests {
             ]
         }))
         .unwrap()
-    }
-
-    fn record(measure: &str, year: i32, fields: &[(Field, FieldValue)]) -> ProgressRecord {
-        let mut record = ProgressRecord::new(RecordKey::measure("p", measure, year));
-        for (field, value) in fields {
-            record
-                .fields
-                .insert(*field, Versioned::new(value.clone(), 1));
-        }
-        record
     }
 
     fn reading(record: &mut ProgressRecord, kpi: &str, value: &str, as_of: &str) {

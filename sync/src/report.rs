@@ -258,11 +258,16 @@ pub fn describe(rows: &[YearComparison]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::progress::{FieldValue, RecordKey, Versioned};
 
-    fn record(measure: &str, year: i32, fields: &[(Field, FieldValue)]) -> ProgressRecord {
+    /// A measure's record of `year` in plan `p` with `fields` set.
+    pub(crate) fn record(
+        measure: &str,
+        year: i32,
+        fields: &[(Field, FieldValue)],
+    ) -> ProgressRecord {
         let mut record = ProgressRecord::new(RecordKey::measure("p", measure, year));
         for (field, value) in fields {
             record

@@ -6,7 +6,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use keikaku_domain::format::{PlanFile, FORMAT_TAG};
 use keikaku_domain::views::{PlanSummary, SearchView};
-use keikaku_store::{Missing, Store, StoreError};
+use keikaku_store::Store;
 use serde::Deserialize;
 
 use super::error::ApiError;
@@ -51,10 +51,7 @@ async fn export_plan(
     context: RequestContext,
     Path(plan_id): Path<String>,
 ) -> Result<Json<PlanFile>, ApiError> {
-    let (organization, plan) = store
-        .load_readable_plan(&context.viewer, &plan_id)
-        .await?
-        .ok_or(StoreError::NotFound(Missing::Plan))?;
+    let (organization, plan) = super::plans::load_readable(&store, &context, &plan_id).await?;
     Ok(Json(PlanFile {
         format: FORMAT_TAG.to_owned(),
         organization,

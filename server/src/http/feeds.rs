@@ -9,7 +9,7 @@ use axum::routing::get;
 use axum::Router;
 use keikaku_domain::views::{paths, PlanSummary};
 use keikaku_render::feed::{atom, plan_entries, Entry, Feed, PlanNews};
-use keikaku_store::{Missing, Store, StoreError};
+use keikaku_store::Store;
 
 use super::error::ApiError;
 use super::session::RequestContext;
@@ -52,11 +52,8 @@ async fn plan_feed(
     context: RequestContext,
     Path(plan_id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let (organization, plan) = state
-        .store
-        .load_readable_plan(&context.viewer, &plan_id)
-        .await?
-        .ok_or(StoreError::NotFound(Missing::Plan))?;
+    let (organization, plan) =
+        super::plans::load_readable(&state.store, &context, &plan_id).await?;
     let summary = PlanSummary::of(&organization, &plan);
     let site = &state.site_url;
     let mut entries = entries_of(&state.store, site, &summary).await?;

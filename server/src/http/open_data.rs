@@ -11,7 +11,6 @@ use axum::Router;
 use keikaku_domain::date::Day;
 use keikaku_export::open_data::write::{dataset_csv, dataset_json, CsvFlavour};
 use keikaku_export::open_data::{Dataset, Source};
-use keikaku_store::{Missing, StoreError};
 
 use super::error::ApiError;
 use super::round_files::download_csv;
@@ -47,11 +46,8 @@ async fn dataset_file(
     context: RequestContext,
     Path((plan_id, file)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let (organization, plan) = state
-        .store
-        .load_readable_plan(&context.viewer, &plan_id)
-        .await?
-        .ok_or(StoreError::NotFound(Missing::Plan))?;
+    let (organization, plan) =
+        super::plans::load_readable(&state.store, &context, &plan_id).await?;
     let Some((dataset, format)) = parse_file(&file) else {
         return Err(ApiError::not_found(
             "file",

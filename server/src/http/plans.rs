@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::routing::{get, patch, post};
 use axum::{Json, Router};
 use keikaku_domain::access::{self, PlanRef};
-use keikaku_domain::format::PlanStatus;
+use keikaku_domain::format::{Organization, Plan, PlanStatus};
 use keikaku_store::{
     Actor, AuditEntry, EditOutcome, MeasureEdit, Missing, Store, StoreError, MEASURE_TEXT_FIELDS,
 };
@@ -42,17 +42,26 @@ pub(super) fn actor(context: &RequestContext) -> Actor {
     }
 }
 
-/// The plan's owner and status, if the caller may read it: a plan they may not read is
+/// The plan and its organization, if the caller may read it: a plan they may not read is
 /// [`Missing::Plan`], exactly like one that does not exist.
+pub(super) async fn load_readable(
+    store: &Store,
+    context: &RequestContext,
+    plan_id: &str,
+) -> Result<(Organization, Plan), ApiError> {
+    Ok(store
+        .load_readable_plan(&context.viewer, plan_id)
+        .await?
+        .ok_or(StoreError::NotFound(Missing::Plan))?)
+}
+
+/// The plan's owner and status, if the caller may read it (see [`load_readable`]).
 pub(super) async fn readable_plan(
     store: &Store,
     context: &RequestContext,
     plan_id: &str,
 ) -> Result<(String, PlanStatus), ApiError> {
-    let (org, plan) = store
-        .load_readable_plan(&context.viewer, plan_id)
-        .await?
-        .ok_or(StoreError::NotFound(Missing::Plan))?;
+    let (org, plan) = load_readable(store, context, plan_id).await?;
     Ok((org.id, plan.status))
 }
 
