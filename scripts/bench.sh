@@ -35,3 +35,6 @@ node bench/browser/run.mjs
 
 step "browser: notes found again after a revision, cold offline open of the document"
 node bench/browser/reading.mjs
+
+step "browser: Lighthouse on every public page type (mobile defaults)"
+node bench/browser/lighthouse.mjs
