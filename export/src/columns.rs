@@ -21,10 +21,9 @@ fn grade(grade: Option<Grade>) -> String {
 /// `最新値 60%（2025-03-31時点）` and the rest of one KPI, on one line.
 pub fn kpi_text(kpi: &KpiLine) -> String {
     let unit = &kpi.unit;
-    let point = |p: &Option<(String, String)>| match p {
-        Some((amount, year)) if year.is_empty() => amount.clone(),
-        Some((amount, year)) => format!("{amount}（{year}）"),
-        None => "—".to_owned(),
+    let point = |p: &Option<(String, String)>| {
+        p.as_ref()
+            .map_or_else(|| "—".to_owned(), keikaku_sync::round_sheet::dated_amount)
     };
     let latest = match &kpi.latest {
         Some((value, at)) => format!("{value}{unit}（{at}時点）"),

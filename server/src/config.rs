@@ -39,11 +39,9 @@ pub struct MailConfig {
     pub site: String,
 }
 
-/// `KEIKAKU_SITE_URL` without a trailing slash, or the address the server listens on.
-fn site_url(site_addr: SocketAddr) -> String {
-    var("KEIKAKU_SITE_URL")
-        .map(|url| url.trim_end_matches('/').to_owned())
-        .unwrap_or_else(|| format!("http://{site_addr}"))
+/// `KEIKAKU_SITE_URL` without a trailing slash, if set.
+fn site_url() -> Option<String> {
+    var("KEIKAKU_SITE_URL").map(|url| url.trim_end_matches('/').to_owned())
 }
 
 fn var(name: &str) -> Option<String> {
@@ -108,9 +106,9 @@ impl Config {
             mail: var("KEIKAKU_SMTP_URL").map(|smtp_url| MailConfig {
                 smtp_url,
                 from: var("KEIKAKU_MAIL_FROM").unwrap_or_else(|| "Keikaku <keikaku@localhost>".into()),
-                site: site_url(site_addr),
+                site: site_url().unwrap_or_else(|| format!("http://{site_addr}")),
             }),
-            site_url: var("KEIKAKU_SITE_URL").map(|url| url.trim_end_matches('/').to_owned()),
+            site_url: site_url(),
             reminder_days: match var("KEIKAKU_REMINDER_DAYS") {
                 None => 3,
                 Some(text) => text.parse().ok().filter(|n| (1..=60).contains(n)).ok_or_else(|| {

@@ -12,7 +12,7 @@ use keikaku_domain::evaluation::Grade;
 use keikaku_domain::{FiscalYear, Measure, Plan, Stage};
 use serde::{Deserialize, Serialize};
 
-use crate::progress::{kpi_id, Status, Target};
+use crate::progress::{Status, Target};
 use crate::report::{Actual, PlanActuals};
 use crate::round_sheet::KpiLine;
 
@@ -179,15 +179,12 @@ impl ProgressOverview {
         };
         let mut totals = StandingCounts::default();
         let mut kpis = Vec::new();
+        let none = BTreeMap::new();
         for measure in &plan.measures {
             let years = actuals
-                .0
-                .get(&crate::report::target_key(&Target::Measure(
-                    measure.id.clone(),
-                )))
-                .cloned()
-                .unwrap_or_default();
-            let standing = measure_standing(measure, &years);
+                .years(&Target::Measure(measure.id.clone()))
+                .unwrap_or(&none);
+            let standing = measure_standing(measure, years);
             totals.add(standing.standing);
             let pillar = match placement.get(measure.id.as_str()) {
                 Some(&index) => &mut pillars[index],
@@ -195,7 +192,15 @@ impl ProgressOverview {
             };
             pillar.counts.add(standing.standing);
             pillar.measures.push(standing);
-            kpis.extend(kpi_progress(measure, &years));
+            kpis.extend(
+                crate::report::kpi_trends(measure, actuals)
+                    .into_iter()
+                    .map(|trend| KpiProgress {
+                        measure_id: measure.id.clone(),
+                        measure_title: measure.title.clone(),
+                        line: trend.line,
+                    }),
+            );
         }
         if !unplaced.measures.is_empty() {
             pillars.push(unplaced);
@@ -237,7 +242,7 @@ impl ProgressOverview {
             ),
             _ => format!("施策{total}件の状況はまだ公表されていません。"),
         };
-        let measurable: Vec<&KpiProgress> = self.kpis.iter().collect();
+        let measurable = &self.kpis;
         if !measurable.is_empty() {
             let with_latest = measurable
                 .iter()
@@ -312,29 +317,6 @@ fn measure_standing(measure: &Measure, years: &BTreeMap<i32, Actual>) -> Measure
         percent,
         grade,
     }
-}
-
-/// The measure's quantitative KPIs, each with its newest published reading of any year.
-fn kpi_progress(measure: &Measure, years: &BTreeMap<i32, Actual>) -> Vec<KpiProgress> {
-    measure
-        .kpis
-        .iter()
-        .enumerate()
-        .filter(|(_, kpi)| kpi.target.is_some())
-        .map(|(index, kpi)| {
-            let id = kpi_id(index);
-            let latest = years
-                .values()
-                .filter_map(|a| a.kpis.get(&id))
-                .max_by(|a, b| a.1.cmp(&b.1))
-                .cloned();
-            KpiProgress {
-                measure_id: measure.id.clone(),
-                measure_title: measure.title.clone(),
-                line: KpiLine::of(kpi, latest),
-            }
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -94,7 +94,12 @@ impl PlanActuals {
     }
 
     pub fn get(&self, target: &Target, year: FiscalYear) -> Option<&Actual> {
-        self.0.get(&target_key(target))?.get(&year.0)
+        self.years(target)?.get(&year.0)
+    }
+
+    /// Every fiscal year recorded for `target`.
+    pub fn years(&self, target: &Target) -> Option<&BTreeMap<i32, Actual>> {
+        self.0.get(&target_key(target))
     }
 }
 
@@ -148,9 +153,7 @@ pub struct KpiTrend {
 
 /// The trends of a measure's KPIs that have a target.
 pub fn kpi_trends(measure: &Measure, actuals: &PlanActuals) -> Vec<KpiTrend> {
-    let years = actuals
-        .0
-        .get(&target_key(&Target::Measure(measure.id.clone())));
+    let years = actuals.years(&Target::Measure(measure.id.clone()));
     measure
         .kpis
         .iter()
@@ -166,10 +169,13 @@ pub fn kpi_trends(measure: &Measure, actuals: &PlanActuals) -> Vec<KpiTrend> {
                     Some((FiscalYear(*year), value.parse().ok()?, as_of.clone()))
                 })
                 .collect();
-            let latest = readings
-                .iter()
-                .max_by(|a, b| a.2.cmp(&b.2))
-                .map(|(_, v, at)| (keikaku_domain::format::figure(*v), at.clone()));
+            // The newest reading of any year, as it was recorded.
+            let latest = years
+                .into_iter()
+                .flat_map(|years| years.values())
+                .filter_map(|a| a.kpis.get(&id))
+                .max_by(|a, b| a.1.cmp(&b.1))
+                .cloned();
             KpiTrend {
                 kpi_id: id,
                 label: kpi.label.clone(),
@@ -188,10 +194,9 @@ pub fn kpi_trends(measure: &Measure, actuals: &PlanActuals) -> Vec<KpiTrend> {
 impl KpiTrend {
     /// 「基準値 52.5%（平成28年度（2016年度）） → 最新値 54%（2025-03-31時点） → 目標値 +2.5ポイント（55%）。達成率60%。」
     pub fn describe(&self) -> String {
-        let dated = |p: &Option<(String, String)>| match p {
-            Some((amount, year)) if year.is_empty() => amount.clone(),
-            Some((amount, year)) => format!("{amount}（{year}）"),
-            None => "なし".to_owned(),
+        let dated = |p: &Option<(String, String)>| {
+            p.as_ref()
+                .map_or_else(|| "なし".to_owned(), crate::round_sheet::dated_amount)
         };
         let latest = match &self.line.latest {
             Some((value, at)) => format!("{value}{}（{at}時点）", self.unit),

@@ -172,6 +172,16 @@ fn kpi_lines(kpis: &[Kpi], record: &ProgressRecord) -> Vec<KpiLine> {
         .collect()
 }
 
+/// A baseline or target as printed: `52.5%（平成28年度（2016年度））`, or the amount alone
+/// without a year.
+pub fn dated_amount((amount, year): &(String, String)) -> String {
+    if year.is_empty() {
+        amount.clone()
+    } else {
+        format!("{amount}（{year}）")
+    }
+}
+
 impl KpiLine {
     /// `kpi` with `latest` (value, as-of date) as its latest reading, and how far that has come.
     pub fn of(kpi: &Kpi, latest: Option<(String, String)>) -> KpiLine {

@@ -5,6 +5,7 @@
 
 use keikaku_domain::views::paths;
 use keikaku_sync::overview::{KpiProgress, PillarProgress, ProgressOverview, Standing};
+use keikaku_sync::round_sheet::dated_amount;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -208,10 +209,8 @@ fn Kpis(kpis: Vec<KpiProgress>, plan_id: String) -> impl IntoView {
                     <tbody>
                         {kpis.into_iter().map(|k| {
                             let line = k.line;
-                            let dated = |p: Option<(String, String)>| match p {
-                                None => "—".to_owned(),
-                                Some((amount, year)) if year.is_empty() => amount,
-                                Some((amount, year)) => format!("{amount}（{year}）"),
+                            let dated = |p: Option<(String, String)>| {
+                                p.as_ref().map_or_else(|| "—".to_owned(), dated_amount)
                             };
                             let latest = line.latest.clone().map_or("未公表".to_owned(), |(v, at)| {
                                 format!("{v}{}（{at}時点）", line.unit)

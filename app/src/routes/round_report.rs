@@ -157,15 +157,12 @@ fn or_dash(text: &str) -> String {
 }
 
 fn kpi_row(kpi: KpiLine) -> impl IntoView {
-    let with_unit = |(amount, when): (String, String)| {
-        if when.is_empty() {
-            amount
-        } else {
-            format!("{amount}（{when}）")
-        }
+    let dated = |p: &Option<(String, String)>| {
+        p.as_ref()
+            .map_or_else(|| "—".to_owned(), keikaku_sync::round_sheet::dated_amount)
     };
-    let baseline = kpi.baseline.clone().map_or("—".to_owned(), with_unit);
-    let target = kpi.target.clone().map_or("—".to_owned(), with_unit);
+    let baseline = dated(&kpi.baseline);
+    let target = dated(&kpi.target);
     let latest = kpi.latest.clone().map_or("未記録".to_owned(), |(v, at)| {
         format!("{v}{}（{at}時点）", kpi.unit)
     });

@@ -499,11 +499,7 @@ impl Source<'_> {
     fn progress(&self) -> Vec<Vec<Cell>> {
         let mut rows = Vec::new();
         for (target, measure, action, _) in self.targets() {
-            let Some(years) = self
-                .actuals
-                .0
-                .get(&keikaku_sync::report::target_key(&target))
-            else {
+            let Some(years) = self.actuals.years(&target) else {
                 continue;
             };
             for (year, actual) in years {
@@ -527,11 +523,7 @@ impl Source<'_> {
         let mut rows = Vec::new();
         for m in &self.plan.measures {
             let target = Target::Measure(m.id.clone());
-            let Some(years) = self
-                .actuals
-                .0
-                .get(&keikaku_sync::report::target_key(&target))
-            else {
+            let Some(years) = self.actuals.years(&target) else {
                 continue;
             };
             for i in 0..m.kpis.len() {
