@@ -10,6 +10,7 @@ pub mod components;
 pub mod offline;
 pub mod pages;
 pub mod routes;
+pub mod scripts;
 #[cfg(feature = "hydrate")]
 pub mod timeline;
 
@@ -36,7 +37,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/icon-32.png" type="image/png" sizes="32x32"/>
                 <link rel="manifest" href="/manifest.webmanifest"/>
                 <leptos_meta::HashedStylesheet options=options.clone() id="leptos"/>
-                <HydrationScripts options/>
+                <scripts::AppScripts options/>
                 <MetaTags/>
             </head>
             <body>

@@ -12,6 +12,7 @@ pub mod fiscal;
 pub mod format;
 pub mod import;
 pub mod limits;
+pub mod reading;
 pub mod revision;
 pub mod roadmap;
 pub mod search;

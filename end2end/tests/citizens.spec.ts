@@ -1,5 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-import { ApiSession, apiSession, expectAccessible, expectNoHorizontalOverflow, hydrated, openDevice } from './helpers';
+import { ApiSession, apiSession, expectAccessible, expectNoHorizontalOverflow, openDevice, readWithoutApp } from './helpers';
 import { ownServerForFile } from './own-server';
 
 // What a citizen reads of how the plan is going, on a phone, with JavaScript and without: the
@@ -126,17 +126,17 @@ test('a citizen reads how the plan is going without JavaScript', async ({ browse
   await context.close();
 });
 
-test('a citizen finds the overview from the plan and reads it in the app', async ({ browser }) => {
+test('a citizen finds the overview from the plan and reads it with JavaScript on, without the app', async ({ browser }) => {
   const errors: string[] = [];
   const { context, page } = await openDevice(browser, null, errors);
   await page.goto(`${ownServer().url}/plans/${PLAN}`);
-  await hydrated(page);
+  await readWithoutApp(page);
   await page.getByRole('navigation', { name: '計画の表示切替' }).getByRole('link', { name: '進み具合' }).click();
   await expect(page).toHaveURL(/\/progress$/);
   await checkOverview(page, true);
   // Plans without measures have no such tab.
   await page.goto(`${ownServer().url}/plans/matsue-digital-city-hall`);
-  await hydrated(page);
+  await readWithoutApp(page);
   await expect(page.getByRole('link', { name: '進み具合' })).toHaveCount(0);
   expect(errors).toEqual([]);
   await context.close();
@@ -174,7 +174,7 @@ test('a citizen takes the data: files for Excel and machines, and what each colu
 
   const app = await openDevice(browser, null, errors);
   await app.page.goto(`${base}/plans/${PLAN}/data`);
-  await hydrated(app.page);
+  await readWithoutApp(app.page);
   await app.page.locator('summary', { hasText: 'データ項目の定義' }).first().click();
   await expectAccessible(app.page);
   await expectNoHorizontalOverflow(app.page);
@@ -202,7 +202,7 @@ test('the accessibility policy states the level, the tests and what is left to c
   for (const js of [false, true]) {
     const { context, page } = await openDevice(browser, null, errors, js);
     await page.goto(`${ownServer().url}/`);
-    if (js) await hydrated(page);
+    if (js) await readWithoutApp(page);
     await page.getByRole('contentinfo').getByRole('link', { name: 'アクセシビリティ方針' }).click();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('アクセシビリティ方針');
     await expect(page.locator('.facts')).toContainText('JIS X 8341-3:2016 適合レベルAA（準拠）');
@@ -241,8 +241,8 @@ test("a citizen's visit makes no request that is bound to fail", async ({ browse
   for (const path of ['/', `/plans/${PLAN}`, `/plans/${PLAN}/progress`, `/plans/${PLAN}/measures/${ON_TRACK}`,
     `/plans/${PLAN}/roadmap`, `/plans/${PLAN}/glossary`, `/plans/${PLAN}/data`, '/search?q=防災']) {
     await page.goto(`${base}${path}`);
-    await hydrated(page);
-    // The sync engine has settled who the device belongs to (nobody) before the next page.
+    // No app loads: nobody is signed in on this device.
+    await readWithoutApp(page);
     await expect(page.locator('.site-header .account__login')).toBeVisible();
   }
   expect(failed).toEqual([]);
@@ -257,7 +257,7 @@ test("a citizen reads a measure's years at a glance and its KPI against the targ
     const base = ownServer().url;
     // Planned stages by year beside the one published: a circle for 2024, 「実績なし」 elsewhere.
     await page.goto(`${base}/plans/${PLAN}/measures/${DELAYED}`);
-    if (js) await hydrated(page);
+    if (js) await readWithoutApp(page);
     const years = page.getByRole('figure', { name: '年度ごとの段階（計画と実績）' });
     await expect(years.getByRole('img')).toHaveAccessibleName(/年度ごとの段階（計画と実績） 5年度分の計画のうち1年度分の実績/);
     await expect(years.locator('circle.chart__mark--actual')).toHaveCount(2); // the 2024 point and the legend's
@@ -265,7 +265,7 @@ test("a citizen reads a measure's years at a glance and its KPI against the targ
 
     // The KPI of points: baseline 52.5 (2016), 54 published for 2024, the target line at 55.
     await page.goto(`${base}/plans/${PLAN}/measures/${ON_TRACK}`);
-    if (js) await hydrated(page);
+    if (js) await readWithoutApp(page);
     const trend = page.getByRole('figure', { name: /「関心がある」の割合の推移/ });
     await expect(trend.locator('.chart__summary')).toHaveText(
       '基準値 52.5%（平成28年度（2016年度）） → 最新値 54%（2025-03-31時点） → 目標値 +2.5ポイント（55%）。達成率60%。',

@@ -6,17 +6,17 @@ export const DEMO_PASSWORD = 'keikaku-demo-2026';
 
 /** One URL of every page type, with text that proves it rendered. */
 export const PAGE_TYPES = [
-  { name: 'home', path: '/', heading: '自治体DX計画' },
-  { name: 'plan overview', path: '/plans/komagane-dx-strategy', heading: 'こまがねDX戦略' },
-  { name: 'plan overview (principles list)', path: '/plans/ena-ict-plan-2', heading: '第2期恵那市' },
-  { name: 'measure', path: '/plans/komagane-dx-strategy/measures/regional-01', heading: '少子化対策' },
-  { name: 'measure (reprint)', path: '/plans/shimada-dx-plan/measures/online-procedures', heading: '行政手続のオンライン化の推進' },
-  { name: 'roadmap', path: '/plans/komagane-dx-strategy/roadmap', heading: '工程表' },
-  { name: 'glossary', path: '/plans/komagane-dx-strategy/glossary', heading: '用語集' },
-  { name: 'search', path: '/search?q=%E9%98%B2%E7%81%BD', heading: '計画を検索' },
-  { name: 'login', path: '/login', heading: 'ログイン' },
-  { name: 'sign-out', path: '/logout', heading: 'ログアウト' },
-  { name: 'not found', path: '/plans/no-such-plan', heading: 'ページが見つかりません' },
+  { name: 'home', path: '/', heading: '自治体DX計画', readsWithoutApp: true },
+  { name: 'plan overview', path: '/plans/komagane-dx-strategy', heading: 'こまがねDX戦略', readsWithoutApp: true },
+  { name: 'plan overview (principles list)', path: '/plans/ena-ict-plan-2', heading: '第2期恵那市', readsWithoutApp: true },
+  { name: 'measure', path: '/plans/komagane-dx-strategy/measures/regional-01', heading: '少子化対策', readsWithoutApp: true },
+  { name: 'measure (reprint)', path: '/plans/shimada-dx-plan/measures/online-procedures', heading: '行政手続のオンライン化の推進', readsWithoutApp: true },
+  { name: 'roadmap', path: '/plans/komagane-dx-strategy/roadmap', heading: '工程表', readsWithoutApp: true },
+  { name: 'glossary', path: '/plans/komagane-dx-strategy/glossary', heading: '用語集', readsWithoutApp: true },
+  { name: 'search', path: '/search?q=%E9%98%B2%E7%81%BD', heading: '計画を検索', readsWithoutApp: true },
+  { name: 'login', path: '/login', heading: 'ログイン', readsWithoutApp: false },
+  { name: 'sign-out', path: '/logout', heading: 'ログアウト', readsWithoutApp: false },
+  { name: 'not found', path: '/plans/no-such-plan', heading: 'ページが見つかりません', readsWithoutApp: true },
 ];
 
 /**
@@ -27,6 +27,19 @@ export const PAGE_TYPES = [
  */
 export async function hydrated(page: Page) {
   await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1, { timeout: 20_000 });
+}
+
+/**
+ * Waits until a visitor's reading page has decided it needs no app (`data-app="static"`: nobody
+ * is signed in on this device, so no WebAssembly loads), and checks that none was requested.
+ */
+export async function readWithoutApp(page: Page) {
+  await expect(page.locator('html[data-app="static"]')).toHaveCount(1, { timeout: 20_000 });
+  const builds = await page.evaluate(() =>
+    performance.getEntriesByType('resource').map((e) => e.name).filter((name) => /\/pkg\/.*\.(js|wasm)$/.test(name)),
+  );
+  expect(builds, 'a visitor\'s reading page loads no app').toEqual([]);
+  await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(0);
 }
 
 /** Runs axe-core for WCAG 2.1 A and AA and fails with a readable list of violations. */

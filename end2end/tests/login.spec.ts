@@ -1,11 +1,11 @@
 import { expect, test } from '@playwright/test';
-import { DEMO_PASSWORD, expectAccessible, holdTheApp, hydrated } from './helpers';
+import { DEMO_PASSWORD, expectAccessible, holdTheApp, hydrated, readWithoutApp } from './helpers';
 import { ownServerForEachTest } from './own-server';
 
 
 test('sign in with the form, see who is signed in, sign out', async ({ page }) => {
   await page.goto('/plans/komagane-dx-strategy');
-  await hydrated(page);
+  await readWithoutApp(page);
   await page.getByRole('link', { name: 'ログイン', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('ログイン');
 

@@ -1,21 +1,40 @@
 import { expect, test } from '@playwright/test';
-import { PAGE_TYPES, expectAccessible, expectNoHorizontalOverflow, hydrated, watchPolicyViolations } from './helpers';
+import { PAGE_TYPES, expectAccessible, expectNoHorizontalOverflow, hydrated, readWithoutApp, signIn, watchPolicyViolations } from './helpers';
 
 for (const pageType of PAGE_TYPES) {
-  test(`${pageType.name} renders, hydrates, fits the screen and passes axe`, async ({ page }) => {
+  const loads = pageType.readsWithoutApp ? 'reads without the app' : 'hydrates';
+  test(`${pageType.name} renders, ${loads}, fits the screen and passes axe`, async ({ page }) => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     const violations = await watchPolicyViolations(page);
     const response = await page.goto(pageType.path);
     expect(response?.status()).toBe(pageType.name === 'not found' ? 404 : 200);
     await expect(page.getByRole('heading', { level: 1 })).toContainText(pageType.heading);
-    await hydrated(page);
+    if (pageType.readsWithoutApp) await readWithoutApp(page);
+    else await hydrated(page);
     await expectNoHorizontalOverflow(page);
     await expectAccessible(page);
     expect(errors).toEqual([]);
     expect(violations, 'the script policy blocks nothing the app needs').toEqual([]);
   });
 }
+
+test('signed in, every page a visitor reads without the app hydrates the app, without errors', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  await signIn(page, 'komagane-editor');
+  for (const pageType of PAGE_TYPES.filter((p) => p.readsWithoutApp)) {
+    await page.goto(pageType.path);
+    await expect(page.getByRole('heading', { level: 1 })).toContainText(pageType.heading);
+    await hydrated(page);
+    await expect(page.locator('html[data-app]'), pageType.name).toHaveCount(0);
+  }
+  // The 404 page answers with its status, which the console reports.
+  expect(errors.filter((e) => !/404/.test(e))).toEqual([]);
+});
 
 test('the home page lists all five plans grouped by municipality', async ({ page }) => {
   await page.goto('/');
@@ -51,7 +70,7 @@ test('measure page shows every field, KPIs, departments, references and schedule
 
 test('a marked glossary term links to its entry', async ({ page }) => {
   await page.goto('/plans/komagane-dx-strategy/measures/citizen-01');
-  await hydrated(page);
+  await readWithoutApp(page);
   const term = page.locator('#direction a.term').first();
   await expect(term).toBeVisible();
   const name = (await term.textContent())!;
@@ -65,7 +84,7 @@ test('a marked glossary term links to its entry', async ({ page }) => {
 
 test('keyboard: the skip link moves focus to the main content', async ({ page }) => {
   await page.goto('/plans/komagane-dx-strategy');
-  await hydrated(page);
+  await readWithoutApp(page);
   await page.keyboard.press('Tab');
   await expect(page.getByRole('link', { name: '本文へスキップ' })).toBeFocused();
   await page.keyboard.press('Enter');

@@ -1,5 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-import { hydrated } from './helpers';
+import { hydrated, readWithoutApp, signIn } from './helpers';
 
 const ROADMAP = '/plans/komagane-dx-strategy/roadmap';
 
@@ -7,12 +7,16 @@ async function yearHeaders(page: Page) {
   return page.locator('.roadmap-table thead th').allTextContents();
 }
 
-for (const js of [true, false]) {
-  test(`roadmap filters work ${js ? 'in the hydrated app' : 'without JavaScript'}`, async ({ browser }) => {
+// A visitor reads the roadmap without the app, with JavaScript on or off; a signed-in user in it.
+for (const reader of ['a visitor', 'a visitor without JavaScript', 'a signed-in user in the app'] as const) {
+  test(`roadmap filters work for ${reader}`, async ({ browser }) => {
+    const js = reader !== 'a visitor without JavaScript';
     const context = await browser.newContext({ javaScriptEnabled: js });
     const page = await context.newPage();
+    if (reader === 'a signed-in user in the app') await signIn(page, 'komagane-editor');
     await page.goto(ROADMAP);
-    if (js) await hydrated(page);
+    if (reader === 'a visitor') await readWithoutApp(page);
+    if (reader === 'a signed-in user in the app') await hydrated(page);
     await expect(page.getByRole('status')).toContainText('32件の施策のうち32件を表示');
     expect((await yearHeaders(page)).length).toBe(6); // item column + 令和4–8年度
 
@@ -68,7 +72,7 @@ test('a filter value that names nothing is reported, not silently ignored', asyn
 
 test('the roadmap table is keyboard-scrollable and the filters are keyboard-usable', async ({ page }) => {
   await page.goto(ROADMAP);
-  await hydrated(page);
+  await readWithoutApp(page);
   await page.getByLabel('年度').focus();
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('Tab'); // to the submit button

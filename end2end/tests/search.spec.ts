@@ -1,9 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { hydrated } from './helpers';
+import { readWithoutApp } from './helpers';
 
 test('search finds the two-character word 防災 and links to where it was found', async ({ page }) => {
   await page.goto('/');
-  await hydrated(page);
+  await readWithoutApp(page);
   const box = page.getByRole('searchbox', { name: '計画を検索' });
   await box.fill('防災');
   await box.press('Enter');

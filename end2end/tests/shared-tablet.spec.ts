@@ -1,6 +1,7 @@
 import { expect, Page, request, test } from '@playwright/test';
 import {
-  ApiSession, apiSession, expectAccessible, expectNoHorizontalOverflow, hydrated, pullEverything, readyForOffline, signIn,
+  ApiSession, apiSession, expectAccessible, expectNoHorizontalOverflow, hydrated, pullEverything, readWithoutApp, readyForOffline,
+  signIn,
 } from './helpers';
 import { ownServerForEachTest } from './own-server';
 
@@ -84,12 +85,13 @@ async function signOutFromHeader(page: Page) {
 }
 
 /**
- * The end of every sign-out: the home page, loaded anew, as the public sees it. (The URL alone
- * is no sign: a tab on the home page is there before it signs out.)
+ * The end of every sign-out: the home page as the public sees it, either loaded anew (without
+ * the app, since the device records nobody signed in) or shown by the app that signed out.
+ * (The URL alone is no sign: a tab on the home page is there before it signs out.)
  */
 async function expectSignedOut(page: Page, base: string) {
   await expect(page).toHaveURL(`${base}/`);
-  await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1, { timeout: 20_000 });
+  await expect(page.locator('html[data-app="static"], html[data-hydrated="true"]')).toHaveCount(1, { timeout: 20_000 });
   await expect(page.locator('.account__login')).toBeVisible({ timeout: 20_000 });
 }
 
@@ -157,6 +159,34 @@ test.describe('a shared tablet', () => {
       await expect(page.locator('body')).not.toContainText(EDITOR_NAME);
       await expect(page.locator('.account__name')).toHaveCount(0);
     }
+  });
+
+  test('a session gone with the closed browser: the next visitor\'s reading page loads the app once, to hand the device over', async ({ page }) => {
+    const base = ownServer().url;
+    await makeDraft(base);
+    await editorOnProgressPage(page, base, 2023);
+    await expect(page.locator('.sync-indicator')).toContainText('同期済み', { timeout: 15_000 });
+    // Closing the browser ends its session cookie; the device still records the editor.
+    await page.context().clearCookies();
+    expect((await keptOnDevice(page)).signedIn).toBe(EDITOR);
+
+    // The home page reads without the app for a visitor, but this device still holds the
+    // editor's plans: the app loads and hands it over to nobody.
+    await page.goto(`${base}/`);
+    await hydrated(page);
+    await expect.poll(async () => {
+      const kept = await keptOnDevice(page);
+      return {
+        signedIn: kept.signedIn,
+        plans: kept.names.filter((n) => n === `keikaku-plans-${EDITOR}` && kept.text[n] !== '[]'),
+        draftAnywhere: Object.values(kept.text).some((t) => t.includes('こまがねDX戦略')),
+      };
+    }, { timeout: 15_000 }).toEqual({ signedIn: null, plans: [], draftAnywhere: false });
+
+    // From then on, the device is a visitor's: no app.
+    await page.goto(`${base}/plans/shimada-dx-plan`);
+    await readWithoutApp(page);
+    await expect(page.locator('.account__login')).toBeVisible();
   });
 
   test('edits waiting at sign-out stay locked on the device and arrive later, exactly once, under their author', async ({ page }, testInfo) => {

@@ -23,7 +23,7 @@
 use super::names::*;
 
 /// The `window` property holding the promise of who signed in (every page).
-const DEVICE: &str = "__keikakuDevice";
+pub const DEVICE: &str = "__keikakuDevice";
 /// The `window` property holding the promise of the page's kept plan (the app shell only).
 const PLAN: &str = "__keikakuEarly";
 /// The `window` property holding the read helper the shell's script shares.
