@@ -365,7 +365,12 @@ fn private_answers_are_never_stored_and_public_ones_revalidate() {
     for path in ["/admin", "/login", "/api/v1/session", "/app-shell"] {
         assert_eq!(cache_control(path, &[]), private, "public: {path}");
     }
-    for path in ["/", "/plans/komagane-dx-strategy/roadmap", "/api/v1/plans"] {
+    for path in [
+        "/",
+        "/plans/komagane-dx-strategy/roadmap",
+        "/plans/komagane-dx-strategy/progress",
+        "/api/v1/plans",
+    ] {
         assert_eq!(
             cache_control(path, &[]).as_deref(),
             Some("no-cache"),

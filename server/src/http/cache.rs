@@ -48,9 +48,11 @@ fn private_path(path: &str) -> bool {
         ]
         .iter()
         .any(|prefix| path.starts_with(prefix))
-        || ["/history", "/edit", "/progress", "/rounds"]
+        || ["/history", "/edit", "/rounds"]
             .iter()
             .any(|suffix| path.ends_with(suffix))
+        // A measure's progress form, not the plan's public progress overview.
+        || (path.contains("/measures/") && path.ends_with("/progress"))
 }
 
 /// The `Cache-Control` value for one response.
@@ -190,6 +192,17 @@ mod tests {
         assert_eq!(
             policy(
                 "/plans/komagane-dx-strategy/roadmap",
+                false,
+                200,
+                HTML,
+                true
+            ),
+            REVALIDATE
+        );
+        // The plan's progress overview is public, unlike a measure's progress form.
+        assert_eq!(
+            policy(
+                "/plans/komagane-dx-strategy/progress",
                 false,
                 200,
                 HTML,
