@@ -17,6 +17,7 @@ ensure_chromium
 step "building (release)"
 cargo leptos build --release
 build_first_view
+compress_build_files
 cargo build --release -p keikaku-bench-sync -p keikaku-bench-rounds -p keikaku-bench-revisions
 
 step "server: push throughput and pull latency"

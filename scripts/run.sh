@@ -17,10 +17,12 @@ if [ "$profile" = release ]; then
   step "building (release)"
   cargo leptos build --release
   build_first_view
+  compress_build_files
 else
   step "building (debug)"
   cargo leptos build
   build_first_view
+  compress_build_files 5
 fi
 
 export LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_HASH_FILES=true

@@ -28,6 +28,7 @@ cargo test -p keikaku-domain -p keikaku-sync -p keikaku-render -p keikaku-export
 step "building the app for the browser tests"
 cargo leptos build
 build_first_view
+compress_build_files 5
 
 step "browser tests"
 (cd end2end && npx playwright test)

@@ -1,6 +1,6 @@
 import { test } from '@playwright/test';
 import { ChildProcess, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync, appendFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync, appendFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -51,6 +51,9 @@ export function nextRelease(marker: string): Release {
   // A visible difference between the builds: the new stylesheet sets a custom property.
   const css = readdirSync(pkg).find((file) => file.endsWith('.css'))!;
   appendFileSync(join(pkg, css), `\n:root { --keikaku-release: "${marker}"; }\n`);
+  // Its precompressed copies (scripts/compress-build-files.mjs) are of the old text: without
+  // them the server sends the changed file itself.
+  for (const copy of [`${css}.br`, `${css}.gz`]) rmSync(join(pkg, copy), { force: true });
   const hashFile = join(dir, 'hash.txt');
   writeFileSync(hashFile, hashes.join('\n') + '\n');
   return { siteRoot, hashFile };

@@ -1,10 +1,11 @@
 //! What a page loads: a visitor's reading page names no build file (its on-demand script loads
 //! the app only on a device that still records somebody signed in), every other page and every
-//! signed-in page loads the app.
+//! signed-in page loads the app; and the build files go out as the Brotli or gzip copies the
+//! build wrote beside them (scripts/compress-build-files.mjs).
 
 mod support;
 
-use support::{add_account, sign_in, NewAccount, TestServer};
+use support::{add_account, request_with, sign_in, NewAccount, TempDir, TestServer};
 
 const READING_PAGES: [&str; 10] = [
     "/",
@@ -87,4 +88,61 @@ fn a_signed_in_user_gets_the_app_on_every_reading_page() {
         assert!(loads_the_app(&page.body), "{path} does not load the app");
         assert!(!loads_the_app_on_demand(&page.body), "{path}");
     }
+}
+
+#[test]
+fn build_files_go_out_as_their_precompressed_copies() {
+    let site = TempDir::new("site");
+    let pkg = site.0.join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    std::fs::write(
+        pkg.join("keikaku.abc123.js"),
+        "console.log('the file itself');",
+    )
+    .unwrap();
+    std::fs::write(pkg.join("keikaku.abc123.js.br"), b"brotli copy").unwrap();
+    std::fs::write(pkg.join("keikaku.abc123.js.gz"), b"gzip copy").unwrap();
+    std::fs::write(pkg.join("keikaku.def456.css"), "body{}").unwrap();
+    let root = site.0.to_str().unwrap();
+    let server =
+        TestServer::start_with(&[("LEPTOS_SITE_ROOT", root), ("LEPTOS_HASH_FILES", "true")]);
+    let get = |path: &str, accept: &str| {
+        request_with(
+            &server.addr,
+            "GET",
+            path,
+            None,
+            &[("Accept-Encoding", accept)],
+        )
+    };
+
+    let brotli = get("/pkg/keikaku.abc123.js", "gzip, deflate, br");
+    assert_eq!(brotli.status, 200);
+    assert_eq!(brotli.header("content-encoding"), Some("br"));
+    assert_eq!(brotli.bytes, b"brotli copy");
+    assert!(brotli
+        .header("content-type")
+        .unwrap()
+        .contains("javascript"));
+    assert_eq!(
+        brotli.header("cache-control"),
+        Some("public, max-age=31536000, immutable")
+    );
+    assert!(brotli
+        .header("vary")
+        .is_some_and(|v| v.to_ascii_lowercase().contains("accept-encoding")));
+
+    let gzip = get("/pkg/keikaku.abc123.js", "gzip");
+    assert_eq!(gzip.header("content-encoding"), Some("gzip"));
+    assert_eq!(gzip.bytes, b"gzip copy");
+
+    let plain = get("/pkg/keikaku.abc123.js", "identity");
+    assert_eq!(plain.header("content-encoding"), None);
+    assert_eq!(plain.body, "console.log('the file itself');");
+
+    // A file without copies is still served.
+    let css = get("/pkg/keikaku.def456.css", "identity");
+    assert_eq!(css.status, 200);
+    assert_eq!(css.body, "body{}");
+    assert_eq!(get("/pkg/keikaku.missing.js", "br").status, 404);
 }
