@@ -9,9 +9,13 @@ use serde::{Deserialize, Serialize};
 #[serde(transparent)]
 pub struct FiscalYear(pub i32);
 
-/// First fiscal year of each era, newest first. Fiscal 2019 is conventionally 令和元年度
-/// even though 令和 began in May.
-const ERAS: [(&str, i32); 3] = [("令和", 2019), ("平成", 1989), ("昭和", 1926)];
+/// First fiscal year of each era, newest first, with its name in Japanese and in English.
+/// Fiscal 2019 is conventionally 令和元年度 even though 令和 began in May.
+const ERAS: [(&str, &str, i32); 3] = [
+    ("令和", "Reiwa", 2019),
+    ("平成", "Heisei", 1989),
+    ("昭和", "Showa", 1926),
+];
 
 /// Year, month, day and seconds into the day in Japan (UTC+9, no daylight saving) at
 /// `unix_seconds`.
@@ -45,12 +49,18 @@ impl FiscalYear {
 
     /// Era name and year within the era, e.g. `("令和", 4)`.
     pub fn era(self) -> (&'static str, i32) {
-        for (name, first) in ERAS {
+        let (name, _, n) = self.era_in_both();
+        (name, n)
+    }
+
+    /// The era's Japanese and English names and the year within it.
+    fn era_in_both(self) -> (&'static str, &'static str, i32) {
+        for (name, english, first) in ERAS {
             if self.0 >= first {
-                return (name, self.0 - first + 1);
+                return (name, english, self.0 - first + 1);
             }
         }
-        ("昭和", self.0 - 1926 + 1)
+        ("昭和", "Showa", self.0 - 1926 + 1)
     }
 
     /// `令和4年度`; the first year of an era is written 元.
@@ -68,13 +78,24 @@ impl FiscalYear {
         format!("{}（{}年度）", self.japanese(), self.0)
     }
 
+    /// The label in `lang`: `令和4年度（2022年度）` or `FY2022 (Reiwa 4)`.
+    pub fn label_in(self, lang: crate::lang::Lang) -> String {
+        match lang {
+            crate::lang::Lang::Ja => self.label(),
+            crate::lang::Lang::En => {
+                let (_, era, n) = self.era_in_both();
+                format!("FY{} ({era} {n})", self.0)
+            }
+        }
+    }
+
     /// Parses `令和4年度`, `R4`, `令和元年度` or a Western `2022`.
     pub fn parse(text: &str) -> Option<FiscalYear> {
         let text = text.trim().trim_end_matches("年度").trim_end_matches('年');
         if let Ok(year) = text.parse::<i32>() {
             return (1900..=2200).contains(&year).then_some(FiscalYear(year));
         }
-        for (name, first) in ERAS {
+        for (name, _, first) in ERAS {
             if let Some(rest) = text.strip_prefix(name) {
                 let n = if rest == "元" { 1 } else { rest.parse().ok()? };
                 return Some(FiscalYear(first + n - 1));
@@ -100,6 +121,30 @@ impl fmt::Display for FiscalYear {
 
 #[cfg(test)]
 mod tests {
+    use crate::lang::Lang;
+
+    #[test]
+    fn fiscal_years_read_as_fy_and_era_in_english() {
+        use super::FiscalYear;
+        assert_eq!(FiscalYear(2024).label_in(Lang::En), "FY2024 (Reiwa 6)");
+        assert_eq!(FiscalYear(2019).label_in(Lang::En), "FY2019 (Reiwa 1)");
+        assert_eq!(FiscalYear(2016).label_in(Lang::En), "FY2016 (Heisei 28)");
+        assert_eq!(FiscalYear(2024).label_in(Lang::Ja), "令和6年度（2024年度）");
+        let period = crate::Period {
+            start_fiscal_year: FiscalYear(2022),
+            end_fiscal_year: FiscalYear(2026),
+            text: None,
+        };
+        assert_eq!(
+            period.label_in(Lang::En),
+            "FY2022 (Reiwa 4) – FY2026 (Reiwa 8)"
+        );
+        assert_eq!(
+            period.label(),
+            "令和4年度（2022年度）～令和8年度（2026年度）"
+        );
+    }
+
     #[test]
     fn the_fiscal_year_turns_on_1_april_japan_time() {
         // 2025-03-31T15:00:00Z is 2025-04-01 00:00 in Japan.

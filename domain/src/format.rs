@@ -164,10 +164,19 @@ impl Period {
 
     /// `令和4年度（2022年度）～令和8年度（2026年度）`
     pub fn label(&self) -> String {
+        self.label_in(crate::lang::Lang::Ja)
+    }
+
+    /// The period in `lang`: in English `FY2022 (Reiwa 4) – FY2026 (Reiwa 8)`.
+    pub fn label_in(&self, lang: crate::lang::Lang) -> String {
+        let separator = match lang {
+            crate::lang::Lang::Ja => "～",
+            crate::lang::Lang::En => " – ",
+        };
         format!(
-            "{}～{}",
-            self.start_fiscal_year.label(),
-            self.end_fiscal_year.label()
+            "{}{separator}{}",
+            self.start_fiscal_year.label_in(lang),
+            self.end_fiscal_year.label_in(lang)
         )
     }
 }

@@ -11,6 +11,7 @@ pub mod evaluation;
 pub mod fiscal;
 pub mod format;
 pub mod import;
+pub mod lang;
 pub mod limits;
 pub mod reading;
 pub mod revision;
