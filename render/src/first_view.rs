@@ -59,6 +59,9 @@ pub fn first_view(path: &str, kept_plan: &str) -> Option<FirstView> {
         &view,
         &PlanActuals::default(),
         Some(FIRST_SCREEN),
+        // The service worker does not know the page's language: the first view is Japanese,
+        // the plan's own, and the app renders the chosen language when it takes over.
+        keikaku_domain::lang::Lang::Ja,
     );
     Some(FirstView {
         title: crate::document_title(&crate::roadmap::title(&view)),

@@ -191,10 +191,12 @@ pub fn write_page(
     view: &RoadmapView,
     actuals: &PlanActuals,
     defer: Option<DeferRows>,
+    lang: keikaku_domain::lang::Lang,
 ) {
     html.open("div", &[("class", "page page--wide")]);
-    write_breadcrumbs(html, &breadcrumb_trail(view));
-    write_plan_header(html, &view.summary, PlanTab::Roadmap);
+    // The roadmap's own texts are Japanese yet; its header follows the page's language.
+    write_breadcrumbs(html, &breadcrumb_trail(view), lang);
+    write_plan_header(html, &view.summary, PlanTab::Roadmap, lang);
     html.element("h1", &[], HEADING)
         .open(
             "form",

@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 use leptos_router::components::Form;
+
+use crate::i18n::{t, t_string, use_i18n};
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -10,6 +12,7 @@ pub fn SiteHeader() -> impl IntoView {
     // An attribute, not the `value` property: hydration must not wipe what was typed before
     // the app loaded.
     let current = move || query.read().get("q").unwrap_or_default();
+    let i18n = use_i18n();
     view! {
         <header class="site-header">
             <div class="site-header__inner">
@@ -18,13 +21,14 @@ pub fn SiteHeader() -> impl IntoView {
                     <span class="brand__name">"Keikaku"<span class="brand__sub">" 計画"</span></span>
                 </a>
                 <Form method="GET" action="/search" attr:class="site-search" attr:role="search">
-                    <label for="site-search-input" class="visually-hidden">"計画を検索"</label>
-                    <input id="site-search-input" type="search" name="q" placeholder="計画を検索（例：防災）"
+                    <label for="site-search-input" class="visually-hidden">{t!(i18n, layout.search_label)}</label>
+                    <input id="site-search-input" type="search" name="q" placeholder=t_string!(i18n, layout.search_placeholder)
                         value=current autocomplete="off" maxlength="200"/>
-                    <button type="submit">"検索"</button>
+                    <button type="submit">{t!(i18n, layout.search_button)}</button>
                 </Form>
                 <crate::routes::SyncIndicator/>
                 <AccountMenu/>
+                <crate::lang::LanguageSwitch/>
             </div>
         </header>
     }
@@ -42,6 +46,7 @@ fn AccountMenu() -> impl IntoView {
     let account = use_account();
     let sign_out = sign_out_handler();
     let status = crate::offline::use_sync_status();
+    let i18n = use_i18n();
     view! {
         // A tab closed for its user (see `ClosedForAnotherUser`) names nobody.
         <Suspense fallback=|| ()>
@@ -54,22 +59,22 @@ fn AccountMenu() -> impl IntoView {
                             <form method="post" action="/api/v1/session/logout" class="account"
                                 on:submit=move |ev| sign_out(ev, Some(token.clone()))>
                                 <span class="account__name">{user.display_name}<span class="account__role">{format!("（{}）", user.role.label())}</span></span>
-                                {(user.role == keikaku_domain::access::Role::Administrator).then(|| view! { <a href="/admin" class="account__admin">"管理"</a> })}
+                                {(user.role == keikaku_domain::access::Role::Administrator).then(|| view! { <a href="/admin" class="account__admin">{t!(i18n, layout.admin)}</a> })}
                                 <crate::routes::tasks::TasksLink role=user.role/>
                                 <input type="hidden" name="csrf" value=user.csrf_token/>
-                                <button type="submit">"ログアウト"</button>
+                                <button type="submit">{t!(i18n, layout.sign_out)}</button>
                             </form>
                         }
                         .into_any()
                     }
                     Account::OnThisDevice { display_name } => view! {
                         <form class="account" on:submit=move |ev| sign_out(ev, None)>
-                            <span class="account__name">{display_name}<span class="account__role">"（オフライン）"</span></span>
-                            <button type="submit">"ログアウト"</button>
+                            <span class="account__name">{display_name}<span class="account__role">{t!(i18n, layout.offline_role)}</span></span>
+                            <button type="submit">{t!(i18n, layout.sign_out)}</button>
                         </form>
                     }
                     .into_any(),
-                    Account::Visitor => view! { <a href="/login" class="account__login">"ログイン"</a> }.into_any(),
+                    Account::Visitor => view! { <a href="/login" class="account__login">{t!(i18n, layout.sign_in)}</a> }.into_any(),
                 }
             })}
             </Show>
@@ -160,11 +165,12 @@ async fn on_this_device() -> Account {
 
 #[component]
 pub fn SiteFooter() -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <footer class="site-footer">
-            <p>"Keikaku（計画）— 自治体DX計画の閲覧・進捗管理"</p>
-            <p>"掲載している計画は各自治体が公表した資料を転記したものです。"</p>
-            <p><a href="/accessibility">"アクセシビリティ方針"</a></p>
+            <p>{t!(i18n, layout.footer_product)}</p>
+            <p>{t!(i18n, layout.footer_source)}</p>
+            <p><a href="/accessibility">{t!(i18n, layout.footer_accessibility)}</a></p>
         </footer>
     }
 }
@@ -183,15 +189,19 @@ pub fn set_status(code: u16) {
 
 #[component]
 pub fn NotFound(
-    #[prop(into, default = "お探しのページは見つかりませんでした。".to_owned())] message: String,
+    /// What was not found; without it, the general sentence.
+    #[prop(optional, into)]
+    message: Option<String>,
 ) -> impl IntoView {
     set_status(404);
+    let i18n = use_i18n();
+    let message = message.unwrap_or_else(|| t_string!(i18n, layout.not_found_message).to_owned());
     view! {
-        <PageTitle text="ページが見つかりません"/>
+        <PageTitle text=t_string!(i18n, layout.not_found_title)/>
         <div class="page">
-            <h1>"ページが見つかりません"</h1>
+            <h1>{t!(i18n, layout.not_found_title)}</h1>
             <p>{message}</p>
-            <p><a href="/">"計画の一覧へ戻る"</a></p>
+            <p><a href="/">{t!(i18n, layout.back_to_plans)}</a></p>
         </div>
     }
 }
@@ -200,12 +210,11 @@ pub fn NotFound(
 #[component]
 pub fn OfflineBanner() -> impl IntoView {
     let status = crate::offline::use_sync_status();
+    let i18n = use_i18n();
     move || {
         (!status.online.get()).then(|| {
             view! {
-                <p class="offline-banner" role="status">
-                    "オフラインです。この端末に保存された内容を表示しています。進捗の記録は保存され、接続が戻ると送信されます。"
-                </p>
+                <p class="offline-banner" role="status">{t!(i18n, layout.offline_banner)}</p>
             }
         })
     }
@@ -218,12 +227,13 @@ pub fn ClosedForAnotherUser() -> impl IntoView {
     let reload = move |_| {
         let _ = window().location().reload();
     };
+    let i18n = use_i18n();
     view! {
-        <PageTitle text="再読み込みしてください"/>
+        <PageTitle text=t_string!(i18n, layout.reload_title)/>
         <div class="page">
-            <h1>"再読み込みしてください"</h1>
-            <p role="alert">"このブラウザの別のタブでログアウトしたか、別のユーザーがログインしました。このタブに表示していた内容は閉じました。"</p>
-            <button type="button" class="button" on:click=reload>"ページを再読み込み"</button>
+            <h1>{t!(i18n, layout.reload_title)}</h1>
+            <p role="alert">{t!(i18n, layout.reload_message)}</p>
+            <button type="button" class="button" on:click=reload>{t!(i18n, layout.reload_button)}</button>
         </div>
     }
 }
@@ -239,12 +249,13 @@ pub fn SignInRequired(#[prop(into)] title: String) -> impl IntoView {
         "/login?next={}",
         keikaku_domain::views::paths::encode_query_component(&next)
     );
+    let i18n = use_i18n();
     view! {
         <PageTitle text=title.clone()/>
         <div class="page">
             <h1>{title}</h1>
-            <p role="alert">"このページを開くにはログインしてください。"</p>
-            <p><a href=login>"ログインする"</a></p>
+            <p role="alert">{t!(i18n, layout.sign_in_required)}</p>
+            <p><a href=login>{t!(i18n, layout.sign_in_link)}</a></p>
         </div>
     }
 }
@@ -253,12 +264,13 @@ pub fn SignInRequired(#[prop(into)] title: String) -> impl IntoView {
 #[component]
 pub fn Forbidden(#[prop(into)] title: String, #[prop(into)] message: String) -> impl IntoView {
     set_status(403);
+    let i18n = use_i18n();
     view! {
         <PageTitle text=title.clone()/>
         <div class="page">
             <h1>{title}</h1>
             <p role="alert">{message}</p>
-            <p><a href="/">"計画の一覧へ戻る"</a></p>
+            <p><a href="/">{t!(i18n, layout.back_to_plans)}</a></p>
         </div>
     }
 }
@@ -266,13 +278,14 @@ pub fn Forbidden(#[prop(into)] title: String, #[prop(into)] message: String) -> 
 #[component]
 pub fn LoadError(error: ServerFnError) -> impl IntoView {
     set_status(500);
+    let i18n = use_i18n();
     let message = match error {
         ServerFnError::ServerError(message) => message,
-        _ => "通信できませんでした。接続を確認して、もう一度お試しください。".to_owned(),
+        _ => t_string!(i18n, layout.load_error_message).to_owned(),
     };
     view! {
         <div class="page">
-            <h1>"読み込めませんでした"</h1>
+            <h1>{t!(i18n, layout.load_error_title)}</h1>
             <p role="alert">{message}</p>
         </div>
     }
@@ -280,12 +293,9 @@ pub fn LoadError(error: ServerFnError) -> impl IntoView {
 
 #[component]
 pub fn Loading() -> impl IntoView {
-    view! { <p class="loading" role="status">"読み込み中…"</p> }
+    let i18n = use_i18n();
+    view! { <p class="loading" role="status">{t!(i18n, layout.loading)}</p> }
 }
-
-/// What a page says of itself when it has nothing more particular.
-pub const DEFAULT_DESCRIPTION: &str =
-    "自治体DX計画の施策・KPI・工程表と、その進み具合を閲覧できます。";
 
 /// The page's title; the document's adds the site's name ([`keikaku_render::document_title`],
 /// which also keeps plan data from writing markup into `<title>`). With it go the page's
@@ -293,14 +303,14 @@ pub const DEFAULT_DESCRIPTION: &str =
 #[component]
 pub fn PageTitle(
     #[prop(into)] text: String,
-    /// A sentence or two about the page; [`DEFAULT_DESCRIPTION`] without.
+    /// A sentence or two about the page; the site's own description without.
     #[prop(optional, into)]
     description: Option<String>,
 ) -> impl IntoView {
     use leptos_meta::Meta;
     let description = description
         .map(|d| keikaku_domain::text::shorten(&d, 120))
-        .unwrap_or_else(|| DEFAULT_DESCRIPTION.to_owned());
+        .unwrap_or_else(|| t_string!(use_i18n(), layout.default_description).to_owned());
     let full_title = keikaku_render::document_title(&text);
     let site = site_url();
     let path = leptos_router::hooks::use_location()
@@ -313,7 +323,7 @@ pub fn PageTitle(
         <Meta property="og:description" content=description/>
         <Meta property="og:type" content="website"/>
         <Meta property="og:site_name" content="Keikaku（計画）"/>
-        <Meta property="og:locale" content="ja_JP"/>
+        <Meta property="og:locale" content=crate::lang::use_lang().open_graph_locale()/>
         <Meta property="og:url" content=format!("{site}{path}")/>
         <Meta property="og:image" content=format!("{site}/icon-512.png")/>
         <Meta name="twitter:card" content="summary"/>

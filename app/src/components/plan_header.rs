@@ -3,7 +3,7 @@
 
 use keikaku_domain::views::{paths, PlanSummary};
 use keikaku_domain::PlanStatus;
-use keikaku_render::plan_header::{breadcrumb_list, plan_header_contents, BREADCRUMBS_LABEL};
+use keikaku_render::plan_header::{breadcrumb_list, plan_header_contents, status_label, texts};
 use leptos::prelude::*;
 
 pub use keikaku_render::plan_header::PlanTab;
@@ -11,13 +11,15 @@ pub use keikaku_render::plan_header::PlanTab;
 /// Breadcrumb trail; the last entry is the current page and is not a link.
 #[component]
 pub fn Breadcrumbs(trail: Vec<(String, Option<String>)>) -> impl IntoView {
-    view! { <nav class="breadcrumbs" aria-label=BREADCRUMBS_LABEL inner_html=breadcrumb_list(&trail)></nav> }
+    let lang = crate::lang::use_lang();
+    view! { <nav class="breadcrumbs" aria-label=texts(lang).breadcrumbs inner_html=breadcrumb_list(&trail, lang)></nav> }
 }
 
 /// The plan's status (as `keikaku_render::plan_header::write_status_badge` writes it).
 #[component]
 pub fn StatusBadge(status: PlanStatus) -> impl IntoView {
-    view! { <span class=format!("badge badge--{}", status.as_str())>{status.label()}</span> }
+    let label = status_label(status, crate::lang::use_lang());
+    view! { <span class=format!("badge badge--{}", status.as_str())>{label}</span> }
 }
 
 /// Title block and section tabs for a plan's pages.
@@ -34,12 +36,15 @@ pub fn PlanHeader(
         leptos_meta::LinkProps::builder()
             .rel("alternate")
             .type_("application/atom+xml")
-            .title(format!("{}の更新（Atom）", summary.title))
+            .title({
+                let title = summary.title.clone();
+                crate::i18n::t_string!(crate::i18n::use_i18n(), plan.feed_title, title).to_string()
+            })
             .href(paths::plan_feed(&summary.id))
             .build(),
     );
     view! {
         {feed}
-        <div class="plan-header" inner_html=plan_header_contents(&summary, current, title_is_heading)></div>
+        <div class="plan-header" inner_html=plan_header_contents(&summary, current, title_is_heading, crate::lang::use_lang())></div>
     }
 }

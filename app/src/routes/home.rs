@@ -6,24 +6,26 @@ use leptos::prelude::*;
 use crate::api::progress::PlanBrief;
 use crate::components::layout::{LoadError, Loading, PageTitle};
 use crate::components::plan_header::StatusBadge;
+use crate::i18n::{t, t_string, use_i18n};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
     let municipalities = Resource::new(|| (), |_| crate::pages::home());
     // How each plan is going is extra: the list shows without it (offline, say).
     let briefs = Resource::new(|| (), |_| crate::api::progress::home_progress());
+    let i18n = use_i18n();
     view! {
         <PageTitle text=""/>
         <div class="page">
-            <h1>"自治体DX計画"</h1>
-            <p class="lead">"各自治体のDX推進計画を、施策・KPI・工程表まで読むことができます。"</p>
+            <h1>{t!(i18n, home.title)}</h1>
+            <p class="lead">{t!(i18n, home.lead)}</p>
             <crate::routes::tasks::TasksNotice/>
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     let briefs = briefs.await.unwrap_or_default();
                     match municipalities.await {
                         Err(error) => view! { <LoadError error/> }.into_any(),
-                        Ok(list) if list.is_empty() => view! { <p>"登録されている計画はまだありません。"</p> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <p>{t!(i18n, home.no_plans)}</p> }.into_any(),
                         Ok(list) => list.into_iter().map(|m| view! { <Municipality municipality=m briefs=briefs.clone()/> }).collect_view().into_any(),
                     }
                 })}
@@ -37,7 +39,9 @@ fn Municipality(municipality: MunicipalityPlans, briefs: Vec<PlanBrief>) -> impl
     let heading_id = format!("org-{}", municipality.organization_id);
     let labelled_by = heading_id.clone();
     let feed = paths::organization_feed(&municipality.organization_id);
-    let feed_label = format!("{}の計画の更新情報（Atom）", municipality.name);
+    let i18n = use_i18n();
+    let name = municipality.name.clone();
+    let feed_label = t_string!(i18n, home.feed, name).to_string();
     view! {
         <section class="municipality" aria-labelledby=labelled_by>
             <h2 id=heading_id>{municipality.name}<span class="prefecture">{format!("（{}）", municipality.prefecture)}</span></h2>
@@ -57,22 +61,27 @@ fn PlanCard(plan: PlanSummary, brief: Option<PlanBrief>) -> impl IntoView {
     let standing = brief.as_ref().and_then(|b| b.standing.clone());
     let news = brief.and_then(|b| b.latest_news);
     let id = plan.id.clone();
+    let i18n = use_i18n();
+    let lang = crate::lang::use_lang();
+    let measure_count = plan.measure_count;
+    let kpi_count = plan.kpi_count;
+    let glossary_count = plan.glossary_count;
     view! {
         <article class="plan-card">
             <h3><a href=paths::plan(&id)>{plan.title.clone()}</a></h3>
             {plan.subtitle.clone().map(|s| view! { <p class="plan-card__subtitle">{s}</p> })}
             <dl class="facts">
-                {plan.period.as_ref().map(|p| view! { <div><dt>"計画期間"</dt><dd>{p.label()}</dd></div> })}
-                <div><dt>"状態"</dt><dd><StatusBadge status=plan.status/></dd></div>
-                <div><dt>"施策"</dt><dd>{format!("{}件", plan.measure_count)}</dd></div>
-                <div><dt>"KPI"</dt><dd>{format!("{}件", plan.kpi_count)}</dd></div>
-                {standing.map(|s| view! { <div><dt>"進み具合"</dt><dd>{s}</dd></div> })}
-                {news.map(|(what, when)| view! { <div><dt>"最近の更新"</dt><dd>{format!("{what}（{when}）")}</dd></div> })}
+                {plan.period.as_ref().map(|p| view! { <div><dt>{t!(i18n, home.period)}</dt><dd>{p.label_in(lang)}</dd></div> })}
+                <div><dt>{t!(i18n, home.status)}</dt><dd><StatusBadge status=plan.status/></dd></div>
+                <div><dt>{t!(i18n, home.measures)}</dt><dd>{t!(i18n, home.count, count = measure_count)}</dd></div>
+                <div><dt>{t!(i18n, home.kpis)}</dt><dd>{t!(i18n, home.count, count = kpi_count)}</dd></div>
+                {standing.map(|s| view! { <div><dt>{t!(i18n, home.standing)}</dt><dd>{s}</dd></div> })}
+                {news.map(|(what, when)| view! { <div><dt>{t!(i18n, home.news)}</dt><dd>{format!("{what}（{when}）")}</dd></div> })}
             </dl>
             <p class="plan-card__links">
-                {(plan.measure_count > 0).then(|| view! { <a href=paths::progress(&id)>"進み具合"</a> })}
-                {plan.has_roadmap.then(|| view! { <a href=paths::roadmap(&id)>"工程表"</a> })}
-                {(plan.glossary_count > 0).then(|| view! { <a href=paths::glossary(&id)>{format!("用語集（{}語）", plan.glossary_count)}</a> })}
+                {(measure_count > 0).then(|| view! { <a href=paths::progress(&id)>{t!(i18n, home.progress_link)}</a> })}
+                {plan.has_roadmap.then(|| view! { <a href=paths::roadmap(&id)>{t!(i18n, home.roadmap_link)}</a> })}
+                {(glossary_count > 0).then(|| view! { <a href=paths::glossary(&id)>{t!(i18n, home.glossary_link, count = glossary_count)}</a> })}
             </p>
         </article>
     }

@@ -12,6 +12,7 @@ use crate::components::layout::{LoadError, Loading, NotFound, PageTitle, ScrollT
 use crate::components::plan_header::{Breadcrumbs, PlanHeader, PlanTab};
 use crate::components::rich_text::RichText;
 use crate::components::table::{PlanTable, ScrollFrame};
+use crate::i18n::{t, t_string, use_i18n};
 
 #[component]
 pub fn PlanPage() -> impl IntoView {
@@ -20,12 +21,13 @@ pub fn PlanPage() -> impl IntoView {
         move || params.read().get("plan_id").unwrap_or_default(),
         crate::pages::plan,
     );
+    let i18n = use_i18n();
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match overview.await {
                     Err(error) => view! { <LoadError error/> }.into_any(),
-                    Ok(None) => view! { <NotFound message="指定された計画は見つかりませんでした。"/> }.into_any(),
+                    Ok(None) => view! { <NotFound message=t_string!(i18n, plan.not_found)/> }.into_any(),
                     Ok(Some(view)) => view! { <Overview view/> }.into_any(),
                 }
             })}
@@ -35,16 +37,18 @@ pub fn PlanPage() -> impl IntoView {
 
 /// 「駒ヶ根市（長野県）の計画。計画期間…。施策32件・KPI46件。」: what a shared link shows.
 fn plan_description(view: &OverviewView) -> String {
+    let i18n = use_i18n();
+    let lang = crate::lang::use_lang();
     let s = &view.summary;
-    let mut text = format!("{}（{}）の{}。", s.organization_name, s.prefecture, s.title);
+    let (organization, prefecture, title) = (&s.organization_name, &s.prefecture, &s.title);
+    let mut text = t_string!(i18n, plan.description, organization, prefecture, title).to_string();
     if let Some(period) = &s.period {
-        text.push_str(&format!("計画期間は{}。", period.label()));
+        let period = period.label_in(lang);
+        text.push_str(&t_string!(i18n, plan.description_period, period).to_string());
     }
     if s.measure_count > 0 {
-        text.push_str(&format!(
-            "施策{}件・KPI{}件の内容と進み具合を掲載しています。",
-            s.measure_count, s.kpi_count
-        ));
+        let (measures, kpis) = (s.measure_count, s.kpi_count);
+        text.push_str(&t_string!(i18n, plan.description_measures, measures, kpis).to_string());
     }
     text
 }
@@ -54,31 +58,35 @@ fn Overview(view: OverviewView) -> impl IntoView {
     let plan_id = view.summary.id.clone();
     let glossary = view.glossary.clone();
     let has_structure = !view.structure.is_empty() || !view.unplaced.is_empty();
+    let i18n = use_i18n();
+    let lang = crate::lang::use_lang();
+    let (measures, kpis) = (view.summary.measure_count, view.summary.kpi_count);
     view! {
         <PageTitle text=view.summary.title.clone() description=plan_description(&view)/>
         <ScrollToFragment/>
         <div class="page">
             <Breadcrumbs trail=vec![(view.summary.title.clone(), None)]/>
             <PlanHeader summary=view.summary.clone() current=PlanTab::Overview title_is_heading=true/>
+            <crate::lang::ContentLanguageNotice/>
             <dl class="facts facts--plan">
-                <div><dt>"自治体"</dt><dd>{format!("{}（{}）", view.summary.organization_name, view.summary.prefecture)}</dd></div>
-                {view.summary.adopted.clone().map(|a| view! { <div><dt>"策定"</dt><dd>{adopted_label(&a)}</dd></div> })}
+                <div><dt>{t!(i18n, plan.municipality)}</dt><dd>{format!("{}（{}）", view.summary.organization_name, view.summary.prefecture)}</dd></div>
+                {view.summary.adopted.clone().map(|a| view! { <div><dt>{t!(i18n, plan.adopted)}</dt><dd>{adopted_label(&a, lang)}</dd></div> })}
                 {view.summary.period.clone().map(|p| view! {
-                    <div><dt>"計画期間"</dt><dd>{p.label()}{p.text.map(|t| view! { <span class="fact-note">{t}</span> })}</dd></div>
+                    <div><dt>{t!(i18n, plan.period)}</dt><dd>{p.label_in(lang)}{p.text.map(|t| view! { <span class="fact-note" lang="ja">{t}</span> })}</dd></div>
                 })}
-                <div><dt>"施策"</dt><dd>{format!("{}件（KPI {}件）", view.summary.measure_count, view.summary.kpi_count)}</dd></div>
+                <div><dt>{t!(i18n, plan.measures)}</dt><dd>{t!(i18n, plan.measures_count, measures, kpis)}</dd></div>
             </dl>
             <crate::routes::rounds::RoundsLink plan_id=plan_id.clone() organization_id=view.summary.organization_id.clone()/>
-            <nav class="toc" aria-label="このページの内容">
-                <h2 class="toc__title">"目次"</h2>
+            <nav class="toc" aria-label=t_string!(i18n, plan.contents)>
+                <h2 class="toc__title">{t!(i18n, plan.contents_title)}</h2>
                 <ul>
-                    {has_structure.then(|| view! { <li><a href="#structure">"計画の体系"</a></li> })}
-                    {(!view.milestones.is_empty()).then(|| view! { <li><a href="#milestones">"マイルストーン"</a></li> })}
-                    {view.positioning.is_some().then(|| view! { <li><a href="#positioning">"計画の位置付け"</a></li> })}
+                    {has_structure.then(|| view! { <li><a href="#structure">{t!(i18n, plan.structure)}</a></li> })}
+                    {(!view.milestones.is_empty()).then(|| view! { <li><a href="#milestones">{t!(i18n, plan.milestones)}</a></li> })}
+                    {view.positioning.is_some().then(|| view! { <li><a href="#positioning">{t!(i18n, plan.positioning)}</a></li> })}
                     {(!view.chapters.is_empty()).then(|| view! {
                         <li>
-                            <a href="#chapters">"本文"</a>
-                            <ul>
+                            <a href="#chapters">{t!(i18n, plan.chapters)}</a>
+                            <ul lang="ja">
                                 {view.chapters.iter().map(|c| view! {
                                     <li><a href=format!("#chapter-{}", c.id)>{chapter_heading(c)}</a></li>
                                 }).collect_view()}
@@ -89,13 +97,13 @@ fn Overview(view: OverviewView) -> impl IntoView {
             </nav>
             {has_structure.then(|| view! {
                 <section id="structure" aria-labelledby="structure-heading" class="section">
-                    <h2 id="structure-heading">"計画の体系"</h2>
-                    <ul class="tree">
+                    <h2 id="structure-heading">{t!(i18n, plan.structure)}</h2>
+                    <ul class="tree" lang="ja">
                         {view.structure.into_iter().map(|node| node_item(node, &plan_id, &glossary)).collect_view()}
                     </ul>
                     {(!view.unplaced.is_empty()).then(|| view! {
-                        <h3>"その他の施策"</h3>
-                        <ul class="measure-links">
+                        <h3>{t!(i18n, plan.unplaced)}</h3>
+                        <ul class="measure-links" lang="ja">
                             {view.unplaced.into_iter().map(|m| measure_link(m, &plan_id)).collect_view()}
                         </ul>
                     })}
@@ -105,22 +113,44 @@ fn Overview(view: OverviewView) -> impl IntoView {
             {view.positioning.map(|p| view! { <PositioningSection positioning=p glossary=glossary.clone() plan_id=plan_id.clone()/> })}
             {(!view.chapters.is_empty()).then(|| view! {
                 <section id="chapters" aria-labelledby="chapters-heading" class="section chapters">
-                    <h2 id="chapters-heading">"本文"</h2>
-                    {view.chapters.into_iter().map(|c| chapter_view(c, 0, &plan_id, &glossary)).collect_view()}
+                    <h2 id="chapters-heading">{t!(i18n, plan.chapters)}</h2>
+                    <div lang="ja">
+                        {view.chapters.into_iter().map(|c| chapter_view(c, 0, &plan_id, &glossary)).collect_view()}
+                    </div>
                 </section>
             })}
-            {view.source.map(|s| view! { <p class="source-note">"出典："{s}</p> })}
+            {view.source.map(|s| view! { <p class="source-note">{t!(i18n, plan.source)}<span lang="ja">{s}</span></p> })}
         </div>
     }
 }
 
-/// `2022-06` → `2022年6月`.
-fn adopted_label(adopted: &str) -> String {
+/// `2022-06` → `2022年6月` (in English, `June 2022`).
+fn adopted_label(adopted: &str, lang: keikaku_domain::lang::Lang) -> String {
+    use keikaku_domain::lang::Lang;
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
     let parts: Vec<u32> = adopted.split('-').filter_map(|p| p.parse().ok()).collect();
-    match parts.as_slice() {
-        [y] => format!("{y}年"),
-        [y, m] => format!("{y}年{m}月"),
-        [y, m, d] => format!("{y}年{m}月{d}日"),
+    let month = |m: u32| MONTHS.get(m.wrapping_sub(1) as usize).copied();
+    match (lang, parts.as_slice()) {
+        (Lang::Ja, [y]) | (Lang::En, [y]) => format!("{y}"),
+        (Lang::Ja, [y, m]) => format!("{y}年{m}月"),
+        (Lang::Ja, [y, m, d]) => format!("{y}年{m}月{d}日"),
+        (Lang::En, [y, m]) => month(*m).map_or_else(|| adopted.to_owned(), |m| format!("{m} {y}")),
+        (Lang::En, [y, m, d]) => {
+            month(*m).map_or_else(|| adopted.to_owned(), |m| format!("{d} {m} {y}"))
+        }
         _ => adopted.to_owned(),
     }
 }
@@ -129,7 +159,7 @@ fn measure_link(m: MeasureRef, plan_id: &str) -> AnyView {
     view! {
         <li>
             <a href=paths::measure(plan_id, &m.id)>{m.number.unwrap_or_default()}" "{m.title}</a>
-            {m.reprint.then(|| view! { <span class="badge badge--reprint">"再掲"</span> })}
+            {m.reprint.then(|| view! { <span class="badge badge--reprint" lang=crate::lang::use_lang().code()>{t!(use_i18n(), plan.reprint)}</span> })}
         </li>
     }
     .into_any()
@@ -179,19 +209,21 @@ fn serde_kind(node: &NodeView) -> &'static str {
 
 #[component]
 fn Milestones(milestones: Vec<Milestone>) -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = crate::lang::use_lang();
     view! {
         <section id="milestones" aria-labelledby="milestones-heading" class="section">
-            <h2 id="milestones-heading">"マイルストーン"</h2>
-            <ScrollFrame label="マイルストーン">
+            <h2 id="milestones-heading">{t!(i18n, plan.milestones)}</h2>
+            <ScrollFrame label=t_string!(i18n, plan.milestones)>
                 <table class="data-table">
-                    <caption class="visually-hidden">"年度ごとのマイルストーン"</caption>
-                    <thead><tr><th scope="col">"年度"</th><th scope="col">"区分"</th><th scope="col">"内容"</th></tr></thead>
+                    <caption class="visually-hidden">{t!(i18n, plan.milestones_caption)}</caption>
+                    <thead><tr><th scope="col">{t!(i18n, plan.year)}</th><th scope="col">{t!(i18n, plan.group)}</th><th scope="col">{t!(i18n, plan.text)}</th></tr></thead>
                     <tbody>
                         {milestones.into_iter().map(|m| view! {
                             <tr>
-                                <th scope="row">{m.fiscal_year.label()}</th>
-                                <td>{m.group.unwrap_or_default()}</td>
-                                <td>{m.text}{m.note.map(|n| view! { <span class="fact-note">{n}</span> })}</td>
+                                <th scope="row">{m.fiscal_year.label_in(lang)}</th>
+                                <td lang="ja">{m.group.unwrap_or_default()}</td>
+                                <td lang="ja">{m.text}{m.note.map(|n| view! { <span class="fact-note">{n}</span> })}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>
@@ -207,19 +239,20 @@ fn PositioningSection(
     glossary: Vec<TermLink>,
     plan_id: String,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <section id="positioning" aria-labelledby="positioning-heading" class="section">
-            <h2 id="positioning-heading">"計画の位置付け"</h2>
+            <h2 id="positioning-heading">{t!(i18n, plan.positioning)}</h2>
             <dl class="facts facts--stacked">
-                {positioning.general_plan.map(|g| view! { <div><dt>"上位計画"</dt><dd>{g}</dd></div> })}
+                {positioning.general_plan.map(|g| view! { <div><dt>{t!(i18n, plan.general_plan)}</dt><dd lang="ja">{g}</dd></div> })}
                 {(!positioning.related_plans.is_empty()).then(|| view! {
-                    <div><dt>"関連計画"</dt><dd><ul>{positioning.related_plans.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul></dd></div>
+                    <div><dt>{t!(i18n, plan.related_plans)}</dt><dd lang="ja"><ul>{positioning.related_plans.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul></dd></div>
                 })}
                 {(!positioning.legal_basis.is_empty()).then(|| view! {
-                    <div><dt>"根拠法令"</dt><dd><ul>{positioning.legal_basis.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul></dd></div>
+                    <div><dt>{t!(i18n, plan.legal_basis)}</dt><dd lang="ja"><ul>{positioning.legal_basis.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul></dd></div>
                 })}
             </dl>
-            {positioning.text.map(|t| view! { <RichText text=t glossary plan_id/> })}
+            {positioning.text.map(|t| view! { <div lang="ja"><RichText text=t glossary plan_id/></div> })}
         </section>
     }
 }

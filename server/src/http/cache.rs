@@ -103,12 +103,20 @@ pub async fn apply(
         session_cookie,
     };
     let value = cache_control(&asked, &answered, hashed);
+    let answered_html = answered.content_type.starts_with("text/html");
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
     // A build file goes out as its Brotli or gzip copy, or as itself, by the request's
     // Accept-Encoding; the file handler does not say so, and a shared cache must know.
     if path.starts_with("/pkg/") && !headers.contains_key(header::VARY) {
         headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
+    // A page is written in the language its cookie chose, else the one Accept-Language asks.
+    if answered_html {
+        headers.append(
+            header::VARY,
+            HeaderValue::from_static("cookie, accept-language"),
+        );
     }
     response
 }

@@ -8,6 +8,7 @@ mod error;
 mod events;
 mod feeds;
 mod json;
+mod language;
 mod open_data;
 mod password_check;
 mod plans;
@@ -246,6 +247,7 @@ fn api_routes(state: &AppState) -> Router<AppState> {
         .merge(plans::routes())
         .merge(open_data::routes())
         .merge(feeds::routes())
+        .merge(language::routes())
         .merge(users::routes())
         .merge(structure::routes())
         .merge(rounds::routes())

@@ -189,7 +189,7 @@ fn cookie(value: &str, max_age: i64, secure: bool) -> HeaderValue {
 }
 
 /// Behind HTTPS (directly or through a proxy that says so), cookies get the Secure flag.
-fn is_https(headers: &HeaderMap, state: &AppState) -> bool {
+pub(super) fn is_https(headers: &HeaderMap, state: &AppState) -> bool {
     state.secure_cookies
         || headers
             .get("x-forwarded-proto")

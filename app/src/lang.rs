@@ -1,0 +1,121 @@
+//! The page's language, for what the pure crates write (fiscal years, periods) and for links
+//! that switch it. The interface's own texts come from the generated [`crate::i18n`] module.
+
+use keikaku_domain::lang::Lang;
+use leptos::prelude::*;
+
+use crate::i18n::{use_i18n, Locale};
+
+/// The cookie remembering the visitor's choice of language (set by `/api/v1/language`).
+pub const LANGUAGE_COOKIE: &str = "keikaku_lang";
+
+/// What leptos_i18n reads as the request's languages on the server: the language chosen with
+/// the switch, if any, else the request's `Accept-Language`.
+pub fn preferred_languages() -> leptos_use::UseLocalesOptions {
+    leptos_use::UseLocalesOptions::default().ssr_lang_header_getter(|| {
+        #[cfg(feature = "ssr")]
+        {
+            let parts = use_context::<http::request::Parts>()?;
+            if let Some(lang) = chosen_language(&parts.headers) {
+                return Some(lang.code().to_owned());
+            }
+            parts
+                .headers
+                .get(http::header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            None
+        }
+    })
+}
+
+/// The language the request's cookie names, if it names one of ours.
+#[cfg(feature = "ssr")]
+pub fn chosen_language(headers: &http::HeaderMap) -> Option<Lang> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| {
+            let (name, value) = pair.trim().split_once('=')?;
+            (name == LANGUAGE_COOKIE).then(|| Lang::from_code(value.trim()))?
+        })
+}
+
+/// The language this page is rendered in.
+pub fn use_lang() -> Lang {
+    lang_of(use_i18n().get_locale_untracked())
+}
+
+pub fn lang_of(locale: Locale) -> Lang {
+    match locale {
+        Locale::ja => Lang::Ja,
+        Locale::en => Lang::En,
+    }
+}
+
+/// The switch between the interface's languages: a link per other language to
+/// `/api/v1/language`, which remembers the choice in a cookie and returns to this page.
+/// A plain link, so it works without JavaScript; `rel="external"` keeps the app's router
+/// from handling it.
+#[component]
+pub fn LanguageSwitch() -> impl IntoView {
+    let current = use_lang();
+    let location = leptos_router::hooks::use_location();
+    let here = move || {
+        let path = location.pathname.get();
+        let search = location.search.get();
+        if search.is_empty() {
+            path
+        } else {
+            format!("{path}?{search}")
+        }
+    };
+    view! {
+        <nav class="language-switch" aria-label="言語 / Language">
+            {Lang::ALL.into_iter().filter(|lang| *lang != current).map(|lang| {
+                let href = move || format!(
+                    "/api/v1/language?to={}&next={}",
+                    lang.code(),
+                    keikaku_domain::views::paths::encode_query_component(&here())
+                );
+                view! {
+                    <a href=href rel="external nofollow" hreflang=lang.code() lang=lang.code()>{lang.own_name()}</a>
+                }
+            }).collect_view()}
+        </nav>
+    }
+}
+
+/// In the offline app shell, which the service worker keeps for everyone, adopts the language
+/// this browser chose (its cookie) before the app renders: the shell was written in whatever
+/// language its request asked for, and the app takes its language from `<html lang>`.
+#[cfg(feature = "hydrate")]
+pub fn adopt_chosen_language() {
+    let cookies = js_sys::Reflect::get(&document(), &"cookie".into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default();
+    let chosen = cookies.split(';').find_map(|pair| {
+        let (name, value) = pair.trim().split_once('=')?;
+        (name == LANGUAGE_COOKIE).then(|| Lang::from_code(value.trim()))?
+    });
+    if let (Some(lang), Some(root)) = (chosen, document().document_element()) {
+        let _ = root.set_attribute("lang", lang.code());
+    }
+}
+
+/// On a page in another language than Japanese, says that the plan's own text stays in
+/// Japanese (the plan file may give English for a field; where it does not, the Japanese is
+/// shown, marked `lang="ja"`).
+#[component]
+pub fn ContentLanguageNotice() -> impl IntoView {
+    let i18n = use_i18n();
+    (use_lang() != Lang::Ja).then(|| {
+        view! { <p class="content-language" role="note">{crate::i18n::t!(i18n, layout.content_in_japanese)}</p> }
+    })
+}

@@ -1,0 +1,118 @@
+//! The interface's language: `GET /api/v1/language` remembers the choice in a cookie for
+//! anyone, signed in or not, and returns only to a page of this site; pages are written in
+//! the chosen language, else the one `Accept-Language` asks for, and say they vary by both.
+
+mod support;
+
+use support::{add_account, request_with, sign_in, NewAccount, TestServer};
+
+fn html_lang(body: &str) -> Option<&str> {
+    let start = body.find("<html lang=\"")? + "<html lang=\"".len();
+    body[start..].split('"').next()
+}
+
+#[test]
+fn anyone_switches_the_language_and_returns_to_the_page_they_were_on() {
+    let server = TestServer::start();
+    let password = "language test passphrase";
+    for (login, role) in [
+        ("lang-admin", "administrator"),
+        ("lang-council", "council_member"),
+    ] {
+        let out = add_account(
+            &server,
+            NewAccount {
+                organization: "komagane",
+                login,
+                name: "言語 太郎",
+                role,
+                department: None,
+                password,
+            },
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let mut callers = vec![("public".to_owned(), None)];
+    for login in ["lang-admin", "lang-council"] {
+        callers.push((
+            login.to_owned(),
+            Some(sign_in(&server, login, password).cookie),
+        ));
+    }
+    for (name, cookie) in &callers {
+        let headers: Vec<(&str, &str)> = cookie.iter().map(|c| ("Cookie", c.as_str())).collect();
+        let r = request_with(
+            &server.addr,
+            "GET",
+            "/api/v1/language?to=en&next=%2Fplans%2Fkomagane-dx-strategy%3Fx%3D1",
+            None,
+            &headers,
+        );
+        assert_eq!(r.status, 303, "{name}");
+        assert_eq!(
+            r.header("location"),
+            Some("/plans/komagane-dx-strategy?x=1"),
+            "{name}"
+        );
+        let set = r.header("set-cookie").unwrap();
+        assert!(
+            set.starts_with("keikaku_lang=en; Path=/; SameSite=Lax; Max-Age="),
+            "{name}: {set}"
+        );
+    }
+}
+
+#[test]
+fn an_unknown_language_is_refused_naming_the_field_and_another_site_is_never_the_way_back() {
+    let server = TestServer::start();
+    let refused = server.get("/api/v1/language?to=fr&next=/");
+    assert_eq!(refused.status, 400);
+    assert_eq!(refused.json()["error"]["field"], "to");
+    assert!(refused.header("set-cookie").is_none());
+    for next in [
+        "https://evil.example/",
+        "//evil.example/",
+        "/%5Cevil.example",
+    ] {
+        let r = server.get(&format!("/api/v1/language?to=ja&next={next}"));
+        assert_eq!(r.status, 303, "{next}");
+        assert_eq!(r.header("location"), Some("/"), "{next}");
+    }
+}
+
+#[test]
+fn pages_follow_the_chosen_language_then_accept_language_and_vary_by_both() {
+    let server = TestServer::start();
+    let get = |headers: &[(&str, &str)]| request_with(&server.addr, "GET", "/", None, headers);
+
+    let default = get(&[]);
+    assert_eq!(html_lang(&default.body), Some("ja"));
+    assert!(default.body.contains("自治体DX計画"));
+    let vary = default
+        .headers
+        .iter()
+        .filter(|(k, _)| k.eq_ignore_ascii_case("vary"));
+    assert!(vary
+        .map(|(_, v)| v.as_str())
+        .any(|v| v.contains("cookie") && v.contains("accept-language")));
+    // No page sets a cookie of its own: a cache may keep it.
+    assert!(default.header("set-cookie").is_none());
+
+    let english = get(&[("Accept-Language", "en-US,en;q=0.9,ja;q=0.8")]);
+    assert_eq!(html_lang(&english.body), Some("en"));
+    assert!(english.body.contains("Municipal DX plans"));
+    assert!(english.header("set-cookie").is_none());
+
+    // The cookie wins over Accept-Language, both ways.
+    let chosen = get(&[("Accept-Language", "en-US"), ("Cookie", "keikaku_lang=ja")]);
+    assert_eq!(html_lang(&chosen.body), Some("ja"));
+    let chosen = get(&[("Accept-Language", "ja"), ("Cookie", "keikaku_lang=en")]);
+    assert_eq!(html_lang(&chosen.body), Some("en"));
+    // A cookie naming no language of ours is ignored.
+    let unknown = get(&[("Accept-Language", "ja"), ("Cookie", "keikaku_lang=xx")]);
+    assert_eq!(html_lang(&unknown.body), Some("ja"));
+}
