@@ -91,7 +91,7 @@ pub fn App() -> impl IntoView {
         // The language: the visitor's choice (the cookie `/api/v1/language` sets), else
         // Accept-Language; in the browser, the `<html lang>` the server wrote. leptos_i18n's
         // own cookie is off: it would set a cookie on every page, and no cache could keep one.
-        <i18n::I18nContextProvider enable_cookie=false ssr_lang_header_getter=lang::preferred_languages()>
+        <lang::LanguageProvider>
         <Router>
             <a class="skip-link" href="#main" on:click=skip_to_main>{i18n::t!(i18n::use_i18n(), layout.skip_to_main)}</a>
             <SiteHeader/>
@@ -134,7 +134,7 @@ pub fn App() -> impl IntoView {
             </main>
             <SiteFooter/>
         </Router>
-        </i18n::I18nContextProvider>
+        </lang::LanguageProvider>
     }
 }
 
