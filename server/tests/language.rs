@@ -4,7 +4,7 @@
 
 mod support;
 
-use support::{add_account, request_with, sign_in, NewAccount, TestServer};
+use support::{request_with, signed_in_account, NewAccount, TestServer};
 
 fn html_lang(body: &str) -> Option<&str> {
     let start = body.find("<html lang=\"")? + "<html lang=\"".len();
@@ -14,34 +14,21 @@ fn html_lang(body: &str) -> Option<&str> {
 #[test]
 fn anyone_switches_the_language_and_returns_to_the_page_they_were_on() {
     let server = TestServer::start();
-    let password = "language test passphrase";
+    let mut callers = vec![("public".to_owned(), None)];
     for (login, role) in [
         ("lang-admin", "administrator"),
         ("lang-council", "council_member"),
     ] {
-        let out = add_account(
-            &server,
-            NewAccount {
-                organization: "komagane",
-                login,
-                name: "言語 太郎",
-                role,
-                department: None,
-                password,
-            },
-        );
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    let mut callers = vec![("public".to_owned(), None)];
-    for login in ["lang-admin", "lang-council"] {
-        callers.push((
-            login.to_owned(),
-            Some(sign_in(&server, login, password).cookie),
-        ));
+        let account = NewAccount {
+            organization: "komagane",
+            login,
+            name: "言語 太郎",
+            role,
+            department: None,
+            password: "language test passphrase",
+        };
+        let session = signed_in_account(&server, account);
+        callers.push((login.to_owned(), Some(session.cookie)));
     }
     for (name, cookie) in &callers {
         let headers: Vec<(&str, &str)> = cookie.iter().map(|c| ("Cookie", c.as_str())).collect();

@@ -5,7 +5,7 @@
 
 mod support;
 
-use support::{add_account, request_with, sign_in, NewAccount, TempDir, TestServer};
+use support::{request_with, signed_in_account, NewAccount, TempDir, TestServer};
 
 const READING_PAGES: [&str; 10] = [
     "/",
@@ -65,8 +65,7 @@ fn pages_that_need_the_app_load_it_for_everyone() {
 #[test]
 fn a_signed_in_user_gets_the_app_on_every_reading_page() {
     let server = TestServer::start();
-    let password = "editor test passphrase";
-    let out = add_account(
+    let session = signed_in_account(
         &server,
         NewAccount {
             organization: "komagane",
@@ -74,15 +73,9 @@ fn a_signed_in_user_gets_the_app_on_every_reading_page() {
             name: "職員 太郎",
             role: "editor",
             department: Some("企画振興課"),
-            password,
+            password: "editor test passphrase",
         },
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let session = sign_in(&server, "scripts-editor", password);
     for path in READING_PAGES {
         let page = server.get_as(path, &session);
         assert!(loads_the_app(&page.body), "{path} does not load the app");

@@ -312,6 +312,18 @@ pub fn add_account(server: &TestServer, account: NewAccount) -> Output {
     add_account_with(server, account, &[])
 }
 
+/// Adds the account (panicking unless `server user add` succeeds) and signs it in.
+pub fn signed_in_account(server: &TestServer, account: NewAccount) -> Session {
+    let (login, password) = (account.login, account.password);
+    let out = add_account(server, account);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    sign_in(server, login, password)
+}
+
 /// [`add_account`] with more options for `server user add` (`--email ADDRESS`).
 pub fn add_account_with(server: &TestServer, account: NewAccount, extra: &[&str]) -> Output {
     use std::io::Write as _;
