@@ -96,9 +96,16 @@ fn build_files_go_out_as_their_precompressed_copies() {
     std::fs::write(pkg.join("keikaku.abc123.js.br"), b"brotli copy").unwrap();
     std::fs::write(pkg.join("keikaku.abc123.js.gz"), b"gzip copy").unwrap();
     std::fs::write(pkg.join("keikaku.def456.css"), "body{}").unwrap();
+    // With hashed names the server reads the hashes (its pages name the build by them); a
+    // missing file's 404 is such a page.
+    let hashes = site.0.join("hash.txt");
+    std::fs::write(&hashes, "js: abc123\nwasm: abc123\ncss: def456\n").unwrap();
     let root = site.0.to_str().unwrap();
-    let server =
-        TestServer::start_with(&[("LEPTOS_SITE_ROOT", root), ("LEPTOS_HASH_FILES", "true")]);
+    let server = TestServer::start_with(&[
+        ("LEPTOS_SITE_ROOT", root),
+        ("LEPTOS_HASH_FILES", "true"),
+        ("LEPTOS_HASH_FILE_NAME", hashes.to_str().unwrap()),
+    ]);
     let get = |path: &str, accept: &str| {
         request_with(
             &server.addr,
