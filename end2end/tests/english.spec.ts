@@ -35,6 +35,29 @@ test('a browser asking for English gets the home page and the plan overview in E
   await context.close();
 });
 
+test('the glossary and search read in English, the terms and hits marked as Japanese', async ({ browser }) => {
+  const context = await browser.newContext({ ...test.info().project.use, locale: 'en-US' });
+  const page = await context.newPage();
+  await page.goto(`${PLAN}/glossary`);
+  await readWithoutApp(page);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Glossary');
+  await expect(page.getByText(/^\d+ terms\. Terms marked/)).toBeVisible();
+  await expect(page.locator('dl.glossary')).toHaveAttribute('lang', 'ja');
+  await expect(page.getByRole('note')).toBeVisible();
+  await expectAccessible(page);
+  await expectNoHorizontalOverflow(page);
+
+  await page.getByRole('searchbox', { name: 'Search the plans' }).fill('防災');
+  await page.getByRole('button', { name: 'Search', exact: true }).first().click();
+  await expect(page).toHaveURL(/\/search\?q=/);
+  await expect(page.getByRole('heading', { name: 'Results for “防災”' })).toBeVisible();
+  await expect(page.getByRole('status')).toHaveText(/^\d+ found\.$/);
+  await expect(page.locator('ol.search-results')).toHaveAttribute('lang', 'ja');
+  await expectAccessible(page);
+  await expectNoHorizontalOverflow(page);
+  await context.close();
+});
+
 test('the language switch works without JavaScript and is remembered', async ({ browser }) => {
   const context = await browser.newContext({ ...test.info().project.use, javaScriptEnabled: false });
   const page = await context.newPage();

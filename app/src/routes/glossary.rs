@@ -8,6 +8,7 @@ use leptos_router::hooks::use_params_map;
 use crate::components::layout::{LoadError, Loading, NotFound, PageTitle, ScrollToFragment};
 use crate::components::plan_header::{Breadcrumbs, PlanHeader, PlanTab};
 use crate::components::rich_text::RichText;
+use crate::i18n::{t, t_string, use_i18n};
 
 #[component]
 pub fn GlossaryPage() -> impl IntoView {
@@ -21,7 +22,7 @@ pub fn GlossaryPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match page.await {
                     Err(error) => view! { <LoadError error/> }.into_any(),
-                    Ok(None) => view! { <NotFound message="指定された計画は見つかりませんでした。"/> }.into_any(),
+                    Ok(None) => view! { <NotFound message=t_string!(use_i18n(), plan.not_found)/> }.into_any(),
                     Ok(Some(view)) => view! { <Glossary view/> }.into_any(),
                 }
             })}
@@ -47,25 +48,28 @@ fn Glossary(view: GlossaryView) -> impl IntoView {
         .map(keikaku_domain::text::TermLink::from)
         .collect();
     let mut seen_letters: Vec<String> = Vec::new();
+    let i18n = use_i18n();
+    let (plan, count) = (view.summary.title.clone(), view.terms.len());
     view! {
-        <PageTitle text=format!("用語集｜{}", view.summary.title)
-            description=format!("{}の用語集。{}語の意味を掲載しています。", view.summary.title, view.terms.len())/>
+        <PageTitle text=t_string!(i18n, glossary.page_title, plan = plan.clone()).to_string()
+            description=t_string!(i18n, glossary.description, plan, count).to_string()/>
         <ScrollToFragment/>
         <div class="page">
-            <Breadcrumbs trail=vec![(view.summary.title.clone(), Some(paths::plan(&plan_id))), ("用語集".to_owned(), None)]/>
+            <Breadcrumbs trail=vec![(view.summary.title.clone(), Some(paths::plan(&plan_id))), (t_string!(i18n, glossary.title).to_owned(), None)]/>
             <PlanHeader summary=view.summary.clone() current=PlanTab::Glossary/>
-            <h1>"用語集"</h1>
+            <crate::lang::ContentLanguageNotice/>
+            <h1>{t!(i18n, glossary.title)}</h1>
             {if view.terms.is_empty() {
-                view! { <p>"この計画には用語集がありません。"</p> }.into_any()
+                view! { <p>{t!(i18n, glossary.none)}</p> }.into_any()
             } else {
                 view! {
-                    <p>{format!("{}語。本文中で「*」「※」の付いた用語は、この用語集の項目にリンクしています。", view.terms.len())}</p>
+                    <p>{t!(i18n, glossary.lead, count)}</p>
                     {(!letters.is_empty()).then(|| view! {
-                        <nav class="index-letters" aria-label="頭文字">
+                        <nav class="index-letters" aria-label=t_string!(i18n, glossary.letters) lang="ja">
                             <ul>{letters.iter().map(|l| view! { <li><a href=format!("#index-{l}")>{l.clone()}</a></li> }).collect_view()}</ul>
                         </nav>
                     })}
-                    <dl class="glossary">
+                    <dl class="glossary" lang="ja">
                         {view.terms.into_iter().map(|term| {
                             let first_of_letter = term.index.clone().filter(|l| {
                                 let first = !seen_letters.contains(l);

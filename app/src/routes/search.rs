@@ -8,6 +8,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::SEARCH_LIMIT;
 use crate::components::layout::{LoadError, Loading, PageTitle};
+use crate::i18n::{t, t_string, use_i18n};
 
 #[component]
 pub fn SearchPage() -> impl IntoView {
@@ -16,15 +17,16 @@ pub fn SearchPage() -> impl IntoView {
         move || query.read().get("q").unwrap_or_default(),
         crate::pages::search,
     );
+    let i18n = use_i18n();
     view! {
         <div class="page">
-            <h1>"計画を検索"</h1>
+            <h1>{t!(i18n, search.title)}</h1>
             <Form method="GET" action="/search" attr:class="search-form" attr:role="search">
-                <label for="search-page-input">"検索する語句"</label>
+                <label for="search-page-input">{t!(i18n, search.label)}</label>
                 <div class="search-form__row">
                     <input id="search-page-input" type="search" name="q" maxlength="200"
                         value=move || query.read().get("q").unwrap_or_default()/>
-                    <button type="submit">"検索"</button>
+                    <button type="submit">{t!(i18n, search.button)}</button>
                 </div>
             </Form>
             <Suspense fallback=Loading>
@@ -41,28 +43,33 @@ pub fn SearchPage() -> impl IntoView {
 
 #[component]
 fn Results(view: SearchView) -> impl IntoView {
+    let i18n = use_i18n();
+    let query = view.query.clone();
     let title = if view.query.trim().is_empty() {
-        "検索".to_owned()
+        t_string!(i18n, search.page_title).to_owned()
     } else {
-        format!("「{}」の検索結果", view.query)
+        t_string!(i18n, search.results, query).to_string()
     };
     if view.query.trim().is_empty() {
         return view! {
             <PageTitle text=title/>
-            <p>"語句を入力してください。すべての計画の本文・施策・KPI・工程表・用語集から探します（例：防災、オンライン、KPI）。"</p>
+            <p>{t!(i18n, search.hint)}</p>
         }
         .into_any();
     }
-    let count = if view.truncated {
-        format!("{SEARCH_LIMIT}件以上見つかりました。最初の{SEARCH_LIMIT}件を表示しています。")
+    let (limit, count) = (SEARCH_LIMIT, view.hits.len());
+    let count = if view.hits.is_empty() {
+        t_string!(i18n, search.none).to_owned()
+    } else if view.truncated {
+        t_string!(i18n, search.truncated, limit).to_string()
     } else {
-        format!("{}件見つかりました。", view.hits.len())
+        t_string!(i18n, search.count, count).to_string()
     };
     view! {
         <PageTitle text=title.clone()/>
         <h2 class="results-heading">{title}</h2>
-        <p role="status" class="results-count">{if view.hits.is_empty() { "見つかりませんでした。別の語句でお試しください。".to_owned() } else { count }}</p>
-        <ol class="search-results">
+        <p role="status" class="results-count">{count}</p>
+        <ol class="search-results" lang="ja">
             {view.hits.into_iter().map(|hit| view! { <Hit hit/> }).collect_view()}
         </ol>
     }
