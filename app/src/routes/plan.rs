@@ -144,7 +144,8 @@ fn adopted_label(adopted: &str, lang: keikaku_domain::lang::Lang) -> String {
     let parts: Vec<u32> = adopted.split('-').filter_map(|p| p.parse().ok()).collect();
     let month = |m: u32| MONTHS.get(m.wrapping_sub(1) as usize).copied();
     match (lang, parts.as_slice()) {
-        (Lang::Ja, [y]) | (Lang::En, [y]) => format!("{y}"),
+        (Lang::Ja, [y]) => format!("{y}年"),
+        (Lang::En, [y]) => format!("{y}"),
         (Lang::Ja, [y, m]) => format!("{y}年{m}月"),
         (Lang::Ja, [y, m, d]) => format!("{y}年{m}月{d}日"),
         (Lang::En, [y, m]) => month(*m).map_or_else(|| adopted.to_owned(), |m| format!("{m} {y}")),
@@ -311,4 +312,21 @@ fn group_items(items: Vec<ListItem>) -> Vec<(Option<String>, Vec<ListItem>)> {
         }
     }
     groups
+}
+
+#[cfg(test)]
+mod tests {
+    use super::adopted_label;
+    use keikaku_domain::lang::Lang;
+
+    #[test]
+    fn the_adoption_date_reads_in_the_page_language() {
+        assert_eq!(adopted_label("2022", Lang::Ja), "2022年");
+        assert_eq!(adopted_label("2022-06", Lang::Ja), "2022年6月");
+        assert_eq!(adopted_label("2022-06-15", Lang::Ja), "2022年6月15日");
+        assert_eq!(adopted_label("2022", Lang::En), "2022");
+        assert_eq!(adopted_label("2022-06", Lang::En), "June 2022");
+        assert_eq!(adopted_label("2022-06-15", Lang::En), "15 June 2022");
+        assert_eq!(adopted_label("2022-13", Lang::En), "2022-13");
+    }
 }
