@@ -39,11 +39,16 @@ pub fn chosen_language(headers: &http::HeaderMap) -> Option<Lang> {
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|pair| {
-            let (name, value) = pair.trim().split_once('=')?;
-            (name == LANGUAGE_COOKIE).then(|| Lang::from_code(value.trim()))?
-        })
+        .find_map(language_in_cookies)
+}
+
+/// The language a `Cookie` header's text (or `document.cookie`) names, if one of ours.
+#[cfg(any(feature = "ssr", feature = "hydrate", test))]
+fn language_in_cookies(cookies: &str) -> Option<Lang> {
+    cookies.split(';').find_map(|pair| {
+        let (name, value) = pair.trim().split_once('=')?;
+        (name == LANGUAGE_COOKIE).then(|| Lang::from_code(value.trim()))?
+    })
 }
 
 /// Provides the page's language to everything inside, and writes it on `<html lang>`, where
@@ -119,11 +124,8 @@ pub fn adopt_chosen_language() {
         .ok()
         .and_then(|v| v.as_string())
         .unwrap_or_default();
-    let chosen = cookies.split(';').find_map(|pair| {
-        let (name, value) = pair.trim().split_once('=')?;
-        (name == LANGUAGE_COOKIE).then(|| Lang::from_code(value.trim()))?
-    });
-    if let (Some(lang), Some(root)) = (chosen, document().document_element()) {
+    if let (Some(lang), Some(root)) = (language_in_cookies(&cookies), document().document_element())
+    {
         let _ = root.set_attribute("lang", lang.code());
     }
 }
@@ -137,4 +139,22 @@ pub fn ContentLanguageNotice() -> impl IntoView {
     (use_lang() != Lang::Ja).then(|| {
         view! { <p class="content-language" role="note">{crate::i18n::t!(i18n, layout.content_in_japanese)}</p> }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::language_in_cookies;
+    use keikaku_domain::lang::Lang;
+
+    #[test]
+    fn the_language_cookie_is_found_among_others_and_unknown_values_ignored() {
+        assert_eq!(
+            language_in_cookies("a=1; keikaku_lang=en; b=2"),
+            Some(Lang::En)
+        );
+        assert_eq!(language_in_cookies("keikaku_lang=ja"), Some(Lang::Ja));
+        assert_eq!(language_in_cookies("keikaku_lang=fr; x=en"), None);
+        assert_eq!(language_in_cookies("not_keikaku_lang=en"), None);
+        assert_eq!(language_in_cookies(""), None);
+    }
 }
