@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { expectAccessible, expectNoHorizontalOverflow, hydrated, readWithoutApp, signIn } from './helpers';
+import { expectAccessible, expectNoHorizontalOverflow, hydrated, readWithoutApp, signIn, watchErrors } from './helpers';
 
 // The interface in English: Accept-Language decides the first visit, the switch (a plain link)
 // is remembered, fiscal years read "FY2024 (Reiwa 6)", and the plan's own text stays Japanese,
@@ -78,11 +78,7 @@ test('the language switch works without JavaScript and is remembered', async ({ 
 });
 
 test('a signed-in user switches to English and the app hydrates the English page without errors', async ({ page }) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
+  const errors = watchErrors(page);
   await signIn(page, 'komagane-editor');
   await page.goto(PLAN);
   await hydrated(page);

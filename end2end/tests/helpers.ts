@@ -57,6 +57,16 @@ export async function expectNoHorizontalOverflow(page: Page) {
   expect(overflow).toBeLessThanOrEqual(0);
 }
 
+/** Collects the page's uncaught errors and the errors its console reports, as they come. */
+export function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  return errors;
+}
+
 /** Collects Content-Security-Policy violations the page reports. */
 export async function watchPolicyViolations(page: Page): Promise<string[]> {
   const violations: string[] = [];

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { PAGE_TYPES, expectAccessible, expectNoHorizontalOverflow, hydrated, readWithoutApp, signIn, watchPolicyViolations } from './helpers';
+import { PAGE_TYPES, expectAccessible, expectNoHorizontalOverflow, hydrated, readWithoutApp, signIn, watchErrors, watchPolicyViolations } from './helpers';
 
 for (const pageType of PAGE_TYPES) {
   const loads = pageType.readsWithoutApp ? 'reads without the app' : 'hydrates';
@@ -20,11 +20,7 @@ for (const pageType of PAGE_TYPES) {
 }
 
 test('signed in, every page a visitor reads without the app hydrates the app, without errors', async ({ page }) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
+  const errors = watchErrors(page);
   await signIn(page, 'komagane-editor');
   for (const pageType of PAGE_TYPES.filter((p) => p.readsWithoutApp)) {
     await page.goto(pageType.path);

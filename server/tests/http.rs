@@ -4,7 +4,7 @@
 
 mod support;
 
-use support::{add_account, request_with, sign_in, NewAccount, TestServer};
+use support::{request_with, signed_in_account, NewAccount, TestServer};
 
 #[test]
 fn pages_render_on_the_server() {
@@ -285,24 +285,15 @@ fn the_sign_out_page_is_a_plain_form_for_the_signed_in_and_says_so_to_the_public
     );
     assert!(!public.body.contains("/api/v1/session/logout"));
 
-    let password = "sign-out page passphrase";
-    let out = add_account(
-        &server,
-        NewAccount {
-            organization: "komagane",
-            login: "leaving-editor",
-            name: "退出する職員",
-            role: "editor",
-            department: Some("企画振興課"),
-            password,
-        },
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let session = sign_in(&server, "leaving-editor", password);
+    let account = NewAccount {
+        organization: "komagane",
+        login: "leaving-editor",
+        name: "退出する職員",
+        role: "editor",
+        department: Some("企画振興課"),
+        password: "sign-out page passphrase",
+    };
+    let session = signed_in_account(&server, account);
     let page = request_with(
         &server.addr,
         "GET",
@@ -318,24 +309,15 @@ fn the_sign_out_page_is_a_plain_form_for_the_signed_in_and_says_so_to_the_public
 
 /// Adds an administrator of 駒ヶ根市 and signs in.
 fn signed_in_administrator(server: &TestServer, login: &str, name: &str) -> support::Session {
-    let password = "administrator test passphrase";
-    let out = add_account(
-        server,
-        NewAccount {
-            organization: "komagane",
-            login,
-            name,
-            role: "administrator",
-            department: None,
-            password,
-        },
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    sign_in(server, login, password)
+    let account = NewAccount {
+        organization: "komagane",
+        login,
+        name,
+        role: "administrator",
+        department: None,
+        password: "administrator test passphrase",
+    };
+    signed_in_account(server, account)
 }
 
 #[test]

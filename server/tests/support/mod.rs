@@ -374,13 +374,7 @@ pub fn administrator(
         department: None,
         password,
     };
-    let out = add_account(server, account);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    sign_in(server, login, password)
+    signed_in_account(server, account)
 }
 
 /// A signed-in session: its cookie pair (`name=value`) and CSRF token.
