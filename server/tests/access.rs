@@ -80,9 +80,12 @@ enum Route {
     ApiList,
     ApiExport,
     ApiSearch,
+    PlanFeed,
+    OrganizationFeed,
+    LanguageSwitch,
 }
 
-const ROUTES: [Route; 12] = [
+const ROUTES: [Route; 15] = [
     Route::HomePage,
     Route::PlanPage,
     Route::MeasurePage,
@@ -95,6 +98,9 @@ const ROUTES: [Route; 12] = [
     Route::ApiList,
     Route::ApiExport,
     Route::ApiSearch,
+    Route::PlanFeed,
+    Route::OrganizationFeed,
+    Route::LanguageSwitch,
 ];
 
 /// Requests `route` for `plan` and says whether the plan was visible.
@@ -119,10 +125,46 @@ fn visible(
         Route::ApiList => "/api/v1/plans".to_owned(),
         Route::ApiExport => format!("/api/v1/plans/{plan_id}"),
         Route::ApiSearch => format!("/api/v1/search?q={encoded}"),
+        Route::PlanFeed => format!("/api/v1/plans/{plan_id}/feed.atom"),
+        // Both sample plans belong to Komagane.
+        Route::OrganizationFeed => "/api/v1/organizations/komagane/feed.atom".to_owned(),
+        Route::LanguageSwitch => format!("/api/v1/language?to=en&next=/plans/{plan_id}"),
     };
     let headers: Vec<(&str, &str)> = cookie.map(|c| vec![("Cookie", c)]).unwrap_or_default();
     let r = request_with(&server.addr, "GET", &path, None, &headers);
     match route {
+        Route::LanguageSwitch => {
+            // Anyone may switch; the way back shows no more than the plan page itself.
+            assert_eq!(r.status, 303, "{route:?}");
+            assert_eq!(
+                r.header("location"),
+                Some(format!("/plans/{plan_id}").as_str())
+            );
+            let chosen = r
+                .header("set-cookie")
+                .unwrap()
+                .split(';')
+                .next()
+                .unwrap()
+                .to_owned();
+            let cookies = match cookie {
+                Some(c) => format!("{c}; {chosen}"),
+                None => chosen,
+            };
+            let page = request_with(
+                &server.addr,
+                "GET",
+                &format!("/plans/{plan_id}"),
+                None,
+                &[("Cookie", &cookies)],
+            );
+            assert!(page.status == 200 || page.status == 404, "{}", page.status);
+            page.status == 200
+        }
+        Route::OrganizationFeed => {
+            assert_eq!(r.status, 200);
+            r.body.contains(&format!("/plans/{plan_id}"))
+        }
         Route::PlanPage
         | Route::MeasurePage
         | Route::RoadmapPage
@@ -130,6 +172,7 @@ fn visible(
         | Route::OpenDataPage
         | Route::OpenDataFile
         | Route::GlossaryPage
+        | Route::PlanFeed
         | Route::ApiExport => {
             assert!(r.status == 200 || r.status == 404, "{route:?} {}", r.status);
             r.status == 200
@@ -212,8 +255,8 @@ fn read_access_matrix() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    // 12 routes × 7 viewers (public + 3 roles × 2 organizations) × 2 plans.
-    assert_eq!(checked, 12 * 7 * 2);
+    // 15 routes × 7 viewers (public + 3 roles × 2 organizations) × 2 plans.
+    assert_eq!(checked, 15 * 7 * 2);
 }
 
 /// A caller: name, session (cookie, CSRF token), organization and role.
