@@ -100,7 +100,7 @@ pub fn LanguageSwitch() -> impl IntoView {
         }
     };
     view! {
-        <nav class="language-switch" aria-label="言語 / Language">
+        <nav class="language-switch" aria-label=crate::i18n::t_string!(use_i18n(), layout.language)>
             {Lang::ALL.into_iter().filter(|lang| *lang != current).map(|lang| {
                 let href = move || format!(
                     "/api/v1/language?to={}&next={}",

@@ -54,7 +54,7 @@ impl FiscalYear {
     }
 
     /// The era's Japanese and English names and the year within it.
-    fn era_in_both(self) -> (&'static str, &'static str, i32) {
+    pub fn era_in_both(self) -> (&'static str, &'static str, i32) {
         for (name, english, first) in ERAS {
             if self.0 >= first {
                 return (name, english, self.0 - first + 1);

@@ -455,23 +455,35 @@ impl Kpi {
     /// The target as readers see it: `60%`, or `+2.5ポイント（55%）` for a change from the
     /// baseline, so both the promise and the level it leads to are printed.
     pub fn target_amount(&self) -> Option<String> {
+        self.target_amount_in(crate::lang::Lang::Ja)
+    }
+
+    /// [`Kpi::target_amount`] in `lang`: `+2.5 points (55%)`.
+    pub fn target_amount_in(&self, lang: crate::lang::Lang) -> Option<String> {
         let target = self.target.as_ref()?;
         let unit = self.unit.as_deref();
-        let amount = target.amount(unit);
-        match self.target_level() {
-            Some(level) if target.relative => Some(format!(
-                "{amount}（{}{}）",
-                figure(level),
-                unit.unwrap_or("")
-            )),
+        let amount = target.amount_in(unit, lang);
+        let level = |level: f64| format!("{}{}", figure(level), unit_in(unit.unwrap_or(""), lang));
+        match (self.target_level(), lang) {
+            (Some(l), crate::lang::Lang::Ja) if target.relative => {
+                Some(format!("{amount}（{}）", level(l)))
+            }
+            (Some(l), crate::lang::Lang::En) if target.relative => {
+                Some(format!("{amount} ({})", level(l)))
+            }
             _ => Some(amount),
         }
     }
 
     /// The baseline with its unit: `52.5%`.
     pub fn baseline_amount(&self) -> Option<String> {
+        self.baseline_amount_in(crate::lang::Lang::Ja)
+    }
+
+    /// [`Kpi::baseline_amount`] in `lang`.
+    pub fn baseline_amount_in(&self, lang: crate::lang::Lang) -> Option<String> {
         let unit = self.unit.as_deref();
-        self.baseline.as_ref().map(|b| b.amount(unit))
+        self.baseline.as_ref().map(|b| b.amount_in(unit, lang))
     }
 }
 
@@ -522,6 +534,16 @@ impl KpiPoint {
         }
     }
 
+    /// [`KpiPoint::year_label`] in `lang`: `FY2026 (Reiwa 8)`, or `2021` for a calendar year.
+    pub fn year_label_in(&self, lang: crate::lang::Lang) -> String {
+        match (lang, self.year, self.year_kind) {
+            (crate::lang::Lang::Ja, _, _) => self.year_label(),
+            (_, None, _) => String::new(),
+            (_, Some(y), YearKind::Fiscal) => FiscalYear(y).label_in(lang),
+            (_, Some(y), YearKind::Calendar) => y.to_string(),
+        }
+    }
+
     /// The value without a spurious `.0`: `260`, `3.71`; a change from the baseline carries
     /// its sign: `+2.5`.
     pub fn value_text(&self) -> String {
@@ -535,11 +557,51 @@ impl KpiPoint {
 
     /// The value with its unit. A change of a percentage is in points: `+2.5ポイント`.
     pub fn amount(&self, unit: Option<&str>) -> String {
-        match unit {
-            Some("%") | Some("％") if self.relative => format!("{}ポイント", self.value_text()),
-            Some(unit) => format!("{}{unit}", self.value_text()),
-            None => self.value_text(),
+        self.amount_in(unit, crate::lang::Lang::Ja)
+    }
+
+    /// [`KpiPoint::amount`] in `lang`: `+2.5 points`, `120 people`.
+    pub fn amount_in(&self, unit: Option<&str>, lang: crate::lang::Lang) -> String {
+        match (unit, lang) {
+            (Some("%") | Some("％"), crate::lang::Lang::Ja) if self.relative => {
+                format!("{}ポイント", self.value_text())
+            }
+            (Some("%") | Some("％"), crate::lang::Lang::En) if self.relative => {
+                format!("{} points", self.value_text())
+            }
+            (Some(unit), lang) => format!("{}{}", self.value_text(), unit_in(unit, lang)),
+            (None, _) => self.value_text(),
         }
+    }
+}
+
+/// A KPI's unit as written after a figure in `lang`. The plans' common counters have English
+/// names; any other unit is the plan's own word and stays as written.
+pub fn unit_in(unit: &str, lang: crate::lang::Lang) -> String {
+    const ENGLISH: [(&str, &str); 16] = [
+        ("%", "%"),
+        ("％", "%"),
+        ("人", " people"),
+        ("百人", " hundred people"),
+        ("千人", " thousand people"),
+        ("件", " cases"),
+        ("枚", " sheets"),
+        ("回", " times"),
+        ("校", " schools"),
+        ("台", " units"),
+        ("箇所", " places"),
+        ("か所", " places"),
+        ("時間", " hours"),
+        ("分", " minutes"),
+        ("日", " days"),
+        ("円", " yen"),
+    ];
+    match lang {
+        crate::lang::Lang::Ja => unit.to_owned(),
+        crate::lang::Lang::En => ENGLISH
+            .iter()
+            .find(|(ja, _)| *ja == unit)
+            .map_or_else(|| unit.to_owned(), |(_, en)| (*en).to_owned()),
     }
 }
 

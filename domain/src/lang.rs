@@ -44,9 +44,32 @@ impl Lang {
     }
 }
 
+/// Whether `text` holds Japanese (kana, kanji or full-width forms): where a label may be the
+/// plan's words or the interface's, it is marked `lang="ja"` when it is, so screen readers
+/// read it in a Japanese voice on an English page.
+pub fn is_japanese(text: &str) -> bool {
+    text.chars().any(|c| {
+        matches!(c,
+            '\u{3040}'..='\u{30ff}' // hiragana, katakana
+            | '\u{3400}'..='\u{9fff}' // kanji
+            | '\u{f900}'..='\u{faff}'
+            | '\u{ff01}'..='\u{ff60}' // full-width forms
+            | '\u{3000}'..='\u{303f}') // Japanese punctuation
+    })
+}
+
 #[cfg(test)]
 mod tests {
-    use super::Lang;
+    use super::{is_japanese, Lang};
+
+    #[test]
+    fn japanese_is_told_from_latin_text() {
+        assert!(is_japanese("こまがねDX戦略"));
+        assert!(is_japanese("カテゴリ"));
+        assert!(is_japanese("（"));
+        assert!(!is_japanese("Glossary"));
+        assert!(!is_japanese("FY2024 (Reiwa 6) – KPI 100%"));
+    }
 
     #[test]
     fn codes_round_trip_and_unknown_ones_are_refused() {

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::fiscal::FiscalYear;
 use crate::format::*;
+use crate::lang::Lang;
 use crate::stage::Stage;
 use crate::views::{placements, NodeCrumb, PlanSummary};
 
@@ -26,7 +27,7 @@ impl RoadmapFilter {
         node: Option<&str>,
         department: Option<&str>,
         year: Option<&str>,
-    ) -> (RoadmapFilter, Vec<(String, String)>) {
+    ) -> (RoadmapFilter, Vec<FilterError>) {
         let present = |v: Option<&str>| {
             v.map(str::trim)
                 .filter(|v| !v.is_empty())
@@ -36,12 +37,7 @@ impl RoadmapFilter {
         let fiscal_year = present(year).and_then(|y| {
             let parsed = FiscalYear::parse(&y);
             if parsed.is_none() {
-                errors.push((
-                    "year".to_owned(),
-                    format!(
-                        "年度「{y}」を読み取れません。2022 や 令和4年度 の形で指定してください。"
-                    ),
-                ));
+                errors.push(FilterError::UnreadableYear(y.clone()));
             }
             parsed
         });
@@ -95,6 +91,55 @@ pub struct RoadmapSection {
     pub rows: Vec<RoadmapRow>,
 }
 
+/// A filter value the roadmap could not apply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum FilterError {
+    UnreadableYear(String),
+    UnknownNode(String),
+    UnknownDepartment(String),
+    YearNotInPlan(FiscalYear),
+}
+
+impl FilterError {
+    /// The query-string field the value came from.
+    pub fn field(&self) -> &'static str {
+        match self {
+            FilterError::UnreadableYear(_) | FilterError::YearNotInPlan(_) => "year",
+            FilterError::UnknownNode(_) => "node",
+            FilterError::UnknownDepartment(_) => "department",
+        }
+    }
+
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (FilterError::UnreadableYear(y), Lang::Ja) => {
+                format!("年度「{y}」を読み取れません。2022 や 令和4年度 の形で指定してください。")
+            }
+            (FilterError::UnreadableYear(y), Lang::En) => {
+                format!("The fiscal year “{y}” cannot be read. Give it as 2022 or 令和4年度.")
+            }
+            (FilterError::UnknownNode(node), Lang::Ja) => {
+                format!("「{node}」という区分はこの計画にありません。")
+            }
+            (FilterError::UnknownNode(node), Lang::En) => {
+                format!("This plan has no part “{node}”.")
+            }
+            (FilterError::UnknownDepartment(dept), Lang::Ja) => {
+                format!("「{dept}」はこの計画の担当課・関係課にありません。")
+            }
+            (FilterError::UnknownDepartment(dept), Lang::En) => {
+                format!("“{dept}” is not a department of this plan.")
+            }
+            (FilterError::YearNotInPlan(year), Lang::Ja) => {
+                format!("{}はこの計画の工程表にありません。", year.label())
+            }
+            (FilterError::YearNotInPlan(year), Lang::En) => {
+                format!("{} is not in this plan's roadmap.", year.label_in(lang))
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FilterOption {
     pub value: String,
@@ -107,7 +152,7 @@ pub struct RoadmapView {
     pub summary: PlanSummary,
     pub filter: RoadmapFilter,
     /// Filter values that matched nothing in this plan, with the field they came from.
-    pub filter_errors: Vec<(String, String)>,
+    pub filter_errors: Vec<FilterError>,
     pub years: Vec<FiscalYear>,
     /// All years of the plan, for the year selector.
     pub all_years: Vec<FiscalYear>,
@@ -158,28 +203,19 @@ impl RoadmapView {
         let mut filter_errors = Vec::new();
         if let Some(node) = &filter.node {
             if !node_options.iter().any(|o| &o.value == node) {
-                filter_errors.push((
-                    "node".into(),
-                    format!("「{node}」という区分はこの計画にありません。"),
-                ));
+                filter_errors.push(FilterError::UnknownNode(node.clone()));
                 filter.node = None;
             }
         }
         if let Some(dept) = &filter.department {
             if !department_options.contains(dept) {
-                filter_errors.push((
-                    "department".into(),
-                    format!("「{dept}」はこの計画の担当課・関係課にありません。"),
-                ));
+                filter_errors.push(FilterError::UnknownDepartment(dept.clone()));
                 filter.department = None;
             }
         }
         if let Some(year) = filter.fiscal_year {
             if !all_years.contains(&year) {
-                filter_errors.push((
-                    "year".into(),
-                    format!("{}はこの計画の工程表にありません。", year.label()),
-                ));
+                filter_errors.push(FilterError::YearNotInPlan(year));
                 filter.fiscal_year = None;
             }
         }
@@ -344,7 +380,7 @@ mod tests {
             Some("存在しない課"),
             Some("あ"),
         );
-        let fields: Vec<&str> = view.filter_errors.iter().map(|(f, _)| f.as_str()).collect();
+        let fields: Vec<&str> = view.filter_errors.iter().map(FilterError::field).collect();
         assert_eq!(fields, ["year", "department"]);
         assert!(view.filter.is_empty(), "neither value filters");
         assert_eq!(view.years, view.all_years);

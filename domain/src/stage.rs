@@ -32,6 +32,18 @@ impl Stage {
         }
     }
 
+    /// The stage's name in `lang`: 検討 / Study, 試験導入 / Pilot, 本番導入 / Rollout,
+    /// 定着化 / Established.
+    pub fn label_in(self, lang: crate::lang::Lang) -> &'static str {
+        match (lang, self) {
+            (crate::lang::Lang::Ja, _) => self.label(),
+            (crate::lang::Lang::En, Stage::Study) => "Study",
+            (crate::lang::Lang::En, Stage::Trial) => "Pilot",
+            (crate::lang::Lang::En, Stage::Rollout) => "Rollout",
+            (crate::lang::Lang::En, Stage::Established) => "Established",
+        }
+    }
+
     /// CSS-friendly name.
     pub fn slug(self) -> &'static str {
         match self {

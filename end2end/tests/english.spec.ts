@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { expectAccessible, expectNoHorizontalOverflow, hydrated, readWithoutApp, signIn, watchErrors } from './helpers';
+import { expectAccessible, expectNoHorizontalOverflow, hydrated, readWithoutApp, signIn, unmarkedJapanese, watchErrors } from './helpers';
 
 // The interface in English: Accept-Language decides the first visit, the switch (a plain link)
 // is remembered, fiscal years read "FY2024 (Reiwa 6)", and the plan's own text stays Japanese,
@@ -32,6 +32,58 @@ test('a browser asking for English gets the home page and the plan overview in E
   await expect(page.locator('meta[property="og:locale"]')).toHaveAttribute('content', 'en_US');
   await expectAccessible(page);
   await expectNoHorizontalOverflow(page);
+  await context.close();
+});
+
+// Every page type a citizen reads, in English: its main heading, and any Japanese left on it
+// (the plan's own text, names, the data's column names) marked lang="ja".
+const PAGE_TYPES: { path: string; heading: string | RegExp; also: string[] }[] = [
+  { path: '/', heading: 'Municipal DX plans', also: ['Plan period'] },
+  { path: PLAN, heading: /^こまがねDX戦略/, also: ['Structure of the plan'] },
+  { path: `${PLAN}/progress`, heading: 'Progress', also: ['State of the measures', 'KPI achievement', 'Not published'] },
+  {
+    path: `${PLAN}/measures/regional-06`,
+    heading: '6 健康管理・介護予防',
+    also: ['KPIs (key performance indicators)', 'Schedule (roadmap)', 'Planned and actual', 'FY2024', 'Pilot'],
+  },
+  { path: `${PLAN}/roadmap`, heading: 'Roadmap', also: ['Showing 32 of 32 measures.', 'Measure or action', 'Established'] },
+  { path: `${PLAN}/glossary`, heading: 'Glossary', also: ['Terms marked'] },
+  { path: '/search?q=%E9%98%B2%E7%81%BD', heading: 'Search the plans', also: ['Results for “防災”'] },
+  { path: `${PLAN}/data`, heading: 'Open data', also: ['Measures (32 rows)', 'Measures: CSV for Excel', 'Licence'] },
+  { path: '/accessibility', heading: 'Accessibility policy', also: ['Results of the automated tests', 'Manual checks'] },
+];
+
+test('every page type a citizen reads is in English, the Japanese left on it marked as such', async ({ browser }) => {
+  const context = await browser.newContext({ ...test.info().project.use, locale: 'en-US' });
+  const page = await context.newPage();
+  for (const { path, heading, also } of PAGE_TYPES) {
+    await page.goto(path);
+    await readWithoutApp(page);
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(heading);
+    for (const text of also) {
+      await expect(page.getByText(text, { exact: false }).first(), `${path}: ${text}`).toBeAttached();
+    }
+    expect(await unmarkedJapanese(page), `${path}: Japanese not marked lang="ja"`).toEqual([]);
+    await expectAccessible(page);
+    await expectNoHorizontalOverflow(page);
+  }
+  await context.close();
+});
+
+test('the sign-in page and its errors read in English', async ({ browser }) => {
+  const context = await browser.newContext({ ...test.info().project.use, locale: 'en-US' });
+  const page = await context.newPage();
+  await page.goto('/login');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign in');
+  await page.getByLabel('Login ID').fill('nobody');
+  await page.getByLabel('Password').fill('wrong-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toHaveText('The login ID or the password is wrong.');
+  // What was typed is kept.
+  await expect(page.getByLabel('Login ID')).toHaveValue('nobody');
+  expect(await unmarkedJapanese(page)).toEqual([]);
+  await expectAccessible(page);
   await context.close();
 });
 

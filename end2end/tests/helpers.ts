@@ -51,6 +51,33 @@ export async function expectAccessible(page: Page) {
   expect(summary, summary.join('\n')).toEqual([]);
 }
 
+/**
+ * On a page in another language, the Japanese that is left (the plan's own text, names) must
+ * be marked `lang="ja"` so screen readers switch voice: lists every visible text, and every
+ * accessible name or placeholder, whose nearest `lang` is not Japanese but holds kana or kanji.
+ */
+export async function unmarkedJapanese(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const japanese = /[\u3040-\u30ff\u3400-\u9fff\uff01-\uff60]/;
+    const langOf = (node: Element | null) => node?.closest('[lang]')?.getAttribute('lang') ?? '';
+    const leaks: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const parent = node.parentElement;
+      const text = node.textContent?.trim() ?? '';
+      if (!parent || !japanese.test(text) || parent.closest('script, style, template, [hidden]')) continue;
+      if (langOf(parent) !== 'ja') leaks.push(`${parent.tagName.toLowerCase()}: ${text.slice(0, 60)}`);
+    }
+    for (const el of document.body.querySelectorAll('[aria-label], [title], [placeholder], [alt]')) {
+      for (const name of ['aria-label', 'title', 'placeholder', 'alt']) {
+        const value = el.getAttribute(name) ?? '';
+        if (japanese.test(value) && langOf(el) !== 'ja') leaks.push(`${el.tagName.toLowerCase()}[${name}]: ${value.slice(0, 60)}`);
+      }
+    }
+    return leaks;
+  });
+}
+
 /** The document must not scroll sideways; wide tables scroll inside their own frame. */
 export async function expectNoHorizontalOverflow(page: Page) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

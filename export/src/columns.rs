@@ -22,8 +22,10 @@ fn grade(grade: Option<Grade>) -> String {
 pub fn kpi_text(kpi: &KpiLine) -> String {
     let unit = &kpi.unit;
     let point = |p: &Option<(String, String)>| {
-        p.as_ref()
-            .map_or_else(|| "—".to_owned(), keikaku_sync::round_sheet::dated_amount)
+        p.as_ref().map_or_else(
+            || "—".to_owned(),
+            |p| keikaku_sync::round_sheet::dated_amount(p, keikaku_domain::lang::Lang::Ja),
+        )
     };
     let latest = match &kpi.latest {
         Some((value, at)) => format!("{value}{unit}（{at}時点）"),

@@ -64,7 +64,10 @@ pub fn first_view(path: &str, kept_plan: &str) -> Option<FirstView> {
         keikaku_domain::lang::Lang::Ja,
     );
     Some(FirstView {
-        title: crate::document_title(&crate::roadmap::title(&view)),
+        title: crate::document_title(&crate::roadmap::title(
+            &view,
+            keikaku_domain::lang::Lang::Ja,
+        )),
         main: main.finish(),
     })
 }
@@ -136,7 +139,11 @@ mod tests {
         // In place, the table is the app's.
         let file: keikaku_domain::format::PlanFile = serde_json::from_str(KOMAGANE).unwrap();
         let full = RoadmapView::for_query(&file.organization, &file.plan, None, None, None);
-        let app_body = crate::roadmap::body(&full, &PlanActuals::default());
+        let app_body = crate::roadmap::body(
+            &full,
+            &PlanActuals::default(),
+            keikaku_domain::lang::Lang::Ja,
+        );
         let in_place = view
             .main
             .replace("<template>", "")

@@ -1,6 +1,6 @@
 //! The heading block shared by all pages of one plan: breadcrumb trail, title, key facts, tabs.
 
-use keikaku_domain::lang::Lang;
+use keikaku_domain::lang::{is_japanese, Lang};
 use keikaku_domain::views::{paths, PlanSummary};
 use keikaku_domain::PlanStatus;
 
@@ -93,14 +93,17 @@ pub fn breadcrumb_list(trail: &[(String, Option<String>)], lang: Lang) -> String
         .close("li");
     let last = trail.len().saturating_sub(1);
     for (i, (label, href)) in trail.iter().enumerate() {
+        // A plan's or measure's title stays Japanese on an English page.
+        let lang = [("lang", "ja")];
+        let lang: &[(&str, &str)] = if is_japanese(label) { &lang } else { &[] };
         match href {
             Some(href) if i != last => {
-                html.open("li", &[])
+                html.open("li", lang)
                     .element("a", &[("href", href)], label)
                     .close("li");
             }
             _ => {
-                html.element("li", &[("aria-current", "page")], label);
+                html.element("li", &[&[("aria-current", "page")], lang].concat(), label);
             }
         }
     }

@@ -2,6 +2,7 @@
 //! its filters. The app wraps these parts in its own components (the filters' form submits
 //! through the router); [`write_page`] writes the whole page for the service worker.
 
+use keikaku_domain::lang::{is_japanese, Lang};
 use keikaku_domain::roadmap::{RoadmapRow, RoadmapSection, RoadmapView, RowKind};
 use keikaku_domain::views::paths;
 use keikaku_domain::FiscalYear;
@@ -12,27 +13,98 @@ use crate::html_text::HtmlText;
 use crate::plan_header::{write_breadcrumbs, write_plan_header, PlanTab};
 use crate::schedule::{write_schedule_cell, write_stage_legend, write_year_head};
 
-pub const HEADING: &str = "工程表（ロードマップ）";
-/// The accessible name of the filters' form.
-pub const FILTERS_LABEL: &str = "工程表の絞り込み";
-
-/// The page's title (before the site's name).
-pub fn title(view: &RoadmapView) -> String {
-    format!("工程表｜{}", view.summary.title)
+/// The roadmap page's own words in each language.
+pub struct Texts {
+    pub heading: &'static str,
+    /// The accessible name of the filters' form.
+    pub filters_label: &'static str,
+    pub crumb: &'static str,
+    all: &'static str,
+    node: &'static str,
+    department: &'static str,
+    year: &'static str,
+    submit: &'static str,
+    clear: &'static str,
+    not_applied: &'static str,
+    no_roadmap: &'static str,
+    no_match: &'static str,
+    first_column: &'static str,
 }
 
-pub fn breadcrumb_trail(view: &RoadmapView) -> Vec<(String, Option<String>)> {
+const JA: Texts = Texts {
+    heading: "工程表（ロードマップ）",
+    filters_label: "工程表の絞り込み",
+    crumb: "工程表",
+    all: "すべて",
+    node: "区分",
+    department: "担当課・関係課",
+    year: "年度",
+    submit: "絞り込む",
+    clear: "条件を解除",
+    not_applied: "絞り込み条件の一部を適用できませんでした。",
+    no_roadmap: "この計画には年度別の工程表が記載されていません。",
+    no_match: "条件に合う施策はありません。",
+    first_column: "施策・取組",
+};
+
+const EN: Texts = Texts {
+    heading: "Roadmap",
+    filters_label: "Filter the roadmap",
+    crumb: "Roadmap",
+    all: "All",
+    node: "Part of the plan",
+    department: "Department",
+    year: "Fiscal year",
+    submit: "Filter",
+    clear: "Clear the filters",
+    not_applied: "Some of the filters could not be applied.",
+    no_roadmap: "This plan has no roadmap by fiscal year.",
+    no_match: "No measure matches the filters.",
+    first_column: "Measure or action",
+};
+
+pub fn texts(lang: Lang) -> &'static Texts {
+    match lang {
+        Lang::Ja => &JA,
+        Lang::En => &EN,
+    }
+}
+
+/// The page's title (before the site's name).
+pub fn title(view: &RoadmapView, lang: Lang) -> String {
+    match lang {
+        Lang::Ja => format!("工程表｜{}", view.summary.title),
+        Lang::En => format!("Roadmap | {}", view.summary.title),
+    }
+}
+
+/// The page's description for search engines and shared links.
+pub fn description(view: &RoadmapView, lang: Lang) -> String {
+    match lang {
+        Lang::Ja => format!(
+            "{}の工程表：施策ごとの年度別の計画（検討・試験導入・本番導入・定着化）と実績。",
+            view.summary.title
+        ),
+        Lang::En => format!(
+            "The roadmap of {}: each measure's plan by fiscal year (study, pilot, rollout, established) and what was achieved.",
+            view.summary.title
+        ),
+    }
+}
+
+pub fn breadcrumb_trail(view: &RoadmapView, lang: Lang) -> Vec<(String, Option<String>)> {
     vec![
         (
             view.summary.title.clone(),
             Some(paths::plan(&view.summary.id)),
         ),
-        ("工程表".to_owned(), None),
+        (texts(lang).crumb.to_owned(), None),
     ]
 }
 
 /// What the filters' form holds (`<form class="filters">`): the three selectors and the actions.
-pub fn filter_fields(view: &RoadmapView) -> String {
+pub fn filter_fields(view: &RoadmapView, lang: Lang) -> String {
+    let texts = texts(lang);
     let filter = &view.filter;
     let mut html = HtmlText::new();
     let mut select = |id: &'static str,
@@ -43,7 +115,7 @@ pub fn filter_fields(view: &RoadmapView) -> String {
         html.open("div", &[("class", "filters__field")])
             .element("label", &[("for", id)], label)
             .open("select", &[("id", id), ("name", name)]);
-        write_option(&mut html, "", "すべて", any);
+        write_option(&mut html, "", texts.all, any);
         for (value, label, selected) in options {
             write_option(&mut html, value, label, *selected);
         }
@@ -61,7 +133,13 @@ pub fn filter_fields(view: &RoadmapView) -> String {
             )
         })
         .collect();
-    select("filter-node", "node", "区分", &nodes, filter.node.is_none());
+    select(
+        "filter-node",
+        "node",
+        texts.node,
+        &nodes,
+        filter.node.is_none(),
+    );
     let departments: Vec<_> = view
         .department_options
         .iter()
@@ -70,65 +148,89 @@ pub fn filter_fields(view: &RoadmapView) -> String {
     select(
         "filter-department",
         "department",
-        "担当課・関係課",
+        texts.department,
         &departments,
         filter.department.is_none(),
     );
     let years: Vec<_> = view
         .all_years
         .iter()
-        .map(|y| (y.0.to_string(), y.label(), filter.fiscal_year == Some(*y)))
+        .map(|y| {
+            (
+                y.0.to_string(),
+                y.label_in(lang),
+                filter.fiscal_year == Some(*y),
+            )
+        })
         .collect();
     select(
         "filter-year",
         "year",
-        "年度",
+        texts.year,
         &years,
         filter.fiscal_year.is_none(),
     );
     html.open("div", &[("class", "filters__actions")]).element(
         "button",
         &[("type", "submit")],
-        "絞り込む",
+        texts.submit,
     );
     if !filter.is_empty() {
         html.element(
             "a",
             &[("href", &paths::roadmap(&view.summary.id))],
-            "条件を解除",
+            texts.clear,
         );
     }
     html.close("div");
     html.finish()
 }
 
+/// An option; the plan's own names (parts, departments) are marked as Japanese.
 fn write_option(html: &mut HtmlText, value: &str, label: &str, selected: bool) {
+    let mut attributes = vec![("value", value)];
     if selected {
-        html.element("option", &[("value", value), ("selected", "")], label);
-    } else {
-        html.element("option", &[("value", value)], label);
+        attributes.push(("selected", ""));
     }
+    if is_japanese(label) {
+        attributes.push(("lang", "ja"));
+    }
+    html.element("option", &attributes, label);
 }
 
 /// "n of m measures shown", with the years shown.
-pub fn summary_text(view: &RoadmapView) -> String {
-    let years = match (view.years.first(), view.years.last()) {
-        (Some(first), Some(last)) if first != last => {
-            format!("表示年度：{}～{}。", first.label(), last.label())
-        }
-        (Some(year), _) => format!("表示年度：{}。", year.label()),
-        _ => String::new(),
+pub fn summary_text(view: &RoadmapView, lang: Lang) -> String {
+    let (total, shown) = (view.total_measures, view.shown_measures);
+    let range = match (view.years.first(), view.years.last()) {
+        (Some(first), Some(last)) if first != last => Some(format!(
+            "{}{}{}",
+            first.label_in(lang),
+            if lang == Lang::Ja { "～" } else { " to " },
+            last.label_in(lang)
+        )),
+        (Some(year), _) => Some(year.label_in(lang)),
+        _ => None,
     };
-    format!(
-        "{}件の施策のうち{}件を表示しています。{years}",
-        view.total_measures, view.shown_measures
-    )
+    match lang {
+        Lang::Ja => format!(
+            "{total}件の施策のうち{shown}件を表示しています。{}",
+            range
+                .map(|r| format!("表示年度：{r}。"))
+                .unwrap_or_default()
+        ),
+        Lang::En => format!(
+            "Showing {shown} of {total} measures.{}",
+            range
+                .map(|r| format!(" Years shown: {r}."))
+                .unwrap_or_default()
+        ),
+    }
 }
 
 /// Everything below the filters (`<div class="roadmap-body">`): filter errors, the summary, the
 /// legend and the table (or why there is none). `actuals` are what was achieved per year.
-pub fn body(view: &RoadmapView, actuals: &PlanActuals) -> String {
-    body_deferring(view, actuals, None)
+pub fn body(view: &RoadmapView, actuals: &PlanActuals, lang: Lang) -> String {
+    body_deferring(view, actuals, None, lang)
 }
 
 /// Sections of the table written inside a `<template>` at the table's end, once the sections
@@ -140,45 +242,47 @@ pub struct DeferRows {
     pub after_rows: usize,
 }
 
-fn body_deferring(view: &RoadmapView, actuals: &PlanActuals, defer: Option<DeferRows>) -> String {
+fn body_deferring(
+    view: &RoadmapView,
+    actuals: &PlanActuals,
+    defer: Option<DeferRows>,
+    lang: Lang,
+) -> String {
+    let texts = texts(lang);
     let mut html = HtmlText::new();
     if !view.filter_errors.is_empty() {
         html.open(
             "div",
             &[("class", "notice notice--error"), ("role", "alert")],
         )
-        .element("p", &[], "絞り込み条件の一部を適用できませんでした。")
+        .element("p", &[], texts.not_applied)
         .open("ul", &[]);
-        for (_, message) in &view.filter_errors {
-            html.element("li", &[], message);
+        for error in &view.filter_errors {
+            html.element("li", &[], &error.message(lang));
         }
         html.close("ul").close("div");
     }
     html.element(
         "p",
         &[("class", "roadmap-summary"), ("role", "status")],
-        &summary_text(view),
+        &summary_text(view, lang),
     );
-    write_stage_legend(&mut html);
+    write_stage_legend(&mut html, lang);
     if view.all_years.is_empty() {
-        html.element(
-            "p",
-            &[("class", "empty")],
-            "この計画には年度別の工程表が記載されていません。",
-        );
+        html.element("p", &[("class", "empty")], texts.no_roadmap);
     } else if view.sections.is_empty() {
-        html.element("p", &[("class", "empty")], "条件に合う施策はありません。");
+        html.element("p", &[("class", "empty")], texts.no_match);
     } else {
         html.open(
             "div",
             &[
                 ("class", "table-scroll table-scroll--roadmap"),
                 ("role", "region"),
-                ("aria-label", "工程表"),
+                ("aria-label", texts.crumb),
                 ("tabindex", "0"),
             ],
         );
-        write_table(&mut html, view, actuals, defer);
+        write_table(&mut html, view, actuals, defer, lang);
         html.close("div");
     }
     html.finish()
@@ -191,28 +295,27 @@ pub fn write_page(
     view: &RoadmapView,
     actuals: &PlanActuals,
     defer: Option<DeferRows>,
-    lang: keikaku_domain::lang::Lang,
+    lang: Lang,
 ) {
     html.open("div", &[("class", "page page--wide")]);
-    // The roadmap's own texts are Japanese yet; its header follows the page's language.
-    write_breadcrumbs(html, &breadcrumb_trail(view), lang);
+    write_breadcrumbs(html, &breadcrumb_trail(view, lang), lang);
     write_plan_header(html, &view.summary, PlanTab::Roadmap, lang);
-    html.element("h1", &[], HEADING)
+    html.element("h1", &[], texts(lang).heading)
         .open(
             "form",
             &[
                 ("method", "get"),
                 ("action", ""),
                 ("class", "filters"),
-                ("aria-label", FILTERS_LABEL),
+                ("aria-label", texts(lang).filters_label),
             ],
         )
         .open("div", &[("class", "filters__fields")])
-        .html(&filter_fields(view))
+        .html(&filter_fields(view, lang))
         .close("div")
         .close("form")
         .open("div", &[("class", "roadmap-body")])
-        .html(&body_deferring(view, actuals, defer))
+        .html(&body_deferring(view, actuals, defer, lang))
         .close("div")
         .close("div");
 }
@@ -222,15 +325,24 @@ fn write_table(
     view: &RoadmapView,
     actuals: &PlanActuals,
     defer: Option<DeferRows>,
+    lang: Lang,
 ) {
     let years = &view.years;
     let plan_id = &view.summary.id;
-    html.open("table", &[("class", "roadmap-table")]).element(
-        "caption",
-        &[("class", "visually-hidden")],
-        &format!("{}の工程表", view.summary.title),
-    );
-    write_year_head(html, "施策・取組", years);
+    html.open("table", &[("class", "roadmap-table")]);
+    match lang {
+        Lang::Ja => html.element(
+            "caption",
+            &[("class", "visually-hidden")],
+            &format!("{}の工程表", view.summary.title),
+        ),
+        Lang::En => html
+            .open("caption", &[("class", "visually-hidden")])
+            .text("Roadmap of ")
+            .element("span", &[("lang", "ja")], &view.summary.title)
+            .close("caption"),
+    };
+    write_year_head(html, texts(lang).first_column, years, lang);
     let columns = (years.len() + 1).to_string();
     let mut rows_written = 0;
     let mut deferring = false;
@@ -245,13 +357,13 @@ fn write_table(
             html.open("tr", &[("class", "roadmap-table__section")])
                 .element(
                     "th",
-                    &[("colspan", &columns), ("scope", "colgroup")],
+                    &[("colspan", &columns), ("scope", "colgroup"), ("lang", "ja")],
                     &section_trail(section),
                 )
                 .close("tr");
         }
         for row in &section.rows {
-            write_row(html, row, plan_id, years, actuals);
+            write_row(html, row, plan_id, years, actuals, lang);
         }
         html.close("tbody");
     }
@@ -276,6 +388,7 @@ fn write_row(
     plan_id: &str,
     years: &[FiscalYear],
     actuals: &PlanActuals,
+    lang: Lang,
 ) {
     let number = row.number.as_deref().unwrap_or_default();
     let measure_href = paths::measure(plan_id, &row.measure_id);
@@ -294,7 +407,14 @@ fn write_row(
         ),
     };
     html.open("tr", &[("class", class)])
-        .open("th", &[("scope", "row"), ("class", "roadmap-table__item")])
+        .open(
+            "th",
+            &[
+                ("scope", "row"),
+                ("class", "roadmap-table__item"),
+                ("lang", "ja"),
+            ],
+        )
         .element("a", &[("href", &href)], &format!("{number} {title}"));
     if row.kind == RowKind::Measure && !row.lead_departments.is_empty() {
         html.element(
@@ -305,8 +425,8 @@ fn write_row(
     }
     html.close("th");
     for (cell, year) in row.cells.iter().zip(years) {
-        let actual = actuals.get(&target, *year).map(|a| a.summary());
-        write_schedule_cell(html, cell.as_ref(), actual.as_deref());
+        let actual = actuals.get(&target, *year).map(|a| a.summary_in(lang));
+        write_schedule_cell(html, cell.as_ref(), actual.as_deref(), lang);
     }
     html.close("tr");
 }

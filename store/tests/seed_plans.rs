@@ -294,8 +294,11 @@ fn a_target_of_points_on_a_dated_baseline_is_measured_from_that_baseline() {
     // 54% is 1.5 of the 2.5 points promised.
     let rate = keikaku_domain::evaluation::achievement(Some(52.5), 55.0, 54.0).unwrap();
     assert_eq!(rate.percent, 60.0);
-    let line =
-        keikaku_sync::round_sheet::KpiLine::of(kpi, Some(("54".into(), "2025-03-31".into())));
+    let line = keikaku_sync::round_sheet::KpiLine::of(
+        kpi,
+        Some(("54".into(), "2025-03-31".into())),
+        keikaku_domain::lang::Lang::Ja,
+    );
     assert_eq!(line.achievement.unwrap().percent, 60.0);
     assert_eq!(line.target.unwrap().0, "+2.5ポイント（55%）");
 }

@@ -115,7 +115,7 @@ mod tests {
             &plan,
         )
         .unwrap();
-        assert!(year.main.contains("<option value=\"2025\" selected=\"\">"));
+        assert!(year.main.contains("<option value=\"2025\" selected=\"\""));
         assert!(year.main.contains("条件を解除"));
         assert!(!all.main.contains("条件を解除"));
         assert!(

@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 
 use keikaku_domain::evaluation::Grade;
+use keikaku_domain::lang::Lang;
 use keikaku_domain::{FiscalYear, Measure, Plan, Stage};
 use serde::{Deserialize, Serialize};
 
@@ -62,6 +63,18 @@ impl Standing {
         }
     }
 
+    pub fn label_in(self, lang: Lang) -> &'static str {
+        match (lang, self) {
+            (Lang::Ja, _) => self.label(),
+            (Lang::En, Standing::OnTrack) => "On track",
+            (Lang::En, Standing::Delayed) => "Delayed",
+            (Lang::En, Standing::Completed) => "Completed",
+            (Lang::En, Standing::NotStarted) => "Not started",
+            (Lang::En, Standing::Cancelled) => "Cancelled",
+            (Lang::En, Standing::Unpublished) => "Not published",
+        }
+    }
+
     /// A stable name for CSS classes and data files.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -96,17 +109,22 @@ impl StandingCounts {
         self.0.iter().sum()
     }
 
-    /// `完了 1件、順調 3件、未公表 2件`: the standings that occur, in order.
-    pub fn sentence(&self) -> String {
+    /// `完了 1件、順調 3件、未公表 2件` (`Completed 1, On track 3, Not published 2`): the
+    /// standings that occur, in order.
+    pub fn sentence(&self, lang: Lang) -> String {
         let parts: Vec<String> = Standing::ALL
             .iter()
             .filter(|s| self.get(**s) > 0)
-            .map(|s| format!("{} {}件", s.label(), self.get(*s)))
+            .map(|s| match lang {
+                Lang::Ja => format!("{} {}件", s.label(), self.get(*s)),
+                Lang::En => format!("{} {}", s.label_in(lang), self.get(*s)),
+            })
             .collect();
-        if parts.is_empty() {
-            "施策はありません".to_owned()
-        } else {
-            parts.join("、")
+        match (parts.is_empty(), lang) {
+            (true, Lang::Ja) => "施策はありません".to_owned(),
+            (true, Lang::En) => "no measures".to_owned(),
+            (false, Lang::Ja) => parts.join("、"),
+            (false, Lang::En) => parts.join(", "),
         }
     }
 }
@@ -158,8 +176,8 @@ pub struct ProgressOverview {
 }
 
 impl ProgressOverview {
-    /// The overview of `plan` from `actuals`.
-    pub fn build(plan: &Plan, actuals: &PlanActuals) -> ProgressOverview {
+    /// The overview of `plan` from `actuals`, its KPI amounts written in `lang`.
+    pub fn build(plan: &Plan, actuals: &PlanActuals, lang: Lang) -> ProgressOverview {
         let placement = first_pillar(plan);
         let mut pillars: Vec<PillarProgress> = plan
             .structure
@@ -173,7 +191,10 @@ impl ProgressOverview {
             .collect();
         let mut unplaced = PillarProgress {
             node_id: None,
-            title: "体系に位置づけのない施策".to_owned(),
+            title: match lang {
+                Lang::Ja => "体系に位置づけのない施策".to_owned(),
+                Lang::En => "Measures outside the plan's structure".to_owned(),
+            },
             counts: StandingCounts::default(),
             measures: Vec::new(),
         };
@@ -193,7 +214,7 @@ impl ProgressOverview {
             pillar.counts.add(standing.standing);
             pillar.measures.push(standing);
             kpis.extend(
-                crate::report::kpi_trends(measure, actuals)
+                crate::report::kpi_trends(measure, actuals, lang)
                     .into_iter()
                     .map(|trend| KpiProgress {
                         measure_id: measure.id.clone(),
@@ -227,20 +248,33 @@ impl ProgressOverview {
     }
 
     /// A paragraph summing the overview up, for readers who skip the charts.
-    pub fn summary(&self) -> String {
+    pub fn summary(&self, lang: Lang) -> String {
         let total = self.totals.total();
         if total == 0 {
-            return "この計画には施策が登録されていないため、進み具合を示す施策はありません。"
-                .to_owned();
+            return match lang {
+                Lang::Ja => {
+                    "この計画には施策が登録されていないため、進み具合を示す施策はありません。"
+                }
+                Lang::En => "This plan has no measures, so there is no progress to show.",
+            }
+            .to_owned();
         }
         let published = total - self.totals.get(Standing::Unpublished);
-        let mut text = match self.latest_year {
-            Some(year) if published > 0 => format!(
+        let mut text = match (self.latest_year, lang) {
+            (Some(year), Lang::Ja) if published > 0 => format!(
                 "施策{total}件のうち{published}件の状況が公表されています（{}まで）。{}。",
                 year.label(),
-                self.totals.sentence()
+                self.totals.sentence(lang)
             ),
-            _ => format!("施策{total}件の状況はまだ公表されていません。"),
+            (Some(year), Lang::En) if published > 0 => format!(
+                "The state of {published} of {total} measures has been published (up to {}). {}.",
+                year.label_in(lang),
+                self.totals.sentence(lang)
+            ),
+            (_, Lang::Ja) => format!("施策{total}件の状況はまだ公表されていません。"),
+            (_, Lang::En) => {
+                format!("The state of the {total} measures has not been published yet.")
+            }
         };
         let measurable = &self.kpis;
         if !measurable.is_empty() {
@@ -257,10 +291,16 @@ impl ProgressOverview {
                         .is_some_and(|a| a.percent >= 100.0)
                 })
                 .count();
-            text.push_str(&format!(
-                "数値で目標を示した指標{}件のうち、最新値が公表されているのは{with_latest}件、目標に達したのは{reached}件です。",
-                measurable.len()
-            ));
+            text.push_str(&match lang {
+                Lang::Ja => format!(
+                    "数値で目標を示した指標{}件のうち、最新値が公表されているのは{with_latest}件、目標に達したのは{reached}件です。",
+                    measurable.len()
+                ),
+                Lang::En => format!(
+                    " Of {} KPIs with a numeric target, {with_latest} have a published latest value and {reached} have reached their target.",
+                    measurable.len()
+                ),
+            });
         }
         text
     }
@@ -381,7 +421,7 @@ mod tests {
             record("m1", 2025, &[status(Status::OnTrack)]),
             record("m3", 2024, &[status(Status::Completed)]),
         ];
-        let overview = ProgressOverview::build(&plan(), &PlanActuals::of(&records));
+        let overview = ProgressOverview::build(&plan(), &PlanActuals::of(&records), Lang::Ja);
         let titles: Vec<&str> = overview.pillars.iter().map(|p| p.title.as_str()).collect();
         assert_eq!(
             titles,
@@ -409,7 +449,8 @@ mod tests {
         reading(&mut m1_later, "kpi-1", "200", "2025-06-30");
         let mut m5 = record("m5", 2025, &[]);
         reading(&mut m5, "kpi-1", "54", "2025-03-31");
-        let overview = ProgressOverview::build(&plan(), &PlanActuals::of(&[m1, m1_later, m5]));
+        let overview =
+            ProgressOverview::build(&plan(), &PlanActuals::of(&[m1, m1_later, m5]), Lang::Ja);
         // The qualitative KPI has no target to measure against: not listed.
         assert_eq!(overview.kpis.len(), 2);
         let applications = &overview.kpis[0].line;
@@ -422,12 +463,12 @@ mod tests {
         assert_eq!(share.achievement.as_ref().unwrap().percent, 60.0);
         assert_eq!(overview.as_of.as_deref(), Some("2025-06-30"));
 
-        let empty = ProgressOverview::build(&plan(), &PlanActuals::default());
+        let empty = ProgressOverview::build(&plan(), &PlanActuals::default(), Lang::Ja);
         assert!(empty.kpis.iter().all(|k| k.line.latest.is_none()));
         assert!(empty.kpis.iter().all(|k| k.line.achievement.is_none()));
         assert_eq!(empty.latest_year, None);
         assert_eq!(
-            empty.summary(),
+            empty.summary(Lang::Ja),
             "施策5件の状況はまだ公表されていません。数値で目標を示した指標2件のうち、最新値が公表されているのは0件、目標に達したのは0件です。"
         );
     }
@@ -445,10 +486,14 @@ mod tests {
             ),
             record("m2", 2024, &[status(Status::Delayed)]),
         ];
-        let overview = ProgressOverview::build(&plan(), &PlanActuals::of(&records));
+        let overview = ProgressOverview::build(&plan(), &PlanActuals::of(&records), Lang::Ja);
         assert_eq!(
-            overview.summary(),
+            overview.summary(Lang::Ja),
             "施策5件のうち2件の状況が公表されています（令和6年度（2024年度）まで）。順調 1件、遅れ 1件、未公表 3件。数値で目標を示した指標2件のうち、最新値が公表されているのは0件、目標に達したのは0件です。"
+        );
+        assert_eq!(
+            overview.summary(Lang::En),
+            "The state of 2 of 5 measures has been published (up to FY2024 (Reiwa 6)). On track 1, Delayed 1, Not published 3. Of 2 KPIs with a numeric target, 0 have a published latest value and 0 have reached their target."
         );
         assert_eq!(
             overview.pillars[0].measures[0].grade,
@@ -462,8 +507,10 @@ mod tests {
             "id": "p", "title": "計画", "structure": [{ "id": "v", "kind": "vision", "title": "像" }]
         }))
         .unwrap();
-        let overview = ProgressOverview::build(&plan, &PlanActuals::default());
+        let overview = ProgressOverview::build(&plan, &PlanActuals::default(), Lang::Ja);
         assert!(overview.pillars.is_empty());
-        assert!(overview.summary().contains("施策が登録されていない"));
+        assert!(overview
+            .summary(Lang::Ja)
+            .contains("施策が登録されていない"));
     }
 }

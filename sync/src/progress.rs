@@ -197,6 +197,19 @@ impl Status {
             Status::Cancelled => "中止",
         }
     }
+
+    pub fn label_in(self, lang: keikaku_domain::lang::Lang) -> &'static str {
+        match lang {
+            keikaku_domain::lang::Lang::Ja => self.label(),
+            keikaku_domain::lang::Lang::En => match self {
+                Status::NotStarted => "Not started",
+                Status::OnTrack => "On track",
+                Status::Delayed => "Delayed",
+                Status::Completed => "Completed",
+                Status::Cancelled => "Cancelled",
+            },
+        }
+    }
 }
 
 pub use keikaku_domain::evaluation::Grade;

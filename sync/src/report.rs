@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use keikaku_domain::lang::Lang;
 use keikaku_domain::{FiscalYear, Measure, Stage};
 use serde::{Deserialize, Serialize};
 
@@ -49,23 +50,32 @@ impl Actual {
 
     /// A short line such as 「試験導入・順調・60%・評価B」.
     pub fn summary(&self) -> String {
+        self.summary_in(Lang::Ja)
+    }
+
+    /// [`Actual::summary`] in `lang`: 「Pilot, on track, 60%, grade B」.
+    pub fn summary_in(&self, lang: Lang) -> String {
         let mut parts: Vec<String> = Vec::new();
         if let Some(stage) = self.stage {
-            parts.push(stage.label().to_owned());
+            parts.push(stage.label_in(lang).to_owned());
         }
         if let Some(status) = self.status {
-            parts.push(status.label().to_owned());
+            parts.push(status.label_in(lang).to_owned());
         }
         if let Some(percent) = self.percent {
             parts.push(format!("{percent}%"));
         }
         if let Some(grade) = self.grade {
-            parts.push(format!("評価{}", grade.as_str()));
+            parts.push(match lang {
+                Lang::Ja => format!("評価{}", grade.as_str()),
+                Lang::En => format!("grade {}", grade.as_str()),
+            });
         }
-        if parts.is_empty() {
-            "記録あり".to_owned()
-        } else {
-            parts.join("・")
+        match (parts.is_empty(), lang) {
+            (true, Lang::Ja) => "記録あり".to_owned(),
+            (true, Lang::En) => "recorded".to_owned(),
+            (false, Lang::Ja) => parts.join("・"),
+            (false, Lang::En) => parts.join(", "),
         }
     }
 }
@@ -151,8 +161,8 @@ pub struct KpiTrend {
     pub line: crate::round_sheet::KpiLine,
 }
 
-/// The trends of a measure's KPIs that have a target.
-pub fn kpi_trends(measure: &Measure, actuals: &PlanActuals) -> Vec<KpiTrend> {
+/// The trends of a measure's KPIs that have a target, their amounts written in `lang`.
+pub fn kpi_trends(measure: &Measure, actuals: &PlanActuals, lang: Lang) -> Vec<KpiTrend> {
     let years = actuals.years(&Target::Measure(measure.id.clone()));
     measure
         .kpis
@@ -184,7 +194,7 @@ pub fn kpi_trends(measure: &Measure, actuals: &PlanActuals) -> Vec<KpiTrend> {
                 target: kpi
                     .target_level()
                     .map(|level| (kpi.target.as_ref().and_then(|t| t.year), level)),
-                line: crate::round_sheet::KpiLine::of(kpi, latest),
+                line: crate::round_sheet::KpiLine::of(kpi, latest, lang),
                 readings,
             }
         })
@@ -193,50 +203,85 @@ pub fn kpi_trends(measure: &Measure, actuals: &PlanActuals) -> Vec<KpiTrend> {
 
 impl KpiTrend {
     /// 「基準値 52.5%（平成28年度（2016年度）） → 最新値 54%（2025-03-31時点） → 目標値 +2.5ポイント（55%）。達成率60%。」
-    pub fn describe(&self) -> String {
-        let dated = |p: &Option<(String, String)>| {
-            p.as_ref()
-                .map_or_else(|| "なし".to_owned(), crate::round_sheet::dated_amount)
+    /// In English: 「Baseline 52.5% (FY2016 (Heisei 28)) → latest 54% (as of 2025-03-31) →
+    /// target +2.5 points (55%). Achievement 60%.」
+    pub fn describe(&self, lang: Lang) -> String {
+        let dated = |p: &Option<(String, String)>| match (p, lang) {
+            (Some(p), _) => crate::round_sheet::dated_amount(p, lang),
+            (None, Lang::Ja) => "なし".to_owned(),
+            (None, Lang::En) => "none".to_owned(),
         };
-        let latest = match &self.line.latest {
-            Some((value, at)) => format!("{value}{}（{at}時点）", self.unit),
-            None => "未公表".to_owned(),
-        };
-        let mut text = format!(
-            "基準値 {} → 最新値 {latest} → 目標値 {}。",
-            dated(&self.line.baseline),
-            dated(&self.line.target)
-        );
-        match &self.line.achievement {
-            Some(a) => text.push_str(&format!(
-                "達成率{}%。",
-                keikaku_domain::format::figure(a.percent)
-            )),
-            None => text.push_str("達成率はまだ示せません。"),
+        let (baseline, target) = (dated(&self.line.baseline), dated(&self.line.target));
+        let unit = keikaku_domain::format::unit_in(&self.unit, lang);
+        let achievement = self
+            .line
+            .achievement
+            .as_ref()
+            .map(|a| keikaku_domain::format::figure(a.percent));
+        let years = self.readings.len();
+        match lang {
+            Lang::Ja => {
+                let latest = match &self.line.latest {
+                    Some((value, at)) => format!("{value}{unit}（{at}時点）"),
+                    None => "未公表".to_owned(),
+                };
+                let mut text = format!("基準値 {baseline} → 最新値 {latest} → 目標値 {target}。");
+                match achievement {
+                    Some(percent) => text.push_str(&format!("達成率{percent}%。")),
+                    None => text.push_str("達成率はまだ示せません。"),
+                }
+                if years > 1 {
+                    text.push_str(&format!("{years}年度分の実績値があります。"));
+                }
+                text
+            }
+            Lang::En => {
+                let latest = match &self.line.latest {
+                    Some((value, at)) => format!("{value}{unit} (as of {at})"),
+                    None => "not yet published".to_owned(),
+                };
+                let mut text = format!("Baseline {baseline} → latest {latest} → target {target}.");
+                match achievement {
+                    Some(percent) => text.push_str(&format!(" Achievement {percent}%.")),
+                    None => text.push_str(" The achievement rate cannot be shown yet."),
+                }
+                if years > 1 {
+                    text.push_str(&format!(" Readings for {}.", fiscal_years(years)));
+                }
+                text
+            }
         }
-        if self.readings.len() > 1 {
-            text.push_str(&format!(
-                "{}年度分の実績値があります。",
-                self.readings.len()
-            ));
-        }
-        text
+    }
+}
+
+/// `1 fiscal year`, `3 fiscal years`.
+fn fiscal_years(n: usize) -> String {
+    if n == 1 {
+        "1 fiscal year".to_owned()
+    } else {
+        format!("{n} fiscal years")
     }
 }
 
 /// A sentence summing the comparison up, for readers who skip the table.
-pub fn describe(rows: &[YearComparison]) -> String {
+pub fn describe(rows: &[YearComparison], lang: Lang) -> String {
     let recorded: Vec<&YearComparison> = rows.iter().filter(|r| r.actual.is_some()).collect();
     let Some(latest) = recorded.last() else {
-        return format!(
-            "{}年度分の計画があり、実績はまだ記録されていません。",
-            rows.len()
-        );
+        return match lang {
+            Lang::Ja => format!(
+                "{}年度分の計画があり、実績はまだ記録されていません。",
+                rows.len()
+            ),
+            Lang::En => format!(
+                "The plan covers {}; nothing has been recorded yet.",
+                fiscal_years(rows.len())
+            ),
+        };
     };
     let actual = latest
         .actual
         .as_ref()
-        .map(Actual::summary)
+        .map(|a| a.summary_in(lang))
         .unwrap_or_default();
     let behind = recorded
         .iter()
@@ -247,19 +292,32 @@ pub fn describe(rows: &[YearComparison]) -> String {
             )
         })
         .count();
-    let mut text = format!(
-        "{}年度分の計画のうち{}年度分の実績が記録されています。最新は{}：{}。",
-        rows.len(),
-        recorded.len(),
-        latest.year.label(),
-        actual
-    );
-    if behind > 0 {
-        text.push_str(&format!(
-            "計画上の段階に達していない年度が{behind}年度あります。"
-        ));
+    let (planned, done, year) = (rows.len(), recorded.len(), latest.year.label_in(lang));
+    match lang {
+        Lang::Ja => {
+            let mut text = format!(
+                "{planned}年度分の計画のうち{done}年度分の実績が記録されています。最新は{year}：{actual}。"
+            );
+            if behind > 0 {
+                text.push_str(&format!(
+                    "計画上の段階に達していない年度が{behind}年度あります。"
+                ));
+            }
+            text
+        }
+        Lang::En => {
+            let mut text = format!(
+                "Of {} planned, {done} recorded. The latest, {year}: {actual}.",
+                fiscal_years(planned)
+            );
+            if behind > 0 {
+                text.push_str(&format!(
+                    " In {behind} of them the planned stage was not reached."
+                ));
+            }
+            text
+        }
     }
-    text
 }
 
 #[cfg(test)]
@@ -330,8 +388,12 @@ pub(crate) mod tests {
         );
         assert_eq!(rows[2].actual, None);
         assert_eq!(
-            describe(&rows),
+            describe(&rows, Lang::Ja),
             "3年度分の計画のうち2年度分の実績が記録されています。最新は令和7年度（2025年度）：試験導入・遅れ・40%。計画上の段階に達していない年度が1年度あります。"
+        );
+        assert_eq!(
+            describe(&rows, Lang::En),
+            "Of 3 fiscal years planned, 2 recorded. The latest, FY2025 (Reiwa 7): Pilot, Delayed, 40%. In 1 of them the planned stage was not reached."
         );
     }
 
@@ -343,8 +405,12 @@ pub(crate) mod tests {
             &PlanActuals::default(),
         );
         assert_eq!(
-            describe(&rows),
+            describe(&rows, Lang::Ja),
             "1年度分の計画があり、実績はまだ記録されていません。"
+        );
+        assert_eq!(
+            describe(&rows, Lang::En),
+            "The plan covers 1 fiscal year; nothing has been recorded yet."
         );
     }
 
@@ -378,18 +444,23 @@ pub(crate) mod tests {
             );
             records.push(r);
         }
-        let trends = kpi_trends(&measure, &PlanActuals::of(&records));
+        let trends = kpi_trends(&measure, &PlanActuals::of(&records), Lang::Ja);
         assert_eq!(trends.len(), 1, "the qualitative KPI has no trend");
         let trend = &trends[0];
         assert_eq!(trend.baseline, Some((Some(2016), 52.5)));
         assert_eq!(trend.target, Some((None, 55.0)));
         assert_eq!(trend.readings.len(), 2);
         assert_eq!(
-            trend.describe(),
+            trend.describe(Lang::Ja),
             "基準値 52.5%（平成28年度（2016年度）） → 最新値 54%（2025-03-31時点） → 目標値 +2.5ポイント（55%）。達成率60%。2年度分の実績値があります。"
         );
-        let none = kpi_trends(&measure, &PlanActuals::default());
+        let english = kpi_trends(&measure, &PlanActuals::of(&records), Lang::En);
+        assert_eq!(
+            english[0].describe(Lang::En),
+            "Baseline 52.5% (FY2016 (Heisei 28)) → latest 54% (as of 2025-03-31) → target +2.5 points (55%). Achievement 60%. Readings for 2 fiscal years."
+        );
+        let none = kpi_trends(&measure, &PlanActuals::default(), Lang::Ja);
         assert!(none[0].readings.is_empty());
-        assert!(none[0].describe().contains("最新値 未公表"));
+        assert!(none[0].describe(Lang::Ja).contains("最新値 未公表"));
     }
 }

@@ -9,6 +9,7 @@ use keikaku_domain::date::Day;
 use keikaku_domain::evaluation::{
     achievement, Achievement, Grade, RecordState, RoundKind, RoundState,
 };
+use keikaku_domain::lang::Lang;
 use keikaku_domain::{FiscalYear, Kpi, Measure, Plan, Stage};
 use serde::{Deserialize, Serialize};
 
@@ -167,24 +168,29 @@ fn kpi_lines(kpis: &[Kpi], record: &ProgressRecord) -> Vec<KpiLine> {
         .enumerate()
         .map(|(i, kpi)| {
             let reading = latest.get(kpi_id(i).as_str());
-            KpiLine::of(kpi, reading.map(|r| (r.value.clone(), r.as_of.clone())))
+            KpiLine::of(
+                kpi,
+                reading.map(|r| (r.value.clone(), r.as_of.clone())),
+                Lang::Ja,
+            )
         })
         .collect()
 }
 
 /// A baseline or target as printed: `52.5%（平成28年度（2016年度））`, or the amount alone
 /// without a year.
-pub fn dated_amount((amount, year): &(String, String)) -> String {
-    if year.is_empty() {
-        amount.clone()
-    } else {
-        format!("{amount}（{year}）")
+pub fn dated_amount((amount, year): &(String, String), lang: Lang) -> String {
+    match (year.is_empty(), lang) {
+        (true, _) => amount.clone(),
+        (false, Lang::Ja) => format!("{amount}（{year}）"),
+        (false, Lang::En) => format!("{amount} ({year})"),
     }
 }
 
 impl KpiLine {
-    /// `kpi` with `latest` (value, as-of date) as its latest reading, and how far that has come.
-    pub fn of(kpi: &Kpi, latest: Option<(String, String)>) -> KpiLine {
+    /// `kpi` with `latest` (value, as-of date) as its latest reading, and how far that has
+    /// come, its amounts and years written in `lang`.
+    pub fn of(kpi: &Kpi, latest: Option<(String, String)>, lang: Lang) -> KpiLine {
         let latest_value = latest.as_ref().and_then(|(v, _)| v.parse::<f64>().ok());
         let achievement = match (kpi.target_level(), latest_value) {
             (Some(target), Some(value)) => {
@@ -193,13 +199,17 @@ impl KpiLine {
             _ => None,
         };
         let year = |p: &Option<keikaku_domain::KpiPoint>| {
-            p.as_ref().map(|p| p.year_label()).unwrap_or_default()
+            p.as_ref()
+                .map(|p| p.year_label_in(lang))
+                .unwrap_or_default()
         };
         KpiLine {
             label: kpi.label.clone(),
             unit: kpi.unit.clone().unwrap_or_default(),
-            baseline: kpi.baseline_amount().map(|a| (a, year(&kpi.baseline))),
-            target: kpi.target_amount().map(|a| (a, year(&kpi.target))),
+            baseline: kpi
+                .baseline_amount_in(lang)
+                .map(|a| (a, year(&kpi.baseline))),
+            target: kpi.target_amount_in(lang).map(|a| (a, year(&kpi.target))),
             latest,
             achievement,
         }

@@ -136,7 +136,10 @@ fn rows_carry_the_plan_the_record_and_the_kpis_achievement() {
     assert_eq!(kpi.latest, Some(("60".into(), "2025-03-31".into())));
     let achievement = kpi.achievement.as_ref().unwrap();
     assert_eq!(achievement.percent, 60.0);
-    assert_eq!(achievement.formula, "最新値 60 ÷ 目標値 100");
+    assert_eq!(
+        achievement.formula(keikaku_domain::lang::Lang::Ja),
+        "最新値 60 ÷ 目標値 100"
+    );
     assert_eq!(sheet.days_left(), Some(30));
     let (own, secondary) = sheet.grade_counts();
     assert_eq!(own, [0, 1, 0, 0, 1]);

@@ -38,7 +38,10 @@ pub struct OpenDataView {
 }
 
 #[server(prefix = "/api", endpoint = "v1/pages/open-data", input = GetUrl)]
-pub async fn open_data_page(plan_id: String) -> Result<Option<OpenDataView>, ServerFnError> {
+pub async fn open_data_page(
+    plan_id: String,
+    lang: keikaku_domain::lang::Lang,
+) -> Result<Option<OpenDataView>, ServerFnError> {
     use super::ssr;
     use keikaku_export::open_data::{Dataset, Source};
     let Some((org, plan)) = ssr::plan(&plan_id).await? else {
@@ -67,8 +70,8 @@ pub async fn open_data_page(plan_id: String) -> Result<Option<OpenDataView>, Ser
         .into_iter()
         .map(|d| DatasetInfo {
             name: d.name().to_owned(),
-            title: d.title().to_owned(),
-            description: d.description().to_owned(),
+            title: d.title_in(lang).to_owned(),
+            description: d.description_in(lang).to_owned(),
             rows: source.rows(d).len(),
             columns: d
                 .columns()
@@ -76,7 +79,7 @@ pub async fn open_data_page(plan_id: String) -> Result<Option<OpenDataView>, Ser
                 .map(|c| ColumnInfo {
                     heading: c.heading.to_owned(),
                     key: c.key.to_owned(),
-                    kind: c.kind.label().to_owned(),
+                    kind: c.kind.label_in(lang).to_owned(),
                     description: c.description.to_owned(),
                 })
                 .collect(),

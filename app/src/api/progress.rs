@@ -2,6 +2,7 @@
 //! reporting rounds made public. Members see the same as citizens here, so the page is the
 //! public account; their live records are on the rounds' pages.
 
+use keikaku_domain::lang::Lang;
 use keikaku_domain::views::PlanSummary;
 use keikaku_sync::overview::ProgressOverview;
 use leptos::prelude::*;
@@ -16,7 +17,10 @@ pub struct ProgressView {
 }
 
 #[server(prefix = "/api", endpoint = "v1/pages/progress", input = GetUrl)]
-pub async fn progress_page(plan_id: String) -> Result<Option<ProgressView>, ServerFnError> {
+pub async fn progress_page(
+    plan_id: String,
+    lang: Lang,
+) -> Result<Option<ProgressView>, ServerFnError> {
     use super::ssr;
     let Some((org, plan)) = ssr::plan(&plan_id).await? else {
         return Ok(None);
@@ -31,7 +35,7 @@ pub async fn progress_page(plan_id: String) -> Result<Option<ProgressView>, Serv
     let actuals = keikaku_sync::report::PlanActuals::of(&records);
     Ok(Some(ProgressView {
         summary: PlanSummary::of(&org, &plan),
-        overview: ProgressOverview::build(&plan, &actuals),
+        overview: ProgressOverview::build(&plan, &actuals, lang),
     }))
 }
 
@@ -43,12 +47,23 @@ pub struct PlanBrief {
     /// 「順調 1件、遅れ 1件、未公表 30件」, with the year it runs to; `None` without measures.
     pub standing: Option<String>,
     /// What was last made public and when (`YYYY-MM-DD`).
-    pub latest_news: Option<(String, String)>,
+    pub latest_news: Option<(News, String)>,
 }
 
-/// Every readable plan's brief, for the home page.
+/// What a plan last made public.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum News {
+    /// Its first version.
+    Published,
+    /// A new version, by its title (第2版（令和6年3月改定）).
+    Revised(String),
+    /// A reporting round's results, by the round's title.
+    RoundPublished(String),
+}
+
+/// Every readable plan's brief, for the home page, in `lang`.
 #[server(prefix = "/api", endpoint = "v1/pages/home-progress", input = GetUrl)]
-pub async fn home_progress() -> Result<Vec<PlanBrief>, ServerFnError> {
+pub async fn home_progress(lang: Lang) -> Result<Vec<PlanBrief>, ServerFnError> {
     use super::ssr;
     use keikaku_domain::date::Day;
     let store = ssr::store()?;
@@ -74,10 +89,17 @@ pub async fn home_progress() -> Result<Vec<PlanBrief>, ServerFnError> {
                 .await
                 .map_err(unreadable)?;
             let actuals = keikaku_sync::report::PlanActuals::of(&records);
-            let overview = ProgressOverview::build(&plan, &actuals);
-            Some(match overview.latest_year {
-                Some(year) => format!("{}（{}まで公表）", overview.totals.sentence(), year.label()),
-                None => format!("施策{}件の状況は未公表", overview.totals.total()),
+            let overview = ProgressOverview::build(&plan, &actuals, lang);
+            let (sentence, total) = (overview.totals.sentence(lang), overview.totals.total());
+            Some(match (overview.latest_year, lang) {
+                (Some(year), Lang::Ja) => format!("{sentence}（{}まで公表）", year.label()),
+                (Some(year), Lang::En) => {
+                    format!("{sentence} (published up to {})", year.label_in(lang))
+                }
+                (None, Lang::Ja) => format!("施策{total}件の状況は未公表"),
+                (None, Lang::En) => {
+                    format!("The state of the {total} measures is not published yet")
+                }
             })
         };
         let versions = store.plan_versions(&plan.id).await.map_err(unreadable)?;
@@ -85,15 +107,15 @@ pub async fn home_progress() -> Result<Vec<PlanBrief>, ServerFnError> {
         let version_news = versions.iter().filter_map(|v| {
             let at = v.published_at?;
             let what = if v.number.0 == 1 {
-                "計画を公開".to_owned()
+                News::Published
             } else {
-                format!("{}に改定", v.title())
+                News::Revised(v.title())
             };
             Some((at, what))
         });
         let round_news = rounds
             .iter()
-            .map(|r| (r.published_at, format!("{}を公表", r.title)));
+            .map(|r| (r.published_at, News::RoundPublished(r.title.clone())));
         let latest_news = version_news
             .chain(round_news)
             .max_by_key(|(at, _)| *at)

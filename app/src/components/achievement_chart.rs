@@ -76,7 +76,8 @@ pub fn AchievementChart(
                     };
                     view! {
                         <g>
-                            <text x="0" y=(y + 15.0).to_string() class="chart__label">
+                            <text x="0" y=(y + 15.0).to_string() class="chart__label"
+                                lang=keikaku_domain::lang::is_japanese(&row.label).then_some("ja")>
                                 {fit(&row.label, 22)}
                             </text>
                             {bar}
@@ -86,7 +87,7 @@ pub fn AchievementChart(
                 <line x1=TARGET_X.to_string() x2=TARGET_X.to_string() y1="18" y2=axis_end.to_string()
                     class="chart__target"></line>
                 <text x=TARGET_X.to_string() y=(axis_end + 16.0).to_string() class="chart__label" text-anchor="middle">
-                    "目標（100%）"
+                    {crate::i18n::t!(crate::i18n::use_i18n(), chart.goal)}
                 </text>
                 {missing_note.map(|note| view! {
                     <text x="0" y=note_y.to_string() class="chart__value chart__value--missing">{note}</text>

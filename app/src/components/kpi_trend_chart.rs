@@ -4,8 +4,11 @@
 //! figures; years without a reading are simply absent, never zero.
 
 use keikaku_domain::format::figure;
+use keikaku_domain::lang::Lang;
 use keikaku_sync::report::KpiTrend;
 use leptos::prelude::*;
+
+use crate::i18n::{t, use_i18n};
 
 const WIDTH: f64 = 400.0;
 const LEFT: f64 = 12.0;
@@ -61,8 +64,10 @@ impl Scales {
 pub fn KpiTrendChart(trend: KpiTrend, index: usize) -> impl IntoView {
     let caption_id = format!("kpi-trend-{index}-caption");
     let summary_id = format!("kpi-trend-{index}-summary");
-    let summary = trend.describe();
-    let unit = trend.unit.clone();
+    let table_id = format!("kpi-trend-{index}-table");
+    let (i18n, lang) = (use_i18n(), crate::lang::use_lang());
+    let summary = trend.describe(lang);
+    let unit = keikaku_domain::format::unit_in(&trend.unit, lang);
     let chart = Scales::of(&trend).map(|scales| {
         let height = BOTTOM + 40.0;
         let points: Vec<(f64, f64, String)> = trend
@@ -85,7 +90,7 @@ pub fn KpiTrendChart(trend: KpiTrend, index: usize) -> impl IntoView {
                     view! {
                         <line x1=LEFT.to_string() x2=RIGHT.to_string() y1=format!("{y:.1}") y2=format!("{y:.1}") class="chart__target"></line>
                         <text x=RIGHT.to_string() y=format!("{:.1}", y - 6.0) class="chart__label" text-anchor="end">
-                            {format!("目標 {}{}", figure(level), unit)}
+                            {t!(i18n, chart.target_line)}{format!("{}{unit}", figure(level))}
                         </text>
                     }
                 })}
@@ -94,7 +99,7 @@ pub fn KpiTrendChart(trend: KpiTrend, index: usize) -> impl IntoView {
                     view! {
                         <rect x=format!("{:.1}", x - 6.0) y=format!("{:.1}", y - 6.0) width="12" height="12" class="chart__mark--planned"></rect>
                         <text x=format!("{:.1}", (x - 6.0).max(0.0)) y=format!("{:.1}", y + 24.0) class="chart__value">
-                            {format!("基準 {}", figure(value))}
+                            {t!(i18n, chart.baseline_mark)}{figure(value)}
                         </text>
                     }
                 }))}
@@ -111,20 +116,23 @@ pub fn KpiTrendChart(trend: KpiTrend, index: usize) -> impl IntoView {
             </svg>
         }
     });
-    let rows = table_rows(&trend);
+    let rows = table_rows(&trend, &TableWords::new(), lang);
     let label = trend.label.clone();
+    let summary_lang = keikaku_domain::lang::is_japanese(&summary).then_some("ja");
+    let table_name = table_id.clone();
     view! {
         <figure class="chart" aria-labelledby=caption_id.clone()>
-            <figcaption id=caption_id.clone()>{format!("{label}の推移")}</figcaption>
+            <figcaption id=caption_id.clone()>{t!(i18n, chart.trend_caption, label = label.clone(), <ja> = <span lang="ja" />)}</figcaption>
             {chart}
-            <p id=summary_id class="chart__summary">{summary}</p>
-            <div class="table-scroll" tabindex="0" role="region" aria-label=format!("{label}の推移（表）")>
+            <p id=summary_id class="chart__summary" lang=summary_lang>{summary}</p>
+            <div class="table-scroll" tabindex="0" role="region" aria-labelledby=table_name>
                 <table class="data-table data-table--compact data-table--figures">
-                    <caption class="visually-hidden">{format!("{label}の推移（表）")}</caption>
-                    <thead><tr><th scope="col">"区分"</th><th scope="col">"年度"</th><th scope="col">"値"</th></tr></thead>
+                    <caption class="visually-hidden" id=table_id>{t!(i18n, chart.trend_table, label, <ja> = <span lang="ja" />)}</caption>
+                    <thead><tr><th scope="col">{t!(i18n, chart.kind)}</th><th scope="col">{t!(i18n, chart.year)}</th><th scope="col">{t!(i18n, chart.value)}</th></tr></thead>
                     <tbody>
-                        {rows.into_iter().map(|(kind, year, value)| view! {
-                            <tr><th scope="row">{kind}</th><td>{year}</td><td>{value}</td></tr>
+                        {rows.into_iter().map(|(kind, year, value)| {
+                            let value_lang = keikaku_domain::lang::is_japanese(&value).then_some("ja");
+                            view! { <tr><th scope="row">{kind}</th><td>{year}</td><td lang=value_lang>{value}</td></tr> }
                         }).collect_view()}
                     </tbody>
                 </table>
@@ -133,32 +141,57 @@ pub fn KpiTrendChart(trend: KpiTrend, index: usize) -> impl IntoView {
     }
 }
 
+/// The words of the table beside the chart, in the page's language.
+struct TableWords {
+    baseline: String,
+    actual: String,
+    target: String,
+    unpublished: String,
+}
+
+impl TableWords {
+    fn new() -> TableWords {
+        let i18n = use_i18n();
+        TableWords {
+            baseline: crate::i18n::t_string!(i18n, chart.baseline).to_owned(),
+            actual: crate::i18n::t_string!(i18n, chart.actual).to_owned(),
+            target: crate::i18n::t_string!(i18n, chart.target).to_owned(),
+            unpublished: crate::i18n::t_string!(i18n, chart.unpublished).to_owned(),
+        }
+    }
+}
+
 /// The table beside the chart: baseline, each reading, target.
-fn table_rows(trend: &KpiTrend) -> Vec<(String, String, String)> {
+fn table_rows(trend: &KpiTrend, words: &TableWords, lang: Lang) -> Vec<(String, String, String)> {
     let year = |y: Option<i32>| y.map_or_else(|| "—".to_owned(), |y| y.to_string());
+    let unit = keikaku_domain::format::unit_in(&trend.unit, lang);
     let mut rows = Vec::new();
     if let Some((amount, when)) = &trend.line.baseline {
         let y = trend.baseline.and_then(|b| b.0);
         rows.push((
-            "基準値".to_owned(),
+            words.baseline.clone(),
             year(y),
             format!("{amount} {when}").trim().to_owned(),
         ));
     }
     for (fy, value, as_of) in &trend.readings {
-        rows.push((
-            "実績".to_owned(),
-            fy.label(),
-            format!("{}{}（{as_of}時点）", figure(*value), trend.unit),
-        ));
+        let reading = match lang {
+            Lang::Ja => format!("{}{unit}（{as_of}時点）", figure(*value)),
+            Lang::En => format!("{}{unit} (as of {as_of})", figure(*value)),
+        };
+        rows.push((words.actual.clone(), fy.label_in(lang), reading));
     }
     if trend.readings.is_empty() {
-        rows.push(("実績".to_owned(), "—".to_owned(), "未公表".to_owned()));
+        rows.push((
+            words.actual.clone(),
+            "—".to_owned(),
+            words.unpublished.clone(),
+        ));
     }
     if let Some((amount, when)) = &trend.line.target {
         let y = trend.target.and_then(|t| t.0);
         rows.push((
-            "目標値".to_owned(),
+            words.target.clone(),
             year(y),
             format!("{amount} {when}").trim().to_owned(),
         ));
@@ -206,7 +239,13 @@ mod tests {
     #[test]
     fn missing_readings_are_said_to_be_missing() {
         let t = trend(vec![]);
-        let rows = table_rows(&t);
+        let words = TableWords {
+            baseline: "基準値".into(),
+            actual: "実績".into(),
+            target: "目標値".into(),
+            unpublished: "未公表".into(),
+        };
+        let rows = table_rows(&t, &words, Lang::Ja);
         assert_eq!(
             rows[1],
             ("実績".to_owned(), "—".to_owned(), "未公表".to_owned())

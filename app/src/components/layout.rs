@@ -17,8 +17,8 @@ pub fn SiteHeader() -> impl IntoView {
         <header class="site-header">
             <div class="site-header__inner">
                 <a href="/" class="brand">
-                    <span class="brand__mark" aria-hidden="true">"計"</span>
-                    <span class="brand__name">"Keikaku"<span class="brand__sub">" 計画"</span></span>
+                    <span class="brand__mark" aria-hidden="true" lang="ja">"計"</span>
+                    <span class="brand__name">"Keikaku"<span class="brand__sub" lang="ja">" 計画"</span></span>
                 </a>
                 <Form method="GET" action="/search" attr:class="site-search" attr:role="search">
                     <label for="site-search-input" class="visually-hidden">{t!(i18n, layout.search_label)}</label>
@@ -168,7 +168,7 @@ pub fn SiteFooter() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <footer class="site-footer">
-            <p>{t!(i18n, layout.footer_product)}</p>
+            <p>{t!(i18n, layout.footer_product, <ja> = <span lang="ja" />)}</p>
             <p>{t!(i18n, layout.footer_source)}</p>
             <p><a href="/accessibility">{t!(i18n, layout.footer_accessibility)}</a></p>
         </footer>

@@ -76,18 +76,24 @@ fn pattern(chart: &str, standing: Standing) -> impl IntoView {
     }
 }
 
-/// The chart, its legend, `summary` and the table of counts.
+/// The chart, its legend, its summary (the children: a sentence that may name the plan's
+/// pillars, marked as Japanese) and the table of counts.
 #[component]
 pub fn StandingChart(
     id: &'static str,
     caption: String,
-    summary: String,
+    children: Children,
     rows: Vec<StandingRow>,
 ) -> impl IntoView {
     let height = rows.len() as f64 * ROW + LEGEND;
     let caption_id = format!("{id}-caption");
     let summary_id = format!("{id}-summary");
     let legend_y = rows.len() as f64 * ROW + 12.0;
+    let (i18n, lang) = (crate::i18n::use_i18n(), crate::lang::use_lang());
+    let count = move |n: usize| crate::i18n::t_string!(i18n, chart.count, count = n).to_string();
+    let table_id = format!("{id}-table");
+    let table_name = table_id.clone();
+    let content = |label: &str| keikaku_domain::lang::is_japanese(label).then_some("ja");
     view! {
         <figure class="chart" aria-labelledby=caption_id.clone()>
             <figcaption id=caption_id.clone()>{caption.clone()}</figcaption>
@@ -100,12 +106,16 @@ pub fn StandingChart(
                     view! {
                         <g>
                             <text x="0" y=(y + 16.0).to_string() class="chart__label">
-                                {format!("{}（{total}件）", fit(&row.label, 18))}
+                                <tspan lang=content(&row.label)>{fit(&row.label, 18)}</tspan>
+                                {match lang {
+                                    keikaku_domain::lang::Lang::Ja => format!("（{}）", count(total)),
+                                    keikaku_domain::lang::Lang::En => format!(" ({})", count(total)),
+                                }}
                             </text>
                             {segments(&row.counts).into_iter().map(|s| view! {
                                 <rect x=format!("{:.1}", s.x) y=(y + 22.0).to_string() width=format!("{:.1}", s.width)
                                     height="20" fill=fill(id, s.standing) stroke="#1b1f24" stroke-width="0.5">
-                                    <title>{format!("{} {}件", s.standing.label(), row.counts.get(s.standing))}</title>
+                                    <title>{format!("{} {}", s.standing.label_in(lang), count(row.counts.get(s.standing)))}</title>
                                 </rect>
                             }).collect_view()}
                         </g>
@@ -118,26 +128,26 @@ pub fn StandingChart(
                         view! {
                             <rect x=x.to_string() y=y.to_string() width="16" height="16" fill=fill(id, s)
                                 stroke="#1b1f24" stroke-width="0.5"></rect>
-                            <text x=(x + 22.0).to_string() y=(y + 13.0).to_string() class="chart__label">{s.label()}</text>
+                            <text x=(x + 22.0).to_string() y=(y + 13.0).to_string() class="chart__label">{s.label_in(lang)}</text>
                         }
                     }).collect_view()}
                 </g>
             </svg>
-            <p id=summary_id class="chart__summary">{summary}</p>
-            <div class="table-scroll" tabindex="0" role="region" aria-label=format!("{caption}（表）")>
+            <p id=summary_id class="chart__summary">{children()}</p>
+            <div class="table-scroll" tabindex="0" role="region" aria-labelledby=table_name>
                 <table class="data-table data-table--compact data-table--figures">
-                    <caption class="visually-hidden">{format!("{caption}（表）")}</caption>
+                    <caption class="visually-hidden" id=table_id>{caption.clone()}{crate::i18n::t!(i18n, chart.table)}</caption>
                     <thead>
                         <tr>
-                            <th scope="col">"区分"</th>
-                            {Standing::ALL.into_iter().map(|s| view! { <th scope="col">{s.label()}</th> }).collect_view()}
-                            <th scope="col">"計"</th>
+                            <th scope="col">{crate::i18n::t!(i18n, chart.kind)}</th>
+                            {Standing::ALL.into_iter().map(|s| view! { <th scope="col">{s.label_in(lang)}</th> }).collect_view()}
+                            <th scope="col">{crate::i18n::t!(i18n, chart.total)}</th>
                         </tr>
                     </thead>
                     <tbody>
                         {rows.into_iter().map(|row| view! {
                             <tr>
-                                <th scope="row">{row.label}</th>
+                                <th scope="row" lang=content(&row.label)>{row.label.clone()}</th>
                                 {Standing::ALL.into_iter().map(|s| view! { <td>{row.counts.get(s)}</td> }).collect_view()}
                                 <td>{row.counts.total()}</td>
                             </tr>

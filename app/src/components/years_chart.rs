@@ -8,6 +8,8 @@ use keikaku_domain::{FiscalYear, Stage};
 use keikaku_sync::report::YearComparison;
 use leptos::prelude::*;
 
+use crate::i18n::{t, use_i18n};
+
 const WIDTH: f64 = 400.0;
 const LEFT: f64 = 78.0;
 const TOP: f64 = 14.0;
@@ -59,13 +61,14 @@ pub fn YearsChart(rows: Vec<YearComparison>, summary_id: &'static str) -> impl I
         })
         .collect();
     let legend_y = axis + 40.0;
+    let (i18n, lang) = (use_i18n(), crate::lang::use_lang());
     view! {
         <figure class="chart" aria-labelledby="years-chart-caption">
-            <figcaption id="years-chart-caption">"年度ごとの段階（計画と実績）"</figcaption>
+            <figcaption id="years-chart-caption">{t!(i18n, chart.years_caption)}</figcaption>
             <svg viewBox=format!("0 0 {WIDTH} {height}") role="img" class="chart__svg chart__svg--wide"
                 aria-labelledby=format!("years-chart-caption {summary_id}") preserveAspectRatio="xMinYMin meet">
                 {Stage::ALL.into_iter().map(|s| view! {
-                    <text x="0" y=format!("{:.1}", stage_y(s) + 5.0) class="chart__label">{s.label()}</text>
+                    <text x="0" y=format!("{:.1}", stage_y(s) + 5.0) class="chart__label">{s.label_in(lang)}</text>
                     <line x1=LEFT.to_string() x2=WIDTH.to_string() y1=stage_y(s).to_string() y2=stage_y(s).to_string()
                         class="chart__grid"></line>
                 }).collect_view()}
@@ -83,14 +86,14 @@ pub fn YearsChart(rows: Vec<YearComparison>, summary_id: &'static str) -> impl I
                     view! {
                         <text x=x.clone() y=axis.to_string() class="chart__label" text-anchor="middle">{short_year(r.year)}</text>
                         {missing.then(|| view! {
-                            <text x=x y=(axis + 18.0).to_string() class="chart__value chart__value--missing" text-anchor="middle">"未公表"</text>
+                            <text x=x y=(axis + 18.0).to_string() class="chart__value chart__value--missing" text-anchor="middle">{t!(i18n, chart.missing_short)}</text>
                         })}
                     }
                 }).collect_view()}
                 <rect x="0" y=format!("{:.1}", legend_y - 10.0) width="12" height="12" class="chart__mark--planned"></rect>
-                <text x="18" y=format!("{:.1}", legend_y) class="chart__label">"計画（工程表）"</text>
+                <text x="18" y=format!("{:.1}", legend_y) class="chart__label">{t!(i18n, chart.legend_planned)}</text>
                 <circle cx="186" cy=format!("{:.1}", legend_y - 4.0) r="6" class="chart__mark--actual"></circle>
-                <text x="198" y=format!("{:.1}", legend_y) class="chart__label">"実績（公表分）"</text>
+                <text x="198" y=format!("{:.1}", legend_y) class="chart__label">{t!(i18n, chart.legend_actual)}</text>
             </svg>
         </figure>
     }

@@ -3,16 +3,17 @@
 use keikaku_domain::views::{paths, MunicipalityPlans, PlanSummary};
 use leptos::prelude::*;
 
-use crate::api::progress::PlanBrief;
+use crate::api::progress::{News, PlanBrief};
 use crate::components::layout::{LoadError, Loading, PageTitle};
 use crate::components::plan_header::StatusBadge;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t, use_i18n};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
     let municipalities = Resource::new(|| (), |_| crate::pages::home());
     // How each plan is going is extra: the list shows without it (offline, say).
-    let briefs = Resource::new(|| (), |_| crate::api::progress::home_progress());
+    let lang = crate::lang::use_lang();
+    let briefs = Resource::new(move || lang, crate::api::progress::home_progress);
     let i18n = use_i18n();
     view! {
         <PageTitle text=""/>
@@ -41,10 +42,10 @@ fn Municipality(municipality: MunicipalityPlans, briefs: Vec<PlanBrief>) -> impl
     let feed = paths::organization_feed(&municipality.organization_id);
     let i18n = use_i18n();
     let name = municipality.name.clone();
-    let feed_label = t_string!(i18n, home.feed, name).to_string();
+    let feed_label = t!(i18n, home.feed, name, <ja> = <span lang="ja" />);
     view! {
         <section class="municipality" aria-labelledby=labelled_by>
-            <h2 id=heading_id>{municipality.name}<span class="prefecture">{format!("（{}）", municipality.prefecture)}</span></h2>
+            <h2 id=heading_id lang="ja">{municipality.name}<span class="prefecture">{format!("（{}）", municipality.prefecture)}</span></h2>
             <ul class="plan-cards">
                 {municipality.plans.into_iter().map(|plan| {
                     let brief = briefs.iter().find(|b| b.plan_id == plan.id).cloned();
@@ -68,15 +69,22 @@ fn PlanCard(plan: PlanSummary, brief: Option<PlanBrief>) -> impl IntoView {
     let glossary_count = plan.glossary_count;
     view! {
         <article class="plan-card">
-            <h3><a href=paths::plan(&id)>{plan.title.clone()}</a></h3>
-            {plan.subtitle.clone().map(|s| view! { <p class="plan-card__subtitle">{s}</p> })}
+            <h3 lang="ja"><a href=paths::plan(&id)>{plan.title.clone()}</a></h3>
+            {plan.subtitle.clone().map(|s| view! { <p class="plan-card__subtitle" lang="ja">{s}</p> })}
             <dl class="facts">
                 {plan.period.as_ref().map(|p| view! { <div><dt>{t!(i18n, home.period)}</dt><dd>{p.label_in(lang)}</dd></div> })}
                 <div><dt>{t!(i18n, home.status)}</dt><dd><StatusBadge status=plan.status/></dd></div>
                 <div><dt>{t!(i18n, home.measures)}</dt><dd>{t!(i18n, home.count, count = measure_count)}</dd></div>
                 <div><dt>{t!(i18n, home.kpis)}</dt><dd>{t!(i18n, home.count, count = kpi_count)}</dd></div>
                 {standing.map(|s| view! { <div><dt>{t!(i18n, home.standing)}</dt><dd>{s}</dd></div> })}
-                {news.map(|(what, when)| view! { <div><dt>{t!(i18n, home.news)}</dt><dd>{format!("{what}（{when}）")}</dd></div> })}
+                {news.map(|(what, date)| {
+                    let what = match what {
+                        News::Published => t!(i18n, home.news_published).into_any(),
+                        News::Revised(title) => t!(i18n, home.news_revised, title, <ja> = <span lang="ja" />).into_any(),
+                        News::RoundPublished(title) => t!(i18n, home.news_round, title, <ja> = <span lang="ja" />).into_any(),
+                    };
+                    view! { <div><dt>{t!(i18n, home.news)}</dt><dd>{what}{t!(i18n, home.news_date, date)}</dd></div> }
+                })}
             </dl>
             <p class="plan-card__links">
                 {(measure_count > 0).then(|| view! { <a href=paths::progress(&id)>{t!(i18n, home.progress_link)}</a> })}

@@ -2,6 +2,7 @@
 //! general-plan references and its roadmap rows.
 
 use keikaku_domain::format::{Action, Kpi, KpiPoint, Measure};
+use keikaku_domain::lang::{is_japanese, Lang};
 use keikaku_domain::roadmap::row_cells;
 use keikaku_domain::text::TermLink;
 use keikaku_domain::views::{paths, MeasureView};
@@ -18,6 +19,8 @@ use crate::components::rich_text::RichText;
 use crate::components::schedule::StageLegend;
 use crate::components::table::ScrollFrame;
 use crate::components::years_chart::YearsChart;
+use crate::i18n::{t, t_string, use_i18n};
+use crate::lang::use_lang;
 use keikaku_render::schedule::{write_schedule_cell, write_year_head};
 use keikaku_render::HtmlText;
 
@@ -44,7 +47,7 @@ pub fn MeasurePage() -> impl IntoView {
                 let actuals = actuals.await.unwrap_or_default();
                 match page.await {
                     Err(error) => view! { <LoadError error/> }.into_any(),
-                    Ok(None) => view! { <NotFound message="指定された施策は見つかりませんでした。"/> }.into_any(),
+                    Ok(None) => view! { <NotFound message=t_string!(use_i18n(), measure.not_found)/> }.into_any(),
                     Ok(Some(view)) => view! { <MeasureDetail view actuals/><RestoreFocus/> }.into_any(),
                 }
             })}
@@ -57,11 +60,12 @@ pub fn MeasurePage() -> impl IntoView {
 /// KPIの推移: each KPI with a target over the years, published readings against the target.
 #[component]
 fn KpiTrends(trends: Vec<keikaku_sync::report::KpiTrend>) -> impl IntoView {
+    let i18n = use_i18n();
     (!trends.is_empty()).then(|| {
         view! {
             <section id="kpi-trends" class="section" aria-labelledby="kpi-trends-heading">
-                <h2 id="kpi-trends-heading">"KPIの推移"</h2>
-                <p>"公表された実績値を、基準値と目標値とともに示します。"</p>
+                <h2 id="kpi-trends-heading">{t!(i18n, measure.kpi_trends)}</h2>
+                <p>{t!(i18n, measure.kpi_trends_lead)}</p>
                 {trends.into_iter().enumerate().map(|(index, trend)| view! { <KpiTrendChart trend index/> }).collect_view()}
             </section>
         }
@@ -70,27 +74,29 @@ fn KpiTrends(trends: Vec<keikaku_sync::report::KpiTrend>) -> impl IntoView {
 
 #[component]
 fn PlanVsActual(rows: Vec<keikaku_sync::report::YearComparison>) -> impl IntoView {
-    let summary = keikaku_sync::report::describe(&rows);
+    let (i18n, lang) = (use_i18n(), use_lang());
+    let summary = keikaku_sync::report::describe(&rows, lang);
     let any_stage = rows.iter().any(|r| r.planned_stage.is_some());
+    let not_recorded = t_string!(i18n, measure.not_recorded);
     view! {
         <section aria-labelledby="actual-heading">
-            <h2 id="actual-heading">"計画と実績"</h2>
+            <h2 id="actual-heading">{t!(i18n, measure.plan_vs_actual)}</h2>
             {any_stage.then(|| view! { <YearsChart rows=rows.clone() summary_id="actual-summary"/> })}
             <p id="actual-summary">{summary}</p>
             <div class="table-scroll" role="region" aria-labelledby="actual-heading" tabindex="0">
                 <table class="data-table">
-                    <caption class="visually-hidden">"年度ごとの計画と実績"</caption>
+                    <caption class="visually-hidden">{t!(i18n, measure.pva_caption)}</caption>
                     <thead><tr>
-                        <th scope="col">"年度"</th><th scope="col">"計画"</th>
-                        <th scope="col">"実績"</th><th scope="col">"実績の内容"</th>
+                        <th scope="col">{t!(i18n, measure.year)}</th><th scope="col">{t!(i18n, measure.planned)}</th>
+                        <th scope="col">{t!(i18n, measure.actual)}</th><th scope="col">{t!(i18n, measure.actual_detail)}</th>
                     </tr></thead>
                     <tbody>
                         {rows.into_iter().map(|row| view! {
                             <tr>
-                                <th scope="row">{row.year.label()}</th>
-                                <td>{row.planned.unwrap_or_else(|| "—".to_owned())}</td>
-                                <td>{row.actual.as_ref().map_or_else(|| "未記録".to_owned(), |a| a.summary())}</td>
-                                <td class="pre-wrap">{row.actual.map(|a| a.results).filter(|r| !r.is_empty()).unwrap_or_else(|| "—".to_owned())}</td>
+                                <th scope="row">{row.year.label_in(lang)}</th>
+                                <td lang="ja">{row.planned.unwrap_or_else(|| "—".to_owned())}</td>
+                                <td>{row.actual.as_ref().map_or_else(|| not_recorded.to_owned(), |a| a.summary_in(lang))}</td>
+                                <td class="pre-wrap" lang="ja">{row.actual.map(|a| a.results).filter(|r| !r.is_empty()).unwrap_or_else(|| "—".to_owned())}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>
@@ -124,44 +130,78 @@ fn MeasureDetail(view: MeasureView, actuals: keikaku_sync::report::PlanActuals) 
     } = view;
     let plan_id = summary.id.clone();
     let heading = measure_heading(&measure);
+    let i18n = use_i18n();
     let text = {
         let glossary = glossary.clone();
         let plan_id = plan_id.clone();
-        move |t: String| view! { <RichText text=t glossary=glossary.clone() plan_id=plan_id.clone()/> }
+        move |t: String| view! { <div lang="ja"><RichText text=t glossary=glossary.clone() plan_id=plan_id.clone()/></div> }
     };
     let fields: Vec<(&str, &str, Option<String>)> = vec![
-        ("summary", "概要", measure.summary.clone()),
-        ("outcome", "目指す成果", measure.outcome.clone()),
-        ("target-state", "目指す姿", measure.target_state.clone()),
+        (
+            "summary",
+            t_string!(i18n, measure.summary),
+            measure.summary.clone(),
+        ),
+        (
+            "outcome",
+            t_string!(i18n, measure.outcome),
+            measure.outcome.clone(),
+        ),
+        (
+            "target-state",
+            t_string!(i18n, measure.target_state),
+            measure.target_state.clone(),
+        ),
         (
             "current-issues",
-            "現状と課題",
+            t_string!(i18n, measure.current_issues),
             measure.current_issues.clone(),
         ),
-        ("direction", "取組の方向", measure.direction.clone()),
-        ("content", "取組の内容", measure.content.clone()),
+        (
+            "direction",
+            t_string!(i18n, measure.direction),
+            measure.direction.clone(),
+        ),
+        (
+            "content",
+            t_string!(i18n, measure.content),
+            measure.content.clone(),
+        ),
     ];
     let has_schedule =
         !measure.schedule.is_empty() || measure.actions.iter().any(|a| !a.schedule.is_empty());
+    let description = measure
+        .summary
+        .clone()
+        .or_else(|| measure.target_state.clone())
+        .unwrap_or_else(|| {
+            t_string!(
+                i18n,
+                measure.description,
+                plan = summary.title.clone(),
+                measure = measure.title.clone()
+            )
+            .to_string()
+        });
     view! {
-        <PageTitle text=format!("{heading}｜{}", summary.title)
-            description=measure.summary.clone().or_else(|| measure.target_state.clone()).unwrap_or_else(|| format!("{}の施策「{}」", summary.title, measure.title))/>
+        <PageTitle text=format!("{heading}｜{}", summary.title) description/>
         <ScrollToFragment/>
         <div class="page">
             <Breadcrumbs trail=vec![(summary.title.clone(), Some(paths::plan(&plan_id))), (heading.clone(), None)]/>
             <PlanHeader summary=summary.clone() current=PlanTab::Measure/>
+            <crate::lang::ContentLanguageNotice/>
             <article class="measure">
-                <h1>{heading}</h1>
+                <h1><span lang="ja">{heading}</span></h1>
                 {(!placements.is_empty()).then(|| view! {
-                    <ul class="placements" aria-label="計画体系上の位置">
+                    <ul class="placements" aria-label=t_string!(i18n, measure.placements)>
                         {placements.into_iter().enumerate().map(|(i, trail)| {
                             let last = trail.last().map(|n| n.id.clone()).unwrap_or_default();
                             view! {
                                 <li>
-                                    <a href=format!("{}#node-{last}", paths::plan(&plan_id))>
+                                    <a href=format!("{}#node-{last}", paths::plan(&plan_id)) lang="ja">
                                         {trail.into_iter().map(|n| format!("{} {}{}", n.label, n.number.map(|x| format!("{x} ")).unwrap_or_default(), n.title)).collect::<Vec<_>>().join(" › ")}
                                     </a>
-                                    {(i > 0).then(|| view! { " "<span class="badge badge--reprint">"再掲"</span> })}
+                                    {(i > 0).then(|| view! { " "<span class="badge badge--reprint">{t!(i18n, plan.reprint)}</span> })}
                                 </li>
                             }
                         }).collect_view()}
@@ -178,8 +218,8 @@ fn MeasureDetail(view: MeasureView, actuals: keikaku_sync::report::PlanActuals) 
                 <Departments measure=measure.clone()/>
                 {(!measure.general_plan_refs.is_empty()).then(|| view! {
                     <section id="general-plan" class="section" aria-labelledby="general-plan-heading">
-                        <h2 id="general-plan-heading">"関連する総合計画の施策番号"</h2>
-                        <ul class="chips">
+                        <h2 id="general-plan-heading">{t!(i18n, measure.general_plan)}</h2>
+                        <ul class="chips" lang="ja">
                             {measure.general_plan_refs.iter().map(|r| view! { <li>{r.clone()}</li> }).collect_view()}
                         </ul>
                     </section>
@@ -188,20 +228,20 @@ fn MeasureDetail(view: MeasureView, actuals: keikaku_sync::report::PlanActuals) 
                 {(!years.is_empty()).then(|| view! {
                     <PlanVsActual rows=keikaku_sync::report::compare_measure(&measure, &years, &actuals)/>
                 })}
-                <KpiTrends trends=keikaku_sync::report::kpi_trends(&measure, &actuals)/>
+                <KpiTrends trends=keikaku_sync::report::kpi_trends(&measure, &actuals, use_lang())/>
             </article>
             {progress_recordable.then(|| view! {
-                <p><a href=format!("{}/progress", paths::measure(&plan_id, &measure.id))>"この施策の進捗を記録する"</a></p>
+                <p><a href=format!("{}/progress", paths::measure(&plan_id, &measure.id))>{t!(i18n, measure.record_progress)}</a></p>
             })}
             {editable.then(|| view! {
-                <p><a href=format!("{}/edit", paths::measure(&plan_id, &measure.id))>"この施策を編集する"</a></p>
+                <p><a href=format!("{}/edit", paths::measure(&plan_id, &measure.id))>{t!(i18n, measure.edit)}</a></p>
             })}
             {history_available.then(|| view! {
-                <p><a href=format!("{}/history", paths::measure(&plan_id, &measure.id))>"この施策の変更履歴"</a></p>
+                <p><a href=format!("{}/history", paths::measure(&plan_id, &measure.id))>{t!(i18n, measure.history)}</a></p>
             })}
-            <nav class="pager" aria-label="前後の施策">
-                {previous.map(|m| view! { <a href=paths::measure(&plan_id, &m.id) rel="prev">"← 前の施策："{m.number.unwrap_or_default()}" "{m.title}</a> })}
-                {next.map(|m| view! { <a href=paths::measure(&plan_id, &m.id) rel="next">"次の施策："{m.number.unwrap_or_default()}" "{m.title}" →"</a> })}
+            <nav class="pager" aria-label=t_string!(i18n, measure.pager)>
+                {previous.map(|m| view! { <a href=paths::measure(&plan_id, &m.id) rel="prev">{t!(i18n, measure.previous)}<span lang="ja">{m.number.unwrap_or_default()}" "{m.title}</span></a> })}
+                {next.map(|m| view! { <a href=paths::measure(&plan_id, &m.id) rel="next">{t!(i18n, measure.next)}<span lang="ja">{m.number.unwrap_or_default()}" "{m.title}</span>" →"</a> })}
             </nav>
         </div>
     }
@@ -221,11 +261,12 @@ fn Actions(actions: Vec<Action>, glossary: Vec<TermLink>, plan_id: String) -> im
             )),
         }
     }
+    let i18n = use_i18n();
     view! {
         <section id="actions" class="section" aria-labelledby="actions-heading">
-            <h2 id="actions-heading">"取組内容"</h2>
+            <h2 id="actions-heading">{t!(i18n, measure.actions)}</h2>
             {groups.into_iter().map(|(group, description, members)| view! {
-                <div class="action-group">
+                <div class="action-group" lang="ja">
                     {group.map(|g| view! { <h3>{g}</h3> })}
                     {description.map(|d| view! { <RichText text=d glossary=glossary.clone() plan_id=plan_id.clone()/> })}
                     <ul class="actions">
@@ -242,16 +283,20 @@ fn Actions(actions: Vec<Action>, glossary: Vec<TermLink>, plan_id: String) -> im
     }
 }
 
-fn point_text(point: &Option<KpiPoint>, amount: Option<String>) -> String {
+/// A baseline or target as the KPI table shows it: amount, the plan's note, year.
+fn point_text(point: &Option<KpiPoint>, amount: Option<String>, lang: Lang) -> String {
     match (point, amount) {
         (Some(p), Some(amount)) => {
             let mut text = amount;
             if let Some(note) = &p.note {
                 text.push_str(&format!("（{note}）"));
             }
-            let year = p.year_label();
+            let year = p.year_label_in(lang);
             if !year.is_empty() {
-                text.push_str(&format!("　{year}"));
+                text.push_str(&format!(
+                    "{}{year}",
+                    if lang == Lang::Ja { "　" } else { " " }
+                ));
             }
             text
         }
@@ -259,32 +304,45 @@ fn point_text(point: &Option<KpiPoint>, amount: Option<String>) -> String {
     }
 }
 
+/// A table cell that is marked Japanese when what it holds is (a note, an untranslated unit).
+fn figure_cell(text: String) -> impl IntoView {
+    let lang = is_japanese(&text).then_some("ja");
+    view! { <td lang=lang>{text}</td> }
+}
+
 #[component]
 fn Kpis(kpis: Vec<Kpi>) -> impl IntoView {
+    let (i18n, lang) = (use_i18n(), use_lang());
     view! {
         <section id="kpis" class="section" aria-labelledby="kpis-heading">
-            <h2 id="kpis-heading">"KPI（重要業績評価指標）"</h2>
-            <ScrollFrame label="KPI一覧">
+            <h2 id="kpis-heading">{t!(i18n, measure.kpis)}</h2>
+            <ScrollFrame label=t_string!(i18n, measure.kpi_list)>
                 <table class="data-table kpi-table">
-                    <caption class="visually-hidden">"KPIの基準値と目標値"</caption>
+                    <caption class="visually-hidden">{t!(i18n, measure.kpi_caption)}</caption>
                     <thead>
                         <tr>
-                            <th scope="col">"指標"</th>
-                            <th scope="col">"基準値"</th>
-                            <th scope="col">"目標値"</th>
-                            <th scope="col">"計画での記載"</th>
+                            <th scope="col">{t!(i18n, measure.indicator)}</th>
+                            <th scope="col">{t!(i18n, measure.baseline)}</th>
+                            <th scope="col">{t!(i18n, measure.target)}</th>
+                            <th scope="col">{t!(i18n, measure.as_written)}</th>
                         </tr>
                     </thead>
                     <tbody>
                         {kpis.into_iter().map(|k| view! {
                             <tr>
                                 <th scope="row">
-                                    {k.label.clone()}
-                                    {k.source.clone().map(|s| view! { <span class="fact-note">{format!("出典：{s}")}</span> })}
+                                    <span lang="ja">{k.label.clone()}</span>
+                                    {k.source.clone().map(|s| view! { <span class="fact-note">{t!(i18n, measure.source)}<span lang="ja">{s}</span></span> })}
                                 </th>
-                                <td>{if k.is_qualitative() { "定性目標".to_owned() } else { point_text(&k.baseline, k.baseline_amount()) }}</td>
-                                <td>{if k.is_qualitative() { "—".to_owned() } else { point_text(&k.target, k.target_amount()) }}</td>
-                                <td class="kpi-table__text">{k.text.clone()}</td>
+                                {if k.is_qualitative() {
+                                    view! { <td>{t!(i18n, measure.qualitative)}</td><td>"—"</td> }.into_any()
+                                } else {
+                                    view! {
+                                        {figure_cell(point_text(&k.baseline, k.baseline_amount_in(lang), lang))}
+                                        {figure_cell(point_text(&k.target, k.target_amount_in(lang), lang))}
+                                    }.into_any()
+                                }}
+                                <td class="kpi-table__text" lang="ja">{k.text.clone()}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>
@@ -303,17 +361,18 @@ fn Departments(measure: Measure) -> impl IntoView {
         if names.is_empty() {
             view! { <dd>"—"</dd> }.into_any()
         } else {
-            view! { <dd><ul class="chips">{names.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul></dd> }.into_any()
+            view! { <dd><ul class="chips" lang="ja">{names.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul></dd> }.into_any()
         }
     };
+    let i18n = use_i18n();
     view! {
         <section id="departments" class="section" aria-labelledby="departments-heading">
-            <h2 id="departments-heading">"担当課・関係課"</h2>
+            <h2 id="departments-heading">{t!(i18n, measure.departments)}</h2>
             <dl class="facts facts--stacked">
-                <div><dt>"担当課"</dt>{list(measure.lead_departments)}</div>
-                <div><dt>"関係課"</dt>{list(measure.related_departments)}</div>
+                <div><dt>{t!(i18n, measure.lead)}</dt>{list(measure.lead_departments)}</div>
+                <div><dt>{t!(i18n, measure.related)}</dt>{list(measure.related_departments)}</div>
             </dl>
-            {measure.departments_note.map(|n| view! { <p class="fact-note">"注記："{n}</p> })}
+            {measure.departments_note.map(|n| view! { <p class="fact-note">{t!(i18n, measure.note)}<span lang="ja">{n}</span></p> })}
         </section>
     }
     .into_any()
@@ -321,10 +380,14 @@ fn Departments(measure: Measure) -> impl IntoView {
 
 #[component]
 fn Schedule(measure: Measure, years: Vec<FiscalYear>, plan_id: String) -> impl IntoView {
+    let (i18n, lang) = (use_i18n(), use_lang());
     let cells = |schedule: &[keikaku_domain::format::ScheduleCell]| row_cells(schedule, &years);
     let mut rows = Vec::new();
     if !measure.schedule.is_empty() || measure.actions.is_empty() {
-        rows.push(("施策全体".to_owned(), cells(&measure.schedule)));
+        rows.push((
+            t_string!(i18n, measure.whole_measure).to_owned(),
+            cells(&measure.schedule),
+        ));
     }
     for action in &measure.actions {
         rows.push((
@@ -337,17 +400,26 @@ fn Schedule(measure: Measure, years: Vec<FiscalYear>, plan_id: String) -> impl I
         ));
     }
     let mut table = HtmlText::new();
-    table.element("caption", &[("class", "visually-hidden")], "年度ごとの予定");
-    write_year_head(&mut table, "取組", &years);
+    table.element(
+        "caption",
+        &[("class", "visually-hidden")],
+        t_string!(i18n, measure.schedule_caption),
+    );
+    write_year_head(
+        &mut table,
+        t_string!(i18n, measure.schedule_item),
+        &years,
+        lang,
+    );
     table.open("tbody", &[]);
     for (label, cells) in rows {
-        table.open("tr", &[]).element(
-            "th",
-            &[("scope", "row"), ("class", "roadmap-table__item")],
-            &label,
-        );
+        let mut header = vec![("scope", "row"), ("class", "roadmap-table__item")];
+        if is_japanese(&label) {
+            header.push(("lang", "ja"));
+        }
+        table.open("tr", &[]).element("th", &header, &label);
         for cell in &cells {
-            write_schedule_cell(&mut table, cell.as_ref(), None);
+            write_schedule_cell(&mut table, cell.as_ref(), None, lang);
         }
         table.close("tr");
     }
@@ -355,12 +427,12 @@ fn Schedule(measure: Measure, years: Vec<FiscalYear>, plan_id: String) -> impl I
     let table = table.finish();
     view! {
         <section id="schedule" class="section" aria-labelledby="schedule-heading">
-            <h2 id="schedule-heading">"スケジュール（工程表）"</h2>
+            <h2 id="schedule-heading">{t!(i18n, measure.schedule)}</h2>
             <StageLegend/>
-            <ScrollFrame label="スケジュール">
+            <ScrollFrame label=t_string!(i18n, measure.schedule_label)>
                 <table class="roadmap-table" inner_html=table></table>
             </ScrollFrame>
-            <p><a href=paths::roadmap(&plan_id)>"計画全体の工程表を見る"</a></p>
+            <p><a href=paths::roadmap(&plan_id)>{t!(i18n, measure.whole_roadmap)}</a></p>
         </section>
     }
 }

@@ -11,45 +11,51 @@ use crate::components::guarded::optional_page;
 use crate::components::layout::PageTitle;
 use crate::components::plan_header::{Breadcrumbs, PlanHeader, PlanTab};
 use crate::components::table::ScrollFrame;
+use crate::i18n::{t, t_string, use_i18n};
+use crate::lang::use_lang;
 
 #[component]
 pub fn OpenDataPage() -> impl IntoView {
     let params = use_params_map();
+    let lang = use_lang();
     let page = Resource::new(
-        move || params.read().get("plan_id").unwrap_or_default(),
-        crate::api::open_data::open_data_page,
+        move || (params.read().get("plan_id").unwrap_or_default(), lang),
+        |(plan_id, lang)| crate::api::open_data::open_data_page(plan_id, lang),
     );
-    optional_page(
-        page,
-        "指定された計画は見つかりませんでした。",
-        |view| {
-            view! { <OpenData view/> }
-        },
-    )
+    let not_found = t_string!(use_i18n(), plan.not_found);
+    optional_page(page, not_found, |view| {
+        view! { <OpenData view/> }
+    })
 }
 
 #[component]
 fn OpenData(view: OpenDataView) -> impl IntoView {
+    let i18n = use_i18n();
     let plan_id = view.summary.id.clone();
+    // The credit names the municipality and the plan as they publish themselves: in Japanese.
     let credit = format!(
         "出典：{}「{}」",
         view.summary.organization_name, view.summary.title
     );
+    let plan = view.summary.title.clone();
+    let in_japanese = (use_lang() != keikaku_domain::lang::Lang::Ja)
+        .then(|| view! { <p>{t!(i18n, open_data.in_japanese)}</p> });
     view! {
-        <PageTitle text=format!("オープンデータ｜{}", view.summary.title)
-            description=format!("{}の施策・取組・工程表・指標と公表された進捗を、CSVとJSONで自由に使えるオープンデータとして公開しています。", view.summary.title)/>
+        <PageTitle text=t_string!(i18n, open_data.page_title, plan = plan.clone()).to_string()
+            description=t_string!(i18n, open_data.description, plan).to_string()/>
         <div class="page">
-            <Breadcrumbs trail=vec![(view.summary.title.clone(), Some(paths::plan(&plan_id))), ("オープンデータ".to_owned(), None)]/>
+            <Breadcrumbs trail=vec![(view.summary.title.clone(), Some(paths::plan(&plan_id))), (t_string!(i18n, open_data.title).to_owned(), None)]/>
             <PlanHeader summary=view.summary.clone() current=PlanTab::OpenData/>
-            <h1>"オープンデータ"</h1>
-            <p>"この計画の施策・取組・工程表・指標と、公表された進捗と評価を、だれでも自由に使えるデータとして公開しています。公表前の記録は含みません。"</p>
+            <h1>{t!(i18n, open_data.title)}</h1>
+            <p>{t!(i18n, open_data.lead)}</p>
             <dl class="facts">
-                <div><dt>"ライセンス"</dt><dd><a href=view.licence_url.clone() rel="license">{view.licence_name.clone()}</a></dd></div>
-                <div><dt>"出典の表示例"</dt><dd>{credit}</dd></div>
-                <div><dt>"データの時点"</dt><dd>{view.data_date.clone().unwrap_or_else(|| "—".to_owned())}</dd></div>
-                <div><dt>"全国地方公共団体コード"</dt><dd>{view.local_government_code.clone().unwrap_or_else(|| "未設定".to_owned())}</dd></div>
+                <div><dt>{t!(i18n, open_data.licence)}</dt><dd><a href=view.licence_url.clone() rel="license" lang=keikaku_domain::lang::is_japanese(&view.licence_name).then_some("ja")>{view.licence_name.clone()}</a></dd></div>
+                <div><dt>{t!(i18n, open_data.credit)}</dt><dd lang="ja">{credit}</dd></div>
+                <div><dt>{t!(i18n, open_data.date)}</dt><dd>{view.data_date.clone().unwrap_or_else(|| "—".to_owned())}</dd></div>
+                <div><dt>{t!(i18n, open_data.code)}</dt><dd>{view.local_government_code.clone().unwrap_or_else(|| t_string!(i18n, open_data.no_code).to_owned())}</dd></div>
             </dl>
-            <p>"各データは3つの形式で取得できます。Excelで開くときは「CSV（Excel用）」を選んでください（BOM付きUTF-8、改行CRLF）。プログラムで読むときは「CSV」（UTF-8、BOMなし）か「JSON」（ライセンス、データの時点、項目の定義を含む）をお使いください。空欄は値がないこと（公表されていないことを含む）を表し、0ではありません。"</p>
+            <p>{t!(i18n, open_data.formats)}</p>
+            {in_japanese}
             {view.datasets.into_iter().map(|d| view! { <DatasetSection dataset=d plan_id=plan_id.clone()/> }).collect_view()}
         </div>
     }
@@ -57,39 +63,42 @@ fn OpenData(view: OpenDataView) -> impl IntoView {
 
 #[component]
 fn DatasetSection(dataset: DatasetInfo, plan_id: String) -> impl IntoView {
+    let i18n = use_i18n();
     let heading_id = format!("dataset-{}", dataset.name);
     let file = |suffix: &str| paths::dataset_file(&plan_id, &format!("{}{suffix}", dataset.name));
     let title = dataset.title.clone();
     let labelled_by = heading_id.clone();
+    let rows = dataset.rows;
+    let count = dataset.columns.len();
     view! {
         <section class="section dataset" aria-labelledby=labelled_by>
-            <h2 id=heading_id>{format!("{}（{}件）", dataset.title, dataset.rows)}</h2>
+            <h2 id=heading_id>{t!(i18n, open_data.heading, title = title.clone(), rows)}</h2>
             <p>{dataset.description.clone()}</p>
             <ul class="dataset__files">
-                <li><a href=file(".excel.csv") download="">{format!("{title}のCSV（Excel用）")}</a></li>
-                <li><a href=file(".csv") download="">{format!("{title}のCSV")}</a></li>
-                <li><a href=file(".json")>{format!("{title}のJSON")}</a></li>
+                <li><a href=file(".excel.csv") download="">{t!(i18n, open_data.excel_csv, title = title.clone())}</a></li>
+                <li><a href=file(".csv") download="">{t!(i18n, open_data.csv, title = title.clone())}</a></li>
+                <li><a href=file(".json")>{t!(i18n, open_data.json, title = title.clone())}</a></li>
             </ul>
             <details class="dataset__dictionary">
-                <summary>{format!("データ項目の定義（{}項目）", dataset.columns.len())}</summary>
-                <ScrollFrame label=format!("{title}のデータ項目")>
+                <summary>{t!(i18n, open_data.dictionary, count)}</summary>
+                <ScrollFrame label=t_string!(i18n, open_data.dictionary_label, title = title.clone()).to_string()>
                     <table class="data-table data-table--compact">
-                        <caption class="visually-hidden">{format!("{title}のデータ項目の定義")}</caption>
+                        <caption class="visually-hidden">{t!(i18n, open_data.dictionary_caption, title = title.clone())}</caption>
                         <thead>
                             <tr>
-                                <th scope="col">"項目名（CSV）"</th>
-                                <th scope="col">"キー（JSON）"</th>
-                                <th scope="col">"型"</th>
-                                <th scope="col">"説明"</th>
+                                <th scope="col">{t!(i18n, open_data.column_heading)}</th>
+                                <th scope="col">{t!(i18n, open_data.column_key)}</th>
+                                <th scope="col">{t!(i18n, open_data.column_kind)}</th>
+                                <th scope="col">{t!(i18n, open_data.column_description)}</th>
                             </tr>
                         </thead>
                         <tbody>
                             {dataset.columns.into_iter().map(|c| view! {
                                 <tr>
-                                    <th scope="row">{c.heading}</th>
+                                    <th scope="row" lang="ja">{c.heading}</th>
                                     <td><code>{c.key}</code></td>
                                     <td>{c.kind}</td>
-                                    <td class="data-table__text">{c.description}</td>
+                                    <td class="data-table__text" lang="ja">{c.description}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>

@@ -69,7 +69,7 @@ fn Overview(view: OverviewView) -> impl IntoView {
             <PlanHeader summary=view.summary.clone() current=PlanTab::Overview title_is_heading=true/>
             <crate::lang::ContentLanguageNotice/>
             <dl class="facts facts--plan">
-                <div><dt>{t!(i18n, plan.municipality)}</dt><dd>{format!("{}（{}）", view.summary.organization_name, view.summary.prefecture)}</dd></div>
+                <div><dt>{t!(i18n, plan.municipality)}</dt><dd lang="ja">{format!("{}（{}）", view.summary.organization_name, view.summary.prefecture)}</dd></div>
                 {view.summary.adopted.clone().map(|a| view! { <div><dt>{t!(i18n, plan.adopted)}</dt><dd>{adopted_label(&a, lang)}</dd></div> })}
                 {view.summary.period.clone().map(|p| view! {
                     <div><dt>{t!(i18n, plan.period)}</dt><dd>{p.label_in(lang)}{p.text.map(|t| view! { <span class="fact-note" lang="ja">{t}</span> })}</dd></div>

@@ -16,41 +16,57 @@ use crate::components::layout::PageTitle;
 use crate::components::plan_header::{Breadcrumbs, PlanHeader, PlanTab};
 use crate::components::standing_chart::{StandingChart, StandingRow};
 use crate::components::table::ScrollFrame;
+use crate::i18n::{t, t_string, use_i18n};
+use crate::lang::use_lang;
+use keikaku_domain::lang::{is_japanese, Lang};
 
 #[component]
 pub fn PlanProgressPage() -> impl IntoView {
     let params = use_params_map();
+    let lang = use_lang();
     let page = Resource::new(
-        move || params.read().get("plan_id").unwrap_or_default(),
-        crate::api::progress::progress_page,
+        move || (params.read().get("plan_id").unwrap_or_default(), lang),
+        |(plan_id, lang)| crate::api::progress::progress_page(plan_id, lang),
     );
-    optional_page(
-        page,
-        "指定された計画は見つかりませんでした。",
-        |view| {
-            view! { <PlanProgress view/> }
-        },
-    )
+    let not_found = t_string!(use_i18n(), plan.not_found);
+    optional_page(page, not_found, |view| {
+        view! { <PlanProgress view/> }
+    })
 }
 
 #[component]
 fn PlanProgress(view: ProgressView) -> impl IntoView {
     let ProgressView { summary, overview } = view;
+    let (i18n, lang) = (use_i18n(), use_lang());
     let plan_id = summary.id.clone();
-    let as_of = as_of_sentence(&overview);
-    let text = overview.summary();
+    let as_of = match (&overview.latest_year, &overview.as_of) {
+        (None, _) => t_string!(i18n, progress.nothing_published).to_owned(),
+        (Some(year), None) => {
+            t_string!(i18n, progress.as_of_year, year = year.label_in(lang)).to_string()
+        }
+        (Some(year), Some(date)) => t_string!(
+            i18n,
+            progress.as_of_both,
+            year = year.label_in(lang),
+            date = date.clone()
+        )
+        .to_string(),
+    };
+    let text = overview.summary(lang);
     let body = if overview.pillars.is_empty() {
-        view! { <p>"この計画には施策が登録されていません。"</p> }.into_any()
+        view! { <p>{t!(i18n, progress.no_measures)}</p> }.into_any()
     } else {
         view! { <Standings overview=overview plan_id=plan_id.clone()/> }.into_any()
     };
+    let title = t_string!(i18n, progress.page_title, plan = summary.title.clone()).to_string();
     view! {
-        <PageTitle text=format!("進み具合｜{}", summary.title) description=text.clone()/>
+        <PageTitle text=title description=text.clone()/>
         <div class="page">
-            <Breadcrumbs trail=vec![(summary.title.clone(), Some(paths::plan(&plan_id))), ("進み具合".to_owned(), None)]/>
+            <Breadcrumbs trail=vec![(summary.title.clone(), Some(paths::plan(&plan_id))), (t_string!(i18n, progress.title).to_owned(), None)]/>
             <PlanHeader summary=summary.clone() current=PlanTab::Progress/>
-            <h1>"進み具合"</h1>
-            <p>"施策がどこまで進んでいるかを、市が公表した評価（実績報告）からまとめています。職員が記録中の内容は、評価が公表されると反映されます。"</p>
+            <crate::lang::ContentLanguageNotice/>
+            <h1>{t!(i18n, progress.title)}</h1>
+            <p>{t!(i18n, progress.lead)}</p>
             <p class="progress-overview__as-of">{as_of}</p>
             <p class="progress-overview__summary">{text}</p>
             {body}
@@ -58,20 +74,14 @@ fn PlanProgress(view: ProgressView) -> impl IntoView {
     }
 }
 
-/// 「令和6年度（2024年度）までの公表分。指標の最新値は2025-03-31時点」, or that nothing is out yet.
-fn as_of_sentence(overview: &ProgressOverview) -> String {
-    match (&overview.latest_year, &overview.as_of) {
-        (None, _) => "公表された評価はまだありません。".to_owned(),
-        (Some(year), None) => format!("データの時点：{}までの公表分。", year.label()),
-        (Some(year), Some(date)) => format!(
-            "データの時点：{}までの公表分。指標の最新値は{date}時点。",
-            year.label()
-        ),
-    }
+/// The plan's own words (a pillar's or measure's title) are marked as Japanese.
+fn content_lang(text: &str) -> Option<&'static str> {
+    is_japanese(text).then_some("ja")
 }
 
 #[component]
 fn Standings(overview: ProgressOverview, plan_id: String) -> impl IntoView {
+    let (i18n, lang) = (use_i18n(), use_lang());
     let rows: Vec<StandingRow> = overview
         .pillars
         .iter()
@@ -80,26 +90,34 @@ fn Standings(overview: ProgressOverview, plan_id: String) -> impl IntoView {
             counts: p.counts.clone(),
         })
         .collect();
-    let chart_summary = format!(
-        "全体では{}（計{}件）。{}",
-        overview.totals.sentence(),
-        overview.totals.total(),
-        overview
-            .pillars
-            .iter()
-            .map(|p| format!("{}は{}", p.title, p.counts.sentence()))
-            .collect::<Vec<_>>()
-            .join("。")
-    ) + "。";
+    let overall = t_string!(
+        i18n,
+        progress.chart_summary_all,
+        sentence = overview.totals.sentence(lang),
+        total = overview.totals.total()
+    )
+    .to_string();
+    let separator = if lang == Lang::En { " " } else { "" };
+    let per_pillar: Vec<(String, String)> = overview
+        .pillars
+        .iter()
+        .map(|p| (p.title.clone(), p.counts.sentence(lang)))
+        .collect();
     let kpis = overview.kpis.clone();
     view! {
         <section class="section" aria-labelledby="standings-heading">
-            <h2 id="standings-heading">"施策の状況"</h2>
-            <p>"各施策の最新の公表された状況で数えています。ほかの柱に再掲された施策は、最初に掲げられた柱で数えます。"</p>
-            <StandingChart id="standings" caption="柱ごとの施策の状況".to_owned() summary=chart_summary rows/>
+            <h2 id="standings-heading">{t!(i18n, progress.standings)}</h2>
+            <p>{t!(i18n, progress.standings_lead)}</p>
+            <StandingChart id="standings" caption=t_string!(i18n, progress.standings_caption).to_owned() rows>
+                {overall}
+                {per_pillar.into_iter().map(|(pillar, sentence)| view! {
+                    {separator}
+                    {t!(i18n, progress.chart_summary_pillar, pillar, sentence, <ja> = <span lang="ja" />)}
+                }).collect_view()}
+            </StandingChart>
         </section>
         <section class="section" aria-labelledby="measures-heading">
-            <h2 id="measures-heading">"施策ごとの状況と評価"</h2>
+            <h2 id="measures-heading">{t!(i18n, progress.measures)}</h2>
             {overview.pillars.into_iter().enumerate().map(|(i, pillar)| view! {
                 <PillarTable pillar index=i plan_id=plan_id.clone()/>
             }).collect_view()}
@@ -110,21 +128,27 @@ fn Standings(overview: ProgressOverview, plan_id: String) -> impl IntoView {
 
 #[component]
 fn PillarTable(pillar: PillarProgress, index: usize, plan_id: String) -> impl IntoView {
+    let (i18n, lang) = (use_i18n(), use_lang());
     let heading_id = format!("pillar-{index}-heading");
-    let title = pillar.title.clone();
+    let frame_name = heading_id.clone();
+    let unpublished = t_string!(i18n, progress.unpublished);
     view! {
-        <h3 id=heading_id>{pillar.title.clone()}</h3>
-        <ScrollFrame label=format!("{title}の施策")>
+        <h3 id=heading_id lang=content_lang(&pillar.title)>{pillar.title.clone()}</h3>
+        // The frame is named by the pillar's heading: a name in an attribute cannot say which
+        // of its words are Japanese.
+        <div class="table-scroll" role="region" aria-labelledby=frame_name tabindex="0">
             <table class="data-table data-table--compact data-table--figures">
-                <caption class="visually-hidden">{format!("{title}の施策の状況と評価")}</caption>
+                <caption class="visually-hidden">
+                    <span lang=content_lang(&pillar.title)>{pillar.title.clone()}</span>" "{t!(i18n, progress.pillar_measures)}
+                </caption>
                 <thead>
                     <tr>
-                        <th scope="col">"施策"</th>
-                        <th scope="col">"状況"</th>
-                        <th scope="col">"年度"</th>
-                        <th scope="col">"到達段階"</th>
-                        <th scope="col">"進捗率"</th>
-                        <th scope="col">"評価"</th>
+                        <th scope="col">{t!(i18n, progress.measure)}</th>
+                        <th scope="col">{t!(i18n, progress.state)}</th>
+                        <th scope="col">{t!(i18n, progress.year)}</th>
+                        <th scope="col">{t!(i18n, progress.stage)}</th>
+                        <th scope="col">{t!(i18n, progress.percent)}</th>
+                        <th scope="col">{t!(i18n, progress.grade)}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -133,31 +157,36 @@ fn PillarTable(pillar: PillarProgress, index: usize, plan_id: String) -> impl In
                             Some(number) => format!("{number} {}", m.title),
                             None => m.title.clone(),
                         };
-                        let unpublished = m.standing == Standing::Unpublished;
+                        let dash_or_unpublished = if m.standing == Standing::Unpublished { "—" } else { unpublished };
+                        let grade = m.grade.map(|(g, y)| match lang {
+                            Lang::Ja => format!("{}（{}）", g.as_str(), y.label()),
+                            Lang::En => format!("{} ({})", g.as_str(), y.label_in(lang)),
+                        });
                         view! {
                             <tr>
-                                <th scope="row"><a href=paths::measure(&plan_id, &m.id)>{name}</a></th>
-                                <td><span class=format!("standing standing--{}", m.standing.as_str())>{m.standing.label()}</span></td>
-                                <td>{m.year.map(|y| y.label()).unwrap_or_else(|| "—".to_owned())}</td>
-                                <td>{m.stage.map(|s| s.label().to_owned()).unwrap_or_else(|| if unpublished { "—".to_owned() } else { "未公表".to_owned() })}</td>
-                                <td>{m.percent.map(|p| format!("{p}%")).unwrap_or_else(|| if unpublished { "—".to_owned() } else { "未公表".to_owned() })}</td>
-                                <td>{m.grade.map(|(g, y)| format!("{}（{}）", g.as_str(), y.label())).unwrap_or_else(|| "未公表".to_owned())}</td>
+                                <th scope="row" lang="ja"><a href=paths::measure(&plan_id, &m.id)>{name}</a></th>
+                                <td><span class=format!("standing standing--{}", m.standing.as_str())>{m.standing.label_in(lang)}</span></td>
+                                <td>{m.year.map(|y| y.label_in(lang)).unwrap_or_else(|| "—".to_owned())}</td>
+                                <td>{m.stage.map_or(dash_or_unpublished, |s| s.label_in(lang))}</td>
+                                <td>{m.percent.map(|p| format!("{p}%")).unwrap_or_else(|| dash_or_unpublished.to_owned())}</td>
+                                <td>{grade.unwrap_or_else(|| unpublished.to_owned())}</td>
                             </tr>
                         }
                     }).collect_view()}
                 </tbody>
             </table>
-        </ScrollFrame>
+        </div>
     }
 }
 
 #[component]
 fn Kpis(kpis: Vec<KpiProgress>, plan_id: String) -> impl IntoView {
+    let (i18n, lang) = (use_i18n(), use_lang());
     if kpis.is_empty() {
         return view! {
             <section class="section" aria-labelledby="kpis-heading">
-                <h2 id="kpis-heading">"指標（KPI）の達成状況"</h2>
-                <p>"この計画には、数値で目標を示した指標がありません。"</p>
+                <h2 id="kpis-heading">{t!(i18n, progress.kpis)}</h2>
+                <p>{t!(i18n, progress.no_kpis)}</p>
             </section>
         }
         .into_any();
@@ -170,63 +199,76 @@ fn Kpis(kpis: Vec<KpiProgress>, plan_id: String) -> impl IntoView {
         .map(|k| AchievementRow {
             label: k.line.label.clone(),
             percent: k.line.achievement.as_ref().map(|a| a.percent),
-            missing: "達成率を算出できません".to_owned(),
+            missing: t_string!(i18n, progress.cannot_compute).to_owned(),
         })
         .collect();
     let unpublished = kpis.len() - rows.len();
     let missing_note = (unpublished > 0)
-        .then(|| format!("ほか{unpublished}件は最新値が未公表のため、達成率を示していません。"));
+        .then(|| t_string!(i18n, progress.missing_note, count = unpublished).to_string());
     let rated: Vec<f64> = rows.iter().filter_map(|r| r.percent).collect();
     let reached = rated.iter().filter(|p| **p >= 100.0).count();
-    let summary = format!(
-        "数値目標のある指標{}件のうち、達成率を示せるのは{}件で、そのうち目標に達したのは{reached}件です。{}件は最新値が公表されていません{}。",
-        kpis.len(),
-        rated.len(),
-        unpublished,
-        match rows.len() - rated.len() {
-            0 => String::new(),
-            n => format!("。{n}件は最新値があっても達成率を算出できません"),
+    let mut summary = t_string!(
+        i18n,
+        progress.kpi_summary,
+        total = kpis.len(),
+        rated = rated.len(),
+        reached,
+        unpublished
+    )
+    .to_string();
+    match rows.len() - rated.len() {
+        0 => {}
+        n => {
+            if lang == Lang::En {
+                summary.push(' ');
+            }
+            summary.push_str(&t_string!(i18n, progress.kpi_uncomputable, count = n).to_string());
         }
-    );
+    }
+    let unit = move |line: &keikaku_sync::round_sheet::KpiLine| {
+        keikaku_domain::format::unit_in(&line.unit, lang)
+    };
     view! {
         <section class="section" aria-labelledby="kpis-heading">
-            <h2 id="kpis-heading">"指標（KPI）の達成状況"</h2>
-            <p>"達成率は、基準値があるときは（最新値 − 基準値）÷（目標値 − 基準値）、ないときは 最新値 ÷ 目標値 で求めています。目標値を下げることが目標の指標（待ち時間など）も同じ式で正しく表れます。"</p>
-            <AchievementChart id="kpis" caption="指標ごとの達成率".to_owned() summary rows missing_note/>
-            <ScrollFrame label="指標の一覧">
+            <h2 id="kpis-heading">{t!(i18n, progress.kpis)}</h2>
+            <p>{t!(i18n, progress.formula_lead)}</p>
+            <AchievementChart id="kpis" caption=t_string!(i18n, progress.achievement_caption).to_owned() summary rows missing_note/>
+            <ScrollFrame label=t_string!(i18n, progress.kpi_list)>
                 <table class="data-table data-table--compact data-table--figures data-table--wide">
-                    <caption class="visually-hidden">"指標ごとの基準値・最新値・目標値・達成率"</caption>
+                    <caption class="visually-hidden">{t!(i18n, progress.kpi_table_caption)}</caption>
                     <thead>
                         <tr>
-                            <th scope="col">"指標"</th>
-                            <th scope="col">"施策"</th>
-                            <th scope="col">"基準値"</th>
-                            <th scope="col">"最新値"</th>
-                            <th scope="col">"目標値"</th>
-                            <th scope="col">"達成率（算出方法）"</th>
+                            <th scope="col">{t!(i18n, progress.indicator)}</th>
+                            <th scope="col">{t!(i18n, progress.measure)}</th>
+                            <th scope="col">{t!(i18n, progress.baseline)}</th>
+                            <th scope="col">{t!(i18n, progress.latest)}</th>
+                            <th scope="col">{t!(i18n, progress.target)}</th>
+                            <th scope="col">{t!(i18n, progress.rate)}</th>
                         </tr>
                     </thead>
                     <tbody>
                         {kpis.into_iter().map(|k| {
                             let line = k.line;
                             let dated = |p: Option<(String, String)>| {
-                                p.as_ref().map_or_else(|| "—".to_owned(), dated_amount)
+                                p.as_ref().map_or_else(|| "—".to_owned(), |p| dated_amount(p, lang))
                             };
-                            let latest = line.latest.clone().map_or("未公表".to_owned(), |(v, at)| {
-                                format!("{v}{}（{at}時点）", line.unit)
-                            });
+                            let latest = line.latest.clone().map_or_else(
+                                || t_string!(i18n, progress.unpublished).to_owned(),
+                                |(v, at)| format!("{v}{}{}", unit(&line), t_string!(i18n, progress.as_of, date = at)),
+                            );
                             let (rate, formula) = match line.achievement.clone() {
-                                Some(a) => (format!("{}%", keikaku_domain::format::figure(a.percent)), a.formula),
-                                None if line.latest.is_none() => ("—".to_owned(), "最新値が未公表".to_owned()),
-                                None => ("—".to_owned(), "算出できません".to_owned()),
+                                Some(a) => (format!("{}%", keikaku_domain::format::figure(a.percent)), a.formula(lang)),
+                                None if line.latest.is_none() => ("—".to_owned(), t_string!(i18n, progress.latest_unpublished).to_owned()),
+                                None => ("—".to_owned(), t_string!(i18n, progress.uncomputable).to_owned()),
                             };
+                            let (baseline, target) = (dated(line.baseline.clone()), dated(line.target.clone()));
                             view! {
                                 <tr>
-                                    <th scope="row">{line.label.clone()}</th>
-                                    <td class="data-table__text"><a href=paths::measure(&plan_id, &k.measure_id)>{k.measure_title}</a></td>
-                                    <td>{dated(line.baseline.clone())}</td>
-                                    <td>{latest}</td>
-                                    <td>{dated(line.target.clone())}</td>
+                                    <th scope="row" lang="ja">{line.label.clone()}</th>
+                                    <td class="data-table__text" lang="ja"><a href=paths::measure(&plan_id, &k.measure_id)>{k.measure_title}</a></td>
+                                    <td lang=content_lang(&baseline)>{baseline.clone()}</td>
+                                    <td lang=content_lang(&latest)>{latest.clone()}</td>
+                                    <td lang=content_lang(&target)>{target.clone()}</td>
                                     <td class="data-table__text">{rate}<br/><span class="field__hint">{formula}</span></td>
                                 </tr>
                             }

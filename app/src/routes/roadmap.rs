@@ -37,7 +37,7 @@ pub fn RoadmapPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match page.await {
                     Err(error) => view! { <LoadError error/> }.into_any(),
-                    Ok(None) => view! { <NotFound message="指定された計画は見つかりませんでした。"/> }.into_any(),
+                    Ok(None) => view! { <NotFound message=crate::i18n::t_string!(crate::i18n::use_i18n(), plan.not_found)/> }.into_any(),
                     Ok(Some(view)) => view! { <Roadmap view actuals/><RestoreFocus/> }.into_any(),
                 }
             })}
@@ -57,28 +57,32 @@ fn Roadmap(
     view: RoadmapView,
     actuals: Resource<Result<PlanActuals, ServerFnError>>,
 ) -> impl IntoView {
-    let fields = roadmap::filter_fields(&view);
-    let title = roadmap::title(&view);
-    let trail = roadmap::breadcrumb_trail(&view);
+    let lang = crate::lang::use_lang();
+    let fields = roadmap::filter_fields(&view, lang);
+    let title = roadmap::title(&view, lang);
+    let description = roadmap::description(&view, lang);
+    let trail = roadmap::breadcrumb_trail(&view, lang);
     let summary = view.summary.clone();
     let view = StoredValue::new(view);
     // Until progress is known, the table without it, never a loading message; a transition
     // keeps the table on screen while progress is asked for again.
-    let without_actuals = view.with_value(|v| roadmap::body(v, &PlanActuals::default()));
+    let without_actuals = view.with_value(|v| roadmap::body(v, &PlanActuals::default(), lang));
+    let texts = roadmap::texts(lang);
     view! {
-        <PageTitle text=title description=format!("{}の工程表：施策ごとの年度別の計画（検討・試験導入・本番導入・定着化）と実績。", summary.title)/>
+        <PageTitle text=title description/>
         <div class="page page--wide">
             <Breadcrumbs trail/>
             <PlanHeader summary current=PlanTab::Roadmap/>
-            <h1>{roadmap::HEADING}</h1>
-            <Form method="get" action="" attr:class="filters" attr:aria-label=roadmap::FILTERS_LABEL>
+            <crate::lang::ContentLanguageNotice/>
+            <h1>{texts.heading}</h1>
+            <Form method="get" action="" attr:class="filters" attr:aria-label=texts.filters_label>
                 <div class="filters__fields" inner_html=fields></div>
             </Form>
             <Transition fallback=move || view! { <div class="roadmap-body" inner_html=without_actuals.clone()></div> }>
                 {move || Suspend::new(async move {
                     // Progress is extra: the roadmap shows without it if it cannot be read.
                     let actuals = actuals.await.unwrap_or_default();
-                    let body = view.with_value(|v| roadmap::body(v, &actuals));
+                    let body = view.with_value(|v| roadmap::body(v, &actuals, lang));
                     view! { <div class="roadmap-body" inner_html=body></div><RestoreFocus/> }
                 })}
             </Transition>

@@ -158,8 +158,10 @@ fn or_dash(text: &str) -> String {
 
 fn kpi_row(kpi: KpiLine) -> impl IntoView {
     let dated = |p: &Option<(String, String)>| {
-        p.as_ref()
-            .map_or_else(|| "—".to_owned(), keikaku_sync::round_sheet::dated_amount)
+        p.as_ref().map_or_else(
+            || "—".to_owned(),
+            |p| keikaku_sync::round_sheet::dated_amount(p, keikaku_domain::lang::Lang::Ja),
+        )
     };
     let baseline = dated(&kpi.baseline);
     let target = dated(&kpi.target);
@@ -167,7 +169,10 @@ fn kpi_row(kpi: KpiLine) -> impl IntoView {
         format!("{v}{}（{at}時点）", kpi.unit)
     });
     let (rate, formula) = match kpi.achievement {
-        Some(a) => (format!("{}%", a.percent), a.formula),
+        Some(a) => (
+            format!("{}%", a.percent),
+            a.formula(keikaku_domain::lang::Lang::Ja),
+        ),
         None => (
             "—".to_owned(),
             "算出できません（目標値または最新値がありません）".to_owned(),

@@ -48,16 +48,17 @@ fn Results(view: SearchView) -> impl IntoView {
     let title = if view.query.trim().is_empty() {
         t_string!(i18n, search.page_title).to_owned()
     } else {
-        t_string!(i18n, search.results, query).to_string()
+        t_string!(i18n, search.results, query = query.clone()).to_string()
     };
     if view.query.trim().is_empty() {
         return view! {
             <PageTitle text=title/>
-            <p>{t!(i18n, search.hint)}</p>
+            <p>{t!(i18n, search.hint, <ja> = <span lang="ja" />)}</p>
         }
         .into_any();
     }
     let (limit, count) = (SEARCH_LIMIT, view.hits.len());
+    let query_lang = keikaku_domain::lang::is_japanese(&query).then_some("ja");
     let count = if view.hits.is_empty() {
         t_string!(i18n, search.none).to_owned()
     } else if view.truncated {
@@ -67,7 +68,7 @@ fn Results(view: SearchView) -> impl IntoView {
     };
     view! {
         <PageTitle text=title.clone()/>
-        <h2 class="results-heading">{title}</h2>
+        <h2 class="results-heading">{t!(i18n, search.results_heading, query, <q> = <span lang=query_lang />)}</h2>
         <p role="status" class="results-count">{count}</p>
         <ol class="search-results" lang="ja">
             {view.hits.into_iter().map(|hit| view! { <Hit hit/> }).collect_view()}

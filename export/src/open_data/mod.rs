@@ -42,6 +42,18 @@ impl Kind {
             Kind::Date => "日付（YYYY-MM-DD）",
         }
     }
+
+    pub fn label_in(self, lang: keikaku_domain::lang::Lang) -> &'static str {
+        match lang {
+            keikaku_domain::lang::Lang::Ja => self.label(),
+            keikaku_domain::lang::Lang::En => match self {
+                Kind::Text => "Text",
+                Kind::Integer => "Integer",
+                Kind::Decimal => "Number",
+                Kind::Date => "Date (YYYY-MM-DD)",
+            },
+        }
+    }
 }
 
 /// A column: its CSV heading, its JSON key, what it holds and what it means.
@@ -311,6 +323,38 @@ impl Dataset {
                 "公表された評価（実績報告）の記録。1行が施策または取組の1年度。公表前の記録は含みません。"
             }
             Dataset::KpiReadings => "公表された指標の値。1行が指標の1年度の最新の値。",
+        }
+    }
+
+    /// [`Dataset::title`] in `lang`.
+    pub fn title_in(self, lang: keikaku_domain::lang::Lang) -> &'static str {
+        match lang {
+            keikaku_domain::lang::Lang::Ja => self.title(),
+            keikaku_domain::lang::Lang::En => match self {
+                Dataset::Measures => "Measures",
+                Dataset::Actions => "Actions",
+                Dataset::Roadmap => "Roadmap (plan by fiscal year)",
+                Dataset::Kpis => "KPIs",
+                Dataset::Progress => "Progress and evaluations (published)",
+                Dataset::KpiReadings => "KPI readings (published)",
+            },
+        }
+    }
+
+    /// [`Dataset::description`] in `lang`.
+    pub fn description_in(self, lang: keikaku_domain::lang::Lang) -> &'static str {
+        match lang {
+            keikaku_domain::lang::Lang::Ja => self.description(),
+            keikaku_domain::lang::Lang::En => match self {
+                Dataset::Measures => "The plan's measures, one per row.",
+                Dataset::Actions => "The actions under each measure, one per row.",
+                Dataset::Roadmap => "The roadmap's cells: a measure or action in one fiscal year per row.",
+                Dataset::Kpis => "The measures' KPIs and their targets, one per row.",
+                Dataset::Progress => {
+                    "What published evaluations (results reports) recorded: a measure or action in one fiscal year per row. Records not yet published are not included."
+                }
+                Dataset::KpiReadings => "Published KPI values: the latest value of a KPI in one fiscal year per row.",
+            },
         }
     }
 

@@ -233,7 +233,14 @@ fn measure(pages: &mut Pages, row: &SheetRow, level: usize) {
     for kpi in &row.kpis {
         pages.labelled("KPI", &kpi_text(kpi), size);
         if let Some(a) = &kpi.achievement {
-            pages.labelled("", &format!("達成率の算出：{}", a.formula), 8.5);
+            pages.labelled(
+                "",
+                &format!(
+                    "達成率の算出：{}",
+                    a.formula(keikaku_domain::lang::Lang::Ja)
+                ),
+                8.5,
+            );
         }
     }
     let own = row.self_grade.map_or("未評価", Grade::as_str);
