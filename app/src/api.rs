@@ -1,6 +1,7 @@
 //! Page data endpoints. Each has an explicit, versioned URL (`/api/v1/pages/...`) rather than
 //! the default hashed one, so a page cached on a tablet keeps working after a refactor.
 
+use keikaku_domain::lang::Lang;
 use keikaku_domain::roadmap::RoadmapView;
 use keikaku_domain::views::*;
 use leptos::prelude::*;
@@ -66,20 +67,25 @@ pub async fn home_page() -> Result<Vec<MunicipalityPlans>, ServerFnError> {
 }
 
 #[server(prefix = "/api", endpoint = "v1/pages/plan", input = GetUrl)]
-pub async fn plan_page(plan_id: String) -> Result<Option<OverviewView>, ServerFnError> {
+pub async fn plan_page(
+    plan_id: String,
+    #[server(default)] lang: Lang,
+) -> Result<Option<OverviewView>, ServerFnError> {
     Ok(ssr::plan(&plan_id)
         .await?
-        .map(|(org, plan)| OverviewView::of(&org, &plan)))
+        .map(|(org, plan)| OverviewView::of(&org, &plan.in_language(lang))))
 }
 
 #[server(prefix = "/api", endpoint = "v1/pages/measure", input = GetUrl)]
 pub async fn measure_page(
     plan_id: String,
     measure_id: String,
+    #[server(default)] lang: Lang,
 ) -> Result<Option<MeasureView>, ServerFnError> {
     use keikaku_domain::access::{can_read_history, PlanRef};
     let viewer = ssr::viewer();
     Ok(ssr::plan(&plan_id).await?.and_then(|(org, plan)| {
+        let plan = plan.in_language(lang);
         let mut view = MeasureView::of(&org, &plan, &measure_id)?;
         let departments: Vec<&str> = view
             .measure
@@ -134,11 +140,12 @@ pub async fn roadmap_page(
     node: Option<String>,
     department: Option<String>,
     year: Option<String>,
+    #[server(default)] lang: Lang,
 ) -> Result<Option<RoadmapView>, ServerFnError> {
     Ok(ssr::plan(&plan_id).await?.map(|(org, plan)| {
         RoadmapView::for_query(
             &org,
-            &plan,
+            &plan.in_language(lang),
             node.as_deref(),
             department.as_deref(),
             year.as_deref(),
@@ -147,10 +154,16 @@ pub async fn roadmap_page(
 }
 
 #[server(prefix = "/api", endpoint = "v1/pages/glossary", input = GetUrl)]
-pub async fn glossary_page(plan_id: String) -> Result<Option<GlossaryView>, ServerFnError> {
-    Ok(ssr::plan(&plan_id).await?.map(|(org, plan)| GlossaryView {
-        summary: PlanSummary::of(&org, &plan),
-        terms: plan.glossary,
+pub async fn glossary_page(
+    plan_id: String,
+    #[server(default)] lang: Lang,
+) -> Result<Option<GlossaryView>, ServerFnError> {
+    Ok(ssr::plan(&plan_id).await?.map(|(org, plan)| {
+        let plan = plan.in_language(lang);
+        GlossaryView {
+            summary: PlanSummary::of(&org, &plan),
+            terms: plan.glossary,
+        }
     }))
 }
 

@@ -130,14 +130,30 @@ pub fn adopt_chosen_language() {
     }
 }
 
-/// On a page in another language than Japanese, says that the plan's own text stays in
-/// Japanese (the plan file may give English for a field; where it does not, the Japanese is
-/// shown, marked `lang="ja"`).
+/// The language of a text of the plan's own (a title, a field): Japanese, or the English the
+/// plan file gave for it. Set on the element holding it, so screen readers read each in its
+/// own voice whatever the page's language.
+pub fn text_lang(text: &str) -> &'static str {
+    if keikaku_domain::lang::is_japanese(text) {
+        "ja"
+    } else {
+        "en"
+    }
+}
+
+/// On a page in another language than Japanese, says that the plan's own text is shown in
+/// Japanese: all of it, or, when the plan file gives English for some fields (`partly`), the
+/// rest. The Japanese is marked `lang="ja"`.
 #[component]
-pub fn ContentLanguageNotice() -> impl IntoView {
+pub fn ContentLanguageNotice(#[prop(optional)] partly: bool) -> impl IntoView {
     let i18n = use_i18n();
     (use_lang() != Lang::Ja).then(|| {
-        view! { <p class="content-language" role="note">{crate::i18n::t!(i18n, layout.content_in_japanese)}</p> }
+        let text = if partly {
+            crate::i18n::t!(i18n, layout.content_partly_in_japanese).into_any()
+        } else {
+            crate::i18n::t!(i18n, layout.content_in_japanese).into_any()
+        };
+        view! { <p class="content-language" role="note">{text}</p> }
     })
 }
 

@@ -8,6 +8,7 @@ use std::future::Future;
 
 #[cfg(feature = "hydrate")]
 use keikaku_domain::format::PlanFile;
+use keikaku_domain::lang::Lang;
 use keikaku_domain::roadmap::RoadmapView;
 use keikaku_domain::views::*;
 use leptos::prelude::ServerFnError;
@@ -144,18 +145,18 @@ page_loader!(
 );
 
 page_loader!(
-    plan(plan_id: String) -> Option<OverviewView>,
-    online: api::plan_page(plan_id.clone()),
+    plan(plan_id: String, lang: Lang) -> Option<OverviewView>,
+    online: api::plan_page(plan_id.clone(), lang),
     keep: Some(plan_id.clone()),
-    offline: |plans| find(&plans, &plan_id).map(|f| Some(OverviewView::of(&f.organization, &f.plan)))
+    offline: |plans| find(&plans, &plan_id).map(|f| Some(OverviewView::of(&f.organization, &f.plan.in_language(lang))))
 );
 
 page_loader!(
-    measure(plan_id: String, measure_id: String) -> Option<MeasureView>,
-    online: api::measure_page(plan_id.clone(), measure_id.clone()),
+    measure(plan_id: String, measure_id: String, lang: Lang) -> Option<MeasureView>,
+    online: api::measure_page(plan_id.clone(), measure_id.clone(), lang),
     keep: Some(plan_id.clone()),
     offline: |plans| find(&plans, &plan_id).map(|f| {
-        MeasureView::of(&f.organization, &f.plan, &measure_id).map(|mut view| {
+        MeasureView::of(&f.organization, &f.plan.in_language(lang), &measure_id).map(|mut view| {
             // Offline, whoever signed in on this device may record; the server checks each
             // change when it arrives, and a refusal is shown then and kept until discarded.
             view.progress_recordable = crate::offline::device::signed_in_known().is_some();
@@ -166,12 +167,12 @@ page_loader!(
 );
 
 page_loader!(
-    roadmap(plan_id: String, node: Option<String>, department: Option<String>, year: Option<String>) -> Option<RoadmapView>,
-    online: api::roadmap_page(plan_id.clone(), node.clone(), department.clone(), year.clone()),
+    roadmap(plan_id: String, node: Option<String>, department: Option<String>, year: Option<String>, lang: Lang) -> Option<RoadmapView>,
+    online: api::roadmap_page(plan_id.clone(), node.clone(), department.clone(), year.clone(), lang),
     keep: Some(plan_id.clone()),
     offline: |plans| find(&plans, &plan_id).map(|f| Some(RoadmapView::for_query(
         &f.organization,
-        &f.plan,
+        &f.plan.in_language(lang),
         node.as_deref(),
         department.as_deref(),
         year.as_deref(),
@@ -179,13 +180,16 @@ page_loader!(
 );
 
 page_loader!(
-    glossary(plan_id: String) -> Option<GlossaryView>,
-    online: api::glossary_page(plan_id.clone()),
+    glossary(plan_id: String, lang: Lang) -> Option<GlossaryView>,
+    online: api::glossary_page(plan_id.clone(), lang),
     keep: Some(plan_id.clone()),
-    offline: |plans| find(&plans, &plan_id).map(|f| Some(GlossaryView {
-        summary: PlanSummary::of(&f.organization, &f.plan),
-        terms: f.plan.glossary.clone(),
-    }))
+    offline: |plans| find(&plans, &plan_id).map(|f| {
+        let plan = f.plan.in_language(lang);
+        Some(GlossaryView {
+            summary: PlanSummary::of(&f.organization, &plan),
+            terms: plan.glossary,
+        })
+    })
 );
 
 /// The document of a plan's current version (`None`) or of version `n`. Offline, the current

@@ -142,6 +142,9 @@ pub struct Plan {
     pub milestones: Vec<Milestone>,
     #[serde(default)]
     pub glossary: Vec<Term>,
+    /// English for this object's text fields (see [`crate::english`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub en: Option<crate::english::PlanEn>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -318,6 +321,9 @@ pub struct Node {
     pub children: Vec<Node>,
     #[serde(default)]
     pub measures: Vec<String>,
+    /// English for this object's text fields (see [`crate::english`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub en: Option<crate::english::NodeEn>,
 }
 
 impl Node {
@@ -373,6 +379,9 @@ pub struct Measure {
     pub general_plan_refs: Vec<String>,
     #[serde(default)]
     pub schedule: Vec<ScheduleCell>,
+    /// English for this object's text fields (see [`crate::english`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub en: Option<crate::english::MeasureEn>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -388,6 +397,9 @@ pub struct Action {
     pub group_description: Option<String>,
     #[serde(default)]
     pub schedule: Vec<ScheduleCell>,
+    /// English for this object's text fields (see [`crate::english`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub en: Option<crate::english::ActionEn>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -433,6 +445,9 @@ pub struct Kpi {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<KpiPoint>,
     pub text: String,
+    /// English for this object's text fields (see [`crate::english`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub en: Option<crate::english::KpiEn>,
 }
 
 impl Kpi {
@@ -626,6 +641,9 @@ pub struct Term {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index: Option<String>,
     pub definition: String,
+    /// English for this object's text fields (see [`crate::english`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub en: Option<crate::english::TermEn>,
 }
 
 impl Plan {

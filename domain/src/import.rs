@@ -168,6 +168,16 @@ impl Validator {
         }
     }
 
+    /// The English given in the `en` object at `place`: each text as required as the
+    /// Japanese field it stands for (not blank, within the same length).
+    fn english(&mut self, place: &str, fields: &[(&str, TextKind, &Option<String>)]) {
+        for (field, kind, value) in fields {
+            if let Some(value) = value {
+                self.required(format!("{place}.en.{field}"), *kind, value);
+            }
+        }
+    }
+
     /// Every text of a list, each of `kind`.
     fn texts(&mut self, place: &str, kind: TextKind, values: &[String]) {
         for (i, value) in values.iter().enumerate() {
@@ -236,6 +246,15 @@ impl Validator {
                 ("source", Short, &plan.source),
             ],
         );
+        if let Some(en) = &plan.en {
+            self.english(
+                "plan",
+                &[
+                    ("title", Short, &en.title),
+                    ("subtitle", Short, &en.subtitle),
+                ],
+            );
+        }
         if let Some(positioning) = &plan.positioning {
             let place = "plan.positioning";
             self.optional(
@@ -317,6 +336,9 @@ impl Validator {
             self.texts(&format!("{place}.aliases"), Short, &term.aliases);
             self.optional(&place, &[("index", Short, &term.index)]);
             self.required(format!("{place}.definition"), Text, &term.definition);
+            if let Some(en) = &term.en {
+                self.english(&place, &[("definition", Text, &en.definition)]);
+            }
             if !terms.insert(term.term.as_str()) {
                 self.problem(
                     format!("{place}.term"),
@@ -399,6 +421,15 @@ impl Validator {
                     ("description", kind("description"), &node.description),
                 ],
             );
+            if let Some(en) = &node.en {
+                self.english(
+                    &place,
+                    &[
+                        ("title", Short, &en.title),
+                        ("description", kind("description"), &en.description),
+                    ],
+                );
+            }
             let mut placed = HashSet::new();
             for (j, measure) in node.measures.iter().enumerate() {
                 if !measures.contains(measure.as_str()) {
@@ -445,6 +476,20 @@ impl Validator {
                 ("departments_note", Short, &measure.departments_note),
             ],
         );
+        if let Some(en) = &measure.en {
+            self.english(
+                place,
+                &[
+                    ("title", Short, &en.title),
+                    ("summary", kind("summary"), &en.summary),
+                    ("outcome", kind("outcome"), &en.outcome),
+                    ("target_state", kind("target_state"), &en.target_state),
+                    ("current_issues", kind("current_issues"), &en.current_issues),
+                    ("direction", kind("direction"), &en.direction),
+                    ("content", kind("content"), &en.content),
+                ],
+            );
+        }
         self.texts(
             &format!("{place}.general_plan_refs"),
             Short,
@@ -470,6 +515,12 @@ impl Validator {
                 &place,
                 &[("source", Short, &kpi.source), ("unit", Short, &kpi.unit)],
             );
+            if let Some(en) = &kpi.en {
+                self.english(
+                    &place,
+                    &[("label", Short, &en.label), ("text", Short, &en.text)],
+                );
+            }
             for (name, point) in [("baseline", &kpi.baseline), ("target", &kpi.target)] {
                 if let Some(point) = point {
                     self.optional(&format!("{place}.{name}"), &[("note", Short, &point.note)]);
@@ -503,6 +554,16 @@ impl Validator {
                     ("group_description", Text, &action.group_description),
                 ],
             );
+            if let Some(en) = &action.en {
+                self.english(
+                    &place,
+                    &[
+                        ("title", Short, &en.title),
+                        ("group", Short, &en.group),
+                        ("group_description", Text, &en.group_description),
+                    ],
+                );
+            }
             self.schedule(&format!("{place}.schedule"), &action.schedule, period);
         }
     }

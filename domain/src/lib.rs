@@ -7,6 +7,7 @@ pub mod access;
 pub mod anchor;
 pub mod date;
 pub mod document;
+pub mod english;
 pub mod evaluation;
 pub mod fiscal;
 pub mod format;

@@ -113,9 +113,29 @@ pub struct PlanSummary {
     pub kpi_count: usize,
     pub has_roadmap: bool,
     pub glossary_count: usize,
+    /// Whether the plan file gives English for any field.
+    #[serde(default)]
+    pub has_english: bool,
+    /// The English the file gives for the plan's title and subtitle.
+    #[serde(default)]
+    pub english: Option<crate::english::PlanEn>,
 }
 
 impl PlanSummary {
+    /// The title and subtitle as a page in `lang` shows them.
+    pub fn titles_in(&self, lang: crate::lang::Lang) -> (String, Option<String>) {
+        let en = self
+            .english
+            .as_ref()
+            .filter(|_| lang == crate::lang::Lang::En);
+        (
+            en.and_then(|e| e.title.clone())
+                .unwrap_or_else(|| self.title.clone()),
+            en.and_then(|e| e.subtitle.clone())
+                .or_else(|| self.subtitle.clone()),
+        )
+    }
+
     pub fn of(organization: &Organization, plan: &Plan) -> PlanSummary {
         PlanSummary {
             id: plan.id.clone(),
@@ -131,6 +151,8 @@ impl PlanSummary {
             kpi_count: plan.measures.iter().map(|m| m.kpis.len()).sum(),
             has_roadmap: !plan.roadmap_years().is_empty(),
             glossary_count: plan.glossary.len(),
+            has_english: plan.has_english(),
+            english: plan.en.clone(),
         }
     }
 }

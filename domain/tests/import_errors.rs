@@ -314,3 +314,40 @@ fn a_continuing_cell_ends_after_it_starts_within_the_period_and_before_the_next_
         Some(("導入", false))
     );
 }
+
+#[test]
+fn english_may_be_given_per_field_and_is_held_to_the_same_limits() {
+    let mut v = valid();
+    v["plan"]["en"] = serde_json::json!({ "title": "Test City DX Plan" });
+    v["plan"]["measures"][0]["en"] = serde_json::json!({ "title": "Measure 1" });
+    v["plan"]["measures"][0]["kpis"][0]["en"] = serde_json::json!({ "label": "Births" });
+    v["plan"]["glossary"][0]["en"] = serde_json::json!({ "definition": "Digital transformation" });
+    let file = parse(&v).unwrap();
+    assert!(file.plan.has_english());
+    let english = file.plan.in_language(keikaku_domain::lang::Lang::En);
+    assert_eq!(english.title, "Test City DX Plan");
+    assert_eq!(
+        english.measures[0].kpis[0].text, "出生数 260人",
+        "no English given"
+    );
+
+    // A field the Japanese object does not have, a blank text and one beyond its limit: each
+    // refused where it is.
+    let mut typo = valid();
+    typo["plan"]["measures"][0]["en"] = serde_json::json!({ "name": "Measure 1" });
+    let (place, reason) = single_error(&typo);
+    assert_eq!(place, "plan.measures[0].en.name");
+    assert!(reason.contains("unknown field `name`"), "{reason}");
+
+    let mut blank = valid();
+    blank["plan"]["structure"][0]["en"] = serde_json::json!({ "title": " " });
+    assert_eq!(single_error(&blank).0, "plan.structure[0].en.title");
+
+    let mut long = valid();
+    long["plan"]["measures"][0]["actions"][0]["en"] =
+        serde_json::json!({ "title": "x".repeat(1001) });
+    assert_eq!(
+        single_error(&long).0,
+        "plan.measures[0].actions[0].en.title"
+    );
+}

@@ -26,7 +26,7 @@ fn edit_json(json: serde_json::Value) -> Edit {
     serde_json::from_value(json).expect("a valid edit")
 }
 
-fn new_measure(id: &str, title: &str) -> Measure {
+fn new_measure(id: &str, title: &str) -> Box<Measure> {
     serde_json::from_value(serde_json::json!({
         "id": id, "title": title, "lead_departments": ["DX戦略室"],
         "direction": "新たに取り組みます。"

@@ -13,7 +13,7 @@ test('a browser asking for English gets the home page and the plan overview in E
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Municipal DX plans');
   await readWithoutApp(page);
-  const card = page.locator('.plan-card').filter({ has: page.getByRole('link', { name: 'こまがねDX戦略' }) });
+  const card = page.locator('.plan-card').filter({ has: page.getByRole('link', { name: 'Komagane DX Strategy' }) });
   await expect(card.getByRole('definition').first()).toHaveText('FY2022 (Reiwa 4) – FY2026 (Reiwa 8)');
   await expect(card.getByRole('link', { name: /^Glossary \(\d+ terms\)$/ })).toBeVisible();
   await expect(page.getByRole('link', { name: 'Skip to main content' })).toBeAttached();
@@ -23,8 +23,8 @@ test('a browser asking for English gets the home page and the plan overview in E
 
   await page.goto(PLAN);
   await readWithoutApp(page);
-  await expect(page.getByRole('note')).toHaveText("The plan's own text is shown in Japanese.");
-  await expect(page.getByRole('heading', { level: 1 }).locator('[lang="ja"]')).toHaveText('こまがねDX戦略');
+  await expect(page.getByRole('note')).toHaveText('Where the plan gives no English, its own text is shown in Japanese.');
+  await expect(page.getByRole('heading', { level: 1 }).locator('[lang="en"]')).toHaveText('Komagane DX Strategy');
   await expect(page.getByRole('navigation', { name: 'Views of the plan' }).getByRole('link', { name: 'Overview' }))
     .toHaveAttribute('aria-current', 'page');
   await expect(page.getByRole('heading', { name: 'Structure of the plan' })).toBeVisible();
@@ -39,11 +39,11 @@ test('a browser asking for English gets the home page and the plan overview in E
 // (the plan's own text, names, the data's column names) marked lang="ja".
 const PAGE_TYPES: { path: string; heading: string | RegExp; also: string[] }[] = [
   { path: '/', heading: 'Municipal DX plans', also: ['Plan period'] },
-  { path: PLAN, heading: /^こまがねDX戦略/, also: ['Structure of the plan'] },
+  { path: PLAN, heading: /^Komagane DX Strategy/, also: ['Structure of the plan'] },
   { path: `${PLAN}/progress`, heading: 'Progress', also: ['State of the measures', 'KPI achievement', 'Not published'] },
   {
     path: `${PLAN}/measures/regional-06`,
-    heading: '6 健康管理・介護予防',
+    heading: '6 Health management and care prevention',
     also: ['KPIs (key performance indicators)', 'Schedule (roadmap)', 'Planned and actual', 'FY2024', 'Pilot'],
   },
   { path: `${PLAN}/roadmap`, heading: 'Roadmap', also: ['Showing 32 of 32 measures.', 'Measure or action', 'Established'] },
@@ -71,6 +71,35 @@ test('every page type a citizen reads is in English, the Japanese left on it mar
   await context.close();
 });
 
+test('the English a plan file gives is shown on English pages, its Japanese everywhere else', async ({ browser }) => {
+  const context = await browser.newContext({ ...test.info().project.use, locale: 'en-US' });
+  const page = await context.newPage();
+  await page.goto(`${PLAN}/measures/regional-06`);
+  await readWithoutApp(page);
+  await expect(page.getByRole('heading', { level: 1 }).locator('[lang="en"]')).toHaveText('6 Health management and care prevention');
+  // A field given in English reads in English; one without stays Japanese, marked so.
+  const targetState = page.locator('#target-state');
+  await expect(targetState.locator('[lang="en"]')).toContainText('People know their own state of health');
+  await expect(page.locator('#current-issues [lang="ja"]').first()).toBeVisible();
+  await expect(page.locator('#kpis').getByText('Share answering “interested”')).toHaveAttribute('lang', 'en');
+  await expect(page.getByRole('note')).toHaveText('Where the plan gives no English, its own text is shown in Japanese.');
+  // The structure the measure sits in: the policy's English title.
+  await expect(page.locator('.placements')).toContainText('New digital services that solve local issues');
+  expect(await unmarkedJapanese(page)).toEqual([]);
+  // Another plan without English: the note says all of its text is Japanese.
+  await page.goto('/plans/shimada-dx-plan');
+  await expect(page.getByRole('note')).toHaveText("The plan's own text is shown in Japanese.");
+  await context.close();
+
+  // In Japanese, the plan's own Japanese.
+  const japanese = await browser.newContext({ ...test.info().project.use, locale: 'ja-JP' });
+  const jaPage = await japanese.newPage();
+  await jaPage.goto(`${PLAN}/measures/regional-06`);
+  await expect(jaPage.getByRole('heading', { level: 1 })).toHaveText('6 健康管理・介護予防');
+  await expect(jaPage.getByRole('note')).toHaveCount(0);
+  await japanese.close();
+});
+
 test('the sign-in page and its errors read in English', async ({ browser }) => {
   const context = await browser.newContext({ ...test.info().project.use, locale: 'en-US' });
   const page = await context.newPage();
@@ -94,7 +123,7 @@ test('the glossary and search read in English, the terms and hits marked as Japa
   await readWithoutApp(page);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Glossary');
   await expect(page.getByText(/^\d+ terms\. Terms marked/)).toBeVisible();
-  await expect(page.locator('dl.glossary')).toHaveAttribute('lang', 'ja');
+  await expect(page.locator('dl.glossary dd').first()).toHaveAttribute('lang', 'ja');
   await expect(page.getByRole('note')).toBeVisible();
   await expectAccessible(page);
   await expectNoHorizontalOverflow(page);

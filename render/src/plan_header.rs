@@ -111,6 +111,15 @@ pub fn breadcrumb_list(trail: &[(String, Option<String>)], lang: Lang) -> String
     html.finish()
 }
 
+/// The language of a text of the plan's own: Japanese, or the English its file gave.
+pub fn text_lang(text: &str) -> &'static str {
+    if is_japanese(text) {
+        "ja"
+    } else {
+        "en"
+    }
+}
+
 pub fn write_breadcrumbs(html: &mut HtmlText, trail: &[(String, Option<String>)], lang: Lang) {
     html.open(
         "nav",
@@ -139,7 +148,8 @@ pub fn plan_header_contents(
     let texts = texts(lang);
     let mut html = HtmlText::new();
     let plan_id = &summary.id;
-    // The plan's own words are Japanese whatever the page's language.
+    // The plan's own words are Japanese whatever the page's language, but for the English a
+    // plan file may give for its title.
     html.element(
         "p",
         &[("class", "plan-header__org"), ("lang", "ja")],
@@ -147,14 +157,21 @@ pub fn plan_header_contents(
     );
     if title_is_heading {
         html.open("h1", &[("class", "plan-header__title")])
-            .element("span", &[("lang", "ja")], &summary.title)
+            .element(
+                "span",
+                &[("lang", text_lang(&summary.title))],
+                &summary.title,
+            )
             .text(" ");
         write_status_badge(&mut html, summary.status, lang);
         html.close("h1");
         if let Some(subtitle) = &summary.subtitle {
             html.element(
                 "p",
-                &[("class", "plan-header__subtitle"), ("lang", "ja")],
+                &[
+                    ("class", "plan-header__subtitle"),
+                    ("lang", text_lang(subtitle)),
+                ],
                 subtitle,
             );
         }
@@ -162,7 +179,10 @@ pub fn plan_header_contents(
         html.open("p", &[("class", "plan-header__title")])
             .element(
                 "a",
-                &[("href", &paths::plan(plan_id)), ("lang", "ja")],
+                &[
+                    ("href", &paths::plan(plan_id)),
+                    ("lang", text_lang(&summary.title)),
+                ],
                 &summary.title,
             )
             .text(" ");

@@ -10,7 +10,7 @@ use keikaku_sync::progress::Target;
 use keikaku_sync::report::PlanActuals;
 
 use crate::html_text::HtmlText;
-use crate::plan_header::{write_breadcrumbs, write_plan_header, PlanTab};
+use crate::plan_header::{text_lang, write_breadcrumbs, write_plan_header, PlanTab};
 use crate::schedule::{write_schedule_cell, write_stage_legend, write_year_head};
 
 /// The roadmap page's own words in each language.
@@ -412,14 +412,14 @@ fn write_row(
             &[
                 ("scope", "row"),
                 ("class", "roadmap-table__item"),
-                ("lang", "ja"),
+                ("lang", text_lang(title)),
             ],
         )
         .element("a", &[("href", &href)], &format!("{number} {title}"));
     if row.kind == RowKind::Measure && !row.lead_departments.is_empty() {
         html.element(
             "span",
-            &[("class", "roadmap-table__dept")],
+            &[("class", "roadmap-table__dept"), ("lang", "ja")],
             &row.lead_departments.join("・"),
         );
     }

@@ -140,13 +140,7 @@ fn visible(
                 r.header("location"),
                 Some(format!("/plans/{plan_id}").as_str())
             );
-            let chosen = r
-                .header("set-cookie")
-                .unwrap()
-                .split(';')
-                .next()
-                .unwrap()
-                .to_owned();
+            let chosen = r.cookie_set().unwrap().to_owned();
             let cookies = match cookie {
                 Some(c) => format!("{c}; {chosen}"),
                 None => chosen,

@@ -540,13 +540,7 @@ fn the_login_form_works_without_javascript_and_never_redirects_off_site() {
     );
     assert_eq!(ok.status, 303);
     assert_eq!(ok.header("location"), Some("/plans/shimada-dx-plan"));
-    let cookie = ok
-        .header("set-cookie")
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let cookie = ok.cookie_set().unwrap().to_owned();
 
     // The page header shows who is signed in, with a sign-out form carrying the CSRF token.
     let page = request_with(&server.addr, "GET", "/", None, &[("Cookie", &cookie)]);

@@ -32,7 +32,7 @@ impl Store {
     /// Summaries of every plan, in import order, for the home page.
     pub async fn plan_summaries(&self) -> Result<Vec<PlanSummary>> {
         let rows = sqlx::query(
-            "SELECT p.id, p.title, p.subtitle, p.status, p.adopted, p.period_start, p.period_end, p.period_text,
+            "SELECT p.id, p.title, p.subtitle, p.status, p.adopted, p.period_start, p.period_end, p.period_text, p.english,
                     o.id AS org_id, o.name AS org_name, o.prefecture,
                     (SELECT COUNT(*) FROM measures m WHERE m.plan_id = p.id) AS measure_count,
                     (SELECT COUNT(*) FROM kpis k WHERE k.plan_id = p.id) AS kpi_count,
@@ -45,6 +45,10 @@ impl Store {
         .await?;
         rows.into_iter()
             .map(|row| {
+                let english: Option<keikaku_domain::english::EnglishTexts> = row
+                    .try_get::<Option<String>, _>("english")?
+                    .map(|json| serde_json::from_str(&json))
+                    .transpose()?;
                 Ok(PlanSummary {
                     id: row.try_get("id")?,
                     title: row.try_get("title")?,
@@ -63,6 +67,8 @@ impl Store {
                     kpi_count: row.try_get::<i64, _>("kpi_count")? as usize,
                     has_roadmap: row.try_get::<i64, _>("cell_count")? > 0,
                     glossary_count: row.try_get::<i64, _>("term_count")? as usize,
+                    has_english: english.as_ref().is_some_and(|e| !e.is_empty()),
+                    english: english.and_then(|e| e.plan),
                 })
             })
             .collect()
@@ -175,6 +181,7 @@ impl Store {
                 baseline: parse_json(r.try_get("baseline")?)?,
                 target: parse_json(r.try_get("target")?)?,
                 text: r.try_get("text")?,
+                en: None,
             });
         }
 
@@ -196,6 +203,7 @@ impl Store {
                     title: r.try_get("title")?,
                     group: r.try_get("group_title")?,
                     group_description: r.try_get("group_description")?,
+                    en: None,
                 });
         }
 
@@ -229,6 +237,7 @@ impl Store {
                 )?,
                 schedule: schedules.remove(&id).unwrap_or_default(),
                 id,
+                en: None,
             });
         }
 
@@ -280,6 +289,7 @@ impl Store {
                     children: Vec::new(),
                     measures: placements.remove(&id).unwrap_or_default(),
                     id,
+                    en: None,
                 },
             ));
         }
@@ -312,11 +322,12 @@ impl Store {
                         aliases: serde_json::from_str(&r.try_get::<String, _>("aliases")?)?,
                         index: r.try_get("index_label")?,
                         definition: r.try_get("definition")?,
+                        en: None,
                     })
                 })
                 .collect::<Result<Vec<_>>>()?;
 
-        let plan = Plan {
+        let mut plan = Plan {
             id: row.try_get("id")?,
             title: row.try_get("title")?,
             subtitle: row.try_get("subtitle")?,
@@ -334,7 +345,12 @@ impl Store {
             measures,
             milestones,
             glossary,
+            en: None,
         };
+        if let Some(english) = row.try_get::<Option<String>, _>("english")? {
+            serde_json::from_str::<keikaku_domain::english::EnglishTexts>(&english)?
+                .apply(&mut plan);
+        }
         Ok(Some((organization, plan)))
     }
 }

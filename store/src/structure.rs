@@ -438,6 +438,7 @@ impl Store {
             description: node.description.clone(),
             children: Vec::new(),
             measures: Vec::new(),
+            en: None,
         };
         match &node.parent_id {
             Some(parent) => find_node_mut(&mut plan.structure, parent)

@@ -286,6 +286,15 @@ async fn insert_plan_content(
     org_id: &str,
     plan: &Plan,
 ) -> Result<()> {
+    let english = keikaku_domain::english::EnglishTexts::of(plan);
+    let english = (!english.is_empty())
+        .then(|| serde_json::to_string(&english))
+        .transpose()?;
+    sqlx::query("UPDATE plans SET english = ? WHERE id = ?")
+        .bind(english)
+        .bind(&plan.id)
+        .execute(&mut **tx)
+        .await?;
     let mut chapter_rows = Vec::new();
     flatten_chapters(&plan.chapters, None, &mut chapter_rows);
     for (position, (parent, chapter)) in chapter_rows.into_iter().enumerate() {

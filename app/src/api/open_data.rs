@@ -40,7 +40,7 @@ pub struct OpenDataView {
 #[server(prefix = "/api", endpoint = "v1/pages/open-data", input = GetUrl)]
 pub async fn open_data_page(
     plan_id: String,
-    lang: keikaku_domain::lang::Lang,
+    #[server(default)] lang: keikaku_domain::lang::Lang,
 ) -> Result<Option<OpenDataView>, ServerFnError> {
     use super::ssr;
     use keikaku_export::open_data::{Dataset, Source};
@@ -87,7 +87,7 @@ pub async fn open_data_page(
         .collect();
     let licence = org.licence();
     Ok(Some(OpenDataView {
-        summary: PlanSummary::of(&org, &plan),
+        summary: PlanSummary::of(&org, &plan.in_language(lang)),
         licence_name: licence.name,
         licence_url: licence.url,
         data_date: changed.map(|at| keikaku_domain::date::Day::in_japan_at(at).to_string()),

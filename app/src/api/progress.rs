@@ -19,7 +19,7 @@ pub struct ProgressView {
 #[server(prefix = "/api", endpoint = "v1/pages/progress", input = GetUrl)]
 pub async fn progress_page(
     plan_id: String,
-    lang: Lang,
+    #[server(default)] lang: Lang,
 ) -> Result<Option<ProgressView>, ServerFnError> {
     use super::ssr;
     let Some((org, plan)) = ssr::plan(&plan_id).await? else {
@@ -34,8 +34,8 @@ pub async fn progress_page(
         })?;
     let actuals = keikaku_sync::report::PlanActuals::of(&records);
     Ok(Some(ProgressView {
-        summary: PlanSummary::of(&org, &plan),
-        overview: ProgressOverview::build(&plan, &actuals, lang),
+        summary: PlanSummary::of(&org, &plan.in_language(lang)),
+        overview: ProgressOverview::build(&plan.in_language(lang), &actuals, lang),
     }))
 }
 
@@ -63,7 +63,7 @@ pub enum News {
 
 /// Every readable plan's brief, for the home page, in `lang`.
 #[server(prefix = "/api", endpoint = "v1/pages/home-progress", input = GetUrl)]
-pub async fn home_progress(lang: Lang) -> Result<Vec<PlanBrief>, ServerFnError> {
+pub async fn home_progress(#[server(default)] lang: Lang) -> Result<Vec<PlanBrief>, ServerFnError> {
     use super::ssr;
     use keikaku_domain::date::Day;
     let store = ssr::store()?;

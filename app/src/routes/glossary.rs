@@ -13,9 +13,10 @@ use crate::i18n::{t, t_string, use_i18n};
 #[component]
 pub fn GlossaryPage() -> impl IntoView {
     let params = use_params_map();
+    let lang = crate::lang::use_lang();
     let page = Resource::new(
-        move || params.read().get("plan_id").unwrap_or_default(),
-        crate::pages::glossary,
+        move || (params.read().get("plan_id").unwrap_or_default(), lang),
+        |(plan_id, lang)| crate::pages::glossary(plan_id, lang),
     );
     view! {
         <Suspense fallback=Loading>
@@ -57,7 +58,7 @@ fn Glossary(view: GlossaryView) -> impl IntoView {
         <div class="page">
             <Breadcrumbs trail=vec![(view.summary.title.clone(), Some(paths::plan(&plan_id))), (t_string!(i18n, glossary.title).to_owned(), None)]/>
             <PlanHeader summary=view.summary.clone() current=PlanTab::Glossary/>
-            <crate::lang::ContentLanguageNotice/>
+            <crate::lang::ContentLanguageNotice partly=view.summary.has_english/>
             <h1>{t!(i18n, glossary.title)}</h1>
             {if view.terms.is_empty() {
                 view! { <p>{t!(i18n, glossary.none)}</p> }.into_any()
@@ -69,20 +70,24 @@ fn Glossary(view: GlossaryView) -> impl IntoView {
                             <ul>{letters.iter().map(|l| view! { <li><a href=format!("#index-{l}")>{l.clone()}</a></li> }).collect_view()}</ul>
                         </nav>
                     })}
-                    <dl class="glossary" lang="ja">
+                    <dl class="glossary">
                         {view.terms.into_iter().map(|term| {
                             let first_of_letter = term.index.clone().filter(|l| {
                                 let first = !seen_letters.contains(l);
                                 if first { seen_letters.push(l.clone()); }
                                 first
                             });
+                            let (term_lang, definition_lang) = (
+                                crate::lang::text_lang(&term.term),
+                                crate::lang::text_lang(&term.definition),
+                            );
                             view! {
                                 <div class="glossary__entry" id=format!("term-{}", term.id)>
-                                    <dt>
+                                    <dt lang=term_lang>
                                         {first_of_letter.map(|l| view! { <span class="glossary__anchor" id=format!("index-{l}")></span> })}
                                         {term.term.clone()}
                                     </dt>
-                                    <dd><RichText text=term.definition glossary=links.clone() plan_id=plan_id.clone()/></dd>
+                                    <dd lang=definition_lang><RichText text=term.definition glossary=links.clone() plan_id=plan_id.clone()/></dd>
                                 </div>
                             }
                         }).collect_view()}

@@ -64,13 +64,17 @@ fn PlanCard(plan: PlanSummary, brief: Option<PlanBrief>) -> impl IntoView {
     let id = plan.id.clone();
     let i18n = use_i18n();
     let lang = crate::lang::use_lang();
+    let (title, subtitle) = plan.titles_in(lang);
     let measure_count = plan.measure_count;
     let kpi_count = plan.kpi_count;
     let glossary_count = plan.glossary_count;
     view! {
         <article class="plan-card">
-            <h3 lang="ja"><a href=paths::plan(&id)>{plan.title.clone()}</a></h3>
-            {plan.subtitle.clone().map(|s| view! { <p class="plan-card__subtitle" lang="ja">{s}</p> })}
+            <h3 lang=crate::lang::text_lang(&title)><a href=paths::plan(&id)>{title.clone()}</a></h3>
+            {subtitle.map(|s| {
+                let lang = crate::lang::text_lang(&s);
+                view! { <p class="plan-card__subtitle" lang=lang>{s}</p> }
+            })}
             <dl class="facts">
                 {plan.period.as_ref().map(|p| view! { <div><dt>{t!(i18n, home.period)}</dt><dd>{p.label_in(lang)}</dd></div> })}
                 <div><dt>{t!(i18n, home.status)}</dt><dd><StatusBadge status=plan.status/></dd></div>

@@ -20,13 +20,14 @@ use crate::components::schedule::StageLegend;
 use crate::components::table::ScrollFrame;
 use crate::components::years_chart::YearsChart;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::lang::use_lang;
+use crate::lang::{text_lang, use_lang};
 use keikaku_render::schedule::{write_schedule_cell, write_year_head};
 use keikaku_render::HtmlText;
 
 #[component]
 pub fn MeasurePage() -> impl IntoView {
     let params = use_params_map();
+    let lang = crate::lang::use_lang();
     let page = Resource::new(
         move || {
             let p = params.read();
@@ -35,7 +36,7 @@ pub fn MeasurePage() -> impl IntoView {
                 p.get("measure_id").unwrap_or_default(),
             )
         },
-        |(plan_id, measure_id)| crate::pages::measure(plan_id, measure_id),
+        move |(plan_id, measure_id)| crate::pages::measure(plan_id, measure_id, lang),
     );
     let actuals = crate::pages::use_plan_actuals();
     // A transition: when progress is asked for again (offline, once the replica has loaded),
@@ -134,7 +135,10 @@ fn MeasureDetail(view: MeasureView, actuals: keikaku_sync::report::PlanActuals) 
     let text = {
         let glossary = glossary.clone();
         let plan_id = plan_id.clone();
-        move |t: String| view! { <div lang="ja"><RichText text=t glossary=glossary.clone() plan_id=plan_id.clone()/></div> }
+        move |t: String| {
+            let lang = text_lang(&t);
+            view! { <div lang=lang><RichText text=t glossary=glossary.clone() plan_id=plan_id.clone()/></div> }
+        }
     };
     let fields: Vec<(&str, &str, Option<String>)> = vec![
         (
@@ -189,17 +193,24 @@ fn MeasureDetail(view: MeasureView, actuals: keikaku_sync::report::PlanActuals) 
         <div class="page">
             <Breadcrumbs trail=vec![(summary.title.clone(), Some(paths::plan(&plan_id))), (heading.clone(), None)]/>
             <PlanHeader summary=summary.clone() current=PlanTab::Measure/>
-            <crate::lang::ContentLanguageNotice/>
+            <crate::lang::ContentLanguageNotice partly=summary.has_english/>
             <article class="measure">
-                <h1><span lang="ja">{heading}</span></h1>
+                <h1><span lang=text_lang(&measure.title)>{heading}</span></h1>
                 {(!placements.is_empty()).then(|| view! {
                     <ul class="placements" aria-label=t_string!(i18n, measure.placements)>
                         {placements.into_iter().enumerate().map(|(i, trail)| {
                             let last = trail.last().map(|n| n.id.clone()).unwrap_or_default();
                             view! {
                                 <li>
-                                    <a href=format!("{}#node-{last}", paths::plan(&plan_id)) lang="ja">
-                                        {trail.into_iter().map(|n| format!("{} {}{}", n.label, n.number.map(|x| format!("{x} ")).unwrap_or_default(), n.title)).collect::<Vec<_>>().join(" › ")}
+                                    <a href=format!("{}#node-{last}", paths::plan(&plan_id))>
+                                        {trail.into_iter().enumerate().map(|(j, n)| {
+                                            let title_lang = text_lang(&n.title);
+                                            view! {
+                                                {(j > 0).then_some(" › ")}
+                                                <span lang="ja">{n.label}" "{n.number.map(|x| format!("{x} "))}</span>
+                                                <span lang=title_lang>{n.title}</span>
+                                            }
+                                        }).collect_view()}
                                     </a>
                                     {(i > 0).then(|| view! { " "<span class="badge badge--reprint">{t!(i18n, plan.reprint)}</span> })}
                                 </li>
@@ -240,8 +251,14 @@ fn MeasureDetail(view: MeasureView, actuals: keikaku_sync::report::PlanActuals) 
                 <p><a href=format!("{}/history", paths::measure(&plan_id, &measure.id))>{t!(i18n, measure.history)}</a></p>
             })}
             <nav class="pager" aria-label=t_string!(i18n, measure.pager)>
-                {previous.map(|m| view! { <a href=paths::measure(&plan_id, &m.id) rel="prev">{t!(i18n, measure.previous)}<span lang="ja">{m.number.unwrap_or_default()}" "{m.title}</span></a> })}
-                {next.map(|m| view! { <a href=paths::measure(&plan_id, &m.id) rel="next">{t!(i18n, measure.next)}<span lang="ja">{m.number.unwrap_or_default()}" "{m.title}</span>" →"</a> })}
+                {previous.map(|m| {
+                    let lang = text_lang(&m.title);
+                    view! { <a href=paths::measure(&plan_id, &m.id) rel="prev">{t!(i18n, measure.previous)}<span lang=lang>{m.number.unwrap_or_default()}" "{m.title}</span></a> }
+                })}
+                {next.map(|m| {
+                    let lang = text_lang(&m.title);
+                    view! { <a href=paths::measure(&plan_id, &m.id) rel="next">{t!(i18n, measure.next)}<span lang=lang>{m.number.unwrap_or_default()}" "{m.title}</span>" →"</a> }
+                })}
             </nav>
         </div>
     }
@@ -266,15 +283,18 @@ fn Actions(actions: Vec<Action>, glossary: Vec<TermLink>, plan_id: String) -> im
         <section id="actions" class="section" aria-labelledby="actions-heading">
             <h2 id="actions-heading">{t!(i18n, measure.actions)}</h2>
             {groups.into_iter().map(|(group, description, members)| view! {
-                <div class="action-group" lang="ja">
-                    {group.map(|g| view! { <h3>{g}</h3> })}
-                    {description.map(|d| view! { <RichText text=d glossary=glossary.clone() plan_id=plan_id.clone()/> })}
+                <div class="action-group">
+                    {group.map(|g| { let lang = text_lang(&g); view! { <h3 lang=lang>{g}</h3> } })}
+                    {description.map(|d| { let lang = text_lang(&d); view! { <div lang=lang><RichText text=d glossary=glossary.clone() plan_id=plan_id.clone()/></div> } })}
                     <ul class="actions">
-                        {members.into_iter().map(|a| view! {
-                            <li id=format!("action-{}", a.id)>
-                                <span class="action__number">{a.number.unwrap_or_default()}</span>
-                                <span class="action__title"><RichText text=a.title glossary=glossary.clone() plan_id=plan_id.clone()/></span>
-                            </li>
+                        {members.into_iter().map(|a| {
+                            let lang = text_lang(&a.title);
+                            view! {
+                                <li id=format!("action-{}", a.id)>
+                                    <span class="action__number" lang="ja">{a.number.unwrap_or_default()}</span>
+                                    <span class="action__title" lang=lang><RichText text=a.title glossary=glossary.clone() plan_id=plan_id.clone()/></span>
+                                </li>
+                            }
                         }).collect_view()}
                     </ul>
                 </div>
@@ -331,7 +351,7 @@ fn Kpis(kpis: Vec<Kpi>) -> impl IntoView {
                         {kpis.into_iter().map(|k| view! {
                             <tr>
                                 <th scope="row">
-                                    <span lang="ja">{k.label.clone()}</span>
+                                    <span lang=text_lang(&k.label)>{k.label.clone()}</span>
                                     {k.source.clone().map(|s| view! { <span class="fact-note">{t!(i18n, measure.source)}<span lang="ja">{s}</span></span> })}
                                 </th>
                                 {if k.is_qualitative() {
@@ -342,7 +362,7 @@ fn Kpis(kpis: Vec<Kpi>) -> impl IntoView {
                                         {figure_cell(point_text(&k.target, k.target_amount_in(lang), lang))}
                                     }.into_any()
                                 }}
-                                <td class="kpi-table__text" lang="ja">{k.text.clone()}</td>
+                                <td class="kpi-table__text" lang=text_lang(&k.text)>{k.text.clone()}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>

@@ -13,13 +13,15 @@ use crate::components::plan_header::{Breadcrumbs, PlanHeader, PlanTab};
 use crate::components::rich_text::RichText;
 use crate::components::table::{PlanTable, ScrollFrame};
 use crate::i18n::{t, t_string, use_i18n};
+use crate::lang::text_lang;
 
 #[component]
 pub fn PlanPage() -> impl IntoView {
     let params = use_params_map();
+    let lang = crate::lang::use_lang();
     let overview = Resource::new(
-        move || params.read().get("plan_id").unwrap_or_default(),
-        crate::pages::plan,
+        move || (params.read().get("plan_id").unwrap_or_default(), lang),
+        |(plan_id, lang)| crate::pages::plan(plan_id, lang),
     );
     let i18n = use_i18n();
     view! {
@@ -67,7 +69,7 @@ fn Overview(view: OverviewView) -> impl IntoView {
         <div class="page">
             <Breadcrumbs trail=vec![(view.summary.title.clone(), None)]/>
             <PlanHeader summary=view.summary.clone() current=PlanTab::Overview title_is_heading=true/>
-            <crate::lang::ContentLanguageNotice/>
+            <crate::lang::ContentLanguageNotice partly=view.summary.has_english/>
             <dl class="facts facts--plan">
                 <div><dt>{t!(i18n, plan.municipality)}</dt><dd lang="ja">{format!("{}（{}）", view.summary.organization_name, view.summary.prefecture)}</dd></div>
                 {view.summary.adopted.clone().map(|a| view! { <div><dt>{t!(i18n, plan.adopted)}</dt><dd>{adopted_label(&a, lang)}</dd></div> })}
@@ -157,9 +159,10 @@ fn adopted_label(adopted: &str, lang: keikaku_domain::lang::Lang) -> String {
 }
 
 fn measure_link(m: MeasureRef, plan_id: &str) -> AnyView {
+    let lang = text_lang(&m.title);
     view! {
         <li>
-            <a href=paths::measure(plan_id, &m.id)>{m.number.unwrap_or_default()}" "{m.title}</a>
+            <a href=paths::measure(plan_id, &m.id) lang=lang>{m.number.unwrap_or_default()}" "{m.title}</a>
             {m.reprint.then(|| view! { <span class="badge badge--reprint" lang=crate::lang::use_lang().code()>{t!(use_i18n(), plan.reprint)}</span> })}
         </li>
     }
@@ -171,14 +174,18 @@ fn node_item(node: NodeView, plan_id: &str, glossary: &[TermLink]) -> AnyView {
     let has_measures = !node.measures.is_empty();
     let class = format!("tree__node tree__node--{}", serde_kind(&node));
     let id = format!("node-{}", node.id);
+    let title_lang = text_lang(&node.title);
     view! {
         <li class=class id=id>
             <p class="tree__label">
                 <span class="node-kind">{node.label}</span>
                 {node.number.map(|n| view! { <span class="node-number">{n}</span> })}
-                <strong class="node-title">{node.title}</strong>
+                <strong class="node-title" lang=title_lang>{node.title}</strong>
             </p>
-            {node.description.map(|d| view! { <div class="tree__description"><RichText text=d glossary=glossary.to_vec() plan_id=plan_id.to_owned()/></div> })}
+            {node.description.map(|d| {
+                let lang = text_lang(&d);
+                view! { <div class="tree__description" lang=lang><RichText text=d glossary=glossary.to_vec() plan_id=plan_id.to_owned()/></div> }
+            })}
             {has_measures.then(|| view! {
                 <ul class="measure-links">
                     {node.measures.into_iter().map(|m| measure_link(m, plan_id)).collect_view()}

@@ -64,7 +64,7 @@ fn PlanProgress(view: ProgressView) -> impl IntoView {
         <div class="page">
             <Breadcrumbs trail=vec![(summary.title.clone(), Some(paths::plan(&plan_id))), (t_string!(i18n, progress.title).to_owned(), None)]/>
             <PlanHeader summary=summary.clone() current=PlanTab::Progress/>
-            <crate::lang::ContentLanguageNotice/>
+            <crate::lang::ContentLanguageNotice partly=summary.has_english/>
             <h1>{t!(i18n, progress.title)}</h1>
             <p>{t!(i18n, progress.lead)}</p>
             <p class="progress-overview__as-of">{as_of}</p>
@@ -164,7 +164,7 @@ fn PillarTable(pillar: PillarProgress, index: usize, plan_id: String) -> impl In
                         });
                         view! {
                             <tr>
-                                <th scope="row" lang="ja"><a href=paths::measure(&plan_id, &m.id)>{name}</a></th>
+                                <th scope="row" lang=crate::lang::text_lang(&m.title)><a href=paths::measure(&plan_id, &m.id)>{name}</a></th>
                                 <td><span class=format!("standing standing--{}", m.standing.as_str())>{m.standing.label_in(lang)}</span></td>
                                 <td>{m.year.map(|y| y.label_in(lang)).unwrap_or_else(|| "—".to_owned())}</td>
                                 <td>{m.stage.map_or(dash_or_unpublished, |s| s.label_in(lang))}</td>
@@ -262,10 +262,14 @@ fn Kpis(kpis: Vec<KpiProgress>, plan_id: String) -> impl IntoView {
                                 None => ("—".to_owned(), t_string!(i18n, progress.uncomputable).to_owned()),
                             };
                             let (baseline, target) = (dated(line.baseline.clone()), dated(line.target.clone()));
+                            let (label_lang, measure_lang) = (
+                                crate::lang::text_lang(&line.label),
+                                crate::lang::text_lang(&k.measure_title),
+                            );
                             view! {
                                 <tr>
-                                    <th scope="row" lang="ja">{line.label.clone()}</th>
-                                    <td class="data-table__text" lang="ja"><a href=paths::measure(&plan_id, &k.measure_id)>{k.measure_title}</a></td>
+                                    <th scope="row" lang=label_lang>{line.label.clone()}</th>
+                                    <td class="data-table__text" lang=measure_lang><a href=paths::measure(&plan_id, &k.measure_id)>{k.measure_title}</a></td>
                                     <td lang=content_lang(&baseline)>{baseline.clone()}</td>
                                     <td lang=content_lang(&latest)>{latest.clone()}</td>
                                     <td lang=content_lang(&target)>{target.clone()}</td>

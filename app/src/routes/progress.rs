@@ -21,6 +21,7 @@ use crate::routes::progress_round::{notes_lock, values_lock, RoundPanel};
 #[component]
 pub fn ProgressPage() -> impl IntoView {
     let params = use_params_map();
+    let lang = crate::lang::use_lang();
     let page = Resource::new(
         move || {
             let p = params.read();
@@ -29,7 +30,7 @@ pub fn ProgressPage() -> impl IntoView {
                 p.get("measure_id").unwrap_or_default(),
             )
         },
-        |(plan_id, measure_id)| crate::pages::measure(plan_id, measure_id),
+        move |(plan_id, measure_id)| crate::pages::measure(plan_id, measure_id, lang),
     );
     view! {
         <Suspense fallback=Loading>

@@ -376,6 +376,7 @@ fn ActionEditor(
             group: optional(&v[3]),
             group_description: kept.and_then(|a| a.group_description.clone()),
             schedule: kept.map(|a| a.schedule.clone()).unwrap_or_default(),
+            en: kept.and_then(|a| a.en.clone()),
         };
         Ok(json!({"op": "put_action", "measure": id, "action": action}))
     });
@@ -485,6 +486,7 @@ fn KpiEditor(api: String, token: String, measure: Measure, reload: RwSignal<u32>
                 kept.and_then(|k| k.target.as_ref()),
             )?,
             source: optional(&v[7]),
+            en: kept.and_then(|k| k.en.clone()),
         };
         Ok(json!({"op": "put_kpi", "measure": id, "index": index, "kpi": kpi}))
     });

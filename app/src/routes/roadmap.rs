@@ -18,6 +18,7 @@ use crate::components::plan_header::{Breadcrumbs, PlanHeader, PlanTab};
 pub fn RoadmapPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
+    let lang = crate::lang::use_lang();
     let page = Resource::new(
         move || {
             let q = query.read();
@@ -28,7 +29,9 @@ pub fn RoadmapPage() -> impl IntoView {
                 q.get("year"),
             )
         },
-        |(plan_id, node, department, year)| crate::pages::roadmap(plan_id, node, department, year),
+        move |(plan_id, node, department, year)| {
+            crate::pages::roadmap(plan_id, node, department, year, lang)
+        },
     );
     let actuals = crate::pages::use_plan_actuals();
     // A transition: a filter changed keeps the page on screen until the new one is ready.
@@ -63,6 +66,7 @@ fn Roadmap(
     let description = roadmap::description(&view, lang);
     let trail = roadmap::breadcrumb_trail(&view, lang);
     let summary = view.summary.clone();
+    let partly_english = summary.has_english;
     let view = StoredValue::new(view);
     // Until progress is known, the table without it, never a loading message; a transition
     // keeps the table on screen while progress is asked for again.
@@ -73,7 +77,7 @@ fn Roadmap(
         <div class="page page--wide">
             <Breadcrumbs trail/>
             <PlanHeader summary current=PlanTab::Roadmap/>
-            <crate::lang::ContentLanguageNotice/>
+            <crate::lang::ContentLanguageNotice partly=partly_english/>
             <h1>{texts.heading}</h1>
             <Form method="get" action="" attr:class="filters" attr:aria-label=texts.filters_label>
                 <div class="filters__fields" inner_html=fields></div>

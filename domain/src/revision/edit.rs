@@ -36,7 +36,7 @@ pub enum Edit {
     },
     /// A new measure after the last one, placed at the end of each of `nodes`.
     AddMeasure {
-        measure: Measure,
+        measure: Box<Measure>,
         nodes: Vec<String>,
     },
     /// Removes a measure and its placements.
@@ -236,7 +236,7 @@ pub fn apply(draft: &PlanFile, edit: &Edit) -> Result<PlanFile, EditError> {
                     .measures
                     .push(measure.id.clone());
             }
-            plan.measures.push(measure.clone());
+            plan.measures.push(measure.as_ref().clone());
         }
         Edit::RemoveMeasure { measure } => {
             let index = measure_index(plan, measure)?;

@@ -186,6 +186,11 @@ impl Response {
             .map(|(_, v)| v.as_str())
     }
 
+    /// The `name=value` of the (first) cookie the answer sets, as a later request sends it.
+    pub fn cookie_set(&self) -> Option<&str> {
+        self.header("set-cookie")?.split(';').next()
+    }
+
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
@@ -391,11 +396,7 @@ pub fn sign_in(server: &TestServer, login: &str, password: &str) -> Session {
     let body = serde_json::json!({ "login": login, "password": password }).to_string();
     let response = request_with(&server.addr, "POST", "/api/v1/session", Some(&body), &[]);
     assert_eq!(response.status, 200, "{}", response.body);
-    let cookie = response
-        .header("set-cookie")
-        .and_then(|c| c.split(';').next())
-        .expect("a session cookie")
-        .to_owned();
+    let cookie = response.cookie_set().expect("a session cookie").to_owned();
     let session = response.json();
     let csrf = session["csrf_token"]
         .as_str()

@@ -1,0 +1,294 @@
+//! English a plan file may give beside its Japanese: an optional `en` object on the plan, a
+//! structure node, a measure, an action, a KPI or a glossary term, with English for any of
+//! that object's text fields. Pages in English show it where given and the Japanese, marked
+//! as such, where not ([`Plan::in_language`]).
+//!
+//! The store keeps a plan's English as one value ([`EnglishTexts`]) beside the plan's rows.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::format::{Action, Kpi, Measure, Node, Plan, Term};
+use crate::lang::Lang;
+
+/// An `en` object: English for some of its object's text fields, by their names; any other
+/// name is refused.
+macro_rules! english_of {
+    ($(#[$doc:meta])* $name:ident { $($field:ident),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            $(
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                pub $field: Option<String>,
+            )+
+        }
+    };
+}
+
+english_of!(PlanEn { title, subtitle });
+english_of!(NodeEn { title, description });
+english_of!(MeasureEn {
+    title,
+    summary,
+    outcome,
+    target_state,
+    current_issues,
+    direction,
+    content,
+});
+english_of!(ActionEn {
+    title,
+    group,
+    group_description
+});
+english_of!(KpiEn { label, text });
+english_of!(
+    /// The term itself is the plan's word and stays as printed.
+    TermEn { definition }
+);
+
+/// `value` replaced by `english` when there is English for it.
+fn put(value: &mut String, english: &Option<String>) {
+    if let Some(english) = english {
+        value.clone_from(english);
+    }
+}
+
+fn put_optional(value: &mut Option<String>, english: &Option<String>) {
+    if english.is_some() {
+        value.clone_from(english);
+    }
+}
+
+impl Measure {
+    fn put_english(&mut self) {
+        if let Some(en) = self.en.clone() {
+            put(&mut self.title, &en.title);
+            put_optional(&mut self.summary, &en.summary);
+            put_optional(&mut self.outcome, &en.outcome);
+            put_optional(&mut self.target_state, &en.target_state);
+            put_optional(&mut self.current_issues, &en.current_issues);
+            put_optional(&mut self.direction, &en.direction);
+            put_optional(&mut self.content, &en.content);
+        }
+        self.actions.iter_mut().for_each(Action::put_english);
+        self.kpis.iter_mut().for_each(Kpi::put_english);
+    }
+}
+
+impl Action {
+    fn put_english(&mut self) {
+        if let Some(en) = self.en.clone() {
+            put(&mut self.title, &en.title);
+            put_optional(&mut self.group, &en.group);
+            put_optional(&mut self.group_description, &en.group_description);
+        }
+    }
+}
+
+impl Kpi {
+    fn put_english(&mut self) {
+        if let Some(en) = self.en.clone() {
+            put(&mut self.label, &en.label);
+            put(&mut self.text, &en.text);
+        }
+    }
+}
+
+impl Node {
+    fn put_english(&mut self) {
+        if let Some(en) = self.en.clone() {
+            put(&mut self.title, &en.title);
+            put_optional(&mut self.description, &en.description);
+        }
+        self.children.iter_mut().for_each(Node::put_english);
+    }
+}
+
+impl Term {
+    fn put_english(&mut self) {
+        if let Some(en) = self.en.clone() {
+            put(&mut self.definition, &en.definition);
+        }
+    }
+}
+
+impl Plan {
+    /// The plan as a page in `lang` shows it: in English, every field the file gives English
+    /// for is that English; the rest stays Japanese. (Names of departments, roadmap cells and
+    /// the plan's chapters have no English field yet.)
+    pub fn in_language(&self, lang: Lang) -> Plan {
+        let mut plan = self.clone();
+        if lang == Lang::Ja || !self.has_english() {
+            return plan;
+        }
+        if let Some(en) = self.en.clone() {
+            put(&mut plan.title, &en.title);
+            put_optional(&mut plan.subtitle, &en.subtitle);
+        }
+        plan.structure.iter_mut().for_each(Node::put_english);
+        plan.measures.iter_mut().for_each(Measure::put_english);
+        plan.glossary.iter_mut().for_each(Term::put_english);
+        plan
+    }
+
+    /// Whether the file gives English for any field.
+    pub fn has_english(&self) -> bool {
+        !EnglishTexts::of(self).is_empty()
+    }
+}
+
+/// All of a plan's English, by the object it belongs to: what the store keeps in one place.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EnglishTexts {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<PlanEn>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub nodes: BTreeMap<String, NodeEn>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub measures: BTreeMap<String, MeasureEn>,
+    /// By action id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub actions: BTreeMap<String, ActionEn>,
+    /// By measure id, then the KPI's position in it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub kpis: BTreeMap<String, BTreeMap<usize, KpiEn>>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub terms: BTreeMap<String, TermEn>,
+}
+
+impl EnglishTexts {
+    pub fn of(plan: &Plan) -> EnglishTexts {
+        let mut texts = EnglishTexts {
+            plan: plan.en.clone(),
+            ..EnglishTexts::default()
+        };
+        for node in crate::format::walk_nodes(&plan.structure) {
+            if let Some(en) = &node.en {
+                texts.nodes.insert(node.id.clone(), en.clone());
+            }
+        }
+        for measure in &plan.measures {
+            if let Some(en) = &measure.en {
+                texts.measures.insert(measure.id.clone(), en.clone());
+            }
+            for action in &measure.actions {
+                if let Some(en) = &action.en {
+                    texts.actions.insert(action.id.clone(), en.clone());
+                }
+            }
+            for (index, kpi) in measure.kpis.iter().enumerate() {
+                if let Some(en) = &kpi.en {
+                    texts
+                        .kpis
+                        .entry(measure.id.clone())
+                        .or_default()
+                        .insert(index, en.clone());
+                }
+            }
+        }
+        for term in &plan.glossary {
+            if let Some(en) = &term.en {
+                texts.terms.insert(term.id.clone(), en.clone());
+            }
+        }
+        texts
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self == &EnglishTexts::default()
+    }
+
+    /// Puts the English back on the objects of `plan` it belongs to; English for an object
+    /// the plan no longer has (a measure removed since) is left out.
+    pub fn apply(mut self, plan: &mut Plan) {
+        plan.en = self.plan.take();
+        fn put_nodes(nodes: &mut [Node], texts: &mut BTreeMap<String, NodeEn>) {
+            for node in nodes {
+                node.en = texts.remove(&node.id);
+                put_nodes(&mut node.children, texts);
+            }
+        }
+        put_nodes(&mut plan.structure, &mut self.nodes);
+        for measure in &mut plan.measures {
+            measure.en = self.measures.remove(&measure.id);
+            for action in &mut measure.actions {
+                action.en = self.actions.remove(&action.id);
+            }
+            let mut kpis = self.kpis.remove(&measure.id).unwrap_or_default();
+            for (index, kpi) in measure.kpis.iter_mut().enumerate() {
+                kpi.en = kpis.remove(&index);
+            }
+        }
+        for term in &mut plan.glossary {
+            term.en = self.terms.remove(&term.id);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan() -> Plan {
+        serde_json::from_value(serde_json::json!({
+            "id": "p", "title": "こまがねDX戦略", "en": { "title": "Komagane DX Strategy" },
+            "structure": [{ "id": "pillar-1", "kind": "pillar", "title": "市民サービス",
+                "en": { "title": "Services to residents" },
+                "children": [{ "id": "p-1-1", "kind": "policy", "title": "受付" }] }],
+            "measures": [{ "id": "m1", "title": "口座振替", "summary": "概要",
+                "target_state": "目指す姿", "en": { "title": "Direct debit online", "target_state": "Residents apply online" },
+                "actions": [{ "id": "a1", "title": "検討", "en": { "title": "Study" } }, { "id": "a2", "title": "導入" }],
+                "kpis": [{ "label": "件数", "text": "100件" }, { "label": "割合", "text": "50%", "en": { "label": "Share" } }] }],
+            "glossary": [{ "id": "t1", "term": "DX", "definition": "デジタル変革", "en": { "definition": "Digital transformation" } }]
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn english_pages_show_the_english_given_and_the_japanese_elsewhere() {
+        let plan = plan();
+        let english = plan.in_language(Lang::En);
+        assert_eq!(english.title, "Komagane DX Strategy");
+        assert_eq!(english.structure[0].title, "Services to residents");
+        assert_eq!(english.structure[0].children[0].title, "受付");
+        let m = &english.measures[0];
+        assert_eq!(m.title, "Direct debit online");
+        assert_eq!(m.summary.as_deref(), Some("概要"), "no English given");
+        assert_eq!(m.target_state.as_deref(), Some("Residents apply online"));
+        assert_eq!(m.actions[0].title, "Study");
+        assert_eq!(m.actions[1].title, "導入");
+        assert_eq!(m.kpis[0].label, "件数");
+        assert_eq!(m.kpis[1].label, "Share");
+        assert_eq!(m.kpis[1].text, "50%");
+        assert_eq!(english.glossary[0].definition, "Digital transformation");
+        assert_eq!(english.glossary[0].term, "DX");
+        assert_eq!(plan.in_language(Lang::Ja), plan);
+    }
+
+    #[test]
+    fn the_english_kept_apart_goes_back_where_it_came_from() {
+        let plan = plan();
+        let texts = EnglishTexts::of(&plan);
+        assert_eq!(texts.kpis["m1"].keys().collect::<Vec<_>>(), [&1]);
+        let json = serde_json::to_string(&texts).unwrap();
+        let mut bare = plan.clone();
+        EnglishTexts::default().apply(&mut bare);
+        assert!(!bare.has_english());
+        serde_json::from_str::<EnglishTexts>(&json)
+            .unwrap()
+            .apply(&mut bare);
+        assert_eq!(bare, plan);
+    }
+
+    #[test]
+    fn a_plan_without_english_says_so() {
+        let mut plan = plan();
+        EnglishTexts::default().apply(&mut plan);
+        assert!(!plan.has_english());
+        assert_eq!(plan.in_language(Lang::En), plan);
+    }
+}
