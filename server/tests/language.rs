@@ -103,3 +103,57 @@ fn pages_follow_the_chosen_language_then_accept_language_and_vary_by_both() {
     let unknown = get(&[("Accept-Language", "ja"), ("Cookie", "keikaku_lang=xx")]);
     assert_eq!(html_lang(&unknown.body), Some("ja"));
 }
+
+#[test]
+fn the_english_a_plan_file_gives_survives_the_store_and_reaches_english_pages_only() {
+    let server = TestServer::start();
+    let path = "/api/v1/pages/measure?plan_id=komagane-dx-strategy&measure_id=regional-06";
+    // The page data in each language: an argument of its own, Japanese by default.
+    let japanese = request_with(&server.addr, "GET", path, None, &[]).json();
+    assert_eq!(japanese["measure"]["title"], "健康管理・介護予防");
+    let english = request_with(&server.addr, "GET", &format!("{path}&lang=en"), None, &[]).json();
+    assert_eq!(
+        english["measure"]["title"],
+        "Health management and care prevention"
+    );
+    // A field without English stays Japanese.
+    assert!(english["measure"]["current_issues"]
+        .as_str()
+        .unwrap()
+        .contains("特定健診"));
+    assert_eq!(english["summary"]["title"], "Komagane DX Strategy");
+    assert_eq!(english["summary"]["has_english"], true);
+
+    // The page itself, in English: the plan's English marked as such, its Japanese as Japanese.
+    let page = request_with(
+        &server.addr,
+        "GET",
+        "/plans/komagane-dx-strategy/measures/regional-06",
+        None,
+        &[("Cookie", "keikaku_lang=en")],
+    );
+    assert!(page
+        .body
+        .contains(r#"<span lang="en">6 Health management and care prevention</span>"#));
+    assert!(page.body.contains("Where the plan gives no English"));
+    // The export gives the English back, where the file had it.
+    let export = request_with(
+        &server.addr,
+        "GET",
+        "/api/v1/plans/komagane-dx-strategy",
+        None,
+        &[],
+    )
+    .json();
+    let measure = export["plan"]["measures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == "regional-06")
+        .unwrap();
+    assert_eq!(
+        measure["en"]["title"],
+        "Health management and care prevention"
+    );
+    assert_eq!(export["plan"]["en"]["title"], "Komagane DX Strategy");
+}
