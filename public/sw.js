@@ -276,6 +276,7 @@ async function readPlan(device, pathname) {
 function shellWithReads(shell, device, url) {
   const reads = withTimeout(device.then((d) => readPlan(d, url.pathname)), EARLY_READ_TIMEOUT_MS).catch(() => null);
   const { response, html, match, names } = shell;
+  const language = pageLanguage(names);
   const preparedFor = names && names.renderer ? preparedPlanId(url) : null;
   const prepared = preparedFor ? findPreparedView(names.renderer, preparedFor) : Promise.resolve(null);
   // The renderer is loaded only when it will be needed (its compiling would take turns from
@@ -297,9 +298,10 @@ function shellWithReads(shell, device, url) {
       const read = match ? await reads : null;
       let rest = html.slice(at, namesEnd) + foundElement(read) + withPlanElement(html.slice(namesEnd), read);
       let view = null;
+      const lang = await language;
       if (read && typeof read.plan === 'string') {
-        view = preparedView(await prepared, ownerOf(read.found, names), read.plan);
-        if (!view) view = firstView(await withTimeout(renderer(), EARLY_READ_TIMEOUT_MS).catch(() => null), url, read);
+        view = preparedView(await prepared, ownerOf(read.found, names), read.plan, lang);
+        if (!view) view = firstView(await withTimeout(renderer(), EARLY_READ_TIMEOUT_MS).catch(() => null), url, read, lang);
       }
       if (view) rest = withFirstView(rest, names, view, scriptNonce(html));
       controller.enqueue(encoder.encode(rest));
@@ -307,7 +309,7 @@ function shellWithReads(shell, device, url) {
       // Written live: kept for the next time (the app's message may not have come: a release
       // installed offline, or a plan kept while this worker was busy).
       if (view && !view.prepared && preparedFor) {
-        keepPreparedView(names.renderer, preparedFor, ownerOf(read.found, names), read.plan, view).catch(() => {});
+        keepPreparedView(names.renderer, preparedFor, ownerOf(read.found, names), read.plan, lang, view).catch(() => {});
       }
     },
   });
@@ -338,13 +340,36 @@ function loadRenderer(path) {
 }
 
 /**
- * The first view of `url` from the kept plan, or null. The renderer's interface (sw-render/src/
- * lib.rs): path NUL plan in, title NUL main out, through its memory.
+ * The language the app will render the page in, as it decides (app/src/lang.rs): the one
+ * chosen with the site's switch (its cookie, named in the shell's names), else the first of
+ * the browser's languages that is one of ours, else the first of ours (Japanese). Never
+ * rejects.
  */
-function firstView(exports, url, read) {
+async function pageLanguage(names) {
+  const language = names && names.language;
+  if (!language) return 'ja';
+  try {
+    const chosen = self.cookieStore ? await self.cookieStore.get(language.cookie) : null;
+    if (chosen && language.codes.includes(chosen.value)) return chosen.value;
+  } catch (_unavailable) {
+    // No cookie store here: the browser's languages decide.
+  }
+  for (const tag of self.navigator.languages || []) {
+    const primary = tag.toLowerCase().split('-')[0];
+    if (language.codes.includes(primary)) return primary;
+  }
+  return language.codes[0];
+}
+
+/**
+ * The first view of `url` from the kept plan in `lang`, or null. The renderer's interface
+ * (sw-render/src/lib.rs): path NUL plan NUL language in, title NUL main out, through its
+ * memory.
+ */
+function firstView(exports, url, read, lang) {
   if (!exports || typeof read.plan !== 'string') return null;
   try {
-    const input = new TextEncoder().encode(`${url.pathname}${url.search}\0${read.plan}`);
+    const input = new TextEncoder().encode(`${url.pathname}${url.search}\0${read.plan}\0${lang}`);
     const at = exports.input_buffer(input.length);
     new Uint8Array(exports.memory.buffer, at, input.length).set(input);
     if (exports.render(input.length) !== 1) return null;
@@ -418,8 +443,9 @@ function preparedKey(renderer, planId) {
 }
 
 /**
- * A plan's prepared roadmap, `{ owner, plan, title, main }` (kept as the four joined by NUL
- * bytes, which neither a login, JSON nor the title holds), or null; never rejects.
+ * A plan's prepared roadmap, `{ owner, lang, plan, title, main }` (kept as the five joined by
+ * NUL bytes, which neither a login, a language code, JSON nor the title holds), or null; never
+ * rejects.
  */
 async function findPreparedView(renderer, planId) {
   try {
@@ -427,12 +453,14 @@ async function findPreparedView(renderer, planId) {
     if (!response) return null;
     const text = await response.text();
     const ownerEnd = text.indexOf('\0');
-    const planEnd = text.indexOf('\0', ownerEnd + 1);
+    const langEnd = text.indexOf('\0', ownerEnd + 1);
+    const planEnd = text.indexOf('\0', langEnd + 1);
     const titleEnd = text.indexOf('\0', planEnd + 1);
-    if (ownerEnd < 0 || planEnd < 0 || titleEnd < 0) return null;
+    if (ownerEnd < 0 || langEnd < 0 || planEnd < 0 || titleEnd < 0) return null;
     return {
       owner: text.slice(0, ownerEnd),
-      plan: text.slice(ownerEnd + 1, planEnd),
+      lang: text.slice(ownerEnd + 1, langEnd),
+      plan: text.slice(langEnd + 1, planEnd),
       title: text.slice(planEnd + 1, titleEnd),
       main: text.slice(titleEnd + 1),
     };
@@ -446,15 +474,15 @@ function ownerOf(found, names) {
   return found.login ?? names.plans.publicOwner;
 }
 
-/** The view of a prepared roadmap if it was written for `owner` from `plan`; else null. */
-function preparedView(found, owner, plan) {
-  return found && found.owner === owner && found.plan === plan
+/** The view of a prepared roadmap if it was written for `owner` in `lang` from `plan`; else null. */
+function preparedView(found, owner, plan, lang) {
+  return found && found.owner === owner && found.lang === lang && found.plan === plan
     ? { title: found.title, main: found.main, prepared: true }
     : null;
 }
 
-async function keepPreparedView(renderer, planId, owner, plan, view) {
-  const body = `${owner}\0${plan}\0${view.title}\0${view.main}`;
+async function keepPreparedView(renderer, planId, owner, plan, lang, view) {
+  const body = `${owner}\0${lang}\0${plan}\0${view.title}\0${view.main}`;
   const headers = { 'content-type': 'text/plain; charset=utf-8' };
   await (await caches.open(FIRST_VIEWS)).put(preparedKey(renderer, planId), new Response(body, { headers }));
 }
@@ -467,15 +495,16 @@ async function prepareFirstViews() {
   const device = await readDevice(shell);
   if (!device) return;
   const owner = ownerOf(device.found, names);
+  const lang = await pageLanguage(names);
   const plans = await readAll(names.plans.databasePrefix + owner, names.plans.store);
   let exports = null;
   for (const [planId, plan] of plans) {
     if (typeof planId !== 'string' || typeof plan !== 'string') continue;
-    if (preparedView(await findPreparedView(names.renderer, planId), owner, plan)) continue;
+    if (preparedView(await findPreparedView(names.renderer, planId), owner, plan, lang)) continue;
     exports = exports ?? await loadRenderer(names.renderer);
     const url = new URL(`/plans/${encodeURIComponent(planId)}/roadmap`, self.location.origin);
-    const view = firstView(exports, url, { plan });
-    if (view) await keepPreparedView(names.renderer, planId, owner, plan, view);
+    const view = firstView(exports, url, { plan }, lang);
+    if (view) await keepPreparedView(names.renderer, planId, owner, plan, lang, view);
   }
 }
 

@@ -1,9 +1,45 @@
-import { expect, test } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
 import { expectAccessible, hydrated, readyForOffline, signIn } from './helpers';
 import { nextRelease, ownServerForEachTest } from './own-server';
 
 // Each project gets its own server, stopped and restarted by the test.
 const PORTS = { phone: 3927, tablet: 3928 };
+const ENGLISH_PORTS = { phone: 3987, tablet: 3988 };
+
+/**
+ * Once the test sets `hold-the-app` in session storage, the app's WebAssembly waits on each
+ * page until the test calls `__releaseApp()`, as on a slow tablet.
+ */
+async function holdTheAppOnRequest(page: Page) {
+  await page.addInitScript(() => {
+    const w = window as any;
+    const instantiate = WebAssembly.instantiateStreaming;
+    w.__appHeld = new Promise<void>((release) => { w.__releaseApp = release; });
+    if (sessionStorage.getItem('hold-the-app') === 'yes') {
+      WebAssembly.instantiateStreaming = (...args: any[]) =>
+        w.__appHeld.then(() => (instantiate as any).apply(WebAssembly, args));
+    }
+  });
+}
+
+/** The parts of a roadmap page that the service worker's first view and the app both write. */
+function roadmapParts(page: Page) {
+  return page.evaluate(() => {
+    // Leptos marks where it put inner HTML with an empty comment.
+    const html = (selector: string) => document.querySelector(selector)?.innerHTML.replace(/<!---->/g, '') ?? null;
+    const table = document.querySelector('.roadmap-table')?.cloneNode(true) as HTMLElement | undefined;
+    // What was achieved comes later, from the replica, in the app only.
+    table?.querySelectorAll('.cell__actual').forEach((e) => e.remove());
+    return {
+      breadcrumbs: html('.breadcrumbs'),
+      header: html('.plan-header'),
+      filters: html('.filters__fields'),
+      summary: html('.roadmap-summary'),
+      legend: html('.stage-legend'),
+      table: table?.outerHTML ?? null,
+    };
+  });
+}
 
 test.describe('with the server stopped', () => {
   // Many steps, two server starts and a stop: more than the default 30 s on a loaded machine.
@@ -119,16 +155,10 @@ test.describe('with the server stopped', () => {
   test('the service worker writes the roadmap from the kept plan before the app starts, and the app takes over with the same page', async ({ page }) => {
     const server = ownServer();
     const base = server.url;
-    // Once the test says so, the app's WebAssembly waits on each page until the test lets it go,
-    // as on a slow tablet; and whether a loading message ever reaches the document is recorded.
+    await holdTheAppOnRequest(page);
+    // Whether a loading message ever reaches the document is recorded.
     await page.addInitScript(() => {
       const w = window as any;
-      const instantiate = WebAssembly.instantiateStreaming;
-      w.__appHeld = new Promise<void>((release) => { w.__releaseApp = release; });
-      if (sessionStorage.getItem('hold-the-app') === 'yes') {
-        WebAssembly.instantiateStreaming = (...args: any[]) =>
-          w.__appHeld.then(() => (instantiate as any).apply(WebAssembly, args));
-      }
       w.__sawLoading = false;
       new MutationObserver(() => {
         if (document.querySelector('main .loading')) w.__sawLoading = true;
@@ -163,21 +193,7 @@ test.describe('with the server stopped', () => {
     await expect(firstView.locator('.breadcrumbs [aria-current="page"]')).toHaveText('工程表');
     await expect(firstView.locator('.plan-tabs [aria-current="page"]')).toHaveText('工程表');
     await expectAccessible(page);
-    const parts = () => page.evaluate(() => {
-      // Leptos marks where it put inner HTML with an empty comment.
-      const html = (selector: string) => document.querySelector(selector)?.innerHTML.replace(/<!---->/g, '') ?? null;
-      const table = document.querySelector('.roadmap-table')?.cloneNode(true) as HTMLElement | undefined;
-      // What was achieved comes later, from the replica, in the app only.
-      table?.querySelectorAll('.cell__actual').forEach((e) => e.remove());
-      return {
-        breadcrumbs: html('.breadcrumbs'),
-        header: html('.plan-header'),
-        filters: html('.filters__fields'),
-        summary: html('.roadmap-summary'),
-        legend: html('.stage-legend'),
-        table: table?.outerHTML ?? null,
-      };
-    });
+    const parts = () => roadmapParts(page);
     const written = await parts();
     expect(written.table).toContain('<tbody>');
 
@@ -237,6 +253,43 @@ test.describe('with the server stopped', () => {
       await page.evaluate(() => (window as any).__releaseApp());
       await hydrated(page);
       await expect(page).toHaveTitle("工程表｜こまがねDX戦略（改訂 $' $` $$ $＆） | Keikaku 計画");
+    }
+  });
+});
+
+test.describe('in English, with the server stopped', () => {
+  test.describe.configure({ timeout: 90_000 });
+  const ownServer = ownServerForEachTest(ENGLISH_PORTS);
+
+  test('the first view is written in the language the app will render, and the app takes over with the same page', async ({ page }) => {
+    const server = ownServer();
+    const base = server.url;
+    await holdTheAppOnRequest(page);
+    await signIn(page, 'komagane-editor', base);
+    await page.goto(`${base}/plans/komagane-dx-strategy`);
+    await readyForOffline(page);
+    // The switch, as a reader would use it; the roadmap prepared so far is Japanese.
+    await page.getByRole('link', { name: 'English' }).click();
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+    await server.stop();
+    await page.evaluate(() => sessionStorage.setItem('hold-the-app', 'yes'));
+
+    const roadmap = `${base}/plans/komagane-dx-strategy/roadmap`;
+    const firstView = page.locator('#keikaku-first-view');
+    for (const from of ['rendered', 'prepared']) {
+      await page.goto(roadmap);
+      await expect(firstView).toHaveAttribute('data-from', from);
+      await expect(page).toHaveTitle('Roadmap | Komagane DX Strategy | Keikaku 計画');
+      await expect(firstView.getByRole('heading', { level: 1 })).toHaveText('Roadmap');
+      await expect(firstView.locator('.roadmap-summary')).toHaveText(/^Showing 32 of 32 measures\./);
+      await expect(firstView.locator('.stage-legend')).toContainText('Pilot');
+      const written = await roadmapParts(page);
+      await page.evaluate(() => (window as any).__releaseApp());
+      await hydrated(page);
+      await expect(page.locator('#keikaku-first-view')).toHaveCount(0);
+      await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+      expect(await roadmapParts(page)).toEqual(written);
+      await expectAccessible(page);
     }
   });
 });

@@ -9,6 +9,7 @@
 //! says, not yet what was achieved: the app's first render offline does the same.
 
 use keikaku_domain::format::KeptPlan;
+use keikaku_domain::lang::Lang;
 use keikaku_domain::roadmap::RoadmapView;
 use keikaku_sync::report::PlanActuals;
 
@@ -26,9 +27,10 @@ pub struct FirstView {
 }
 
 /// The first view of the page at `path` (with its query string, if any) from the kept plan
-/// (the value the app stores, JSON). `None` for a page this module does not write, a plan
-/// other than the page's, or a value it cannot read: the app then renders the page itself.
-pub fn first_view(path: &str, kept_plan: &str) -> Option<FirstView> {
+/// (the value the app stores, JSON), in `lang` (the one the app will render: see
+/// `public/sw.js`). `None` for a page this module does not write, a plan other than the
+/// page's, or a value it cannot read: the app then renders the page itself.
+pub fn first_view(path: &str, kept_plan: &str, lang: Lang) -> Option<FirstView> {
     let (path, query) = path.split_once('?').unwrap_or((path, ""));
     let segments: Vec<String> = path
         .strip_prefix("/plans/")?
@@ -48,7 +50,7 @@ pub fn first_view(path: &str, kept_plan: &str) -> Option<FirstView> {
     let field = |name: &str| query_value(query, name);
     let view = RoadmapView::for_query(
         &kept.file.organization,
-        &kept.file.plan,
+        &kept.file.plan.in_language(lang),
         field("node").as_deref(),
         field("department").as_deref(),
         field("year").as_deref(),
@@ -59,15 +61,10 @@ pub fn first_view(path: &str, kept_plan: &str) -> Option<FirstView> {
         &view,
         &PlanActuals::default(),
         Some(FIRST_SCREEN),
-        // The service worker does not know the page's language: the first view is Japanese,
-        // the plan's own, and the app renders the chosen language when it takes over.
-        keikaku_domain::lang::Lang::Ja,
+        lang,
     );
     Some(FirstView {
-        title: crate::document_title(&crate::roadmap::title(
-            &view,
-            keikaku_domain::lang::Lang::Ja,
-        )),
+        title: crate::document_title(&crate::roadmap::title(&view, lang)),
         main: main.finish(),
     })
 }
@@ -122,7 +119,7 @@ mod tests {
     #[test]
     fn defers_the_sections_after_the_first_screen_to_a_template_in_place() {
         let kept = kept_komagane();
-        let view = first_view("/plans/komagane-dx-strategy/roadmap", &kept).unwrap();
+        let view = first_view("/plans/komagane-dx-strategy/roadmap", &kept, Lang::Ja).unwrap();
         let (first, rest) = view.main.split_once("<template>").expect("a template");
         let (deferred, after) = rest.split_once("</template>").unwrap();
         assert!(first.ends_with("</tbody>"), "at a section's end");
@@ -156,11 +153,31 @@ mod tests {
     }
 
     #[test]
+    fn writes_the_page_in_the_language_the_app_will_render() {
+        let kept = kept_komagane();
+        let view = first_view("/plans/komagane-dx-strategy/roadmap", &kept, Lang::En).unwrap();
+        assert!(
+            view.title.starts_with("Roadmap | Komagane DX Strategy"),
+            "{}",
+            view.title
+        );
+        assert!(view.main.contains("<h1>Roadmap</h1>"));
+        assert!(view.main.contains("Showing 32 of 32 measures."));
+        assert!(view
+            .main
+            .contains(">FY2024<span class=\"western\">Reiwa 6</span>"));
+        // The plan's English where its file gives it, its Japanese marked as such elsewhere.
+        assert!(view.main.contains("Health management and care prevention"));
+        assert!(view.main.contains(r#"<span class="cell__line" lang="ja">"#));
+    }
+
+    #[test]
     fn writes_a_short_table_at_once() {
         let kept = kept_komagane();
         let view = first_view(
             "/plans/komagane-dx-strategy/roadmap?year=2022&node=category-uketsuke",
             &kept,
+            Lang::Ja,
         )
         .unwrap();
         assert!(rows(&view.main) > 0);

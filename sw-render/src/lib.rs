@@ -3,7 +3,8 @@
 //! generated JavaScript (a service worker cannot import scripts after it has installed):
 //!
 //! 1. `input_buffer(len)` returns where to write `len` bytes: the page's path and query, a NUL
-//!    byte, then the kept plan's JSON (UTF-8);
+//!    byte, the kept plan's JSON (UTF-8), and optionally a NUL byte and the page's language
+//!    (`ja` or `en`; Japanese without it);
 //! 2. `render(len)` writes the first view and returns 1, or 0 when there is none;
 //! 3. `output_ptr()` / `output_len()` locate the answer (UTF-8): the document title, a NUL
 //!    byte, then the HTML for `<main>`.
@@ -11,6 +12,8 @@
 //! One page at a time: the worker's thread runs one call to completion.
 
 use std::cell::RefCell;
+
+use keikaku_domain::lang::Lang;
 
 thread_local! {
     static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
@@ -55,11 +58,16 @@ pub extern "C" fn output_len() -> usize {
     OUTPUT.with(|output| output.borrow().len())
 }
 
-/// `path NUL plan` in, `title NUL main` out.
+/// `path NUL plan [NUL lang]` in, `title NUL main` out. JSON holds no NUL byte, so the last
+/// one, if any, comes before the language.
 pub fn render_bytes(input: &[u8]) -> Option<String> {
     let input = std::str::from_utf8(input).ok()?;
-    let (path, kept_plan) = input.split_once('\0')?;
-    let view = keikaku_render::first_view::first_view(path, kept_plan)?;
+    let (path, rest) = input.split_once('\0')?;
+    let (kept_plan, lang) = match rest.rsplit_once('\0') {
+        Some((plan, code)) => (plan, Lang::from_code(code)?),
+        None => (rest, Lang::Ja),
+    };
+    let view = keikaku_render::first_view::first_view(path, kept_plan, lang)?;
     Some(format!("{}\0{}", view.title, view.main))
 }
 
@@ -104,15 +112,26 @@ mod tests {
         assert!(rows(main) > 20, "{} rows", rows(main));
         // Written before anything achieved is read.
         assert!(!main.contains("cell__actual"));
+
+        // With the language the app will render.
+        let english = format!("{input}\0en");
+        let english = render_bytes(english.as_bytes()).unwrap();
+        let (title, main) = english.split_once('\0').unwrap();
+        assert!(
+            title.starts_with("Roadmap | Komagane DX Strategy"),
+            "{title}"
+        );
+        assert!(main.contains("<h1>Roadmap</h1>"));
     }
 
     #[test]
     fn applies_the_query_like_the_app() {
         let plan = kept(KOMAGANE);
-        let all = first_view("/plans/komagane-dx-strategy/roadmap", &plan).unwrap();
+        let all = first_view("/plans/komagane-dx-strategy/roadmap", &plan, Lang::Ja).unwrap();
         let year = first_view(
             "/plans/komagane-dx-strategy/roadmap?node=&department=&year=2025",
             &plan,
+            Lang::Ja,
         )
         .unwrap();
         assert!(year.main.contains("<option value=\"2025\" selected=\"\""));
@@ -122,8 +141,12 @@ mod tests {
             year.main.matches("<th scope=\"col\">").count()
                 < all.main.matches("<th scope=\"col\">").count()
         );
-        let wrong =
-            first_view("/plans/komagane-dx-strategy/roadmap?year=%E3%81%82", &plan).unwrap();
+        let wrong = first_view(
+            "/plans/komagane-dx-strategy/roadmap?year=%E3%81%82",
+            &plan,
+            Lang::Ja,
+        )
+        .unwrap();
         assert!(
             wrong.main.contains("role=\"alert\""),
             "an unreadable year is reported, as in the app"
@@ -141,13 +164,26 @@ mod tests {
             "/plans/%ZZ/roadmap",
             "/search",
         ] {
-            assert_eq!(first_view(path, &plan), None, "{path}");
+            assert_eq!(first_view(path, &plan, Lang::Ja), None, "{path}");
         }
         assert_eq!(
-            first_view("/plans/komagane-dx-strategy/roadmap", "{\"order\":0}"),
+            first_view(
+                "/plans/komagane-dx-strategy/roadmap",
+                "{\"order\":0}",
+                Lang::Ja
+            ),
             None
         );
         assert_eq!(render_bytes(b"no separator"), None);
+        let unknown = format!(
+            "/plans/komagane-dx-strategy/roadmap\0{}\0fr",
+            kept(KOMAGANE)
+        );
+        assert_eq!(
+            render_bytes(unknown.as_bytes()),
+            None,
+            "no language of ours"
+        );
         assert_eq!(render_bytes(b"/plans/x/roadmap\0\xff"), None);
     }
 }

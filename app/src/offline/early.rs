@@ -69,6 +69,10 @@ pub fn names_json(renderer: Option<&FirstViewRenderer>) -> String {
         "renderer": renderer.map(|r| r.0.as_str()),
         "placeholder": PLACEHOLDER_ID,
         "firstView": FIRST_VIEW_ID,
+        "language": {
+            "cookie": crate::lang::LANGUAGE_COOKIE,
+            "codes": keikaku_domain::lang::Lang::ALL.map(|lang| lang.code()),
+        },
     })
     .to_string()
 }
