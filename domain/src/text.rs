@@ -125,9 +125,48 @@ pub fn shorten(text: &str, chars: usize) -> String {
     }
 }
 
+/// [`shorten`] to a width in half-width columns, where a Japanese (full-width) character takes
+/// two and any other one: a chart's label gets the same room in English as in Japanese.
+pub fn shorten_to_width(text: &str, columns: usize) -> String {
+    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let width = |c: char| {
+        if crate::lang::is_japanese(&c.to_string()) {
+            2
+        } else {
+            1
+        }
+    };
+    if line.chars().map(width).sum::<usize>() <= columns {
+        return line;
+    }
+    let mut short = String::new();
+    let mut used = 0;
+    for c in line.chars() {
+        // Room for the ellipsis, one column.
+        if used + width(c) > columns.saturating_sub(1) {
+            break;
+        }
+        used += width(c);
+        short.push(c);
+    }
+    short.push('…');
+    short
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn labels_are_shortened_to_the_same_width_in_either_script() {
+        assert_eq!(shorten_to_width("あいうえお", 10), "あいうえお");
+        assert_eq!(shorten_to_width("あいうえおか", 10), "あいうえ…");
+        assert_eq!(
+            shorten_to_width("Better services to residents", 20),
+            "Better services to …"
+        );
+        assert_eq!(shorten_to_width("Short", 20), "Short");
+    }
 
     fn glossary() -> Vec<TermLink> {
         vec![

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use keikaku_domain::text::shorten as fit;
+use keikaku_domain::text::shorten_to_width;
 
 /// One KPI: its label and achievement rate in percent, if there is one.
 #[derive(Debug, Clone, PartialEq)]
@@ -78,7 +78,7 @@ pub fn AchievementChart(
                         <g>
                             <text x="0" y=(y + 15.0).to_string() class="chart__label"
                                 lang=keikaku_domain::lang::is_japanese(&row.label).then_some("ja")>
-                                {fit(&row.label, 22)}
+                                {shorten_to_width(&row.label, 44)}
                             </text>
                             {bar}
                         </g>

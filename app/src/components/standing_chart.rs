@@ -2,7 +2,7 @@
 //! standing has its own fill pattern as well as its colour, so the chart does not rely on colour
 //! alone; a legend, a sentence and a table carry the same figures.
 
-use keikaku_domain::text::shorten as fit;
+use keikaku_domain::text::shorten_to_width;
 use keikaku_sync::overview::{Standing, StandingCounts};
 use leptos::prelude::*;
 
@@ -15,7 +15,9 @@ pub struct StandingRow {
 
 const WIDTH: f64 = 400.0;
 const ROW: f64 = 50.0;
-const LEGEND: f64 = 56.0;
+/// A legend row's height; the legend has two rows of three in Japanese, three of two in
+/// English, whose names are longer.
+const LEGEND_ROW: f64 = 22.0;
 
 /// One drawn segment: where it starts and how wide it is, in viewBox units.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -85,11 +87,16 @@ pub fn StandingChart(
     children: Children,
     rows: Vec<StandingRow>,
 ) -> impl IntoView {
-    let height = rows.len() as f64 * ROW + LEGEND;
+    let (i18n, lang) = (crate::i18n::use_i18n(), crate::lang::use_lang());
+    let (columns, spacing) = match lang {
+        keikaku_domain::lang::Lang::Ja => (3, 135.0),
+        keikaku_domain::lang::Lang::En => (2, 200.0),
+    };
+    let legend_rows = Standing::ALL.len().div_ceil(columns);
+    let height = rows.len() as f64 * ROW + 12.0 + legend_rows as f64 * LEGEND_ROW;
     let caption_id = format!("{id}-caption");
     let summary_id = format!("{id}-summary");
     let legend_y = rows.len() as f64 * ROW + 12.0;
-    let (i18n, lang) = (crate::i18n::use_i18n(), crate::lang::use_lang());
     let count = move |n: usize| crate::i18n::t_string!(i18n, chart.count, count = n).to_string();
     let table_id = format!("{id}-table");
     let table_name = table_id.clone();
@@ -106,7 +113,7 @@ pub fn StandingChart(
                     view! {
                         <g>
                             <text x="0" y=(y + 16.0).to_string() class="chart__label">
-                                <tspan lang=content(&row.label)>{fit(&row.label, 18)}</tspan>
+                                <tspan lang=content(&row.label)>{shorten_to_width(&row.label, 36)}</tspan>
                                 {match lang {
                                     keikaku_domain::lang::Lang::Ja => format!("（{}）", count(total)),
                                     keikaku_domain::lang::Lang::En => format!(" ({})", count(total)),
@@ -123,8 +130,8 @@ pub fn StandingChart(
                 }).collect_view()}
                 <g>
                     {Standing::ALL.into_iter().enumerate().map(|(i, s)| {
-                        let x = (i % 3) as f64 * 135.0;
-                        let y = legend_y + (i / 3) as f64 * 22.0;
+                        let x = (i % columns) as f64 * spacing;
+                        let y = legend_y + (i / columns) as f64 * LEGEND_ROW;
                         view! {
                             <rect x=x.to_string() y=y.to_string() width="16" height="16" fill=fill(id, s)
                                 stroke="#1b1f24" stroke-width="0.5"></rect>
