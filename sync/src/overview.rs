@@ -52,26 +52,23 @@ impl Standing {
         }
     }
 
-    pub fn label(self) -> &'static str {
-        match self {
-            Standing::OnTrack => "順調",
-            Standing::Delayed => "遅れ",
-            Standing::Completed => "完了",
-            Standing::NotStarted => "未着手",
-            Standing::Cancelled => "中止",
-            Standing::Unpublished => "未公表",
-        }
+    /// The status a standing stands for; `None` for one not yet published.
+    pub fn status(self) -> Option<Status> {
+        Status::ALL
+            .into_iter()
+            .find(|s| Standing::of(Some(*s)) == self)
     }
 
+    pub fn label(self) -> &'static str {
+        self.label_in(Lang::Ja)
+    }
+
+    /// The status's own name (順調, On track …), or 未公表 / Not published.
     pub fn label_in(self, lang: Lang) -> &'static str {
-        match (lang, self) {
-            (Lang::Ja, _) => self.label(),
-            (Lang::En, Standing::OnTrack) => "On track",
-            (Lang::En, Standing::Delayed) => "Delayed",
-            (Lang::En, Standing::Completed) => "Completed",
-            (Lang::En, Standing::NotStarted) => "Not started",
-            (Lang::En, Standing::Cancelled) => "Cancelled",
-            (Lang::En, Standing::Unpublished) => "Not published",
+        match (self.status(), lang) {
+            (Some(status), _) => status.label_in(lang),
+            (None, Lang::Ja) => "未公表",
+            (None, Lang::En) => "Not published",
         }
     }
 
