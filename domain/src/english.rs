@@ -122,7 +122,7 @@ impl Plan {
     /// the plan's chapters have no English field yet.)
     pub fn in_language(&self, lang: Lang) -> Plan {
         let mut plan = self.clone();
-        if lang == Lang::Ja || !self.has_english() {
+        if lang == Lang::Ja {
             return plan;
         }
         if let Some(en) = self.en.clone() {
@@ -137,7 +137,16 @@ impl Plan {
 
     /// Whether the file gives English for any field.
     pub fn has_english(&self) -> bool {
-        !EnglishTexts::of(self).is_empty()
+        self.en.is_some()
+            || crate::format::walk_nodes(&self.structure)
+                .iter()
+                .any(|n| n.en.is_some())
+            || self.measures.iter().any(|m| {
+                m.en.is_some()
+                    || m.actions.iter().any(|a| a.en.is_some())
+                    || m.kpis.iter().any(|k| k.en.is_some())
+            })
+            || self.glossary.iter().any(|t| t.en.is_some())
     }
 }
 

@@ -33,9 +33,10 @@ pub async fn progress_page(
             ServerFnError::new("進捗を読み込めませんでした。")
         })?;
     let actuals = keikaku_sync::report::PlanActuals::of(&records);
+    let plan = plan.in_language(lang);
     Ok(Some(ProgressView {
-        summary: PlanSummary::of(&org, &plan.in_language(lang)),
-        overview: ProgressOverview::build(&plan.in_language(lang), &actuals, lang),
+        summary: PlanSummary::of(&org, &plan),
+        overview: ProgressOverview::build(&plan, &actuals, lang),
     }))
 }
 
