@@ -130,16 +130,7 @@ pub fn adopt_chosen_language() {
     }
 }
 
-/// The language of a text of the plan's own (a title, a field): Japanese, or the English the
-/// plan file gave for it. Set on the element holding it, so screen readers read each in its
-/// own voice whatever the page's language.
-pub fn text_lang(text: &str) -> &'static str {
-    if keikaku_domain::lang::is_japanese(text) {
-        "ja"
-    } else {
-        "en"
-    }
-}
+pub use keikaku_domain::lang::text_lang;
 
 /// On a page in another language than Japanese, says that the plan's own text is shown in
 /// Japanese: all of it, or, when the plan file gives English for some fields (`partly`), the

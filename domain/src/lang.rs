@@ -58,9 +58,34 @@ pub fn is_japanese(text: &str) -> bool {
     })
 }
 
+/// The language of a text of the plan's own (a title, a field): Japanese, or the English the
+/// plan file gave for it. Set on the element holding it, so screen readers read each in its
+/// own voice whatever the page's language.
+pub fn text_lang(text: &str) -> &'static str {
+    if is_japanese(text) {
+        Lang::Ja.code()
+    } else {
+        Lang::En.code()
+    }
+}
+
+/// `lang="ja"` for a text that holds Japanese, nothing otherwise (it is in the page's language):
+/// for figures, notes and names that may or may not be Japanese.
+pub fn mark_japanese(text: &str) -> Option<&'static str> {
+    is_japanese(text).then_some(Lang::Ja.code())
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{is_japanese, Lang};
+    use super::{is_japanese, mark_japanese, text_lang, Lang};
+
+    #[test]
+    fn texts_say_their_language() {
+        assert_eq!(text_lang("健康管理"), "ja");
+        assert_eq!(text_lang("Health management"), "en");
+        assert_eq!(mark_japanese("52.5%（平成28年度）"), Some("ja"));
+        assert_eq!(mark_japanese("52.5% (FY2016)"), None);
+    }
 
     #[test]
     fn japanese_is_told_from_latin_text() {

@@ -20,7 +20,6 @@ fn grade(grade: Option<Grade>) -> String {
 
 /// `最新値 60%（2025-03-31時点）` and the rest of one KPI, on one line.
 pub fn kpi_text(kpi: &KpiLine) -> String {
-    let unit = &kpi.unit;
     let point = |p: &Option<(String, String)>| {
         p.as_ref().map_or_else(
             || "—".to_owned(),
@@ -28,7 +27,12 @@ pub fn kpi_text(kpi: &KpiLine) -> String {
         )
     };
     let latest = match &kpi.latest {
-        Some((value, at)) => format!("{value}{unit}（{at}時点）"),
+        Some((value, at)) => keikaku_sync::round_sheet::reading_as_of(
+            value,
+            &kpi.unit,
+            at,
+            keikaku_domain::lang::Lang::Ja,
+        ),
         None => "未記録".to_owned(),
     };
     let rate = kpi

@@ -1,6 +1,6 @@
 //! The heading block shared by all pages of one plan: breadcrumb trail, title, key facts, tabs.
 
-use keikaku_domain::lang::{is_japanese, Lang};
+use keikaku_domain::lang::{mark_japanese, text_lang, Lang};
 use keikaku_domain::views::{paths, PlanSummary};
 use keikaku_domain::PlanStatus;
 
@@ -94,8 +94,11 @@ pub fn breadcrumb_list(trail: &[(String, Option<String>)], lang: Lang) -> String
     let last = trail.len().saturating_sub(1);
     for (i, (label, href)) in trail.iter().enumerate() {
         // A plan's or measure's title stays Japanese on an English page.
-        let lang = [("lang", "ja")];
-        let lang: &[(&str, &str)] = if is_japanese(label) { &lang } else { &[] };
+        let lang: Vec<(&str, &str)> = mark_japanese(label)
+            .map(|l| ("lang", l))
+            .into_iter()
+            .collect();
+        let lang = lang.as_slice();
         match href {
             Some(href) if i != last => {
                 html.open("li", lang)
@@ -109,15 +112,6 @@ pub fn breadcrumb_list(trail: &[(String, Option<String>)], lang: Lang) -> String
     }
     html.close("ol");
     html.finish()
-}
-
-/// The language of a text of the plan's own: Japanese, or the English its file gave.
-pub fn text_lang(text: &str) -> &'static str {
-    if is_japanese(text) {
-        "ja"
-    } else {
-        "en"
-    }
 }
 
 pub fn write_breadcrumbs(html: &mut HtmlText, trail: &[(String, Option<String>)], lang: Lang) {

@@ -2,7 +2,7 @@
 //! its filters. The app wraps these parts in its own components (the filters' form submits
 //! through the router); [`write_page`] writes the whole page for the service worker.
 
-use keikaku_domain::lang::{is_japanese, Lang};
+use keikaku_domain::lang::{mark_japanese, text_lang, Lang};
 use keikaku_domain::roadmap::{RoadmapRow, RoadmapSection, RoadmapView, RowKind};
 use keikaku_domain::views::paths;
 use keikaku_domain::FiscalYear;
@@ -10,7 +10,7 @@ use keikaku_sync::progress::Target;
 use keikaku_sync::report::PlanActuals;
 
 use crate::html_text::HtmlText;
-use crate::plan_header::{text_lang, write_breadcrumbs, write_plan_header, PlanTab};
+use crate::plan_header::{write_breadcrumbs, write_plan_header, PlanTab};
 use crate::schedule::{write_schedule_cell, write_stage_legend, write_year_head};
 
 /// The roadmap page's own words in each language.
@@ -192,9 +192,7 @@ fn write_option(html: &mut HtmlText, value: &str, label: &str, selected: bool) {
     if selected {
         attributes.push(("selected", ""));
     }
-    if is_japanese(label) {
-        attributes.push(("lang", "ja"));
-    }
+    attributes.extend(mark_japanese(label).map(|lang| ("lang", lang)));
     html.element("option", &attributes, label);
 }
 

@@ -11,6 +11,7 @@ use keikaku_domain::{FiscalYear, Measure, Stage};
 use serde::{Deserialize, Serialize};
 
 use crate::progress::{Field, Grade, ProgressRecord, Status, Target};
+use crate::round_sheet::reading_as_of;
 
 /// What was recorded for one measure or action in one fiscal year.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -212,7 +213,6 @@ impl KpiTrend {
             (None, Lang::En) => "none".to_owned(),
         };
         let (baseline, target) = (dated(&self.line.baseline), dated(&self.line.target));
-        let unit = keikaku_domain::format::unit_in(&self.unit, lang);
         let achievement = self
             .line
             .achievement
@@ -222,7 +222,7 @@ impl KpiTrend {
         match lang {
             Lang::Ja => {
                 let latest = match &self.line.latest {
-                    Some((value, at)) => format!("{value}{unit}（{at}時点）"),
+                    Some((value, at)) => reading_as_of(value, &self.unit, at, lang),
                     None => "未公表".to_owned(),
                 };
                 let mut text = format!("基準値 {baseline} → 最新値 {latest} → 目標値 {target}。");
@@ -237,7 +237,7 @@ impl KpiTrend {
             }
             Lang::En => {
                 let latest = match &self.line.latest {
-                    Some((value, at)) => format!("{value}{unit} (as of {at})"),
+                    Some((value, at)) => reading_as_of(value, &self.unit, at, lang),
                     None => "not yet published".to_owned(),
                 };
                 let mut text = format!("Baseline {baseline} → latest {latest} → target {target}.");

@@ -187,6 +187,16 @@ pub fn dated_amount((amount, year): &(String, String), lang: Lang) -> String {
     }
 }
 
+/// A KPI reading as printed, with its unit and as-of date: `54%（2025-03-31時点）` or
+/// `54% (as of 2025-03-31)`.
+pub fn reading_as_of(value: &str, unit: &str, as_of: &str, lang: Lang) -> String {
+    let unit = keikaku_domain::format::unit_in(unit, lang);
+    match lang {
+        Lang::Ja => format!("{value}{unit}（{as_of}時点）"),
+        Lang::En => format!("{value}{unit} (as of {as_of})"),
+    }
+}
+
 impl KpiLine {
     /// `kpi` with `latest` (value, as-of date) as its latest reading, and how far that has
     /// come, its amounts and years written in `lang`.

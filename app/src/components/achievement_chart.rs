@@ -77,7 +77,7 @@ pub fn AchievementChart(
                     view! {
                         <g>
                             <text x="0" y=(y + 15.0).to_string() class="chart__label"
-                                lang=keikaku_domain::lang::is_japanese(&row.label).then_some("ja")>
+                                lang=keikaku_domain::lang::mark_japanese(&row.label)>
                                 {shorten_to_width(&row.label, 44)}
                             </text>
                             {bar}

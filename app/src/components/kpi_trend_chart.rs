@@ -6,6 +6,7 @@
 use keikaku_domain::format::figure;
 use keikaku_domain::lang::Lang;
 use keikaku_sync::report::KpiTrend;
+use keikaku_sync::round_sheet::reading_as_of;
 use leptos::prelude::*;
 
 use crate::i18n::{t, use_i18n};
@@ -118,7 +119,7 @@ pub fn KpiTrendChart(trend: KpiTrend, index: usize) -> impl IntoView {
     });
     let rows = table_rows(&trend, &TableWords::new(), lang);
     let label = trend.label.clone();
-    let summary_lang = keikaku_domain::lang::is_japanese(&summary).then_some("ja");
+    let summary_lang = keikaku_domain::lang::mark_japanese(&summary);
     let table_name = table_id.clone();
     view! {
         <figure class="chart" aria-labelledby=caption_id.clone()>
@@ -131,7 +132,7 @@ pub fn KpiTrendChart(trend: KpiTrend, index: usize) -> impl IntoView {
                     <thead><tr><th scope="col">{t!(i18n, chart.kind)}</th><th scope="col">{t!(i18n, chart.year)}</th><th scope="col">{t!(i18n, chart.value)}</th></tr></thead>
                     <tbody>
                         {rows.into_iter().map(|(kind, year, value)| {
-                            let value_lang = keikaku_domain::lang::is_japanese(&value).then_some("ja");
+                            let value_lang = keikaku_domain::lang::mark_japanese(&value);
                             view! { <tr><th scope="row">{kind}</th><td>{year}</td><td lang=value_lang>{value}</td></tr> }
                         }).collect_view()}
                     </tbody>
@@ -164,7 +165,6 @@ impl TableWords {
 /// The table beside the chart: baseline, each reading, target.
 fn table_rows(trend: &KpiTrend, words: &TableWords, lang: Lang) -> Vec<(String, String, String)> {
     let year = |y: Option<i32>| y.map_or_else(|| "—".to_owned(), |y| y.to_string());
-    let unit = keikaku_domain::format::unit_in(&trend.unit, lang);
     let mut rows = Vec::new();
     if let Some((amount, when)) = &trend.line.baseline {
         let y = trend.baseline.and_then(|b| b.0);
@@ -175,10 +175,7 @@ fn table_rows(trend: &KpiTrend, words: &TableWords, lang: Lang) -> Vec<(String, 
         ));
     }
     for (fy, value, as_of) in &trend.readings {
-        let reading = match lang {
-            Lang::Ja => format!("{}{unit}（{as_of}時点）", figure(*value)),
-            Lang::En => format!("{}{unit} (as of {as_of})", figure(*value)),
-        };
+        let reading = reading_as_of(&figure(*value), &trend.unit, as_of, lang);
         rows.push((words.actual.clone(), fy.label_in(lang), reading));
     }
     if trend.readings.is_empty() {

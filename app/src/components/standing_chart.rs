@@ -100,7 +100,6 @@ pub fn StandingChart(
     let count = move |n: usize| crate::i18n::t_string!(i18n, chart.count, count = n).to_string();
     let table_id = format!("{id}-table");
     let table_name = table_id.clone();
-    let content = |label: &str| keikaku_domain::lang::is_japanese(label).then_some("ja");
     view! {
         <figure class="chart" aria-labelledby=caption_id.clone()>
             <figcaption id=caption_id.clone()>{caption.clone()}</figcaption>
@@ -113,7 +112,7 @@ pub fn StandingChart(
                     view! {
                         <g>
                             <text x="0" y=(y + 16.0).to_string() class="chart__label">
-                                <tspan lang=content(&row.label)>{shorten_to_width(&row.label, 36)}</tspan>
+                                <tspan lang=keikaku_domain::lang::mark_japanese(&row.label)>{shorten_to_width(&row.label, 36)}</tspan>
                                 {match lang {
                                     keikaku_domain::lang::Lang::Ja => format!("（{}）", count(total)),
                                     keikaku_domain::lang::Lang::En => format!(" ({})", count(total)),
@@ -154,7 +153,7 @@ pub fn StandingChart(
                     <tbody>
                         {rows.into_iter().map(|row| view! {
                             <tr>
-                                <th scope="row" lang=content(&row.label)>{row.label.clone()}</th>
+                                <th scope="row" lang=keikaku_domain::lang::mark_japanese(&row.label)>{row.label.clone()}</th>
                                 {Standing::ALL.into_iter().map(|s| view! { <td>{row.counts.get(s)}</td> }).collect_view()}
                                 <td>{row.counts.total()}</td>
                             </tr>

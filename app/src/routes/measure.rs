@@ -2,7 +2,7 @@
 //! general-plan references and its roadmap rows.
 
 use keikaku_domain::format::{Action, Kpi, KpiPoint, Measure};
-use keikaku_domain::lang::{is_japanese, Lang};
+use keikaku_domain::lang::{mark_japanese, Lang};
 use keikaku_domain::roadmap::row_cells;
 use keikaku_domain::text::TermLink;
 use keikaku_domain::views::{paths, MeasureView};
@@ -326,7 +326,7 @@ fn point_text(point: &Option<KpiPoint>, amount: Option<String>, lang: Lang) -> S
 
 /// A table cell that is marked Japanese when what it holds is (a note, an untranslated unit).
 fn figure_cell(text: String) -> impl IntoView {
-    let lang = is_japanese(&text).then_some("ja");
+    let lang = mark_japanese(&text);
     view! { <td lang=lang>{text}</td> }
 }
 
@@ -434,9 +434,7 @@ fn Schedule(measure: Measure, years: Vec<FiscalYear>, plan_id: String) -> impl I
     table.open("tbody", &[]);
     for (label, cells) in rows {
         let mut header = vec![("scope", "row"), ("class", "roadmap-table__item")];
-        if is_japanese(&label) {
-            header.push(("lang", "ja"));
-        }
+        header.extend(mark_japanese(&label).map(|lang| ("lang", lang)));
         table.open("tr", &[]).element("th", &header, &label);
         for cell in &cells {
             write_schedule_cell(&mut table, cell.as_ref(), None, lang);

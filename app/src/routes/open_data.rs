@@ -49,7 +49,7 @@ fn OpenData(view: OpenDataView) -> impl IntoView {
             <h1>{t!(i18n, open_data.title)}</h1>
             <p>{t!(i18n, open_data.lead)}</p>
             <dl class="facts">
-                <div><dt>{t!(i18n, open_data.licence)}</dt><dd><a href=view.licence_url.clone() rel="license" lang=keikaku_domain::lang::is_japanese(&view.licence_name).then_some("ja")>{view.licence_name.clone()}</a></dd></div>
+                <div><dt>{t!(i18n, open_data.licence)}</dt><dd><a href=view.licence_url.clone() rel="license" lang=keikaku_domain::lang::mark_japanese(&view.licence_name)>{view.licence_name.clone()}</a></dd></div>
                 <div><dt>{t!(i18n, open_data.credit)}</dt><dd lang="ja">{credit}</dd></div>
                 <div><dt>{t!(i18n, open_data.date)}</dt><dd>{view.data_date.clone().unwrap_or_else(|| "—".to_owned())}</dd></div>
                 <div><dt>{t!(i18n, open_data.code)}</dt><dd>{view.local_government_code.clone().unwrap_or_else(|| t_string!(i18n, open_data.no_code).to_owned())}</dd></div>

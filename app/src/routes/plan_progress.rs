@@ -18,7 +18,7 @@ use crate::components::standing_chart::{StandingChart, StandingRow};
 use crate::components::table::ScrollFrame;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::lang::use_lang;
-use keikaku_domain::lang::{is_japanese, Lang};
+use keikaku_domain::lang::{mark_japanese, Lang};
 
 #[component]
 pub fn PlanProgressPage() -> impl IntoView {
@@ -72,11 +72,6 @@ fn PlanProgress(view: ProgressView) -> impl IntoView {
             {body}
         </div>
     }
-}
-
-/// The plan's own words (a pillar's or measure's title) are marked as Japanese.
-fn content_lang(text: &str) -> Option<&'static str> {
-    is_japanese(text).then_some("ja")
 }
 
 #[component]
@@ -133,13 +128,13 @@ fn PillarTable(pillar: PillarProgress, index: usize, plan_id: String) -> impl In
     let frame_name = heading_id.clone();
     let unpublished = t_string!(i18n, progress.unpublished);
     view! {
-        <h3 id=heading_id lang=content_lang(&pillar.title)>{pillar.title.clone()}</h3>
+        <h3 id=heading_id lang=mark_japanese(&pillar.title)>{pillar.title.clone()}</h3>
         // The frame is named by the pillar's heading: a name in an attribute cannot say which
         // of its words are Japanese.
         <div class="table-scroll" role="region" aria-labelledby=frame_name tabindex="0">
             <table class="data-table data-table--compact data-table--figures">
                 <caption class="visually-hidden">
-                    <span lang=content_lang(&pillar.title)>{pillar.title.clone()}</span>" "{t!(i18n, progress.pillar_measures)}
+                    <span lang=mark_japanese(&pillar.title)>{pillar.title.clone()}</span>" "{t!(i18n, progress.pillar_measures)}
                 </caption>
                 <thead>
                     <tr>
@@ -225,9 +220,6 @@ fn Kpis(kpis: Vec<KpiProgress>, plan_id: String) -> impl IntoView {
             summary.push_str(&t_string!(i18n, progress.kpi_uncomputable, count = n).to_string());
         }
     }
-    let unit = move |line: &keikaku_sync::round_sheet::KpiLine| {
-        keikaku_domain::format::unit_in(&line.unit, lang)
-    };
     view! {
         <section class="section" aria-labelledby="kpis-heading">
             <h2 id="kpis-heading">{t!(i18n, progress.kpis)}</h2>
@@ -254,7 +246,7 @@ fn Kpis(kpis: Vec<KpiProgress>, plan_id: String) -> impl IntoView {
                             };
                             let latest = line.latest.clone().map_or_else(
                                 || t_string!(i18n, progress.unpublished).to_owned(),
-                                |(v, at)| format!("{v}{}{}", unit(&line), t_string!(i18n, progress.as_of, date = at)),
+                                |(v, at)| keikaku_sync::round_sheet::reading_as_of(&v, &line.unit, &at, lang),
                             );
                             let (rate, formula) = match line.achievement.clone() {
                                 Some(a) => (format!("{}%", keikaku_domain::format::figure(a.percent)), a.formula(lang)),
@@ -270,9 +262,9 @@ fn Kpis(kpis: Vec<KpiProgress>, plan_id: String) -> impl IntoView {
                                 <tr>
                                     <th scope="row" lang=label_lang>{line.label.clone()}</th>
                                     <td class="data-table__text" lang=measure_lang><a href=paths::measure(&plan_id, &k.measure_id)>{k.measure_title}</a></td>
-                                    <td lang=content_lang(&baseline)>{baseline.clone()}</td>
-                                    <td lang=content_lang(&latest)>{latest.clone()}</td>
-                                    <td lang=content_lang(&target)>{target.clone()}</td>
+                                    <td lang=mark_japanese(&baseline)>{baseline.clone()}</td>
+                                    <td lang=mark_japanese(&latest)>{latest.clone()}</td>
+                                    <td lang=mark_japanese(&target)>{target.clone()}</td>
                                     <td class="data-table__text">{rate}<br/><span class="field__hint">{formula}</span></td>
                                 </tr>
                             }

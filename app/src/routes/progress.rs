@@ -420,7 +420,7 @@ fn KpiReadings(
                 {kpis.into_iter().enumerate().map(|(i, kpi)| {
                     let kpi_id = keikaku_sync::progress::kpi_id(i);
                     let latest_id = kpi_id.clone();
-                    let latest = move || record.get().and_then(|r| r.latest_readings().get(latest_id.as_str()).map(|r| format!("{}（{}時点）", r.value, r.as_of)));
+                    let latest = move || record.get().and_then(|r| r.latest_readings().get(latest_id.as_str()).map(|r| keikaku_sync::round_sheet::reading_as_of(&r.value, "", &r.as_of, keikaku_domain::lang::Lang::Ja)));
                     let value = RwSignal::new(String::new());
                     let as_of = RwSignal::new(String::new());
                     let key = key.clone();

@@ -166,7 +166,7 @@ fn kpi_row(kpi: KpiLine) -> impl IntoView {
     let baseline = dated(&kpi.baseline);
     let target = dated(&kpi.target);
     let latest = kpi.latest.clone().map_or("未記録".to_owned(), |(v, at)| {
-        format!("{v}{}（{at}時点）", kpi.unit)
+        keikaku_sync::round_sheet::reading_as_of(&v, &kpi.unit, &at, keikaku_domain::lang::Lang::Ja)
     });
     let (rate, formula) = match kpi.achievement {
         Some(a) => (

@@ -58,7 +58,7 @@ fn Results(view: SearchView) -> impl IntoView {
         .into_any();
     }
     let (limit, count) = (SEARCH_LIMIT, view.hits.len());
-    let query_lang = keikaku_domain::lang::is_japanese(&query).then_some("ja");
+    let query_lang = keikaku_domain::lang::mark_japanese(&query);
     let count = if view.hits.is_empty() {
         t_string!(i18n, search.none).to_owned()
     } else if view.truncated {

@@ -210,7 +210,15 @@ fn RejectedCard(rejected: RejectedMutation) -> impl IntoView {
         Change::AppendNote { note } => format!("現場メモ：{}", note.text),
         Change::RetractNote { .. } => "現場メモの取り消し".to_owned(),
         Change::AppendKpiReading { reading } => {
-            format!("KPIの実績値：{}（{}時点）", reading.value, reading.as_of)
+            format!(
+                "KPIの実績値：{}",
+                keikaku_sync::round_sheet::reading_as_of(
+                    &reading.value,
+                    "",
+                    &reading.as_of,
+                    keikaku_domain::lang::Lang::Ja
+                )
+            )
         }
         Change::Submit { .. } => "評価への報告の提出".to_owned(),
         Change::AppendAnnotation { annotation } => format!(
