@@ -1,6 +1,7 @@
-//! Turns the interface's texts (`locales/ja.json`, `locales/en.json`) into the `i18n` module
-//! (leptos_i18n), after checking that every language has every text: a text missing in one
-//! language fails the build instead of showing the other language's at run time.
+//! Turns the interface's texts (`locales/{ja,en}/{section}.json`, one file per section of the
+//! interface, a leptos_i18n namespace) into the `i18n` module, after checking that every
+//! language has every section and every text: a text missing in one language fails the build
+//! instead of showing the other language's at run time.
 
 use std::collections::BTreeSet;
 use std::error::Error;
@@ -14,14 +15,27 @@ const LOCALES: [&str; 2] = ["ja", "en"];
 fn main() -> Result<(), Box<dyn Error>> {
     println!("cargo::rerun-if-changed=build.rs");
     println!("cargo::rerun-if-changed=Cargo.toml");
+    let sections = sections_of(LOCALES[0])?;
+    for locale in &LOCALES[1..] {
+        if sections_of(locale)? != sections {
+            return Err(format!(
+                "locales/{locale} does not have the sections of locales/{}",
+                LOCALES[0]
+            )
+            .into());
+        }
+    }
     let mut keys = Vec::new();
     for locale in LOCALES {
-        let path = format!("locales/{locale}.json");
-        println!("cargo::rerun-if-changed={path}");
-        let text = std::fs::read_to_string(&path)?;
-        let value: serde_json::Value = serde_json::from_str(&text)?;
+        println!("cargo::rerun-if-changed=locales/{locale}");
         let mut found = BTreeSet::new();
-        collect_keys(&value, "", &mut found);
+        for section in &sections {
+            let path = format!("locales/{locale}/{section}.json");
+            println!("cargo::rerun-if-changed={path}");
+            let text = std::fs::read_to_string(&path)?;
+            let value: serde_json::Value = serde_json::from_str(&text)?;
+            collect_keys(&value, section, &mut found);
+        }
         keys.push((locale, found));
     }
     let all: BTreeSet<&String> = keys.iter().flat_map(|(_, k)| k.iter()).collect();
@@ -44,11 +58,28 @@ fn main() -> Result<(), Box<dyn Error>> {
     for locale in &LOCALES[1..] {
         config = config.add_locale(locale)?;
     }
+    for section in &sections {
+        config = config.add_namespace(section)?;
+    }
     let infos = TranslationsInfos::parse(config)?;
     infos.emit_diagnostics();
     infos.rerun_if_locales_changed();
     infos.generate_i18n_module(module_dir)?;
     Ok(())
+}
+
+/// The sections of the interface a language has texts for: its files' names.
+fn sections_of(locale: &str) -> Result<BTreeSet<String>, Box<dyn Error>> {
+    let mut sections = BTreeSet::new();
+    for entry in std::fs::read_dir(format!("locales/{locale}"))? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "json") {
+            if let Some(stem) = path.file_stem().and_then(|s| s.to_str()) {
+                sections.insert(stem.to_owned());
+            }
+        }
+    }
+    Ok(sections)
 }
 
 /// Every text's key path (`header.search`), objects being groups of texts.

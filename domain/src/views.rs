@@ -443,14 +443,57 @@ pub fn measure_field_label(field: &str) -> &'static str {
     }
 }
 
+const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// A plan's date as its file writes it (`2022`, `2022-06`, `2022-06-01`), for reading:
+/// 2022年6月 or June 2022. Anything else is shown as written.
+pub fn format_date_in(date: &str, lang: crate::lang::Lang) -> String {
+    use crate::lang::Lang;
+    let parts: Vec<u32> = date.split('-').filter_map(|p| p.parse().ok()).collect();
+    let month = |m: u32| MONTH_NAMES.get(m.wrapping_sub(1) as usize).copied();
+    match (lang, parts.as_slice()) {
+        (Lang::Ja, [y]) => format!("{y}年"),
+        (Lang::En, [y]) => format!("{y}"),
+        (Lang::Ja, [y, m]) => format!("{y}年{m}月"),
+        (Lang::Ja, [y, m, d]) => format!("{y}年{m}月{d}日"),
+        (Lang::En, [y, m]) => month(*m).map_or_else(|| date.to_owned(), |m| format!("{m} {y}")),
+        (Lang::En, [y, m, d]) => {
+            month(*m).map_or_else(|| date.to_owned(), |m| format!("{d} {m} {y}"))
+        }
+        _ => date.to_owned(),
+    }
+}
+
 /// Unix seconds as a date and time in Japan (UTC+9, no daylight saving).
 pub fn format_japan_time(unix_seconds: i64) -> String {
+    format_japan_time_in(unix_seconds, crate::lang::Lang::Ja)
+}
+
+/// Unix seconds as a date and time in Japan, written for `lang`: 2026年11月22日 15:21, or
+/// 22 Nov 2026, 15:21 JST (an English reader may be anywhere, so the zone is named).
+pub fn format_japan_time_in(unix_seconds: i64, lang: crate::lang::Lang) -> String {
     let (year, month, day, seconds) = crate::fiscal::japan_civil_time(unix_seconds);
-    format!(
-        "{year}年{month}月{day}日 {:02}:{:02}",
-        seconds / 3600,
-        seconds % 3600 / 60
-    )
+    let (hour, minute) = (seconds / 3600, seconds % 3600 / 60);
+    match lang {
+        crate::lang::Lang::Ja => format!("{year}年{month}月{day}日 {hour:02}:{minute:02}"),
+        crate::lang::Lang::En => {
+            let name = &MONTH_NAMES[(month as usize).clamp(1, 12) - 1][..3];
+            format!("{day} {name} {year}, {hour:02}:{minute:02} JST")
+        }
+    }
 }
 
 #[cfg(test)]
@@ -464,6 +507,30 @@ mod tests {
         assert_eq!(format_japan_time(1_795_328_491), "2026年11月22日 15:21");
         // 2024-02-29T15:00:00Z is the first minute of 1 March in Japan.
         assert_eq!(format_japan_time(1_709_218_800), "2024年3月1日 00:00");
+    }
+
+    #[test]
+    fn a_plans_dates_read_in_either_language_and_odd_ones_as_written() {
+        use crate::lang::Lang;
+        assert_eq!(format_date_in("2022-06", Lang::Ja), "2022年6月");
+        assert_eq!(format_date_in("2022-06", Lang::En), "June 2022");
+        assert_eq!(format_date_in("2024-03-01", Lang::En), "1 March 2024");
+        assert_eq!(format_date_in("2024", Lang::Ja), "2024年");
+        assert_eq!(format_date_in("2024-13", Lang::En), "2024-13");
+        assert_eq!(format_date_in("令和6年", Lang::En), "令和6年");
+    }
+
+    #[test]
+    fn japan_time_in_english_names_the_month_and_the_zone() {
+        use crate::lang::Lang;
+        assert_eq!(
+            format_japan_time_in(1_795_328_491, Lang::En),
+            "22 Nov 2026, 15:21 JST"
+        );
+        assert_eq!(
+            format_japan_time_in(1_709_218_800, Lang::En),
+            "1 Mar 2024, 00:00 JST"
+        );
     }
 }
 

@@ -72,7 +72,7 @@ fn Overview(view: OverviewView) -> impl IntoView {
             <crate::lang::ContentLanguageNotice partly=view.summary.has_english/>
             <dl class="facts facts--plan">
                 <div><dt>{t!(i18n, plan.municipality)}</dt><dd lang="ja">{format!("{}（{}）", view.summary.organization_name, view.summary.prefecture)}</dd></div>
-                {view.summary.adopted.clone().map(|a| view! { <div><dt>{t!(i18n, plan.adopted)}</dt><dd>{adopted_label(&a, lang)}</dd></div> })}
+                {view.summary.adopted.clone().map(|a| view! { <div><dt>{t!(i18n, plan.adopted)}</dt><dd>{keikaku_domain::views::format_date_in(&a, lang)}</dd></div> })}
                 {view.summary.period.clone().map(|p| view! {
                     <div><dt>{t!(i18n, plan.period)}</dt><dd>{p.label_in(lang)}{p.text.map(|t| view! { <span class="fact-note" lang="ja">{t}</span> })}</dd></div>
                 })}
@@ -123,38 +123,6 @@ fn Overview(view: OverviewView) -> impl IntoView {
             })}
             {view.source.map(|s| view! { <p class="source-note">{t!(i18n, plan.source)}<span lang="ja">{s}</span></p> })}
         </div>
-    }
-}
-
-/// `2022-06` → `2022年6月` (in English, `June 2022`).
-fn adopted_label(adopted: &str, lang: keikaku_domain::lang::Lang) -> String {
-    use keikaku_domain::lang::Lang;
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let parts: Vec<u32> = adopted.split('-').filter_map(|p| p.parse().ok()).collect();
-    let month = |m: u32| MONTHS.get(m.wrapping_sub(1) as usize).copied();
-    match (lang, parts.as_slice()) {
-        (Lang::Ja, [y]) => format!("{y}年"),
-        (Lang::En, [y]) => format!("{y}"),
-        (Lang::Ja, [y, m]) => format!("{y}年{m}月"),
-        (Lang::Ja, [y, m, d]) => format!("{y}年{m}月{d}日"),
-        (Lang::En, [y, m]) => month(*m).map_or_else(|| adopted.to_owned(), |m| format!("{m} {y}")),
-        (Lang::En, [y, m, d]) => {
-            month(*m).map_or_else(|| adopted.to_owned(), |m| format!("{d} {m} {y}"))
-        }
-        _ => adopted.to_owned(),
     }
 }
 
@@ -319,21 +287,4 @@ fn group_items(items: Vec<ListItem>) -> Vec<(Option<String>, Vec<ListItem>)> {
         }
     }
     groups
-}
-
-#[cfg(test)]
-mod tests {
-    use super::adopted_label;
-    use keikaku_domain::lang::Lang;
-
-    #[test]
-    fn the_adoption_date_reads_in_the_page_language() {
-        assert_eq!(adopted_label("2022", Lang::Ja), "2022年");
-        assert_eq!(adopted_label("2022-06", Lang::Ja), "2022年6月");
-        assert_eq!(adopted_label("2022-06-15", Lang::Ja), "2022年6月15日");
-        assert_eq!(adopted_label("2022", Lang::En), "2022");
-        assert_eq!(adopted_label("2022-06", Lang::En), "June 2022");
-        assert_eq!(adopted_label("2022-06-15", Lang::En), "15 June 2022");
-        assert_eq!(adopted_label("2022-13", Lang::En), "2022-13");
-    }
 }
