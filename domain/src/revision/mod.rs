@@ -11,6 +11,7 @@ pub mod diff;
 pub mod edit;
 pub mod text_diff;
 
+use crate::lang::Lang;
 use serde::{Deserialize, Serialize};
 
 use crate::access::{can_edit_plan, can_read_history, can_read_plan, PlanRef, Viewer};
@@ -25,7 +26,15 @@ impl VersionNumber {
 
     /// `第2版`.
     pub fn label(self) -> String {
-        format!("第{}版", self.0)
+        self.label_in(Lang::Ja)
+    }
+
+    /// `第2版`, or `Version 2`.
+    pub fn label_in(self, lang: Lang) -> String {
+        match lang {
+            Lang::Ja => format!("第{}版", self.0),
+            Lang::En => format!("Version {}", self.0),
+        }
     }
 
     pub fn next(self) -> VersionNumber {
@@ -78,10 +87,17 @@ impl VersionState {
     }
 
     pub fn label(self) -> &'static str {
-        match self {
-            VersionState::Draft => "改定案（素案）",
-            VersionState::Current => "現行版",
-            VersionState::Superseded => "旧版",
+        self.label_in(Lang::Ja)
+    }
+
+    pub fn label_in(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (VersionState::Draft, Lang::Ja) => "改定案（素案）",
+            (VersionState::Current, Lang::Ja) => "現行版",
+            (VersionState::Superseded, Lang::Ja) => "旧版",
+            (VersionState::Draft, Lang::En) => "Draft revision",
+            (VersionState::Current, Lang::En) => "Current",
+            (VersionState::Superseded, Lang::En) => "Superseded",
         }
     }
 }
@@ -106,10 +122,16 @@ pub struct VersionInfo {
 impl VersionInfo {
     /// `第2版（令和6年3月改定）`.
     pub fn title(&self) -> String {
-        if self.label.is_empty() {
-            self.number.label()
-        } else {
-            format!("{}（{}）", self.number.label(), self.label)
+        self.title_in(Lang::Ja)
+    }
+
+    /// `第2版（令和6年3月改定）`, or `Version 2 (令和6年3月改定)`: the label is the plan's words.
+    pub fn title_in(&self, lang: Lang) -> String {
+        let number = self.number.label_in(lang);
+        match (self.label.is_empty(), lang) {
+            (true, _) => number,
+            (false, Lang::Ja) => format!("{number}（{}）", self.label),
+            (false, Lang::En) => format!("{number} ({})", self.label),
         }
     }
 }
@@ -244,6 +266,8 @@ mod tests {
             audit_id: None,
         };
         assert_eq!(info.title(), "第2版（令和6年3月改定）");
+        assert_eq!(info.title_in(Lang::En), "Version 2 (令和6年3月改定)");
+        assert_eq!(VersionState::Superseded.label_in(Lang::En), "Superseded");
         assert_eq!(VersionNumber(1).next(), VersionNumber(2));
         assert_eq!(VersionNumber::parse("12"), Some(VersionNumber(12)));
         for bad in ["", "0", "-1", "1a", "１", "9999999"] {
