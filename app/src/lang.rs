@@ -54,14 +54,14 @@ fn language_in_cookies(cookies: &str) -> Option<Lang> {
 /// Provides the page's language to everything inside, and writes it on `<html lang>`, where
 /// the hydrated app reads it back. Rather than the generated `I18nContextProvider`, which also
 /// writes an empty `<script>` without the page's nonce (every inline script carries it: see
-/// `server/tests/http.rs`); the function it calls is deprecated in favour of that component.
+/// `server/tests/http.rs`): the context is made and provided here, as that component does.
 #[component]
 pub fn LanguageProvider(children: Children) -> impl IntoView {
     let options = leptos_i18n::context::I18nContextOptions::<Locale>::default()
         .enable_cookie(false)
         .ssr_lang_header_getter(preferred_languages());
-    #[allow(deprecated)]
-    let i18n = leptos_i18n::context::provide_i18n_context_with_options(options);
+    let i18n = leptos_i18n::context::init_i18n_context_with_options(options);
+    provide_context(i18n);
     let children = children();
     let lang = move || lang_of(i18n.get_locale()).code();
     view! {
