@@ -1,5 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-import { ApiSession, apiSession, expectAccessible, expectNoHorizontalOverflow, openDevice, readWithoutApp } from './helpers';
+import { ApiSession, apiSession, expectAccessible, expectNoHorizontalOverflow, openDevice, pushChange, readWithoutApp } from './helpers';
 import { ownServerForFile } from './own-server';
 
 // What a citizen reads of how the plan is going, on a phone, with JavaScript and without: the
@@ -14,20 +14,7 @@ const ON_TRACK = 'regional-06';
 const DELAYED = 'internal-02';
 
 async function push(admin: ApiSession, counter: number, measure: string, change: object) {
-  const client = 'e2e-citizens-tablet';
-  const answer = await admin.api.post('/api/v1/sync/push', {
-    headers: { 'X-CSRF-Token': admin.csrf, 'Keikaku-Replica-User': encodeURIComponent(admin.login) },
-    data: {
-      client_id: client,
-      mutations: [{
-        id: `${client}-${counter}`,
-        key: { plan_id: PLAN, target: { kind: 'measure', id: measure }, fiscal_year: 2024 },
-        change,
-      }],
-    },
-  });
-  expect(answer.status(), await answer.text()).toBe(200);
-  expect((await answer.json()).results[0].outcome.type, measure).toBe('applied');
+  await pushChange(admin, 'e2e-citizens-tablet', counter, PLAN, measure, change);
 }
 
 const set = (field: string, value: object, empty: object) => ({

@@ -141,6 +141,27 @@ export async function apiSession(base: string, login: string): Promise<ApiSessio
   return { api, login, csrf: (await answer.json()).csrf_token };
 }
 
+/**
+ * Pushes one change to a measure's progress for 令和6年度 through the sync API, as a device
+ * `client` of the session's user would (mutation ids `${client}-${counter}`), and expects it
+ * applied.
+ */
+export async function pushChange(session: ApiSession, client: string, counter: number, plan: string, measure: string, change: object) {
+  const answer = await session.api.post('/api/v1/sync/push', {
+    headers: { 'X-CSRF-Token': session.csrf, 'Keikaku-Replica-User': encodeURIComponent(session.login) },
+    data: {
+      client_id: client,
+      mutations: [{
+        id: `${client}-${counter}`,
+        key: { plan_id: plan, target: { kind: 'measure', id: measure }, fiscal_year: 2024 },
+        change,
+      }],
+    },
+  });
+  expect(answer.status(), await answer.text()).toBe(200);
+  expect((await answer.json()).results[0].outcome.type, `${measure}: ${JSON.stringify(change)}`).toBe('applied');
+}
+
 /** Every progress row the session's user may read, pulled as their replica would. */
 export async function pullEverything(session: ApiSession): Promise<any[]> {
   const changes: any[] = [];

@@ -1,6 +1,6 @@
 import { expect, Page, request, test } from '@playwright/test';
 import {
-  ApiSession, apiSession, expectAccessible, expectNoHorizontalOverflow, hydrated, pullEverything, readWithoutApp, readyForOffline,
+  ApiSession, apiSession, expectAccessible, expectNoHorizontalOverflow, hydrated, pullEverything, pushChange, readWithoutApp, readyForOffline,
   signIn,
 } from './helpers';
 import { ownServerForEachTest } from './own-server';
@@ -452,17 +452,7 @@ async function apiSessionWithCookie(base: string, cookie: string) {
 async function pushNote(session: ApiSession, plan: string, measure: string, text: string) {
   const client = `other-${Date.now()}`;
   const id = `${client}-1`;
-  const answer = await session.api.post('/api/v1/sync/push', {
-    headers: { 'X-CSRF-Token': session.csrf, 'Keikaku-Replica-User': encodeURIComponent(session.login) },
-    data: {
-      client_id: client,
-      mutations: [{
-        id,
-        key: { plan_id: plan, target: { kind: 'measure', id: measure }, fiscal_year: 2024 },
-        change: { op: 'append_note', note: { id, date: '2026-12-01', text, author: session.login, retracted: false } },
-      }],
-    },
+  await pushChange(session, client, 1, plan, measure, {
+    op: 'append_note', note: { id, date: '2026-12-01', text, author: session.login, retracted: false },
   });
-  expect(answer.status(), await answer.text()).toBe(200);
-  expect((await answer.json()).results[0].outcome.type).toBe('applied');
 }
