@@ -27,6 +27,72 @@ pub(crate) mod ssr {
         use_context::<Store>().ok_or_else(|| ServerFnError::new("storage is not available"))
     }
 
+    /// The language the request asks for, found as the page it serves was: the language chosen
+    /// with the switch, else `Accept-Language`. An endpoint the app calls from the browser sends
+    /// the same cookie and header as the page, so what an endpoint says (its failures) reads in
+    /// the page's language without every caller passing it.
+    pub fn request_lang() -> keikaku_domain::lang::Lang {
+        use leptos_i18n::Locale as _;
+        let Some(parts) = use_context::<http::request::Parts>() else {
+            return Default::default();
+        };
+        if let Some(lang) = crate::lang::chosen_language(&parts.headers) {
+            return lang;
+        }
+        let accepted: Vec<&str> = parts
+            .headers
+            .get(http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .split(',')
+            .map(|tag| tag.split(';').next().unwrap_or(tag).trim())
+            .collect();
+        crate::lang::lang_of(crate::i18n::Locale::find_locale(&accepted))
+    }
+
+    /// What could not be loaded, for the page's error.
+    #[derive(Debug, Clone, Copy)]
+    pub enum Unloaded {
+        Plan,
+        Plans,
+        Search,
+        History,
+        Administration,
+        Progress,
+        OpenData,
+    }
+
+    impl Unloaded {
+        fn message(self, lang: keikaku_domain::lang::Lang) -> &'static str {
+            use keikaku_domain::lang::Lang;
+            match (lang, self) {
+                (Lang::Ja, Unloaded::Plan) => "計画を読み込めませんでした。",
+                (Lang::Ja, Unloaded::Plans) => "計画の一覧を読み込めませんでした。",
+                (Lang::Ja, Unloaded::Search) => "検索できませんでした。",
+                (Lang::Ja, Unloaded::History) => "変更履歴を読み込めませんでした。",
+                (Lang::Ja, Unloaded::Administration) => "管理情報を読み込めませんでした。",
+                (Lang::Ja, Unloaded::Progress) => "進捗を読み込めませんでした。",
+                (Lang::Ja, Unloaded::OpenData) => "公開データを読み込めませんでした。",
+                (Lang::En, Unloaded::Plan) => "Could not load the plan.",
+                (Lang::En, Unloaded::Plans) => "Could not load the list of plans.",
+                (Lang::En, Unloaded::Search) => "Could not search.",
+                (Lang::En, Unloaded::History) => "Could not load the history of changes.",
+                (Lang::En, Unloaded::Administration) => {
+                    "Could not load the organization's users and departments."
+                }
+                (Lang::En, Unloaded::Progress) => "Could not load the progress.",
+                (Lang::En, Unloaded::OpenData) => "Could not load the open data.",
+            }
+        }
+    }
+
+    /// The error for a page whose data could not be loaded, in the request's language; what
+    /// went wrong is logged, not shown.
+    pub fn unloaded(what: Unloaded, error: &dyn std::fmt::Display) -> ServerFnError {
+        tracing_error(error);
+        ServerFnError::new(what.message(request_lang()))
+    }
+
     /// Who is asking: the server resolves the session cookie into a `Viewer` on every request.
     pub fn viewer() -> Viewer {
         use_context::<http::request::Parts>()
@@ -39,10 +105,7 @@ pub(crate) mod ssr {
         store()?
             .load_readable_plan(&viewer(), plan_id)
             .await
-            .map_err(|e| {
-                tracing_error(&e);
-                ServerFnError::new("計画を読み込めませんでした。")
-            })
+            .map_err(|e| unloaded(Unloaded::Plan, &e))
     }
 
     /// Summaries of the plans the viewer may read.
@@ -50,10 +113,7 @@ pub(crate) mod ssr {
         store()?
             .readable_plan_summaries(&viewer())
             .await
-            .map_err(|e| {
-                tracing_error(&e);
-                ServerFnError::new("計画の一覧を読み込めませんでした。")
-            })
+            .map_err(|e| unloaded(Unloaded::Plans, &e))
     }
 
     pub fn tracing_error(e: &dyn std::fmt::Display) {
@@ -178,10 +238,7 @@ pub async fn search_page(query: String) -> Result<SearchView, ServerFnError> {
     let (hits, truncated) = ssr::store()?
         .search(&query, &readable, SEARCH_LIMIT)
         .await
-        .map_err(|e| {
-            ssr::tracing_error(&e);
-            ServerFnError::new("検索できませんでした。")
-        })?;
+        .map_err(|e| ssr::unloaded(ssr::Unloaded::Search, &e))?;
     Ok(SearchView {
         query,
         hits,
@@ -234,11 +291,10 @@ pub async fn history_page(
     let entries = ssr::store()?
         .history(&plan_id, "measure", &measure_id)
         .await
-        .map_err(|e| {
-            ssr::tracing_error(&e);
-            ServerFnError::new("変更履歴を読み込めませんでした。")
-        })?;
-    // Department lists read as 「主担当: …／関係: …」; other values are text already.
+        .map_err(|e| ssr::unloaded(ssr::Unloaded::History, &e))?;
+    let lang = ssr::request_lang();
+    // Department lists read as 「主担当: …／関係: …」 (Lead: …; related: …); other values are
+    // text already.
     let text = |v: Option<serde_json::Value>| {
         v.map(|v| {
             let names = |key: &str| {
@@ -246,12 +302,18 @@ pub async fn history_page(
                     a.iter()
                         .filter_map(|n| n.as_str())
                         .collect::<Vec<_>>()
-                        .join("、")
+                        .join(match lang {
+                            Lang::Ja => "、",
+                            Lang::En => ", ",
+                        })
                 })
             };
             match (v.as_str(), names("lead"), names("related")) {
                 (Some(text), _, _) => text.to_owned(),
-                (None, Some(lead), Some(related)) => format!("主担当: {lead}／関係: {related}"),
+                (None, Some(lead), Some(related)) => match lang {
+                    Lang::Ja => format!("主担当: {lead}／関係: {related}"),
+                    Lang::En => format!("Lead: {lead}; related: {related}"),
+                },
                 _ => v.to_string(),
             }
         })
@@ -275,9 +337,10 @@ pub async fn history_page(
             .rev()
             .map(|e| HistoryEntry {
                 id: e.id,
-                at: format_japan_time(e.at),
+                at: format_japan_time_in(e.at, lang),
                 user: e.user_login,
-                field_label: measure_field_label(&e.field).to_owned(),
+                field_label: keikaku_domain::views::measure_field_label_in(&e.field, lang)
+                    .to_owned(),
                 field: e.field,
                 old_value: text(e.old_value),
                 new_value: text(e.new_value),
@@ -288,7 +351,10 @@ pub async fn history_page(
                             .into_iter()
                             .flatten()
                             .collect::<Vec<_>>()
-                            .join("・")
+                            .join(match lang {
+                                Lang::Ja => "・",
+                                Lang::En => " · ",
+                            })
                     })
                     .filter(|origin| !origin.is_empty()),
             })
@@ -326,10 +392,7 @@ pub async fn admin_page() -> Result<Guarded<OrganizationAdminView>, ServerFnErro
         return Ok(Guarded::Forbidden);
     }
     let store = ssr::store()?;
-    let failed = |e: keikaku_store::StoreError| {
-        ssr::tracing_error(&e);
-        ServerFnError::new("管理情報を読み込めませんでした。")
-    };
+    let failed = |e: keikaku_store::StoreError| ssr::unloaded(ssr::Unloaded::Administration, &e);
     let organization_name = store
         .organization_name(&me.organization_id)
         .await
@@ -422,9 +485,6 @@ pub async fn plan_actuals(
     } else {
         store.published_progress(&plan_id).await
     };
-    let records = records.map_err(|e| {
-        ssr::tracing_error(&e);
-        ServerFnError::new("進捗を読み込めませんでした。")
-    })?;
+    let records = records.map_err(|e| ssr::unloaded(ssr::Unloaded::Progress, &e))?;
     Ok(keikaku_sync::report::PlanActuals::of(&records))
 }

@@ -39,6 +39,16 @@ impl Role {
             Role::CouncilMember => "議員",
         }
     }
+
+    /// The role's name in `lang`, as pages show it.
+    pub fn label_in(self, lang: crate::lang::Lang) -> &'static str {
+        match (lang, self) {
+            (crate::lang::Lang::Ja, _) => self.label(),
+            (crate::lang::Lang::En, Role::Administrator) => "Administrator",
+            (crate::lang::Lang::En, Role::Editor) => "Staff (editor)",
+            (crate::lang::Lang::En, Role::CouncilMember) => "Council member",
+        }
+    }
 }
 
 /// A signed-in user, as far as authorization is concerned.
@@ -298,6 +308,18 @@ mod tests {
             ));
         }
         assert!(!can_retract_note(&Viewer::Public, PUBLISHED, None));
+    }
+
+    #[test]
+    fn roles_are_named_in_each_language() {
+        use crate::lang::Lang;
+        for role in Role::ALL {
+            assert_eq!(role.label_in(Lang::Ja), role.label());
+        }
+        assert_eq!(Role::Editor.label_in(Lang::Ja), "職員（編集者）");
+        assert_eq!(Role::Administrator.label_in(Lang::En), "Administrator");
+        assert_eq!(Role::Editor.label_in(Lang::En), "Staff (editor)");
+        assert_eq!(Role::CouncilMember.label_in(Lang::En), "Council member");
     }
 
     #[test]

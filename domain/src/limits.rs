@@ -71,16 +71,36 @@ pub enum TextProblem {
 }
 
 impl TextProblem {
-    /// The reason as users read it.
+    /// The reason as users read it, in Japanese.
     pub fn reason(self) -> String {
-        match self {
-            TextProblem::Empty => "入力してください。".into(),
-            TextProblem::TooLong { max } => format!("{max}文字以内で入力してください。"),
-            TextProblem::LineBreak => "改行は使えません。".into(),
-            TextProblem::ControlCharacter => "制御文字は使えません。".into(),
-            TextProblem::Space => "空白は使えません。".into(),
-            TextProblem::NotAnEmail => {
+        self.reason_in(crate::lang::Lang::Ja)
+    }
+
+    /// The reason as users read it, in `lang`: a sentence saying what to type instead.
+    pub fn reason_in(self, lang: crate::lang::Lang) -> String {
+        use crate::lang::Lang;
+        match (lang, self) {
+            (Lang::Ja, TextProblem::Empty) => "入力してください。".into(),
+            (Lang::Ja, TextProblem::TooLong { max }) => {
+                format!("{max}文字以内で入力してください。")
+            }
+            (Lang::Ja, TextProblem::LineBreak) => "改行は使えません。".into(),
+            (Lang::Ja, TextProblem::ControlCharacter) => "制御文字は使えません。".into(),
+            (Lang::Ja, TextProblem::Space) => "空白は使えません。".into(),
+            (Lang::Ja, TextProblem::NotAnEmail) => {
                 "メールアドレスの形（例：name@example.lg.jp）で入力してください。".into()
+            }
+            (Lang::En, TextProblem::Empty) => "Please enter a value.".into(),
+            (Lang::En, TextProblem::TooLong { max }) => {
+                format!("Please use at most {max} characters.")
+            }
+            (Lang::En, TextProblem::LineBreak) => "Line breaks cannot be used.".into(),
+            (Lang::En, TextProblem::ControlCharacter) => {
+                "Control characters cannot be used.".into()
+            }
+            (Lang::En, TextProblem::Space) => "Spaces cannot be used.".into(),
+            (Lang::En, TextProblem::NotAnEmail) => {
+                "Please enter an email address such as name@example.lg.jp.".into()
             }
         }
     }
@@ -232,10 +252,22 @@ mod tests {
     }
 
     #[test]
-    fn reasons_are_japanese_for_users_and_english_for_the_command_line() {
+    fn reasons_read_in_the_pages_language_and_in_english_on_the_command_line() {
         let problem = TextProblem::TooLong { max: 100 };
         assert_eq!(problem.reason(), "100文字以内で入力してください。");
         assert_eq!(problem.to_string(), "must be at most 100 characters");
+        assert_eq!(
+            problem.reason_in(crate::lang::Lang::En),
+            "Please use at most 100 characters."
+        );
+        assert_eq!(
+            TextProblem::Empty.reason_in(crate::lang::Lang::En),
+            "Please enter a value."
+        );
+        assert_eq!(
+            TextProblem::Space.reason_in(crate::lang::Lang::Ja),
+            TextProblem::Space.reason()
+        );
     }
 
     #[test]

@@ -404,7 +404,8 @@ pub struct SearchView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HistoryEntry {
     pub id: i64,
-    /// When, in Japan time, e.g. `2026年11月22日 15:21`.
+    /// When, in Japan time, written in the request's language (`2026年11月22日 15:21`,
+    /// `22 Nov 2026, 15:21 JST`).
     pub at: String,
     pub user: Option<String>,
     pub field: String,
@@ -441,6 +442,35 @@ pub fn measure_field_label(field: &str) -> &'static str {
         "departments" => "担当部署",
         _ => "その他",
     }
+}
+
+/// The label of a measure's field (by its name in the plan file) in `lang`.
+pub fn measure_field_label_in(field: &str, lang: crate::lang::Lang) -> &'static str {
+    match lang {
+        crate::lang::Lang::Ja => measure_field_label(field),
+        crate::lang::Lang::En => measure_field_label_en(field).unwrap_or("Other"),
+    }
+}
+
+/// The English name of a measure's field, by its name in the plan file: the one list the
+/// document, the comparison and the history read on English pages.
+pub fn measure_field_label_en(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "number" => "Number",
+        "title" => "Title",
+        "summary" => "Summary",
+        "outcome" => "Intended outcome",
+        "target_state" => "Target state",
+        "current_issues" => "Current state and issues",
+        "direction" => "Direction",
+        "content" => "What will be done",
+        "departments" => "Departments",
+        "lead_departments" => "Lead departments",
+        "related_departments" => "Related departments",
+        "departments_note" => "Note on the departments",
+        "general_plan_refs" => "Related measures of the general plan",
+        _ => return None,
+    })
 }
 
 const MONTH_NAMES: [&str; 12] = [

@@ -13,6 +13,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use keikaku_domain::anchor::{Anchoring, Index, Selector};
 use keikaku_domain::document::Passage;
 use keikaku_domain::import::is_valid_id;
+use keikaku_domain::lang::Lang;
+use keikaku_domain::revision::VersionNumber;
 use serde::{Deserialize, Serialize};
 
 use crate::progress::{check_text, Invalid, Lines};
@@ -37,10 +39,17 @@ pub enum AnnotationKind {
 
 impl AnnotationKind {
     pub fn label(self) -> &'static str {
-        match self {
-            AnnotationKind::Highlight => "ハイライト",
-            AnnotationKind::Note => "メモ",
-            AnnotationKind::Bookmark => "付箋",
+        self.label_in(Lang::Ja)
+    }
+
+    pub fn label_in(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (AnnotationKind::Highlight, Lang::Ja) => "ハイライト",
+            (AnnotationKind::Note, Lang::Ja) => "メモ",
+            (AnnotationKind::Bookmark, Lang::Ja) => "付箋",
+            (AnnotationKind::Highlight, Lang::En) => "Highlight",
+            (AnnotationKind::Note, Lang::En) => "Note",
+            (AnnotationKind::Bookmark, Lang::En) => "Bookmark",
         }
     }
 }
@@ -298,20 +307,30 @@ pub fn place(
 /// The reader's notes as CSV (UTF-8 with a byte-order mark, so Excel reads it): kind, version,
 /// passage, quote, note, date.
 pub fn to_csv(notebook: &Notebook) -> String {
+    to_csv_in(notebook, Lang::Ja)
+}
+
+/// The reader's notes as CSV, with the header and the kinds, versions and dates in `lang` (the
+/// quotes and notes as written).
+pub fn to_csv_in(notebook: &Notebook, lang: Lang) -> String {
     let field = |text: &str| format!("\"{}\"", text.replace('"', "\"\""));
-    let mut out = String::from("\u{feff}種類,版,箇所,引用,メモ,日時\r\n");
+    let header = match lang {
+        Lang::Ja => "種類,版,箇所,引用,メモ,日時",
+        Lang::En => "Kind,Version,Place,Quote,Note,Date",
+    };
+    let mut out = format!("\u{feff}{header}\r\n");
     for a in notebook.heads() {
         let place = match &a.target {
             Target::Passage { selector } => selector.key.clone(),
             Target::Part { anchor, .. } => anchor.clone(),
         };
         let row = [
-            a.kind.label().to_owned(),
-            format!("第{}版", a.version),
+            a.kind.label_in(lang).to_owned(),
+            VersionNumber(a.version).label_in(lang),
             place,
             a.quote().to_owned(),
             a.text.clone(),
-            keikaku_domain::views::format_japan_time(a.made_at),
+            keikaku_domain::views::format_japan_time_in(a.made_at, lang),
         ];
         out.push_str(&row.iter().map(|t| field(t)).collect::<Vec<_>>().join(","));
         out.push_str("\r\n");
@@ -321,15 +340,34 @@ pub fn to_csv(notebook: &Notebook) -> String {
 
 /// The reader's notes as plain text, one block each.
 pub fn to_text(plan_title: &str, notebook: &Notebook) -> String {
-    let mut out = format!("{plan_title} のメモ（{}件）\n", notebook.heads().len());
+    to_text_in(plan_title, notebook, Lang::Ja)
+}
+
+/// The reader's notes as plain text in `lang`, one block each (the plan's title, the quotes
+/// and the notes as written).
+pub fn to_text_in(plan_title: &str, notebook: &Notebook, lang: Lang) -> String {
+    let count = notebook.heads().len();
+    let mut out = match lang {
+        Lang::Ja => format!("{plan_title} のメモ（{count}件）\n"),
+        Lang::En => format!("Notes on {plan_title} ({count})\n"),
+    };
     for a in notebook.heads() {
-        out.push_str(&format!(
-            "\n■ {}（第{}版、{}）\n「{}」\n",
-            a.kind.label(),
-            a.version,
-            keikaku_domain::views::format_japan_time(a.made_at),
-            a.quote()
-        ));
+        let (kind, time) = (
+            a.kind.label_in(lang),
+            keikaku_domain::views::format_japan_time_in(a.made_at, lang),
+        );
+        out.push_str(&match lang {
+            Lang::Ja => format!(
+                "\n■ {kind}（第{}版、{time}）\n「{}」\n",
+                a.version,
+                a.quote()
+            ),
+            Lang::En => format!(
+                "\n■ {kind} ({}, {time})\n“{}”\n",
+                VersionNumber(a.version).label_in(lang),
+                a.quote()
+            ),
+        });
         if !a.text.is_empty() {
             out.push_str(&a.text);
             out.push('\n');
@@ -479,5 +517,27 @@ mod tests {
         let text = to_text("こまがねDX戦略", &notebook);
         assert!(text.starts_with("こまがねDX戦略 のメモ（1件）"));
         assert!(text.contains("「電子申請」"));
+        assert_eq!(to_csv_in(&notebook, Lang::Ja), csv);
+        assert_eq!(to_text_in("こまがねDX戦略", &notebook, Lang::Ja), text);
+    }
+
+    #[test]
+    fn exports_and_kinds_read_in_english_with_the_notes_as_written() {
+        let notebook = Notebook::new([highlight("a-1", "要確認", None, 1_795_328_491)]);
+        let csv = to_csv_in(&notebook, Lang::En);
+        assert!(csv.starts_with("\u{feff}Kind,Version,Place,Quote,Note,Date\r\n"));
+        assert!(
+            csv.contains("\"Highlight\",\"Version 1\",\"measure/m1/direction\",\"電子申請\",\"要確認\",\"22 Nov 2026, 15:21 JST\""),
+            "{csv}"
+        );
+        let text = to_text_in("こまがねDX戦略", &notebook, Lang::En);
+        assert!(text.starts_with("Notes on こまがねDX戦略 (1)\n"), "{text}");
+        assert!(
+            text.contains("■ Highlight (Version 1, 22 Nov 2026, 15:21 JST)\n“電子申請”\n要確認\n"),
+            "{text}"
+        );
+        assert_eq!(AnnotationKind::Bookmark.label_in(Lang::En), "Bookmark");
+        assert_eq!(AnnotationKind::Note.label_in(Lang::En), "Note");
+        assert_eq!(AnnotationKind::Note.label(), "メモ");
     }
 }

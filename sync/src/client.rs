@@ -12,6 +12,7 @@ mod outbox;
 use std::collections::{BTreeMap, BTreeSet};
 
 use keikaku_domain::evaluation::RecordState;
+use keikaku_domain::lang::Lang;
 use serde::{Deserialize, Serialize};
 
 use self::outbox::Outbox;
@@ -672,25 +673,44 @@ impl Replica {
 
     /// Submits the record to the reporting round `round_id` (提出), after every edit queued
     /// before it: the server decides them in order, so what is submitted includes them.
-    /// The record must be part of the round, and not submitted or approved already.
+    /// The record must be part of the round, and not submitted or approved already; a refusal
+    /// says why in Japanese ([`Replica::submit_in`] for another language).
     pub fn submit(
         &mut self,
         key: RecordKey,
         round_id: &str,
     ) -> Result<(MutationId, Vec<Write>), Invalid> {
+        self.submit_in(key, round_id, Lang::Ja)
+    }
+
+    /// [`Replica::submit`], a refusal's reason in `lang`: the user reads it on the page.
+    pub fn submit_in(
+        &mut self,
+        key: RecordKey,
+        round_id: &str,
+        lang: Lang,
+    ) -> Result<(MutationId, Vec<Write>), Invalid> {
         key.validate()?;
         let view = self.view(&key);
         let Some(round) = view.rounds.get(round_id) else {
-            return Err(Invalid::new(
-                "round_id",
-                "この記録はこの評価の対象ではありません。",
-            ));
+            let reason = match lang {
+                Lang::Ja => "この記録はこの評価の対象ではありません。",
+                Lang::En => "This record is not part of this evaluation round.",
+            };
+            return Err(Invalid::new("round_id", reason));
         };
         if matches!(
             round.value.state,
             RecordState::Submitted | RecordState::Approved
         ) {
-            let reason = format!("この記録は既に{}です。", round.value.state.label());
+            let state = round.value.state;
+            let reason = match (lang, state) {
+                (Lang::Ja, _) => format!("この記録は既に{}です。", state.label()),
+                (Lang::En, RecordState::Approved) => {
+                    "This record has already been approved.".to_owned()
+                }
+                (Lang::En, _) => "This record has already been submitted.".to_owned(),
+            };
             return Err(Invalid::new("round_id", reason));
         }
         let seen = self
@@ -2324,5 +2344,49 @@ mod tests {
         let request = replica.pull_request(100);
         assert_eq!((request.since, request.notebooks), (0, true));
         assert_eq!(replica.meta.counter, 3, "ids are never reused");
+    }
+
+    #[test]
+    fn a_refused_submission_says_why_in_the_pages_language() {
+        use keikaku_domain::evaluation::{RoundKind, RoundState};
+        let mut tab = Tab::new("c1");
+        let outside = tab.replica.submit_in(key(), "r6", Lang::En).unwrap_err();
+        assert_eq!(
+            (outside.field.as_str(), outside.reason.as_str()),
+            (
+                "round_id",
+                "This record is not part of this evaluation round."
+            )
+        );
+        assert_eq!(
+            tab.replica.submit(key(), "r6").unwrap_err().reason,
+            "この記録はこの評価の対象ではありません。"
+        );
+        let mut server = ServerState::new();
+        let round = |state| RoundRecord {
+            round_id: "r6".into(),
+            title: "令和6年度実績".into(),
+            kind: RoundKind::YearEnd,
+            round_state: RoundState::Open,
+            deadline: "2025-05-31".into(),
+            state,
+            reopened: false,
+            step: 1,
+            comment: None,
+            secondary: None,
+        };
+        server.put_round(&key(), round(RecordState::Submitted));
+        tab.sync_with(&mut server);
+        let submitted = tab.replica.submit_in(key(), "r6", Lang::En).unwrap_err();
+        assert_eq!(submitted.reason, "This record has already been submitted.");
+        assert_eq!(
+            tab.replica.submit(key(), "r6").unwrap_err().reason,
+            "この記録は既に提出済です。"
+        );
+        server.put_round(&key(), round(RecordState::Approved));
+        tab.sync_with(&mut server);
+        let approved = tab.replica.submit_in(key(), "r6", Lang::En).unwrap_err();
+        assert_eq!(approved.reason, "This record has already been approved.");
+        assert_eq!(tab.replica.pending().len(), 0, "nothing was queued");
     }
 }

@@ -279,6 +279,22 @@ impl Field {
         }
     }
 
+    /// The field's name in `lang`, as the sync page names a conflict's field.
+    pub fn label_in(self, lang: keikaku_domain::lang::Lang) -> &'static str {
+        match lang {
+            keikaku_domain::lang::Lang::Ja => self.label(),
+            keikaku_domain::lang::Lang::En => match self {
+                Field::Stage => "Stage reached",
+                Field::Status => "Status",
+                Field::Percent => "Progress (%)",
+                Field::Results => "Results",
+                Field::Grade => "Evaluation",
+                Field::GradeComment => "Evaluation comment",
+                Field::NextActions => "Next actions",
+            },
+        }
+    }
+
     /// The value of a field that was never set.
     pub fn empty_value(self) -> FieldValue {
         match self {
@@ -748,6 +764,39 @@ mod tests {
         }
         assert!(serde_json::from_str::<FieldValue>(r#"{"percent":300}"#).is_err());
         assert!(serde_json::from_str::<FieldValue>(r#"{"percent":4.5}"#).is_err());
+    }
+
+    #[test]
+    fn statuses_and_fields_are_named_in_english_too() {
+        use keikaku_domain::lang::Lang;
+        let statuses: Vec<&str> = Status::ALL.iter().map(|s| s.label_in(Lang::En)).collect();
+        assert_eq!(
+            statuses,
+            [
+                "Not started",
+                "On track",
+                "Delayed",
+                "Completed",
+                "Cancelled"
+            ]
+        );
+        let fields: Vec<&str> = Field::ALL.iter().map(|f| f.label_in(Lang::En)).collect();
+        assert_eq!(
+            fields,
+            [
+                "Stage reached",
+                "Status",
+                "Progress (%)",
+                "Results",
+                "Evaluation",
+                "Evaluation comment",
+                "Next actions"
+            ]
+        );
+        for field in Field::ALL {
+            assert_eq!(field.label_in(Lang::Ja), field.label());
+        }
+        assert_eq!(Status::Delayed.label_in(Lang::Ja), "遅れ");
     }
 
     #[test]

@@ -162,7 +162,7 @@ impl Counts {
     }
 }
 
-fn kpi_lines(kpis: &[Kpi], record: &ProgressRecord) -> Vec<KpiLine> {
+fn kpi_lines(kpis: &[Kpi], record: &ProgressRecord, lang: Lang) -> Vec<KpiLine> {
     let latest = record.latest_readings();
     kpis.iter()
         .enumerate()
@@ -171,7 +171,7 @@ fn kpi_lines(kpis: &[Kpi], record: &ProgressRecord) -> Vec<KpiLine> {
             KpiLine::of(
                 kpi,
                 reading.map(|r| (r.value.clone(), r.as_of.clone())),
-                Lang::Ja,
+                lang,
             )
         })
         .collect()
@@ -235,8 +235,20 @@ fn pillars(plan: &Plan) -> BTreeMap<&str, &str> {
 }
 
 impl Sheet {
-    /// The sheet of `head`'s round of `plan`, with `rows` in the plan's order, as of `today`.
+    /// The sheet of `head`'s round of `plan`, with `rows` in the plan's order, as of `today`;
+    /// its KPI amounts and years in Japanese.
     pub fn build(head: RoundHead, plan: &Plan, rows: Vec<RowInput>, today: Day) -> Sheet {
+        Sheet::build_in(head, plan, rows, today, Lang::Ja)
+    }
+
+    /// [`Sheet::build`], with the KPI amounts and years written in `lang`.
+    pub fn build_in(
+        head: RoundHead,
+        plan: &Plan,
+        rows: Vec<RowInput>,
+        today: Day,
+        lang: Lang,
+    ) -> Sheet {
         let pillars = pillars(plan);
         let measures: BTreeMap<&str, &Measure> =
             plan.measures.iter().map(|m| (m.id.as_str(), m)).collect();
@@ -280,7 +292,7 @@ impl Sheet {
                     self_reason: record.text(Field::GradeComment),
                     next_actions: record.text(Field::NextActions),
                     kpis: if action.is_none() {
-                        kpi_lines(&measure.kpis, record)
+                        kpi_lines(&measure.kpis, record, lang)
                     } else {
                         Vec::new()
                     },
@@ -362,14 +374,24 @@ impl Sheet {
         out
     }
 
-    /// Counts per pillar, in the plan's order of first appearance.
+    /// Counts per pillar, in the plan's order of first appearance; measures under none count
+    /// under （分類なし）.
     pub fn by_pillar(&self) -> Vec<(String, Counts)> {
+        self.by_pillar_in(Lang::Ja)
+    }
+
+    /// [`Sheet::by_pillar`], with the measures under no pillar named in `lang`.
+    pub fn by_pillar_in(&self, lang: Lang) -> Vec<(String, Counts)> {
+        let unclassified = match lang {
+            Lang::Ja => "（分類なし）",
+            Lang::En => "(Unclassified)",
+        };
         let mut out: Vec<(String, Counts)> = Vec::new();
         for row in &self.rows {
             let pillar = row
                 .pillar
                 .clone()
-                .unwrap_or_else(|| "（分類なし）".to_owned());
+                .unwrap_or_else(|| unclassified.to_owned());
             match out.iter_mut().find(|(p, _)| *p == pillar) {
                 Some((_, counts)) => counts.add(row),
                 None => {
@@ -392,5 +414,89 @@ impl Sheet {
             secondary[slot(row.secondary.as_ref().map(|s| s.grade))] += 1;
         }
         (own, secondary)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::progress::RecordKey;
+
+    /// A plan with one measure under no pillar and one KPI counted in 件.
+    fn plan() -> Plan {
+        let file = serde_json::json!({
+            "format": "keikaku-plan/1",
+            "organization": { "id": "o", "name": "市", "prefecture": "県", "departments": [{ "name": "企画課" }] },
+            "plan": {
+                "id": "p", "title": "計画", "status": "published",
+                "period": { "start_fiscal_year": 2022, "end_fiscal_year": 2026 },
+                "measures": [{ "id": "m1", "title": "施策", "lead_departments": ["企画課"],
+                    "kpis": [{ "label": "申請件数", "unit": "件", "text": "申請件数",
+                               "baseline": { "value": 100, "year": 2021 },
+                               "target": { "value": 200, "year": 2026 } }] }]
+            }
+        });
+        keikaku_domain::import::parse_plan_file("p.json", file.to_string().as_bytes())
+            .unwrap()
+            .plan
+    }
+
+    fn sheet(lang: Lang) -> Sheet {
+        let head = RoundHead {
+            id: "r6".into(),
+            plan_id: "p".into(),
+            plan_title: "計画".into(),
+            organization_name: "市".into(),
+            fiscal_year: FiscalYear(2024),
+            kind: RoundKind::YearEnd,
+            title: "令和6年度実績".into(),
+            opens_on: "2025-04-01".into(),
+            deadline: "2025-05-31".into(),
+            state: RoundState::Open,
+            stale_days: 14,
+            created_at: 1_743_465_600,
+        };
+        let round = RoundRecord {
+            round_id: "r6".into(),
+            title: "令和6年度実績".into(),
+            kind: RoundKind::YearEnd,
+            round_state: RoundState::Open,
+            deadline: "2025-05-31".into(),
+            state: RecordState::NotEntered,
+            reopened: false,
+            step: 0,
+            comment: None,
+            secondary: None,
+        };
+        let row = RowInput {
+            target: Target::Measure("m1".into()),
+            round,
+            content: ProgressRecord::new(RecordKey::measure("p", "m1", 2024)),
+            last_update: None,
+        };
+        let today = Day::parse("2025-04-10").unwrap();
+        Sheet::build_in(head, &plan(), vec![row], today, lang)
+    }
+
+    #[test]
+    fn kpi_amounts_and_years_are_written_in_the_sheets_language() {
+        let ja = sheet(Lang::Ja);
+        assert_eq!(
+            ja.rows[0].kpis[0].baseline,
+            Some(("100件".to_owned(), "令和3年度（2021年度）".to_owned()))
+        );
+        let en = sheet(Lang::En);
+        assert_eq!(
+            en.rows[0].kpis[0].baseline,
+            Some(("100 cases".to_owned(), "FY2021 (Reiwa 3)".to_owned()))
+        );
+    }
+
+    #[test]
+    fn measures_under_no_pillar_are_named_in_either_language() {
+        let sheet = sheet(Lang::Ja);
+        assert_eq!(sheet.by_pillar()[0].0, "（分類なし）");
+        assert_eq!(sheet.by_pillar_in(Lang::En)[0].0, "(Unclassified)");
+        assert_eq!(sheet.by_pillar_in(Lang::En)[0].1.total, 1);
     }
 }

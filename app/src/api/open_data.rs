@@ -48,10 +48,7 @@ pub async fn open_data_page(
         return Ok(None);
     };
     let store = ssr::store()?;
-    let unreadable = |e: keikaku_store::StoreError| {
-        ssr::tracing_error(&e);
-        ServerFnError::new("公開データを読み込めませんでした。")
-    };
+    let unreadable = |e: keikaku_store::StoreError| ssr::unloaded(ssr::Unloaded::OpenData, &e);
     let records = store
         .published_progress(&plan_id)
         .await

@@ -30,7 +30,10 @@ pub async fn progress_page(
         .await
         .map_err(|e| {
             ssr::tracing_error(&e);
-            ServerFnError::new("進捗を読み込めませんでした。")
+            ServerFnError::new(match lang {
+                Lang::Ja => "進捗を読み込めませんでした。",
+                Lang::En => "The progress could not be loaded.",
+            })
         })?;
     let actuals = keikaku_sync::report::PlanActuals::of(&records);
     let plan = plan.in_language(lang);
@@ -71,7 +74,10 @@ pub async fn home_progress(#[server(default)] lang: Lang) -> Result<Vec<PlanBrie
     let viewer = ssr::viewer();
     let unreadable = |e: keikaku_store::StoreError| {
         ssr::tracing_error(&e);
-        ServerFnError::new("計画の進み具合を読み込めませんでした。")
+        ServerFnError::new(match lang {
+            Lang::Ja => "計画の進み具合を読み込めませんでした。",
+            Lang::En => "How the plans are going could not be loaded.",
+        })
     };
     let mut briefs = Vec::new();
     for summary in ssr::readable_summaries().await? {

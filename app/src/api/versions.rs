@@ -5,6 +5,7 @@
 
 use keikaku_domain::document::DocumentView;
 use keikaku_domain::format::PlanFile;
+use keikaku_domain::lang::Lang;
 use keikaku_domain::revision::diff::PlanDiff;
 use keikaku_domain::revision::{VersionInfo, VersionStep};
 use keikaku_domain::views::PlanSummary;
@@ -132,10 +133,14 @@ pub async fn document_page(
     Ok(Some(view))
 }
 
+/// The versions page, its steps named in `lang`.
 #[server(prefix = "/api", endpoint = "v1/pages/versions", input = GetUrl)]
-pub async fn versions_page(plan_id: String) -> Result<Option<VersionsView>, ServerFnError> {
+pub async fn versions_page(
+    plan_id: String,
+    #[server(default)] lang: Lang,
+) -> Result<Option<VersionsView>, ServerFnError> {
     use keikaku_domain::access::{can_read_history, PlanRef};
-    use keikaku_domain::revision::{can_manage_revisions, step_label, VersionNumber};
+    use keikaku_domain::revision::{can_manage_revisions, step_label_in, VersionNumber};
     let Some((org, plan, versions)) = ssr::plan_and_versions(&plan_id).await? else {
         return Ok(None);
     };
@@ -160,7 +165,7 @@ pub async fn versions_page(plan_id: String) -> Result<Option<VersionsView>, Serv
                 VersionStep {
                     at: e.at,
                     who: e.user_login.clone(),
-                    what: step_label(&e.field).to_owned(),
+                    what: step_label_in(&e.field, lang).to_owned(),
                     version: VersionNumber(version.unwrap_or(0) as u32),
                     entry_id: e.id,
                 }
@@ -172,18 +177,21 @@ pub async fn versions_page(plan_id: String) -> Result<Option<VersionsView>, Serv
         Vec::new()
     };
     Ok(Some(VersionsView {
-        summary: PlanSummary::of(&org, &plan),
+        summary: PlanSummary::of(&org, &plan.in_language(lang)),
         versions,
         steps,
         manager: can_manage_revisions(&viewer, plan_ref),
     }))
 }
 
+/// Two versions compared; the plan's header in `lang` (the comparison is of the plan's own
+/// words, and the page names its parts in its language).
 #[server(prefix = "/api", endpoint = "v1/pages/compare", input = GetUrl)]
 pub async fn compare_page(
     plan_id: String,
     from: Option<u32>,
     to: Option<u32>,
+    #[server(default)] lang: Lang,
 ) -> Result<Option<CompareView>, ServerFnError> {
     use keikaku_domain::revision::diff::diff_plans;
     use keikaku_domain::revision::VersionState;
@@ -218,7 +226,7 @@ pub async fn compare_page(
         return Ok(None);
     };
     Ok(Some(CompareView {
-        summary: PlanSummary::of(&org, &plan),
+        summary: PlanSummary::of(&org, &plan.in_language(lang)),
         from,
         to,
         versions,

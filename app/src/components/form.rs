@@ -67,10 +67,10 @@ fn names(named: Option<&str>, field: &str) -> bool {
 pub fn field_error(
     outcome: Outcome,
     field: &'static str,
-) -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static {
+) -> impl Fn() -> Option<crate::client::Problem> + Copy + Send + Sync + 'static {
     use leptos::prelude::Get;
     move || match outcome.get() {
-        Some(Err(p)) if names(p.field.as_deref(), field) => Some(p.message()),
+        Some(Err(p)) if names(p.field.as_deref(), field) => Some(p),
         _ => None,
     }
 }
@@ -87,9 +87,14 @@ pub fn FormOutcome(
         outcome.get().and_then(|result| match result {
             Ok(message) => Some(view! { <p class="notice" role="status">{message}</p> }.into_any()),
             Err(problem) if beside.iter().any(|f| names(problem.field.as_deref(), f)) => None,
+            // The server's reason is marked with its language (Japanese for now).
             Err(problem) => Some(
-                view! { <p class="notice notice--error" role="alert">{problem.message()}</p> }
-                    .into_any(),
+                view! {
+                    <p class="notice notice--error" role="alert">
+                        <crate::client::ProblemMessage problem/>
+                    </p>
+                }
+                .into_any(),
             ),
         })
     }

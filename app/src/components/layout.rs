@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::Form;
 
 use crate::i18n::{t, t_string, use_i18n};
+use keikaku_domain::lang::{mark_japanese, Lang};
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -46,7 +47,9 @@ fn AccountMenu() -> impl IntoView {
     let account = use_account();
     let sign_out = sign_out_handler();
     let status = crate::offline::use_sync_status();
-    let i18n = use_i18n();
+    let (i18n, lang) = (use_i18n(), crate::lang::use_lang());
+    // The user's name is theirs, in whatever language it was given.
+    let name = |name: String| view! { <span lang=mark_japanese(&name)>{name.clone()}</span> };
     view! {
         // A tab closed for its user (see `ClosedForAnotherUser`) names nobody.
         <Suspense fallback=|| ()>
@@ -55,10 +58,14 @@ fn AccountMenu() -> impl IntoView {
                 match account.await {
                     Account::SignedIn(user) => {
                         let token = user.csrf_token.clone();
+                        let role = match lang {
+                            Lang::Ja => format!("（{}）", user.role.label_in(lang)),
+                            Lang::En => format!(" ({})", user.role.label_in(lang)),
+                        };
                         view! {
                             <form method="post" action="/api/v1/session/logout" class="account"
                                 on:submit=move |ev| sign_out(ev, Some(token.clone()))>
-                                <span class="account__name">{user.display_name}<span class="account__role">{format!("（{}）", user.role.label())}</span></span>
+                                <span class="account__name">{name(user.display_name)}<span class="account__role">{role}</span></span>
                                 {(user.role == keikaku_domain::access::Role::Administrator).then(|| view! { <a href="/admin" class="account__admin">{t!(i18n, layout.admin)}</a> })}
                                 <crate::routes::tasks::TasksLink role=user.role/>
                                 <input type="hidden" name="csrf" value=user.csrf_token/>
@@ -69,7 +76,7 @@ fn AccountMenu() -> impl IntoView {
                     }
                     Account::OnThisDevice { display_name } => view! {
                         <form class="account" on:submit=move |ev| sign_out(ev, None)>
-                            <span class="account__name">{display_name}<span class="account__role">{t!(i18n, layout.offline_role)}</span></span>
+                            <span class="account__name">{name(display_name)}<span class="account__role">{t!(i18n, layout.offline_role)}</span></span>
                             <button type="submit">{t!(i18n, layout.sign_out)}</button>
                         </form>
                     }
@@ -279,6 +286,7 @@ pub fn Forbidden(#[prop(into)] title: String, #[prop(into)] message: String) -> 
 pub fn LoadError(error: ServerFnError) -> impl IntoView {
     set_status(500);
     let i18n = use_i18n();
+    // The server's message is in the request's language; marked in case it is not the page's.
     let message = match error {
         ServerFnError::ServerError(message) => message,
         _ => t_string!(i18n, layout.load_error_message).to_owned(),
@@ -286,7 +294,7 @@ pub fn LoadError(error: ServerFnError) -> impl IntoView {
     view! {
         <div class="page">
             <h1>{t!(i18n, layout.load_error_title)}</h1>
-            <p role="alert">{message}</p>
+            <p role="alert" lang=mark_japanese(&message)>{message.clone()}</p>
         </div>
     }
 }
@@ -312,6 +320,7 @@ pub fn PageTitle(
         .map(|d| keikaku_domain::text::shorten(&d, 120))
         .unwrap_or_else(|| t_string!(use_i18n(), layout.default_description).to_owned());
     let full_title = keikaku_render::document_title(&text);
+    let lang = crate::lang::use_lang();
     let site = site_url();
     let path = leptos_router::hooks::use_location()
         .pathname
@@ -322,11 +331,19 @@ pub fn PageTitle(
         <Meta property="og:title" content=full_title/>
         <Meta property="og:description" content=description/>
         <Meta property="og:type" content="website"/>
-        <Meta property="og:site_name" content="Keikaku（計画）"/>
-        <Meta property="og:locale" content=crate::lang::use_lang().open_graph_locale()/>
+        <Meta property="og:site_name" content=site_name(lang)/>
+        <Meta property="og:locale" content=lang.open_graph_locale()/>
         <Meta property="og:url" content=format!("{site}{path}")/>
         <Meta property="og:image" content=format!("{site}/icon-512.png")/>
         <Meta name="twitter:card" content="summary"/>
+    }
+}
+
+/// The site's name as shares show it: with its Japanese meaning only where it can be read.
+fn site_name(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ja => "Keikaku（計画）",
+        Lang::En => "Keikaku",
     }
 }
 

@@ -3,10 +3,24 @@
 //! restored when it is opened again without a fragment). Both need the browser; without
 //! JavaScript the controls stay hidden and the document reads at its normal size.
 
+use keikaku_domain::lang::mark_japanese;
 use leptos::prelude::*;
 
-/// Text sizes: the label and the value the root element's `data-text-size` takes.
-const SIZES: [(&str, &str); 4] = [("標準", "1"), ("大", "2"), ("特大", "3"), ("最大", "4")];
+use crate::i18n::{t, t_string, use_i18n};
+
+/// The values the root element's `data-text-size` takes, smallest first.
+const SIZES: [&str; 4] = ["1", "2", "3", "4"];
+
+/// A text size's button label on this page.
+fn size_label(value: &str) -> &'static str {
+    let i18n = use_i18n();
+    match value {
+        "2" => t_string!(i18n, document.size_large),
+        "3" => t_string!(i18n, document.size_larger),
+        "4" => t_string!(i18n, document.size_largest),
+        _ => t_string!(i18n, document.size_normal),
+    }
+}
 
 #[cfg(feature = "hydrate")]
 const SIZE_KEY: &str = "keikaku.reading.size";
@@ -45,6 +59,7 @@ pub fn forget_positions() {
 /// The text size buttons.
 #[component]
 pub fn ReadingControls() -> impl IntoView {
+    let i18n = use_i18n();
     let ready = RwSignal::new(false);
     let size = RwSignal::new("1".to_owned());
     Effect::new(move |_| {
@@ -52,7 +67,7 @@ pub fn ReadingControls() -> impl IntoView {
         {
             let stored = storage()
                 .and_then(|s| s.get_item(SIZE_KEY).ok().flatten())
-                .filter(|v| SIZES.iter().any(|(_, value)| value == v));
+                .filter(|v| SIZES.contains(&v.as_str()));
             if let Some(stored) = stored {
                 size.set(stored);
             }
@@ -74,13 +89,13 @@ pub fn ReadingControls() -> impl IntoView {
     });
     view! {
         <div class="reading-controls" hidden=move || !ready.get()>
-            <span id="text-size-label" class="reading-controls__label">"文字の大きさ"</span>
+            <span id="text-size-label" class="reading-controls__label">{t!(i18n, document.text_size)}</span>
             <div class="reading-controls__buttons" role="group" aria-labelledby="text-size-label">
-                {SIZES.into_iter().map(|(label, value)| view! {
+                {SIZES.into_iter().map(|value| view! {
                     <button type="button" class="button button--toggle"
                         aria-pressed=move || (size.get() == value).to_string()
                         on:click=move |_| size.set(value.to_owned())>
-                        {label}
+                        {size_label(value)}
                     </button>
                 }).collect_view()}
             </div>
@@ -92,6 +107,8 @@ pub fn ReadingControls() -> impl IntoView {
 /// top of the screen, and opens there next time, saying so.
 #[component]
 pub fn ReadingPosition(#[prop(into)] key: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = crate::lang::use_lang();
     let restored = RwSignal::new(None::<String>);
     let storage_key = format!("{POSITION_PREFIX}{key}");
     Effect::new(move |_| {
@@ -128,11 +145,22 @@ pub fn ReadingPosition(#[prop(into)] key: String) -> impl IntoView {
     view! {
         <Show when=move || restored.get().is_some()>
             <p class="reading-position" role="status">
-                "前回読んでいた箇所から表示しています"
-                {move || restored.get().filter(|l| !l.is_empty()).map(|l| format!("（{l}）"))}
-                "。 "<a href="#doc">"先頭から読む"</a>
+                {t!(i18n, document.restored)}
+                {move || restored.get().filter(|l| !l.is_empty()).map(|l| part_in_brackets(l, lang))}
+                {t!(i18n, document.restored_end)}<a href="#doc">{t!(i18n, document.read_from_start)}</a>
             </p>
         </Show>
+    }
+}
+
+/// The part read last, as the page's heading names it (the plan's words, or the page's own),
+/// in brackets: `（施策…）`, or ` (…)` with Japanese marked.
+fn part_in_brackets(label: String, lang: keikaku_domain::lang::Lang) -> AnyView {
+    match lang {
+        keikaku_domain::lang::Lang::Ja => format!("（{label}）").into_any(),
+        keikaku_domain::lang::Lang::En => {
+            view! { " ("<span lang=mark_japanese(&label)>{label.clone()}</span>")" }.into_any()
+        }
     }
 }
 

@@ -5,9 +5,16 @@ use leptos::prelude::*;
 
 /// A horizontally scrollable, keyboard-focusable frame for wide tables on phones.
 #[component]
-pub fn ScrollFrame(#[prop(into)] label: String, children: Children) -> impl IntoView {
+pub fn ScrollFrame(
+    #[prop(optional, into)] label: Option<String>,
+    /// The ids of the elements naming the frame, instead of `label`: where the name holds a
+    /// plan's Japanese words on an English page (an attribute cannot say its language).
+    #[prop(optional, into)]
+    labelled_by: Option<String>,
+    children: Children,
+) -> impl IntoView {
     view! {
-        <div class="table-scroll" role="region" aria-label=label tabindex="0">
+        <div class="table-scroll" role="region" aria-label=label aria-labelledby=labelled_by tabindex="0">
             {children()}
         </div>
     }

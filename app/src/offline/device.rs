@@ -12,12 +12,19 @@ use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 
 use super::Waiters;
+use crate::client::{locale, page_lang};
+use crate::i18n::td_string;
 
 use super::lock::StoredPin;
 use super::names::{
     DEVICE_DATABASE as DATABASE, DEVICE_STORE as STORE, PENDING_LOGOUT_KEY, PIN_FAILURES_KEY,
     PIN_KEY, SESSION_CSRF_KEY, SIGNED_IN_LOGIN_KEY as LOGIN_KEY, SIGNED_IN_NAME_KEY as NAME_KEY,
 };
+
+/// Why the device's storage cannot be read, in the page's language.
+pub(crate) fn no_database() -> String {
+    td_string!(locale(page_lang()), record.offline_no_database).to_owned()
+}
 
 /// A login and its display name.
 pub type Person = (String, String);
@@ -44,7 +51,7 @@ async fn open() -> Option<Database> {
 
 /// Puts (`Some`) or deletes (`None`) keys of the device store in one transaction.
 async fn write(entries: &[(&str, Option<&str>)]) -> Result<(), String> {
-    let db = open().await.ok_or("IndexedDB を開けません")?;
+    let db = open().await.ok_or_else(no_database)?;
     let tx = super::write_transaction(&db, STORE)?;
     let store = tx.object_store(STORE).map_err(|e| e.to_string())?;
     for (key, value) in entries {

@@ -29,7 +29,8 @@ use super::handover::{self, ServerSession};
 use super::status::SyncStatus;
 use super::storage::ReplicaStorage;
 use super::Waiters;
-use crate::client::{send, Problem};
+use crate::client::{locale, page_lang, send, Problem};
+use crate::i18n::td_string;
 use crate::timeline::Phase;
 
 /// How often a connected tab syncs even without a server event.
@@ -43,8 +44,10 @@ const FIRST_PUSH_MUTATIONS: usize = 500;
 /// Edits made in a burst are pushed together.
 const PUSH_DELAY_MS: u32 = 400;
 const CHANNEL: &str = "keikaku-replica";
-/// Why an engine that was shut down refuses an edit.
-const STOPPED: &str = "このタブの記録は終了しました。ページを再読み込みしてください。";
+/// Why an engine that was shut down refuses an edit, in the page's language.
+fn stopped() -> String {
+    td_string!(locale(page_lang()), record.offline_stopped).to_owned()
+}
 /// The header a request carries its CSRF token in; a refusal naming it means the session
 /// changed under this tab.
 const CSRF_HEADER: &str = "x-csrf-token";
@@ -276,7 +279,7 @@ impl SyncEngine {
             return Ok(());
         }
         if self.stopped.get() {
-            return Err(STOPPED.into());
+            return Err(stopped());
         }
         let _phase = Phase::start("keikaku:persist");
         let commit = self.storage.apply(writes).map_err(|e| e.to_string())?;
@@ -303,11 +306,11 @@ impl SyncEngine {
 
     fn check_writable(&self) -> Result<(), String> {
         if self.stopped.get() {
-            Err(STOPPED.into())
+            Err(stopped())
         } else if self.leader.get() {
             Ok(())
         } else {
-            Err("このブラウザの別のタブで進捗を記録中です。そのタブで操作してください。".into())
+            Err(td_string!(locale(page_lang()), record.offline_other_tab).to_owned())
         }
     }
 
@@ -368,8 +371,12 @@ impl SyncEngine {
 
     /// Queues the record's submission to a reporting round, after the edits queued before it.
     pub async fn submit(self: &Rc<Self>, key: RecordKey, round_id: String) -> Result<(), String> {
-        self.change(|r| r.submit(key, &round_id).map(|(_, w)| w).map_err(invalid))
-            .await
+        self.change(|r| {
+            r.submit_in(key, &round_id, page_lang())
+                .map(|(_, w)| w)
+                .map_err(invalid)
+        })
+        .await
     }
 
     pub async fn resolve(
@@ -474,7 +481,7 @@ impl SyncEngine {
                         _ => self.status.online.set(true),
                     }
                     if problem.status != 0 {
-                        self.status.error.set(Some(problem.message()));
+                        self.status.error.set(Some(problem.message_in(page_lang())));
                     }
                     // Unreachable, but asked again meanwhile (the `online` event arrives while
                     // a sync begun offline is failing): try once more rather than wait for the
@@ -515,14 +522,15 @@ impl SyncEngine {
                         return Err(Problem {
                             status: 401,
                             field: None,
-                            reason: "ログインが必要です。".into(),
+                            reason: td_string!(locale(page_lang()), record.offline_sign_in).into(),
                         })
                     }
                     ServerSession::SignedIn(_) => {
                         return Err(Problem {
                             status: 409,
                             field: Some(REPLICA_USER_HEADER.into()),
-                            reason: "このブラウザで別のユーザーがログインしました。".into(),
+                            reason: td_string!(locale(page_lang()), record.offline_other_user)
+                                .into(),
                         });
                     }
                 }
@@ -786,8 +794,11 @@ fn browser_online() -> bool {
     web_sys::window().is_none_or(|window| window.navigator().on_line())
 }
 
+/// A refused edit, in the page's language; the replica's reason is a short English note, or
+/// in the page's language where the user can act on it (a submission).
 fn invalid(e: keikaku_sync::progress::Invalid) -> String {
-    format!("入力内容を確認してください（{}：{}）", e.field, e.reason)
+    let (field, reason) = (e.field, e.reason);
+    td_string!(locale(page_lang()), record.offline_invalid, field, reason).to_string()
 }
 
 fn storage_problem(reason: String) -> Problem {

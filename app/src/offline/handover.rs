@@ -16,7 +16,8 @@ use wasm_bindgen::{JsCast, JsValue};
 pub use super::sign_out::Keep;
 use super::status::SyncStatus;
 use super::{device, engine, plans, service_worker, storage};
-use crate::client::{send_json, Problem};
+use crate::client::{locale, page_lang, send_json, Problem};
+use crate::i18n::td_string;
 
 const CHANNEL: &str = "keikaku-device";
 
@@ -189,10 +190,9 @@ async fn within<T>(step: impl std::future::Future<Output = T>) -> Result<T, Stri
     match futures_util::future::select(step, gloo_timers::future::TimeoutFuture::new(STEP_MS)).await
     {
         futures_util::future::Either::Left((done, _)) => Ok(done),
-        futures_util::future::Either::Right(_) => Err(
-            "この端末の保存領域が応答しません。ほかのタブを閉じてから、もう一度お試しください。"
-                .into(),
-        ),
+        futures_util::future::Either::Right(_) => {
+            Err(td_string!(locale(page_lang()), record.offline_storage_stuck).into())
+        }
     }
 }
 

@@ -9,6 +9,7 @@
 //! After [`MAX_FAILURES`] wrong PINs in a row the device is released as by a sign-out, keeping
 //! unsent edits locked for their author. Online, the server's session decides, as before.
 
+use keikaku_domain::lang::Lang;
 use serde::{Deserialize, Serialize};
 
 /// Digits a PIN has at least and at most.
@@ -20,19 +21,46 @@ pub const MAX_FAILURES: u32 = 5;
 /// tablet, once per unlock.
 pub const ITERATIONS: u32 = 600_000;
 
-/// Why a PIN cannot be set, for the field's message.
-pub fn check_new_pin(pin: &str, confirmation: &str) -> Result<(), &'static str> {
+/// Why a PIN cannot be set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PinProblem {
+    NotDigits,
+    Length,
+    Trivial,
+    Mismatch,
+}
+
+impl PinProblem {
+    /// The field's message, in `lang`.
+    pub fn message_in(self, lang: Lang) -> &'static str {
+        match (lang, self) {
+            (Lang::Ja, PinProblem::NotDigits) => "PINは数字だけで入力してください。",
+            (Lang::Ja, PinProblem::Length) => "PINは6〜12桁の数字にしてください。",
+            (Lang::Ja, PinProblem::Trivial) => "同じ数字の繰り返しや連続した数字は使えません。",
+            (Lang::Ja, PinProblem::Mismatch) => "確認のPINが一致しません。",
+            (Lang::En, PinProblem::NotDigits) => "Please enter digits only.",
+            (Lang::En, PinProblem::Length) => "Please use 6 to 12 digits.",
+            (Lang::En, PinProblem::Trivial) => {
+                "The same digit repeated, or digits in a row, cannot be used."
+            }
+            (Lang::En, PinProblem::Mismatch) => "The two PINs do not match.",
+        }
+    }
+}
+
+/// Why a PIN cannot be set, if it cannot.
+pub fn check_new_pin(pin: &str, confirmation: &str) -> Result<(), PinProblem> {
     if !pin.chars().all(|c| c.is_ascii_digit()) {
-        return Err("PINは数字だけで入力してください。");
+        return Err(PinProblem::NotDigits);
     }
     if !(MIN_DIGITS..=MAX_DIGITS).contains(&pin.len()) {
-        return Err("PINは6〜12桁の数字にしてください。");
+        return Err(PinProblem::Length);
     }
     if pin.bytes().all(|b| b == pin.as_bytes()[0]) || is_sequence(pin) {
-        return Err("同じ数字の繰り返しや連続した数字は使えません。");
+        return Err(PinProblem::Trivial);
     }
     if pin != confirmation {
-        return Err("確認のPINが一致しません。");
+        return Err(PinProblem::Mismatch);
     }
     Ok(())
 }
@@ -72,7 +100,10 @@ mod browser {
     use wasm_bindgen::{JsCast, JsValue};
     use wasm_bindgen_futures::JsFuture;
 
+    use keikaku_domain::lang::Lang;
+
     use super::{same_bytes, StoredPin, ITERATIONS, MAX_FAILURES};
+    use crate::client::page_lang;
     use crate::offline::device;
 
     /// sessionStorage key: the login unlocked in this tab.
@@ -85,14 +116,20 @@ mod browser {
                     .ok()
                     .and_then(|m| m.as_string())
             })
-            .unwrap_or_else(|| "WebCrypto が使えません".into())
+            .unwrap_or_else(|| match page_lang() {
+                Lang::Ja => "WebCrypto が使えません".into(),
+                Lang::En => "WebCrypto is not available".into(),
+            })
     }
 
     fn method(target: &JsValue, name: &str) -> Result<js_sys::Function, String> {
         Reflect::get(target, &name.into())
             .map_err(js_error)?
             .dyn_into::<js_sys::Function>()
-            .map_err(|_| format!("{name} がありません"))
+            .map_err(|_| match page_lang() {
+                Lang::Ja => format!("{name} がありません"),
+                Lang::En => format!("{name} is missing"),
+            })
     }
 
     fn crypto() -> Result<JsValue, String> {
@@ -225,9 +262,10 @@ mod browser {
 
     /// Checks an entered PIN; too many wrong ones in a row release the device.
     pub async fn unlock(pin: &str) -> Result<Unlock, String> {
-        let (stored, failures) = device::pin()
-            .await
-            .ok_or("この端末にはPINが設定されていません。")?;
+        let (stored, failures) = device::pin().await.ok_or(match page_lang() {
+            Lang::Ja => "この端末にはPINが設定されていません。",
+            Lang::En => "This device has no PIN set.",
+        })?;
         let derived = derive(pin, &stored.salt, stored.iterations).await?;
         if same_bytes(&derived, &stored.derived) {
             device::set_pin_failures(0).await?;
@@ -266,12 +304,34 @@ mod tests {
             ("123456", "連続"),
             ("987654", "連続"),
         ] {
-            let refused = check_new_pin(pin, pin).unwrap_err();
+            let refused = check_new_pin(pin, pin).unwrap_err().message_in(Lang::Ja);
             assert!(refused.contains(why), "{pin}: {refused}");
         }
         assert!(check_new_pin("482916", "482917")
             .unwrap_err()
+            .message_in(Lang::Ja)
             .contains("一致しません"));
+    }
+
+    #[test]
+    fn a_refused_pin_says_why_in_english_too() {
+        let refused = |pin: &str, again: &str| check_new_pin(pin, again).unwrap_err();
+        assert_eq!(
+            refused("48291", "48291").message_in(Lang::En),
+            "Please use 6 to 12 digits."
+        );
+        assert_eq!(
+            refused("48291a", "48291a").message_in(Lang::En),
+            "Please enter digits only."
+        );
+        assert_eq!(
+            refused("123456", "123456").message_in(Lang::En),
+            "The same digit repeated, or digits in a row, cannot be used."
+        );
+        assert_eq!(
+            refused("482916", "482917").message_in(Lang::En),
+            "The two PINs do not match."
+        );
     }
 
     #[test]

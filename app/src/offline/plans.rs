@@ -14,7 +14,7 @@ use keikaku_domain::document::DocumentView;
 use keikaku_domain::format::{KeptPlan, PlanFile, PlanStatus};
 use keikaku_domain::views::PlanSummary;
 
-use crate::client::send_json;
+use crate::client::{page_lang, send_json};
 use crate::timeline::Phase;
 
 use super::names::{
@@ -124,7 +124,7 @@ async fn store_plans(files: Vec<(u32, PlanFile)>) -> Result<(), String> {
         tx.commit().await.map_err(|e| e.to_string())
     })
     .await
-    .ok_or("IndexedDB を開けません")??;
+    .ok_or_else(super::device::no_database)??;
     super::service_worker::plans_kept();
     Ok(())
 }
@@ -133,14 +133,14 @@ async fn store_plans(files: Vec<(u32, PlanFile)>) -> Result<(), String> {
 pub async fn keep_readable_plans() -> Result<usize, String> {
     let list = send_json("GET", "/api/v1/plans", "", None)
         .await
-        .map_err(|p| p.message())?;
+        .map_err(|p| p.message_in(page_lang()))?;
     let summaries: Vec<PlanSummary> = serde_json::from_value(list).map_err(|e| e.to_string())?;
     let mut files = Vec::new();
     for (order, summary) in summaries.iter().enumerate() {
         let url = format!("/api/v1/plans/{}", summary.id);
         let file = send_json("GET", &url, "", None)
             .await
-            .map_err(|p| p.message())?;
+            .map_err(|p| p.message_in(page_lang()))?;
         let file: PlanFile = serde_json::from_value(file).map_err(|e| e.to_string())?;
         files.push((order as u32, file));
     }

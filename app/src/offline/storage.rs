@@ -23,6 +23,9 @@ use serde::de::DeserializeOwned;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsValue;
 
+use crate::client::{locale, page_lang};
+use crate::i18n::td_string;
+
 const META: &str = "meta";
 /// The log of confirmed rows: JSON arrays of `put_fields`, `put_note`, `put_kpi_reading`,
 /// `put_round` and `put_annotation` writes, under keys IndexedDB generates in increasing order (never reused, so a tab that
@@ -54,7 +57,9 @@ pub struct StorageError(pub String);
 
 impl std::fmt::Display for StorageError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "端末の保存領域を使えません：{}", self.0)
+        let error = &self.0;
+        let message = td_string!(locale(page_lang()), record.offline_storage, error);
+        write!(f, "{message}")
     }
 }
 

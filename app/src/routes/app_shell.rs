@@ -6,20 +6,22 @@ use leptos::prelude::*;
 use leptos_meta::Meta;
 
 use crate::components::layout::PageTitle;
+use crate::i18n::{t, t_string, use_i18n};
 use crate::offline::early;
 
 #[component]
 pub fn AppShellPage() -> impl IntoView {
     let renderer = use_context::<early::FirstViewRenderer>();
+    let i18n = use_i18n();
     view! {
-        <PageTitle text="読み込み中"/>
+        <PageTitle text=t_string!(i18n, device.shell_title)/>
         <Meta name="keikaku-shell" content="1"/>
         // What the service worker reads into the shell it serves (data, never run).
         <script type="application/json" id=early::NAMES_ID inner_html=early::names_json(renderer.as_ref())></script>
         // Before the app's own script (a module, run after parsing), so the read starts first.
         <script nonce=leptos::nonce::use_nonce() inner_html=early::script()></script>
         <div class="page" id=early::PLACEHOLDER_ID>
-            <p class="loading" role="status">"読み込み中…"</p>
+            <p class="loading" role="status">{t!(i18n, device.loading)}</p>
         </div>
     }
 }

@@ -11,12 +11,15 @@ use crate::components::diff::{ChangeCounts, ChangeList};
 use crate::components::guarded::optional_page;
 use crate::components::layout::{PageTitle, ScrollToFragment};
 use crate::components::plan_header::{Breadcrumbs, PlanHeader, PlanTab};
-use crate::routes::versions::CompareForm;
+use crate::i18n::{t, t_string, use_i18n};
+use crate::lang::use_lang;
+use crate::routes::versions::{CompareForm, VersionTitle};
 
 #[component]
 pub fn ComparePage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
+    let lang = use_lang();
     let page = Resource::new(
         move || {
             let q = query.read();
@@ -25,23 +28,21 @@ pub fn ComparePage() -> impl IntoView {
                 params.read().get("plan_id").unwrap_or_default(),
                 number("from"),
                 number("to"),
+                lang,
             )
         },
-        |(plan_id, from, to)| async move {
+        |(plan_id, from, to, lang)| async move {
             // A number that is not one names no version.
             if from == Some(None) || to == Some(None) {
                 return Ok(None);
             }
-            crate::api::versions::compare_page(plan_id, from.flatten(), to.flatten()).await
+            crate::api::versions::compare_page(plan_id, from.flatten(), to.flatten(), lang).await
         },
     );
-    optional_page(
-        page,
-        "比べる版が見つかりませんでした。",
-        |view| {
-            view! { <Compare view/> }
-        },
-    )
+    let not_found = t_string!(use_i18n(), versions.compare_not_found);
+    optional_page(page, not_found, |view| {
+        view! { <Compare view/> }
+    })
 }
 
 #[component]
@@ -53,33 +54,47 @@ fn Compare(view: CompareView) -> impl IntoView {
         versions,
         diff,
     } = view;
+    let (i18n, lang) = (use_i18n(), use_lang());
     let plan_id = summary.id.clone();
-    let title = format!("{}と{}の比較", from.number.label(), to.number.label());
-    let summary_text = diff.summary();
+    let title = t_string!(
+        i18n,
+        versions.compare_title,
+        from = from.number.label_in(lang),
+        to = to.number.label_in(lang)
+    )
+    .to_string();
+    let page_title = t_string!(
+        i18n,
+        versions.compare_page_title,
+        page = title.clone(),
+        plan = summary.title.clone()
+    )
+    .to_string();
+    let summary_text = diff.summary_in(lang);
     let empty = diff.is_empty();
     view! {
-        <PageTitle text=format!("{title}｜{}", summary.title)/>
+        <PageTitle text=page_title/>
         <ScrollToFragment/>
         <div class="page">
             <Breadcrumbs trail=vec![
                 (summary.title.clone(), Some(paths::plan(&plan_id))),
-                ("改定履歴".to_owned(), Some(paths::versions(&plan_id))),
+                (t_string!(i18n, versions.title).to_owned(), Some(paths::versions(&plan_id))),
                 (title.clone(), None),
             ]/>
             <PlanHeader summary=summary.clone() current=PlanTab::Versions/>
+            <crate::lang::ContentLanguageNotice/>
             <h1>{title}</h1>
             <p class="compare-versions">
-                <a href=paths::version(&plan_id, from.number.0)>{from.title()}</a>
+                <a href=paths::version(&plan_id, from.number.0)><VersionTitle version=from.clone()/></a>
                 " → "
-                <a href=paths::version(&plan_id, to.number.0)>{to.title()}</a>
+                <a href=paths::version(&plan_id, to.number.0)><VersionTitle version=to.clone()/></a>
             </p>
             <CompareForm plan_id=plan_id.clone() versions from=Some(from.number.0) to=Some(to.number.0)/>
-            <p class="diff-summary"><strong>"変更の概要："</strong>{summary_text}</p>
+            <p class="diff-summary"><strong>{t!(i18n, versions.summary)}</strong>{summary_text}</p>
             {(!empty).then(|| view! {
                 <ChangeCounts diff=diff.clone()/>
                 <p class="diff-legend">
-                    "凡例："<ins class="diff-ins">"追加された文字"</ins>"（下線）、"
-                    <del class="diff-del">"削除された文字"</del>"（取り消し線）"
+                    {t!(i18n, versions.legend, <ins> = <ins class="diff-ins" />, <del> = <del class="diff-del" />)}
                 </p>
                 <ChangeList diff=diff.clone()/>
             })}

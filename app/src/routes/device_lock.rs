@@ -5,16 +5,51 @@
 //! Both exist only in the browser: the unlock screen replaces pages rendered from what the
 //! device keeps, and the settings need WebCrypto and IndexedDB.
 
+use keikaku_domain::lang::mark_japanese;
 use leptos::prelude::*;
 
 use crate::components::layout::PageTitle;
+use crate::i18n::{t, t_string, use_i18n};
+use crate::lang::use_lang;
 use crate::offline::lock;
+
+/// Why the PIN was not taken, as the field's message says. Most arise only in the browser.
+#[derive(Clone)]
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+enum Trouble {
+    /// Wrong; this many tries are left.
+    Wrong(u32),
+    /// The PIN could not be checked: the browser's reason.
+    Failed(String),
+    /// A new PIN that cannot be set.
+    Refused(lock::PinProblem),
+    /// Setting or removing the PIN failed: the browser's reason.
+    NotSet(String),
+    NotRemoved(String),
+}
+
+/// A trouble's message. The reasons come from the browser or the device's storage, which
+/// may word them in Japanese: they are marked with their language.
+#[component]
+fn TroubleMessage(trouble: Trouble) -> impl IntoView {
+    let (i18n, lang) = (use_i18n(), use_lang());
+    let reason = |own: AnyView, reason: String| {
+        view! { {own}<span lang=mark_japanese(&reason)>{reason.clone()}</span> }.into_any()
+    };
+    match trouble {
+        Trouble::Wrong(left) => t!(i18n, device.wrong_pin, left).into_any(),
+        Trouble::Failed(e) => reason(t!(i18n, device.check_failed).into_any(), e),
+        Trouble::Refused(problem) => problem.message_in(lang).into_any(),
+        Trouble::NotSet(e) => reason(t!(i18n, device.set_failed).into_any(), e),
+        Trouble::NotRemoved(e) => reason(t!(i18n, device.remove_failed).into_any(), e),
+    }
+}
 
 /// In place of every page of a locked tab: the PIN, or nothing of the user.
 #[component]
 pub fn DeviceLocked() -> impl IntoView {
     let pin = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Trouble>);
     let busy = RwSignal::new(false);
     let released = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -29,42 +64,43 @@ pub fn DeviceLocked() -> impl IntoView {
                 }
                 Ok(lock::Unlock::Wrong(left)) => {
                     pin.set(String::new());
-                    error.set(Some(format!(
-                        "PINが違います。あと{left}回間違えると、この端末からログアウトします。"
-                    )));
+                    error.set(Some(Trouble::Wrong(left)));
                 }
                 Ok(lock::Unlock::Released) => released.set(true),
-                Err(e) => error.set(Some(format!("確認できませんでした：{e}"))),
+                Err(e) => error.set(Some(Trouble::Failed(e))),
             }
             busy.set(false);
         });
         #[cfg(not(feature = "hydrate"))]
         let _ = (pin, error, released);
     };
+    let i18n = use_i18n();
     view! {
-        <PageTitle text="この端末はロックされています"/>
+        <PageTitle text=t_string!(i18n, device.locked_title)/>
         <div class="page page--narrow">
-            <h1>"この端末はロックされています"</h1>
+            <h1>{t!(i18n, device.locked_title)}</h1>
             {move || if released.get() {
                 view! {
-                    <p role="alert">{format!("PINを{}回間違えたため、この端末からログアウトしました。未送信の変更は、記録した人がもう一度ログインすると送信されます。", lock::MAX_FAILURES)}</p>
-                    <p><a href="/">"計画の一覧へ"</a></p>
+                    <p role="alert">{t!(i18n, device.released, count = lock::MAX_FAILURES)}</p>
+                    <p><a href="/">{t!(i18n, device.to_plans)}</a></p>
                 }
                 .into_any()
             } else {
                 view! {
-                    <p>"サーバーに接続できないため、この端末に保存された内容を開くにはPINが必要です。別の人が使うときは、接続できる場所でログインしてください。"</p>
+                    <p>{t!(i18n, device.locked_lead)}</p>
                     <form class="login-form" on:submit=submit>
                         <div class="field">
-                            <label for="device-pin">"PIN（数字6〜12桁）"</label>
+                            <label for="device-pin">{t!(i18n, device.pin)}</label>
                             <input id="device-pin" type="password" inputmode="numeric" autocomplete="off"
                                 maxlength=lock::MAX_DIGITS.to_string() required
                                 aria-describedby="device-pin-error"
                                 prop:value=pin on:input=move |ev| pin.set(event_target_value(&ev))/>
-                            <p id="device-pin-error" class="field__error" role="alert">{move || error.get()}</p>
+                            <p id="device-pin-error" class="field__error" role="alert">
+                                {move || error.get().map(|trouble| view! { <TroubleMessage trouble/> })}
+                            </p>
                         </div>
                         <button type="submit" disabled=move || busy.get()>
-                            {move || if busy.get() { "確認中…" } else { "ロックを解除" }}
+                            {move || if busy.get() { t_string!(i18n, device.checking) } else { t_string!(i18n, device.unlock) }}
                         </button>
                     </form>
                 }
@@ -80,8 +116,9 @@ pub fn PinSettings(login: String) -> impl IntoView {
     let has_pin = RwSignal::new(None::<bool>);
     let pin = RwSignal::new(String::new());
     let confirmation = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
-    let done = RwSignal::new(None::<&'static str>);
+    let error = RwSignal::new(None::<Trouble>);
+    // Whether the PIN was set (true) or removed (false) by the last request.
+    let done = RwSignal::new(None::<bool>);
     let busy = RwSignal::new(false);
     let login = StoredValue::new(login);
     #[cfg(feature = "hydrate")]
@@ -94,8 +131,8 @@ pub fn PinSettings(login: String) -> impl IntoView {
         ev.prevent_default();
         done.set(None);
         let (new, again) = (pin.get_untracked(), confirmation.get_untracked());
-        if let Err(reason) = lock::check_new_pin(&new, &again) {
-            error.set(Some(reason.to_owned()));
+        if let Err(problem) = lock::check_new_pin(&new, &again) {
+            error.set(Some(Trouble::Refused(problem)));
             return;
         }
         error.set(None);
@@ -107,9 +144,9 @@ pub fn PinSettings(login: String) -> impl IntoView {
                     pin.set(String::new());
                     confirmation.set(String::new());
                     has_pin.set(Some(true));
-                    done.set(Some("PINを設定しました。"));
+                    done.set(Some(true));
                 }
-                Err(e) => error.set(Some(format!("設定できませんでした：{e}"))),
+                Err(e) => error.set(Some(Trouble::NotSet(e))),
             }
             busy.set(false);
         });
@@ -123,42 +160,49 @@ pub fn PinSettings(login: String) -> impl IntoView {
             match lock::remove_pin().await {
                 Ok(()) => {
                     has_pin.set(Some(false));
-                    done.set(Some("PINを解除しました。"));
+                    done.set(Some(false));
                 }
-                Err(e) => error.set(Some(format!("解除できませんでした：{e}"))),
+                Err(e) => error.set(Some(Trouble::NotRemoved(e))),
             }
         });
     };
+    let i18n = use_i18n();
     view! {
         <section aria-labelledby="pin-heading">
-            <h2 id="pin-heading">"オフライン時のロック（PIN）"</h2>
-            <p>"PINを設定すると、サーバーに接続できないときにこの端末でアプリを開くには、PINの入力が必要になります。ブラウザを閉じるまで、もう一度は聞かれません。"{format!("{}回間違えると、この端末からログアウトします。", lock::MAX_FAILURES)}</p>
+            <h2 id="pin-heading">{t!(i18n, device.pin_heading)}</h2>
+            <p>{t!(i18n, device.pin_lead)}{t!(i18n, device.pin_failures, count = lock::MAX_FAILURES)}</p>
             {move || has_pin.get().map(|set| if set {
                 view! {
-                    <p>"この端末にはPINが設定されています。"</p>
-                    <button type="button" class="button" on:click=remove>"PINを解除する"</button>
+                    <p>{t!(i18n, device.has_pin)}</p>
+                    <button type="button" class="button" on:click=remove>{t!(i18n, device.remove_pin)}</button>
                 }
                 .into_any()
             } else {
-                view! { <p>"PINは設定されていません。"</p> }.into_any()
+                view! { <p>{t!(i18n, device.no_pin)}</p> }.into_any()
             })}
             <form class="inline-form pin-form" on:submit=set>
                 <div class="field">
-                    <label for="new-pin">{move || if has_pin.get() == Some(true) { "新しいPIN（数字6〜12桁）" } else { "PIN（数字6〜12桁）" }}</label>
+                    <label for="new-pin">{move || if has_pin.get() == Some(true) { t_string!(i18n, device.new_pin) } else { t_string!(i18n, device.pin) }}</label>
                     <input id="new-pin" type="password" inputmode="numeric" autocomplete="new-password"
                         maxlength=lock::MAX_DIGITS.to_string() aria-describedby="new-pin-error"
                         prop:value=pin on:input=move |ev| pin.set(event_target_value(&ev))/>
                 </div>
                 <div class="field">
-                    <label for="new-pin-again">"確認のためもう一度"</label>
+                    <label for="new-pin-again">{t!(i18n, device.pin_again)}</label>
                     <input id="new-pin-again" type="password" inputmode="numeric" autocomplete="new-password"
                         maxlength=lock::MAX_DIGITS.to_string() aria-describedby="new-pin-error"
                         prop:value=confirmation on:input=move |ev| confirmation.set(event_target_value(&ev))/>
                 </div>
-                <button type="submit" class="button" disabled=move || busy.get()>"PINを設定する"</button>
-                <p id="new-pin-error" class="field__error" role="alert">{move || error.get()}</p>
+                <button type="submit" class="button" disabled=move || busy.get()>{t!(i18n, device.set_pin)}</button>
+                <p id="new-pin-error" class="field__error" role="alert">
+                    {move || error.get().map(|trouble| view! { <TroubleMessage trouble/> })}
+                </p>
             </form>
-            {move || done.get().map(|message| view! { <p class="notice" role="status">{message}</p> })}
+            {move || done.get().map(|set| view! {
+                <p class="notice" role="status">
+                    {if set { t_string!(i18n, device.pin_set) } else { t_string!(i18n, device.pin_removed) }}
+                </p>
+            })}
         </section>
     }
 }

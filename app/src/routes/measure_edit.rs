@@ -12,18 +12,40 @@ use leptos_router::hooks::use_params_map;
 use serde_json::json;
 
 use crate::api::{measure_edit_page, Guarded};
-use crate::client::{send_json, Problem};
+use crate::client::{locale, send_json, Problem, ProblemMessage};
 use crate::components::form::{browser_action, page_value};
 use crate::components::layout::{
     Forbidden, LoadError, Loading, NotFound, PageTitle, SignInRequired,
 };
 use crate::components::plan_header::Breadcrumbs;
+use crate::i18n::{t, t_string, td_string, use_i18n};
+use crate::lang::{text_lang, use_lang};
 
-const TITLE: &str = "施策の編集";
+/// A text field's name in the page's language. The view names them in Japanese; a field this
+/// page does not know keeps that name (marked by the caller).
+fn field_label(field: &EditableField) -> Option<&'static str> {
+    let i18n = use_i18n();
+    Some(match field.name.as_str() {
+        "title" => t_string!(i18n, measure_edit.field_title),
+        "summary" => t_string!(i18n, measure_edit.field_summary),
+        "outcome" => t_string!(i18n, measure_edit.field_outcome),
+        "target_state" => t_string!(i18n, measure_edit.field_target_state),
+        "current_issues" => t_string!(i18n, measure_edit.field_current_issues),
+        "direction" => t_string!(i18n, measure_edit.field_direction),
+        "content" => t_string!(i18n, measure_edit.field_content),
+        _ => return None,
+    })
+}
+
+/// A problem beside a field or above a form, in the page's language.
+fn problem_notice(problem: Problem) -> impl IntoView {
+    view! { <p class="notice notice--error" role="alert"><ProblemMessage problem/></p> }
+}
 
 #[component]
 pub fn MeasureEditPage() -> impl IntoView {
     let params = use_params_map();
+    let i18n = use_i18n();
     let page = Resource::new(
         move || {
             let p = params.read();
@@ -39,10 +61,10 @@ pub fn MeasureEditPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match page.await {
                     Err(error) => view! { <LoadError error/> }.into_any(),
-                    Ok(Guarded::NotFound) => view! { <NotFound message="指定された施策は見つかりませんでした。"/> }.into_any(),
-                    Ok(Guarded::SignInRequired) => view! { <SignInRequired title=TITLE/> }.into_any(),
+                    Ok(Guarded::NotFound) => view! { <NotFound message=t_string!(i18n, measure_edit.not_found)/> }.into_any(),
+                    Ok(Guarded::SignInRequired) => view! { <SignInRequired title=t_string!(i18n, measure_edit.title)/> }.into_any(),
                     Ok(Guarded::Forbidden) => view! {
-                        <Forbidden title=TITLE message="施策の内容を編集できるのは、この計画を持つ自治体の管理者だけです。"/>
+                        <Forbidden title=t_string!(i18n, measure_edit.title) message=t_string!(i18n, measure_edit.forbidden)/>
                     }.into_any(),
                     Ok(Guarded::Found(view)) => view! { <MeasureEditor view=*view/> }.into_any(),
                 }
@@ -60,7 +82,7 @@ fn field_id(field: &EditableField) -> String {
 struct FieldState {
     saved: RwSignal<String>,
     typed: RwSignal<String>,
-    error: RwSignal<Option<String>>,
+    error: RwSignal<Option<Problem>>,
 }
 
 #[component]
@@ -105,6 +127,16 @@ fn MeasureEditor(view: MeasureEditView) -> impl IntoView {
         }
     });
     let outcome = RwSignal::new(None::<Result<String, Problem>>);
+    let i18n = use_i18n();
+    // The outcome's words, in the page's language, for the save that runs in the browser,
+    // away from the component (so looked up by the page's locale, not the context).
+    let locale = locale(use_lang());
+    let no_changes = td_string!(locale, measure_edit.no_changes);
+    let saved_message =
+        move |count: usize| td_string!(locale, measure_edit.saved, count).to_string();
+    let partly_message = move |failed: usize, saved: usize| {
+        td_string!(locale, measure_edit.partly_saved, failed, saved).to_string()
+    };
 
     let save_text = {
         let (api, token, states) = (api.clone(), csrf_token.clone(), states.clone());
@@ -131,18 +163,18 @@ fn MeasureEditor(view: MeasureEditView) -> impl IntoView {
                             saved += 1;
                         }
                         Err(problem) => {
-                            state.error.set(Some(problem.message()));
+                            state.error.set(Some(problem));
                             failed += 1;
                         }
                     }
                 }
                 outcome.set(Some(match (saved, failed) {
-                    (0, 0) => Ok("変更はありません。".to_owned()),
-                    (n, 0) => Ok(format!("{n}項目を保存しました。")),
+                    (0, 0) => Ok(no_changes.to_owned()),
+                    (n, 0) => Ok(saved_message(n)),
                     (n, f) => Err(Problem {
                         status: 400,
                         field: None,
-                        reason: format!("{f}項目を保存できませんでした（{n}項目は保存済み）。各項目の説明を確認してください。入力内容はそのまま残っています。"),
+                        reason: partly_message(f, n),
                     }),
                 }));
             }
@@ -159,16 +191,24 @@ fn MeasureEditor(view: MeasureEditView) -> impl IntoView {
         }
     };
 
+    let page_title = t_string!(
+        i18n,
+        measure_edit.page_title,
+        measure = measure_title.clone(),
+        plan = summary.title.clone()
+    )
+    .to_string();
+    let title_lang = text_lang(&measure_title);
     view! {
-        <PageTitle text=format!("{TITLE}：{measure_title}｜{}", summary.title)/>
+        <PageTitle text=page_title/>
         <div class="page">
             <Breadcrumbs trail=vec![
                 (summary.title.clone(), Some(paths::plan(&summary.id))),
                 (measure_title.clone(), Some(measure_href.clone())),
-                ("編集".to_owned(), None),
+                (t_string!(i18n, measure_edit.breadcrumb).to_owned(), None),
             ]/>
-            <h1>{format!("{TITLE}：{measure_title}")}</h1>
-            <noscript><p class="notice notice--error">"この画面の操作にはJavaScriptが必要です。"</p></noscript>
+            <h1>{t!(i18n, measure_edit.heading, measure = measure_title.clone(), <ja> = <span lang=title_lang />)}</h1>
+            <noscript><p class="notice notice--error">{t!(i18n, measure_edit.needs_javascript)}</p></noscript>
             <form class="edit-form" on:submit=move |ev| { ev.prevent_default(); save_text.dispatch(()); }>
                 {states.into_iter().map(|(field, state)| {
                     let id = field_id(&field);
@@ -177,31 +217,42 @@ fn MeasureEditor(view: MeasureEditView) -> impl IntoView {
                     let stored = state.saved.get_untracked();
                     let error_id = format!("{id}-error");
                     let described = error_id.clone();
+                    // The view's own (Japanese) name for a field this page does not know.
+                    let label = match field_label(&field) {
+                        Some(label) => label.into_any(),
+                        None => view! { <span lang="ja">{field.label.clone()}</span> }.into_any(),
+                    };
+                    // The measure's text, in the language it is written in.
+                    let typed_lang = move || keikaku_domain::lang::mark_japanese(&state.typed.get());
                     view! {
                         <div class="field">
-                            <label for=id.clone()>{field.label.clone()}{field.required.then_some("（必須）")}</label>
+                            <label for=id.clone()>{label}{field.required.then_some(t!(i18n, measure_edit.required))}</label>
                             <textarea id=id rows=if field.name == "title" { "2" } else { "5" }
-                                maxlength="20000" required=field.required
+                                maxlength="20000" required=field.required lang=typed_lang
                                 aria-invalid=move || state.error.get().is_some().to_string()
                                 aria-describedby=move || state.error.get().is_some().then(|| described.clone())
                                 prop:value=move || state.typed.get()
                                 on:input=move |ev| state.typed.set(event_target_value(&ev))>{stored}</textarea>
-                            {move || state.error.get().map(|reason| view! { <p class="field__error" id=error_id.clone()>{reason}</p> })}
-                            {move || (state.typed.get() != state.saved.get()).then(|| view! { <p class="field__hint">"未保存の変更があります"</p> })}
+                            {move || state.error.get().map(|problem| view! { <p class="field__error" id=error_id.clone()><ProblemMessage problem/></p> })}
+                            {move || (state.typed.get() != state.saved.get()).then(|| view! { <p class="field__hint">{t!(i18n, measure_edit.unsaved_field)}</p> })}
                         </div>
                     }
                 }).collect_view()}
                 {move || outcome.get().map(|result| match result {
                     Ok(message) => view! { <p class="notice" role="status">{message}</p> }.into_any(),
-                    Err(problem) => view! { <p class="notice notice--error" role="alert">{problem.message()}</p> }.into_any(),
+                    Err(problem) => problem_notice(problem).into_any(),
                 })}
                 <p class="edit-form__actions">
-                    <button type="submit" disabled=saving>"本文を保存する"</button>
-                    <span role="status">{move || match unsaved() { 0 => String::new(), n => format!("未保存：{n}項目") }}</span>
+                    <button type="submit" disabled=saving>{t!(i18n, measure_edit.save_text)}</button>
+                    <span role="status">{move || match unsaved() { 0 => String::new(), count => t_string!(i18n, measure_edit.unsaved_count, count).to_string() }}</span>
                 </p>
             </form>
             <DepartmentsEditor api=format!("{api}/departments") token=csrf_token departments lead=lead_departments related=related_departments/>
-            <p><a href=measure_href.clone()>"施策のページへ戻る"</a>" ・ "<a href=format!("{measure_href}/history")>"変更履歴"</a></p>
+            <p>
+                <a href=measure_href.clone()>{t!(i18n, measure_edit.back_to_measure)}</a>
+                {t!(i18n, measure_edit.separator)}
+                <a href=format!("{measure_href}/history")>{t!(i18n, measure_edit.history)}</a>
+            </p>
         </div>
     }
 }
@@ -219,6 +270,8 @@ fn DepartmentsEditor(
     let related_set = RwSignal::new(related.into_iter().collect::<BTreeSet<String>>());
     let outcome = RwSignal::new(None::<Result<String, Problem>>);
     let order = departments.clone();
+    let i18n = use_i18n();
+    let saved = t_string!(i18n, measure_edit.departments_saved);
     let save = browser_action(move |_: &()| {
         let in_order = |set: &BTreeSet<String>| {
             order
@@ -234,7 +287,7 @@ fn DepartmentsEditor(
         let (api, token) = (api.clone(), token.clone());
         async move {
             let result = send_json("PUT", &api, &token, Some(&body)).await;
-            outcome.set(Some(result.map(|_| "担当部署を保存しました。".to_owned())));
+            outcome.set(Some(result.map(|_| saved.to_owned())));
         }
     });
     // A department is either lead or related, never both: choosing it in one list takes it
@@ -250,6 +303,8 @@ fn DepartmentsEditor(
                 {departments.into_iter().enumerate().map(|(i, name)| {
                     let id = format!("{role}-department-{i}");
                     let key = name.clone();
+                    // A department's name is the organization's own word.
+                    let name_lang = text_lang(&name);
                     // The input sits inside its label, which names it.
                     view! {
                         <label class="checkbox">
@@ -264,7 +319,7 @@ fn DepartmentsEditor(
                                         }
                                     }
                                 }/>
-                            {name}
+                            <span lang=name_lang>{name}</span>
                         </label>
                     }
                 }).collect_view()}
@@ -273,15 +328,15 @@ fn DepartmentsEditor(
     };
     view! {
         <section aria-labelledby="departments-heading">
-            <h2 id="departments-heading">"担当部署"</h2>
+            <h2 id="departments-heading">{t!(i18n, measure_edit.departments)}</h2>
             <form class="edit-form" on:submit=move |ev| { ev.prevent_default(); save.dispatch(()); }>
-                {group("lead", "主担当部署", lead_set, related_set)}
-                {group("related", "関係部署", related_set, lead_set)}
+                {group("lead", t_string!(i18n, measure_edit.lead_departments), lead_set, related_set)}
+                {group("related", t_string!(i18n, measure_edit.related_departments), related_set, lead_set)}
                 {move || outcome.get().map(|result| match result {
                     Ok(message) => view! { <p class="notice" role="status">{message}</p> }.into_any(),
-                    Err(problem) => view! { <p class="notice notice--error" role="alert">{problem.message()}</p> }.into_any(),
+                    Err(problem) => problem_notice(problem).into_any(),
                 })}
-                <button type="submit">"担当部署を保存する"</button>
+                <button type="submit">{t!(i18n, measure_edit.save_departments)}</button>
             </form>
         </section>
     }

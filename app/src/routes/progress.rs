@@ -7,14 +7,18 @@
 //! from the server render; the progress comes only from the replica, which exists only in the
 //! browser: the server renders a loading state, and so does the first hydrated render.
 
+use keikaku_domain::lang::{mark_japanese, Lang};
 use keikaku_domain::views::{paths, MeasureView};
 use keikaku_domain::{FiscalYear, Measure, Stage};
 use keikaku_sync::progress::{Field, FieldValue, Grade, ProgressRecord, RecordKey, Status};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use crate::client::locale;
 use crate::components::layout::{LoadError, Loading, NotFound, PageTitle};
 use crate::components::plan_header::Breadcrumbs;
+use crate::i18n::{t, t_string, td_string, use_i18n};
+use crate::lang::{text_lang, use_lang};
 use crate::offline::{use_sync_status, SyncStatus};
 use crate::routes::progress_round::{notes_lock, values_lock, RoundPanel};
 
@@ -37,7 +41,7 @@ pub fn ProgressPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match page.await {
                     Err(error) => view! { <LoadError error/> }.into_any(),
-                    Ok(None) => view! { <NotFound message="指定された施策は見つかりませんでした。"/> }.into_any(),
+                    Ok(None) => view! { <NotFound message=t_string!(use_i18n(), record.not_found)/> }.into_any(),
                     Ok(Some(view)) => view! { <ProgressRecorder view/> }.into_any(),
                 }
             })}
@@ -66,6 +70,7 @@ pub fn default_year(years: &[FiscalYear]) -> Option<FiscalYear> {
 #[component]
 fn ProgressRecorder(view: MeasureView) -> impl IntoView {
     let query = use_query_map();
+    let (i18n, lang) = (use_i18n(), use_lang());
     let MeasureView {
         summary,
         measure,
@@ -95,28 +100,34 @@ fn ProgressRecorder(view: MeasureView) -> impl IntoView {
     };
     let target = move || query.read().get("target").unwrap_or_default();
     let base = format!("{measure_href}/progress");
+    let page_title = t_string!(
+        i18n,
+        record.page_title,
+        measure = title.clone(),
+        plan = summary.title.clone()
+    )
+    .to_string();
+    let title_lang = text_lang(&title);
     view! {
-        <PageTitle text=format!("進捗の記録：{title}｜{}", summary.title)/>
+        <PageTitle text=page_title/>
         <div class="page">
             <Breadcrumbs trail=vec![
                 (summary.title.clone(), Some(paths::plan(&plan_id))),
                 (title.clone(), Some(measure_href.clone())),
-                ("進捗の記録".to_owned(), None),
+                (t_string!(i18n, record.title).to_owned(), None),
             ]/>
-            <h1>{format!("進捗の記録：{title}")}</h1>
+            <h1>{t!(i18n, record.heading, measure = title.clone(), <ja> = <span lang=title_lang />)}</h1>
             {(!progress_recordable).then(|| view! {
-                <p class="notice notice--error" role="alert">
-                    "この施策の進捗を記録できるのは、担当部署の職員と管理者です。ログインしている場合は、担当部署を確認してください。"
-                </p>
+                <p class="notice notice--error" role="alert">{t!(i18n, record.not_recordable)}</p>
             })}
-            <nav class="year-tabs" aria-label="年度">
+            <nav class="year-tabs" aria-label=t_string!(i18n, record.years)>
                 <ul>
                     {years.iter().map(|y| {
                         let href = format!("{base}?year={}", y.0);
                         let y = *y;
                         let year = year.clone();
                         view! {
-                            <li><a href=href aria-current=move || (year() == Some(y)).then_some("page")>{y.label()}</a></li>
+                            <li><a href=href aria-current=move || (year() == Some(y)).then_some("page")>{y.label_in(lang)}</a></li>
                         }
                     }).collect_view()}
                 </ul>
@@ -126,7 +137,11 @@ fn ProgressRecorder(view: MeasureView) -> impl IntoView {
                 let target_id = target();
                 view! { <RecordEditor plan_id=plan_id.clone() measure=measure.clone() year=y target_id editable=progress_recordable submittable=report_submittable/> }
             })}
-            <p><a href=measure_href.clone()>"施策のページへ戻る"</a>" ・ "<a href="/sync">"同期の状況と競合"</a></p>
+            <p>
+                <a href=measure_href.clone()>{t!(i18n, record.back_to_measure)}</a>
+                {t!(i18n, record.separator)}
+                <a href="/sync">{t!(i18n, record.sync_link)}</a>
+            </p>
         </div>
     }
 }
@@ -154,10 +169,11 @@ fn TargetPicker(
         href
     };
     let link = StoredValue::new(link);
+    let i18n = use_i18n();
     Some(view! {
-        <nav class="target-picker" aria-label="記録の対象">
+        <nav class="target-picker" aria-label=t_string!(i18n, record.target_picker)>
             <ul>
-                <li><a href=move || link.with_value(|l| l(None)) aria-current=move || target.get().is_empty().then_some("page")>"施策全体"</a></li>
+                <li><a href=move || link.with_value(|l| l(None)) aria-current=move || target.get().is_empty().then_some("page")>{t!(i18n, record.whole_measure)}</a></li>
                 {measure.actions.into_iter().map(|action| {
                     let id = action.id.clone();
                     let current = id.clone();
@@ -165,8 +181,9 @@ fn TargetPicker(
                         Some(n) => format!("{n} {}", action.title),
                         None => action.title.clone(),
                     };
+                    let lang = text_lang(&label);
                     view! {
-                        <li><a href=move || link.with_value(|l| l(Some(id.clone()))) aria-current=move || (target.get() == current).then_some("page")>{label}</a></li>
+                        <li><a href=move || link.with_value(|l| l(Some(id.clone()))) aria-current=move || (target.get() == current).then_some("page") lang=lang>{label}</a></li>
                     }
                 }).collect_view()}
             </ul>
@@ -174,18 +191,36 @@ fn TargetPicker(
     })
 }
 
+/// A stage reached, in Japanese; [`stage_label_in`] for the page's language.
 pub fn stage_label(stage: Option<Stage>) -> &'static str {
-    stage.map_or("（未記録）", Stage::label)
+    stage_label_in(stage, Lang::Ja)
 }
 
-/// A field value as people read it.
+/// A stage reached in `lang`, or that none is recorded.
+pub fn stage_label_in(stage: Option<Stage>, lang: Lang) -> &'static str {
+    stage.map_or(not_recorded(lang), |s| s.label_in(lang))
+}
+
+fn not_recorded(lang: Lang) -> &'static str {
+    td_string!(locale(lang), record.not_recorded)
+}
+
+/// A field value as people read it, in Japanese; [`describe_in`] for the page's language.
 pub fn describe(value: &FieldValue) -> String {
+    describe_in(value, Lang::Ja)
+}
+
+/// A field value as people read it, in `lang`. A text is returned as written: mark its
+/// language where it is shown (`mark_japanese`).
+pub fn describe_in(value: &FieldValue, lang: Lang) -> String {
     match value {
-        FieldValue::Stage(s) => stage_label(*s).to_owned(),
-        FieldValue::Status(s) => s.map_or("（未記録）", Status::label).to_owned(),
-        FieldValue::Percent(p) => p.map_or("（未記録）".to_owned(), |p| format!("{p}%")),
-        FieldValue::Grade(g) => g.map_or("（未記録）", Grade::as_str).to_owned(),
-        FieldValue::Text(t) if t.is_empty() => "（空欄）".to_owned(),
+        FieldValue::Stage(s) => stage_label_in(*s, lang).to_owned(),
+        FieldValue::Status(s) => s
+            .map_or(not_recorded(lang), |s| s.label_in(lang))
+            .to_owned(),
+        FieldValue::Percent(p) => p.map_or(not_recorded(lang).to_owned(), |p| format!("{p}%")),
+        FieldValue::Grade(g) => g.map_or(not_recorded(lang), Grade::as_str).to_owned(),
+        FieldValue::Text(t) if t.is_empty() => td_string!(locale(lang), record.empty).to_owned(),
         FieldValue::Text(t) => t.clone(),
     }
 }
@@ -229,13 +264,16 @@ fn RecordEditor(
     let record = record_signal(status, key.clone());
     let values_lock = values_lock(record);
     let notes_lock = notes_lock(record);
-    let heading = format!(
-        "{}の進捗（{}）",
-        action
-            .as_ref()
-            .map_or("施策全体".to_owned(), |a| a.title.clone()),
-        year.label()
-    );
+    let (i18n, lang) = (use_i18n(), use_lang());
+    let year_label = year.label_in(lang);
+    let heading = match &action {
+        None => t!(i18n, record.record_heading_measure, year = year_label).into_any(),
+        Some(a) => {
+            let action_lang = text_lang(&a.title);
+            t!(i18n, record.record_heading_action, action = a.title.clone(), year = year_label, <ja> = <span lang=action_lang />).into_any()
+        }
+    };
+    let planned_lang = planned.as_deref().and_then(mark_japanese);
     let kpis = if action.is_none() {
         measure.kpis.clone()
     } else {
@@ -245,16 +283,16 @@ fn RecordEditor(
         <section class="progress-record" aria-labelledby="record-heading">
             <h2 id="record-heading">{heading}</h2>
             <dl class="planned">
-                <dt>"計画（工程表）"</dt>
-                <dd>{planned.clone().unwrap_or_else(|| "（この年度の計画はありません）".to_owned())}</dd>
-                {planned.as_deref().and_then(Stage::recognise).map(|s| view! { <dt>"計画上の段階"</dt><dd>{s.label()}</dd> })}
+                <dt>{t!(i18n, record.planned)}</dt>
+                <dd lang=planned_lang>{planned.clone().unwrap_or_else(|| t_string!(i18n, record.nothing_planned).to_owned())}</dd>
+                {planned.as_deref().and_then(Stage::recognise).map(|s| view! { <dt>{t!(i18n, record.planned_stage)}</dt><dd>{s.label_in(lang)}</dd> })}
             </dl>
             {move || {
                 if !status.ready.get() {
                     let message = if status.needs_login.get() {
-                        "進捗を記録するにはログインしてください。"
+                        t!(i18n, record.sign_in).into_any()
                     } else {
-                        "この端末に保存された進捗を読み込み中…"
+                        t!(i18n, record.loading).into_any()
                     };
                     return view! { <p class="loading" role="status">{message}</p> }.into_any();
                 }
@@ -264,10 +302,14 @@ fn RecordEditor(
                 let notes_writable = writable && !notes_lock.get();
                 view! {
                     {status.read_only.get().then(|| view! {
-                        <p class="notice" role="status">"このブラウザの別のタブで進捗を記録中のため、このタブでは表示のみです。"</p>
+                        <p class="notice" role="status">{t!(i18n, record.read_only)}</p>
                     })}
                     <RoundPanel key=key.clone() record submittable=submittable && writable/>
-                    {lock.map(|reason| view! { <p class="notice" role="status">{reason}</p> })}
+                    // Why the values are locked, in Japanese for now (see `progress_round`).
+                    {lock.map(|reason| {
+                        let lang = mark_japanese(&reason);
+                        view! { <p class="notice" role="status" lang=lang>{reason}</p> }
+                    })}
                     <FieldsForm key=key.clone() record writable=values_writable/>
                     {(!kpis.is_empty()).then(|| view! { <KpiReadings key=key.clone() kpis=kpis.clone() record writable=values_writable/> })}
                     <FieldNotes key=key.clone() record writable=notes_writable/>
@@ -277,18 +319,36 @@ fn RecordEditor(
     }
 }
 
-/// Sends one edit to the replica and reports a refusal.
-fn save(key: RecordKey, field: Field, value: FieldValue, error: RwSignal<Option<String>>) {
+/// Sends one edit to the replica and reports a refusal (in the page's language, as
+/// `no_storage` is).
+fn save(
+    key: RecordKey,
+    field: Field,
+    value: FieldValue,
+    error: RwSignal<Option<String>>,
+    no_storage: &'static str,
+) {
     #[cfg(feature = "hydrate")]
     leptos::task::spawn_local(async move {
         let result = match crate::offline::engine::engine() {
             Some(engine) => engine.edit(key, field, value).await,
-            None => Err("端末の保存領域が使えません。".to_owned()),
+            None => Err(no_storage.to_owned()),
         };
         error.set(result.err());
     });
     #[cfg(not(feature = "hydrate"))]
-    let _ = (key, field, value, error);
+    let _ = (key, field, value, error, no_storage);
+}
+
+/// A refusal of the engine or the replica, in the page's language except for a reason the
+/// server gave, which is Japanese for now.
+fn error_notice(error: RwSignal<Option<String>>) -> impl IntoView {
+    move || {
+        error.get().map(|e| {
+            let lang = mark_japanese(&e);
+            view! { <p class="notice notice--error" role="alert" lang=lang>{e}</p> }
+        })
+    }
 }
 
 #[component]
@@ -298,6 +358,8 @@ fn FieldsForm(
     writable: bool,
 ) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
+    let (i18n, lang) = (use_i18n(), use_lang());
+    let no_storage = t_string!(i18n, record.no_storage);
     let value = move |field: Field| {
         record
             .get()
@@ -317,7 +379,7 @@ fn FieldsForm(
                 <div class="field">
                     <label for=id.clone()>{label}</label>
                     <select id=id disabled=!writable
-                        on:change=move |ev| save(key.clone(), field, to_value(&event_target_value(&ev)), error)>
+                        on:change=move |ev| save(key.clone(), field, to_value(&event_target_value(&ev)), error, no_storage)>
                         {options.into_iter().map(|(v, text)| {
                             let option_value = v.clone();
                             view! { <option value=v selected=move || current(&value(field)) == option_value>{text}</option> }
@@ -335,24 +397,31 @@ fn FieldsForm(
             view! {
                 <div class="field">
                     <label for=id.clone()>{label}</label>
+                    // What staff typed, in whatever language they typed it.
                     <textarea id=id rows="4" maxlength="20000" readonly=!writable
+                        lang=move || value(field).as_text().and_then(mark_japanese)
                         prop:value=move || value(field).as_text().unwrap_or_default().to_owned()
-                        on:input=move |ev| save(key.clone(), field, FieldValue::Text(event_target_value(&ev)), error)></textarea>
+                        on:input=move |ev| save(key.clone(), field, FieldValue::Text(event_target_value(&ev)), error, no_storage)></textarea>
                 </div>
             }
         }
     };
-    let stage_options = std::iter::once((String::new(), "（未記録）"))
-        .chain(Stage::ALL.iter().map(|s| (s.slug().to_owned(), s.label())))
+    let none = t_string!(i18n, record.not_recorded);
+    let stage_options = std::iter::once((String::new(), none))
+        .chain(
+            Stage::ALL
+                .iter()
+                .map(|s| (s.slug().to_owned(), s.label_in(lang))),
+        )
         .collect();
-    let status_options = std::iter::once((String::new(), "（未記録）"))
+    let status_options = std::iter::once((String::new(), none))
         .chain(
             Status::ALL
                 .iter()
-                .map(|s| (status_slug(*s).to_owned(), s.label())),
+                .map(|s| (status_slug(*s).to_owned(), s.label_in(lang))),
         )
         .collect();
-    let grade_options = std::iter::once((String::new(), "（未評価）"))
+    let grade_options = std::iter::once((String::new(), t_string!(i18n, record.not_evaluated)))
         .chain(
             Grade::ALL
                 .iter()
@@ -360,37 +429,38 @@ fn FieldsForm(
         )
         .collect();
     let percent_key = key.clone();
+    let percent_invalid = t_string!(i18n, record.percent_invalid);
     view! {
         <form class="edit-form progress-form" on:submit=|ev| ev.prevent_default()>
-            <p class="field__hint">"入力した内容はこの端末にすぐ保存され、接続があるときに自動で送信されます。"</p>
-            {select(Field::Stage, "到達した段階", stage_options,
+            <p class="field__hint">{t!(i18n, record.saved_here)}</p>
+            {select(Field::Stage, t_string!(i18n, record.stage), stage_options,
                 |v| FieldValue::Stage(Stage::ALL.into_iter().find(|s| s.slug() == v)),
                 |v| match v { FieldValue::Stage(Some(s)) => s.slug().to_owned(), _ => String::new() })}
-            {select(Field::Status, "状況", status_options,
+            {select(Field::Status, t_string!(i18n, record.status), status_options,
                 |v| FieldValue::Status(Status::ALL.into_iter().find(|s| status_slug(*s) == v)),
                 |v| match v { FieldValue::Status(Some(s)) => status_slug(*s).to_owned(), _ => String::new() })}
             <div class="field">
-                <label for="progress-percent">"進捗率（%）"</label>
+                <label for="progress-percent">{t!(i18n, record.percent)}</label>
                 <input id="progress-percent" type="number" min="0" max="100" step="1" inputmode="numeric" readonly=!writable
                     prop:value=move || match value(Field::Percent) { FieldValue::Percent(Some(p)) => p.to_string(), _ => String::new() }
                     on:change=move |ev| {
                         let text = event_target_value(&ev);
                         match text.trim() {
-                            "" => save(percent_key.clone(), Field::Percent, FieldValue::Percent(None), error),
+                            "" => save(percent_key.clone(), Field::Percent, FieldValue::Percent(None), error, no_storage),
                             t => match t.parse::<u8>() {
-                                Ok(p) if p <= 100 => save(percent_key.clone(), Field::Percent, FieldValue::Percent(Some(p)), error),
-                                _ => error.set(Some("進捗率は0から100の整数で入力してください。".to_owned())),
+                                Ok(p) if p <= 100 => save(percent_key.clone(), Field::Percent, FieldValue::Percent(Some(p)), error, no_storage),
+                                _ => error.set(Some(percent_invalid.to_owned())),
                             },
                         }
                     }/>
             </div>
-            {text(Field::Results, "実績")}
-            {select(Field::Grade, "評価（A〜D）", grade_options,
+            {text(Field::Results, t_string!(i18n, record.results))}
+            {select(Field::Grade, t_string!(i18n, record.grade), grade_options,
                 |v| FieldValue::Grade(Grade::ALL.into_iter().find(|g| g.as_str() == v)),
                 |v| match v { FieldValue::Grade(Some(g)) => g.as_str().to_owned(), _ => String::new() })}
-            {text(Field::GradeComment, "評価の理由")}
-            {text(Field::NextActions, "次の取組（改善）")}
-            {move || error.get().map(|e| view! { <p class="notice notice--error" role="alert">{e}</p> })}
+            {text(Field::GradeComment, t_string!(i18n, record.grade_comment))}
+            {text(Field::NextActions, t_string!(i18n, record.next_actions))}
+            {error_notice(error)}
         </form>
     }
 }
@@ -413,25 +483,32 @@ fn KpiReadings(
     writable: bool,
 ) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
+    let (i18n, lang) = (use_i18n(), use_lang());
+    let no_storage = t_string!(i18n, record.no_storage);
     view! {
         <section aria-labelledby="kpi-heading">
-            <h3 id="kpi-heading">"KPIの実績値"</h3>
+            <h3 id="kpi-heading">{t!(i18n, record.kpi_heading)}</h3>
             <ul class="kpi-readings">
                 {kpis.into_iter().enumerate().map(|(i, kpi)| {
                     let kpi_id = keikaku_sync::progress::kpi_id(i);
                     let latest_id = kpi_id.clone();
-                    let latest = move || record.get().and_then(|r| r.latest_readings().get(latest_id.as_str()).map(|r| keikaku_sync::round_sheet::reading_as_of(&r.value, "", &r.as_of, keikaku_domain::lang::Lang::Ja)));
+                    let latest = move || record.get().and_then(|r| r.latest_readings().get(latest_id.as_str()).map(|r| keikaku_sync::round_sheet::reading_as_of(&r.value, "", &r.as_of, lang)));
                     let value = RwSignal::new(String::new());
                     let as_of = RwSignal::new(String::new());
                     let key = key.clone();
                     let value_id = format!("kpi-{}-value", i + 1);
                     let date_id = format!("kpi-{}-date", i + 1);
                     let label = kpi.label.clone();
-                    let target = kpi.target_amount().map(|t| format!("目標 {t}"));
+                    let label_lang = text_lang(&label);
+                    let target = kpi.target_amount().map(|target| {
+                        // An amount such as 80% or 100件, as the plan gives it.
+                        let target_lang = mark_japanese(&target);
+                        t!(i18n, record.kpi_target, target, <ja> = <span lang=target_lang />)
+                    });
                     view! {
                         <li>
-                            <p><strong>{label.clone()}</strong>{target.map(|t| format!("（{t}）"))}</p>
-                            <p>"最新の実績："{move || latest().unwrap_or_else(|| "（未記録）".to_owned())}</p>
+                            <p><strong lang=label_lang>{label.clone()}</strong>{target}</p>
+                            <p>{t!(i18n, record.kpi_latest)}{move || latest().unwrap_or_else(|| t_string!(i18n, record.not_recorded).to_owned())}</p>
                             {writable.then(|| view! {
                                 <form class="inline-form" on:submit=move |ev| {
                                     ev.prevent_default();
@@ -447,7 +524,7 @@ fn KpiReadings(
                                     leptos::task::spawn_local(async move {
                                         let result = match crate::offline::engine::engine() {
                                             Some(engine) => engine.append_kpi_reading(key, reading).await,
-                                            None => Err("端末の保存領域が使えません。".to_owned()),
+                                            None => Err(no_storage.to_owned()),
                                         };
                                         if result.is_ok() {
                                             value.set(String::new());
@@ -455,21 +532,21 @@ fn KpiReadings(
                                         error.set(result.err());
                                     });
                                     #[cfg(not(feature = "hydrate"))]
-                                    let _ = key;
+                                    let _ = (key, no_storage);
                                 }>
-                                    <label for=value_id.clone()>{format!("{label}の実績値")}</label>
+                                    <label for=value_id.clone()>{t!(i18n, record.kpi_value, kpi = label.clone(), <ja> = <span lang=label_lang />)}</label>
                                     <input id=value_id type="text" inputmode="decimal" required maxlength="32" pattern="-?[0-9]+(\\.[0-9]+)?"
                                         prop:value=value on:input=move |ev| value.set(event_target_value(&ev))/>
-                                    <label for=date_id.clone()>"時点"</label>
+                                    <label for=date_id.clone()>{t!(i18n, record.kpi_as_of)}</label>
                                     <input id=date_id type="date" required prop:value=as_of on:input=move |ev| as_of.set(event_target_value(&ev))/>
-                                    <button type="submit">"実績値を記録"</button>
+                                    <button type="submit">{t!(i18n, record.kpi_record)}</button>
                                 </form>
                             })}
                         </li>
                     }
                 }).collect_view()}
             </ul>
-            {move || error.get().map(|e| view! { <p class="notice notice--error" role="alert">{e}</p> })}
+            {error_notice(error)}
         </section>
     }
 }
@@ -481,6 +558,8 @@ fn FieldNotes(
     writable: bool,
 ) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
+    let i18n = use_i18n();
+    let no_storage = t_string!(i18n, record.no_storage);
     let text = RwSignal::new(String::new());
     let date = RwSignal::new(String::new());
     #[cfg(feature = "hydrate")]
@@ -494,17 +573,21 @@ fn FieldNotes(
     };
     view! {
         <section aria-labelledby="notes-heading">
-            <h3 id="notes-heading">"現場メモ"</h3>
+            <h3 id="notes-heading">{t!(i18n, record.notes_heading)}</h3>
             <ul class="field-notes">
                 {move || notes().into_iter().map(|note| {
                     let key = key.clone();
                     let id = note.id.clone();
+                    // The author's name and the note are as people wrote them.
+                    let author_lang = mark_japanese(&note.author);
+                    let note_lang = mark_japanese(&note.text);
+                    let retract_label = t_string!(i18n, record.note_retract_label, date = note.date.clone()).to_string();
                     view! {
                         <li>
-                            <p class="field-notes__meta">{note.date.clone()}"・"{note.author.clone()}</p>
-                            <p class="field-notes__text">{note.text.clone()}</p>
+                            <p class="field-notes__meta">{note.date.clone()}{t!(i18n, record.note_meta_separator)}<span lang=author_lang>{note.author.clone()}</span></p>
+                            <p class="field-notes__text" lang=note_lang>{note.text.clone()}</p>
                             {writable.then(|| view! {
-                                <button type="button" aria-label=format!("{}のメモを取り消す", note.date)
+                                <button type="button" aria-label=retract_label
                                     on:click=move |_| {
                                         let (key, id) = (key.clone(), id.clone());
                                         let _ = (&key, &id);
@@ -514,7 +597,7 @@ fn FieldNotes(
                                                 error.set(engine.retract_note(key, id).await.err());
                                             }
                                         });
-                                    }>"取り消す"</button>
+                                    }>{t!(i18n, record.note_retract)}</button>
                             })}
                         </li>
                     }
@@ -536,26 +619,28 @@ fn FieldNotes(
                                 };
                                 engine.append_note(key, note).await
                             }
-                            None => Err("端末の保存領域が使えません。".to_owned()),
+                            None => Err(no_storage.to_owned()),
                         };
                         if result.is_ok() {
                             text.set(String::new());
                         }
                         error.set(result.err());
                     });
+                    #[cfg(not(feature = "hydrate"))]
+                    let _ = no_storage;
                 }>
                     <div class="field">
-                        <label for="note-date">"日付"</label>
+                        <label for="note-date">{t!(i18n, record.note_date)}</label>
                         <input id="note-date" type="date" required prop:value=date on:input=move |ev| date.set(event_target_value(&ev))/>
                     </div>
                     <div class="field">
-                        <label for="note-text">"メモ"</label>
+                        <label for="note-text">{t!(i18n, record.note_text)}</label>
                         <textarea id="note-text" rows="3" required maxlength="4000" prop:value=text on:input=move |ev| text.set(event_target_value(&ev))></textarea>
                     </div>
-                    <button type="submit">"メモを追加"</button>
+                    <button type="submit">{t!(i18n, record.note_add)}</button>
                 </form>
             })}
-            {move || error.get().map(|e| view! { <p class="notice notice--error" role="alert">{e}</p> })}
+            {error_notice(error)}
         </section>
     }
 }

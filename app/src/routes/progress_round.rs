@@ -5,18 +5,24 @@
 
 use keikaku_domain::date::Day;
 use keikaku_domain::evaluation::{EditKind, RecordState, RoundState};
+use keikaku_domain::lang::mark_japanese;
+use keikaku_domain::views::format_date_in;
 use keikaku_sync::progress::{ProgressRecord, RecordKey, Versioned};
 use keikaku_sync::round::RoundRecord;
 use leptos::prelude::*;
 
-/// Why the record's values cannot be edited now, if a round keeps them: the page shows it and
-/// makes the form read-only, the server refuses the same.
+use crate::i18n::{t, t_string, use_i18n};
+use crate::lang::use_lang;
+
+/// Why the record's values cannot be edited now, if a round keeps them, in the page's
+/// language: the page shows it and makes the form read-only, the server refuses the same.
 pub fn values_lock(record: Signal<Option<ProgressRecord>>) -> Memo<Option<String>> {
+    let lang = use_lang();
     Memo::new(move |_| {
         record.with(|r| {
             r.as_ref()
                 .and_then(|r| keikaku_sync::round::edit_lock(r, EditKind::Values))
-                .map(|refusal| refusal.reason())
+                .map(|refusal| refusal.reason_in(lang))
         })
     })
 }
@@ -39,6 +45,7 @@ pub fn RoundPanel(
     /// edit on this tab.
     submittable: bool,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let error = RwSignal::new(None::<String>);
     let rounds = Memo::new(move |_| {
         record.with(|r| {
@@ -58,20 +65,24 @@ pub fn RoundPanel(
         let key = key.clone();
         Some(view! {
             <section class="round-panel" aria-labelledby="round-heading">
-                <h3 id="round-heading">"評価（報告）"</h3>
+                <h3 id="round-heading">{t!(i18n, rounds.panel_heading)}</h3>
                 <ul class="round-panel__list">
                     {rounds.into_iter().map(|(round, shown)| {
                         view! { <RoundLine key=key.clone() round shown submittable error/> }
                     }).collect_view()}
                 </ul>
-                {move || error.get().map(|e| view! { <p class="notice notice--error" role="alert">{e}</p> })}
+                {move || error.get().map(|e| view! {
+                    <p class="notice notice--error" role="alert" lang=mark_japanese(&e)>{e.clone()}</p>
+                })}
             </section>
         })
     }
 }
 
-/// `締切 2025年5月31日（あと12日）`, or how long ago it passed.
+/// `締切 2025年5月31日（あと12日）` / `Deadline: 31 May 2025 (12 days left)`, or how long ago
+/// it passed.
 fn deadline_text(deadline: &str) -> String {
+    let (i18n, lang) = (use_i18n(), use_lang());
     let Some(day) = Day::parse(deadline) else {
         return deadline.to_owned();
     };
@@ -83,11 +94,14 @@ fn deadline_text(deadline: &str) -> String {
         .map_or(0, |d| d.as_secs() as i64);
     let left = Day::in_japan_at(now).days_until(day);
     let when = match left {
-        0 => "今日まで".to_owned(),
-        d if d > 0 => format!("あと{d}日"),
-        d => format!("{}日超過", -d),
+        0 => t_string!(i18n, rounds.panel_due_today).to_string(),
+        1 => t_string!(i18n, rounds.panel_one_day_left).to_string(),
+        -1 => t_string!(i18n, rounds.panel_one_day_overdue).to_string(),
+        count if count > 0 => t_string!(i18n, rounds.panel_days_left, count).to_string(),
+        d => t_string!(i18n, rounds.panel_days_overdue, count = -d).to_string(),
     };
-    format!("締切 {}（{when}）", day.japanese())
+    let date = format_date_in(&day.to_string(), lang);
+    t_string!(i18n, rounds.panel_deadline, date, when).to_string()
 }
 
 #[component]
@@ -110,21 +124,23 @@ fn RoundLine(
         ..
     } = round.value.clone();
     let can_submit = submittable && !pending && round.value.submittable();
+    let (i18n, lang) = (use_i18n(), use_lang());
     let state_text = if pending && shown == RecordState::Submitted {
-        "提出済（未送信：接続すると送信されます）".to_owned()
+        t_string!(i18n, rounds.panel_submitted_unsent).to_owned()
     } else {
-        shown.label().to_owned()
+        shown.label_in(lang).to_owned()
     };
     let state_class = format!("badge badge--{}", shown.as_str());
     let deadline_line = (!round_state.is_final()).then(|| deadline_text(&deadline));
+    let no_storage = t_string!(i18n, rounds.panel_no_storage);
     let submit = move |_| {
         let (key, round_id) = (key.clone(), round_id.clone());
-        let _ = (&key, &round_id, error);
+        let _ = (&key, &round_id, error, no_storage);
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
             let result = match crate::offline::engine::engine() {
                 Some(engine) => engine.submit(key, round_id).await,
-                None => Err("端末の保存領域が使えません。".to_owned()),
+                None => Err(no_storage.to_owned()),
             };
             error.set(result.err());
         });
@@ -132,29 +148,30 @@ fn RoundLine(
     view! {
         <li class="round-panel__item">
             <p class="round-panel__title">
-                <strong>{title}</strong>" "
-                <span class="round-panel__round-state">{format!("（{}）", round_state.label())}</span>
+                <strong lang=mark_japanese(&title)>{title.clone()}</strong>" "
+                <span class="round-panel__round-state">{t!(i18n, rounds.panel_round_state, state = round_state.label_in(lang))}</span>
             </p>
-            <p>"状態："<span class=state_class>{state_text}</span>
-                {reopened.then_some("（確定後に再開）")}</p>
+            <p>{t!(i18n, rounds.state_label)}<span class=state_class>{state_text}</span>
+                {reopened.then_some(t!(i18n, rounds.panel_reopened))}</p>
             {deadline_line.map(|d| view! { <p>{d}</p> })}
             {comment.filter(|_| shown == RecordState::Returned).map(|c| view! {
                 <div class="notice" role="note">
-                    <p><strong>"差戻しの理由："</strong></p>
-                    <p class="pre-wrap">{c}</p>
+                    <p><strong>{t!(i18n, rounds.return_reason_label)}</strong></p>
+                    <p class="pre-wrap" lang=mark_japanese(&c)>{c.clone()}</p>
                 </div>
             })}
             {secondary.map(|s| view! {
-                <p>"二次評価："<strong>{s.grade.as_str()}</strong>"　"{s.reason}</p>
+                <p>{t!(i18n, rounds.panel_secondary)}<strong>{s.grade.as_str()}</strong>{t!(i18n, rounds.meta_gap)}
+                    <span lang=mark_japanese(&s.reason)>{s.reason.clone()}</span></p>
             })}
             {(round_state == RoundState::Closed && shown.awaits_department() && shown != RecordState::Returned).then(|| view! {
-                <p class="notice">"受付は締め切られました。提出するには管理者に連絡してください。"</p>
+                <p class="notice">{t!(i18n, rounds.panel_closed)}</p>
             })}
             {can_submit.then(|| view! {
                 <button type="button" class="button--primary" on:click=submit>
-                    {if shown == RecordState::Returned { "修正して再提出する" } else { "この内容で提出する" }}
+                    {if shown == RecordState::Returned { t!(i18n, rounds.panel_resubmit).into_any() } else { t!(i18n, rounds.panel_submit).into_any() }}
                 </button>
-                <p class="field__hint">"提出すると、差し戻されるまで実績・評価などは編集できません。オフラインでも提出でき、接続したときに送信されます。"</p>
+                <p class="field__hint">{t!(i18n, rounds.panel_submit_hint)}</p>
             })}
         </li>
     }

@@ -7,23 +7,25 @@
 
 use std::collections::BTreeMap;
 
+use keikaku_domain::lang::{mark_japanese, text_lang, Lang};
 use keikaku_domain::revision::VersionInfo;
-use keikaku_domain::views::{format_japan_time, paths};
+use keikaku_domain::views::{format_japan_time_in, paths};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use serde_json::json;
 
 use crate::api::versions::{revision_page, RevisionView};
-use crate::client::{send_json, Problem};
+use crate::client::{send_json, Problem, ProblemMessage};
 use crate::components::diff::ChangeCounts;
-use crate::components::form::{browser_action, field_error, FormOutcome};
+use crate::components::form::{browser_action, FormOutcome};
 use crate::components::guarded::{guarded_page, PageTexts};
 use crate::components::layout::PageTitle;
 use crate::components::plan_header::Breadcrumbs;
+use crate::i18n::{t, t_string, use_i18n, Locale};
+use crate::lang::use_lang;
 use crate::routes::revision_lists::{GlossaryEditor, MeasureListsEditor, MilestoneEditor};
-use crate::routes::revision_structure::{ScheduleEditor, StructureEditor};
-
-const TITLE: &str = "改定案の作成と公開";
+use crate::routes::revision_structure::{FieldError, ScheduleEditor, StructureEditor};
+use leptos_i18n::I18nContext;
 
 /// What the page remembers across its reloads: the part being edited (`measure:citizen-01`).
 #[derive(Clone, Copy)]
@@ -48,16 +50,35 @@ pub fn RevisionPage() -> impl IntoView {
         },
         |(plan_id, _)| revision_page(plan_id),
     );
+    let i18n = use_i18n();
     let texts = PageTexts {
-        title: TITLE,
-        not_found: "指定された計画は見つかりませんでした。",
-        forbidden: "改定案を作成・公開できるのは、この計画を持つ自治体の管理者だけです。",
+        title: t_string!(i18n, revision.title),
+        not_found: t_string!(i18n, revision.not_found),
+        forbidden: t_string!(i18n, revision.forbidden),
     };
     guarded_page(page, texts, move |view| view! { <Revision view state/> })
 }
 
+/// A version's title, `第2版（令和6年3月改定）` or `Version 2 (令和6年3月改定)`, its label (the
+/// plan's words) marked with its language on a page in another.
+fn version_title(info: &VersionInfo, lang: Lang) -> impl Fn() -> AnyView + Clone + Send + Sync {
+    let (title, number, label) = (
+        info.title_in(lang),
+        info.number.label_in(lang),
+        info.label.clone(),
+    );
+    move || match lang {
+        Lang::En if !label.is_empty() => view! {
+            {number.clone()}" ("<span lang=text_lang(&label)>{label.clone()}</span>")"
+        }
+        .into_any(),
+        _ => title.clone().into_any(),
+    }
+}
+
 #[component]
 fn Revision(view: RevisionView, state: PageState) -> impl IntoView {
+    let (i18n, lang) = (use_i18n(), use_lang());
     let RevisionView {
         summary,
         current,
@@ -70,30 +91,45 @@ fn Revision(view: RevisionView, state: PageState) -> impl IntoView {
     let api = format!("/api/v1/plans/{plan_id}/revision");
     let body = match draft {
         None => view! {
-            <p>{format!("いまの版：{}。改定案はまだありません。", current.title())}</p>
+            <p>{t!(i18n, revision.no_draft, version = version_title(&current, lang))}</p>
             <StartForm api=api.clone() token=csrf_token.clone() state/>
             <FileForm api=api.clone() token=csrf_token.clone() state replaces=false/>
         }
         .into_any(),
         Some((info, file)) => {
             let compare = paths::compare(&plan_id, current.number.0, info.number.0);
-            let summary_text = diff.as_ref().map(|d| d.summary()).unwrap_or_default();
+            let summary_text = diff
+                .as_ref()
+                .map(|d| d.summary_in(lang))
+                .unwrap_or_default();
             view! {
                 <section class="section" aria-labelledby="draft-heading">
-                    <h2 id="draft-heading">{format!("{}　改定案", info.title())}</h2>
-                    <p class="diff-summary"><strong>"現行版（"{current.title()}"）からの変更："</strong>{summary_text}</p>
+                    <h2 id="draft-heading">{t!(i18n, revision.draft_heading, version = version_title(&info, lang))}</h2>
+                    <p class="diff-summary">
+                        <strong>{t!(i18n, revision.changes_from, version = version_title(&current, lang))}</strong>
+                        {summary_text}
+                    </p>
                     {diff.filter(|d| !d.is_empty()).map(|d| view! { <ChangeCounts diff=d/> })}
                     <ul class="link-list">
-                        <li><a href=paths::version(&plan_id, info.number.0)>"改定案を計画書として読む"</a></li>
-                        <li><a href=compare>"現行版との違いを見る"</a></li>
+                        <li><a href=paths::version(&plan_id, info.number.0)>{t!(i18n, revision.read_draft)}</a></li>
+                        <li><a href=compare>{t!(i18n, revision.compare)}</a></li>
                     </ul>
                     {(!changed_meanwhile.is_empty()).then(|| view! {
                         <div class="notice notice--error" role="note">
-                            <p><strong>"改定案の作成後に、現行版が変更されています。"</strong>
-                                "公開すると、次の変更は改定案の内容で置き換わります。必要なら改定案にも反映してください。"</p>
+                            <p><strong>{t!(i18n, revision.changed_meanwhile)}</strong>
+                                {(lang != Lang::Ja).then_some(" ")}{t!(i18n, revision.changed_meanwhile_lead)}</p>
                             <ul>
-                                {changed_meanwhile.into_iter().map(|(at, who, what)| view! {
-                                    <li>{format!("{} {} {what}", format_japan_time(at), who.unwrap_or_default())}</li>
+                                {changed_meanwhile.into_iter().map(|(at, who, what)| {
+                                    // Who made the change and what it changed are the server's
+                                    // words: users' names, and field names in Japanese for now.
+                                    let who = who.unwrap_or_default();
+                                    view! {
+                                        <li>
+                                            {format_japan_time_in(at, lang)}" "
+                                            <span lang=mark_japanese(&who)>{who.clone()}</span>" "
+                                            <span lang=mark_japanese(&what)>{what.clone()}</span>
+                                        </li>
+                                    }
                                 }).collect_view()}
                             </ul>
                         </div>
@@ -112,16 +148,17 @@ fn Revision(view: RevisionView, state: PageState) -> impl IntoView {
             .into_any()
         }
     };
+    let title = t_string!(i18n, revision.title);
     view! {
-        <PageTitle text=format!("{TITLE}｜{}", summary.title)/>
+        <PageTitle text=t_string!(i18n, revision.page_title, plan = summary.title.clone()).to_string()/>
         <div class="page">
             <Breadcrumbs trail=vec![
                 (summary.title.clone(), Some(paths::plan(&plan_id))),
-                ("改定履歴".to_owned(), Some(paths::versions(&plan_id))),
-                (TITLE.to_owned(), None),
+                (t_string!(i18n, revision.versions).to_owned(), Some(paths::versions(&plan_id))),
+                (title.to_owned(), None),
             ]/>
-            <h1>{TITLE}</h1>
-            <noscript><p class="notice notice--error">"この画面の操作にはJavaScriptが必要です。"</p></noscript>
+            <h1>{title}</h1>
+            <noscript><p class="notice notice--error">{t!(i18n, revision.needs_javascript)}</p></noscript>
             {body}
         </div>
     }
@@ -135,24 +172,26 @@ fn NamingFields(
     issued: RwSignal<String>,
     problem: RwSignal<Option<Result<String, Problem>>>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let label_id = format!("{prefix}-label");
     let issued_id = format!("{prefix}-issued");
     let label_error = format!("{prefix}-label-error");
     let issued_error = format!("{prefix}-issued-error");
     view! {
         <div class="field">
-            <label for=label_id.clone()>"版の名称（例：令和6年3月改定）"</label>
+            <label for=label_id.clone()>{t!(i18n, revision.version_label, <ja> = <span lang="ja" />)}</label>
             <input id=label_id type="text" maxlength="100" prop:value=move || label.get()
+                lang=move || mark_japanese(&label.get())
                 aria-describedby=label_error.clone()
                 on:input=move |ev| label.set(event_target_value(&ev))/>
-            <p class="field__error" id=label_error>{field_error(problem, "label")}</p>
+            <FieldError outcome=problem field="label" id=label_error/>
         </div>
         <div class="field">
-            <label for=issued_id.clone()>"日付（例：2024-03）"</label>
+            <label for=issued_id.clone()>{t!(i18n, revision.version_date)}</label>
             <input id=issued_id type="text" inputmode="numeric" maxlength="10" prop:value=move || issued.get()
                 aria-describedby=issued_error.clone()
                 on:input=move |ev| issued.set(event_target_value(&ev))/>
-            <p class="field__error" id=issued_error>{field_error(problem, "issued")}</p>
+            <FieldError outcome=problem field="issued" id=issued_error/>
         </div>
     }
 }
@@ -163,6 +202,7 @@ fn optional(text: String) -> Option<String> {
 
 #[component]
 fn StartForm(api: String, token: String, state: PageState) -> impl IntoView {
+    let i18n = use_i18n();
     let label = RwSignal::new(String::new());
     let issued = RwSignal::new(String::new());
     let outcome = RwSignal::new(None::<Result<String, Problem>>);
@@ -178,21 +218,26 @@ fn StartForm(api: String, token: String, state: PageState) -> impl IntoView {
     });
     view! {
         <section class="section" aria-labelledby="start-heading">
-            <h2 id="start-heading">"現行版から改定案を作る"</h2>
-            <p>"いまの計画の写しを改定案にして、この画面で編集します。公開するまで、市民が読むのは現行版のままです。"</p>
+            <h2 id="start-heading">{t!(i18n, revision.start_heading)}</h2>
+            <p>{t!(i18n, revision.start_lead)}</p>
             <form class="edit-form" on:submit=move |ev| { ev.prevent_default(); start.dispatch(()); }>
                 <NamingFields prefix="start" label issued problem=outcome/>
                 <FormOutcome outcome/>
-                <button type="submit" disabled=start.pending()>"改定案を作る"</button>
+                <button type="submit" disabled=start.pending()>{t!(i18n, revision.start)}</button>
             </form>
         </section>
     }
 }
 
-/// Reads the chosen file's text in the browser.
+/// Reads the chosen file's text in the browser; `refusals` say that no file was chosen and
+/// that it could not be read.
 #[cfg(feature = "hydrate")]
-async fn chosen_file_text(input_id: &str) -> Result<String, Problem> {
+async fn chosen_file_text(
+    input_id: &str,
+    refusals: (&'static str, &'static str),
+) -> Result<String, Problem> {
     use wasm_bindgen::JsCast;
+    let (choose, unreadable) = refusals;
     let problem = |reason: &str| Problem {
         status: 400,
         field: Some("file".into()),
@@ -201,20 +246,24 @@ async fn chosen_file_text(input_id: &str) -> Result<String, Problem> {
     let input = document()
         .get_element_by_id(input_id)
         .and_then(|e| e.dyn_into::<leptos::web_sys::HtmlInputElement>().ok())
-        .ok_or_else(|| problem("ファイルを選んでください。"))?;
+        .ok_or_else(|| problem(choose))?;
     let file = input
         .files()
         .and_then(|files| files.get(0))
-        .ok_or_else(|| problem("ファイルを選んでください。"))?;
+        .ok_or_else(|| problem(choose))?;
     let text = wasm_bindgen_futures::JsFuture::from(file.text())
         .await
-        .map_err(|_| problem("ファイルを読めませんでした。"))?;
-    text.as_string()
-        .ok_or_else(|| problem("ファイルを読めませんでした。"))
+        .map_err(|_| problem(unreadable))?;
+    text.as_string().ok_or_else(|| problem(unreadable))
 }
 
 #[component]
 fn FileForm(api: String, token: String, state: PageState, replaces: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let refusals = (
+        t_string!(i18n, revision.choose_file),
+        t_string!(i18n, revision.unreadable_file),
+    );
     let label = RwSignal::new(String::new());
     let issued = RwSignal::new(String::new());
     let outcome = RwSignal::new(None::<Result<String, Problem>>);
@@ -235,7 +284,7 @@ fn FileForm(api: String, token: String, state: PageState, replaces: bool) -> imp
         async move {
             #[cfg(feature = "hydrate")]
             {
-                let result = match chosen_file_text("revision-file").await {
+                let result = match chosen_file_text("revision-file", refusals).await {
                     Ok(text) => {
                         crate::client::send::<serde_json::Value>(
                             "PUT",
@@ -254,23 +303,22 @@ fn FileForm(api: String, token: String, state: PageState, replaces: bool) -> imp
                 }
             }
             #[cfg(not(feature = "hydrate"))]
-            let _ = (url, token, state);
+            let _ = (url, token, state, refusals);
         }
     });
     view! {
         <section class="section" aria-labelledby="file-heading">
-            <h2 id="file-heading">{if replaces { "改定した計画ファイルで置き換える" } else { "改定した計画ファイルを取り込む" }}</h2>
-            <p>"計画ファイル（keikaku-plan/1 形式のJSON）を選びます。"
-                {replaces.then_some("いまの改定案の内容は、このファイルの内容に置き換わります。")}</p>
+            <h2 id="file-heading">{if replaces { t!(i18n, revision.replace_heading).into_any() } else { t!(i18n, revision.import_heading).into_any() }}</h2>
+            <p>{if replaces { t!(i18n, revision.replace_lead).into_any() } else { t!(i18n, revision.import_lead).into_any() }}</p>
             <form class="edit-form" on:submit=move |ev| { ev.prevent_default(); upload.dispatch(()); }>
                 <div class="field">
-                    <label for="revision-file">"計画ファイル"</label>
+                    <label for="revision-file">{t!(i18n, revision.plan_file)}</label>
                     <input id="revision-file" type="file" accept=".json,application/json" aria-describedby="revision-file-error"/>
-                    <p class="field__error" id="revision-file-error">{field_error(outcome, "file")}</p>
+                    <FieldError outcome field="file" id="revision-file-error".to_owned()/>
                 </div>
                 <NamingFields prefix="file" label issued problem=outcome/>
                 <FormOutcome outcome beside=&["file", "label", "issued"]/>
-                <button type="submit" disabled=upload.pending()>"取り込む"</button>
+                <button type="submit" disabled=upload.pending()>{t!(i18n, revision.import)}</button>
             </form>
         </section>
     }
@@ -278,6 +326,7 @@ fn FileForm(api: String, token: String, state: PageState, replaces: bool) -> imp
 
 #[component]
 fn LabelForm(api: String, token: String, info: VersionInfo, state: PageState) -> impl IntoView {
+    let i18n = use_i18n();
     let label = RwSignal::new(info.label.clone());
     let issued = RwSignal::new(info.issued.clone().unwrap_or_default());
     let outcome = RwSignal::new(None::<Result<String, Problem>>);
@@ -293,10 +342,10 @@ fn LabelForm(api: String, token: String, info: VersionInfo, state: PageState) ->
     });
     view! {
         <section class="section" aria-labelledby="label-heading">
-            <h2 id="label-heading">"版の名称と日付"</h2>
+            <h2 id="label-heading">{t!(i18n, revision.naming_heading)}</h2>
             <form class="edit-form" on:submit=move |ev| { ev.prevent_default(); save.dispatch(()); }>
                 <NamingFields prefix="label" label issued problem=outcome/>
-                <button type="submit" disabled=save.pending()>"名称と日付を保存する"</button>
+                <button type="submit" disabled=save.pending()>{t!(i18n, revision.save_naming)}</button>
             </form>
         </section>
     }
@@ -313,10 +362,29 @@ struct Editable {
     fields: Vec<(&'static str, &'static str, String)>,
 }
 
-/// Every chapter, structure node and measure of the draft, in that order.
-fn editables(plan: &keikaku_domain::format::Plan) -> Vec<(&'static str, Vec<Editable>)> {
+/// The label of a measure's text field (one of `MEASURE_FIELDS`), in the page's language.
+fn measure_field_label(i18n: I18nContext<Locale>, field: &'static str) -> &'static str {
+    match field {
+        "summary" => t_string!(i18n, revision.summary),
+        "outcome" => t_string!(i18n, revision.outcome),
+        "target_state" => t_string!(i18n, revision.target_state),
+        "current_issues" => t_string!(i18n, revision.current_issues),
+        "direction" => t_string!(i18n, revision.direction),
+        "content" => t_string!(i18n, revision.content),
+        // A field added to the list later shows its name until it has a label here.
+        other => other,
+    }
+}
+
+/// Every chapter, structure node and measure of the draft, in that order, labelled in the
+/// page's language.
+fn editables(
+    plan: &keikaku_domain::format::Plan,
+    i18n: I18nContext<Locale>,
+) -> Vec<(&'static str, Vec<Editable>)> {
     use keikaku_domain::document::{chapter_heading, measure_field, measure_heading};
     let text = |value: &Option<String>| value.clone().unwrap_or_default();
+    let number = t_string!(i18n, revision.number);
     let chapters = plan
         .chapters
         .iter()
@@ -327,9 +395,9 @@ fn editables(plan: &keikaku_domain::format::Plan) -> Vec<(&'static str, Vec<Edit
             id: c.id.clone(),
             name: chapter_heading(c),
             fields: vec![
-                ("number", "番号", text(&c.number)),
-                ("title", "見出し", c.title.clone()),
-                ("body", "本文", text(&c.body)),
+                ("number", number, text(&c.number)),
+                ("title", t_string!(i18n, revision.heading), c.title.clone()),
+                ("body", t_string!(i18n, revision.body), text(&c.body)),
             ],
         })
         .collect();
@@ -341,10 +409,18 @@ fn editables(plan: &keikaku_domain::format::Plan) -> Vec<(&'static str, Vec<Edit
             id: n.id.clone(),
             name: format!("{} {}", n.display_label(), n.title),
             fields: vec![
-                ("label", "区分の名称", text(&n.label)),
-                ("number", "番号", text(&n.number)),
-                ("title", "名称", n.title.clone()),
-                ("description", "説明", text(&n.description)),
+                (
+                    "label",
+                    t_string!(i18n, revision.node_label),
+                    text(&n.label),
+                ),
+                ("number", number, text(&n.number)),
+                ("title", t_string!(i18n, revision.name), n.title.clone()),
+                (
+                    "description",
+                    t_string!(i18n, revision.description),
+                    text(&n.description),
+                ),
             ],
         })
         .collect();
@@ -353,19 +429,23 @@ fn editables(plan: &keikaku_domain::format::Plan) -> Vec<(&'static str, Vec<Edit
         .iter()
         .map(|m| {
             let mut fields = vec![
-                ("number", "番号", text(&m.number)),
-                ("title", "施策名", m.title.clone()),
+                ("number", number, text(&m.number)),
+                (
+                    "title",
+                    t_string!(i18n, revision.measure_title),
+                    m.title.clone(),
+                ),
             ];
-            for (field, label) in keikaku_domain::document::MEASURE_FIELDS {
+            for (field, _) in keikaku_domain::document::MEASURE_FIELDS {
                 fields.push((
                     field,
-                    label,
+                    measure_field_label(i18n, field),
                     measure_field(m, field).cloned().unwrap_or_default(),
                 ));
             }
             fields.push((
                 "departments_note",
-                "担当課の注記",
+                t_string!(i18n, revision.departments_note),
                 text(&m.departments_note),
             ));
             Editable {
@@ -378,9 +458,9 @@ fn editables(plan: &keikaku_domain::format::Plan) -> Vec<(&'static str, Vec<Edit
         })
         .collect();
     vec![
-        ("本文の章", chapters),
-        ("計画の体系", nodes),
-        ("施策", measures),
+        (t_string!(i18n, revision.chapters), chapters),
+        (t_string!(i18n, revision.structure), nodes),
+        (t_string!(i18n, revision.measures), measures),
     ]
 }
 
@@ -396,7 +476,8 @@ fn TextEditor(
     plan: keikaku_domain::format::Plan,
     state: PageState,
 ) -> impl IntoView {
-    let groups = editables(&plan);
+    let i18n = use_i18n();
+    let groups = editables(&plan, i18n);
     let all: Vec<Editable> = groups.iter().flat_map(|(_, items)| items.clone()).collect();
     if all.is_empty() {
         return ().into_any();
@@ -424,7 +505,7 @@ fn TextEditor(
     };
     let saved = RwSignal::new(values(&current.get_untracked()));
     let typed = RwSignal::new(saved.get_untracked());
-    let errors = RwSignal::new(BTreeMap::<String, String>::new());
+    let errors = RwSignal::new(BTreeMap::<String, Problem>::new());
     let outcome = RwSignal::new(None::<Result<String, Problem>>);
     let choose = move |key: String| {
         let found = find(&key);
@@ -462,28 +543,29 @@ fn TextEditor(
                     }
                     Err(problem) => {
                         errors.update(|e| {
-                            e.insert((*field).to_owned(), problem.message());
+                            e.insert((*field).to_owned(), problem);
                         });
                         failed += 1;
                     }
                 }
             }
             outcome.set(Some(match (ok, failed) {
-                (0, 0) => Ok("変更はありません。".to_owned()),
-                (n, 0) => Ok(format!("{n}項目を改定案に保存しました。")),
-                (n, f) => Err(Problem {
+                (0, 0) => Ok(t_string!(i18n, revision.no_changes).to_owned()),
+                (1, 0) => Ok(t_string!(i18n, revision.saved_one).to_owned()),
+                (count, 0) => Ok(t_string!(i18n, revision.saved_many, count).to_string()),
+                (saved, failed) => Err(Problem {
                     status: 400,
                     field: None,
-                    reason: format!("{f}項目を保存できませんでした（{n}項目は保存済み）。各項目の説明を確認してください。入力内容はそのまま残っています。"),
+                    reason: t_string!(i18n, revision.not_saved, failed, saved).to_string(),
                 }),
             }));
         }
     });
     view! {
         <section class="section" aria-labelledby="text-editor-heading">
-            <h2 id="text-editor-heading">"改定案の文章を編集する"</h2>
+            <h2 id="text-editor-heading">{t!(i18n, revision.text_heading)}</h2>
             <div class="field">
-                <label for="revision-item">"編集する箇所"</label>
+                <label for="revision-item">{t!(i18n, revision.part)}</label>
                 <select id="revision-item" on:change=move |ev| choose(event_target_value(&ev))>
                     {groups.into_iter().filter(|(_, items)| !items.is_empty()).map(|(group, items)| view! {
                         <optgroup label=group>
@@ -491,7 +573,7 @@ fn TextEditor(
                                 let key = format!("{}:{}", e.key, e.id);
                                 let value = key.clone();
                                 view! {
-                                    <option value=value selected=move || selected.get().as_deref() == Some(key.as_str())>{e.name}</option>
+                                    <option value=value lang=text_lang(&e.name) selected=move || selected.get().as_deref() == Some(key.as_str())>{e.name.clone()}</option>
                                 }
                             }).collect_view()}
                         </optgroup>
@@ -509,16 +591,19 @@ fn TextEditor(
                             <textarea id=id rows=if short_field(field) { "2" } else { "6" }
                                 aria-invalid=move || errors.get().contains_key(field).to_string()
                                 aria-describedby=described
+                                lang=move || typed.get().get(field).and_then(|v| mark_japanese(v))
                                 prop:value=move || typed.get().get(field).cloned().unwrap_or_default()
                                 on:input=move |ev| typed.update(|t| { t.insert(field, event_target_value(&ev)); })>
                             </textarea>
-                            <p class="field__error" id=error_id>{move || errors.get().get(field).cloned()}</p>
-                            {move || (typed.get().get(field) != saved.get().get(field)).then(|| view! { <p class="field__hint">"未保存の変更があります"</p> })}
+                            <p class="field__error" id=error_id>
+                                {move || errors.get().get(field).cloned().map(|problem| view! { <ProblemMessage problem/> })}
+                            </p>
+                            {move || (typed.get().get(field) != saved.get().get(field)).then(|| view! { <p class="field__hint">{t!(i18n, revision.unsaved)}</p> })}
                         </div>
                     }
                 }).collect_view())}
                 <FormOutcome outcome/>
-                <button type="submit" disabled=save.pending()>"改定案に保存する"</button>
+                <button type="submit" disabled=save.pending()>{t!(i18n, revision.save_to_draft)}</button>
             </form>
         </section>
     }
@@ -533,6 +618,7 @@ fn PublishForm(
     state: PageState,
     versions: String,
 ) -> impl IntoView {
+    let (i18n, lang) = (use_i18n(), use_lang());
     let confirming = RwSignal::new(None::<&'static str>);
     let outcome = RwSignal::new(None::<Result<String, Problem>>);
     let step = browser_action(move |what: &&'static str| {
@@ -554,30 +640,29 @@ fn PublishForm(
             confirming.set(None);
         }
     });
-    let title = info.title();
     view! {
         <section class="section" aria-labelledby="publish-heading">
-            <h2 id="publish-heading">"公開または破棄"</h2>
-            <p>{format!("公開すると、{title}が現行版になり、市民が読む計画の内容が改定案の内容に変わります。いまの版は以前の版として残り、いつでも読めます。")}</p>
+            <h2 id="publish-heading">{t!(i18n, revision.publish_heading)}</h2>
+            <p>{t!(i18n, revision.publish_lead, version = version_title(&info, lang))}</p>
             {move || match confirming.get() {
                 None => view! {
                     <p class="sign-out__choices">
-                        <button type="button" class="button--primary" on:click=move |_| confirming.set(Some("publish"))>"この改定案を公開する"</button>
-                        <button type="button" class="button button--danger" on:click=move |_| confirming.set(Some("discard"))>"改定案を破棄する"</button>
+                        <button type="button" class="button--primary" on:click=move |_| confirming.set(Some("publish"))>{t!(i18n, revision.publish_draft)}</button>
+                        <button type="button" class="button button--danger" on:click=move |_| confirming.set(Some("discard"))>{t!(i18n, revision.discard_draft)}</button>
                     </p>
                 }.into_any(),
                 Some(what) => view! {
                     <div class="notice" role="alertdialog" aria-labelledby="confirm-text">
                         <p id="confirm-text"><strong>{if what == "publish" {
-                            "本当に公開しますか。公開は取り消せません（次の改定で直せます）。"
+                            t_string!(i18n, revision.confirm_publish)
                         } else {
-                            "本当に破棄しますか。改定案への編集はすべて失われます。"
+                            t_string!(i18n, revision.confirm_discard)
                         }}</strong></p>
                         <p class="sign-out__choices">
                             <button type="button" class="button--primary" disabled=step.pending() on:click=move |_| { step.dispatch(what); }>
-                                {if what == "publish" { "公開する" } else { "破棄する" }}
+                                {if what == "publish" { t_string!(i18n, revision.publish) } else { t_string!(i18n, revision.discard) }}
                             </button>
-                            <button type="button" class="button" on:click=move |_| confirming.set(None)>"やめる"</button>
+                            <button type="button" class="button" on:click=move |_| confirming.set(None)>{t!(i18n, revision.cancel)}</button>
                         </p>
                     </div>
                 }.into_any(),

@@ -7,12 +7,15 @@
 use std::sync::Arc;
 
 use keikaku_domain::format::{Action, Kpi, KpiPoint, Measure, Plan};
+use keikaku_domain::lang::{mark_japanese, text_lang, Lang};
 use leptos::prelude::*;
 use serde_json::{json, Value};
 
-use super::revision_structure::edit_action;
+use super::revision_structure::{edit_action, FieldError};
 use crate::client::Problem;
-use crate::components::form::{field_error, FormOutcome};
+use crate::components::form::FormOutcome;
+use crate::i18n::{t, t_string, use_i18n};
+use crate::lang::use_lang;
 
 /// One field of a list editor's form.
 #[derive(Clone, Copy)]
@@ -84,8 +87,10 @@ pub fn ListEditor(
     /// Element ids begin with it (`term` → `term-choice`).
     id: &'static str,
     heading: String,
-    /// What an entry is called: 「用語」.
+    /// What an entry is called, as the choice's label: 「用語」, `Term`.
     noun: &'static str,
+    /// The same within a sentence: 「用語」, `term`.
+    noun_in_text: &'static str,
     items: Vec<ListItem>,
     /// A new entry's values.
     blank: Vec<String>,
@@ -95,6 +100,9 @@ pub fn ListEditor(
     save: SaveEdit,
     remove: RemoveEdit,
 ) -> impl IntoView {
+    let i18n = use_i18n();
+    let saved = t_string!(i18n, revision.entry_saved, noun = noun_in_text).to_string();
+    let removed = t_string!(i18n, revision.entry_removed, noun = noun_in_text).to_string();
     let outcome = RwSignal::new(None::<Result<String, Problem>>);
     let send = edit_action(api, token, reload, outcome);
     let chosen = RwSignal::new(String::new());
@@ -118,7 +126,7 @@ pub fn ListEditor(
             let typed: Vec<String> = values.iter().map(|v| v.get_untracked()).collect();
             match save((!key.is_empty()).then_some(key.as_str()), &typed) {
                 Ok(body) => {
-                    send.dispatch((body, format!("{noun}を保存しました。")));
+                    send.dispatch((body, saved.clone()));
                 }
                 Err(problem) => outcome.set(Some(Err(problem))),
             }
@@ -131,16 +139,18 @@ pub fn ListEditor(
         .map(|(field, value)| {
             let element = format!("{id}-{}", field.dom);
             let error = format!("{element}-error");
+            // What the field holds is the plan's words, in Japanese or English.
+            let lang = move || mark_japanese(&value.get());
             let input = if field.multiline {
                 view! {
-                    <textarea id=element.clone() rows="4" aria-describedby=error.clone()
+                    <textarea id=element.clone() rows="4" aria-describedby=error.clone() lang=lang
                         prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))></textarea>
                 }
                 .into_any()
             } else {
                 let fixed = field.fixed;
                 view! {
-                    <input id=element.clone() type="text" maxlength="1000" aria-describedby=error.clone()
+                    <input id=element.clone() type="text" maxlength="1000" aria-describedby=error.clone() lang=lang
                         readonly=move || fixed && !chosen.get().is_empty()
                         prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
                 }
@@ -150,7 +160,7 @@ pub fn ListEditor(
                 <div class="field">
                     <label for=element>{field.label}</label>
                     {input}
-                    <p class="field__error" id=error>{field_error(outcome, field.api)}</p>
+                    <FieldError outcome field=field.api id=error/>
                 </div>
             }
         })
@@ -164,20 +174,20 @@ pub fn ListEditor(
                 <div class="field">
                     <label for=choice.clone()>{noun}</label>
                     <select id=choice on:change=move |ev| choose(event_target_value(&ev))>
-                        <option value="">{format!("（新しい{noun}を追加）")}</option>
-                        {items.iter().map(|i| view! { <option value=i.key.clone()>{i.label.clone()}</option> }).collect_view()}
+                        <option value="">{t_string!(i18n, revision.new_entry, noun = noun_in_text).to_string()}</option>
+                        {items.iter().map(|i| view! { <option value=i.key.clone() lang=text_lang(&i.label)>{i.label.clone()}</option> }).collect_view()}
                     </select>
                 </div>
                 {inputs}
                 <FormOutcome outcome beside/>
                 <p class="sign-out__choices">
-                    <button type="submit" disabled=send.pending()>{format!("{noun}を保存する")}</button>
+                    <button type="submit" disabled=send.pending()>{t!(i18n, revision.save_entry, noun = noun_in_text)}</button>
                     <button type="button" class="button button--danger" disabled=move || chosen.get().is_empty()
                         on:click=move |_| {
                             let body = remove(&chosen.get_untracked());
-                            send.dispatch((body, format!("{noun}を削除しました。")));
+                            send.dispatch((body, removed.clone()));
                         }>
-                        {format!("この{noun}を削除する")}
+                        {t!(i18n, revision.remove_entry, noun = noun_in_text)}
                     </button>
                 </p>
             </form>
@@ -206,6 +216,7 @@ pub fn GlossaryEditor(
     plan: Plan,
     reload: RwSignal<u32>,
 ) -> impl IntoView {
+    let (i18n, lang) = (use_i18n(), use_lang());
     let items = plan
         .glossary
         .iter()
@@ -215,16 +226,27 @@ pub fn GlossaryEditor(
             values: vec![
                 t.id.clone(),
                 t.term.clone(),
-                t.aliases.join("、"),
+                t.aliases.join(match lang {
+                    Lang::Ja => "、",
+                    _ => ", ",
+                }),
                 t.definition.clone(),
             ],
         })
         .collect();
     let fields = vec![
-        fixed(field("id", "term.id", "ID（英小文字・数字・ハイフン）")),
-        field("term", "term.term", "見出し語"),
-        field("aliases", "term.aliases", "別の書き方（「、」で区切る）"),
-        multiline(field("definition", "term.definition", "説明")),
+        fixed(field("id", "term.id", t_string!(i18n, revision.id))),
+        field("term", "term.term", t_string!(i18n, revision.term_term)),
+        field(
+            "aliases",
+            "term.aliases",
+            t_string!(i18n, revision.term_aliases),
+        ),
+        multiline(field(
+            "definition",
+            "term.definition",
+            t_string!(i18n, revision.term_definition),
+        )),
     ];
     let save: SaveEdit = Arc::new(|_, v: &[String]| {
         Ok(json!({"op": "put_term", "term": {
@@ -233,7 +255,8 @@ pub fn GlossaryEditor(
     });
     let remove: RemoveEdit = Arc::new(|key: &str| json!({"op": "remove_term", "id": key}));
     view! {
-        <ListEditor api token reload id="term" heading="用語集を編集する".to_owned() noun="用語" items
+        <ListEditor api token reload id="term" heading=t_string!(i18n, revision.glossary_heading).to_owned()
+            noun=t_string!(i18n, revision.term) noun_in_text=t_string!(i18n, revision.term_noun) items
             blank=vec![String::new(); 4] fields beside=&["term.id", "term.term", "term.definition"] save remove/>
     }
 }
@@ -246,13 +269,17 @@ pub fn MilestoneEditor(
     plan: Plan,
     reload: RwSignal<u32>,
 ) -> impl IntoView {
+    let (i18n, lang) = (use_i18n(), use_lang());
     let items = plan
         .milestones
         .iter()
         .enumerate()
         .map(|(i, m)| ListItem {
             key: i.to_string(),
-            label: format!("{} {}", m.fiscal_year.japanese(), m.text),
+            label: match lang {
+                Lang::Ja => format!("{} {}", m.fiscal_year.japanese(), m.text),
+                _ => format!("{} {}", m.fiscal_year.label_in(lang), m.text),
+            },
             values: vec![
                 m.fiscal_year.0.to_string(),
                 m.group.clone().unwrap_or_default(),
@@ -265,17 +292,24 @@ pub fn MilestoneEditor(
         .as_ref()
         .map_or(String::new(), |p| p.start_fiscal_year.0.to_string());
     let fields = vec![
-        field("year", "milestone.fiscal_year", "年度（西暦）"),
-        field("group", "milestone.group", "区分（任意）"),
-        field("text", "milestone.text", "内容"),
+        field(
+            "year",
+            "milestone.fiscal_year",
+            t_string!(i18n, revision.milestone_year),
+        ),
+        field("group", "milestone.group", t_string!(i18n, revision.group)),
+        field(
+            "text",
+            "milestone.text",
+            t_string!(i18n, revision.milestone_text),
+        ),
     ];
-    let save: SaveEdit = Arc::new(|key, v: &[String]| {
-        let fiscal_year: i32 = v[0].trim().parse().map_err(|_| {
-            refusal(
-                "milestone.fiscal_year",
-                "年度を西暦の数字で入力してください（例：2025）。",
-            )
-        })?;
+    let year_refused = t_string!(i18n, revision.year_refused);
+    let save: SaveEdit = Arc::new(move |key, v: &[String]| {
+        let fiscal_year: i32 = v[0]
+            .trim()
+            .parse()
+            .map_err(|_| refusal("milestone.fiscal_year", year_refused))?;
         let index = key.and_then(|k| k.parse::<usize>().ok());
         Ok(json!({"op": "put_milestone", "index": index, "milestone": {
             "fiscal_year": fiscal_year, "group": optional(&v[1]), "text": v[2]
@@ -285,7 +319,8 @@ pub fn MilestoneEditor(
         |key: &str| json!({"op": "remove_milestone", "index": key.parse::<usize>().unwrap_or(usize::MAX)}),
     );
     view! {
-        <ListEditor api token reload id="milestone" heading="マイルストーンを編集する".to_owned() noun="マイルストーン"
+        <ListEditor api token reload id="milestone" heading=t_string!(i18n, revision.milestones_heading).to_owned()
+            noun=t_string!(i18n, revision.milestone) noun_in_text=t_string!(i18n, revision.milestone_noun)
             items blank=vec![first_year, String::new(), String::new()] fields
             beside=&["milestone.fiscal_year", "milestone.text"] save remove/>
     }
@@ -299,6 +334,7 @@ pub fn MeasureListsEditor(
     plan: Plan,
     reload: RwSignal<u32>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let measures = plan.measures.clone();
     if measures.is_empty() {
         // Plans whose structure holds no measures (松江市, 上郡町) have no actions or KPIs.
@@ -309,14 +345,14 @@ pub fn MeasureListsEditor(
         .iter()
         .map(|m| {
             let label = keikaku_domain::document::measure_heading(m);
-            view! { <option value=m.id.clone() selected={m.id == chosen.get_untracked()}>{label}</option> }
+            view! { <option value=m.id.clone() lang=text_lang(&label) selected={m.id == chosen.get_untracked()}>{label.clone()}</option> }
         })
         .collect_view();
     Some(view! {
         <section class="section" aria-labelledby="measure-lists-heading">
-            <h2 id="measure-lists-heading">"施策の取組とKPIを編集する"</h2>
+            <h2 id="measure-lists-heading">{t!(i18n, revision.measure_lists_heading)}</h2>
             <div class="field">
-                <label for="lists-measure">"施策"</label>
+                <label for="lists-measure">{t!(i18n, revision.measure)}</label>
                 <select id="lists-measure" on:change=move |ev| chosen.set(event_target_value(&ev))>{options}</select>
             </div>
             {move || {
@@ -337,6 +373,7 @@ fn ActionEditor(
     measure: Measure,
     reload: RwSignal<u32>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let items = measure
         .actions
         .iter()
@@ -359,10 +396,18 @@ fn ActionEditor(
         })
         .collect();
     let fields = vec![
-        fixed(field("id", "action.id", "ID（英小文字・数字・ハイフン）")),
-        field("number", "action.number", "番号（任意）"),
-        multiline(field("title", "action.title", "取組の内容")),
-        field("group", "action.group", "区分（任意）"),
+        fixed(field("id", "action.id", t_string!(i18n, revision.id))),
+        field(
+            "number",
+            "action.number",
+            t_string!(i18n, revision.action_number),
+        ),
+        multiline(field(
+            "title",
+            "action.title",
+            t_string!(i18n, revision.action_title),
+        )),
+        field("group", "action.group", t_string!(i18n, revision.group)),
     ];
     let id = measure.id.clone();
     let actions = measure.actions.clone();
@@ -385,13 +430,15 @@ fn ActionEditor(
         move |key: &str| json!({"op": "remove_action", "measure": measure_id, "action": key}),
     );
     view! {
-        <ListEditor api token reload id="action" heading="取組".to_owned() noun="取組" items
+        <ListEditor api token reload id="action" heading=t_string!(i18n, revision.actions_heading).to_owned()
+            noun=t_string!(i18n, revision.action) noun_in_text=t_string!(i18n, revision.action_noun) items
             blank=vec![String::new(); 4] fields beside=&["action.id", "action.title"] save remove/>
     }
 }
 
 #[component]
 fn KpiEditor(api: String, token: String, measure: Measure, reload: RwSignal<u32>) -> impl IntoView {
+    let i18n = use_i18n();
     let point = |p: &Option<KpiPoint>| {
         p.as_ref().map_or((String::new(), String::new()), |p| {
             (
@@ -424,19 +471,39 @@ fn KpiEditor(api: String, token: String, measure: Measure, reload: RwSignal<u32>
         })
         .collect();
     let fields = vec![
-        multiline(field("text", "kpi.text", "KPI（計画の記載どおり）")),
-        field("label", "kpi.label", "指標名"),
-        field("unit", "kpi.unit", "単位（任意）"),
-        field("baseline", "kpi.baseline.value", "基準値（任意、数値）"),
+        multiline(field(
+            "text",
+            "kpi.text",
+            t_string!(i18n, revision.kpi_text),
+        )),
+        field("label", "kpi.label", t_string!(i18n, revision.kpi_label)),
+        field("unit", "kpi.unit", t_string!(i18n, revision.kpi_unit)),
+        field(
+            "baseline",
+            "kpi.baseline.value",
+            t_string!(i18n, revision.kpi_baseline),
+        ),
         field(
             "baseline-year",
             "kpi.baseline.year",
-            "基準値の年（任意、西暦）",
+            t_string!(i18n, revision.kpi_baseline_year),
         ),
-        field("target", "kpi.target.value", "目標値（任意、数値）"),
-        field("target-year", "kpi.target.year", "目標値の年（任意、西暦）"),
-        field("source", "kpi.source", "出典（任意）"),
+        field(
+            "target",
+            "kpi.target.value",
+            t_string!(i18n, revision.kpi_target),
+        ),
+        field(
+            "target-year",
+            "kpi.target.year",
+            t_string!(i18n, revision.kpi_target_year),
+        ),
+        field("source", "kpi.source", t_string!(i18n, revision.kpi_source)),
     ];
+    let (number_refused, year_refused) = (
+        t_string!(i18n, revision.number_refused),
+        t_string!(i18n, revision.kpi_year_refused),
+    );
     let id = measure.id.clone();
     let kpis = measure.kpis.clone();
     let save: SaveEdit = Arc::new(move |key, v: &[String]| {
@@ -446,20 +513,16 @@ fn KpiEditor(api: String, token: String, measure: Measure, reload: RwSignal<u32>
             if value.trim().is_empty() {
                 return Ok(None);
             }
-            let value: f64 = value.trim().parse().map_err(|_| {
-                refusal(
-                    &format!("{field}.value"),
-                    "数値で入力してください（例：12.5）。",
-                )
-            })?;
+            let value: f64 = value
+                .trim()
+                .parse()
+                .map_err(|_| refusal(&format!("{field}.value"), number_refused))?;
             let year = match year.trim() {
                 "" => None,
-                y => Some(y.parse::<i32>().map_err(|_| {
-                    refusal(
-                        &format!("{field}.year"),
-                        "年を西暦の数字で入力してください（例：2025）。",
-                    )
-                })?),
+                y => Some(
+                    y.parse::<i32>()
+                        .map_err(|_| refusal(&format!("{field}.year"), year_refused))?,
+                ),
             };
             Ok(Some(KpiPoint {
                 value,
@@ -495,7 +558,8 @@ fn KpiEditor(api: String, token: String, measure: Measure, reload: RwSignal<u32>
         move |key: &str| json!({"op": "remove_kpi", "measure": measure_id, "index": key.parse::<usize>().unwrap_or(usize::MAX)}),
     );
     view! {
-        <ListEditor api token reload id="kpi" heading="KPI".to_owned() noun="KPI" items
+        <ListEditor api token reload id="kpi" heading=t_string!(i18n, revision.kpis_heading).to_owned()
+            noun=t_string!(i18n, revision.kpi) noun_in_text=t_string!(i18n, revision.kpi_noun) items
             blank=vec![String::new(); 8] fields
             beside=&["kpi.text", "kpi.label", "kpi.baseline", "kpi.target"] save remove/>
     }

@@ -6,6 +6,7 @@
 
 use keikaku_domain::date::Day;
 use keikaku_domain::evaluation::{RecordState, RoundAction, RoundState};
+use keikaku_domain::lang::{mark_japanese, Lang};
 use keikaku_domain::views::paths;
 use keikaku_sync::round_sheet::{Counts, Sheet, SheetRow, StepLine};
 use leptos::prelude::*;
@@ -20,12 +21,8 @@ use crate::components::guarded::{guarded_page, PageTexts};
 use crate::components::layout::PageTitle;
 use crate::components::outcome::{FormNotice, Outcome};
 use crate::components::plan_header::Breadcrumbs;
-
-pub const TEXTS: PageTexts = PageTexts {
-    title: "評価の状況",
-    not_found: "指定された評価は見つかりませんでした。",
-    forbidden: "評価の状況は、この計画を持つ自治体の職員・議員だけが閲覧できます。",
-};
+use crate::i18n::{t, t_string, tu_string, use_i18n};
+use crate::lang::{text_lang, use_lang};
 
 /// The round in the route (`:round_id`): the dashboard and the report read the same data.
 pub fn use_round() -> Resource<Result<crate::api::Guarded<RoundView>, ServerFnError>> {
@@ -40,15 +37,21 @@ pub fn use_round() -> Resource<Result<crate::api::Guarded<RoundView>, ServerFnEr
 pub fn RoundPage() -> impl IntoView {
     let page = use_round();
     let reload = move || page.refetch();
-    guarded_page(page, TEXTS, move |view| view! { <Dashboard view reload/> })
+    let i18n = use_i18n();
+    let texts = PageTexts {
+        title: t_string!(i18n, rounds.round_title),
+        not_found: t_string!(i18n, rounds.round_not_found),
+        forbidden: t_string!(i18n, rounds.forbidden),
+    };
+    guarded_page(page, texts, move |view| view! { <Dashboard view reload/> })
 }
 
-/// The bars of a count per record state.
-pub fn state_bars(counts: &Counts) -> Vec<Bar> {
+/// The bars of a count per record state, labelled in `lang`.
+pub fn state_bars(counts: &Counts, lang: Lang) -> Vec<Bar> {
     RecordState::ALL
         .into_iter()
         .map(|state| Bar {
-            label: state.label().to_owned(),
+            label: state.label_in(lang).to_owned(),
             count: counts.of(state),
             class: state_class(state),
         })
@@ -65,13 +68,16 @@ fn state_class(state: RecordState) -> &'static str {
     }
 }
 
-/// `あと12日` / `今日まで` / `3日超過`.
-pub fn days_left_text(days: Option<i64>) -> String {
+/// `締切まであと12日` / `今日が締切` / `締切を3日過ぎています`, or in English.
+fn days_left_text(days: Option<i64>) -> String {
+    let i18n = use_i18n();
     match days {
         None => String::new(),
-        Some(0) => "今日が締切".to_owned(),
-        Some(d) if d > 0 => format!("締切まであと{d}日"),
-        Some(d) => format!("締切を{}日過ぎています", -d),
+        Some(0) => t_string!(i18n, rounds.due_today).to_string(),
+        Some(1) => t_string!(i18n, rounds.one_day_left).to_string(),
+        Some(-1) => t_string!(i18n, rounds.one_day_overdue).to_string(),
+        Some(count) if count > 0 => t_string!(i18n, rounds.days_left, count).to_string(),
+        Some(d) => t_string!(i18n, rounds.days_overdue, count = -d).to_string(),
     }
 }
 
@@ -122,52 +128,61 @@ fn Dashboard(view: RoundView, reload: impl Fn() + Copy + Send + Sync + 'static) 
     let counts = sheet.counts();
     let departments = sheet.by_department();
     let department_names: Vec<String> = departments.keys().cloned().collect();
-    let title = format!("{}：{}", head.title, summary.title);
+    let (i18n, lang) = (use_i18n(), use_lang());
+    let page_title = t_string!(
+        i18n,
+        rounds.round_page_title,
+        round = head.title.clone(),
+        plan = summary.title.clone(),
+        page = t_string!(i18n, rounds.round_title)
+    )
+    .to_string();
     let sheet = StoredValue::new(sheet);
     view! {
-        <PageTitle text=format!("{title}｜評価の状況")/>
+        <PageTitle text=page_title/>
         <div class="page">
             <Breadcrumbs trail=vec![
                 (summary.title.clone(), Some(paths::plan(&summary.id))),
-                ("評価".to_owned(), Some(paths::rounds(&summary.id))),
+                (t_string!(i18n, rounds.crumb).to_owned(), Some(paths::rounds(&summary.id))),
                 (head.title.clone(), None),
             ]/>
-            <h1>{head.title.clone()}</h1>
+            <h1 lang=mark_japanese(&head.title)>{head.title.clone()}</h1>
             <dl class="facts">
-                <div><dt>"計画"</dt><dd>{summary.title.clone()}</dd></div>
-                <div><dt>"年度"</dt><dd>{head.fiscal_year.label()}</dd></div>
-                <div><dt>"種類"</dt><dd>{head.kind.label()}</dd></div>
-                <div><dt>"状態"</dt><dd><span class=format!("badge badge--round-{}", head.state.as_str())>{head.state.label()}</span></dd></div>
-                <div><dt>"締切"</dt><dd>{head.deadline.clone()}" "{(!head.state.is_final()).then(|| days_left_text(sheet.with_value(Sheet::days_left)))}</dd></div>
+                <div><dt>{t!(i18n, rounds.plan)}</dt><dd lang=text_lang(&summary.title)>{summary.title.clone()}</dd></div>
+                <div><dt>{t!(i18n, rounds.year)}</dt><dd>{head.fiscal_year.label_in(lang)}</dd></div>
+                <div><dt>{t!(i18n, rounds.kind)}</dt><dd>{head.kind.label_in(lang)}</dd></div>
+                <div><dt>{t!(i18n, rounds.state)}</dt><dd><span class=format!("badge badge--round-{}", head.state.as_str())>{head.state.label_in(lang)}</span></dd></div>
+                <div><dt>{t!(i18n, rounds.deadline)}</dt><dd>{head.deadline.clone()}" "{(!head.state.is_final()).then(|| days_left_text(sheet.with_value(Sheet::days_left)))}</dd></div>
             </dl>
             <ul class="link-list">
-                <li><a href=paths::round_report(&head.id)>"評価結果報告書を見る"</a></li>
-                <li><a href=format!("/api/v1/rounds/{}/sheet.csv", head.id) download="">"進捗管理シートをCSVで保存"</a></li>
-                <li><a href=format!("/api/v1/rounds/{}/sheet.xlsx", head.id) download="">"進捗管理シートをExcel（XLSX）で保存"</a></li>
-                <li><a href=format!("/api/v1/rounds/{}/report.pdf", head.id) download="">"評価結果報告書をPDFで保存"</a></li>
+                <li><a href=paths::round_report(&head.id)>{t!(i18n, rounds.see_report)}</a></li>
+                <li><a href=format!("/api/v1/rounds/{}/sheet.csv", head.id) download="" hreflang="ja">{t!(i18n, rounds.save_csv)}</a></li>
+                <li><a href=format!("/api/v1/rounds/{}/sheet.xlsx", head.id) download="" hreflang="ja">{t!(i18n, rounds.save_xlsx)}</a></li>
+                <li><a href=format!("/api/v1/rounds/{}/report.pdf", head.id) download="" hreflang="ja">{t!(i18n, rounds.save_pdf)}</a></li>
             </ul>
             {reviewer.then(|| view! { <RoundActions round_id=head.id.clone() state=head.state unreviewed=counts.of(RecordState::Submitted) csrf_token reload/> })}
             <section aria-labelledby="counts-heading">
-                <h2 id="counts-heading">"提出の状況"</h2>
-                <p>{format!("対象{}件のうち、期限超過{}件、停滞（{}日以上更新なし）{}件。", counts.total, counts.overdue, head.stale_days, counts.stale)}</p>
-                <BarChart id="state-chart" caption="状態ごとの件数".to_owned() bars=state_bars(&counts)/>
+                <h2 id="counts-heading">{t!(i18n, rounds.counts_heading)}</h2>
+                <p>{t!(i18n, rounds.counts_summary, total = counts.total, overdue = counts.overdue, days = head.stale_days, stale = counts.stale)}</p>
+                <BarChart id="state-chart" caption=t_string!(i18n, rounds.by_state).to_string() bars=state_bars(&counts, lang)/>
             </section>
             <section aria-labelledby="departments-heading">
-                <h2 id="departments-heading">"部署ごとの状況"</h2>
+                <h2 id="departments-heading">{t!(i18n, rounds.departments_heading)}</h2>
                 <div class="table-scroll" tabindex="0" role="region" aria-labelledby="departments-heading">
                     <table class="data-table data-table--compact">
-                        <caption class="visually-hidden">"主担当課ごとの記録の状態（件）"</caption>
+                        <caption class="visually-hidden">{t!(i18n, rounds.departments_caption)}</caption>
                         <thead><tr>
-                            <th scope="col">"部署"</th>
-                            {RecordState::ALL.into_iter().map(|s| view! { <th scope="col">{s.label()}</th> }).collect_view()}
-                            <th scope="col">"期限超過"</th><th scope="col">"停滞"</th><th scope="col">"計"</th>
+                            <th scope="col">{t!(i18n, rounds.department)}</th>
+                            {RecordState::ALL.into_iter().map(|s| view! { <th scope="col">{s.label_in(lang)}</th> }).collect_view()}
+                            <th scope="col">{t!(i18n, rounds.overdue)}</th><th scope="col">{t!(i18n, rounds.stale)}</th>
+                            <th scope="col">{t!(i18n, rounds.total)}</th>
                         </tr></thead>
                         <tbody>
                             {departments.into_iter().map(|(name, c)| {
                                 let href = format!("?department={}", paths::encode_query_component(&name));
                                 view! {
                                     <tr>
-                                        <th scope="row"><a href=href>{name}</a></th>
+                                        <th scope="row"><a href=href lang=mark_japanese(&name)>{name.clone()}</a></th>
                                         {RecordState::ALL.into_iter().map(|s| view! { <td>{c.of(s)}</td> }).collect_view()}
                                         <td>{c.overdue}</td><td>{c.stale}</td><td>{c.total}</td>
                                     </tr>
@@ -178,7 +193,7 @@ fn Dashboard(view: RoundView, reload: impl Fn() + Copy + Send + Sync + 'static) 
                 </div>
             </section>
             <section aria-labelledby="records-heading">
-                <h2 id="records-heading">"記録ごとの状況"</h2>
+                <h2 id="records-heading">{t!(i18n, rounds.records_heading)}</h2>
                 <FilterForm departments=department_names filters=Signal::derive(filters)/>
                 {move || {
                     let filters = filters();
@@ -189,7 +204,7 @@ fn Dashboard(view: RoundView, reload: impl Fn() + Copy + Send + Sync + 'static) 
             </section>
             {(!round_steps.is_empty()).then(|| view! {
                 <section aria-labelledby="steps-heading">
-                    <h2 id="steps-heading">"評価の経過"</h2>
+                    <h2 id="steps-heading">{t!(i18n, rounds.steps_heading)}</h2>
                     <Steps steps=round_steps/>
                 </section>
             })}
@@ -200,13 +215,14 @@ fn Dashboard(view: RoundView, reload: impl Fn() + Copy + Send + Sync + 'static) 
 /// Who did what and when, oldest first.
 #[component]
 pub fn Steps(steps: Vec<StepLine>) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <ol class="steps">
             {steps.into_iter().map(|step| view! {
                 <li>
                     <span class="steps__when">{date_of(Some(step.at))}</span>" "
-                    <span class="steps__who">{step.who}</span>"："
-                    {step.what}
+                    <span class="steps__who" lang=mark_japanese(&step.who)>{step.who.clone()}</span>{t!(i18n, rounds.step_separator)}
+                    <span lang=mark_japanese(&step.what)>{step.what.clone()}</span>
                 </li>
             }).collect_view()}
         </ol>
@@ -215,54 +231,64 @@ pub fn Steps(steps: Vec<StepLine>) -> impl IntoView {
 
 #[component]
 fn FilterForm(departments: Vec<String>, filters: Signal<Filters>) -> impl IntoView {
+    let (i18n, lang) = (use_i18n(), use_lang());
     view! {
-        <form class="filters" method="get" role="search" aria-label="記録の絞り込み">
+        <form class="filters" method="get" role="search" aria-label=t_string!(i18n, rounds.filter_label)>
             <div class="field">
-                <label for="filter-department">"部署"</label>
+                <label for="filter-department">{t!(i18n, rounds.department)}</label>
                 <select id="filter-department" name="department">
-                    <option value="" selected=move || filters.get().department.is_empty()>"すべて"</option>
+                    <option value="" selected=move || filters.get().department.is_empty()>{t!(i18n, rounds.all)}</option>
                     {departments.into_iter().map(|d| {
                         let (current, value) = (d.clone(), d.clone());
-                        view! { <option value=value selected=move || filters.get().department == current>{d}</option> }
+                        view! { <option value=value selected=move || filters.get().department == current lang=mark_japanese(&d)>{d.clone()}</option> }
                     }).collect_view()}
                 </select>
             </div>
             <div class="field">
-                <label for="filter-state">"状態"</label>
+                <label for="filter-state">{t!(i18n, rounds.state)}</label>
                 <select id="filter-state" name="state">
-                    <option value="" selected=move || filters.get().state.is_empty()>"すべて"</option>
+                    <option value="" selected=move || filters.get().state.is_empty()>{t!(i18n, rounds.all)}</option>
                     {RecordState::ALL.into_iter().map(|s| view! {
-                        <option value=s.as_str() selected=move || filters.get().state == s.as_str()>{s.label()}</option>
+                        <option value=s.as_str() selected=move || filters.get().state == s.as_str()>{s.label_in(lang)}</option>
                     }).collect_view()}
                 </select>
             </div>
             <div class="field field--check">
                 <input id="filter-overdue" type="checkbox" name="overdue" value="1" checked=move || filters.get().overdue/>
-                <label for="filter-overdue">"期限超過のみ"</label>
+                <label for="filter-overdue">{t!(i18n, rounds.overdue_only)}</label>
             </div>
             <div class="field field--check">
                 <input id="filter-stale" type="checkbox" name="stale" value="1" checked=move || filters.get().stale/>
-                <label for="filter-stale">"停滞のみ"</label>
+                <label for="filter-stale">{t!(i18n, rounds.stale_only)}</label>
             </div>
-            <button type="submit">"絞り込む"</button>
+            <button type="submit">{t!(i18n, rounds.filter)}</button>
         </form>
     }
 }
 
 #[component]
 fn RecordTable(rows: Vec<SheetRow>, round_id: String) -> impl IntoView {
+    let (i18n, lang) = (use_i18n(), use_lang());
     if rows.is_empty() {
-        return view! { <p role="status">"該当する記録はありません。"</p> }.into_any();
+        return view! { <p role="status">{t!(i18n, rounds.no_records)}</p> }.into_any();
     }
     let count = rows.len();
+    let flag_separator = t_string!(i18n, rounds.flag_separator);
+    let department_separator = t_string!(i18n, rounds.department_separator);
+    let (overdue, stale, reopened) = (
+        t_string!(i18n, rounds.overdue),
+        t_string!(i18n, rounds.stale),
+        t_string!(i18n, rounds.reopened),
+    );
     view! {
-        <p role="status">{format!("{count}件")}</p>
-        <div class="table-scroll" tabindex="0" role="region" aria-label="記録の一覧">
+        <p role="status">{if count == 1 { t_string!(i18n, rounds.one_record).to_string() } else { t_string!(i18n, rounds.record_count, count).to_string() }}</p>
+        <div class="table-scroll" tabindex="0" role="region" aria-label=t_string!(i18n, rounds.records_label)>
             <table class="data-table data-table--compact">
-                <caption class="visually-hidden">"記録ごとの状態"</caption>
+                <caption class="visually-hidden">{t!(i18n, rounds.records_caption)}</caption>
                 <thead><tr>
-                    <th scope="col">"施策・取組"</th><th scope="col">"主担当課"</th><th scope="col">"状態"</th>
-                    <th scope="col">"最終更新"</th><th scope="col">"注意"</th>
+                    <th scope="col">{t!(i18n, rounds.measure_or_action)}</th><th scope="col">{t!(i18n, rounds.lead_department)}</th>
+                    <th scope="col">{t!(i18n, rounds.state)}</th>
+                    <th scope="col">{t!(i18n, rounds.last_update)}</th><th scope="col">{t!(i18n, rounds.flags)}</th>
                 </tr></thead>
                 <tbody>
                     {rows.into_iter().map(|row| {
@@ -272,16 +298,17 @@ fn RecordTable(rows: Vec<SheetRow>, round_id: String) -> impl IntoView {
                             None => row.title.clone(),
                         };
                         let mut flags = Vec::new();
-                        if row.overdue { flags.push("期限超過"); }
-                        if row.stale { flags.push("停滞"); }
-                        if row.reopened { flags.push("再開"); }
+                        if row.overdue { flags.push(overdue); }
+                        if row.stale { flags.push(stale); }
+                        if row.reopened { flags.push(reopened); }
+                        let departments = row.lead_departments.join(department_separator);
                         view! {
                             <tr>
-                                <th scope="row"><a href=anchor>{name}</a></th>
-                                <td>{row.lead_departments.join("、")}</td>
-                                <td><span class=format!("badge badge--{}", row.state.as_str())>{row.state.label()}</span></td>
+                                <th scope="row"><a href=anchor lang=mark_japanese(&name)>{name.clone()}</a></th>
+                                <td lang=mark_japanese(&departments)>{departments.clone()}</td>
+                                <td><span class=format!("badge badge--{}", row.state.as_str())>{row.state.label_in(lang)}</span></td>
                                 <td>{date_of(row.last_update)}</td>
-                                <td>{flags.join("・")}</td>
+                                <td>{flags.join(flag_separator)}</td>
                             </tr>
                         }
                     }).collect_view()}
@@ -302,13 +329,12 @@ fn next_steps(state: RoundState) -> &'static [RoundAction] {
 }
 
 fn step_hint(action: RoundAction) -> &'static str {
+    let i18n = use_i18n();
     match action {
-        RoundAction::Close => "締め切ると、差し戻した記録のほかは提出できなくなります。",
-        RoundAction::ReopenIntake => "受付を再開すると、各課が再び提出できます。",
-        RoundAction::Finalize => {
-            "確定すると、記録は読み取り専用になります（記録ごとに再開できます）。"
-        }
-        RoundAction::Publish => "公表すると、確認済の記録が市民向けのページに表示されます。",
+        RoundAction::Close => t_string!(i18n, rounds.hint_close),
+        RoundAction::ReopenIntake => t_string!(i18n, rounds.hint_reopen_intake),
+        RoundAction::Finalize => t_string!(i18n, rounds.hint_finalize),
+        RoundAction::Publish => t_string!(i18n, rounds.hint_publish),
     }
 }
 
@@ -321,6 +347,7 @@ fn RoundActions(
     reload: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let outcome: Outcome = RwSignal::new(None);
+    let (i18n, lang) = (use_i18n(), use_lang());
     let step = browser_action(move |action: &RoundAction| {
         let action = *action;
         let url = format!("/api/v1/rounds/{round_id}/steps");
@@ -334,9 +361,9 @@ fn RoundActions(
             )
             .await;
             let done = result.is_ok();
-            outcome.set(Some(
-                result.map(|_| format!("「{}」を行いました。", action.label())),
-            ));
+            outcome.set(Some(result.map(|_| {
+                tu_string!(i18n, rounds.step_done, step = action.label_in(lang)).to_string()
+            })));
             if done {
                 reload();
             }
@@ -345,14 +372,18 @@ fn RoundActions(
     let steps = next_steps(state);
     view! {
         <section class="round-actions" aria-labelledby="round-actions-heading">
-            <h2 id="round-actions-heading">"評価の進行"</h2>
-            <noscript><p class="notice notice--error">"この操作にはJavaScriptが必要です。"</p></noscript>
+            <h2 id="round-actions-heading">{t!(i18n, rounds.actions_heading)}</h2>
+            <noscript><p class="notice notice--error">{t!(i18n, rounds.needs_script)}</p></noscript>
             {(state == RoundState::Closed && unreviewed > 0).then(|| view! {
-                <p class="notice">{format!("確認待ち（提出済）の記録が{unreviewed}件あります。確定の前に確認済にするか差し戻してください。")}</p>
+                <p class="notice">{if unreviewed == 1 {
+                    t_string!(i18n, rounds.one_unreviewed).to_string()
+                } else {
+                    t_string!(i18n, rounds.unreviewed, count = unreviewed).to_string()
+                }}</p>
             })}
             <FormNotice outcome fields=&[]/>
             {if steps.is_empty() {
-                view! { <p>"公表済みです。訂正は記録ごとに「再開」してから行います。"</p> }.into_any()
+                view! { <p>{t!(i18n, rounds.published_already)}</p> }.into_any()
             } else {
                 view! {
                     <ul class="round-actions__list">
@@ -361,7 +392,7 @@ fn RoundActions(
                             view! {
                                 <li>
                                     <button type="button" class="button" disabled=move || step.pending().get()
-                                        on:click=move |_| { step.dispatch(action); }>{action.label()}</button>
+                                        on:click=move |_| { step.dispatch(action); }>{action.label_in(lang)}</button>
                                     <span class="field__hint">{step_hint(action)}</span>
                                 </li>
                             }

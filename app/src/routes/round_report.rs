@@ -6,6 +6,7 @@
 //! each record here: return with a comment, approve, evaluate, reopen; the forms do not print.
 
 use keikaku_domain::evaluation::{Grade, RecordState, RoundState};
+use keikaku_domain::lang::{is_japanese, mark_japanese, Lang};
 use keikaku_domain::views::paths;
 use keikaku_sync::round_sheet::{KpiLine, SheetRow, StepLine};
 use leptos::prelude::*;
@@ -19,23 +20,25 @@ use crate::components::guarded::{guarded_page, PageTexts};
 use crate::components::layout::PageTitle;
 use crate::components::outcome::{field_problem, FormNotice, Outcome};
 use crate::components::plan_header::Breadcrumbs;
-use crate::routes::progress::stage_label;
+use crate::i18n::{t, t_string, tu_string, use_i18n};
+use crate::lang::{text_lang, use_lang};
 use crate::routes::round::{state_bars, Steps};
-
-const TEXTS: PageTexts = PageTexts {
-    title: "評価結果報告書",
-    not_found: "指定された評価は見つかりませんでした。",
-    forbidden: "評価結果報告書は、この計画を持つ自治体の職員・議員だけが閲覧できます。",
-};
 
 #[component]
 pub fn RoundReportPage() -> impl IntoView {
     let page = crate::routes::round::use_round();
     let reload = move || page.refetch();
-    guarded_page(page, TEXTS, move |view| view! { <Report view reload/> })
+    let i18n = use_i18n();
+    let texts = PageTexts {
+        title: t_string!(i18n, rounds.report_title),
+        not_found: t_string!(i18n, rounds.round_not_found),
+        forbidden: t_string!(i18n, rounds.report_forbidden),
+    };
+    guarded_page(page, texts, move |view| view! { <Report view reload/> })
 }
 
-fn grade_bars(counts: [usize; 5]) -> Vec<Bar> {
+/// The bars of a count per grade, then of those without one (`none`).
+fn grade_bars(counts: [usize; 5], none: &str) -> Vec<Bar> {
     let classes = [
         "chart__bar--grade-a",
         "chart__bar--grade-b",
@@ -46,7 +49,7 @@ fn grade_bars(counts: [usize; 5]) -> Vec<Bar> {
     Grade::ALL
         .iter()
         .map(|g| g.as_str().to_owned())
-        .chain(std::iter::once("未評価".to_owned()))
+        .chain(std::iter::once(none.to_owned()))
         .zip(counts)
         .zip(classes)
         .map(|((label, count), class)| Bar {
@@ -69,62 +72,75 @@ fn Report(view: RoundView, reload: impl Fn() + Copy + Send + Sync + 'static) -> 
     let head = sheet.head.clone();
     let counts = sheet.counts();
     let (own, secondary) = sheet.grade_counts();
-    let pillars = sheet.by_pillar();
+    let (i18n, lang) = (use_i18n(), use_lang());
+    let pillars = sheet.by_pillar_in(lang);
+    // The running head of printed pages: the plan's and the round's own words.
     let running = format!("{}　{}", summary.title, head.title);
     let reviewable = reviewer;
     let running_attr = running.clone();
+    let title = t_string!(i18n, rounds.report_title);
+    let page_title = t_string!(
+        i18n,
+        rounds.report_page_title,
+        page = title,
+        round = head.title.clone(),
+        plan = summary.title.clone()
+    )
+    .to_string();
+    let not_evaluated = t_string!(i18n, rounds.not_evaluated);
     view! {
-        <PageTitle text=format!("{}：{}｜{}", TEXTS.title, head.title, summary.title)/>
+        <PageTitle text=page_title/>
         <link rel="stylesheet" media="print" href=format!("/api/v1/rounds/{}/print.css", head.id)/>
         <div class="page report" data-running-head=running_attr>
             <div class="no-print">
                 <Breadcrumbs trail=vec![
                     (summary.title.clone(), Some(paths::plan(&summary.id))),
-                    ("評価".to_owned(), Some(paths::rounds(&summary.id))),
+                    (t_string!(i18n, rounds.crumb).to_owned(), Some(paths::rounds(&summary.id))),
                     (head.title.clone(), Some(paths::round(&head.id))),
-                    (TEXTS.title.to_owned(), None),
+                    (title.to_owned(), None),
                 ]/>
             </div>
-            <p class="report__running-head" aria-hidden="true">{running}</p>
-            <h1>{format!("{}：{}", TEXTS.title, head.title)}</h1>
+            <p class="report__running-head" aria-hidden="true" lang=mark_japanese(&running)>{running.clone()}</p>
+            <h1>{t!(i18n, rounds.report_heading)}<span lang=text_lang(&head.title)>{head.title.clone()}</span></h1>
             <dl class="facts">
-                <div><dt>"計画"</dt><dd>{summary.title.clone()}</dd></div>
-                <div><dt>"自治体"</dt><dd>{head.organization_name.clone()}</dd></div>
-                <div><dt>"年度"</dt><dd>{head.fiscal_year.label()}</dd></div>
-                <div><dt>"評価の状態"</dt><dd>{head.state.label()}</dd></div>
-                <div><dt>"作成日"</dt><dd>{sheet.today.clone()}</dd></div>
+                <div><dt>{t!(i18n, rounds.plan)}</dt><dd lang=text_lang(&summary.title)>{summary.title.clone()}</dd></div>
+                <div><dt>{t!(i18n, rounds.municipality)}</dt><dd lang=text_lang(&head.organization_name)>{head.organization_name.clone()}</dd></div>
+                <div><dt>{t!(i18n, rounds.year)}</dt><dd>{head.fiscal_year.label_in(lang)}</dd></div>
+                <div><dt>{t!(i18n, rounds.round_state)}</dt><dd>{head.state.label_in(lang)}</dd></div>
+                <div><dt>{t!(i18n, rounds.made_on)}</dt><dd>{sheet.today.clone()}</dd></div>
             </dl>
             {(!head.state.is_final()).then(|| view! {
-                <p class="notice">"この評価はまだ確定していません。内容は変わることがあります。"</p>
+                <p class="notice">{t!(i18n, rounds.not_final)}</p>
             })}
-            <p class="no-print"><a href=format!("/api/v1/rounds/{}/report.pdf", head.id) download="">"PDFで保存（目次・しおり付き）"</a></p>
+            <p class="no-print"><a href=format!("/api/v1/rounds/{}/report.pdf", head.id) download="" hreflang="ja">{t!(i18n, rounds.report_pdf)}</a></p>
             <section class="report__summary" aria-labelledby="summary-heading">
-                <h2 id="summary-heading">"1 概要"</h2>
-                <p>{format!(
-                    "対象{}件のうち、確認済{}件、提出済（確認待ち）{}件、差戻し{}件、未提出{}件です。",
-                    counts.total,
-                    counts.of(RecordState::Approved),
-                    counts.of(RecordState::Submitted),
-                    counts.of(RecordState::Returned),
-                    counts.of(RecordState::NotEntered) + counts.of(RecordState::InProgress),
+                <h2 id="summary-heading">{t!(i18n, rounds.summary_heading)}</h2>
+                <p>{t!(
+                    i18n,
+                    rounds.report_summary,
+                    total = counts.total,
+                    approved = counts.of(RecordState::Approved),
+                    submitted = counts.of(RecordState::Submitted),
+                    returned = counts.of(RecordState::Returned),
+                    unsubmitted = counts.of(RecordState::NotEntered) + counts.of(RecordState::InProgress)
                 )}</p>
                 <div class="report__charts">
-                    <BarChart id="report-states" caption="状態ごとの件数".to_owned() bars=state_bars(&counts)/>
-                    <BarChart id="report-own" caption="自己評価（各課）ごとの件数".to_owned() bars=grade_bars(own)/>
-                    <BarChart id="report-secondary" caption="二次評価（DX推進担当）ごとの件数".to_owned() bars=grade_bars(secondary)/>
+                    <BarChart id="report-states" caption=t_string!(i18n, rounds.by_state).to_string() bars=state_bars(&counts, lang)/>
+                    <BarChart id="report-own" caption=t_string!(i18n, rounds.by_self_grade).to_string() bars=grade_bars(own, not_evaluated)/>
+                    <BarChart id="report-secondary" caption=t_string!(i18n, rounds.by_secondary_grade).to_string() bars=grade_bars(secondary, not_evaluated)/>
                 </div>
                 <div class="table-scroll" tabindex="0" role="region" aria-labelledby="pillar-caption">
                     <table class="data-table data-table--compact">
-                        <caption id="pillar-caption">"基本方針（柱）ごとの状態（件）"</caption>
+                        <caption id="pillar-caption">{t!(i18n, rounds.pillar_caption)}</caption>
                         <thead><tr>
-                            <th scope="col">"基本方針"</th>
-                            {RecordState::ALL.into_iter().map(|s| view! { <th scope="col">{s.label()}</th> }).collect_view()}
-                            <th scope="col">"計"</th>
+                            <th scope="col">{t!(i18n, rounds.pillar)}</th>
+                            {RecordState::ALL.into_iter().map(|s| view! { <th scope="col">{s.label_in(lang)}</th> }).collect_view()}
+                            <th scope="col">{t!(i18n, rounds.total)}</th>
                         </tr></thead>
                         <tbody>
                             {pillars.into_iter().map(|(pillar, c)| view! {
                                 <tr>
-                                    <th scope="row">{pillar}</th>
+                                    <th scope="row" lang=mark_japanese(&pillar)>{pillar.clone()}</th>
                                     {RecordState::ALL.into_iter().map(|s| view! { <td>{c.of(s)}</td> }).collect_view()}
                                     <td>{c.total}</td>
                                 </tr>
@@ -134,7 +150,7 @@ fn Report(view: RoundView, reload: impl Fn() + Copy + Send + Sync + 'static) -> 
                 </div>
             </section>
             <section aria-labelledby="measures-heading">
-                <h2 id="measures-heading">"2 施策ごとの評価"</h2>
+                <h2 id="measures-heading">{t!(i18n, rounds.measures_heading)}</h2>
                 {sheet.rows.into_iter().map(|row| {
                     let key = format!("{}:{}", row.target.kind(), row.target.id());
                     let steps: Vec<StepLine> = steps.iter().filter(|s| s.target.as_deref() == Some(key.as_str())).cloned().collect();
@@ -156,32 +172,42 @@ fn or_dash(text: &str) -> String {
     }
 }
 
-fn kpi_row(kpi: KpiLine) -> impl IntoView {
+/// A KPI's row. The sheet may come with its amounts and years in Japanese (the server writes
+/// them so): each cell is then written the Japanese way and marked as Japanese.
+fn kpi_row(kpi: KpiLine, lang: Lang) -> impl IntoView {
+    let i18n = use_i18n();
     let dated = |p: &Option<(String, String)>| {
         p.as_ref().map_or_else(
             || "—".to_owned(),
-            |p| keikaku_sync::round_sheet::dated_amount(p, keikaku_domain::lang::Lang::Ja),
+            |p| {
+                let written = if is_japanese(&p.0) || is_japanese(&p.1) {
+                    Lang::Ja
+                } else {
+                    lang
+                };
+                keikaku_sync::round_sheet::dated_amount(p, written)
+            },
         )
     };
     let baseline = dated(&kpi.baseline);
     let target = dated(&kpi.target);
-    let latest = kpi.latest.clone().map_or("未記録".to_owned(), |(v, at)| {
-        keikaku_sync::round_sheet::reading_as_of(&v, &kpi.unit, &at, keikaku_domain::lang::Lang::Ja)
-    });
+    let latest = kpi.latest.clone().map_or_else(
+        || t_string!(i18n, rounds.not_recorded).to_owned(),
+        |(v, at)| keikaku_sync::round_sheet::reading_as_of(&v, &kpi.unit, &at, lang),
+    );
     let (rate, formula) = match kpi.achievement {
-        Some(a) => (
-            format!("{}%", a.percent),
-            a.formula(keikaku_domain::lang::Lang::Ja),
-        ),
+        Some(a) => (format!("{}%", a.percent), a.formula(lang)),
         None => (
             "—".to_owned(),
-            "算出できません（目標値または最新値がありません）".to_owned(),
+            t_string!(i18n, rounds.cannot_compute).to_owned(),
         ),
     };
     view! {
         <tr>
-            <th scope="row">{kpi.label}</th>
-            <td>{baseline}</td><td>{latest}</td><td>{target}</td>
+            <th scope="row" lang=text_lang(&kpi.label)>{kpi.label.clone()}</th>
+            <td lang=mark_japanese(&baseline)>{baseline.clone()}</td>
+            <td lang=mark_japanese(&latest)>{latest.clone()}</td>
+            <td lang=mark_japanese(&target)>{target.clone()}</td>
             <td>{rate}<br/><span class="field__hint">{formula}</span></td>
         </tr>
     }
@@ -206,57 +232,85 @@ fn MeasureReport(
     };
     let kpis = row.kpis.clone();
     let handed_in = matches!(row.state, RecordState::Submitted | RecordState::Approved);
+    let (i18n, lang) = (use_i18n(), use_lang());
+    let gap = t_string!(i18n, rounds.meta_gap);
+    let separator = t_string!(i18n, rounds.department_separator);
+    let plan_words = |text: String| view! { <span lang=mark_japanese(&text)>{text.clone()}</span> };
+    let not_recorded = t_string!(i18n, rounds.not_recorded_paren);
+    let not_evaluated = t_string!(i18n, rounds.not_evaluated);
+    // The KPI table is named after the measure: by its heading on an English page, where an
+    // attribute could not say that the name is Japanese.
+    let kpi_caption_id = format!("{anchor}-kpis");
+    let (kpi_label, kpi_labelled_by) = match lang {
+        Lang::Ja => (
+            Some(t_string!(i18n, rounds.kpis_of, title = row.title.clone()).to_string()),
+            None,
+        ),
+        Lang::En => (None, Some(format!("{heading_id} {kpi_caption_id}"))),
+    };
+    let results = or_dash(&row.results);
+    let self_reason = or_dash(&row.self_reason);
+    let secondary_reason = row
+        .secondary
+        .as_ref()
+        .map_or("—".to_owned(), |s| s.reason.clone());
+    let next_actions = or_dash(&row.next_actions);
+    let planned = or_dash(row.planned.as_deref().unwrap_or_default());
     view! {
-        <article class="report__measure" id=anchor aria-labelledby=labelled_by>
-            <h3 id=heading_id>{name}</h3>
+        <article class="report__measure" id=anchor.clone() aria-labelledby=labelled_by>
+            <h3 id=heading_id.clone() lang=mark_japanese(&name)>{name.clone()}</h3>
             <p class="report__meta">
-                {row.measure_title.clone().map(|m| format!("施策：{m}　"))}
-                {row.pillar.clone().map(|p| format!("基本方針：{p}　"))}
-                {format!("主担当課：{}", or_dash(&row.lead_departments.join("、")))}
-                {(!row.related_departments.is_empty()).then(|| format!("　関係課：{}", row.related_departments.join("、")))}
+                {row.measure_title.clone().map(|m| view! { {t!(i18n, rounds.meta_measure)}{plan_words(m)}{gap} })}
+                {row.pillar.clone().map(|p| view! { {t!(i18n, rounds.meta_pillar)}{plan_words(p)}{gap} })}
+                {t!(i18n, rounds.meta_lead)}{plan_words(or_dash(&row.lead_departments.join(separator)))}
+                {(!row.related_departments.is_empty()).then(|| view! {
+                    {gap}{t!(i18n, rounds.meta_related)}{plan_words(row.related_departments.join(separator))}
+                })}
             </p>
-            <p>"状態："<span class=format!("badge badge--{}", row.state.as_str())>{row.state.label()}</span>
-                {(!handed_in).then_some("（未提出のため、現在の入力内容を表示しています）")}</p>
+            <p>{t!(i18n, rounds.state_label)}<span class=format!("badge badge--{}", row.state.as_str())>{row.state.label_in(lang)}</span>
+                {(!handed_in).then_some(t!(i18n, rounds.showing_unsubmitted))}</p>
             <dl class="report__facts">
-                <div><dt>"計画（工程表）"</dt><dd>{or_dash(row.planned.as_deref().unwrap_or_default())}</dd></div>
-                <div><dt>"到達した段階"</dt><dd>{stage_label(row.stage)}{row.planned_stage.map(|p| format!("（計画：{}）", p.label()))}</dd></div>
-                <div><dt>"状況"</dt><dd>{row.status.map_or("（未記録）", keikaku_sync::progress::Status::label)}</dd></div>
-                <div><dt>"進捗率"</dt><dd>{row.percent.map_or("—".to_owned(), |p| format!("{p}%"))}</dd></div>
+                <div><dt>{t!(i18n, rounds.planned)}</dt><dd lang=mark_japanese(&planned)>{planned.clone()}</dd></div>
+                <div><dt>{t!(i18n, rounds.stage)}</dt><dd>{row.stage.map_or(not_recorded, |s| s.label_in(lang))}
+                    {row.planned_stage.map(|p| t_string!(i18n, rounds.planned_stage, stage = p.label_in(lang)).to_string())}</dd></div>
+                <div><dt>{t!(i18n, rounds.status)}</dt><dd>{row.status.map_or(not_recorded, |s| s.label_in(lang))}</dd></div>
+                <div><dt>{t!(i18n, rounds.percent)}</dt><dd>{row.percent.map_or("—".to_owned(), |p| format!("{p}%"))}</dd></div>
             </dl>
-            <h4>"実績"</h4>
-            <p class="pre-wrap">{or_dash(&row.results)}</p>
+            <h4>{t!(i18n, rounds.results)}</h4>
+            <p class="pre-wrap" lang=mark_japanese(&results)>{results.clone()}</p>
             {(!kpis.is_empty()).then(|| view! {
-                <div class="table-scroll" tabindex="0" role="region" aria-label=format!("{}のKPI", row.title)>
+                <div class="table-scroll" tabindex="0" role="region" aria-label=kpi_label aria-labelledby=kpi_labelled_by>
                     <table class="data-table data-table--compact">
-                        <caption>"KPI（基準値 → 最新値 → 目標値）"</caption>
+                        <caption id=kpi_caption_id>{t!(i18n, rounds.kpi_caption)}</caption>
                         <thead><tr>
-                            <th scope="col">"指標"</th><th scope="col">"基準値"</th><th scope="col">"最新値"</th>
-                            <th scope="col">"目標値"</th><th scope="col">"達成率（算出方法）"</th>
+                            <th scope="col">{t!(i18n, rounds.indicator)}</th><th scope="col">{t!(i18n, rounds.baseline)}</th>
+                            <th scope="col">{t!(i18n, rounds.latest)}</th>
+                            <th scope="col">{t!(i18n, rounds.target)}</th><th scope="col">{t!(i18n, rounds.rate)}</th>
                         </tr></thead>
-                        <tbody>{kpis.into_iter().map(kpi_row).collect_view()}</tbody>
+                        <tbody>{kpis.into_iter().map(|kpi| kpi_row(kpi, lang)).collect_view()}</tbody>
                     </table>
                 </div>
             })}
             <div class="report__evaluations">
                 <div>
-                    <h4>"自己評価（各課）"</h4>
-                    <p><strong>{row.self_grade.map_or("未評価", Grade::as_str)}</strong></p>
-                    <p class="pre-wrap">{or_dash(&row.self_reason)}</p>
+                    <h4>{t!(i18n, rounds.self_grade)}</h4>
+                    <p><strong>{row.self_grade.map_or(not_evaluated, Grade::as_str)}</strong></p>
+                    <p class="pre-wrap" lang=mark_japanese(&self_reason)>{self_reason.clone()}</p>
                 </div>
                 <div>
-                    <h4>"二次評価（DX推進担当）"</h4>
-                    <p><strong>{row.secondary.as_ref().map_or("未評価", |s| s.grade.as_str())}</strong></p>
-                    <p class="pre-wrap">{row.secondary.as_ref().map_or("—".to_owned(), |s| s.reason.clone())}</p>
+                    <h4>{t!(i18n, rounds.secondary_grade)}</h4>
+                    <p><strong>{row.secondary.as_ref().map_or(not_evaluated, |s| s.grade.as_str())}</strong></p>
+                    <p class="pre-wrap" lang=mark_japanese(&secondary_reason)>{secondary_reason.clone()}</p>
                 </div>
             </div>
-            <h4>"次の取組（改善）"</h4>
-            <p class="pre-wrap">{or_dash(&row.next_actions)}</p>
+            <h4>{t!(i18n, rounds.next_actions)}</h4>
+            <p class="pre-wrap" lang=mark_japanese(&next_actions)>{next_actions.clone()}</p>
             {row.comment.clone().filter(|_| row.state == RecordState::Returned).map(|c| view! {
-                <p class="notice">"差戻しの理由："{c}</p>
+                <p class="notice">{t!(i18n, rounds.return_reason_label)}<span lang=mark_japanese(&c)>{c.clone()}</span></p>
             })}
             {(!steps.is_empty()).then(|| view! {
                 <details class="report__steps">
-                    <summary>{format!("経過（{}件）", steps.len())}</summary>
+                    <summary>{t!(i18n, rounds.history_count, count = steps.len())}</summary>
                     <Steps steps/>
                 </details>
             })}
@@ -274,6 +328,8 @@ fn ReviewForm(
     reload: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let key = format!("{}-{}", row.target.kind(), row.target.id());
+    // The record's heading in the report (`MeasureReport`).
+    let heading_id = format!("record-{key}-heading");
     let url = format!(
         "/api/v1/rounds/{round_id}/records/{}/{}/steps",
         row.target.kind(),
@@ -292,12 +348,15 @@ fn ReviewForm(
     );
     let reopen_reason = RwSignal::new(String::new());
     let outcome: Outcome = RwSignal::new(None);
+    let (i18n, lang) = (use_i18n(), use_lang());
     let step = browser_action(move |body: &serde_json::Value| {
         let (url, token, body) = (url.clone(), csrf_token.clone(), body.clone());
         async move {
             let result = send_json("POST", &url, &token, Some(&body)).await;
             let done = result.is_ok();
-            outcome.set(Some(result.map(|_| "保存しました。".to_owned())));
+            outcome.set(Some(
+                result.map(|_| tu_string!(i18n, rounds.saved).to_owned()),
+            ));
             if done {
                 reload();
             }
@@ -315,9 +374,25 @@ fn ReviewForm(
     let ids = move |what: &str| format!("{what}-{key}");
     let (grade_id, reason_id, comment_id, reopen_id) =
         (ids("grade"), ids("reason"), ids("comment"), ids("reopen"));
+    // Named after the record: by its heading and this one's on an English page, where an
+    // attribute could not say that the record's name is Japanese.
+    let review_heading_id = ids("review");
+    let (label, labelled_by) = match lang {
+        Lang::Ja => (
+            Some(t_string!(i18n, rounds.review_of, title = row.title.clone()).to_string()),
+            None,
+        ),
+        Lang::En => (None, Some(format!("{heading_id} {review_heading_id}"))),
+    };
+    let field_error_view = move |name: &'static str| {
+        move || {
+            field_error(name)
+                .map(|r| view! { <p class="field__error" lang=mark_japanese(&r)>{r.clone()}</p> })
+        }
+    };
     view! {
-        <section class="review no-print" aria-label=format!("{}の確認", row.title)>
-            <h4>"確認（DX推進担当）"</h4>
+        <section class="review no-print" aria-label=label aria-labelledby=labelled_by>
+            <h4 id=review_heading_id>{t!(i18n, rounds.review_heading)}</h4>
             <FormNotice outcome fields=&["comment", "reason", "grade"]/>
             {can_evaluate.then(|| view! {
                 <form class="admin-form" on:submit=move |ev| {
@@ -325,7 +400,7 @@ fn ReviewForm(
                     step.dispatch(json!({"action": "evaluate", "grade": grade.get_untracked(), "reason": reason.get_untracked()}));
                 }>
                     <div class="field">
-                        <label for=grade_id.clone()>"二次評価"</label>
+                        <label for=grade_id.clone()>{t!(i18n, rounds.secondary_label)}</label>
                         <select id=grade_id on:change=move |ev| grade.set(event_target_value(&ev))>
                             {Grade::ALL.into_iter().map(|g| view! {
                                 <option value=g.as_str() selected=move || grade.get() == g.as_str()>{g.as_str()}</option>
@@ -333,17 +408,17 @@ fn ReviewForm(
                         </select>
                     </div>
                     <div class="field">
-                        <label for=reason_id.clone()>"二次評価の理由"</label>
+                        <label for=reason_id.clone()>{t!(i18n, rounds.secondary_reason)}</label>
                         <textarea id=reason_id rows="3" required maxlength="20000"
                             aria-invalid=move || field_error("reason").is_some().to_string()
                             prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
-                        {move || field_error("reason").map(|r| view! { <p class="field__error">{r}</p> })}
+                        {field_error_view("reason")}
                     </div>
-                    <button type="submit">"二次評価を保存"</button>
+                    <button type="submit">{t!(i18n, rounds.secondary_save)}</button>
                 </form>
             })}
             {can_decide.then(|| view! {
-                <p><button type="button" class="button--primary" on:click=move |_| { step.dispatch(json!({"action": "approve"})); }>"確認済にする"</button></p>
+                <p><button type="button" class="button--primary" on:click=move |_| { step.dispatch(json!({"action": "approve"})); }>{t!(i18n, rounds.approve)}</button></p>
             })}
             {can_return.then(|| view! {
                 <form class="admin-form" on:submit=move |ev| {
@@ -351,13 +426,13 @@ fn ReviewForm(
                     step.dispatch(json!({"action": "return", "comment": comment.get_untracked()}));
                 }>
                     <div class="field">
-                        <label for=comment_id.clone()>"差戻しの理由"</label>
+                        <label for=comment_id.clone()>{t!(i18n, rounds.return_reason)}</label>
                         <textarea id=comment_id rows="2" required maxlength="1000"
                             aria-invalid=move || field_error("comment").is_some().to_string()
                             prop:value=comment on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
-                        {move || field_error("comment").map(|r| view! { <p class="field__error">{r}</p> })}
+                        {field_error_view("comment")}
                     </div>
-                    <button type="submit" class="button--danger">"差し戻す"</button>
+                    <button type="submit" class="button--danger">{t!(i18n, rounds.return_record)}</button>
                 </form>
             })}
             {can_reopen.then(|| view! {
@@ -366,17 +441,17 @@ fn ReviewForm(
                     step.dispatch(json!({"action": "reopen", "reason": reopen_reason.get_untracked()}));
                 }>
                     <div class="field">
-                        <label for=reopen_id.clone()>"再開の理由（確定後の訂正）"</label>
+                        <label for=reopen_id.clone()>{t!(i18n, rounds.reopen_reason)}</label>
                         <textarea id=reopen_id rows="2" required maxlength="1000"
                             aria-invalid=move || field_error("reason").is_some().to_string()
                             prop:value=reopen_reason on:input=move |ev| reopen_reason.set(event_target_value(&ev))></textarea>
-                        {move || field_error("reason").map(|r| view! { <p class="field__error">{r}</p> })}
+                        {field_error_view("reason")}
                     </div>
-                    <button type="submit">"この記録を再開する"</button>
+                    <button type="submit">{t!(i18n, rounds.reopen_record)}</button>
                 </form>
             })}
             {(!can_evaluate && !can_decide && !can_return && !can_reopen).then(|| view! {
-                <p class="field__hint">"未提出の記録です。提出されると確認できます。"</p>
+                <p class="field__hint">{t!(i18n, rounds.not_submitted_hint)}</p>
             })}
         </section>
     }

@@ -3,6 +3,7 @@
 //! its reason beside the field and keeps everything typed.
 
 use keikaku_domain::evaluation::RoundKind;
+use keikaku_domain::lang::{mark_japanese, Lang};
 use keikaku_domain::views::paths;
 use keikaku_domain::FiscalYear;
 use keikaku_sync::round_sheet::RoundHead;
@@ -17,12 +18,8 @@ use crate::components::guarded::{guarded_page, PageTexts};
 use crate::components::layout::PageTitle;
 use crate::components::outcome::{field_problem, FormNotice, Outcome};
 use crate::components::plan_header::Breadcrumbs;
-
-const TEXTS: PageTexts = PageTexts {
-    title: "評価（報告の取りまとめ）",
-    not_found: "指定された計画は見つかりませんでした。",
-    forbidden: "評価の状況は、この計画を持つ自治体の職員・議員だけが閲覧できます。",
-};
+use crate::i18n::{t, t_string, tu_string, use_i18n};
+use crate::lang::{text_lang, use_lang};
 
 #[component]
 pub fn RoundsPage() -> impl IntoView {
@@ -32,7 +29,13 @@ pub fn RoundsPage() -> impl IntoView {
         rounds_page,
     );
     let reload = move || page.refetch();
-    guarded_page(page, TEXTS, move |view| view! { <Rounds view reload/> })
+    let i18n = use_i18n();
+    let texts = PageTexts {
+        title: t_string!(i18n, rounds.list_title),
+        not_found: t_string!(i18n, rounds.plan_not_found),
+        forbidden: t_string!(i18n, rounds.forbidden),
+    };
+    guarded_page(page, texts, move |view| view! { <Rounds view reload/> })
 }
 
 #[component]
@@ -46,17 +49,25 @@ fn Rounds(view: RoundsView, reload: impl Fn() + Copy + Send + Sync + 'static) ->
         measures,
     } = view;
     let plan_href = paths::plan(&summary.id);
+    let i18n = use_i18n();
+    let page_title = t_string!(
+        i18n,
+        rounds.page_title,
+        page = t_string!(i18n, rounds.list_title),
+        plan = summary.title.clone()
+    )
+    .to_string();
     view! {
-        <PageTitle text=format!("{}｜{}", TEXTS.title, summary.title)/>
+        <PageTitle text=page_title/>
         <div class="page">
             <Breadcrumbs trail=vec![
                 (summary.title.clone(), Some(plan_href)),
-                ("評価".to_owned(), None),
+                (t_string!(i18n, rounds.crumb).to_owned(), None),
             ]/>
-            <h1>{format!("評価：{}", summary.title)}</h1>
-            <p>"各課が年度の実績を報告・自己評価し、DX推進担当が確認・二次評価して確定・公表します。"</p>
+            <h1>{t!(i18n, rounds.list_heading)}<span lang=text_lang(&summary.title)>{summary.title.clone()}</span></h1>
+            <p>{t!(i18n, rounds.intro)}</p>
             {if rounds.is_empty() {
-                view! { <p>"まだ評価はありません。"</p> }.into_any()
+                view! { <p>{t!(i18n, rounds.none)}</p> }.into_any()
             } else {
                 view! { <RoundList rounds/> }.into_any()
             }}
@@ -67,21 +78,23 @@ fn Rounds(view: RoundsView, reload: impl Fn() + Copy + Send + Sync + 'static) ->
 
 #[component]
 fn RoundList(rounds: Vec<RoundHead>) -> impl IntoView {
+    let (i18n, lang) = (use_i18n(), use_lang());
     view! {
         <div class="table-scroll" tabindex="0" role="region" aria-labelledby="rounds-heading">
             <table class="data-table">
-                <caption id="rounds-heading">"評価の一覧"</caption>
+                <caption id="rounds-heading">{t!(i18n, rounds.table_caption)}</caption>
                 <thead><tr>
-                    <th scope="col">"評価"</th><th scope="col">"年度"</th><th scope="col">"種類"</th>
-                    <th scope="col">"状態"</th><th scope="col">"締切"</th>
+                    <th scope="col">{t!(i18n, rounds.col_round)}</th><th scope="col">{t!(i18n, rounds.year)}</th>
+                    <th scope="col">{t!(i18n, rounds.kind)}</th>
+                    <th scope="col">{t!(i18n, rounds.state)}</th><th scope="col">{t!(i18n, rounds.deadline)}</th>
                 </tr></thead>
                 <tbody>
                     {rounds.into_iter().map(|round| view! {
                         <tr>
-                            <th scope="row"><a href=paths::round(&round.id)>{round.title.clone()}</a></th>
-                            <td>{round.fiscal_year.label()}</td>
-                            <td>{round.kind.label()}</td>
-                            <td><span class=format!("badge badge--round-{}", round.state.as_str())>{round.state.label()}</span></td>
+                            <th scope="row"><a href=paths::round(&round.id) lang=mark_japanese(&round.title)>{round.title.clone()}</a></th>
+                            <td>{round.fiscal_year.label_in(lang)}</td>
+                            <td>{round.kind.label_in(lang)}</td>
+                            <td><span class=format!("badge badge--round-{}", round.state.as_str())>{round.state.label_in(lang)}</span></td>
                             <td>{round.deadline.clone()}</td>
                         </tr>
                     }).collect_view()}
@@ -91,11 +104,22 @@ fn RoundList(rounds: Vec<RoundHead>) -> impl IntoView {
     }
 }
 
-/// A default title for a round of `year` and `kind`: 令和6年度実績, 令和6年度中間報告.
-fn default_title(year: FiscalYear, kind: RoundKind) -> String {
+/// A default title for a round of `year` and `kind`, in the language the administrator works
+/// in (the placeholder shows it, and a title is the round's own words from then on):
+/// 令和6年度実績 / FY2024 results, 令和6年度中間報告 / FY2024 interim report.
+fn default_title(
+    i18n: leptos_i18n::I18nContext<crate::i18n::Locale>,
+    year: FiscalYear,
+    kind: RoundKind,
+    lang: Lang,
+) -> String {
+    let year = match lang {
+        Lang::Ja => year.japanese(),
+        Lang::En => format!("FY{}", year.0),
+    };
     match kind {
-        RoundKind::YearEnd => format!("{}実績", year.japanese()),
-        RoundKind::Interim => format!("{}中間報告", year.japanese()),
+        RoundKind::YearEnd => tu_string!(i18n, rounds.default_year_end, year).to_string(),
+        RoundKind::Interim => tu_string!(i18n, rounds.default_interim, year).to_string(),
     }
 }
 
@@ -126,12 +150,15 @@ fn OpenRoundForm(
             .unwrap_or_else(|| "14".to_owned()),
     );
     let outcome: Outcome = RwSignal::new(None);
+    let (i18n, lang) = (use_i18n(), use_lang());
     let open = browser_action(move |_: &()| {
         let url = format!("/api/v1/plans/{plan_id}/rounds");
         let token = csrf_token.clone();
         let chosen_title = Some(title.get_untracked().trim().to_owned())
             .filter(|t| !t.is_empty())
-            .unwrap_or_else(|| default_title(year.get_untracked(), kind.get_untracked()));
+            .unwrap_or_else(|| {
+                default_title(i18n, year.get_untracked(), kind.get_untracked(), lang)
+            });
         let body = json!({
             "id": id.get_untracked().trim(),
             "fiscal_year": year.get_untracked().0,
@@ -145,9 +172,9 @@ fn OpenRoundForm(
         async move {
             let result = send_json("POST", &url, &token, Some(&body)).await;
             let done = result.is_ok();
-            outcome.set(Some(
-                result.map(|_| format!("「{chosen_title}」を開始しました。")),
-            ));
+            outcome.set(Some(result.map(|_| {
+                tu_string!(i18n, rounds.opened, title = chosen_title).to_string()
+            })));
             if done {
                 reload();
             }
@@ -158,78 +185,80 @@ fn OpenRoundForm(
         view! {
             <div class="field">
                 {input}
-                {move || field_error(name).map(|reason| view! { <p class="field__error" id=format!("{name}-error")>{reason}</p> })}
+                {move || field_error(name).map(|reason| view! {
+                    <p class="field__error" id=format!("{name}-error") lang=mark_japanese(&reason)>{reason.clone()}</p>
+                })}
             </div>
         }
     };
     view! {
         <section aria-labelledby="open-round-heading">
-            <h2 id="open-round-heading">"評価を開始する"</h2>
-            <noscript><p class="notice notice--error">"評価の開始にはJavaScriptが必要です。"</p></noscript>
+            <h2 id="open-round-heading">{t!(i18n, rounds.open_heading)}</h2>
+            <noscript><p class="notice notice--error">{t!(i18n, rounds.open_needs_script)}</p></noscript>
             <form class="admin-form" on:submit=move |ev| { ev.prevent_default(); open.dispatch(()); }>
                 <FormNotice outcome fields=&["id", "title", "opens_on", "deadline", "stale_days", "fiscal_year", "scope"]/>
                 {field("fiscal_year", view! {
-                    <label for="round-year">"年度"</label>
+                    <label for="round-year">{t!(i18n, rounds.year)}</label>
                     <select id="round-year" on:change=move |ev| {
                         if let Ok(y) = event_target_value(&ev).parse::<i32>() { year.set(FiscalYear(y)); }
                     }>
                         {years.iter().map(|y| {
                             let y = *y;
-                            view! { <option value=y.0.to_string() selected=move || year.get() == y>{y.label()}</option> }
+                            view! { <option value=y.0.to_string() selected=move || year.get() == y>{y.label_in(lang)}</option> }
                         }).collect_view()}
                     </select>
                 }.into_any())}
                 <div class="field">
-                    <label for="round-kind">"種類"</label>
+                    <label for="round-kind">{t!(i18n, rounds.kind)}</label>
                     <select id="round-kind" on:change=move |ev| {
                         kind.set(RoundKind::parse(&event_target_value(&ev)).unwrap_or(RoundKind::YearEnd));
                     }>
                         {RoundKind::ALL.into_iter().map(|k| view! {
-                            <option value=k.as_str() selected=move || kind.get() == k>{k.label()}</option>
+                            <option value=k.as_str() selected=move || kind.get() == k>{k.label_in(lang)}</option>
                         }).collect_view()}
                     </select>
                 </div>
                 {field("id", view! {
-                    <label for="round-id">"評価ID（英小文字・数字・ハイフン）"</label>
+                    <label for="round-id">{t!(i18n, rounds.id_label)}</label>
                     <input id="round-id" type="text" required maxlength="64" autocomplete="off" placeholder="r6-year-end"
                         aria-invalid=move || field_error("id").is_some().to_string()
                         aria-describedby=move || field_error("id").map(|_| "id-error")
                         prop:value=id on:input=move |ev| id.set(event_target_value(&ev))/>
                 }.into_any())}
                 {field("title", view! {
-                    <label for="round-title">"名称（空欄なら年度と種類から）"</label>
+                    <label for="round-title">{t!(i18n, rounds.title_label)}</label>
                     <input id="round-title" type="text" maxlength="100" autocomplete="off"
-                        placeholder=move || default_title(year.get(), kind.get())
+                        placeholder=move || default_title(i18n, year.get(), kind.get(), lang)
                         aria-invalid=move || field_error("title").is_some().to_string()
                         prop:value=title on:input=move |ev| title.set(event_target_value(&ev))/>
                 }.into_any())}
                 {field("opens_on", view! {
-                    <label for="round-opens">"受付開始日"</label>
+                    <label for="round-opens">{t!(i18n, rounds.opens_label)}</label>
                     <input id="round-opens" type="date" required
                         aria-invalid=move || field_error("opens_on").is_some().to_string()
                         prop:value=opens_on on:input=move |ev| opens_on.set(event_target_value(&ev))/>
                 }.into_any())}
                 {field("deadline", view! {
-                    <label for="round-deadline">"締切日"</label>
+                    <label for="round-deadline">{t!(i18n, rounds.deadline_label)}</label>
                     <input id="round-deadline" type="date" required
                         aria-invalid=move || field_error("deadline").is_some().to_string()
                         aria-describedby=move || field_error("deadline").map(|_| "deadline-error")
                         prop:value=deadline on:input=move |ev| deadline.set(event_target_value(&ev))/>
                 }.into_any())}
                 {field("stale_days", view! {
-                    <label for="round-stale">"更新がない記録を「停滞」とする日数"</label>
+                    <label for="round-stale">{t!(i18n, rounds.stale_label)}</label>
                     <input id="round-stale" type="number" min="1" max="365" required inputmode="numeric"
                         aria-invalid=move || field_error("stale_days").is_some().to_string()
                         prop:value=stale_days on:input=move |ev| stale_days.set(event_target_value(&ev))/>
                 }.into_any())}
                 <fieldset class="scope-picker">
-                    <legend>"対象の施策"</legend>
-                    <p class="field__hint">"選ばなければ、この年度に工程表の予定またはKPIがある施策がすべて対象になります。"</p>
-                    {move || field_error("scope").map(|reason| view! { <p class="field__error">{reason}</p> })}
+                    <legend>{t!(i18n, rounds.scope_legend)}</legend>
+                    <p class="field__hint">{t!(i18n, rounds.scope_hint)}</p>
+                    {move || field_error("scope").map(|reason| view! { <p class="field__error" lang=mark_japanese(&reason)>{reason.clone()}</p> })}
                     <details>
                         <summary>{move || match scope.get().len() {
-                            0 => "施策を選ぶ（未選択：既定の対象）".to_owned(),
-                            n => format!("施策を選ぶ（{n}件を選択中）"),
+                            0 => t_string!(i18n, rounds.scope_none).to_string(),
+                            count => t_string!(i18n, rounds.scope_chosen, count).to_string(),
                         }}</summary>
                         <ul class="scope-picker__list">
                             {measures.into_iter().map(|(id, label)| {
@@ -246,14 +275,14 @@ fn OpenRoundForm(
                                                     if on { s.push(toggled_id.clone()); }
                                                 });
                                             }/>
-                                        <label for=input_id>{label}</label>
+                                        <label for=input_id lang=text_lang(&label)>{label.clone()}</label>
                                     </li>
                                 }
                             }).collect_view()}
                         </ul>
                     </details>
                 </fieldset>
-                <button type="submit" disabled=move || open.pending().get()>"評価を開始する"</button>
+                <button type="submit" disabled=move || open.pending().get()>{t!(i18n, rounds.open_submit)}</button>
             </form>
         </section>
     }
@@ -265,6 +294,7 @@ fn OpenRoundForm(
 #[component]
 pub fn RoundsLink(plan_id: String, organization_id: String) -> impl IntoView {
     let member = RwSignal::new(false);
+    let i18n = use_i18n();
     Effect::new(move |_| {
         let organization_id = organization_id.clone();
         leptos::task::spawn_local(async move {
@@ -275,7 +305,7 @@ pub fn RoundsLink(plan_id: String, organization_id: String) -> impl IntoView {
     });
     move || {
         member.get().then(|| view! {
-            <p class="rounds-link"><a href=paths::rounds(&plan_id)>"評価（実績の報告・確認）"</a></p>
+            <p class="rounds-link"><a href=paths::rounds(&plan_id)>{t!(i18n, rounds.link)}</a></p>
         })
     }
 }

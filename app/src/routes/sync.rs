@@ -5,35 +5,39 @@
 //! Like the progress page, the replica exists only in the browser; the server renders the
 //! loading state.
 
+use keikaku_domain::lang::mark_japanese;
 use keikaku_sync::client::{OpenConflict, RejectedMutation};
 use keikaku_sync::progress::{FieldValue, RecordKey};
 use keikaku_sync::protocol::{Change, MutationKey};
 use leptos::prelude::*;
 
-use super::progress::describe;
+use super::progress::describe_in;
 use crate::components::layout::PageTitle;
+use crate::i18n::{t, t_string, use_i18n};
+use crate::lang::use_lang;
 use crate::offline::use_sync_status;
 
 #[component]
 pub fn SyncPage() -> impl IntoView {
     let status = use_sync_status();
+    let i18n = use_i18n();
     view! {
-        <PageTitle text="同期の状況"/>
+        <PageTitle text=t_string!(i18n, sync.title)/>
         <div class="page">
-            <h1>"同期の状況"</h1>
+            <h1>{t!(i18n, sync.title)}</h1>
             {move || {
                 if !status.ready.get() {
                     if status.needs_login.get() {
                         // Nothing of whoever used the device before: their unsent edits, if
                         // any, wait locked for them to sign in again.
                         return view! {
-                            <p role="alert">"進捗の記録と同期にはログインが必要です。"</p>
-                            <p>"この端末に未送信の変更を残した人は、もう一度ログインすると、その変更が送信されます。"</p>
-                            <p><a href="/login?next=%2Fsync">"ログインする"</a></p>
+                            <p role="alert">{t!(i18n, sync.needs_login)}</p>
+                            <p>{t!(i18n, sync.unsent_wait_for_login)}</p>
+                            <p><a href="/login?next=%2Fsync">{t!(i18n, sync.sign_in)}</a></p>
                         }.into_any();
                     }
                     return view! {
-                        <p class="loading" role="status">"この端末に保存された進捗を読み込み中…"</p>
+                        <p class="loading" role="status">{t!(i18n, sync.loading)}</p>
                     }.into_any();
                 }
                 view! { <SyncOverview/> }.into_any()
@@ -42,26 +46,32 @@ pub fn SyncPage() -> impl IntoView {
     }
 }
 
-/// Where a record belongs, in words.
+/// Where a record belongs, in words: the plan's and the measure's ids, and the fiscal year.
 fn record_label(key: &RecordKey) -> String {
-    format!(
-        "{}・{}「{}」・{}",
-        key.plan_id,
-        if key.target.kind() == "measure" {
-            "施策"
-        } else {
-            "取組"
-        },
-        key.target.id(),
-        keikaku_domain::FiscalYear(key.fiscal_year.0).label()
+    let (i18n, lang) = (use_i18n(), use_lang());
+    let kind = if key.target.kind() == "measure" {
+        t_string!(i18n, sync.measure)
+    } else {
+        t_string!(i18n, sync.action)
+    };
+    t_string!(
+        i18n,
+        sync.record,
+        plan = key.plan_id.clone(),
+        kind,
+        id = key.target.id().to_owned(),
+        year = keikaku_domain::FiscalYear(key.fiscal_year.0).label_in(lang)
     )
+    .to_string()
 }
 
 /// What a mutation changed, for a list of refused ones.
 fn mutation_label(key: &MutationKey) -> String {
     match key {
         MutationKey::Record(key) => record_label(key),
-        MutationKey::Notebook(_) => format!("{}・計画書のメモ", key.plan_id()),
+        MutationKey::Notebook(_) => {
+            t_string!(use_i18n(), sync.notebook, plan = key.plan_id().to_owned()).to_string()
+        }
     }
 }
 
@@ -104,29 +114,32 @@ fn SyncOverview() -> impl IntoView {
             leptos::task::spawn_local(async move { engine.sync().await });
         }
     };
+    let i18n = use_i18n();
+    let count = move |n: usize| t_string!(i18n, sync.count, count = n).to_string();
     view! {
         <section aria-labelledby="state-heading">
-            <h2 id="state-heading">"この端末の状態"</h2>
+            <h2 id="state-heading">{t!(i18n, sync.device_heading)}</h2>
             <dl class="sync-facts">
-                <div><dt>"接続"</dt><dd>{move || if status.online.get() { "オンライン" } else { "オフライン" }}</dd></div>
-                <div><dt>"未送信の変更"</dt><dd>{move || format!("{}件", status.pending.get())}</dd></div>
-                <div><dt>"最後の同期"</dt><dd>{move || status.last_sync.get().unwrap_or_else(|| "まだありません".to_owned())}</dd></div>
-                <div><dt>"競合"</dt><dd>{move || format!("{}件", status.conflicts.get())}</dd></div>
-                <div><dt>"送信できなかった変更"</dt><dd>{move || format!("{}件", status.rejected.get())}</dd></div>
+                <div><dt>{t!(i18n, sync.connection)}</dt><dd>{move || if status.online.get() { t_string!(i18n, sync.online) } else { t_string!(i18n, sync.offline) }}</dd></div>
+                <div><dt>{t!(i18n, sync.unsent)}</dt><dd>{move || count(status.pending.get())}</dd></div>
+                <div><dt>{t!(i18n, sync.last_sync)}</dt><dd>{move || status.last_sync.get().unwrap_or_else(|| t_string!(i18n, sync.never).to_owned())}</dd></div>
+                <div><dt>{t!(i18n, sync.conflicts)}</dt><dd>{move || count(status.conflicts.get())}</dd></div>
+                <div><dt>{t!(i18n, sync.rejected)}</dt><dd>{move || count(status.rejected.get())}</dd></div>
             </dl>
-            {move || status.error.get().map(|e| view! { <p class="notice notice--error" role="alert">{e}</p> })}
+            // The sync engine's words may be the server's, which are Japanese for now.
+            {move || status.error.get().map(|e| view! { <p class="notice notice--error" role="alert" lang=mark_japanese(&e)>{e.clone()}</p> })}
             <button type="button" class="button" on:click=sync_now disabled=move || status.syncing.get() || status.read_only.get()>
-                {move || if status.syncing.get() { "同期中…" } else { "今すぐ同期" }}
+                {move || if status.syncing.get() { t_string!(i18n, sync.syncing) } else { t_string!(i18n, sync.sync_now) }}
             </button>
         </section>
         // Set while online only: offline, whoever holds the device could lock its user out.
         // A memo, so the form (and what is typed in it) is made again only when that changes.
         {move || pin_owner.get().map(|login| view! { <super::PinSettings login/> })}
         <section aria-labelledby="conflicts-heading">
-            <h2 id="conflicts-heading">"競合"</h2>
-            {move || snapshot().map(|s| s.0).unwrap_or_default().is_empty().then(|| view! { <p>"競合はありません。"</p> })}
+            <h2 id="conflicts-heading">{t!(i18n, sync.conflicts)}</h2>
+            {move || snapshot().map(|s| s.0).unwrap_or_default().is_empty().then(|| view! { <p>{t!(i18n, sync.no_conflicts)}</p> })}
             {move || (!snapshot().map(|s| s.0).unwrap_or_default().is_empty()).then(|| view! {
-                <p>"同じ項目を別の人が先に変更しました。どちらの値を残すか選んでください。選ぶまで、サーバーの値が表示されます。"</p>
+                <p>{t!(i18n, sync.conflicts_lead)}</p>
             })}
             // Keyed, so a card being edited survives every refresh of the replica.
             <ul class="conflicts">
@@ -138,8 +151,8 @@ fn SyncOverview() -> impl IntoView {
             </ul>
         </section>
         <section aria-labelledby="rejected-heading">
-            <h2 id="rejected-heading">"送信できなかった変更"</h2>
-            {move || snapshot().map(|s| s.1).unwrap_or_default().is_empty().then(|| view! { <p>"ありません。"</p> })}
+            <h2 id="rejected-heading">{t!(i18n, sync.rejected)}</h2>
+            {move || snapshot().map(|s| s.1).unwrap_or_default().is_empty().then(|| view! { <p>{t!(i18n, sync.no_rejected)}</p> })}
             <ul class="conflicts">
                 <For
                     each=move || snapshot().map(|s| s.1).unwrap_or_default()
@@ -173,29 +186,35 @@ fn ConflictCard(conflict: OpenConflict) -> impl IntoView {
     };
     let resolve = StoredValue::new(resolve);
     let editor_id = format!("{heading_id}-edit");
+    let (i18n, lang) = (use_i18n(), use_lang());
+    // A text is the users' own words, in whatever language they wrote it.
+    let value = |value: &FieldValue| {
+        let text = describe_in(value, lang);
+        view! { <dd lang=mark_japanese(&text)>{text.clone()}</dd> }
+    };
     view! {
         <article class="conflict" aria-labelledby=heading_id.clone()>
-            <h3 id=heading_id.clone()>{field.label()}"："{record_label(&conflict.key)}</h3>
-            {record_href(&conflict.key).map(|href| view! { <p><a href=href>"記録のページを開く"</a></p> })}
+            <h3 id=heading_id.clone()>{field.label_in(lang)}{t!(i18n, sync.separator)}{record_label(&conflict.key)}</h3>
+            {record_href(&conflict.key).map(|href| view! { <p><a href=href>{t!(i18n, sync.open_record)}</a></p> })}
             <dl class="history__values">
-                <div><dt>"あなたの値"</dt><dd>{describe(&conflict.mine)}</dd></div>
-                <div><dt>"サーバーの値（他の人の変更）"</dt><dd>{describe(&conflict.theirs)}</dd></div>
+                <div><dt>{t!(i18n, sync.mine)}</dt>{value(&conflict.mine)}</div>
+                <div><dt>{t!(i18n, sync.theirs)}</dt>{value(&conflict.theirs)}</div>
             </dl>
             <div class="conflict__actions">
-                <button type="button" on:click=move |_| resolve.with_value(|r| r(keikaku_sync::client::Resolution::KeepMine))>"自分の値を残す"</button>
-                <button type="button" on:click=move |_| resolve.with_value(|r| r(keikaku_sync::client::Resolution::KeepTheirs))>"サーバーの値を残す"</button>
+                <button type="button" on:click=move |_| resolve.with_value(|r| r(keikaku_sync::client::Resolution::KeepMine))>{t!(i18n, sync.keep_mine)}</button>
+                <button type="button" on:click=move |_| resolve.with_value(|r| r(keikaku_sync::client::Resolution::KeepTheirs))>{t!(i18n, sync.keep_theirs)}</button>
             </div>
             {is_text.then(|| view! {
                 <div class="field">
-                    <label for=editor_id.clone()>"両方を見ながら書き直す"</label>
+                    <label for=editor_id.clone()>{t!(i18n, sync.rewrite)}</label>
                     <textarea id=editor_id rows="4" prop:value=draft on:input=move |ev| draft.set(event_target_value(&ev))></textarea>
                     <button type="button" on:click=move |_| {
                         let value = FieldValue::Text(draft.get_untracked());
                         resolve.with_value(|r| r(keikaku_sync::client::Resolution::Edit(value)));
-                    }>"書き直した値で保存"</button>
+                    }>{t!(i18n, sync.save_rewritten)}</button>
                 </div>
             })}
-            {move || error.get().map(|e| view! { <p class="notice notice--error" role="alert">{e}</p> })}
+            {move || error.get().map(|e| view! { <p class="notice notice--error" role="alert" lang=mark_japanese(&e)>{e.clone()}</p> })}
         </article>
     }
 }
@@ -205,32 +224,42 @@ fn RejectedCard(rejected: RejectedMutation) -> impl IntoView {
     let RejectedMutation {
         mutation, reason, ..
     } = rejected;
-    let what = match &mutation.change {
-        Change::Set { field, value, .. } => format!("{}：{}", field.label(), describe(value)),
-        Change::AppendNote { note } => format!("現場メモ：{}", note.text),
-        Change::RetractNote { .. } => "現場メモの取り消し".to_owned(),
-        Change::AppendKpiReading { reading } => {
-            format!(
-                "KPIの実績値：{}",
-                keikaku_sync::round_sheet::reading_as_of(
-                    &reading.value,
-                    "",
-                    &reading.as_of,
-                    keikaku_domain::lang::Lang::Ja
-                )
-            )
-        }
-        Change::Submit { .. } => "評価への報告の提出".to_owned(),
-        Change::AppendAnnotation { annotation } => format!(
-            "{}：{}",
-            annotation.kind.label(),
-            if annotation.text.is_empty() {
-                annotation.quote()
-            } else {
-                &annotation.text
-            }
+    let (i18n, lang) = (use_i18n(), use_lang());
+    // What kind of change, and what it holds: users' words, marked with their language.
+    let (what, detail): (String, Option<String>) = match &mutation.change {
+        Change::Set { field, value, .. } => (
+            field.label_in(lang).to_owned(),
+            Some(describe_in(value, lang)),
         ),
-        Change::RetractAnnotation { .. } => "計画書のメモの削除".to_owned(),
+        Change::AppendNote { note } => (
+            t_string!(i18n, sync.field_note).to_owned(),
+            Some(note.text.clone()),
+        ),
+        Change::RetractNote { .. } => (t_string!(i18n, sync.note_retracted).to_owned(), None),
+        Change::AppendKpiReading { reading } => (
+            t_string!(i18n, sync.kpi_reading).to_owned(),
+            Some(keikaku_sync::round_sheet::reading_as_of(
+                &reading.value,
+                "",
+                &reading.as_of,
+                lang,
+            )),
+        ),
+        Change::Submit { .. } => (t_string!(i18n, sync.report_submitted).to_owned(), None),
+        Change::AppendAnnotation { annotation } => (
+            annotation.kind.label_in(lang).to_owned(),
+            Some(
+                if annotation.text.is_empty() {
+                    annotation.quote()
+                } else {
+                    &annotation.text
+                }
+                .to_owned(),
+            ),
+        ),
+        Change::RetractAnnotation { .. } => {
+            (t_string!(i18n, sync.annotation_deleted).to_owned(), None)
+        }
     };
     let id = mutation.id.clone();
     let discard = move |_| {
@@ -245,12 +274,16 @@ fn RejectedCard(rejected: RejectedMutation) -> impl IntoView {
             });
         }
     };
+    let detail = detail.map(|detail| {
+        view! { {t!(i18n, sync.separator)}<span lang=mark_japanese(&detail)>{detail.clone()}</span> }
+    });
+    // The server's reason is Japanese for now.
     view! {
         <article class="conflict">
             <h3>{mutation_label(&mutation.key)}</h3>
-            <p>{what}</p>
-            <p class="notice notice--error">"理由："{reason}</p>
-            <button type="button" on:click=discard>"この変更を破棄する"</button>
+            <p>{what}{detail}</p>
+            <p class="notice notice--error">{t!(i18n, sync.reason)}<span lang=mark_japanese(&reason)>{reason.clone()}</span></p>
+            <button type="button" on:click=discard>{t!(i18n, sync.discard)}</button>
         </article>
     }
 }
@@ -267,29 +300,32 @@ pub fn SyncIndicator() -> impl IntoView {
             && status.conflicts.get() == 0
             && status.rejected.get() == 0
     };
+    let i18n = use_i18n();
     move || {
         (status.ready.get() && !nothing_to_report()).then(|| {
+            let (pending, conflicts) = (status.pending.get(), status.conflicts.get());
             let text = if status.needs_login.get() {
-                format!("要ログイン・未送信{}件", status.pending.get())
+                t_string!(i18n, sync.indicator_needs_login, count = pending).to_string()
             } else if !status.online.get() {
-                format!("オフライン・未送信{}件", status.pending.get())
+                t_string!(i18n, sync.indicator_offline, count = pending).to_string()
             } else if status.syncing.get() {
-                "同期中…".to_owned()
-            } else if status.conflicts.get() > 0 {
-                format!("競合{}件", status.conflicts.get())
-            } else if status.pending.get() > 0 {
-                format!("未送信{}件", status.pending.get())
+                t_string!(i18n, sync.syncing).to_owned()
+            } else if conflicts > 0 {
+                t_string!(i18n, sync.indicator_conflicts, count = conflicts).to_string()
+            } else if pending > 0 {
+                t_string!(i18n, sync.indicator_unsent, count = pending).to_string()
             } else {
                 match status.last_sync.get() {
-                    Some(at) => format!("同期済み {at}"),
-                    None => "同期待ち".to_owned(),
+                    Some(time) => t_string!(i18n, sync.indicator_synced, time).to_string(),
+                    None => t_string!(i18n, sync.indicator_waiting).to_owned(),
                 }
             };
+            let label = t_string!(i18n, sync.indicator_label, state = text.clone()).to_string();
             let alert = status.needs_login.get() || status.conflicts.get() > 0 || status.error.get().is_some();
             view! {
                 <a href="/sync" class="sync-indicator" class:sync-indicator--alert=alert
                     class:sync-indicator--offline=move || !status.online.get()
-                    aria-label=format!("同期の状況：{text}")>
+                    aria-label=label>
                     <span aria-hidden="true">{if status.online.get() { "●" } else { "○" }}</span>" "{text.clone()}
                 </a>
             }

@@ -4,14 +4,15 @@
 
 use keikaku_domain::access::Role;
 use keikaku_domain::evaluation::RecordState;
+use keikaku_domain::lang::mark_japanese;
 use keikaku_domain::views::paths;
 use keikaku_sync::round_sheet::Task;
 use leptos::prelude::*;
 
 use crate::api::rounds::my_tasks;
 use crate::components::layout::{LoadError, Loading, PageTitle};
-
-const TITLE: &str = "要対応";
+use crate::i18n::{t, t_string, use_i18n};
+use crate::lang::{text_lang, use_lang};
 
 /// The signed-in editor's tasks; none for anyone else.
 fn use_tasks() -> Resource<Result<Vec<Task>, ServerFnError>> {
@@ -29,17 +30,18 @@ fn progress_href(task: &Task) -> String {
 #[component]
 pub fn TasksPage() -> impl IntoView {
     let tasks = use_tasks();
+    let i18n = use_i18n();
     view! {
-        <PageTitle text=TITLE/>
+        <PageTitle text=t_string!(i18n, tasks.title)/>
         <div class="page">
-            <h1>{TITLE}</h1>
-            <p>"あなたの部署が主担当の施策のうち、評価への報告を待っている記録です。"</p>
+            <h1>{t!(i18n, tasks.title)}</h1>
+            <p>{t!(i18n, tasks.lead)}</p>
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     match tasks.await {
                         Err(error) => view! { <LoadError error/> }.into_any(),
                         Ok(tasks) if tasks.is_empty() => view! {
-                            <p role="status">"対応が必要な記録はありません。"</p>
+                            <p role="status">{t!(i18n, tasks.none)}</p>
                         }.into_any(),
                         Ok(tasks) => view! { <TaskList tasks/> }.into_any(),
                     }
@@ -51,8 +53,10 @@ pub fn TasksPage() -> impl IntoView {
 
 #[component]
 fn TaskList(tasks: Vec<Task>) -> impl IntoView {
+    let (i18n, lang) = (use_i18n(), use_lang());
+    let count = tasks.len();
     view! {
-        <p role="status">{format!("{}件", tasks.len())}</p>
+        <p role="status">{t!(i18n, tasks.count, count)}</p>
         <ul class="task-list">
             {tasks.into_iter().map(|task| {
                 let href = progress_href(&task);
@@ -60,16 +64,26 @@ fn TaskList(tasks: Vec<Task>) -> impl IntoView {
                     Some(n) => format!("{n} {}", task.title),
                     None => task.title.clone(),
                 };
+                // The plan's, the round's and the measure's own words, and the reviewer's.
+                let name_lang = text_lang(&name);
+                let plan_lang = text_lang(&task.plan_title);
+                let round_lang = text_lang(&task.round_title);
+                let deadline = task.deadline.clone();
                 view! {
                     <li>
-                        <p><a href=href>{name}</a></p>
+                        <p><a href=href lang=name_lang>{name}</a></p>
                         <p class="task-list__meta">
-                            {format!("{}・{}・締切 {}", task.plan_title, task.round_title, task.deadline)}
-                            {task.overdue.then_some("（期限超過）")}
+                            <span lang=plan_lang>{task.plan_title.clone()}</span>
+                            {t!(i18n, tasks.separator)}
+                            <span lang=round_lang>{task.round_title.clone()}</span>
+                            {t!(i18n, tasks.separator)}
+                            {t!(i18n, tasks.deadline, date = deadline)}
+                            {task.overdue.then_some(t!(i18n, tasks.overdue))}
                         </p>
-                        <p>"状態："<span class=format!("badge badge--{}", task.state.as_str())>{task.state.label()}</span></p>
-                        {task.comment.clone().filter(|_| task.state == RecordState::Returned).map(|c| view! {
-                            <p class="notice">"差戻しの理由："{c}</p>
+                        <p>{t!(i18n, tasks.state)}<span class=format!("badge badge--{}", task.state.as_str())>{task.state.label_in(lang)}</span></p>
+                        {task.comment.clone().filter(|_| task.state == RecordState::Returned).map(|c| {
+                            let comment_lang = mark_japanese(&c);
+                            view! { <p class="notice">{t!(i18n, tasks.return_reason)}<span lang=comment_lang>{c}</span></p> }
                         })}
                     </li>
                 }
@@ -93,16 +107,17 @@ fn tasks_after_load() -> RwSignal<Vec<Task>> {
     tasks
 }
 
-/// The header's 「要対応 3」 link, for editors with something waiting.
+/// The header's 「要対応 3件」 link, for editors with something waiting.
 #[component]
 pub fn TasksLink(role: Role) -> impl IntoView {
     (role == Role::Editor).then(|| {
         let tasks = tasks_after_load();
+        let i18n = use_i18n();
         move || {
             let count = tasks.with(Vec::len);
             (count > 0).then(|| {
                 view! {
-                    <a href=paths::tasks() class="account__tasks">{format!("要対応 {count}件")}</a>
+                    <a href=paths::tasks() class="account__tasks">{t!(i18n, tasks.link, count)}</a>
                 }
             })
         }
@@ -113,15 +128,20 @@ pub fn TasksLink(role: Role) -> impl IntoView {
 #[component]
 pub fn TasksNotice() -> impl IntoView {
     let tasks = tasks_after_load();
+    let i18n = use_i18n();
     move || {
         let tasks = tasks.get();
         (!tasks.is_empty()).then(|| {
-            let returned = tasks.iter().filter(|t| t.state == RecordState::Returned).count();
+            let returned = tasks
+                .iter()
+                .filter(|t| t.state == RecordState::Returned)
+                .count();
+            let count = tasks.len();
             view! {
                 <section class="notice tasks-notice" aria-labelledby="tasks-notice-heading">
-                    <h2 id="tasks-notice-heading">{TITLE}</h2>
-                    <p>{format!("評価への報告を待っている記録が{}件あります（うち差戻し{returned}件）。", tasks.len())}</p>
-                    <p><a href=paths::tasks()>"要対応の一覧を見る"</a></p>
+                    <h2 id="tasks-notice-heading">{t!(i18n, tasks.title)}</h2>
+                    <p>{t!(i18n, tasks.notice, count, returned)}</p>
+                    <p><a href=paths::tasks()>{t!(i18n, tasks.see_all)}</a></p>
                 </section>
             }
         })

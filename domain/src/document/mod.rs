@@ -10,11 +10,15 @@
 
 mod places;
 
-pub use places::{part_anchor_of, part_anchors, part_label};
+pub use places::{
+    fixed_part_name_in, part_anchor_of, part_anchors, part_label, part_label_in, part_name_in,
+    PartName,
+};
 
 use serde::{Deserialize, Serialize};
 
 use crate::format::*;
+use crate::lang::Lang;
 use crate::revision::VersionInfo;
 use crate::text::{paragraphs, TermLink};
 use crate::views::{placements, MeasureRef, NodeCrumb, OverviewView, PlanSummary};
@@ -40,6 +44,14 @@ pub struct TocEntry {
     pub label: String,
     /// 1 for a part, 2 for a chapter's section or a measure.
     pub level: u8,
+}
+
+impl TocEntry {
+    /// The entry's text on a page in `lang`: the parts every plan has are named in it, the
+    /// rest by the plan's own headings.
+    pub fn label_in(&self, lang: Lang) -> String {
+        fixed_part_name_in(&self.anchor, lang).map_or_else(|| self.label.clone(), str::to_owned)
+    }
 }
 
 /// What the document page shows.
@@ -147,6 +159,12 @@ fn toc(plan: &Plan, parts: &[Part]) -> Vec<TocEntry> {
         label,
         level,
     };
+    // Kept in Japanese, as the view travels; pages name these parts with `label_in`.
+    let fixed = |anchor: &str| {
+        fixed_part_name_in(anchor, Lang::Ja)
+            .unwrap_or_default()
+            .to_owned()
+    };
     for part in parts {
         match part {
             Part::Chapter(id) => {
@@ -162,9 +180,13 @@ fn toc(plan: &Plan, parts: &[Part]) -> Vec<TocEntry> {
                     ));
                 }
             }
-            Part::Structure => out.push(entry(anchors::STRUCTURE.into(), "計画の体系".into(), 1)),
+            Part::Structure => out.push(entry(
+                anchors::STRUCTURE.into(),
+                fixed(anchors::STRUCTURE),
+                1,
+            )),
             Part::Measures => {
-                out.push(entry(anchors::MEASURES.into(), "施策".into(), 1));
+                out.push(entry(anchors::MEASURES.into(), fixed(anchors::MEASURES), 1));
                 for measure in &plan.measures {
                     out.push(entry(
                         anchors::measure(&measure.id),
@@ -175,10 +197,12 @@ fn toc(plan: &Plan, parts: &[Part]) -> Vec<TocEntry> {
             }
             Part::Milestones => out.push(entry(
                 anchors::MILESTONES.into(),
-                "マイルストーン".into(),
+                fixed(anchors::MILESTONES),
                 1,
             )),
-            Part::Glossary => out.push(entry(anchors::GLOSSARY.into(), "用語集".into(), 1)),
+            Part::Glossary => {
+                out.push(entry(anchors::GLOSSARY.into(), fixed(anchors::GLOSSARY), 1))
+            }
         }
     }
     out
@@ -328,6 +352,22 @@ pub const MEASURE_FIELDS: [(&str, &str); 6] = [
     ("direction", "取組の方向"),
     ("content", "取組の内容"),
 ];
+
+/// The heading of a measure's text field (by its name in [`MEASURE_FIELDS`]) on a page in
+/// `lang`.
+pub fn measure_field_label_in(field: &str, lang: Lang) -> Option<&'static str> {
+    match lang {
+        Lang::Ja => MEASURE_FIELDS
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, label)| *label),
+        Lang::En => MEASURE_FIELDS
+            .iter()
+            .any(|(f, _)| *f == field)
+            .then(|| crate::views::measure_field_label_en(field))
+            .flatten(),
+    }
+}
 
 /// A measure's text field by its name in [`MEASURE_FIELDS`].
 pub fn measure_field<'a>(measure: &'a Measure, field: &str) -> Option<&'a String> {
@@ -495,6 +535,30 @@ mod tests {
             "anchor"
         );
         assert_eq!(Pointer::check("doc-x", " ").unwrap_err().0, "label");
+    }
+
+    #[test]
+    fn the_contents_and_field_headings_read_in_english() {
+        let plan = komagane();
+        let toc = toc(&plan, &parts(&plan));
+        let structure = toc.iter().find(|e| e.anchor == anchors::STRUCTURE).unwrap();
+        assert_eq!(structure.label, "計画の体系");
+        assert_eq!(structure.label_in(Lang::Ja), "計画の体系");
+        assert_eq!(structure.label_in(Lang::En), "Structure of the plan");
+        let measure = toc
+            .iter()
+            .find(|e| e.anchor.starts_with("doc-measure-"))
+            .unwrap();
+        assert_eq!(measure.label_in(Lang::En), measure.label);
+        for (field, label) in MEASURE_FIELDS {
+            assert_eq!(measure_field_label_in(field, Lang::Ja), Some(label));
+            assert!(measure_field_label_in(field, Lang::En).is_some_and(|l| l.is_ascii()));
+        }
+        assert_eq!(
+            measure_field_label_in("current_issues", Lang::En),
+            Some("Current state and issues")
+        );
+        assert_eq!(measure_field_label_in("title", Lang::En), None);
     }
 
     #[test]

@@ -6,6 +6,55 @@ use std::collections::BTreeSet;
 
 use super::{anchors, chapter_heading, measure_heading};
 use crate::format::Plan;
+use crate::lang::Lang;
+
+/// How a part is named: what kind of part it is, in the interface's language, and the plan's
+/// own words for it (which are not translated), so a page can mark each with its language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartName {
+    /// 「施策」 or "Measure"; the whole name for the parts every plan has (「用語集」).
+    pub kind: Option<&'static str>,
+    /// The plan's words: a measure's or chapter's heading, a term.
+    pub title: Option<String>,
+}
+
+impl PartName {
+    /// The name as one line: `施策 ① 行政手続きのオンライン化`.
+    pub fn joined(&self) -> String {
+        match (self.kind, &self.title) {
+            (Some(kind), Some(title)) => format!("{kind} {title}"),
+            (Some(kind), None) => kind.to_owned(),
+            (None, Some(title)) => title.clone(),
+            (None, None) => String::new(),
+        }
+    }
+}
+
+/// The name of a part every plan may have (structure, measures, milestones, glossary), in
+/// `lang`; `None` for a chapter, a measure or a term, which the plan names.
+pub fn fixed_part_name_in(anchor: &str, lang: Lang) -> Option<&'static str> {
+    Some(match (anchor, lang) {
+        (anchors::STRUCTURE, Lang::Ja) => "計画の体系",
+        (anchors::MEASURES, Lang::Ja) => "施策",
+        (anchors::MILESTONES, Lang::Ja) => "マイルストーン",
+        (anchors::GLOSSARY, Lang::Ja) => "用語集",
+        (anchors::STRUCTURE, Lang::En) => "Structure of the plan",
+        (anchors::MEASURES, Lang::En) => "Measures",
+        (anchors::MILESTONES, Lang::En) => "Milestones",
+        (anchors::GLOSSARY, Lang::En) => "Glossary",
+        _ => return None,
+    })
+}
+
+/// The word put before a measure's or a term's own name, in `lang`.
+fn kind_word(kind: &str, lang: Lang) -> &'static str {
+    match (kind, lang) {
+        ("measure", Lang::Ja) => "施策",
+        ("measure", Lang::En) => "Measure",
+        (_, Lang::Ja) => "用語集",
+        (_, Lang::En) => "Glossary",
+    }
+}
 
 /// The element id of the part that holds the passage `key` (`measure/citizen-01/summary` →
 /// `doc-measure-citizen-01`).
@@ -48,10 +97,25 @@ pub fn part_anchors(plan: &Plan) -> BTreeSet<String> {
 
 /// How the part `anchor` is named in `plan` (`施策 ① 行政手続きのオンライン化`), if it has it.
 pub fn part_label(plan: &Plan, anchor: &str) -> Option<String> {
+    part_label_in(plan, anchor, Lang::Ja)
+}
+
+/// How the part `anchor` is named in `plan` on a page in `lang`, as one line
+/// (`Measure ① 行政手続きのオンライン化`: the plan's words stay as written).
+pub fn part_label_in(plan: &Plan, anchor: &str, lang: Lang) -> Option<String> {
+    part_name_in(plan, anchor, lang).map(|name| name.joined())
+}
+
+/// How the part `anchor` is named in `plan` on a page in `lang`, in its two pieces.
+pub fn part_name_in(plan: &Plan, anchor: &str, lang: Lang) -> Option<PartName> {
+    let named = |kind: Option<&'static str>, title: String| PartName {
+        kind,
+        title: Some(title),
+    };
     if let Some(id) = anchor.strip_prefix("doc-measure-") {
         return plan
             .measure(id)
-            .map(|m| format!("施策 {}", measure_heading(m)));
+            .map(|m| named(Some(kind_word("measure", lang)), measure_heading(m)));
     }
     if let Some(id) = anchor.strip_prefix("doc-chapter-") {
         return plan
@@ -59,25 +123,20 @@ pub fn part_label(plan: &Plan, anchor: &str) -> Option<String> {
             .iter()
             .flat_map(|c| c.walk())
             .find(|c| c.id == id)
-            .map(chapter_heading);
+            .map(|c| named(None, chapter_heading(c)));
     }
     if let Some(id) = anchor.strip_prefix("doc-term-") {
         return plan
             .glossary
             .iter()
             .find(|t| t.id == id)
-            .map(|t| format!("用語集 {}", t.term));
+            .map(|t| named(Some(kind_word("term", lang)), t.term.clone()));
     }
-    let fixed = match anchor {
-        anchors::STRUCTURE => "計画の体系",
-        anchors::MEASURES => "施策",
-        anchors::MILESTONES => "マイルストーン",
-        anchors::GLOSSARY => "用語集",
-        _ => return None,
-    };
-    part_anchors(plan)
-        .contains(anchor)
-        .then(|| fixed.to_owned())
+    let fixed = fixed_part_name_in(anchor, lang)?;
+    part_anchors(plan).contains(anchor).then_some(PartName {
+        kind: Some(fixed),
+        title: None,
+    })
 }
 
 #[cfg(test)]
@@ -112,5 +171,37 @@ mod tests {
             .unwrap()
             .starts_with("施策 "));
         assert_eq!(part_label(&plan, "doc-measure-gone"), None);
+    }
+
+    #[test]
+    fn parts_are_named_in_english_with_the_plans_words_as_written() {
+        let plan = komagane();
+        let measure = plan.measures.first().unwrap();
+        let anchor = anchors::measure(&measure.id);
+        let name = part_name_in(&plan, &anchor, Lang::En).unwrap();
+        assert_eq!(name.kind, Some("Measure"));
+        assert_eq!(name.title, Some(measure_heading(measure)));
+        assert_eq!(
+            part_label_in(&plan, &anchor, Lang::En).unwrap(),
+            format!("Measure {}", measure_heading(measure))
+        );
+        assert_eq!(
+            part_label_in(&plan, anchors::GLOSSARY, Lang::En).as_deref(),
+            Some("Glossary")
+        );
+        assert_eq!(
+            part_label_in(&plan, anchors::STRUCTURE, Lang::Ja).as_deref(),
+            Some("計画の体系")
+        );
+        assert_eq!(
+            fixed_part_name_in(anchors::MILESTONES, Lang::En),
+            Some("Milestones")
+        );
+        assert_eq!(fixed_part_name_in("doc-measure-x", Lang::En), None);
+        let term = plan.glossary.first().unwrap();
+        assert_eq!(
+            part_label_in(&plan, &format!("doc-term-{}", term.id), Lang::En).unwrap(),
+            format!("Glossary {}", term.term)
+        );
     }
 }

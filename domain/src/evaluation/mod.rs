@@ -5,7 +5,7 @@
 //! do citizens see its results).
 //!
 //! This module holds the states and who may move them; `transition` decides each move and
-//! `refusal` says, in Japanese, why one is refused. The store and the sync server call these
+//! `refusal` says, in Japanese or English, why one is refused. The store and the sync server call these
 //! and nothing else decides.
 
 mod achievement;
@@ -16,10 +16,11 @@ mod transition;
 use serde::{Deserialize, Serialize};
 
 use crate::access::{PlanRef, Role, Viewer, ALL_DEPARTMENTS};
+use crate::lang::Lang;
 
 pub use achievement::{achievement, Achievement};
 pub use new_round::{NewRound, MAX_STALE_DAYS};
-pub use refusal::Refusal;
+pub use refusal::{Refusal, Step};
 pub use transition::{
     decide_record, decide_round, edit_lock, Decision, EditKind, RecordAction, RoundAction,
 };
@@ -77,9 +78,16 @@ impl RoundKind {
     }
 
     pub fn label(self) -> &'static str {
-        match self {
-            RoundKind::YearEnd => "年度末",
-            RoundKind::Interim => "中間",
+        self.label_in(Lang::Ja)
+    }
+
+    /// The kind's name in `lang`: 年度末 / Year-end, 中間 / Interim.
+    pub fn label_in(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (RoundKind::YearEnd, Lang::Ja) => "年度末",
+            (RoundKind::Interim, Lang::Ja) => "中間",
+            (RoundKind::YearEnd, Lang::En) => "Year-end",
+            (RoundKind::Interim, Lang::En) => "Interim",
         }
     }
 }
@@ -120,11 +128,20 @@ impl RoundState {
     }
 
     pub fn label(self) -> &'static str {
-        match self {
-            RoundState::Open => "受付中",
-            RoundState::Closed => "締切",
-            RoundState::Final => "確定",
-            RoundState::Published => "公表",
+        self.label_in(Lang::Ja)
+    }
+
+    /// The state's name in `lang`: 受付中 / Open, 締切 / Closed, 確定 / Final, 公表 / Published.
+    pub fn label_in(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (RoundState::Open, Lang::Ja) => "受付中",
+            (RoundState::Closed, Lang::Ja) => "締切",
+            (RoundState::Final, Lang::Ja) => "確定",
+            (RoundState::Published, Lang::Ja) => "公表",
+            (RoundState::Open, Lang::En) => "Open",
+            (RoundState::Closed, Lang::En) => "Closed",
+            (RoundState::Final, Lang::En) => "Final",
+            (RoundState::Published, Lang::En) => "Published",
         }
     }
 
@@ -177,12 +194,23 @@ impl RecordState {
     }
 
     pub fn label(self) -> &'static str {
-        match self {
-            RecordState::NotEntered => "未入力",
-            RecordState::InProgress => "入力中",
-            RecordState::Submitted => "提出済",
-            RecordState::Returned => "差戻し",
-            RecordState::Approved => "確認済",
+        self.label_in(Lang::Ja)
+    }
+
+    /// The state's name in `lang`: 未入力 / Not entered, 入力中 / In progress, 提出済 /
+    /// Submitted, 差戻し / Returned, 確認済 / Approved.
+    pub fn label_in(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (RecordState::NotEntered, Lang::Ja) => "未入力",
+            (RecordState::InProgress, Lang::Ja) => "入力中",
+            (RecordState::Submitted, Lang::Ja) => "提出済",
+            (RecordState::Returned, Lang::Ja) => "差戻し",
+            (RecordState::Approved, Lang::Ja) => "確認済",
+            (RecordState::NotEntered, Lang::En) => "Not entered",
+            (RecordState::InProgress, Lang::En) => "In progress",
+            (RecordState::Submitted, Lang::En) => "Submitted",
+            (RecordState::Returned, Lang::En) => "Returned",
+            (RecordState::Approved, Lang::En) => "Approved",
         }
     }
 
@@ -349,6 +377,23 @@ mod tests {
         }
         for g in Grade::ALL {
             assert_eq!(Grade::parse(g.as_str()), Some(g));
+        }
+    }
+
+    #[test]
+    fn labels_are_japanese_by_default_and_english_on_request() {
+        assert_eq!(RoundKind::YearEnd.label(), "年度末");
+        assert_eq!(RoundKind::Interim.label_in(Lang::En), "Interim");
+        assert_eq!(RoundState::Published.label(), "公表");
+        assert_eq!(RoundState::Closed.label_in(Lang::En), "Closed");
+        assert_eq!(RecordState::Returned.label(), "差戻し");
+        assert_eq!(RecordState::NotEntered.label_in(Lang::En), "Not entered");
+        for s in RecordState::ALL {
+            assert_eq!(s.label_in(Lang::Ja), s.label());
+            assert!(!crate::lang::is_japanese(s.label_in(Lang::En)));
+        }
+        for s in RoundState::ALL {
+            assert!(!crate::lang::is_japanese(s.label_in(Lang::En)));
         }
     }
 }

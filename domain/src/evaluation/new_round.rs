@@ -1,8 +1,10 @@
-//! What an administrator gives to open a reporting round, and its checks.
+//! What an administrator gives to open a reporting round, and its checks, with their reasons
+//! in Japanese (what the server answers) or English.
 
 use serde::{Deserialize, Serialize};
 
 use crate::date::Day;
+use crate::lang::Lang;
 use crate::limits::{check_required, TextKind};
 use crate::FiscalYear;
 
@@ -36,31 +38,59 @@ fn default_stale_days() -> u32 {
 
 impl NewRound {
     /// Checks everything that does not need the stored plan but its `period` (first and last
-    /// fiscal year), and returns the opening day and the deadline.
+    /// fiscal year), and returns the opening day and the deadline. Reasons are in Japanese.
     pub fn validate(&self, period: Option<(i32, i32)>) -> Result<(Day, Day), Refusal> {
+        self.validate_in(period, Lang::Ja)
+    }
+
+    /// [`NewRound::validate`], with the reasons in `lang`.
+    pub fn validate_in(
+        &self,
+        period: Option<(i32, i32)>,
+        lang: Lang,
+    ) -> Result<(Day, Day), Refusal> {
+        let ja = lang == Lang::Ja;
         if !crate::limits::is_valid_id(&self.id) {
             return Err(Refusal::invalid(
                 "id",
-                "英小文字・数字・ハイフンで64文字以内にしてください。",
+                if ja {
+                    "英小文字・数字・ハイフンで64文字以内にしてください。"
+                } else {
+                    "Use at most 64 lowercase letters, digits and hyphens."
+                },
             ));
         }
-        check_required(TextKind::Name, &self.title).map_err(|p| Refusal::text("title", p))?;
+        check_required(TextKind::Name, &self.title).map_err(|p| match lang {
+            Lang::Ja => Refusal::text("title", p),
+            Lang::En => Refusal::invalid("title", format!("The name {p}.")),
+        })?;
         if let Some((first, last)) = period {
             if !(first..=last).contains(&self.fiscal_year.0) {
-                return Err(Refusal::invalid(
-                    "fiscal_year",
-                    format!(
+                let reason = match lang {
+                    Lang::Ja => format!(
                         "{}は計画期間（{}〜{}）の外です。",
                         self.fiscal_year.label(),
                         FiscalYear(first).japanese(),
                         FiscalYear(last).japanese()
                     ),
-                ));
+                    Lang::En => format!(
+                        "FY{} is outside the plan's period (FY{first} to FY{last}).",
+                        self.fiscal_year.0
+                    ),
+                };
+                return Err(Refusal::invalid("fiscal_year", reason));
             }
         }
         let day = |field: &'static str, text: &str| {
             Day::parse(text).ok_or_else(|| {
-                Refusal::invalid(field, "日付を YYYY-MM-DD の形で入力してください。")
+                Refusal::invalid(
+                    field,
+                    if ja {
+                        "日付を YYYY-MM-DD の形で入力してください。"
+                    } else {
+                        "Enter the date as YYYY-MM-DD."
+                    },
+                )
             })
         };
         let opens = day("opens_on", &self.opens_on)?;
@@ -68,13 +98,20 @@ impl NewRound {
         if deadline < opens {
             return Err(Refusal::invalid(
                 "deadline",
-                "締切日は受付開始日より後にしてください。",
+                if ja {
+                    "締切日は受付開始日より後にしてください。"
+                } else {
+                    "The deadline cannot come before the opening date."
+                },
             ));
         }
         if !(1..=MAX_STALE_DAYS).contains(&self.stale_days) {
             return Err(Refusal::invalid(
                 "stale_days",
-                format!("1〜{MAX_STALE_DAYS}日の範囲で入力してください。"),
+                match lang {
+                    Lang::Ja => format!("1〜{MAX_STALE_DAYS}日の範囲で入力してください。"),
+                    Lang::En => format!("Enter a number of days from 1 to {MAX_STALE_DAYS}."),
+                },
             ));
         }
         for (index, item) in self.scope.iter().enumerate() {
@@ -84,16 +121,25 @@ impl NewRound {
             if !well_formed {
                 return Err(Refusal::invalid(
                     "scope",
-                    format!(
-                        "{}番目の対象「{item}」は measure:ID か action:ID で指定してください。",
-                        index + 1
-                    ),
+                    match lang {
+                        Lang::Ja => format!(
+                            "{}番目の対象「{item}」は measure:ID か action:ID で指定してください。",
+                            index + 1
+                        ),
+                        Lang::En => format!(
+                            "Item {} of the scope, “{item}”, must read measure:ID or action:ID.",
+                            index + 1
+                        ),
+                    },
                 ));
             }
             if self.scope[..index].contains(item) {
                 return Err(Refusal::invalid(
                     "scope",
-                    format!("対象「{item}」が重複しています。"),
+                    match lang {
+                        Lang::Ja => format!("対象「{item}」が重複しています。"),
+                        Lang::En => format!("“{item}” is listed twice in the scope."),
+                    },
                 ));
             }
         }
@@ -192,6 +238,74 @@ mod tests {
                 ..round()
             }),
             Some("scope")
+        );
+    }
+
+    #[test]
+    fn reasons_are_japanese_unless_english_is_asked_for() {
+        let early = NewRound {
+            deadline: "2025-03-31".into(),
+            ..round()
+        };
+        let reason = |round: &NewRound, lang| {
+            round
+                .validate_in(Some((2022, 2026)), lang)
+                .unwrap_err()
+                .reason_in(lang)
+        };
+        assert_eq!(
+            reason(&early, Lang::Ja),
+            "締切日は受付開始日より後にしてください。"
+        );
+        assert_eq!(
+            early.validate(None).unwrap_err().reason(),
+            reason(&early, Lang::Ja)
+        );
+        assert_eq!(
+            reason(&early, Lang::En),
+            "The deadline cannot come before the opening date."
+        );
+        let outside = NewRound {
+            fiscal_year: FiscalYear(2030),
+            ..round()
+        };
+        assert_eq!(
+            reason(&outside, Lang::Ja),
+            "令和12年度（2030年度）は計画期間（令和4年度〜令和8年度）の外です。"
+        );
+        assert_eq!(
+            reason(&outside, Lang::En),
+            "FY2030 is outside the plan's period (FY2022 to FY2026)."
+        );
+        let untitled = NewRound {
+            title: " ".into(),
+            ..round()
+        };
+        assert_eq!(reason(&untitled, Lang::Ja), "入力してください。");
+        assert_eq!(reason(&untitled, Lang::En), "The name must not be empty.");
+        let doubled = NewRound {
+            scope: vec!["measure:a".into(), "measure:a".into()],
+            ..round()
+        };
+        assert_eq!(
+            reason(&doubled, Lang::Ja),
+            "対象「measure:a」が重複しています。"
+        );
+        assert_eq!(
+            reason(&doubled, Lang::En),
+            "“measure:a” is listed twice in the scope."
+        );
+        let stale = NewRound {
+            stale_days: 0,
+            ..round()
+        };
+        assert_eq!(
+            reason(&stale, Lang::Ja),
+            "1〜365日の範囲で入力してください。"
+        );
+        assert_eq!(
+            reason(&stale, Lang::En),
+            "Enter a number of days from 1 to 365."
         );
     }
 }

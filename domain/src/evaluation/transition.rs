@@ -2,10 +2,11 @@
 //! asking and what they ask, the new state or the reason it is refused. Authorization comes
 //! first, so a refused user learns nothing of the record's state.
 
+use crate::lang::Lang;
 use crate::limits::{check_required, TextKind};
 use crate::FiscalYear;
 
-use super::{Grade, RecordState, Refusal, RoundKind, RoundState, Workflow};
+use super::{Grade, RecordState, Refusal, RoundKind, RoundState, Step, Workflow};
 
 /// A step on one record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,7 +97,7 @@ pub fn decide_record(
             match (round, current.state) {
                 (_, RecordState::Approved) => Err(Refusal::RecordState {
                     now: current.state,
-                    action: "提出",
+                    action: Step::Submit,
                 }),
                 (RoundState::Open, _) | (_, RecordState::Returned) => {
                     moves(RecordState::Submitted, current.reopened)
@@ -108,7 +109,7 @@ pub fn decide_record(
             if round.is_final() {
                 return Err(Refusal::RoundState {
                     now: round,
-                    action: "差し戻し（再開してください）",
+                    action: Step::Return,
                 });
             }
             match current.state {
@@ -117,7 +118,7 @@ pub fn decide_record(
                 }
                 now => Err(Refusal::RecordState {
                     now,
-                    action: "差し戻し",
+                    action: Step::Return,
                 }),
             }
         }
@@ -129,7 +130,7 @@ pub fn decide_record(
                 RecordState::Submitted => moves(RecordState::Approved, false),
                 now => Err(Refusal::RecordState {
                     now,
-                    action: "確認済に",
+                    action: Step::Approve,
                 }),
             }
         }
@@ -137,7 +138,7 @@ pub fn decide_record(
             if !round.is_final() {
                 return Err(Refusal::RoundState {
                     now: round,
-                    action: "再開",
+                    action: Step::Reopen,
                 });
             }
             if current.reopened {
@@ -153,7 +154,7 @@ pub fn decide_record(
                 RecordState::Submitted | RecordState::Approved => Ok(Decision::Unchanged),
                 now => Err(Refusal::RecordState {
                     now,
-                    action: "二次評価",
+                    action: Step::Evaluate,
                 }),
             }
         }
@@ -195,11 +196,21 @@ impl RoundAction {
     }
 
     pub fn label(self) -> &'static str {
-        match self {
-            RoundAction::Close => "締切",
-            RoundAction::ReopenIntake => "受付再開",
-            RoundAction::Finalize => "確定",
-            RoundAction::Publish => "公表",
+        self.label_in(Lang::Ja)
+    }
+
+    /// The step's name in `lang`, as its button reads: 締切 / Close, 受付再開 / Reopen for
+    /// submissions, 確定 / Finalize, 公表 / Publish.
+    pub fn label_in(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (RoundAction::Close, Lang::Ja) => "締切",
+            (RoundAction::ReopenIntake, Lang::Ja) => "受付再開",
+            (RoundAction::Finalize, Lang::Ja) => "確定",
+            (RoundAction::Publish, Lang::Ja) => "公表",
+            (RoundAction::Close, Lang::En) => "Close",
+            (RoundAction::ReopenIntake, Lang::En) => "Reopen for submissions",
+            (RoundAction::Finalize, Lang::En) => "Finalize",
+            (RoundAction::Publish, Lang::En) => "Publish",
         }
     }
 }
@@ -226,7 +237,7 @@ pub fn decide_round(
         (action, now) => {
             return Err(Refusal::RoundState {
                 now,
-                action: action.label(),
+                action: Step::Round(action),
             })
         }
     };
@@ -530,6 +541,22 @@ mod tests {
                 EditKind::Values
             ),
             None
+        );
+    }
+
+    #[test]
+    fn round_steps_are_named_in_either_language() {
+        use RoundAction::*;
+        assert_eq!(Close.label(), "締切");
+        assert_eq!(ReopenIntake.label(), "受付再開");
+        assert_eq!(Finalize.label_in(Lang::Ja), "確定");
+        assert_eq!(Publish.label_in(Lang::En), "Publish");
+        assert_eq!(ReopenIntake.label_in(Lang::En), "Reopen for submissions");
+        let refused = decide_round(RoundState::Open, Finalize, 0, true).unwrap_err();
+        assert_eq!(refused.reason(), "受付中の評価は確定できません。");
+        assert_eq!(
+            refused.reason_in(Lang::En),
+            "A round that is “Open” cannot be finalized."
         );
     }
 }

@@ -10,7 +10,9 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use super::text_diff::{diff_text, Span};
+use crate::fiscal::FiscalYear;
 use crate::format::*;
+use crate::lang::Lang;
 use crate::views::measure_field_label;
 
 /// What kind of thing changed; the order is the order of the summary.
@@ -30,16 +32,47 @@ pub enum ItemKind {
 
 impl ItemKind {
     pub fn label(self) -> &'static str {
-        match self {
-            ItemKind::Plan => "計画の基本情報",
-            ItemKind::Chapter => "本文",
-            ItemKind::Node => "体系の項目",
-            ItemKind::Measure => "施策",
-            ItemKind::Action => "取組",
-            ItemKind::Kpi => "KPI",
-            ItemKind::Cell => "工程表",
-            ItemKind::Milestone => "マイルストーン",
-            ItemKind::Term => "用語",
+        self.label_in(Lang::Ja)
+    }
+
+    /// The kind as the summary, the table of counts and the groups of changes name it:
+    /// 「施策」, or "Measures" (English names the kind by its items, in the plural).
+    pub fn label_in(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (ItemKind::Plan, Lang::Ja) => "計画の基本情報",
+            (ItemKind::Chapter, Lang::Ja) => "本文",
+            (ItemKind::Node, Lang::Ja) => "体系の項目",
+            (ItemKind::Measure, Lang::Ja) => "施策",
+            (ItemKind::Action, Lang::Ja) => "取組",
+            (ItemKind::Kpi, Lang::Ja) => "KPI",
+            (ItemKind::Cell, Lang::Ja) => "工程表",
+            (ItemKind::Milestone, Lang::Ja) => "マイルストーン",
+            (ItemKind::Term, Lang::Ja) => "用語",
+            (ItemKind::Plan, Lang::En) => "Plan details",
+            (ItemKind::Chapter, Lang::En) => "Text of the plan",
+            (ItemKind::Node, Lang::En) => "Structure items",
+            (ItemKind::Measure, Lang::En) => "Measures",
+            (ItemKind::Action, Lang::En) => "Actions",
+            (ItemKind::Kpi, Lang::En) => "KPIs",
+            (ItemKind::Cell, Lang::En) => "Roadmap entries",
+            (ItemKind::Milestone, Lang::En) => "Milestones",
+            (ItemKind::Term, Lang::En) => "Glossary terms",
+        }
+    }
+
+    /// One item of the kind, as the heading of a changed item names it: 「施策」, or "Measure".
+    pub fn item_label_in(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (_, Lang::Ja) => self.label_in(lang),
+            (ItemKind::Plan, Lang::En) => "Plan details",
+            (ItemKind::Chapter, Lang::En) => "Section",
+            (ItemKind::Node, Lang::En) => "Structure item",
+            (ItemKind::Measure, Lang::En) => "Measure",
+            (ItemKind::Action, Lang::En) => "Action",
+            (ItemKind::Kpi, Lang::En) => "KPI",
+            (ItemKind::Cell, Lang::En) => "Roadmap entry",
+            (ItemKind::Milestone, Lang::En) => "Milestone",
+            (ItemKind::Term, Lang::En) => "Glossary term",
         }
     }
 
@@ -68,13 +101,27 @@ pub enum Change {
 
 impl Change {
     pub fn label(self) -> &'static str {
-        match self {
-            Change::Added => "追加",
-            Change::Removed => "削除",
-            Change::Changed => "変更",
+        self.label_in(Lang::Ja)
+    }
+
+    /// 「追加」, or "added" (lower case, as the English summary writes it after a count).
+    pub fn label_in(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Change::Added, Lang::Ja) => "追加",
+            (Change::Removed, Lang::Ja) => "削除",
+            (Change::Changed, Lang::Ja) => "変更",
+            (Change::Added, Lang::En) => "added",
+            (Change::Removed, Lang::En) => "removed",
+            (Change::Changed, Lang::En) => "changed",
         }
     }
 }
+
+/// What a [`Count`] of moved items says (the other counts say a [`Change`]'s label).
+pub const MOVED: &str = "移動";
+
+/// Where a node at the top of the structure sits, as [`Moved`] gives it.
+pub const TOP_LEVEL: &str = "最上位";
 
 /// One field's text in both versions, as runs of equal, inserted and deleted text.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -90,6 +137,15 @@ pub struct FieldDiff {
 pub struct Moved {
     pub from: Vec<String>,
     pub to: Vec<String>,
+}
+
+/// A place of [`Moved`] to show in `lang`: the trail of the plan's titles as it is, the top
+/// of the structure ([`TOP_LEVEL`]) in the page's words.
+pub fn place_in(place: &str, lang: Lang) -> &str {
+    match lang {
+        Lang::En if place == TOP_LEVEL => "Top level",
+        _ => place,
+    }
 }
 
 /// One thing that differs between the versions.
@@ -118,6 +174,80 @@ impl ItemDiff {
     pub fn anchor(&self) -> String {
         anchor(self.kind, &self.id)
     }
+
+    /// The item's title for a page in `lang`: the plan's words, and what the page adds in its
+    /// own words, kept apart so each is marked with its language. Only a roadmap entry adds
+    /// anything (its fiscal year, which its Japanese title holds already).
+    pub fn title_in(&self, lang: Lang) -> (String, Option<String>) {
+        if lang != Lang::Ja && self.kind == ItemKind::Cell {
+            if let Some(year) = cell_year(&self.id) {
+                if let Some(row) = self.title.strip_suffix(&format!("（{}）", year.label())) {
+                    return (row.to_owned(), Some(year.label_in(lang)));
+                }
+            }
+        }
+        (self.title.clone(), None)
+    }
+
+    /// The name of one of the item's fields in `lang`. In Japanese it is the label the
+    /// comparison gave the field; a field English has no name for keeps that label.
+    pub fn field_label_in(&self, field: &FieldDiff, lang: Lang) -> String {
+        if lang == Lang::Ja {
+            return field.label.clone();
+        }
+        if self.kind == ItemKind::Cell {
+            if let Some(year) = cell_year(&self.id) {
+                return year.label_in(lang);
+            }
+        }
+        field_label_en(self.kind, &field.field).map_or_else(|| field.label.clone(), str::to_owned)
+    }
+}
+
+/// The fiscal year of a roadmap entry from its id (`item/2024`).
+fn cell_year(id: &str) -> Option<FiscalYear> {
+    id.rsplit_once('/')
+        .and_then(|(_, year)| year.parse().ok())
+        .map(FiscalYear)
+}
+
+/// The English name of a field of a kind of item, as the comparison shows it.
+fn field_label_en(kind: ItemKind, field: &str) -> Option<&'static str> {
+    Some(match (kind, field) {
+        (ItemKind::Plan, "title") => "Plan title",
+        (ItemKind::Plan, "subtitle") => "Subtitle",
+        (ItemKind::Plan, "adopted") => "Adopted",
+        (ItemKind::Plan, "period") => "Plan period",
+        (ItemKind::Plan, "positioning") => "Position of the plan",
+        (ItemKind::Plan, "source") => "Source",
+        (ItemKind::Chapter, "number") => "Number",
+        (ItemKind::Chapter, "title") => "Heading",
+        (ItemKind::Chapter, "body") => "Text",
+        (ItemKind::Chapter, "lists") => "Lists and tables",
+        (ItemKind::Node, "label") => "Level",
+        (ItemKind::Node, "number") => "Number",
+        (ItemKind::Node, "title") => "Name",
+        (ItemKind::Node, "description") => "Description",
+        (ItemKind::Measure, field) => return crate::views::measure_field_label_en(field),
+        (ItemKind::Action, "number") => "Number",
+        (ItemKind::Action, "title") => "Action",
+        (ItemKind::Action, "group") => "Group",
+        (ItemKind::Action, "group_description") => "Description of the group",
+        (ItemKind::Kpi, "label") => "Indicator",
+        (ItemKind::Kpi, "text") => "Target as written",
+        (ItemKind::Kpi, "baseline") => "Baseline",
+        (ItemKind::Kpi, "target") => "Target",
+        (ItemKind::Kpi, "source") => "Source",
+        (ItemKind::Milestone, "fiscal_year") => "Fiscal year",
+        (ItemKind::Milestone, "group") => "Group",
+        (ItemKind::Milestone, "text") => "What",
+        (ItemKind::Milestone, "note") => "Note",
+        (ItemKind::Term, "term") => "Term",
+        (ItemKind::Term, "aliases") => "Other names",
+        (ItemKind::Term, "index") => "Index entry",
+        (ItemKind::Term, "definition") => "Definition",
+        _ => return None,
+    })
 }
 
 /// The anchor of an item on the comparison page.
@@ -147,6 +277,19 @@ pub struct Count {
     pub kind: ItemKind,
     pub what: &'static str,
     pub count: usize,
+}
+
+impl Count {
+    /// What was counted in `lang`: 「追加」, or "added".
+    pub fn what_in(&self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Ja => self.what,
+            Lang::En => [Change::Added, Change::Removed, Change::Changed]
+                .into_iter()
+                .find(|c| c.label() == self.what)
+                .map_or("moved", |c| c.label_in(lang)),
+        }
+    }
 }
 
 impl PlanDiff {
@@ -202,18 +345,23 @@ impl PlanDiff {
                 .filter(|i| i.change == Change::Changed && !i.fields.is_empty())
                 .count();
             add(kind, Change::Changed.label(), changed);
-            add(
-                kind,
-                "移動",
-                of_kind().filter(|i| i.moved.is_some()).count(),
-            );
+            add(kind, MOVED, of_kind().filter(|i| i.moved.is_some()).count());
         }
         counts
     }
 
     /// 「施策の追加 2件、削除 1件、KPIの変更 5件」.
     pub fn summary(&self) -> String {
+        self.summary_in(Lang::Ja)
+    }
+
+    /// The summary in `lang`: 「施策の追加 2件、削除 1件、KPIの変更 5件」, or
+    /// "Measures: 2 added, 1 removed; KPIs: 5 changed".
+    pub fn summary_in(&self, lang: Lang) -> String {
         let counts = self.counts();
+        if lang == Lang::En {
+            return summary_en(&counts);
+        }
         if counts.is_empty() {
             return "変更はありません".into();
         }
@@ -234,6 +382,25 @@ impl PlanDiff {
         }
         parts.join("、")
     }
+}
+
+fn summary_en(counts: &[Count]) -> String {
+    if counts.is_empty() {
+        return "No changes".into();
+    }
+    let mut kinds: Vec<(ItemKind, Vec<String>)> = Vec::new();
+    for count in counts {
+        let part = format!("{} {}", count.count, count.what_in(Lang::En));
+        match kinds.last_mut() {
+            Some((kind, parts)) if *kind == count.kind => parts.push(part),
+            _ => kinds.push((count.kind, vec![part])),
+        }
+    }
+    kinds
+        .into_iter()
+        .map(|(kind, parts)| format!("{}: {}", kind.label_in(Lang::En), parts.join(", ")))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Compares two versions of a plan.
@@ -596,7 +763,7 @@ fn nodes(old: &Plan, new: &Plan, out: &mut Vec<ItemDiff>) {
     let parent_trail = |trail: &str| -> String {
         trail
             .rsplit_once(" › ")
-            .map_or("最上位".to_owned(), |(p, _)| p.to_owned())
+            .map_or(TOP_LEVEL.to_owned(), |(p, _)| p.to_owned())
     };
     for id in order {
         let (o, n) = (olds.get(id).copied(), news.get(id).copied());
@@ -759,6 +926,15 @@ fn measure_field_list(
 
 /// Japanese label of a measure field as the comparison shows it.
 pub fn measure_list_label(field: &str) -> &'static str {
+    measure_list_label_in(field, Lang::Ja)
+}
+
+/// The label of a measure field in `lang`, as the comparison and the measure's history show
+/// it: 「担当課」, or "Lead departments"; a field without a name is 「その他」 or "Other".
+pub fn measure_list_label_in(field: &str, lang: Lang) -> &'static str {
+    if lang == Lang::En {
+        return crate::views::measure_field_label_en(field).unwrap_or("Other");
+    }
     match field {
         "number" => "番号",
         "lead_departments" => "担当課",
@@ -1002,5 +1178,114 @@ fn terms(old: &Plan, new: &Plan, out: &mut Vec<ItemDiff>) {
         if !diff.fields.is_empty() {
             out.push(diff);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn changed(kind: ItemKind, id: &str, change: Change, title: &str) -> ItemDiff {
+        ItemDiff {
+            kind,
+            id: id.into(),
+            measure: None,
+            measure_title: None,
+            title: title.into(),
+            change,
+            renamed: false,
+            moved: None,
+            fields: vec![FieldDiff {
+                field: "title".into(),
+                label: "名称".into(),
+                spans: diff_text("", "x"),
+            }],
+        }
+    }
+
+    #[test]
+    fn the_summary_reads_in_either_language() {
+        let mut node = changed(ItemKind::Node, "n", Change::Changed, "柱");
+        node.moved = Some(Moved {
+            from: vec![TOP_LEVEL.into()],
+            to: vec!["基本目標 1 柱".into()],
+        });
+        let diff = PlanDiff {
+            items: vec![
+                node,
+                changed(ItemKind::Measure, "a", Change::Added, "施策A"),
+                changed(ItemKind::Measure, "b", Change::Added, "施策B"),
+                changed(ItemKind::Measure, "c", Change::Removed, "施策C"),
+            ],
+        };
+        assert_eq!(
+            diff.summary(),
+            "体系の項目の変更 1件、移動 1件、施策の追加 2件、削除 1件"
+        );
+        assert_eq!(diff.summary_in(Lang::Ja), diff.summary());
+        assert_eq!(
+            diff.summary_in(Lang::En),
+            "Structure items: 1 changed, 1 moved; Measures: 2 added, 1 removed"
+        );
+        assert_eq!(PlanDiff::default().summary_in(Lang::En), "No changes");
+        let counts = diff.counts();
+        assert_eq!(counts[1].what, MOVED);
+        assert_eq!(counts[1].what_in(Lang::Ja), "移動");
+        assert_eq!(counts[1].what_in(Lang::En), "moved");
+        assert_eq!(counts[2].what_in(Lang::En), "added");
+    }
+
+    #[test]
+    fn kinds_changes_and_places_are_named_in_either_language() {
+        assert_eq!(ItemKind::Kpi.label_in(Lang::Ja), ItemKind::Kpi.label());
+        assert_eq!(ItemKind::Term.label_in(Lang::En), "Glossary terms");
+        assert_eq!(ItemKind::Term.item_label_in(Lang::En), "Glossary term");
+        assert_eq!(ItemKind::Term.item_label_in(Lang::Ja), "用語");
+        assert_eq!(Change::Removed.label_in(Lang::En), "removed");
+        assert_eq!(Change::Removed.label(), "削除");
+        assert_eq!(place_in(TOP_LEVEL, Lang::En), "Top level");
+        assert_eq!(place_in(TOP_LEVEL, Lang::Ja), "最上位");
+        assert_eq!(place_in("基本目標 1 柱", Lang::En), "基本目標 1 柱");
+    }
+
+    #[test]
+    fn fields_and_roadmap_years_are_named_in_either_language() {
+        let measure = changed(ItemKind::Measure, "m", Change::Changed, "施策");
+        let field = FieldDiff {
+            field: "lead_departments".into(),
+            label: measure_list_label("lead_departments").into(),
+            spans: Vec::new(),
+        };
+        assert_eq!(measure.field_label_in(&field, Lang::Ja), "担当課");
+        assert_eq!(measure.field_label_in(&field, Lang::En), "Lead departments");
+        assert_eq!(measure_list_label_in("direction", Lang::Ja), "取組の方向");
+        assert_eq!(measure_list_label_in("direction", Lang::En), "Direction");
+        assert_eq!(measure_list_label_in("anything", Lang::En), "Other");
+        // A field English has no name for keeps its Japanese label.
+        let odd = FieldDiff {
+            field: "odd".into(),
+            label: "その他".into(),
+            spans: Vec::new(),
+        };
+        assert_eq!(measure.field_label_in(&odd, Lang::En), "その他");
+
+        let year = FiscalYear(2024);
+        let cell = ItemDiff {
+            title: format!("1 取組（{}）", year.label()),
+            ..changed(ItemKind::Cell, "m-1/2024", Change::Changed, "")
+        };
+        let text = FieldDiff {
+            field: "text".into(),
+            label: year.label(),
+            spans: Vec::new(),
+        };
+        assert_eq!(cell.title_in(Lang::Ja), (cell.title.clone(), None));
+        assert_eq!(
+            cell.title_in(Lang::En),
+            ("1 取組".to_owned(), Some(year.label_in(Lang::En)))
+        );
+        assert_eq!(cell.field_label_in(&text, Lang::Ja), year.label());
+        assert_eq!(cell.field_label_in(&text, Lang::En), "FY2024 (Reiwa 6)");
+        assert_eq!(measure.title_in(Lang::En), ("施策".to_owned(), None));
     }
 }

@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use crate::fiscal::FiscalYear;
 use crate::format::*;
 use crate::import::validate;
-use crate::limits::{check_required, check_text, is_valid_id, TextKind};
+use crate::lang::Lang;
+use crate::limits::{check_required, check_text, is_valid_id, TextKind, TextProblem};
 
 /// One change to a draft revision. As JSON: `{"op": "set_measure_field", "measure": "m1",
 /// "field": "direction", "value": "…"}`.
@@ -189,8 +190,37 @@ impl Edit {
     }
 }
 
-/// The draft after `edit`, or why the edit is refused.
+/// The draft after `edit`, or why the edit is refused (in Japanese).
 pub fn apply(draft: &PlanFile, edit: &Edit) -> Result<PlanFile, EditError> {
+    apply_in(draft, edit, Lang::Ja)
+}
+
+/// The reason in the user's language: the Japanese or the English given.
+fn say(lang: Lang, ja: impl Into<String>, en: impl Into<String>) -> String {
+    match lang {
+        Lang::Ja => ja.into(),
+        Lang::En => en.into(),
+    }
+}
+
+/// A text's problem as users read it: [`TextProblem::reason`] in Japanese; in English the
+/// import's wording (`must not be empty`) as a sentence.
+fn text_reason(problem: TextProblem, lang: Lang) -> String {
+    match lang {
+        Lang::Ja => problem.reason(),
+        Lang::En => {
+            let words = problem.to_string();
+            let mut chars = words.chars();
+            match chars.next() {
+                Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+                None => words,
+            }
+        }
+    }
+}
+
+/// The draft after `edit`, or why the edit is refused, the reason in `lang`.
+pub fn apply_in(draft: &PlanFile, edit: &Edit, lang: Lang) -> Result<PlanFile, EditError> {
     let mut file = draft.clone();
     let departments: Vec<String> = file
         .organization
@@ -200,52 +230,76 @@ pub fn apply(draft: &PlanFile, edit: &Edit) -> Result<PlanFile, EditError> {
         .collect();
     let plan = &mut file.plan;
     match edit {
-        Edit::SetPlanField { field, value } => set_plan_field(plan, field, value.clone())?,
+        Edit::SetPlanField { field, value } => set_plan_field(plan, field, value.clone(), lang)?,
         Edit::SetMeasureField {
             measure,
             field,
             value,
-        } => set_measure_field(measure_mut(plan, measure)?, field, value.clone())?,
+        } => set_measure_field(
+            measure_mut(plan, measure, lang)?,
+            field,
+            value.clone(),
+            lang,
+        )?,
         Edit::SetMeasureList {
             measure,
             field,
             values,
         } => {
-            let target = measure_mut(plan, measure)?;
+            let target = measure_mut(plan, measure, lang)?;
             let slot = match field.as_str() {
                 "lead_departments" => &mut target.lead_departments,
                 "related_departments" => &mut target.related_departments,
                 "general_plan_refs" => &mut target.general_plan_refs,
-                _ => return refuse("field", unknown_field(field)),
+                _ => return refuse("field", unknown_field(field, lang)),
             };
             for (i, value) in values.iter().enumerate() {
                 let place = format!("values[{i}]");
-                text(&place, TextKind::Short, Some(value), true)?;
+                text(&place, TextKind::Short, Some(value), true, lang)?;
                 if field != "general_plan_refs" && !departments.contains(value) {
-                    return refuse(place, format!("「{value}」は組織の課にありません。"));
+                    return refuse(
+                        place,
+                        say(
+                            lang,
+                            format!("「{value}」は組織の課にありません。"),
+                            format!("“{value}” is not a department of the organization."),
+                        ),
+                    );
                 }
             }
             *slot = values.clone();
         }
         Edit::AddMeasure { measure, nodes } => {
-            new_item_id(plan, &measure.id, "measure.id")?;
-            text("measure.title", TextKind::Short, Some(&measure.title), true)?;
+            new_item_id(plan, &measure.id, "measure.id", lang)?;
+            text(
+                "measure.title",
+                TextKind::Short,
+                Some(&measure.title),
+                true,
+                lang,
+            )?;
             for (i, node) in nodes.iter().enumerate() {
                 node_mut(&mut plan.structure, node)
-                    .ok_or_else(|| missing_node(&format!("nodes[{i}]"), node))?
+                    .ok_or_else(|| missing_node(&format!("nodes[{i}]"), node, lang))?
                     .measures
                     .push(measure.id.clone());
             }
             plan.measures.push(measure.as_ref().clone());
         }
         Edit::RemoveMeasure { measure } => {
-            let index = measure_index(plan, measure)?;
+            let index = measure_index(plan, measure, lang)?;
             plan.measures.remove(index);
             unplace(&mut plan.structure, measure);
         }
         Edit::PutAction { measure, action } => {
-            text("action.title", TextKind::Short, Some(&action.title), true)?;
-            let owner = measure_index(plan, measure)?;
+            text(
+                "action.title",
+                TextKind::Short,
+                Some(&action.title),
+                true,
+                lang,
+            )?;
+            let owner = measure_index(plan, measure, lang)?;
             let existing = plan.measures[owner]
                 .actions
                 .iter()
@@ -253,19 +307,23 @@ pub fn apply(draft: &PlanFile, edit: &Edit) -> Result<PlanFile, EditError> {
             match existing {
                 Some(i) => plan.measures[owner].actions[i] = action.clone(),
                 None => {
-                    new_item_id(plan, &action.id, "action.id")?;
+                    new_item_id(plan, &action.id, "action.id", lang)?;
                     plan.measures[owner].actions.push(action.clone());
                 }
             }
         }
         Edit::RemoveAction { measure, action } => {
-            let target = measure_mut(plan, measure)?;
+            let target = measure_mut(plan, measure, lang)?;
             let before = target.actions.len();
             target.actions.retain(|a| &a.id != action);
             if target.actions.len() == before {
                 return refuse(
                     "action",
-                    format!("取組「{action}」はこの施策にありません。"),
+                    say(
+                        lang,
+                        format!("取組「{action}」はこの施策にありません。"),
+                        format!("This measure has no action “{action}”."),
+                    ),
                 );
             }
         }
@@ -274,19 +332,19 @@ pub fn apply(draft: &PlanFile, edit: &Edit) -> Result<PlanFile, EditError> {
             index,
             kpi,
         } => {
-            text("kpi.label", TextKind::Short, Some(&kpi.label), true)?;
-            text("kpi.text", TextKind::Short, Some(&kpi.text), true)?;
-            let target = measure_mut(plan, measure)?;
+            text("kpi.label", TextKind::Short, Some(&kpi.label), true, lang)?;
+            text("kpi.text", TextKind::Short, Some(&kpi.text), true, lang)?;
+            let target = measure_mut(plan, measure, lang)?;
             match index {
                 Some(i) if *i < target.kpis.len() => target.kpis[*i] = kpi.clone(),
-                Some(_) => return refuse("index", "そのKPIはありません。"),
+                Some(_) => return refuse("index", no_kpi(lang)),
                 None => target.kpis.push(kpi.clone()),
             }
         }
         Edit::RemoveKpi { measure, index } => {
-            let target = measure_mut(plan, measure)?;
+            let target = measure_mut(plan, measure, lang)?;
             if *index >= target.kpis.len() {
-                return refuse("index", "そのKPIはありません。");
+                return refuse("index", no_kpi(lang));
             }
             target.kpis.remove(*index);
         }
@@ -299,15 +357,26 @@ pub fn apply(draft: &PlanFile, edit: &Edit) -> Result<PlanFile, EditError> {
                 if !period.contains(*fiscal_year) {
                     return refuse(
                         "fiscal_year",
-                        format!("{}は計画期間外です。", fiscal_year.label()),
+                        say(
+                            lang,
+                            format!("{}は計画期間外です。", fiscal_year.label()),
+                            format!(
+                                "{} is outside the plan's period.",
+                                fiscal_year.label_in(Lang::En)
+                            ),
+                        ),
                     );
                 }
             }
             let cell_text = cell_text.as_deref().filter(|t| !t.trim().is_empty());
-            text("text", TextKind::Short, cell_text, false)?;
+            text("text", TextKind::Short, cell_text, false, lang)?;
             let cells = schedule_mut(plan, item).ok_or_else(|| EditError {
                 field: "item".into(),
-                reason: format!("施策・取組「{item}」はこの改定案にありません。"),
+                reason: say(
+                    lang,
+                    format!("施策・取組「{item}」はこの改定案にありません。"),
+                    format!("The draft revision has no measure or action “{item}”."),
+                ),
             })?;
             // A new text keeps the cell's continuation; removing it ends it.
             let through = cells
@@ -337,26 +406,28 @@ pub fn apply(draft: &PlanFile, edit: &Edit) -> Result<PlanFile, EditError> {
                 TextKind::Short,
                 Some(&milestone.text),
                 true,
+                lang,
             )?;
             match index {
                 Some(i) if *i < plan.milestones.len() => plan.milestones[*i] = milestone.clone(),
-                Some(_) => return refuse("index", "そのマイルストーンはありません。"),
+                Some(_) => return refuse("index", no_milestone(lang)),
                 None => plan.milestones.push(milestone.clone()),
             }
         }
         Edit::RemoveMilestone { index } => {
             if *index >= plan.milestones.len() {
-                return refuse("index", "そのマイルストーンはありません。");
+                return refuse("index", no_milestone(lang));
             }
             plan.milestones.remove(*index);
         }
         Edit::PutTerm { term } => {
-            text("term.term", TextKind::Short, Some(&term.term), true)?;
+            text("term.term", TextKind::Short, Some(&term.term), true, lang)?;
             text(
                 "term.definition",
                 TextKind::Text,
                 Some(&term.definition),
                 true,
+                lang,
             )?;
             if plan
                 .glossary
@@ -365,13 +436,17 @@ pub fn apply(draft: &PlanFile, edit: &Edit) -> Result<PlanFile, EditError> {
             {
                 return refuse(
                     "term.term",
-                    format!("用語「{}」は既にあります。", term.term),
+                    say(
+                        lang,
+                        format!("用語「{}」は既にあります。", term.term),
+                        format!("The glossary already has the term “{}”.", term.term),
+                    ),
                 );
             }
             match plan.glossary.iter().position(|t| t.id == term.id) {
                 Some(i) => plan.glossary[i] = term.clone(),
                 None => {
-                    id("term.id", &term.id)?;
+                    id("term.id", &term.id, lang)?;
                     plan.glossary.push(term.clone());
                 }
             }
@@ -380,39 +455,50 @@ pub fn apply(draft: &PlanFile, edit: &Edit) -> Result<PlanFile, EditError> {
             let before = plan.glossary.len();
             plan.glossary.retain(|t| &t.id != id);
             if plan.glossary.len() == before {
-                return refuse("id", format!("用語「{id}」はこの改定案にありません。"));
+                return refuse(
+                    "id",
+                    say(
+                        lang,
+                        format!("用語「{id}」はこの改定案にありません。"),
+                        format!("The draft revision's glossary has no term “{id}”."),
+                    ),
+                );
             }
         }
         Edit::AddNode { parent, node } => {
-            id("node.id", &node.id)?;
+            id("node.id", &node.id, lang)?;
             if walk_nodes(&plan.structure).iter().any(|n| n.id == node.id) {
-                return refuse("node.id", format!("「{}」は既に使われています。", node.id));
+                return refuse("node.id", taken_id(&node.id, lang));
             }
-            text("node.title", TextKind::Short, Some(&node.title), true)?;
+            text("node.title", TextKind::Short, Some(&node.title), true, lang)?;
             if !node.children.is_empty() || !node.measures.is_empty() {
                 return refuse(
                     "node",
-                    "子の項目と施策は、項目を追加してから加えてください。",
+                    say(
+                        lang,
+                        "子の項目と施策は、項目を追加してから加えてください。",
+                        "Add the item first, then the items and measures under it.",
+                    ),
                 );
             }
-            siblings_mut(&mut plan.structure, parent.as_deref())?.push(node.clone());
+            siblings_mut(&mut plan.structure, parent.as_deref(), lang)?.push(node.clone());
         }
         Edit::SetNodeField { node, field, value } => {
-            let target =
-                node_mut(&mut plan.structure, node).ok_or_else(|| missing_node("node", node))?;
+            let target = node_mut(&mut plan.structure, node)
+                .ok_or_else(|| missing_node("node", node, lang))?;
             let slot = match field.as_str() {
                 "title" => {
-                    text("value", TextKind::Short, value.as_deref(), true)?;
+                    text("value", TextKind::Short, value.as_deref(), true, lang)?;
                     target.title = value.clone().unwrap_or_default();
-                    return finish(file);
+                    return finish(file, lang);
                 }
                 "label" => &mut target.label,
                 "number" => &mut target.number,
                 "description" => &mut target.description,
-                _ => return refuse("field", unknown_field(field)),
+                _ => return refuse("field", unknown_field(field, lang)),
             };
             let kind = crate::limits::node_field_kind(field).unwrap_or(TextKind::Short);
-            *slot = optional_text(kind, value.clone())?;
+            *slot = optional_text(kind, value.clone(), lang)?;
         }
         Edit::MoveNode {
             node,
@@ -425,21 +511,32 @@ pub fn apply(draft: &PlanFile, edit: &Edit) -> Result<PlanFile, EditError> {
                         .is_some_and(|n| n.walk().iter().any(|d| d.id == p))
                 })
             {
-                return refuse("parent", "項目をその項目自身の下には移せません。");
+                return refuse(
+                    "parent",
+                    say(
+                        lang,
+                        "項目をその項目自身の下には移せません。",
+                        "An item cannot be moved under itself.",
+                    ),
+                );
             }
-            let moved =
-                take_node(&mut plan.structure, node).ok_or_else(|| missing_node("node", node))?;
-            let siblings = siblings_mut(&mut plan.structure, parent.as_deref())?;
+            let moved = take_node(&mut plan.structure, node)
+                .ok_or_else(|| missing_node("node", node, lang))?;
+            let siblings = siblings_mut(&mut plan.structure, parent.as_deref(), lang)?;
             let at = (*position).min(siblings.len());
             siblings.insert(at, moved);
         }
         Edit::RemoveNode { node } => {
             let found =
-                find_node(&plan.structure, node).ok_or_else(|| missing_node("node", node))?;
+                find_node(&plan.structure, node).ok_or_else(|| missing_node("node", node, lang))?;
             if !found.children.is_empty() {
                 return refuse(
                     "node",
-                    "下に項目がある項目は削除できません。先に下の項目を移すか削除してください。",
+                    say(
+                        lang,
+                        "下に項目がある項目は削除できません。先に下の項目を移すか削除してください。",
+                        "An item with items under it cannot be removed. Move or remove the items under it first.",
+                    ),
                 );
             }
             take_node(&mut plan.structure, node);
@@ -447,20 +544,21 @@ pub fn apply(draft: &PlanFile, edit: &Edit) -> Result<PlanFile, EditError> {
         Edit::PlaceMeasures { node, measures } => {
             for (i, measure) in measures.iter().enumerate() {
                 if plan.measure(measure).is_none() {
-                    return refuse(
-                        format!("measures[{i}]"),
-                        format!("施策「{measure}」はこの改定案にありません。"),
-                    );
+                    return refuse(format!("measures[{i}]"), missing_measure(measure, lang));
                 }
                 if measures[..i].contains(measure) {
                     return refuse(
                         format!("measures[{i}]"),
-                        format!("施策「{measure}」が2回あります。"),
+                        say(
+                            lang,
+                            format!("施策「{measure}」が2回あります。"),
+                            format!("Measure “{measure}” is listed twice."),
+                        ),
                     );
                 }
             }
             node_mut(&mut plan.structure, node)
-                .ok_or_else(|| missing_node("node", node))?
+                .ok_or_else(|| missing_node("node", node, lang))?
                 .measures = measures.clone();
         }
         Edit::SetChapterField {
@@ -470,111 +568,181 @@ pub fn apply(draft: &PlanFile, edit: &Edit) -> Result<PlanFile, EditError> {
         } => {
             let target = chapter_mut(&mut plan.chapters, chapter).ok_or_else(|| EditError {
                 field: "chapter".into(),
-                reason: format!("章「{chapter}」はこの改定案にありません。"),
+                reason: say(
+                    lang,
+                    format!("章「{chapter}」はこの改定案にありません。"),
+                    format!("The draft revision has no chapter “{chapter}”."),
+                ),
             })?;
             match field.as_str() {
                 "title" => {
-                    text("value", TextKind::Short, value.as_deref(), true)?;
+                    text("value", TextKind::Short, value.as_deref(), true, lang)?;
                     target.title = value.clone().unwrap_or_default();
                 }
-                "number" => target.number = optional_text(TextKind::Short, value.clone())?,
-                "body" => target.body = optional_text(TextKind::Text, value.clone())?,
-                _ => return refuse("field", unknown_field(field)),
+                "number" => target.number = optional_text(TextKind::Short, value.clone(), lang)?,
+                "body" => target.body = optional_text(TextKind::Text, value.clone(), lang)?,
+                _ => return refuse("field", unknown_field(field, lang)),
             }
         }
     }
-    finish(file)
+    finish(file, lang)
 }
 
 /// The edited draft, if it still is a plan the import accepts. The checks above give the
 /// user's reasons; this one is the guarantee that nothing else slipped through.
-fn finish(file: PlanFile) -> Result<PlanFile, EditError> {
+fn finish(file: PlanFile, lang: Lang) -> Result<PlanFile, EditError> {
     match validate(&file).into_iter().next() {
         None => Ok(file),
         Some(problem) => refuse(
             "edit",
-            format!(
-                "この変更では計画の形式を満たしません（{}: {}）。",
-                problem.place, problem.reason
+            say(
+                lang,
+                format!(
+                    "この変更では計画の形式を満たしません（{}: {}）。",
+                    problem.place, problem.reason
+                ),
+                format!(
+                    "After this change the plan would not be a valid plan file ({}: {}).",
+                    problem.place, problem.reason
+                ),
             ),
         ),
     }
 }
 
-fn unknown_field(field: &str) -> String {
-    format!("「{field}」は変更できる項目ではありません。")
+fn unknown_field(field: &str, lang: Lang) -> String {
+    say(
+        lang,
+        format!("「{field}」は変更できる項目ではありません。"),
+        format!("“{field}” is not a field that can be changed."),
+    )
 }
 
-fn missing_node(field: &str, node: &str) -> EditError {
+fn no_kpi(lang: Lang) -> String {
+    say(lang, "そのKPIはありません。", "There is no such KPI.")
+}
+
+fn no_milestone(lang: Lang) -> String {
+    say(
+        lang,
+        "そのマイルストーンはありません。",
+        "There is no such milestone.",
+    )
+}
+
+fn taken_id(value: &str, lang: Lang) -> String {
+    say(
+        lang,
+        format!("「{value}」は既に使われています。"),
+        format!("“{value}” is already in use."),
+    )
+}
+
+fn missing_measure(id: &str, lang: Lang) -> String {
+    say(
+        lang,
+        format!("施策「{id}」はこの改定案にありません。"),
+        format!("The draft revision has no measure “{id}”."),
+    )
+}
+
+fn missing_node(field: &str, node: &str, lang: Lang) -> EditError {
     EditError {
         field: field.into(),
-        reason: format!("項目「{node}」はこの改定案にありません。"),
+        reason: say(
+            lang,
+            format!("項目「{node}」はこの改定案にありません。"),
+            format!("The draft revision has no item “{node}” in its structure."),
+        ),
     }
 }
 
-fn text(field: &str, kind: TextKind, value: Option<&str>, required: bool) -> Result<(), EditError> {
+fn text(
+    field: &str,
+    kind: TextKind,
+    value: Option<&str>,
+    required: bool,
+    lang: Lang,
+) -> Result<(), EditError> {
     let checked = match value {
         Some(v) if required => check_required(kind, v),
         Some(v) => check_text(kind, v),
-        None if required => Err(crate::limits::TextProblem::Empty),
+        None if required => Err(TextProblem::Empty),
         None => Ok(()),
     };
-    checked.or_else(|problem| refuse(field, problem.reason()))
+    checked.or_else(|problem| refuse(field, text_reason(problem, lang)))
 }
 
 /// An optional text as stored: blank is absent.
-fn optional_text(kind: TextKind, value: Option<String>) -> Result<Option<String>, EditError> {
+fn optional_text(
+    kind: TextKind,
+    value: Option<String>,
+    lang: Lang,
+) -> Result<Option<String>, EditError> {
     let value = value.filter(|v| !v.trim().is_empty());
-    text("value", kind, value.as_deref(), false)?;
+    text("value", kind, value.as_deref(), false, lang)?;
     Ok(value)
 }
 
-fn id(field: &str, value: &str) -> Result<(), EditError> {
+fn id(field: &str, value: &str, lang: Lang) -> Result<(), EditError> {
     if is_valid_id(value) {
         Ok(())
     } else {
         refuse(
             field,
-            "IDは英小文字・数字・ハイフンで64文字以内、先頭は英小文字か数字にしてください。",
+            say(
+                lang,
+                "IDは英小文字・数字・ハイフンで64文字以内、先頭は英小文字か数字にしてください。",
+                "An ID is up to 64 lowercase letters, digits and hyphens, and begins with a letter or digit.",
+            ),
         )
     }
 }
 
 /// A new measure or action id: valid, and unused by any measure or action (one namespace).
-fn new_item_id(plan: &Plan, value: &str, field: &str) -> Result<(), EditError> {
-    id(field, value)?;
+fn new_item_id(plan: &Plan, value: &str, field: &str, lang: Lang) -> Result<(), EditError> {
+    id(field, value, lang)?;
     let taken = plan
         .measures
         .iter()
         .any(|m| m.id == value || m.actions.iter().any(|a| a.id == value));
     if taken {
-        return refuse(field, format!("「{value}」は既に使われています。"));
+        return refuse(field, taken_id(value, lang));
     }
     Ok(())
 }
 
-fn set_plan_field(plan: &mut Plan, field: &str, value: Option<String>) -> Result<(), EditError> {
+fn set_plan_field(
+    plan: &mut Plan,
+    field: &str,
+    value: Option<String>,
+    lang: Lang,
+) -> Result<(), EditError> {
     match field {
         "title" => {
-            text("value", TextKind::Short, value.as_deref(), true)?;
+            text("value", TextKind::Short, value.as_deref(), true, lang)?;
             plan.title = value.unwrap_or_default();
         }
-        "subtitle" => plan.subtitle = optional_text(TextKind::Short, value)?,
-        "source" => plan.source = optional_text(TextKind::Short, value)?,
+        "subtitle" => plan.subtitle = optional_text(TextKind::Short, value, lang)?,
+        "source" => plan.source = optional_text(TextKind::Short, value, lang)?,
         "adopted" => {
-            let value = optional_text(TextKind::Short, value)?;
+            let value = optional_text(TextKind::Short, value, lang)?;
             if let Some(date) = &value {
                 let plain = date.len() == 4 && date.bytes().all(|b| b.is_ascii_digit());
                 if !plain && !super::is_valid_issued(date) {
                     return refuse(
                         "value",
-                        "年月日は 2024、2024-03 または 2024-03-31 の形で入力してください。",
+                        say(
+                            lang,
+                            "年月日は 2024、2024-03 または 2024-03-31 の形で入力してください。",
+                            "Enter the date as 2024, 2024-03 or 2024-03-31.",
+                        ),
                     );
                 }
             }
             plan.adopted = value;
         }
-        _ => return refuse("field", unknown_field(field)),
+        _ => return refuse("field", unknown_field(field, lang)),
     }
     Ok(())
 }
@@ -583,15 +751,16 @@ fn set_measure_field(
     measure: &mut Measure,
     field: &str,
     value: Option<String>,
+    lang: Lang,
 ) -> Result<(), EditError> {
     let slot = match field {
         "title" => {
-            text("value", TextKind::Short, value.as_deref(), true)?;
+            text("value", TextKind::Short, value.as_deref(), true, lang)?;
             measure.title = value.unwrap_or_default();
             return Ok(());
         }
         "number" | "departments_note" => {
-            let value = optional_text(TextKind::Short, value)?;
+            let value = optional_text(TextKind::Short, value, lang)?;
             let slot = if field == "number" {
                 &mut measure.number
             } else {
@@ -606,24 +775,24 @@ fn set_measure_field(
         "current_issues" => &mut measure.current_issues,
         "direction" => &mut measure.direction,
         "content" => &mut measure.content,
-        _ => return refuse("field", unknown_field(field)),
+        _ => return refuse("field", unknown_field(field, lang)),
     };
-    *slot = optional_text(TextKind::Text, value)?;
+    *slot = optional_text(TextKind::Text, value, lang)?;
     Ok(())
 }
 
-fn measure_index(plan: &Plan, id: &str) -> Result<usize, EditError> {
+fn measure_index(plan: &Plan, id: &str, lang: Lang) -> Result<usize, EditError> {
     plan.measures
         .iter()
         .position(|m| m.id == id)
         .ok_or_else(|| EditError {
             field: "measure".into(),
-            reason: format!("施策「{id}」はこの改定案にありません。"),
+            reason: missing_measure(id, lang),
         })
 }
 
-fn measure_mut<'a>(plan: &'a mut Plan, id: &str) -> Result<&'a mut Measure, EditError> {
-    let index = measure_index(plan, id)?;
+fn measure_mut<'a>(plan: &'a mut Plan, id: &str, lang: Lang) -> Result<&'a mut Measure, EditError> {
+    let index = measure_index(plan, id, lang)?;
     Ok(&mut plan.measures[index])
 }
 
@@ -659,12 +828,13 @@ fn node_mut<'a>(nodes: &'a mut [Node], id: &str) -> Option<&'a mut Node> {
 fn siblings_mut<'a>(
     nodes: &'a mut Vec<Node>,
     parent: Option<&str>,
+    lang: Lang,
 ) -> Result<&'a mut Vec<Node>, EditError> {
     match parent {
         None => Ok(nodes),
         Some(parent) => node_mut(nodes, parent)
             .map(|n| &mut n.children)
-            .ok_or_else(|| missing_node("parent", parent)),
+            .ok_or_else(|| missing_node("parent", parent, lang)),
     }
 }
 
@@ -695,4 +865,75 @@ fn chapter_mut<'a>(chapters: &'a mut [Chapter], id: &str) -> Option<&'a mut Chap
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{apply, apply_in, Edit};
+    use crate::format::PlanFile;
+    use crate::lang::Lang;
+
+    fn komagane() -> PlanFile {
+        crate::import::parse_plan_file(
+            "komagane.json",
+            include_bytes!("../../../samples/plans/komagane.json"),
+        )
+        .expect("the sample plan is valid")
+    }
+
+    fn reason(edit: serde_json::Value, lang: Lang) -> (String, String) {
+        let edit: Edit = serde_json::from_value(edit).expect("a valid edit");
+        let error = apply_in(&komagane(), &edit, lang).expect_err("the edit is refused");
+        (error.field, error.reason)
+    }
+
+    #[test]
+    fn refusals_say_why_in_english_on_an_english_page() {
+        let missing = serde_json::json!({"op": "remove_kpi", "measure": "nowhere", "index": 0});
+        assert_eq!(
+            reason(missing.clone(), Lang::En),
+            (
+                "measure".to_owned(),
+                "The draft revision has no measure “nowhere”.".to_owned()
+            )
+        );
+        assert_eq!(
+            reason(missing, Lang::Ja).1,
+            "施策「nowhere」はこの改定案にありません。"
+        );
+        let bad_id = serde_json::json!({"op": "add_node", "parent": null,
+            "node": {"id": "Bad Id", "kind": "goal", "title": "New goal"}});
+        assert_eq!(
+            reason(bad_id, Lang::En).1,
+            "An ID is up to 64 lowercase letters, digits and hyphens, and begins with a letter or digit."
+        );
+        let empty = serde_json::json!({"op": "put_term",
+            "term": {"id": "draft", "term": "Draft", "definition": ""}});
+        assert_eq!(
+            reason(empty.clone(), Lang::En),
+            (
+                "term.definition".to_owned(),
+                "Must not be empty.".to_owned()
+            )
+        );
+        assert_eq!(reason(empty, Lang::Ja).1, "入力してください。");
+        let field = serde_json::json!({"op": "set_plan_field", "field": "colour", "value": "red"});
+        assert_eq!(
+            reason(field, Lang::En).1,
+            "“colour” is not a field that can be changed."
+        );
+    }
+
+    #[test]
+    fn the_japanese_apply_is_apply_in_japanese() {
+        let edit: Edit =
+            serde_json::from_value(serde_json::json!({"op": "remove_milestone", "index": 9999}))
+                .unwrap();
+        let error = apply(&komagane(), &edit).unwrap_err();
+        assert_eq!(error.reason, "そのマイルストーンはありません。");
+        assert_eq!(
+            apply_in(&komagane(), &edit, Lang::En).unwrap_err().reason,
+            "There is no such milestone."
+        );
+    }
 }

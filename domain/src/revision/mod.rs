@@ -195,6 +195,14 @@ pub struct VersionStep {
 
 /// What an audited revision step did, by its audit field (the edit's `op` for edits).
 pub fn step_label(field: &str) -> &'static str {
+    step_label_in(field, Lang::Ja)
+}
+
+/// What an audited revision step did, in `lang`: 「施策を削除」 or "Removed a measure".
+pub fn step_label_in(field: &str, lang: Lang) -> &'static str {
+    if lang == Lang::En {
+        return step_label_en(field);
+    }
     match field {
         "start" => "改定案を作成",
         "import" => "改定ファイルを取り込み",
@@ -221,6 +229,36 @@ pub fn step_label(field: &str) -> &'static str {
         "place_measures" => "施策の配置を変更",
         "set_chapter_field" => "本文を編集",
         _ => "改定案を変更",
+    }
+}
+
+fn step_label_en(field: &str) -> &'static str {
+    match field {
+        "start" => "Started the draft revision",
+        "import" => "Imported a revision file",
+        "label" => "Changed the version's name or date",
+        "discard" => "Discarded the draft revision",
+        "version" => "Published as the current version",
+        "set_plan_field" => "Edited the plan's basic details",
+        "set_measure_field" | "set_measure_list" => "Edited a measure",
+        "add_measure" => "Added a measure",
+        "remove_measure" => "Removed a measure",
+        "put_action" => "Edited an action",
+        "remove_action" => "Removed an action",
+        "put_kpi" => "Edited a KPI",
+        "remove_kpi" => "Removed a KPI",
+        "set_cell" => "Edited the roadmap",
+        "put_milestone" => "Edited a milestone",
+        "remove_milestone" => "Removed a milestone",
+        "put_term" => "Edited a glossary term",
+        "remove_term" => "Removed a glossary term",
+        "add_node" => "Added an item to the structure",
+        "set_node_field" => "Edited an item of the structure",
+        "move_node" => "Moved an item of the structure",
+        "remove_node" => "Removed an item from the structure",
+        "place_measures" => "Changed where measures are placed",
+        "set_chapter_field" => "Edited the text",
+        _ => "Changed the draft revision",
     }
 }
 
@@ -272,6 +310,59 @@ mod tests {
         assert_eq!(VersionNumber::parse("12"), Some(VersionNumber(12)));
         for bad in ["", "0", "-1", "1a", "１", "9999999"] {
             assert_eq!(VersionNumber::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn revision_steps_are_named_in_either_language() {
+        assert_eq!(step_label("version"), "公開して現行版に");
+        assert_eq!(step_label_in("version", Lang::Ja), "公開して現行版に");
+        assert_eq!(
+            step_label_in("version", Lang::En),
+            "Published as the current version"
+        );
+        assert_eq!(
+            step_label_in("set_measure_list", Lang::En),
+            "Edited a measure"
+        );
+        assert_eq!(step_label("unknown"), "改定案を変更");
+        assert_eq!(
+            step_label_in("unknown", Lang::En),
+            "Changed the draft revision"
+        );
+        // Every step named in Japanese has its own English name, not the fallback.
+        for field in [
+            "start",
+            "import",
+            "label",
+            "discard",
+            "version",
+            "set_plan_field",
+            "set_measure_field",
+            "add_measure",
+            "remove_measure",
+            "put_action",
+            "remove_action",
+            "put_kpi",
+            "remove_kpi",
+            "set_cell",
+            "put_milestone",
+            "remove_milestone",
+            "put_term",
+            "remove_term",
+            "add_node",
+            "set_node_field",
+            "move_node",
+            "remove_node",
+            "place_measures",
+            "set_chapter_field",
+        ] {
+            assert_ne!(step_label(field), "改定案を変更", "{field}");
+            assert_ne!(
+                step_label_in(field, Lang::En),
+                "Changed the draft revision",
+                "{field}"
+            );
         }
     }
 

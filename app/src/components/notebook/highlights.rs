@@ -8,10 +8,12 @@
 //! Enter moves to the bar's buttons.
 
 use keikaku_domain::anchor::Selector;
+use keikaku_domain::lang::mark_japanese;
 use keikaku_sync::annotation::{AnnotationKind, Placement, Target};
 use leptos::prelude::*;
 
-use super::{japanese, Notes};
+use super::{message, Notes};
+use crate::i18n::{t, t_string, use_i18n};
 
 /// The name the highlights are registered under (`::highlight(keikaku-notes)` in the CSS).
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
@@ -47,6 +49,7 @@ pub fn Highlights() -> impl IntoView {
 /// The bar that offers to highlight the text selected in the document.
 #[component]
 pub fn SelectionBar() -> impl IntoView {
+    let (i18n, lang) = (use_i18n(), crate::lang::use_lang());
     let notes = use_context::<Notes>();
     let chosen = RwSignal::new(None::<Selector>);
     let writing = RwSignal::new(false);
@@ -85,7 +88,7 @@ pub fn SelectionBar() -> impl IntoView {
                 text.set(String::new());
                 error.set(None);
             }
-            Err(invalid) => error.set(Some(japanese(&invalid))),
+            Err(invalid) => error.set(Some(message(&invalid, lang))),
         }
     };
     // The bar is rebuilt only when it appears or goes: a new selection changes its quote, and
@@ -110,12 +113,14 @@ pub fn SelectionBar() -> impl IntoView {
             return None;
         }
         Some(view! {
-            <div class="selection-bar" role="region" aria-label="選択した箇所">
-                <p class="selection-bar__quote">"選択した箇所：「"{excerpt}"」"
-                    <span class="selection-bar__hint">"（キーボードでは、Shift+矢印キーで選択を広げ、Enterキーでここのボタンへ移れます）"</span></p>
+            <div class="selection-bar" role="region" aria-label=t_string!(i18n, notebook.selected)>
+                <p class="selection-bar__quote">{t!(i18n, notebook.selected_before)}
+                    <span lang=move || excerpt().as_deref().and_then(mark_japanese)>{excerpt}</span>
+                    {t!(i18n, notebook.selected_after)}
+                    <span class="selection-bar__hint">{t!(i18n, notebook.selection_hint)}</span></p>
                 {move || writing.get().then(|| view! {
                     <div class="field">
-                        <label for="selection-note">"メモ"</label>
+                        <label for="selection-note">{t!(i18n, notebook.note)}</label>
                         <textarea id="selection-note" rows="2" prop:value=move || text.get()
                             on:input=move |ev| text.set(event_target_value(&ev))
                             aria-describedby="selection-note-error"></textarea>
@@ -124,14 +129,14 @@ pub fn SelectionBar() -> impl IntoView {
                 })}
                 <div class="selection-bar__buttons">
                     {move || if writing.get() {
-                        view! { <button type="button" class="button" on:click=move |_| save(true)>"メモを付けて保存"</button> }.into_any()
+                        view! { <button type="button" class="button" on:click=move |_| save(true)>{t!(i18n, notebook.save_with_note)}</button> }.into_any()
                     } else {
                         view! {
-                            <button type="button" class="button" on:click=move |_| save(false)>"ハイライト"</button>
-                            <button type="button" class="button" on:click=move |_| writing.set(true)>"メモを付けてハイライト"</button>
+                            <button type="button" class="button" on:click=move |_| save(false)>{t!(i18n, notebook.highlight)}</button>
+                            <button type="button" class="button" on:click=move |_| writing.set(true)>{t!(i18n, notebook.highlight_with_note)}</button>
                         }.into_any()
                     }}
-                    <button type="button" class="button" on:click=move |_| { chosen.set(None); writing.set(false); }>"閉じる"</button>
+                    <button type="button" class="button" on:click=move |_| { chosen.set(None); writing.set(false); }>{t!(i18n, notebook.close)}</button>
                 </div>
                 {move || (!writing.get()).then(|| error.get()).flatten().map(|e| view! { <p class="notice notice--error" role="alert">{e}</p> })}
             </div>

@@ -7,6 +7,10 @@
 //! without touching the page's elements ([`Highlights`]), and [`NotesPanel`] lists, searches
 //! and exports them, with the notes whose text a revision changed. Nothing of it is rendered
 //! on the server or before the replica is open, so hydration never meets it.
+//!
+//! Its words are the page's language (the notes' own text and the plan's as written); what a
+//! note keeps of where it was made (a part's name) is the plan's Japanese, whatever the reader's
+//! language, so a note reads the same on every device.
 
 mod highlights;
 mod panel;
@@ -14,8 +18,9 @@ mod part;
 
 use std::collections::BTreeSet;
 
-use keikaku_domain::document::{part_anchor_of, part_anchors, passages, Passage};
+use keikaku_domain::document::{part_anchor_of, part_anchors, passages, PartName, Passage};
 use keikaku_domain::format::Plan;
+use keikaku_domain::lang::Lang;
 use keikaku_sync::annotation::{place, Annotation, AnnotationKind, Notebook, Placement, Target};
 use keikaku_sync::progress::Invalid;
 use leptos::prelude::*;
@@ -24,6 +29,7 @@ pub use highlights::{Highlights, SelectionBar};
 pub use panel::NotesPanel;
 pub use part::PartNotes;
 
+use crate::i18n::{td_string, use_i18n, Locale};
 use crate::offline::use_sync_status;
 
 /// The reader's notes on the plan shown, and what placing them needs.
@@ -45,6 +51,8 @@ pub struct Notes {
     /// The server said the reader keeps notes here: their controls are in the page from the
     /// start (a page built offline shows them once the notes are read).
     expected: bool,
+    /// The page's language, for what is said after the fact (saved, deleted).
+    locale: Locale,
 }
 
 /// A note as it stands, where it is in the version shown.
@@ -102,6 +110,7 @@ impl Notes {
             placed,
             message: RwSignal::new(None),
             expected,
+            locale: use_i18n().get_locale_untracked(),
         };
         provide_context(notes);
         notes
@@ -145,6 +154,11 @@ impl Notes {
         self.version
     }
 
+    /// The page's language.
+    pub fn lang(&self) -> Lang {
+        crate::lang::lang_of(self.locale)
+    }
+
     /// Adds a note (or, with `replaces`, an edit of one) after checking it as the server will,
     /// so a refusal is shown beside the field instead of being queued.
     pub fn add(
@@ -182,7 +196,8 @@ impl Notes {
                 made_at: annotation.made_at,
             };
             let done = engine.annotate(new).await;
-            self.message.set(Some(done.map(|()| saved_message())));
+            let saved = td_string!(self.locale, notebook.saved).to_owned();
+            self.message.set(Some(done.map(|()| saved)));
         });
         Ok(())
     }
@@ -195,8 +210,8 @@ impl Notes {
                 return;
             };
             let done = engine.retract_annotation(self.plan_id(), id).await;
-            self.message
-                .set(Some(done.map(|()| "メモを削除しました。".to_owned())));
+            let deleted = td_string!(self.locale, notebook.deleted).to_owned();
+            self.message.set(Some(done.map(|()| deleted)));
         });
         #[cfg(not(feature = "hydrate"))]
         let _ = id;
@@ -233,11 +248,23 @@ impl Notes {
         self.plan.with_value(|plan| plan.title.clone())
     }
 
-    /// How the part `anchor` is named in the version shown.
-    pub fn part_label(&self, anchor: &str) -> Option<String> {
+    /// How the part `anchor` is named in the version shown, on this page.
+    pub fn part_name(&self, anchor: &str) -> Option<PartName> {
+        let lang = self.lang();
         self.plan
-            .with_value(|plan| keikaku_domain::document::part_label(plan, anchor))
+            .with_value(|plan| keikaku_domain::document::part_name_in(plan, anchor, lang))
     }
+}
+
+/// A part's name as a page shows it: the kind of part in the page's language, then the plan's
+/// words marked with theirs (`施策 ① …`, or `Measure ① …` with the heading in Japanese).
+pub fn part_name_view(name: PartName) -> impl IntoView {
+    let title = name.title.map(|title| {
+        let lang = crate::lang::text_lang(&title);
+        view! { <span lang=lang>{title}</span> }
+    });
+    let gap = (name.kind.is_some() && title.is_some()).then_some(" ");
+    view! { {name.kind}{gap}{title} }
 }
 
 /// Places every head of `notebook` in the passages and parts of the version shown (the
@@ -263,12 +290,6 @@ fn place_all(
         .collect()
 }
 
-/// What a saved note says: sent now, or when the device is back online.
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-fn saved_message() -> String {
-    "メモを保存しました（この端末に保存され、接続中にサーバーへ送られます）。".to_owned()
-}
-
 /// Unix seconds now, as this device has it.
 fn now() -> i64 {
     #[cfg(feature = "hydrate")]
@@ -281,22 +302,79 @@ fn now() -> i64 {
     }
 }
 
-/// Why a note cannot be kept, in Japanese, for the field it names: the one place the model's
-/// reasons are put into words for readers.
+/// The interface's texts in `lang`, for what is written outside a component.
+fn locale_of(lang: Lang) -> Locale {
+    match lang {
+        Lang::Ja => Locale::ja,
+        Lang::En => Locale::en,
+    }
+}
+
+/// Why a note cannot be kept, in Japanese, for the field it names.
 pub fn japanese(invalid: &Invalid) -> String {
+    message(invalid, Lang::Ja)
+}
+
+/// Why a note cannot be kept, in `lang`, for the field it names: the one place the model's
+/// reasons are put into words for readers.
+pub fn message(invalid: &Invalid, lang: Lang) -> String {
+    let locale = locale_of(lang);
     match invalid.field.as_str() {
         "annotation.text" if invalid.reason.contains("empty") => {
-            "メモの内容を入力してください。".into()
+            td_string!(locale, notebook.empty).to_owned()
         }
-        "annotation.text" => format!(
-            "メモは{}文字以内、付箋は{}文字以内（1行）で入力してください。",
-            keikaku_sync::annotation::MAX_ANNOTATION_CHARS,
-            keikaku_sync::annotation::MAX_LABEL_CHARS
-        ),
-        field if field.starts_with("annotation.target.selector") => format!(
-            "ハイライトできるのは{}文字までの1行の語句です。",
-            keikaku_sync::annotation::MAX_QUOTE_CHARS
-        ),
-        _ => format!("このメモは保存できません（{}）。", invalid.reason),
+        "annotation.text" => td_string!(
+            locale,
+            notebook.too_long,
+            note = keikaku_sync::annotation::MAX_ANNOTATION_CHARS,
+            label = keikaku_sync::annotation::MAX_LABEL_CHARS
+        )
+        .to_string(),
+        field if field.starts_with("annotation.target.selector") => td_string!(
+            locale,
+            notebook.quote_too_long,
+            max = keikaku_sync::annotation::MAX_QUOTE_CHARS
+        )
+        .to_string(),
+        _ => td_string!(locale, notebook.cannot_save, reason = &invalid.reason).to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_read_in_japanese_as_before_and_in_english() {
+        let empty = Invalid::new("annotation.text", "must not be empty");
+        assert_eq!(japanese(&empty), "メモの内容を入力してください。");
+        assert_eq!(message(&empty, Lang::En), "Please write the note.");
+        let long = Invalid::new("annotation.text", "too long");
+        assert_eq!(
+            message(&long, Lang::Ja),
+            "メモは4000文字以内、付箋は40文字以内（1行）で入力してください。"
+        );
+        assert_eq!(
+            message(&long, Lang::En),
+            "A note can be up to 4000 characters, a bookmark up to 40 characters on one line."
+        );
+        let quote = Invalid::new("annotation.target.selector.exact", "too long");
+        assert_eq!(
+            message(&quote, Lang::Ja),
+            "ハイライトできるのは2000文字までの1行の語句です。"
+        );
+        assert_eq!(
+            message(&quote, Lang::En),
+            "A highlight can be a phrase of up to 2000 characters on one line."
+        );
+        let other = Invalid::new("annotation.version", "versions count from 1");
+        assert_eq!(
+            message(&other, Lang::Ja),
+            "このメモは保存できません（versions count from 1）。"
+        );
+        assert_eq!(
+            message(&other, Lang::En),
+            "This note cannot be saved (versions count from 1)."
+        );
     }
 }

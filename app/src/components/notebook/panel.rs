@@ -4,12 +4,15 @@
 //! comparison; and the notes written out as CSV or text.
 
 use keikaku_domain::document::measure_of;
+use keikaku_domain::lang::{mark_japanese, Lang};
 use keikaku_domain::revision::diff::{anchor as diff_anchor, ItemKind};
-use keikaku_domain::views::{format_japan_time, paths};
-use keikaku_sync::annotation::{to_csv, to_text, Annotation, Placement, Target};
+use keikaku_domain::revision::VersionNumber;
+use keikaku_domain::views::{format_japan_time_in, paths};
+use keikaku_sync::annotation::{to_csv_in, to_text_in, Annotation, Placement, Target};
 use leptos::prelude::*;
 
-use super::{Notes, Placed};
+use super::{part_name_view, Notes, Placed};
+use crate::i18n::{t, use_i18n};
 
 #[component]
 pub fn NotesPanel() -> impl IntoView {
@@ -23,6 +26,7 @@ pub fn NotesPanel() -> impl IntoView {
 
 #[component]
 fn NotesPanelBody(notes: Notes) -> impl IntoView {
+    let (i18n, lang) = (use_i18n(), notes.lang());
     let query = RwSignal::new(String::new());
     let matching = move || {
         let query = keikaku_domain::search::normalize(query.get().trim());
@@ -32,22 +36,27 @@ fn NotesPanelBody(notes: Notes) -> impl IntoView {
     let count = move || {
         ready
             .get()
-            .then(|| format!("（{}件）", notes.placed_count()))
+            .then(|| t!(i18n, notebook.count, count = notes.placed_count()))
     };
     let plan_id = notes.plan_id();
     let export = move |csv: bool| {
         let notebook = notes.notebook();
+        // The file is named in the reader's language too (ASCII either way).
+        let stem = match lang {
+            Lang::Ja => "memo",
+            Lang::En => "notes",
+        };
         let (name, body, mime) = if csv {
             (
-                format!("{}-memo.csv", notes.plan_id()),
-                to_csv(&notebook),
+                format!("{}-{stem}.csv", notes.plan_id()),
+                to_csv_in(&notebook, lang),
                 "text/csv;charset=utf-8",
             )
         } else {
             let title = notes.plan_title();
             (
-                format!("{}-memo.txt", notes.plan_id()),
-                to_text(&title, &notebook),
+                format!("{}-{stem}.txt", notes.plan_id()),
+                to_text_in(&title, &notebook, lang),
                 "text/plain;charset=utf-8",
             )
         };
@@ -55,23 +64,28 @@ fn NotesPanelBody(notes: Notes) -> impl IntoView {
     };
     view! {
         <details class="notes-panel">
-            <summary>"自分のメモ・付箋"{count}</summary>
-            {move || (!ready.get()).then(|| view! { <p class="notes-panel__body" role="status">"メモを読み込み中です…"</p> })}
+            <summary>{t!(i18n, notebook.panel)}{count}</summary>
+            {move || (!ready.get()).then(|| view! { <p class="notes-panel__body" role="status">{t!(i18n, notebook.loading)}</p> })}
             <div class="notes-panel__body" hidden=move || !ready.get()>
                 <div class="field">
-                    <label for="notes-search">"メモと本文を検索"</label>
+                    <label for="notes-search">{t!(i18n, notebook.search)}</label>
                     <input type="search" id="notes-search" prop:value=move || query.get()
                         on:input=move |ev| query.set(event_target_value(&ev))/>
                 </div>
-                <p class="notes-panel__status" role="status">{move || notes.message.get().map(|m| match m { Ok(m) | Err(m) => m })}</p>
+                // An error from the device's store may be in Japanese whatever the page's language.
+                {move || {
+                    let message = notes.message.get().map(|m| match m { Ok(m) | Err(m) => m });
+                    let lang = message.as_deref().and_then(mark_japanese);
+                    view! { <p class="notes-panel__status" role="status" lang=lang>{message}</p> }
+                }}
                 {move || {
                     let (here, changed): (Vec<Placed>, Vec<Placed>) = matching()
                         .into_iter()
                         .partition(|p| p.placement != Placement::Changed);
                     view! {
-                        <h3 class="notes-panel__heading">"この版のメモ"</h3>
+                        <h3 class="notes-panel__heading">{t!(i18n, notebook.here)}</h3>
                         {if here.is_empty() {
-                            view! { <p>"メモはありません。本文を選ぶか、各章・施策の「メモ・付箋を追加」から残せます。"</p> }.into_any()
+                            view! { <p>{t!(i18n, notebook.none)}</p> }.into_any()
                         } else {
                             view! {
                                 <ul class="notes-panel__list">
@@ -80,8 +94,8 @@ fn NotesPanelBody(notes: Notes) -> impl IntoView {
                             }.into_any()
                         }}
                         {(!changed.is_empty()).then(|| view! {
-                            <h3 class="notes-panel__heading">"改定で該当箇所が変わったメモ"</h3>
-                            <p>"メモを付けた本文が、この版では見つかりません。元の箇所と版、変更の比較を示します。"</p>
+                            <h3 class="notes-panel__heading">{t!(i18n, notebook.changed)}</h3>
+                            <p>{t!(i18n, notebook.changed_lead)}</p>
                             <ul class="notes-panel__list notes-panel__list--changed">
                                 {changed.into_iter().map(|p| view! { <ChangedEntry notes annotation=p.annotation/> }).collect_view()}
                             </ul>
@@ -92,22 +106,27 @@ fn NotesPanelBody(notes: Notes) -> impl IntoView {
                     let q = query.get();
                     let found = notes.search_text(&q, 20);
                     (!q.trim().is_empty()).then(|| view! {
-                        <h3 class="notes-panel__heading">"本文の検索結果（"{found.len()}"件）"</h3>
+                        <h3 class="notes-panel__heading">{t!(i18n, notebook.text_results, count = found.len())}</h3>
                         <ul class="notes-panel__list">
                             {found.into_iter().map(|passage| {
                                 let anchor = keikaku_domain::document::part_anchor_of(&passage.key);
-                                let label = notes.part_label(&anchor).unwrap_or_default();
+                                let label = notes.part_name(&anchor).map(part_name_view);
                                 let snippet: String = passage.text.chars().take(80).collect();
-                                view! { <li><a href=format!("#{anchor}")>{label}</a>"："{snippet}</li> }
+                                let snippet_lang = crate::lang::text_lang(&snippet);
+                                view! {
+                                    <li><a href=format!("#{anchor}")>{label}</a>{t!(i18n, notebook.result_separator)}<span lang=snippet_lang>{snippet}</span></li>
+                                }
                             }).collect_view()}
                         </ul>
                     })
                 }}
                 <p class="notes-panel__export">
-                    <button type="button" class="button" on:click=move |_| export(true)>"CSVで書き出す"</button>
-                    <button type="button" class="button" on:click=move |_| export(false)>"テキストで書き出す"</button>
+                    <button type="button" class="button" on:click=move |_| export(true)>{t!(i18n, notebook.export_csv)}</button>
+                    <button type="button" class="button" on:click=move |_| export(false)>{t!(i18n, notebook.export_text)}</button>
                 </p>
-                <p class="fact-note">"メモは本人だけが読めます。"<a href=paths::versions(&plan_id)>"改定履歴"</a>"の版を開いても、メモは該当する箇所に表示されます。"</p>
+                <p class="fact-note">
+                    {t!(i18n, notebook.private_before)}<a href=paths::versions(&plan_id)>{t!(i18n, notebook.history)}</a>{t!(i18n, notebook.private_after)}
+                </p>
             </div>
         </details>
     }
@@ -116,17 +135,27 @@ fn NotesPanelBody(notes: Notes) -> impl IntoView {
 /// A note in this version: where it is, what it says, when it was made.
 #[component]
 fn NoteEntry(notes: Notes, placed: Placed) -> impl IntoView {
+    let (i18n, lang) = (use_i18n(), notes.lang());
     let anchor = placed.part().unwrap_or_default();
-    let label = notes.part_label(&anchor).unwrap_or_else(|| anchor.clone());
+    let label = match notes.part_name(&anchor) {
+        Some(name) => part_name_view(name).into_any(),
+        None => anchor.clone().into_any(),
+    };
     let a = placed.annotation;
+    let version = VersionNumber(a.version).label_in(lang);
+    let time = format_japan_time_in(a.made_at, lang);
     view! {
         <li>
-            <span class="part-notes__kind">{a.kind.label()}</span>" "
+            <span class="part-notes__kind">{a.kind.label_in(lang)}</span>" "
             <a href=format!("#{anchor}")>{label}</a>
-            {matches!(a.target, Target::Passage { .. }).then(|| view! { " "<q>{a.quote().to_owned()}</q> })}
-            {(!a.text.is_empty()).then(|| view! { <span class="notes-panel__text">{a.text.clone()}</span> })}
-            <span class="notes-panel__meta">{format!("第{}版・{}", a.version, format_japan_time(a.made_at))}</span>
-            {placed.concurrent.then(|| view! { <span class="part-notes__concurrent">"（別の端末での編集と2通りあります）"</span> })}
+            {matches!(a.target, Target::Passage { .. }).then(|| {
+                let quote = a.quote().to_owned();
+                let lang = crate::lang::text_lang(&quote);
+                view! { " "<q lang=lang>{quote}</q> }
+            })}
+            {(!a.text.is_empty()).then(|| view! { <span class="notes-panel__text" lang=mark_japanese(&a.text)>{a.text.clone()}</span> })}
+            <span class="notes-panel__meta">{t!(i18n, notebook.made, version, time)}</span>
+            {placed.concurrent.then(|| view! { <span class="part-notes__concurrent">{t!(i18n, notebook.concurrent_short)}</span> })}
         </li>
     }
 }
@@ -134,6 +163,7 @@ fn NoteEntry(notes: Notes, placed: Placed) -> impl IntoView {
 /// A note whose text is gone from this version: its quote, its version, the comparison.
 #[component]
 fn ChangedEntry(notes: Notes, annotation: Annotation) -> impl IntoView {
+    let (i18n, lang) = (use_i18n(), notes.lang());
     let plan_id = notes.plan_id();
     let measure = match &annotation.target {
         Target::Passage { selector } => measure_of(&selector.key).map(str::to_owned),
@@ -147,14 +177,17 @@ fn ChangedEntry(notes: Notes, annotation: Annotation) -> impl IntoView {
         }
     });
     let id = annotation.id.clone();
+    let version = VersionNumber(annotation.version).label_in(lang);
+    let time = format_japan_time_in(annotation.made_at, lang);
+    let quote = annotation.quote().to_owned();
     view! {
         <li>
-            <span class="part-notes__kind">{annotation.kind.label()}</span>" "
-            "元の箇所："<q>{annotation.quote().to_owned()}</q>
-            {(!annotation.text.is_empty()).then(|| view! { <span class="notes-panel__text">{annotation.text.clone()}</span> })}
-            <span class="notes-panel__meta">{format!("第{}版で作成・{}", annotation.version, format_japan_time(annotation.made_at))}</span>
-            {compare.map(|href| view! { <a href=href>"この箇所の変更を比較する"</a> })}
-            <button type="button" class="button" on:click=move |_| notes.delete(id.clone())>"削除"</button>
+            <span class="part-notes__kind">{annotation.kind.label_in(lang)}</span>" "
+            {t!(i18n, notebook.original_place)}<q lang=crate::lang::text_lang(&quote)>{quote.clone()}</q>
+            {(!annotation.text.is_empty()).then(|| view! { <span class="notes-panel__text" lang=mark_japanese(&annotation.text)>{annotation.text.clone()}</span> })}
+            <span class="notes-panel__meta">{t!(i18n, notebook.made_in, version, time)}</span>
+            {compare.map(|href| view! { <a href=href>{t!(i18n, notebook.compare)}</a> })}
+            <button type="button" class="button" on:click=move |_| notes.delete(id.clone())>{t!(i18n, notebook.delete)}</button>
         </li>
     }
 }

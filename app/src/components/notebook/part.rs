@@ -1,30 +1,42 @@
 //! 「メモ・付箋」 on a part of the document (a chapter, a measure, the structure): the reader's
 //! notes on it, and a form to add a note, a bookmark, or a highlight of a phrase of its text —
 //! the way to highlight without selecting text, by keyboard.
+//!
+//! The part's `label` is what a note on the whole part keeps (the plan's Japanese); an English
+//! page names the part's button by the part's heading instead (`heading`, an element id), as an
+//! attribute cannot say which of its words are Japanese.
 
 use keikaku_domain::anchor::Selector;
-use keikaku_domain::document::{Passage, MEASURE_FIELDS};
+use keikaku_domain::document::{measure_field_label_in, Passage};
+use keikaku_domain::lang::{mark_japanese, Lang};
 use keikaku_sync::annotation::{AnnotationKind, Target};
 use leptos::prelude::*;
 
-use super::{japanese, Notes, Placed};
+use super::{locale_of, message, Notes, Placed};
+use crate::i18n::{t, t_string, td_string, use_i18n};
 
-/// The notes of the part `anchor` (named `label`), for a signed-in reader.
+/// The notes of the part `anchor` (named `label`, headed by the element `heading`), for a
+/// signed-in reader.
 #[component]
-pub fn PartNotes(#[prop(into)] anchor: String, #[prop(into)] label: String) -> impl IntoView {
+pub fn PartNotes(
+    #[prop(into)] anchor: String,
+    #[prop(into)] label: String,
+    #[prop(into)] heading: String,
+) -> impl IntoView {
     let notes = use_context::<Notes>();
     // Only a change of these rebuilds the form: a sync must not clear what is typed.
     let shown = Memo::new(move |_| notes.is_some_and(|n| n.shown()));
     move || {
         let notes = notes?;
         shown.get().then(|| {
-            view! { <PartNotesBody notes anchor=anchor.clone() label=label.clone()/> }
+            view! { <PartNotesBody notes anchor=anchor.clone() label=label.clone() heading=heading.clone()/> }
         })
     }
 }
 
 #[component]
-fn PartNotesBody(notes: Notes, anchor: String, label: String) -> impl IntoView {
+fn PartNotesBody(notes: Notes, anchor: String, label: String, heading: String) -> impl IntoView {
+    let i18n = use_i18n();
     let here = {
         let anchor = anchor.clone();
         Memo::new(move |_| notes.placed_where(|p| p.part().as_deref() == Some(anchor.as_str())))
@@ -32,20 +44,30 @@ fn PartNotesBody(notes: Notes, anchor: String, label: String) -> impl IntoView {
     let open = RwSignal::new(false);
     let ready = Memo::new(move |_| notes.available());
     let form_id = format!("{anchor}-note-form");
-    let toggle_label = format!("メモ・付箋を追加：{label}");
+    // Named with the part: in Japanese by its label, otherwise by the button's words and the
+    // part's heading.
+    let button_id = format!("{anchor}-note-add");
+    let (toggle_label, labelled_by) = match notes.lang() {
+        Lang::Ja => (
+            Some(t_string!(i18n, notebook.add_label, label = label.clone()).to_string()),
+            None,
+        ),
+        Lang::En => (None, Some(format!("{button_id} {heading}"))),
+    };
     view! {
         <div class="part-notes">
             {move || {
                 let items = here.get();
                 (!items.is_empty()).then(|| view! {
-                    <ul class="part-notes__list" aria-label="自分のメモ">
+                    <ul class="part-notes__list" aria-label=t_string!(i18n, notebook.mine)>
                         {items.into_iter().map(|placed| view! { <NoteItem notes placed/> }).collect_view()}
                     </ul>
                 })
             }}
-            <button type="button" class="button part-notes__add" aria-expanded=move || open.get().to_string()
-                aria-controls=form_id.clone() aria-label=toggle_label on:click=move |_| open.update(|o| *o = !*o)>
-                "メモ・付箋を追加"
+            <button type="button" class="button part-notes__add" id=button_id aria-expanded=move || open.get().to_string()
+                aria-controls=form_id.clone() aria-label=toggle_label aria-labelledby=labelled_by
+                on:click=move |_| open.update(|o| *o = !*o)>
+                {t!(i18n, notebook.add)}
             </button>
             <div id=form_id hidden=move || !open.get()>
                 {move || open.get().then(|| if ready.get() {
@@ -53,7 +75,7 @@ fn PartNotesBody(notes: Notes, anchor: String, label: String) -> impl IntoView {
                         <NoteForm notes anchor=anchor.clone() label=label.clone() editing=None on_done=move || open.set(false)/>
                     }.into_any()
                 } else {
-                    view! { <p role="status">"メモを読み込み中です…"</p> }.into_any()
+                    view! { <p role="status">{t!(i18n, notebook.loading)}</p> }.into_any()
                 })}
             </div>
         </div>
@@ -63,26 +85,34 @@ fn PartNotesBody(notes: Notes, anchor: String, label: String) -> impl IntoView {
 /// One note in a part's list, with its edit and delete buttons.
 #[component]
 fn NoteItem(notes: Notes, placed: Placed) -> impl IntoView {
+    let (i18n, lang) = (use_i18n(), notes.lang());
     let editing = RwSignal::new(false);
     let annotation = placed.annotation.clone();
     let id = annotation.id.clone();
-    let quote = matches!(annotation.target, Target::Passage { .. })
-        .then(|| format!("「{}」", annotation.quote()));
+    // An English page leaves the quotation marks to `<q>`.
+    let quote = matches!(annotation.target, Target::Passage { .. }).then(|| match lang {
+        Lang::Ja => format!("「{}」", annotation.quote()),
+        Lang::En => annotation.quote().to_owned(),
+    });
+    let text_lang = mark_japanese(&annotation.text);
     let text = annotation.text.clone();
     let kind = annotation.kind;
     let anchor = placed.part().unwrap_or_default();
     view! {
         <li class=format!("part-notes__item part-notes__item--{}", kind_class(kind))>
-            <span class="part-notes__kind">{kind.label()}</span>" "
-            {quote.map(|q| view! { <q class="part-notes__quote">{q}</q>" " })}
-            <span class="part-notes__text">{text}</span>
+            <span class="part-notes__kind">{kind.label_in(lang)}</span>" "
+            {quote.map(|q| {
+                let lang = crate::lang::text_lang(&q);
+                view! { <q class="part-notes__quote" lang=lang>{q}</q>" " }
+            })}
+            <span class="part-notes__text" lang=text_lang>{text}</span>
             {placed.concurrent.then(|| view! {
-                <span class="part-notes__concurrent">"（別の端末での編集と2通りあります。残さない方を削除してください）"</span>
+                <span class="part-notes__concurrent">{t!(i18n, notebook.concurrent)}</span>
             })}
             <span class="part-notes__actions">
                 <button type="button" class="button" on:click=move |_| editing.update(|e| *e = !*e)
-                    aria-expanded=move || editing.get().to_string()>"編集"</button>
-                <button type="button" class="button" on:click=move |_| notes.delete(id.clone())>"削除"</button>
+                    aria-expanded=move || editing.get().to_string()>{t!(i18n, notebook.edit)}</button>
+                <button type="button" class="button" on:click=move |_| notes.delete(id.clone())>{t!(i18n, notebook.delete)}</button>
             </span>
             {move || editing.get().then(|| view! {
                 <NoteForm notes anchor=anchor.clone() label=String::new() editing=Some(annotation.clone()) on_done=move || editing.set(false)/>
@@ -108,6 +138,7 @@ fn NoteForm(
     editing: Option<keikaku_sync::annotation::Annotation>,
     on_done: impl Fn() + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
+    let (i18n, lang) = (use_i18n(), notes.lang());
     let kind = RwSignal::new(editing.as_ref().map_or(AnnotationKind::Note, |a| a.kind));
     let text = RwSignal::new(editing.as_ref().map(|a| a.text.clone()).unwrap_or_default());
     let phrase = RwSignal::new(String::new());
@@ -144,7 +175,7 @@ fn NoteForm(
                     Some(selector) => Target::Passage { selector },
                     None => {
                         phrase_error.set(Some(
-                            "選んだ本文にその語句が見つかりません。本文のとおりに入力してください。".into(),
+                            td_string!(locale_of(lang), notebook.phrase_not_found).to_owned(),
                         ));
                         return;
                     }
@@ -163,16 +194,16 @@ fn NoteForm(
         ) {
             Ok(()) => done(),
             Err(invalid) if invalid.field.starts_with("annotation.target") => {
-                phrase_error.set(Some(japanese(&invalid)))
+                phrase_error.set(Some(message(&invalid, lang)))
             }
-            Err(invalid) => text_error.set(Some(japanese(&invalid))),
+            Err(invalid) => text_error.set(Some(message(&invalid, lang))),
         }
     };
     let creating = editing.is_none();
     let text_label = move || match kind.get() {
-        AnnotationKind::Bookmark => "付箋の見出し（40文字まで）",
-        AnnotationKind::Highlight => "メモ（任意）",
-        AnnotationKind::Note => "メモ",
+        AnnotationKind::Bookmark => t_string!(i18n, notebook.bookmark_label),
+        AnnotationKind::Highlight => t_string!(i18n, notebook.note_optional),
+        AnnotationKind::Note => t_string!(i18n, notebook.note),
     };
     let kind_choice = move |value: AnnotationKind, caption: &'static str| {
         let name = ids.0.clone();
@@ -187,23 +218,24 @@ fn NoteForm(
         <form class="note-form" on:submit=save novalidate>
             {creating.then(|| view! {
                 <fieldset class="note-form__kinds">
-                    <legend>"種類"</legend>
-                    {kind_choice(AnnotationKind::Note, "メモ")}
-                    {kind_choice(AnnotationKind::Bookmark, "付箋")}
-                    {(!passages.is_empty()).then(|| kind_choice(AnnotationKind::Highlight, "本文の語句をハイライト"))}
+                    <legend>{t!(i18n, notebook.kind)}</legend>
+                    {kind_choice(AnnotationKind::Note, t_string!(i18n, notebook.note))}
+                    {kind_choice(AnnotationKind::Bookmark, t_string!(i18n, notebook.bookmark))}
+                    {(!passages.is_empty()).then(|| kind_choice(AnnotationKind::Highlight, t_string!(i18n, notebook.highlight_phrase)))}
                 </fieldset>
             })}
             {move || (creating && kind.get() == AnnotationKind::Highlight).then(|| {
+                // An option holds text only: it is marked Japanese when the passage is.
                 let options = stored_passages.with_value(|p| p.iter().enumerate().map(|(i, p)| view! {
-                    <option value=i.to_string() selected=move || passage.get() == i>{passage_label(p)}</option>
+                    <option value=i.to_string() selected=move || passage.get() == i lang=mark_japanese(&p.text)>{passage_label(p, lang)}</option>
                 }).collect_view());
                 view! {
                     <div class="field">
-                        <label for=passage_id.clone()>"本文"</label>
+                        <label for=passage_id.clone()>{t!(i18n, notebook.passage)}</label>
                         <select id=passage_id.clone() on:change=move |ev| passage.set(event_target_value(&ev).parse().unwrap_or(0))>{options}</select>
                     </div>
                     <div class="field">
-                        <label for=phrase_id.clone()>"ハイライトする語句（本文のとおりに）"</label>
+                        <label for=phrase_id.clone()>{t!(i18n, notebook.phrase)}</label>
                         <input type="text" id=phrase_id.clone() prop:value=move || phrase.get()
                             on:input=move |ev| phrase.set(event_target_value(&ev))
                             aria-invalid=move || phrase_error.get().is_some().to_string()
@@ -236,8 +268,8 @@ fn NoteForm(
                 <p class="field__error" id=format!("{}-error", text_id) role="alert">{move || text_error.get()}</p>
             </div>
             <div class="note-form__buttons">
-                <button type="submit" class="button">{if creating { "保存" } else { "変更を保存" }}</button>
-                <button type="button" class="button" on:click=move |_| on_done()>"キャンセル"</button>
+                <button type="submit" class="button">{if creating { t_string!(i18n, notebook.save) } else { t_string!(i18n, notebook.save_changes) }}</button>
+                <button type="button" class="button" on:click=move |_| on_done()>{t!(i18n, notebook.cancel)}</button>
             </div>
         </form>
     }
@@ -259,28 +291,25 @@ fn phrase_selector(passage: &Passage, phrase: &str) -> Option<Selector> {
     )
 }
 
-/// How a passage is named in the list to choose from: its field and how it begins.
-fn passage_label(passage: &Passage) -> String {
+/// How a passage is named in the list to choose from, in `lang`: its field and how it begins.
+fn passage_label(passage: &Passage, lang: Lang) -> String {
+    let locale = locale_of(lang);
     let parts: Vec<&str> = passage.key.split('/').collect();
     let field = match parts.as_slice() {
-        [_, _, "title"] => "見出し",
-        ["measure", _, "action", ..] => "取組",
-        ["measure", _, "kpi", ..] => "KPI",
-        ["measure", _, field] => MEASURE_FIELDS
-            .iter()
-            .find(|(f, _)| f == field)
-            .map_or("本文", |(_, label)| label),
-        ["chapter", _, "list", ..] => "箇条書き",
-        ["chapter", _, "table", ..] => "表",
-        _ => "本文",
+        [_, _, "title"] => td_string!(locale, notebook.field_title),
+        ["measure", _, "action", ..] => td_string!(locale, notebook.field_action),
+        ["measure", _, "kpi", ..] => td_string!(locale, notebook.field_kpi),
+        ["measure", _, field] => measure_field_label_in(field, lang)
+            .unwrap_or_else(|| td_string!(locale, notebook.field_text)),
+        ["chapter", _, "list", ..] => td_string!(locale, notebook.field_list),
+        ["chapter", _, "table", ..] => td_string!(locale, notebook.field_table),
+        _ => td_string!(locale, notebook.field_text),
     };
-    let start: String = passage.text.chars().take(24).collect();
-    let more = if passage.text.chars().count() > 24 {
-        "…"
-    } else {
-        ""
-    };
-    format!("{field}：{start}{more}")
+    let mut start: String = passage.text.chars().take(24).collect();
+    if passage.text.chars().count() > 24 {
+        start.push('…');
+    }
+    td_string!(locale, notebook.passage_option, field, start).to_string()
 }
 
 #[cfg(test)]
@@ -299,8 +328,20 @@ mod tests {
         assert!(phrase_selector(&passage, "郵送").is_none());
         assert!(phrase_selector(&passage, "  ").is_none());
         assert_eq!(
-            passage_label(&passage),
+            passage_label(&passage, Lang::Ja),
             "概要：𠮷田市は窓口のデジタル化を進める。"
+        );
+        assert_eq!(
+            passage_label(&passage, Lang::En),
+            "Summary: 𠮷田市は窓口のデジタル化を進める。"
+        );
+        let long = Passage {
+            key: "chapter/intro/list/l1/0".into(),
+            text: "あ".repeat(30),
+        };
+        assert_eq!(
+            passage_label(&long, Lang::En),
+            format!("List item: {}…", "あ".repeat(24))
         );
     }
 }
