@@ -1,6 +1,6 @@
 //! English a plan file may give beside its Japanese: an optional `en` object on the plan, a
-//! structure node, a measure, an action, a KPI or a glossary term, with English for any of
-//! that object's text fields. Pages in English show it where given and the Japanese, marked
+//! structure node, a measure, an action, a KPI, a chapter, a milestone or a glossary term,
+//! with English for any of that object's text fields. Pages in English show it where given and the Japanese, marked
 //! as such, where not ([`Plan::in_language`]).
 //!
 //! The store keeps a plan's English as one value ([`EnglishTexts`]) beside the plan's rows.
@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::format::{Action, Kpi, Measure, Node, Plan, Term};
+use crate::format::{Action, Chapter, Kpi, Measure, Node, Plan, Term};
 use crate::lang::Lang;
 
 /// An `en` object: English for some of its object's text fields, by their names; any other
@@ -49,6 +49,8 @@ english_of!(
     /// The term itself is the plan's word and stays as printed.
     TermEn { definition }
 );
+english_of!(ChapterEn { title, body });
+english_of!(MilestoneEn { group, text, note });
 
 /// `value` replaced by `english` when there is English for it.
 fn put(value: &mut String, english: &Option<String>) {
@@ -60,6 +62,16 @@ fn put(value: &mut String, english: &Option<String>) {
 fn put_optional(value: &mut Option<String>, english: &Option<String>) {
     if english.is_some() {
         value.clone_from(english);
+    }
+}
+
+impl Chapter {
+    fn put_english(&mut self) {
+        if let Some(en) = self.en.clone() {
+            put(&mut self.title, &en.title);
+            put_optional(&mut self.body, &en.body);
+        }
+        self.sections.iter_mut().for_each(Chapter::put_english);
     }
 }
 
@@ -132,6 +144,14 @@ impl Plan {
         plan.structure.iter_mut().for_each(Node::put_english);
         plan.measures.iter_mut().for_each(Measure::put_english);
         plan.glossary.iter_mut().for_each(Term::put_english);
+        plan.chapters.iter_mut().for_each(Chapter::put_english);
+        for milestone in &mut plan.milestones {
+            if let Some(en) = milestone.en.clone() {
+                put(&mut milestone.text, &en.text);
+                put_optional(&mut milestone.group, &en.group);
+                put_optional(&mut milestone.note, &en.note);
+            }
+        }
         plan
     }
 
@@ -147,6 +167,11 @@ impl Plan {
                     || m.kpis.iter().any(|k| k.en.is_some())
             })
             || self.glossary.iter().any(|t| t.en.is_some())
+            || self
+                .chapters
+                .iter()
+                .any(|c| c.walk().iter().any(|c| c.en.is_some()))
+            || self.milestones.iter().any(|m| m.en.is_some())
     }
 }
 
@@ -167,6 +192,12 @@ pub struct EnglishTexts {
     pub kpis: BTreeMap<String, BTreeMap<usize, KpiEn>>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub terms: BTreeMap<String, TermEn>,
+    /// By chapter (or section) id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub chapters: BTreeMap<String, ChapterEn>,
+    /// By the milestone's position in the plan.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub milestones: BTreeMap<usize, MilestoneEn>,
 }
 
 impl EnglishTexts {
@@ -204,6 +235,16 @@ impl EnglishTexts {
                 texts.terms.insert(term.id.clone(), en.clone());
             }
         }
+        for chapter in plan.chapters.iter().flat_map(Chapter::walk) {
+            if let Some(en) = &chapter.en {
+                texts.chapters.insert(chapter.id.clone(), en.clone());
+            }
+        }
+        for (index, milestone) in plan.milestones.iter().enumerate() {
+            if let Some(en) = &milestone.en {
+                texts.milestones.insert(index, en.clone());
+            }
+        }
         texts
     }
 
@@ -235,6 +276,16 @@ impl EnglishTexts {
         for term in &mut plan.glossary {
             term.en = self.terms.remove(&term.id);
         }
+        fn put_chapters(chapters: &mut [Chapter], texts: &mut BTreeMap<String, ChapterEn>) {
+            for chapter in chapters {
+                chapter.en = texts.remove(&chapter.id);
+                put_chapters(&mut chapter.sections, texts);
+            }
+        }
+        put_chapters(&mut plan.chapters, &mut self.chapters);
+        for (index, milestone) in plan.milestones.iter_mut().enumerate() {
+            milestone.en = self.milestones.remove(&index);
+        }
     }
 }
 
@@ -252,7 +303,11 @@ mod tests {
                 "target_state": "目指す姿", "en": { "title": "Direct debit online", "target_state": "Residents apply online" },
                 "actions": [{ "id": "a1", "title": "検討", "en": { "title": "Study" } }, { "id": "a2", "title": "導入" }],
                 "kpis": [{ "label": "件数", "text": "100件" }, { "label": "割合", "text": "50%", "en": { "label": "Share" } }] }],
-            "glossary": [{ "id": "t1", "term": "DX", "definition": "デジタル変革", "en": { "definition": "Digital transformation" } }]
+            "glossary": [{ "id": "t1", "term": "DX", "definition": "デジタル変革", "en": { "definition": "Digital transformation" } }],
+            "chapters": [{ "id": "c1", "title": "計画の概要", "body": "本文",
+                "sections": [{ "id": "c1-1", "title": "背景", "body": "背景の本文", "en": { "title": "Background" } }] }],
+            "milestones": [{ "fiscal_year": 2024, "text": "試行", "note": "注" },
+                { "fiscal_year": 2025, "group": "窓口", "text": "本格実施", "en": { "text": "Full service", "group": "Counters" } }]
         }))
         .unwrap()
     }
@@ -275,6 +330,15 @@ mod tests {
         assert_eq!(m.kpis[1].text, "50%");
         assert_eq!(english.glossary[0].definition, "Digital transformation");
         assert_eq!(english.glossary[0].term, "DX");
+        assert_eq!(english.chapters[0].title, "計画の概要");
+        assert_eq!(english.chapters[0].sections[0].title, "Background");
+        assert_eq!(
+            english.chapters[0].sections[0].body.as_deref(),
+            Some("背景の本文")
+        );
+        assert_eq!(english.milestones[0].text, "試行");
+        assert_eq!(english.milestones[1].text, "Full service");
+        assert_eq!(english.milestones[1].group.as_deref(), Some("Counters"));
         assert_eq!(plan.in_language(Lang::Ja), plan);
     }
 
@@ -283,6 +347,8 @@ mod tests {
         let plan = plan();
         let texts = EnglishTexts::of(&plan);
         assert_eq!(texts.kpis["m1"].keys().collect::<Vec<_>>(), [&1]);
+        assert_eq!(texts.chapters.keys().collect::<Vec<_>>(), ["c1-1"]);
+        assert_eq!(texts.milestones.keys().collect::<Vec<_>>(), [&1]);
         let json = serde_json::to_string(&texts).unwrap();
         let mut bare = plan.clone();
         EnglishTexts::default().apply(&mut bare);

@@ -229,6 +229,9 @@ pub struct Chapter {
     pub tables: Vec<Table>,
     #[serde(default)]
     pub sections: Vec<Chapter>,
+    /// English for this object's text fields (see [`crate::english`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub en: Option<crate::english::ChapterEn>,
 }
 
 impl Chapter {
@@ -629,6 +632,9 @@ pub struct Milestone {
     pub text: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// English for this object's text fields (see [`crate::english`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub en: Option<crate::english::MilestoneEn>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -327,6 +327,16 @@ impl Validator {
                     ("note", Short, &milestone.note),
                 ],
             );
+            if let Some(en) = &milestone.en {
+                self.english(
+                    &place,
+                    &[
+                        ("text", Short, &en.text),
+                        ("group", Short, &en.group),
+                        ("note", Short, &en.note),
+                    ],
+                );
+            }
         }
         let mut terms = HashSet::new();
         for (i, term) in plan.glossary.iter().enumerate() {
@@ -360,6 +370,12 @@ impl Validator {
                     ("body", Text, &chapter.body),
                 ],
             );
+            if let Some(en) = &chapter.en {
+                self.english(
+                    &place,
+                    &[("title", Short, &en.title), ("body", Text, &en.body)],
+                );
+            }
             for (j, list) in chapter.lists.iter().enumerate() {
                 let place = format!("{place}.lists[{j}]");
                 self.id("list or table", &list.id, format!("{place}.id"));

@@ -350,4 +350,18 @@ fn english_may_be_given_per_field_and_is_held_to_the_same_limits() {
         single_error(&long).0,
         "plan.measures[0].actions[0].en.title"
     );
+
+    // Chapters and milestones too.
+    let mut chapter = valid();
+    chapter["plan"]["chapters"][0]["en"] = serde_json::json!({ "title": "Introduction" });
+    let file = parse(&chapter).unwrap();
+    let english = file.plan.in_language(keikaku_domain::lang::Lang::En);
+    assert_eq!(english.chapters[0].title, "Introduction");
+    assert_eq!(english.chapters[0].body.as_deref(), Some("本文"));
+    chapter["plan"]["chapters"][0]["en"] = serde_json::json!({ "body": "" });
+    assert_eq!(single_error(&chapter).0, "plan.chapters[0].en.body");
+    let mut milestone = valid();
+    milestone["plan"]["milestones"] =
+        serde_json::json!([{ "fiscal_year": 2025, "text": "開始", "en": { "number": "1" } }]);
+    assert_eq!(single_error(&milestone).0, "plan.milestones[0].en.number");
 }

@@ -225,6 +225,7 @@ fn roadmap_cells_milestones_and_terms_are_compared_too() {
                     group: None,
                     text: "次期計画の策定".into(),
                     note: None,
+                    en: None,
                 },
             },
         ],

@@ -86,6 +86,14 @@ test('the English a plan file gives is shown on English pages, its Japanese ever
   // The structure the measure sits in: the policy's English title.
   await expect(page.locator('.placements')).toContainText('New digital services that solve local issues');
   expect(await unmarkedJapanese(page)).toEqual([]);
+  // A chapter's title and a milestone given in English; the chapter's number stays as printed.
+  await page.goto(PLAN);
+  await expect(page.locator('#chapter-ch1 h3 [lang="en"]')).toHaveText('Introduction');
+  await expect(page.locator('#chapter-ch1 h3 [lang="ja"]')).toHaveText('第1章');
+  const milestones = page.locator('#milestones');
+  await expect(milestones.getByText('Council papers go paperless')).toHaveAttribute('lang', 'en');
+  await expect(milestones.getByRole('cell', { name: 'Internal operations' })).toHaveAttribute('lang', 'en');
+  expect(await unmarkedJapanese(page)).toEqual([]);
   // Another plan without English: the note says all of its text is Japanese.
   await page.goto('/plans/shimada-dx-plan');
   await expect(page.getByRole('note')).toHaveText("The plan's own text is shown in Japanese.");
@@ -97,6 +105,9 @@ test('the English a plan file gives is shown on English pages, its Japanese ever
   await jaPage.goto(`${PLAN}/measures/regional-06`);
   await expect(jaPage.getByRole('heading', { level: 1 })).toHaveText('6 健康管理・介護予防');
   await expect(jaPage.getByRole('note')).toHaveCount(0);
+  await jaPage.goto(PLAN);
+  await expect(jaPage.locator('#chapter-ch1 h3')).toHaveText('第1章 はじめに');
+  await expect(jaPage.locator('#milestones')).toContainText('議会配布資料のペーパーレス開始');
   await japanese.close();
 });
 

@@ -259,6 +259,7 @@ impl Store {
                     lists: serde_json::from_str(&r.try_get::<String, _>("lists")?)?,
                     tables: serde_json::from_str(&r.try_get::<String, _>("tables")?)?,
                     sections: Vec::new(),
+                    en: None,
                 },
             ));
         }
@@ -306,6 +307,7 @@ impl Store {
                         group: r.try_get("group_name")?,
                         text: r.try_get("text")?,
                         note: r.try_get("note")?,
+                        en: None,
                     })
                 })
                 .collect::<Result<Vec<_>>>()?;

@@ -90,7 +90,7 @@ fn Overview(view: OverviewView) -> impl IntoView {
                             <a href="#chapters">{t!(i18n, plan.chapters)}</a>
                             <ul lang="ja">
                                 {view.chapters.iter().map(|c| view! {
-                                    <li><a href=format!("#chapter-{}", c.id)>{chapter_heading(c)}</a></li>
+                                    <li><a href=format!("#chapter-{}", c.id)>{chapter_title(c)}</a></li>
                                 }).collect_view()}
                             </ul>
                         </li>
@@ -198,8 +198,11 @@ fn Milestones(milestones: Vec<Milestone>) -> impl IntoView {
                         {milestones.into_iter().map(|m| view! {
                             <tr>
                                 <th scope="row">{m.fiscal_year.label_in(lang)}</th>
-                                <td lang="ja">{m.group.unwrap_or_default()}</td>
-                                <td lang="ja">{m.text}{m.note.map(|n| view! { <span class="fact-note">{n}</span> })}</td>
+                                <td lang=m.group.as_deref().map_or("ja", text_lang)>{m.group.clone().unwrap_or_default()}</td>
+                                <td>
+                                    <span lang=text_lang(&m.text)>{m.text.clone()}</span>
+                                    {m.note.map(|n| view! { <span class="fact-note" lang=text_lang(&n)>{n.clone()}</span> })}
+                                </td>
                             </tr>
                         }).collect_view()}
                     </tbody>
@@ -233,15 +236,21 @@ fn PositioningSection(
     }
 }
 
-fn chapter_heading(chapter: &Chapter) -> String {
-    match &chapter.number {
-        Some(n) => format!("{n} {}", chapter.title),
-        None => chapter.title.clone(),
+/// A chapter's number and title, each marked with its language: the file may give the title
+/// in English while the number (第1章) stays as printed.
+fn chapter_title(chapter: &Chapter) -> AnyView {
+    let title = chapter.title.clone();
+    match chapter.number.clone() {
+        Some(number) => view! {
+            <span lang=text_lang(&number)>{number.clone()}</span>" "<span lang=text_lang(&title)>{title.clone()}</span>
+        }
+        .into_any(),
+        None => view! { <span lang=text_lang(&title)>{title.clone()}</span> }.into_any(),
     }
 }
 
 fn chapter_view(chapter: Chapter, depth: usize, plan_id: &str, glossary: &[TermLink]) -> AnyView {
-    let heading = chapter_heading(&chapter);
+    let heading = chapter_title(&chapter);
     let id = format!("chapter-{}", chapter.id);
     // The page's h2 is 本文, so top-level chapters are h3.
     let heading = match depth {
@@ -253,7 +262,9 @@ fn chapter_view(chapter: Chapter, depth: usize, plan_id: &str, glossary: &[TermL
     view! {
         <section class=format!("chapter chapter--depth-{}", depth.min(3)) id=id>
             {heading}
-            {chapter.body.map(|b| view! { <RichText text=b glossary=glossary.to_vec() plan_id=plan_id.to_owned()/> })}
+            {chapter.body.map(|b| view! {
+                <div lang=text_lang(&b)><RichText text=b.clone() glossary=glossary.to_vec() plan_id=plan_id.to_owned()/></div>
+            })}
             {chapter.lists.into_iter().map(|list| view! {
                 <div class="plan-list" id=format!("list-{}", list.id)>
                     <p class="plan-list__title">{list.title}</p>
