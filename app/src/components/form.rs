@@ -75,6 +75,21 @@ pub fn field_error(
     }
 }
 
+/// What was done, or why it was refused, as the paragraph above a form says it; the server's
+/// reason is marked with its language (Japanese for now).
+pub fn outcome_notice(result: Result<String, crate::client::Problem>) -> leptos::prelude::AnyView {
+    use leptos::prelude::*;
+    match result {
+        Ok(message) => view! { <p class="notice" role="status">{message}</p> }.into_any(),
+        Err(problem) => view! {
+            <p class="notice notice--error" role="alert">
+                <crate::client::ProblemMessage problem/>
+            </p>
+        }
+        .into_any(),
+    }
+}
+
 /// The outcome of a form's last request: what was done, or why it was refused, unless the
 /// refusal is shown beside one of `beside` (see [`field_error`]).
 #[leptos::component]
@@ -85,17 +100,8 @@ pub fn FormOutcome(
     use leptos::prelude::*;
     move || {
         outcome.get().and_then(|result| match result {
-            Ok(message) => Some(view! { <p class="notice" role="status">{message}</p> }.into_any()),
             Err(problem) if beside.iter().any(|f| names(problem.field.as_deref(), f)) => None,
-            // The server's reason is marked with its language (Japanese for now).
-            Err(problem) => Some(
-                view! {
-                    <p class="notice notice--error" role="alert">
-                        <crate::client::ProblemMessage problem/>
-                    </p>
-                }
-                .into_any(),
-            ),
+            result => Some(outcome_notice(result)),
         })
     }
 }

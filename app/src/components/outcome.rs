@@ -23,17 +23,8 @@ pub fn field_problem(outcome: Outcome, field: &str) -> Option<String> {
 pub fn FormNotice(outcome: Outcome, fields: &'static [&'static str]) -> impl IntoView {
     move || {
         outcome.get().and_then(|o| match o {
-            Ok(message) => Some(view! { <p class="notice" role="status">{message}</p> }.into_any()),
             Err(p) if p.field.as_deref().is_some_and(|f| fields.contains(&f)) => None,
-            // The server's reason is marked with its language (Japanese for now).
-            Err(problem) => Some(
-                view! {
-                    <p class="notice notice--error" role="alert">
-                        <crate::client::ProblemMessage problem/>
-                    </p>
-                }
-                .into_any(),
-            ),
+            result => Some(crate::components::form::outcome_notice(result)),
         })
     }
 }
