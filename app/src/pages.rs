@@ -406,7 +406,7 @@ async fn offline_round(round_id: &str) -> Option<api::Guarded<api::rounds::Round
         .collect();
     let now = (js_sys::Date::now() / 1000.0) as i64;
     let today = keikaku_domain::date::Day::in_japan_at(now);
-    let mut sheet = Sheet::build(head, &kept.plan, rows, today);
+    let mut sheet = Sheet::build_in(head, &kept.plan, rows, today, crate::client::page_lang());
     // In the plan's order, as the server gives it.
     let order: Vec<String> = kept
         .plan

@@ -141,7 +141,8 @@ pub async fn round_page(round_id: String) -> Result<Guarded<RoundView>, ServerFn
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);
-    let sheet = match guarded(store.round_sheet(&round_id, &viewer, now).await)? {
+    let lang = super::ssr::request_lang();
+    let sheet = match guarded(store.round_sheet_in(&round_id, &viewer, now, lang).await)? {
         Ok(sheet) => sheet,
         Err(_) => return Ok(Guarded::NotFound),
     };

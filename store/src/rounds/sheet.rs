@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use keikaku_domain::access::Viewer;
 use keikaku_domain::date::Day;
 use keikaku_domain::evaluation::RecordState;
+use keikaku_domain::lang::Lang;
 use keikaku_sync::progress::{ProgressRecord, RecordKey};
 use keikaku_sync::round_sheet::{RoundHead, RowInput, Sheet};
 use sqlx::Row;
@@ -16,8 +17,19 @@ use crate::{Missing, Result, Store, StoreError};
 
 impl Store {
     /// The sheet of round `round_id` as `viewer` may see it (members of the organization), as
-    /// of `now`.
+    /// of `now`, its figures written in Japanese (for reminders and the report files).
     pub async fn round_sheet(&self, round_id: &str, viewer: &Viewer, now: i64) -> Result<Sheet> {
+        self.round_sheet_in(round_id, viewer, now, Lang::Ja).await
+    }
+
+    /// [`Store::round_sheet`] with its KPI figures and years written in `lang`, for a page.
+    pub async fn round_sheet_in(
+        &self,
+        round_id: &str,
+        viewer: &Viewer,
+        now: i64,
+        lang: Lang,
+    ) -> Result<Sheet> {
         let round = self.round(round_id, viewer).await?;
         let mut tx = self.pool.begin().await?;
         let (organization, plan) = Store::read_plan(&mut tx, &round.plan_id)
@@ -108,6 +120,12 @@ impl Store {
             stale_days: round.stale_days,
             created_at: round.created_at,
         };
-        Ok(Sheet::build(head, &plan, inputs, Day::in_japan_at(now)))
+        Ok(Sheet::build_in(
+            head,
+            &plan,
+            inputs,
+            Day::in_japan_at(now),
+            lang,
+        ))
     }
 }
