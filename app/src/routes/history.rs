@@ -1,8 +1,7 @@
 //! `/plans/:plan_id/measures/:measure_id/history`: every change to a measure, newest first,
 //! with who made it and the old and new values. Administrators can restore an earlier value.
 
-use keikaku_domain::lang::{mark_japanese, Lang};
-use keikaku_domain::revision::diff::measure_list_label_in;
+use keikaku_domain::lang::mark_japanese;
 use keikaku_domain::views::{paths, HistoryEntry, HistoryView};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -11,7 +10,7 @@ use crate::api::{history_page, HistoryOutcome};
 use crate::components::layout::{set_status, LoadError, Loading, NotFound, PageTitle};
 use crate::components::plan_header::{Breadcrumbs, PlanHeader, PlanTab};
 use crate::i18n::{t, t_string, use_i18n};
-use crate::lang::{text_lang, use_lang};
+use crate::lang::text_lang;
 
 #[component]
 pub fn HistoryPage() -> impl IntoView {
@@ -104,7 +103,7 @@ fn History(view: HistoryView) -> impl IntoView {
 
 #[component]
 fn HistoryItem(entry: HistoryEntry, restore_token: Option<String>, back: String) -> impl IntoView {
-    let (i18n, lang) = (use_i18n(), use_lang());
+    let i18n = use_i18n();
     // A value is the plan's words (or names of departments), in Japanese or as typed.
     let shown = move |v: Option<String>| match v.filter(|v| !v.is_empty()) {
         Some(v) => {
@@ -113,10 +112,8 @@ fn HistoryItem(entry: HistoryEntry, restore_token: Option<String>, back: String)
         }
         None => view! { <dd>{t!(i18n, history.empty)}</dd> }.into_any(),
     };
-    let field = match lang {
-        Lang::Ja => entry.field_label.clone(),
-        _ => measure_list_label_in(&entry.field, lang).to_owned(),
-    };
+    // Named in the page's language where the history was read (`api::history_page`).
+    let field = entry.field_label.clone();
     let at_lang = mark_japanese(&entry.at);
     let at = entry.at.clone();
     let user = match entry.user {

@@ -21,22 +21,6 @@ use crate::components::plan_header::Breadcrumbs;
 use crate::i18n::{t, t_string, td_string, use_i18n};
 use crate::lang::{text_lang, use_lang};
 
-/// A text field's name in the page's language. The view names them in Japanese; a field this
-/// page does not know keeps that name (marked by the caller).
-fn field_label(field: &EditableField) -> Option<&'static str> {
-    let i18n = use_i18n();
-    Some(match field.name.as_str() {
-        "title" => t_string!(i18n, measure_edit.field_title),
-        "summary" => t_string!(i18n, measure_edit.field_summary),
-        "outcome" => t_string!(i18n, measure_edit.field_outcome),
-        "target_state" => t_string!(i18n, measure_edit.field_target_state),
-        "current_issues" => t_string!(i18n, measure_edit.field_current_issues),
-        "direction" => t_string!(i18n, measure_edit.field_direction),
-        "content" => t_string!(i18n, measure_edit.field_content),
-        _ => return None,
-    })
-}
-
 /// A problem beside a field or above a form, in the page's language.
 fn problem_notice(problem: Problem) -> impl IntoView {
     view! { <p class="notice notice--error" role="alert"><ProblemMessage problem/></p> }
@@ -130,7 +114,8 @@ fn MeasureEditor(view: MeasureEditView) -> impl IntoView {
     let i18n = use_i18n();
     // The outcome's words, in the page's language, for the save that runs in the browser,
     // away from the component (so looked up by the page's locale, not the context).
-    let locale = locale(use_lang());
+    let lang = use_lang();
+    let locale = locale(lang);
     let no_changes = td_string!(locale, measure_edit.no_changes);
     let saved_message =
         move |count: usize| td_string!(locale, measure_edit.saved, count).to_string();
@@ -217,10 +202,12 @@ fn MeasureEditor(view: MeasureEditView) -> impl IntoView {
                     let stored = state.saved.get_untracked();
                     let error_id = format!("{id}-error");
                     let described = error_id.clone();
-                    // The view's own (Japanese) name for a field this page does not know.
-                    let label = match field_label(&field) {
-                        Some(label) => label.into_any(),
-                        None => view! { <span lang="ja">{field.label.clone()}</span> }.into_any(),
+                    // In English, the field's English name; the view's own (Japanese) name, marked,
+                    // for a field that has none.
+                    let label = match (lang, keikaku_domain::views::measure_field_label_en(&field.name)) {
+                        (keikaku_domain::lang::Lang::Ja, _) => field.label.clone().into_any(),
+                        (_, Some(label)) => label.into_any(),
+                        _ => view! { <span lang="ja">{field.label.clone()}</span> }.into_any(),
                     };
                     // The measure's text, in the language it is written in.
                     let typed_lang = move || keikaku_domain::lang::mark_japanese(&state.typed.get());

@@ -362,20 +362,6 @@ struct Editable {
     fields: Vec<(&'static str, &'static str, String)>,
 }
 
-/// The label of a measure's text field (one of `MEASURE_FIELDS`), in the page's language.
-fn measure_field_label(i18n: I18nContext<Locale>, field: &'static str) -> &'static str {
-    match field {
-        "summary" => t_string!(i18n, revision.summary),
-        "outcome" => t_string!(i18n, revision.outcome),
-        "target_state" => t_string!(i18n, revision.target_state),
-        "current_issues" => t_string!(i18n, revision.current_issues),
-        "direction" => t_string!(i18n, revision.direction),
-        "content" => t_string!(i18n, revision.content),
-        // A field added to the list later shows its name until it has a label here.
-        other => other,
-    }
-}
-
 /// Every chapter, structure node and measure of the draft, in that order, labelled in the
 /// page's language.
 fn editables(
@@ -385,6 +371,7 @@ fn editables(
     use keikaku_domain::document::{chapter_heading, measure_field, measure_heading};
     let text = |value: &Option<String>| value.clone().unwrap_or_default();
     let number = t_string!(i18n, revision.number);
+    let lang = crate::lang::lang_of(i18n.get_locale_untracked());
     let chapters = plan
         .chapters
         .iter()
@@ -439,7 +426,7 @@ fn editables(
             for (field, _) in keikaku_domain::document::MEASURE_FIELDS {
                 fields.push((
                     field,
-                    measure_field_label(i18n, field),
+                    keikaku_domain::document::measure_field_label_in(field, lang).unwrap_or(field),
                     measure_field(m, field).cloned().unwrap_or_default(),
                 ));
             }
