@@ -59,7 +59,10 @@ pub(crate) mod ssr {
         History,
         Administration,
         Progress,
+        PlanProgress,
         OpenData,
+        Round,
+        Versions,
     }
 
     impl Unloaded {
@@ -73,6 +76,9 @@ pub(crate) mod ssr {
                 (Lang::Ja, Unloaded::Administration) => "管理情報を読み込めませんでした。",
                 (Lang::Ja, Unloaded::Progress) => "進捗を読み込めませんでした。",
                 (Lang::Ja, Unloaded::OpenData) => "公開データを読み込めませんでした。",
+                (Lang::Ja, Unloaded::PlanProgress) => "計画の進み具合を読み込めませんでした。",
+                (Lang::Ja, Unloaded::Round) => "評価の情報を読み込めませんでした。",
+                (Lang::Ja, Unloaded::Versions) => "版の情報を読み込めませんでした。",
                 (Lang::En, Unloaded::Plan) => "Could not load the plan.",
                 (Lang::En, Unloaded::Plans) => "Could not load the list of plans.",
                 (Lang::En, Unloaded::Search) => "Could not search.",
@@ -82,6 +88,9 @@ pub(crate) mod ssr {
                 }
                 (Lang::En, Unloaded::Progress) => "Could not load the progress.",
                 (Lang::En, Unloaded::OpenData) => "Could not load the open data.",
+                (Lang::En, Unloaded::PlanProgress) => "Could not load how the plans are going.",
+                (Lang::En, Unloaded::Round) => "Could not load the round's information.",
+                (Lang::En, Unloaded::Versions) => "Could not load the versions.",
             }
         }
     }
@@ -89,8 +98,17 @@ pub(crate) mod ssr {
     /// The error for a page whose data could not be loaded, in the request's language; what
     /// went wrong is logged, not shown.
     pub fn unloaded(what: Unloaded, error: &dyn std::fmt::Display) -> ServerFnError {
+        unloaded_in(what, error, request_lang())
+    }
+
+    /// [`unloaded`] for an endpoint told its page's language.
+    pub fn unloaded_in(
+        what: Unloaded,
+        error: &dyn std::fmt::Display,
+        lang: keikaku_domain::lang::Lang,
+    ) -> ServerFnError {
         tracing_error(error);
-        ServerFnError::new(what.message(request_lang()))
+        ServerFnError::new(what.message(lang))
     }
 
     /// Who is asking: the server resolves the session cookie into a `Viewer` on every request.

@@ -28,13 +28,7 @@ pub async fn progress_page(
     let records = ssr::store()?
         .published_progress(&plan_id)
         .await
-        .map_err(|e| {
-            ssr::tracing_error(&e);
-            ServerFnError::new(match lang {
-                Lang::Ja => "進捗を読み込めませんでした。",
-                Lang::En => "The progress could not be loaded.",
-            })
-        })?;
+        .map_err(|e| ssr::unloaded_in(ssr::Unloaded::Progress, &e, lang))?;
     let actuals = keikaku_sync::report::PlanActuals::of(&records);
     let plan = plan.in_language(lang);
     Ok(Some(ProgressView {
@@ -72,13 +66,8 @@ pub async fn home_progress(#[server(default)] lang: Lang) -> Result<Vec<PlanBrie
     use keikaku_domain::date::Day;
     let store = ssr::store()?;
     let viewer = ssr::viewer();
-    let unreadable = |e: keikaku_store::StoreError| {
-        ssr::tracing_error(&e);
-        ServerFnError::new(match lang {
-            Lang::Ja => "計画の進み具合を読み込めませんでした。",
-            Lang::En => "How the plans are going could not be loaded.",
-        })
-    };
+    let unreadable =
+        |e: keikaku_store::StoreError| ssr::unloaded_in(ssr::Unloaded::PlanProgress, &e, lang);
     let mut briefs = Vec::new();
     for summary in ssr::readable_summaries().await? {
         let Some((_, plan)) = store

@@ -39,12 +39,7 @@ pub struct RoundView {
 
 #[cfg(feature = "ssr")]
 fn failed(e: keikaku_store::StoreError) -> ServerFnError {
-    use keikaku_domain::lang::Lang;
-    super::ssr::tracing_error(&e);
-    ServerFnError::new(match crate::api::ssr::request_lang() {
-        Lang::Ja => "評価の情報を読み込めませんでした。",
-        Lang::En => "The round's information could not be read.",
-    })
+    super::ssr::unloaded(super::ssr::Unloaded::Round, &e)
 }
 
 /// What a round store error means for a page: missing or hidden rounds are "not found".

@@ -61,8 +61,7 @@ mod ssr {
     use leptos::prelude::*;
 
     pub fn failed(e: keikaku_store::StoreError) -> ServerFnError {
-        crate::api::ssr::tracing_error(&e);
-        ServerFnError::new("版の情報を読み込めませんでした。")
+        crate::api::ssr::unloaded(crate::api::ssr::Unloaded::Versions, &e)
     }
 
     /// The plan, if readable, with the versions the viewer may open.
