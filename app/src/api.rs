@@ -32,22 +32,9 @@ pub(crate) mod ssr {
     /// the same cookie and header as the page, so what an endpoint says (its failures) reads in
     /// the page's language without every caller passing it.
     pub fn request_lang() -> keikaku_domain::lang::Lang {
-        use leptos_i18n::Locale as _;
-        let Some(parts) = use_context::<http::request::Parts>() else {
-            return Default::default();
-        };
-        if let Some(lang) = crate::lang::chosen_language(&parts.headers) {
-            return lang;
-        }
-        let accepted: Vec<&str> = parts
-            .headers
-            .get(http::header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
+        use_context::<http::request::Parts>()
+            .map(|parts| crate::lang::request_lang(&parts.headers))
             .unwrap_or_default()
-            .split(',')
-            .map(|tag| tag.split(';').next().unwrap_or(tag).trim())
-            .collect();
-        crate::lang::lang_of(crate::i18n::Locale::find_locale(&accepted))
     }
 
     /// What could not be loaded, for the page's error.

@@ -1,8 +1,9 @@
 //! Calls from the hydrated app to the JSON API (`/api/v1/...`), for the forms that change data.
 //! The API's errors name the field and the reason; [`Problem`] carries both to the form.
 //!
-//! The server's reasons are Japanese for now; what this module says itself (the server not
-//! reached, the session expired, permission refused) is in the page's language.
+//! The server says its reasons in the request's language, which is the page's (the same cookie
+//! and `Accept-Language`); what this module says itself (the server not reached, the session
+//! expired, permission refused) is in the page's language too.
 
 use keikaku_domain::lang::{mark_japanese, Lang};
 use leptos::prelude::*;
@@ -35,7 +36,7 @@ impl Problem {
     }
 
     /// A message for the page in `lang`: what went wrong and what to do. A reason the server
-    /// gave is quoted as it came (Japanese for now).
+    /// gave is quoted as it came.
     pub fn message_in(&self, lang: Lang) -> String {
         let (own, reason) = self.parts_in(lang);
         format!("{own}{}", reason.unwrap_or_default())
@@ -65,7 +66,8 @@ fn network_message(lang: Lang) -> &'static str {
 }
 
 /// A problem's message in the page's language, the server's reason marked `lang="ja"` when it
-/// is Japanese (it is, for now), so an English page says which part is Japanese.
+/// holds Japanese (a reason quoting the plan's words, or one an older server sent), so an
+/// English page says which part is Japanese.
 #[component]
 pub fn ProblemMessage(problem: Problem) -> impl IntoView {
     let (own, reason) = problem.parts_in(crate::lang::use_lang());

@@ -42,6 +42,25 @@ pub fn chosen_language(headers: &http::HeaderMap) -> Option<Lang> {
         .find_map(language_in_cookies)
 }
 
+/// The language a request asks for: the one chosen with the switch, else the first of ours
+/// its `Accept-Language` names, else Japanese. Pages, the endpoints the app calls and the JSON
+/// API's error answers all decide it here, so they agree.
+#[cfg(feature = "ssr")]
+pub fn request_lang(headers: &http::HeaderMap) -> Lang {
+    use leptos_i18n::Locale as _;
+    if let Some(lang) = chosen_language(headers) {
+        return lang;
+    }
+    let accepted: Vec<&str> = headers
+        .get(http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .split(',')
+        .map(|tag| tag.split(';').next().unwrap_or(tag).trim())
+        .collect();
+    lang_of(Locale::find_locale(&accepted))
+}
+
 /// The language a `Cookie` header's text (or `document.cookie`) names, if one of ours.
 #[cfg(any(feature = "ssr", feature = "hydrate", test))]
 fn language_in_cookies(cookies: &str) -> Option<Lang> {

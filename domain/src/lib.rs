@@ -15,6 +15,7 @@ pub mod import;
 pub mod lang;
 pub mod limits;
 pub mod reading;
+pub mod reason;
 pub mod revision;
 pub mod roadmap;
 pub mod search;

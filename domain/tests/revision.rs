@@ -3,6 +3,7 @@
 
 use keikaku_domain::format::*;
 use keikaku_domain::import::{parse_plan_file, validate};
+use keikaku_domain::lang::{is_japanese, Lang};
 use keikaku_domain::revision::diff::{diff_plans, Change, ItemKind};
 use keikaku_domain::revision::edit::{apply, Edit};
 use keikaku_domain::revision::text_diff::{new_text, old_text, SpanKind};
@@ -301,9 +302,16 @@ fn refused_edits_name_the_field_and_change_nothing() {
         let edit = edit_json(json.clone());
         let error = apply(&plan, &edit).expect_err(&json.to_string());
         assert_eq!(error.field, field, "{json}");
+        let (ja, en) = (
+            error.reason.in_lang(Lang::Ja),
+            error.reason.in_lang(Lang::En),
+        );
+        assert!(is_japanese(ja), "{error}");
+        // The English may quote the plan's words, but says the rest in English.
+        let outside_quotes: String = en.split(['“', '”']).step_by(2).collect();
         assert!(
-            !error.reason.is_empty() && !error.reason.is_ascii(),
-            "{error}"
+            !en.is_empty() && !is_japanese(&outside_quotes),
+            "{json}: {en}"
         );
     }
 }

@@ -99,6 +99,12 @@ test('an administrator revises the plan, runs the round and the organization in 
   await checkEnglish(page, base, `/plans/${PLAN}/measures/${MEASURE}/history`, /.+/);
   await checkEnglish(page, base, `/plans/${PLAN}/measures/${MEASURE}/edit`, /.+/);
   await checkEnglish(page, base, '/admin', /.+/);
+  // The server says why it refuses in English too; what was typed stays.
+  await page.getByLabel('Department name').fill('市民課');
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'A department with this name already exists.' }).first()).toBeVisible();
+  await expect(page.getByLabel('Department name')).toHaveValue('市民課');
+  expect(await unmarkedJapanese(page), 'after the refusal').toEqual([]);
   expect(errors).toEqual([]);
   await context.close();
 });

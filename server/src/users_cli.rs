@@ -93,7 +93,7 @@ async fn add(config: &Config, args: &[String]) -> Result<(), String> {
         .read_line(&mut line)
         .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
     let new_password = line.trim_end_matches(['\r', '\n']);
-    password::check_new_password(new_password)?;
+    password::check_new_password(new_password).map_err(|reason| reason.to_string())?;
 
     let store = Store::open(&config.data_dir)
         .await

@@ -1,10 +1,11 @@
 //! The interface's language: `GET /api/v1/language` remembers the choice in a cookie for
 //! anyone, signed in or not, and returns only to a page of this site; pages are written in
-//! the chosen language, else the one `Accept-Language` asks for, and say they vary by both.
+//! the chosen language, else the one `Accept-Language` asks for, and say they vary by both; the
+//! JSON API says why it refuses a request in that same language.
 
 mod support;
 
-use support::{request_with, signed_in_account, NewAccount, TestServer};
+use support::{administrator, request_with, signed_in_account, NewAccount, TestServer};
 
 fn html_lang(body: &str) -> Option<&str> {
     let start = body.find("<html lang=\"")? + "<html lang=\"".len();
@@ -156,4 +157,86 @@ fn the_english_a_plan_file_gives_survives_the_store_and_reaches_english_pages_on
         "Health management and care prevention"
     );
     assert_eq!(export["plan"]["en"]["title"], "Komagane DX Strategy");
+}
+
+#[test]
+fn the_api_says_why_it_refuses_in_the_language_the_pages_use() {
+    let server = TestServer::start();
+    let admin = administrator(
+        &server,
+        "komagane",
+        "lang-reasons",
+        "reason test passphrase",
+    );
+    let blank_department = |extra: &[(&str, &str)]| {
+        let mut headers = vec![
+            ("Cookie", admin.cookie.as_str()),
+            ("X-CSRF-Token", admin.csrf.as_str()),
+        ];
+        headers.extend_from_slice(extra);
+        request_with(
+            &server.addr,
+            "POST",
+            "/api/v1/organizations/komagane/departments",
+            Some(r#"{"name":"  "}"#),
+            &headers,
+        )
+    };
+    // Refused by the store's rules: the field and the reason, in the asked language.
+    let english = blank_department(&[("Accept-Language", "en-GB,en;q=0.9")]);
+    assert_eq!(english.status, 400, "{}", english.body);
+    assert_eq!(english.json()["error"]["field"], "name");
+    assert_eq!(english.json()["error"]["reason"], "Please enter a value.");
+    assert_eq!(english.header("content-language"), Some("en"));
+    let japanese = blank_department(&[]);
+    assert_eq!(japanese.json()["error"]["reason"], "入力してください。");
+    assert_eq!(japanese.header("content-language"), Some("ja"));
+    // The switch's cookie outranks Accept-Language, as it does for pages.
+    let cookie = format!("{}; keikaku_lang=ja", admin.cookie);
+    let chosen = request_with(
+        &server.addr,
+        "POST",
+        "/api/v1/organizations/komagane/departments",
+        Some(r#"{"name":"  "}"#),
+        &[
+            ("Cookie", &cookie),
+            ("X-CSRF-Token", &admin.csrf),
+            ("Accept-Language", "en"),
+        ],
+    );
+    assert_eq!(chosen.json()["error"]["reason"], "入力してください。");
+
+    // Refused before any handler (no session), and a missing thing from the store.
+    let unsigned = request_with(
+        &server.addr,
+        "POST",
+        "/api/v1/organizations/komagane/departments",
+        Some(r#"{"name":"新しい課"}"#),
+        &[("Cookie", "keikaku_lang=en")],
+    );
+    assert_eq!(unsigned.status, 401, "{}", unsigned.body);
+    assert_eq!(unsigned.json()["error"]["reason"], "Please sign in.");
+    let missing = request_with(
+        &server.addr,
+        "GET",
+        "/api/v1/plans/no-such-plan",
+        None,
+        &[("Accept-Language", "en")],
+    );
+    assert_eq!(missing.status, 404, "{}", missing.body);
+    assert_eq!(
+        missing.json()["error"]["reason"],
+        "This plan was not found."
+    );
+    assert_eq!(missing.json()["error"]["field"], "plan_id");
+    // Answers that are not errors are left as they are.
+    let found = request_with(
+        &server.addr,
+        "GET",
+        "/api/v1/plans",
+        None,
+        &[("Accept-Language", "en")],
+    );
+    assert_eq!(found.status, 200);
+    assert_eq!(found.header("content-language"), None);
 }

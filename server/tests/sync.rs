@@ -285,7 +285,7 @@ fn the_sync_authorization_matrix_follows_the_access_rules() {
                 rule_allows(caller, &plan, key),
             ) {
                 (Outcome::Applied { .. }, true) => applied_keys.push(key.clone()),
-                (Outcome::Rejected { reason }, false) => {
+                (Outcome::Rejected { reason, .. }, false) => {
                     assert!(
                         reason.contains("権限がありません"),
                         "{caller:?} {key}: {reason}"
@@ -1338,7 +1338,7 @@ fn a_flood_of_refused_mutations_does_not_grow_the_database() {
         assert_eq!(response.results.len(), MAX_PUSH_MUTATIONS);
         for result in &response.results {
             assert!(
-                matches!(&result.outcome, Outcome::Rejected { reason } if reason.contains("見つかりません") || reason.contains("権限がありません")),
+                matches!(&result.outcome, Outcome::Rejected { reason, .. } if reason.contains("見つかりません") || reason.contains("権限がありません")),
                 "{result:?}"
             );
         }
@@ -1470,7 +1470,7 @@ fn only_a_notes_author_or_an_administrator_retracts_it() {
         &colleague,
         retraction(&colleague_client, 1, &key, &notes[0].id),
     ) {
-        Outcome::Rejected { reason } => assert!(reason.contains("取り消せません"), "{reason}"),
+        Outcome::Rejected { reason, .. } => assert!(reason.contains("取り消せません"), "{reason}"),
         other => panic!("a colleague retracted someone's note: {other:?}"),
     }
     assert!(matches!(

@@ -8,6 +8,7 @@ use serde_json::Value;
 use sqlx::{Row, Sqlite, Transaction};
 
 use crate::{Missing, Result, Store, StoreError};
+use keikaku_domain::reason::Reason;
 
 /// Who made a change, and from where.
 #[derive(Debug, Clone, Default)]
@@ -249,10 +250,16 @@ impl Store {
         } = edit;
         let kind = measure_field_kind(field).ok_or(StoreError::NotFound(Missing::Field))?;
         if field == "title" && value.as_deref().is_none_or(|v| v.trim().is_empty()) {
-            return Err(StoreError::invalid("value", "施策名は空にできません。"));
+            return Err(StoreError::invalid(
+                "value",
+                Reason::new(
+                    "施策名は空にできません。",
+                    "A measure's name cannot be empty.",
+                ),
+            ));
         }
         if let Some(Err(problem)) = value.as_deref().map(|v| check_text(kind, v)) {
-            return Err(StoreError::invalid("value", problem.reason()));
+            return Err(StoreError::bad_text("value", problem));
         }
         let (_turn, mut tx) = self.begin_write().await?;
         let (org, mut plan) = Store::existing_plan(&mut tx, plan_id).await?;
@@ -402,7 +409,10 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound(Missing::AuditEntry))?;
         let old = |v: Option<Value>| v.and_then(|v| v.as_str().map(str::to_owned));
-        let unrestorable = StoreError::invalid("entry", "復元できない値です。");
+        let unrestorable = StoreError::invalid(
+            "entry",
+            Reason::new("復元できない値です。", "This value cannot be restored."),
+        );
         match (entry.entity.as_str(), entry.field.as_str()) {
             ("measure", "departments") => {
                 let departments = entry
@@ -462,7 +472,13 @@ impl Store {
                 self.set_plan_status(&entry.plan_id, status, actor, now)
                     .await
             }
-            _ => Err(StoreError::invalid("entry", "この変更は復元できません。")),
+            _ => Err(StoreError::invalid(
+                "entry",
+                Reason::new(
+                    "この変更は復元できません。",
+                    "This change cannot be undone.",
+                ),
+            )),
         }
     }
 }

@@ -18,6 +18,8 @@ pub(crate) mod write;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
+use keikaku_domain::limits::TextProblem;
+use keikaku_domain::reason::Reason;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -92,17 +94,17 @@ pub enum StoreError {
     NotFound(Missing),
     /// The request's `field` holds a value the rules refuse; the reason is for the user.
     #[error("{0}: {1}")]
-    Invalid(&'static str, String),
+    Invalid(&'static str, Reason),
     /// Well-formed, but the stored data forbids it now (a department still in use).
     #[error("{0}: {1}")]
-    InUse(&'static str, &'static str),
+    InUse(&'static str, Reason),
     /// A sync push malformed as a whole (see `PushRequest::validate`); nothing was applied.
     #[error("invalid push: {0}")]
     InvalidPush(keikaku_sync::Invalid),
     /// The user has made the server keep as much sync data as one user may in a day; the push
     /// was not applied and may be sent again later.
     #[error("sync quota exceeded: {0}")]
-    QuotaExceeded(String),
+    QuotaExceeded(Reason),
     /// A step of a reporting round that its rules refuse; nothing changed.
     #[error("refused: {0}")]
     Refused(#[from] keikaku_domain::evaluation::Refusal),
@@ -121,8 +123,13 @@ pub enum StoreError {
 
 impl StoreError {
     /// A refused value of `field`, with the reason shown to the user.
-    pub fn invalid(field: &'static str, reason: impl Into<String>) -> StoreError {
-        StoreError::Invalid(field, reason.into())
+    pub fn invalid(field: &'static str, reason: Reason) -> StoreError {
+        StoreError::Invalid(field, reason)
+    }
+
+    /// A value of `field` the text rules refuse, with their reason.
+    pub fn bad_text(field: &'static str, problem: TextProblem) -> StoreError {
+        StoreError::Invalid(field, Reason::of(|lang| problem.reason_in(lang)))
     }
 
     /// Whether the database was busy or locked beyond the busy timeout: the request may

@@ -101,10 +101,9 @@ fn json_text<T: serde::Serialize>(value: &T) -> Result<String> {
     Ok(serde_json::to_string(value)?)
 }
 
-fn rejected(reason: &str) -> Outcome {
-    Outcome::Rejected {
-        reason: reason.to_owned(),
-    }
+/// A rejection of the protocol's own, which a conforming client never causes.
+fn rejected(reason: &'static str) -> Outcome {
+    Outcome::rejected(&keikaku_domain::reason::Reason::technical(reason))
 }
 
 /// A mutation decided earlier, as remembered.

@@ -15,6 +15,7 @@ use sqlx::{Row, SqliteConnection};
 
 use crate::audit::{Actor, Change, EditOutcome};
 use crate::{Missing, Result, Store, StoreError};
+use keikaku_domain::reason::Reason;
 
 /// A department and how much depends on it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -81,10 +82,22 @@ fn check_department_names(known: &[String], lists: &MeasureDepartments) -> Resul
     for (role, names) in [("lead", &lists.lead), ("related", &lists.related)] {
         for name in names {
             if !known.contains(name) {
-                return Err(StoreError::invalid(role, "登録されていない部署です。"));
+                return Err(StoreError::invalid(
+                    role,
+                    Reason::new(
+                        "登録されていない部署です。",
+                        "This department is not registered.",
+                    ),
+                ));
             }
             if !seen.insert(name) {
-                return Err(StoreError::invalid(role, "同じ部署が重複しています。"));
+                return Err(StoreError::invalid(
+                    role,
+                    Reason::new(
+                        "同じ部署が重複しています。",
+                        "The same department is listed twice.",
+                    ),
+                ));
             }
         }
     }
@@ -95,7 +108,7 @@ fn check_department_names(known: &[String], lists: &MeasureDepartments) -> Resul
 fn clean_department_name(name: &str) -> Result<String> {
     let name = name.trim();
     check_required(TextKind::Name, name)
-        .map_err(|problem| StoreError::invalid("name", problem.reason()))?;
+        .map_err(|problem| StoreError::bad_text("name", problem))?;
     Ok(name.to_owned())
 }
 
@@ -103,7 +116,7 @@ fn clean_department_name(name: &str) -> Result<String> {
 fn clean_department_note(note: Option<String>) -> Result<Option<String>> {
     let note = note.filter(|n| !n.trim().is_empty());
     if let Some(Err(problem)) = note.as_deref().map(|n| check_text(TextKind::Short, n)) {
-        return Err(StoreError::invalid("note", problem.reason()));
+        return Err(StoreError::bad_text("note", problem));
     }
     Ok(note)
 }
@@ -116,7 +129,7 @@ fn check_node_text(field: &'static str, name: &str, value: Option<&str>) -> Resu
     } else {
         value.map_or(Ok(()), |v| check_text(kind, v))
     }
-    .map_err(|problem| StoreError::invalid(field, problem.reason()))
+    .map_err(|problem| StoreError::bad_text(field, problem))
 }
 
 /// The organization's department names in their listed order, read by `conn`.
@@ -172,7 +185,13 @@ impl Store {
             .await?
             .contains(&name)
         {
-            return Err(StoreError::invalid("name", "同じ名前の部署があります。"));
+            return Err(StoreError::invalid(
+                "name",
+                Reason::new(
+                    "同じ名前の部署があります。",
+                    "A department with this name already exists.",
+                ),
+            ));
         }
         sqlx::query(
             "INSERT INTO departments (organization_id, name, note, position)
@@ -206,7 +225,10 @@ impl Store {
         if measures > 0 || users > 0 {
             return Err(StoreError::InUse(
                 "name",
-                "施策または利用者が所属している部署は削除できません。",
+                Reason::new(
+                    "施策または利用者が所属している部署は削除できません。",
+                    "A department that measures or users belong to cannot be deleted.",
+                ),
             ));
         }
         sqlx::query("DELETE FROM departments WHERE organization_id = ? AND name = ?")
@@ -295,7 +317,10 @@ impl Store {
             restored_from,
         } = edit;
         if field == "title" && value.as_deref().is_none_or(|v| v.trim().is_empty()) {
-            return Err(StoreError::invalid("value", "見出しは空にできません。"));
+            return Err(StoreError::invalid(
+                "value",
+                Reason::new("見出しは空にできません。", "A heading cannot be empty."),
+            ));
         }
         check_node_text("value", field, value.as_deref())?;
         let (_turn, mut tx) = self.begin_write().await?;
@@ -358,12 +383,18 @@ impl Store {
         let mut seen = std::collections::HashSet::new();
         for id in &measure_ids {
             if !plan.measures.iter().any(|m| &m.id == id) {
-                return Err(StoreError::invalid("measures", "存在しない施策です。"));
+                return Err(StoreError::invalid(
+                    "measures",
+                    Reason::new("存在しない施策です。", "There is no such measure."),
+                ));
             }
             if !seen.insert(id) {
                 return Err(StoreError::invalid(
                     "measures",
-                    "同じ施策が重複しています。",
+                    Reason::new(
+                        "同じ施策が重複しています。",
+                        "The same measure is listed twice.",
+                    ),
                 ));
             }
         }
@@ -413,7 +444,10 @@ impl Store {
         if !is_valid_id(&node.id) {
             return Err(StoreError::invalid(
                 "id",
-                "IDは64文字以内の英小文字・数字・ハイフンで、英小文字か数字から始めてください。",
+                Reason::new(
+                    "IDは64文字以内の英小文字・数字・ハイフンで、英小文字か数字から始めてください。",
+                    "An ID is up to 64 lowercase letters, digits and hyphens, and begins with a letter or digit.",
+                ),
             ));
         }
         for (field, value) in [
@@ -427,7 +461,13 @@ impl Store {
         let (_turn, mut tx) = self.begin_write().await?;
         let (org, mut plan) = Store::existing_plan(&mut tx, plan_id).await?;
         if walk_nodes(&plan.structure).iter().any(|n| n.id == node.id) {
-            return Err(StoreError::invalid("id", "同じIDの項目があります。"));
+            return Err(StoreError::invalid(
+                "id",
+                Reason::new(
+                    "同じIDの項目があります。",
+                    "An item with this ID already exists.",
+                ),
+            ));
         }
         let new_node = Node {
             id: node.id.clone(),
@@ -442,7 +482,12 @@ impl Store {
         };
         match &node.parent_id {
             Some(parent) => find_node_mut(&mut plan.structure, parent)
-                .ok_or_else(|| StoreError::invalid("parent_id", "親の項目がありません。"))?
+                .ok_or_else(|| {
+                    StoreError::invalid(
+                        "parent_id",
+                        Reason::new("親の項目がありません。", "There is no such parent item."),
+                    )
+                })?
                 .children
                 .push(new_node),
             None => plan.structure.push(new_node),
@@ -494,7 +539,10 @@ impl Store {
         if !node.children.is_empty() {
             return Err(StoreError::invalid(
                 "node_id",
-                "下位の項目がある項目は削除できません。先に下位の項目を削除してください。",
+                Reason::new(
+                    "下位の項目がある項目は削除できません。先に下位の項目を削除してください。",
+                    "An item with items under it cannot be deleted. Delete the items under it first.",
+                ),
             ));
         }
         let removed = json!({

@@ -207,7 +207,9 @@ async fn the_public_and_readers_of_a_hidden_plan_keep_no_notes_and_nobody_takes_
         vec![note(1, "tablet-a-1")],
     )
     .await;
-    assert!(matches!(&public[0], Outcome::Rejected { reason } if reason.contains("サインイン")));
+    assert!(
+        matches!(&public[0], Outcome::Rejected { reason, .. } if reason.contains("サインイン"))
+    );
 
     // The Komagane plan is published: someone of another organization may keep notes on it,
     // but not under an id someone else's note has.

@@ -372,7 +372,8 @@ async fn decided_mutations_are_remembered_by_digest_and_older_rows_whole_still_a
     assert_eq!(
         push(&store, &c, vec![impostor]).await,
         [Outcome::Rejected {
-            reason: "this mutation id was already used for a different change".into()
+            reason: "this mutation id was already used for a different change".into(),
+            reason_en: None,
         }]
     );
 }
@@ -429,7 +430,8 @@ async fn a_retried_push_gets_the_same_answer_and_applies_nothing_twice() {
     assert_eq!(
         push(&store, &c, vec![impostor]).await,
         [Outcome::Rejected {
-            reason: "this mutation id was already used for a different change".into()
+            reason: "this mutation id was already used for a different change".into(),
+            reason_en: None,
         }]
     );
     assert_eq!(push(&store, &c, mutations[..1].to_vec()).await, first[..1]);
@@ -605,7 +607,7 @@ async fn push_authorized(
 
 fn reason(outcome: &Outcome) -> &str {
     match outcome {
-        Outcome::Rejected { reason } => reason,
+        Outcome::Rejected { reason, .. } => reason,
         other => panic!("expected a rejection, got {other:?}"),
     }
 }
@@ -860,7 +862,9 @@ async fn a_push_past_the_users_daily_quota_is_refused_whole_and_goes_through_a_d
     let stored: i64 = count(&store, "SELECT sum(bytes) FROM sync_mutations").await;
     assert!((2_000..4_000).contains(&stored), "{stored} bytes");
     match push_at(request(6), 1, NOW + 60).await {
-        Err(StoreError::QuotaExceeded(reason)) => assert!(reason.contains("24時間"), "{reason}"),
+        Err(StoreError::QuotaExceeded(reason)) => {
+            assert!(reason.to_string().contains("24時間"), "{reason}")
+        }
         other => panic!("expected the quota to refuse the push: {other:?}"),
     }
     assert_eq!(

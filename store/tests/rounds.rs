@@ -240,7 +240,17 @@ async fn the_whole_round_from_submission_to_publication() {
         }],
     )
     .await;
-    assert!(matches!(&refused[0], Outcome::Rejected { reason } if reason.contains("主担当課")));
+    // Said in both languages: the page shows the one it is written in.
+    let Outcome::Rejected { reason, reason_en } = &refused[0] else {
+        panic!("{refused:?}")
+    };
+    assert!(reason.contains("主担当課"), "{reason}");
+    assert_eq!(
+        reason_en.as_deref(),
+        Some(
+            "You are not allowed to submit this measure's report (its lead department submits it)."
+        )
+    );
     let outcomes = push(
         &store,
         &editor,
@@ -264,7 +274,16 @@ async fn the_whole_round_from_submission_to_publication() {
     assert_eq!(submitted.state, RecordState::Submitted);
     // Values wait while submitted; the editor cannot approve their own.
     let late = push(&store, &editor, "tablet", vec![results("書き換え")]).await;
-    assert!(matches!(&late[0], Outcome::Rejected { reason } if reason.contains("提出済み")));
+    let Outcome::Rejected { reason, reason_en } = &late[0] else {
+        panic!("{late:?}")
+    };
+    assert!(reason.contains("提出済み"), "{reason}");
+    assert!(
+        reason_en
+            .as_deref()
+            .is_some_and(|en| en.starts_with("This record was submitted")),
+        "{reason_en:?}"
+    );
     let e = store
         .review_record(
             "r6",
@@ -297,7 +316,7 @@ async fn the_whole_round_from_submission_to_publication() {
     )
     .await;
     assert!(
-        matches!(&stale[0], Outcome::Rejected { reason } if reason.contains("KPIの実績値を入れてください")),
+        matches!(&stale[0], Outcome::Rejected { reason, .. } if reason.contains("KPIの実績値を入れてください")),
         "{stale:?}"
     );
     let outcomes = push(
@@ -360,7 +379,7 @@ async fn the_whole_round_from_submission_to_publication() {
     // Locked: a late edit is refused, naming the fiscal year.
     let locked = push(&store, &editor, "tablet", vec![results("確定後の修正")]).await;
     assert!(
-        matches!(&locked[0], Outcome::Rejected { reason } if reason == "令和6年度の評価は確定しています"),
+        matches!(&locked[0], Outcome::Rejected { reason, .. } if reason == "令和6年度の評価は確定しています"),
         "{locked:?}"
     );
     // Reopened with a reason, the record takes edits again.

@@ -160,7 +160,10 @@ async fn refused_edits_and_labels_change_nothing() {
     ];
     for edit in refused {
         match store.edit_revision(PLAN, &edit, &admin(), NOW).await {
-            Err(StoreError::RefusedEdit(e)) => assert!(!e.reason.is_empty()),
+            Err(StoreError::RefusedEdit(e)) => {
+                assert!(!e.reason.in_lang(keikaku_domain::lang::Lang::Ja).is_empty());
+                assert!(!e.reason.in_lang(keikaku_domain::lang::Lang::En).is_empty());
+            }
             other => panic!("{edit:?} gave {other:?}"),
         }
     }
@@ -375,7 +378,12 @@ async fn a_revised_file_becomes_the_draft_and_must_be_of_the_same_plan() {
         )
         .await
     {
-        Err(StoreError::Invalid("file", reason)) => assert!(reason.contains("another-plan")),
+        Err(StoreError::Invalid("file", reason)) => {
+            assert!(reason.to_string().contains("another-plan"));
+            assert!(reason
+                .in_lang(keikaku_domain::lang::Lang::En)
+                .starts_with("This file is of another plan"));
+        }
         other => panic!("{other:?}"),
     }
 }

@@ -58,6 +58,20 @@ pub struct RejectedMutation {
     pub order: u64,
     pub mutation: Mutation,
     pub reason: String,
+    /// The reason in English, when the server said it differently (kept rejections of an
+    /// older version have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason_en: Option<String>,
+}
+
+impl RejectedMutation {
+    /// Why the server refused it, as a page in `lang` says it.
+    pub fn reason_in(&self, lang: Lang) -> &str {
+        match (lang, &self.reason_en) {
+            (Lang::En, Some(english)) => english,
+            _ => &self.reason,
+        }
+    }
 }
 
 /// The replica's scalar state.
@@ -973,7 +987,7 @@ impl Replica {
             MutationKey::Notebook(_) => return self.take_notebook_answer(answered, outcome, dirty),
         };
         match (&answered.mutation.change, outcome) {
-            (_, Outcome::Rejected { reason }) => {
+            (_, Outcome::Rejected { reason, reason_en }) => {
                 if let Change::Set {
                     field,
                     base_version,
@@ -994,7 +1008,7 @@ impl Replica {
                     }
                     self.mark_successor_dirty(&key, *field, dirty);
                 }
-                self.reject(answered, reason.clone(), dirty);
+                self.reject(answered, reason.clone(), reason_en.clone(), dirty);
             }
             (
                 Change::Set { field, value, .. },
@@ -1057,7 +1071,7 @@ impl Replica {
             // change under a record: keep the change visible rather than lose it.
             (_, Outcome::Merged { .. } | Outcome::Conflict(_))
             | (Change::AppendAnnotation { .. } | Change::RetractAnnotation { .. }, _) => {
-                self.reject(answered, UNEXPECTED_ANSWER.into(), dirty);
+                self.reject(answered, UNEXPECTED_ANSWER.into(), None, dirty);
             }
         }
     }
@@ -1070,7 +1084,9 @@ impl Replica {
         dirty: &mut Dirty,
     ) {
         match (&answered.mutation.change, outcome) {
-            (_, Outcome::Rejected { reason }) => self.reject(answered, reason.clone(), dirty),
+            (_, Outcome::Rejected { reason, reason_en }) => {
+                self.reject(answered, reason.clone(), reason_en.clone(), dirty)
+            }
             (Change::AppendAnnotation { annotation }, Outcome::Applied { version }) => {
                 self.confirm_annotation(Versioned::new(annotation.clone(), *version), dirty);
             }
@@ -1088,16 +1104,23 @@ impl Replica {
                     self.confirm_annotation(Versioned::new(tombstone, *version), dirty);
                 }
             }
-            _ => self.reject(answered, UNEXPECTED_ANSWER.into(), dirty),
+            _ => self.reject(answered, UNEXPECTED_ANSWER.into(), None, dirty),
         }
     }
 
     /// Keeps a refused mutation, with the reason, until the user discards it.
-    fn reject(&mut self, answered: PendingMutation, reason: String, dirty: &mut Dirty) {
+    fn reject(
+        &mut self,
+        answered: PendingMutation,
+        reason: String,
+        reason_en: Option<String>,
+        dirty: &mut Dirty,
+    ) {
         let rejected = RejectedMutation {
             order: answered.order,
             mutation: answered.mutation,
             reason,
+            reason_en,
         };
         dirty.rejected.insert(rejected.mutation.id.clone());
         let at = self.rejected.partition_point(|r| r.order < rejected.order);
@@ -1365,6 +1388,7 @@ fn supersedes<T: PartialEq>(incoming: &Versioned<T>, held: Option<&Versioned<T>>
 
 #[cfg(test)]
 mod tests {
+    use keikaku_domain::reason::Reason;
     use keikaku_domain::Stage;
 
     use super::*;
@@ -2020,11 +2044,11 @@ mod tests {
         let reason = "この施策の進捗を記録する権限がありません";
         tab.answer(vec![(
             a.clone(),
-            Outcome::Rejected {
-                reason: reason.into(),
-            },
+            Outcome::rejected(&Reason::new(reason, "You may not record this.")),
         )]);
         let rejected = &tab.replica.rejected()[0];
+        assert_eq!(rejected.reason_in(Lang::En), "You may not record this.");
+        assert_eq!(rejected.reason_in(Lang::Ja), reason);
         assert_eq!(
             (&rejected.mutation.id, rejected.reason.as_str()),
             (&a, reason)

@@ -6,6 +6,8 @@
 use std::fmt;
 
 use keikaku_domain::import::is_valid_id;
+use keikaku_domain::lang::Lang;
+use keikaku_domain::reason::Reason;
 use serde::{Deserialize, Serialize};
 
 use crate::annotation::Annotation;
@@ -442,8 +444,25 @@ pub enum Outcome {
     Unchanged { version: u64 },
     /// Someone else changed the field since the client's base; nothing was written.
     Conflict(Conflict),
-    /// Not allowed or not valid; nothing was written. `reason` is shown to the user.
-    Rejected { reason: String },
+    /// Not allowed or not valid; nothing was written. `reason` is shown to the user, and
+    /// `reason_en` to one reading English where the server says it differently (a client
+    /// that knows no `reason_en` shows `reason`).
+    Rejected {
+        reason: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason_en: Option<String>,
+    },
+}
+
+impl Outcome {
+    /// A rejection saying `reason`, with its English when that differs.
+    pub fn rejected(reason: &Reason) -> Outcome {
+        let (ja, en) = (reason.in_lang(Lang::Ja), reason.in_lang(Lang::En));
+        Outcome::Rejected {
+            reason: ja.to_owned(),
+            reason_en: (en != ja).then(|| en.to_owned()),
+        }
+    }
 }
 
 /// Both sides of a concurrent edit to one field, for the user to resolve.
@@ -769,11 +788,12 @@ mod tests {
             json!({"type": "applied", "version": 3})
         );
         assert_eq!(
-            serde_json::to_value(Outcome::Rejected {
-                reason: "no".into()
-            })
-            .unwrap(),
+            serde_json::to_value(Outcome::rejected(&Reason::technical("no"))).unwrap(),
             json!({"type": "rejected", "reason": "no"})
+        );
+        assert_eq!(
+            serde_json::to_value(Outcome::rejected(&Reason::new("不可", "No"))).unwrap(),
+            json!({"type": "rejected", "reason": "不可", "reason_en": "No"})
         );
     }
 

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use keikaku_domain::evaluation::{
     decide_record, Decision as EvaluationDecision, EditKind, RecordAction, Refusal,
 };
+use keikaku_domain::reason::Reason;
 
 pub use self::notebook::StoredAnnotation;
 use crate::merge::merge_text;
@@ -131,12 +132,12 @@ pub struct NoteAuthor {
 /// pusher is (for the notes they append and retract), and the text merge.
 ///
 /// A closure `Fn(&ClientId, &Mutation) -> Result<(), String>` is the rules of a server that
-/// knows no users: it only authorizes, notes keep the author the client sent, and anyone who
-/// may record progress retracts any note.
+/// knows no users: it only authorizes (its reasons said as given, in any language), notes keep
+/// the author the client sent, and anyone who may record progress retracts any note.
 pub trait PushRules {
     /// `Ok` if the pusher may make `mutation`, or the reason shown to them. Checked before the
     /// decision reads anything, so a refused mutation learns nothing of what is stored.
-    fn authorize(&self, client: &ClientId, mutation: &Mutation) -> Result<(), String>;
+    fn authorize(&self, client: &ClientId, mutation: &Mutation) -> Result<(), Reason>;
 
     /// The author the server records on notes this pusher appends; `None` keeps the client's.
     fn note_author(&self, _client: &ClientId) -> Option<NoteAuthor> {
@@ -150,7 +151,7 @@ pub trait PushRules {
         _client: &ClientId,
         _key: &RecordKey,
         _author: Option<i64>,
-    ) -> Result<(), String> {
+    ) -> Result<(), Reason> {
         Ok(())
     }
 
@@ -162,8 +163,8 @@ pub trait PushRules {
 }
 
 impl<F: Fn(&ClientId, &Mutation) -> Result<(), String>> PushRules for F {
-    fn authorize(&self, client: &ClientId, mutation: &Mutation) -> Result<(), String> {
-        self(client, mutation)
+    fn authorize(&self, client: &ClientId, mutation: &Mutation) -> Result<(), Reason> {
+        self(client, mutation).map_err(Reason::technical)
     }
 }
 
@@ -183,9 +184,9 @@ impl Decided {
         }
     }
 
-    fn refused(reason: String) -> Decided {
+    fn refused(reason: Reason) -> Decided {
         Decided {
-            outcome: Outcome::Rejected { reason },
+            outcome: Outcome::rejected(&reason),
             remember: false,
         }
     }
@@ -288,12 +289,12 @@ impl ServerState {
                     Some(done) if done.mutation == *mutation && done.client_id == *client => {
                         done.outcome.clone()
                     }
-                    Some(_) => Outcome::Rejected {
-                        reason: "this mutation id was already used for a different change".into(),
-                    },
+                    Some(_) => rejected("this mutation id was already used for a different change"),
                     None => {
                         let decided = match mutation.validate() {
-                            Err(invalid) => Decided::refused(invalid.to_string()),
+                            Err(invalid) => {
+                                Decided::refused(Reason::technical(invalid.to_string()))
+                            }
                             Ok(()) => match rules.authorize(client, mutation) {
                                 Err(reason) => Decided::refused(reason),
                                 Ok(()) => self.apply(client, mutation, rules),
@@ -412,7 +413,7 @@ impl ServerState {
         let record = self.records.get(key);
         if let Some(refusal) = record.and_then(|r| edit_locked(r, &mutation.change)) {
             // The round may be reopened: not remembered, a retry is decided as of then.
-            return Decided::refused(refusal.reason());
+            return Decided::refused(refusal_reason(&refusal));
         }
         let (version, change, outcome) = match &mutation.change {
             Change::Set {
@@ -487,9 +488,9 @@ impl ServerState {
                     }
                     // Stored notes never go away: the same answer every time.
                     Some(_) => {
-                        return Decided::refused(
-                            "a different note with this id already exists".into(),
-                        )
+                        return Decided::refused(Reason::technical(
+                            "a different note with this id already exists",
+                        ))
                     }
                     None => {}
                 }
@@ -542,9 +543,9 @@ impl ServerState {
                     }
                     // Readings never change once stored: the same answer every time.
                     Some(_) => {
-                        return Decided::refused(
-                            "a different reading with this id already exists".into(),
-                        )
+                        return Decided::refused(Reason::technical(
+                            "a different reading with this id already exists",
+                        ))
                     }
                     None => {}
                 }
@@ -560,7 +561,10 @@ impl ServerState {
             }
             Change::Submit { round_id, seen } => {
                 let Some(round) = record.and_then(|r| r.rounds.get(round_id)) else {
-                    return Decided::refused("この記録はこの評価の対象ではありません。".into());
+                    return Decided::refused(Reason::fixed(
+                        "この記録はこの評価の対象ではありません。",
+                        "This record is not covered by this round.",
+                    ));
                 };
                 let action = RecordAction::Submit { seen: *seen };
                 let decided = decide_record(
@@ -584,9 +588,9 @@ impl ServerState {
                             now,
                             comment: round.value.comment.clone(),
                         };
-                        return Decided::refused(refusal.reason());
+                        return Decided::refused(refusal_reason(&refusal));
                     }
-                    Err(refusal) => return Decided::refused(refusal.reason()),
+                    Err(refusal) => return Decided::refused(refusal_reason(&refusal)),
                 };
                 let snapshot = ProgressRecord {
                     rounds: BTreeMap::new(),
@@ -609,7 +613,9 @@ impl ServerState {
                 (version, change, Outcome::Applied { version })
             }
             Change::AppendAnnotation { .. } | Change::RetractAnnotation { .. } => {
-                return Decided::refused("notes on the plan belong in a notebook".into())
+                return Decided::refused(Reason::technical(
+                    "notes on the plan belong in a notebook",
+                ))
             }
         };
         self.history.push(HistoryEntry {
@@ -656,10 +662,14 @@ fn edit_locked(record: &ProgressRecord, change: &Change) -> Option<Refusal> {
     crate::round::edit_lock(record, edit)
 }
 
-fn rejected(reason: &str) -> Outcome {
-    Outcome::Rejected {
-        reason: reason.to_owned(),
-    }
+/// A rejection of the protocol's own, which a conforming client never causes.
+fn rejected(reason: &'static str) -> Outcome {
+    Outcome::rejected(&Reason::technical(reason))
+}
+
+/// A round's refusal in each language it is written in.
+fn refusal_reason(refusal: &Refusal) -> Reason {
+    Reason::of(|lang| refusal.reason_in(lang))
 }
 
 fn same_note(stored: &FieldNote, appended: &FieldNote) -> bool {
@@ -1211,7 +1221,7 @@ mod tests {
     struct Users;
 
     impl PushRules for Users {
-        fn authorize(&self, _: &ClientId, _: &Mutation) -> Result<(), String> {
+        fn authorize(&self, _: &ClientId, _: &Mutation) -> Result<(), Reason> {
             Ok(())
         }
 
@@ -1232,12 +1242,15 @@ mod tests {
             client: &ClientId,
             _: &RecordKey,
             author: Option<i64>,
-        ) -> Result<(), String> {
+        ) -> Result<(), Reason> {
             let me = self.note_author(client).map(|a| a.user_id);
             if client.as_str() == "admin" || (author.is_some() && author == me) {
                 Ok(())
             } else {
-                Err("他の人のメモは取り消せません。".into())
+                Err(Reason::new(
+                    "他の人のメモは取り消せません。",
+                    "You cannot retract another person's note.",
+                ))
             }
         }
     }
@@ -1284,7 +1297,10 @@ mod tests {
         let by_b = retract(&b, 1, forged.id.as_str());
         assert_eq!(
             push(&mut server, &b, by_b.clone()),
-            rejected("他の人のメモは取り消せません。")
+            Outcome::Rejected {
+                reason: "他の人のメモは取り消せません。".into(),
+                reason_en: Some("You cannot retract another person's note.".into()),
+            }
         );
         assert!(server.processed(&by_b.id).is_none(), "not remembered");
         assert_eq!(

@@ -122,7 +122,7 @@ fn a_submission_that_missed_a_return_is_refused_with_the_comment() {
     };
     server.put_round(&key(), returned);
     let outcomes = sync(&mut server, &mut offline);
-    let Outcome::Rejected { reason } = &outcomes[0] else {
+    let Outcome::Rejected { reason, .. } = &outcomes[0] else {
         panic!("{outcomes:?}");
     };
     assert!(reason.contains("差し戻されました"), "{reason}");
@@ -152,7 +152,7 @@ fn a_final_round_refuses_late_edits_and_the_tablet_keeps_them() {
         .unwrap();
     server.put_round(&key(), round(RecordState::Approved, 3, RoundState::Final));
     let outcomes = sync(&mut server, &mut offline);
-    let Outcome::Rejected { reason } = &outcomes[0] else {
+    let Outcome::Rejected { reason, .. } = &outcomes[0] else {
         panic!("{outcomes:?}");
     };
     assert_eq!(reason, "令和6年度の評価は確定しています");
@@ -183,7 +183,9 @@ fn a_submitted_year_end_record_takes_notes_but_not_values() {
         )
         .unwrap();
     let outcomes = sync(&mut server, &mut replica);
-    assert!(matches!(&outcomes[0], Outcome::Rejected { reason } if reason.contains("提出済み")));
+    assert!(
+        matches!(&outcomes[0], Outcome::Rejected { reason, .. } if reason.contains("提出済み"))
+    );
     assert!(matches!(outcomes[1], Outcome::Applied { .. }));
 }
 
@@ -199,7 +201,7 @@ fn a_closed_round_refuses_a_new_submission() {
     );
     let outcomes = sync(&mut server, &mut offline);
     assert!(
-        matches!(&outcomes[0], Outcome::Rejected { reason } if reason.contains("締め切られました")),
+        matches!(&outcomes[0], Outcome::Rejected { reason, .. } if reason.contains("締め切られました")),
         "{outcomes:?}"
     );
 }

@@ -17,6 +17,7 @@
 
 mod support;
 
+use keikaku_domain::reason::Reason;
 use std::collections::{BTreeMap, BTreeSet};
 use std::panic;
 
@@ -147,11 +148,14 @@ fn author_name(c: usize) -> String {
 struct Rules;
 
 impl PushRules for Rules {
-    fn authorize(&self, client: &ClientId, mutation: &Mutation) -> Result<(), String> {
+    fn authorize(&self, client: &ClientId, mutation: &Mutation) -> Result<(), Reason> {
         if may_change(client_index(client), &mutation.key) {
             Ok(())
         } else {
-            Err("この施策の進捗を記録する権限がありません".into())
+            Err(Reason::fixed(
+                "この施策の進捗を記録する権限がありません",
+                "You may not record this measure's progress",
+            ))
         }
     }
 
@@ -168,12 +172,15 @@ impl PushRules for Rules {
         client: &ClientId,
         _: &RecordKey,
         author: Option<i64>,
-    ) -> Result<(), String> {
+    ) -> Result<(), Reason> {
         let user = user_of(client_index(client));
         if user == 0 || author == Some(user as i64) {
             Ok(())
         } else {
-            Err(RETRACTION_REFUSED.into())
+            Err(Reason::fixed(
+                RETRACTION_REFUSED,
+                "You cannot retract another official's note",
+            ))
         }
     }
 }
@@ -707,7 +714,7 @@ impl Sim {
                 Outcome::Applied { .. } => self.stats.applied += 1,
                 Outcome::Merged { .. } => self.stats.merged += 1,
                 Outcome::Unchanged { .. } => self.stats.unchanged += 1,
-                Outcome::Rejected { reason } => {
+                Outcome::Rejected { reason, .. } => {
                     self.stats.rejected += 1;
                     if !may_change(c, &mutation.key) {
                         self.stats.unauthorized_rejected += 1;

@@ -76,7 +76,8 @@ pub fn field_error(
 }
 
 /// What was done, or why it was refused, as the paragraph above a form says it; the server's
-/// reason is marked with its language (Japanese for now).
+/// reason (in the page's language, but it may quote the plan's Japanese) is marked with its
+/// language.
 pub fn outcome_notice(result: Result<String, crate::client::Problem>) -> leptos::prelude::AnyView {
     use leptos::prelude::*;
     match result {

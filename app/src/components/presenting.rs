@@ -127,7 +127,7 @@ pub fn PresenterPanel(
                     <button type="button" class="button" on:click=move |_| presenter.send(None)>{t!(i18n, document.stop_pointing)}</button>
                 </p>
             })}
-            // The server's refusals are in Japanese for now.
+            // The server's refusal, in the page's language; it may quote Japanese.
             {move || presenter.error.get().map(|e| {
                 let lang = mark_japanese(&e);
                 view! { <p class="notice notice--error" role="alert" lang=lang>{e}</p> }

@@ -47,8 +47,8 @@ fn name(text: String) -> impl Fn() -> AnyView + Clone + Send + Sync + 'static {
 }
 
 /// What the form's last request came to, above the form. Refusals are shown here too, even
-/// when they are also shown beside a field; the server's reasons (Japanese for now) are marked
-/// with their language.
+/// when they are also shown beside a field; the server's reasons (which may quote Japanese)
+/// are marked with their language.
 #[component]
 fn FormOutcome(outcome: Outcome) -> impl IntoView {
     let i18n = use_i18n();
@@ -298,7 +298,7 @@ fn NewUserForm(
             .filter(|p| p.field.as_deref() == Some(name))
             .map(|p| p.reason)
     };
-    // The server's reasons are in Japanese for now.
+    // The server's reasons may quote Japanese (a department's name): marked by what they hold.
     let reason = |reason: String| view! { <p class="field__error" lang=mark_japanese(&reason)>{reason.clone()}</p> };
     let (i18n, lang) = (use_i18n(), use_lang());
     view! {

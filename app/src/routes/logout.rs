@@ -53,7 +53,7 @@ fn SignOut(csrf_token: Option<String>) -> impl IntoView {
     });
     let token = StoredValue::new(csrf_token.clone());
     let i18n = use_i18n();
-    // The reason comes from the sign-out's steps, some of them the server's (Japanese for now).
+    // The reason comes from the sign-out's steps, some of them the server's.
     view! {
         {move || match counted.get() {
             None => view! { <PlainForm csrf_token=token.get_value()/> }.into_any(),

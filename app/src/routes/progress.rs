@@ -305,7 +305,7 @@ fn RecordEditor(
                         <p class="notice" role="status">{t!(i18n, record.read_only)}</p>
                     })}
                     <RoundPanel key=key.clone() record submittable=submittable && writable/>
-                    // Why the values are locked, in Japanese for now (see `progress_round`).
+                    // Why the values are locked (see `progress_round`); it may quote Japanese.
                     {lock.map(|reason| {
                         let lang = mark_japanese(&reason);
                         view! { <p class="notice" role="status" lang=lang>{reason}</p> }
@@ -340,8 +340,8 @@ fn save(
     let _ = (key, field, value, error, no_storage);
 }
 
-/// A refusal of the engine or the replica, in the page's language except for a reason the
-/// server gave, which is Japanese for now.
+/// A refusal of the engine or the replica, in the page's language; a reason the server gave
+/// may quote the plan's Japanese, and is marked by what it holds.
 fn error_notice(error: RwSignal<Option<String>>) -> impl IntoView {
     move || {
         error.get().map(|e| {

@@ -16,7 +16,7 @@ use crate::lang::use_lang;
 use leptos_i18n::I18nContext;
 
 /// The paragraph beside a field saying why the last request refused it, in the page's
-/// language, with the server's reason marked as Japanese (it is, for now).
+/// language, with the server's reason marked as Japanese where it holds Japanese.
 #[component]
 pub(super) fn FieldError(outcome: Outcome, field: &'static str, id: String) -> impl IntoView {
     let refused = field_error(outcome, field);

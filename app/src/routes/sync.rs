@@ -126,7 +126,7 @@ fn SyncOverview() -> impl IntoView {
                 <div><dt>{t!(i18n, sync.conflicts)}</dt><dd>{move || count(status.conflicts.get())}</dd></div>
                 <div><dt>{t!(i18n, sync.rejected)}</dt><dd>{move || count(status.rejected.get())}</dd></div>
             </dl>
-            // The sync engine's words may be the server's, which are Japanese for now.
+            // The sync engine's words may be the server's, which may quote Japanese.
             {move || status.error.get().map(|e| view! { <p class="notice notice--error" role="alert" lang=mark_japanese(&e)>{e.clone()}</p> })}
             <button type="button" class="button" on:click=sync_now disabled=move || status.syncing.get() || status.read_only.get()>
                 {move || if status.syncing.get() { t_string!(i18n, sync.syncing) } else { t_string!(i18n, sync.sync_now) }}
@@ -221,10 +221,9 @@ fn ConflictCard(conflict: OpenConflict) -> impl IntoView {
 
 #[component]
 fn RejectedCard(rejected: RejectedMutation) -> impl IntoView {
-    let RejectedMutation {
-        mutation, reason, ..
-    } = rejected;
     let (i18n, lang) = (use_i18n(), use_lang());
+    let reason = rejected.reason_in(lang).to_owned();
+    let RejectedMutation { mutation, .. } = rejected;
     // What kind of change, and what it holds: users' words, marked with their language.
     let (what, detail): (String, Option<String>) = match &mutation.change {
         Change::Set { field, value, .. } => (
@@ -277,7 +276,7 @@ fn RejectedCard(rejected: RejectedMutation) -> impl IntoView {
     let detail = detail.map(|detail| {
         view! { {t!(i18n, sync.separator)}<span lang=mark_japanese(&detail)>{detail.clone()}</span> }
     });
-    // The server's reason is Japanese for now.
+    // A reason kept from an older server may be Japanese only: marked as such.
     view! {
         <article class="conflict">
             <h3>{mutation_label(&mutation.key)}</h3>

@@ -254,17 +254,23 @@ pub struct Pointer {
 
 impl Pointer {
     /// Why an anchor or label cannot be pointed to, as (field, reason).
-    pub fn check(anchor: &str, label: &str) -> Result<(), (&'static str, String)> {
+    pub fn check(anchor: &str, label: &str) -> Result<(), (&'static str, crate::reason::Reason)> {
         let anchor_ok = anchor.starts_with("doc-")
             && anchor.len() <= 100
             && anchor
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
         if !anchor_ok {
-            return Err(("anchor", "文書の箇所を指定してください。".into()));
+            return Err((
+                "anchor",
+                crate::reason::Reason::new(
+                    "文書の箇所を指定してください。",
+                    "Please choose a passage of the document.",
+                ),
+            ));
         }
         crate::limits::check_required(crate::limits::TextKind::Name, label)
-            .map_err(|p| ("label", p.reason()))
+            .map_err(|p| ("label", crate::reason::Reason::of(|lang| p.reason_in(lang))))
     }
 }
 

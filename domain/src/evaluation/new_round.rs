@@ -1,11 +1,11 @@
 //! What an administrator gives to open a reporting round, and its checks, with their reasons
-//! in Japanese (what the server answers) or English.
+//! in Japanese and English.
 
 use serde::{Deserialize, Serialize};
 
 use crate::date::Day;
-use crate::lang::Lang;
 use crate::limits::{check_required, TextKind};
+use crate::reason::Reason;
 use crate::FiscalYear;
 
 use super::{Refusal, RoundKind};
@@ -38,58 +38,47 @@ fn default_stale_days() -> u32 {
 
 impl NewRound {
     /// Checks everything that does not need the stored plan but its `period` (first and last
-    /// fiscal year), and returns the opening day and the deadline. Reasons are in Japanese.
+    /// fiscal year), and returns the opening day and the deadline.
     pub fn validate(&self, period: Option<(i32, i32)>) -> Result<(Day, Day), Refusal> {
-        self.validate_in(period, Lang::Ja)
-    }
-
-    /// [`NewRound::validate`], with the reasons in `lang`.
-    pub fn validate_in(
-        &self,
-        period: Option<(i32, i32)>,
-        lang: Lang,
-    ) -> Result<(Day, Day), Refusal> {
-        let ja = lang == Lang::Ja;
         if !crate::limits::is_valid_id(&self.id) {
             return Err(Refusal::invalid(
                 "id",
-                if ja {
-                    "英小文字・数字・ハイフンで64文字以内にしてください。"
-                } else {
-                    "Use at most 64 lowercase letters, digits and hyphens."
-                },
+                Reason::new(
+                    "英小文字・数字・ハイフンで64文字以内にしてください。",
+                    "Use at most 64 lowercase letters, digits and hyphens.",
+                ),
             ));
         }
-        check_required(TextKind::Name, &self.title).map_err(|p| match lang {
-            Lang::Ja => Refusal::text("title", p),
-            Lang::En => Refusal::invalid("title", format!("The name {p}.")),
+        check_required(TextKind::Name, &self.title).map_err(|p| {
+            Refusal::invalid("title", Reason::new(p.reason(), format!("The name {p}.")))
         })?;
         if let Some((first, last)) = period {
             if !(first..=last).contains(&self.fiscal_year.0) {
-                let reason = match lang {
-                    Lang::Ja => format!(
-                        "{}は計画期間（{}〜{}）の外です。",
-                        self.fiscal_year.label(),
-                        FiscalYear(first).japanese(),
-                        FiscalYear(last).japanese()
+                return Err(Refusal::invalid(
+                    "fiscal_year",
+                    Reason::new(
+                        format!(
+                            "{}は計画期間（{}〜{}）の外です。",
+                            self.fiscal_year.label(),
+                            FiscalYear(first).japanese(),
+                            FiscalYear(last).japanese()
+                        ),
+                        format!(
+                            "FY{} is outside the plan's period (FY{first} to FY{last}).",
+                            self.fiscal_year.0
+                        ),
                     ),
-                    Lang::En => format!(
-                        "FY{} is outside the plan's period (FY{first} to FY{last}).",
-                        self.fiscal_year.0
-                    ),
-                };
-                return Err(Refusal::invalid("fiscal_year", reason));
+                ));
             }
         }
         let day = |field: &'static str, text: &str| {
             Day::parse(text).ok_or_else(|| {
                 Refusal::invalid(
                     field,
-                    if ja {
-                        "日付を YYYY-MM-DD の形で入力してください。"
-                    } else {
-                        "Enter the date as YYYY-MM-DD."
-                    },
+                    Reason::new(
+                        "日付を YYYY-MM-DD の形で入力してください。",
+                        "Enter the date as YYYY-MM-DD.",
+                    ),
                 )
             })
         };
@@ -98,20 +87,19 @@ impl NewRound {
         if deadline < opens {
             return Err(Refusal::invalid(
                 "deadline",
-                if ja {
-                    "締切日は受付開始日より後にしてください。"
-                } else {
-                    "The deadline cannot come before the opening date."
-                },
+                Reason::new(
+                    "締切日は受付開始日より後にしてください。",
+                    "The deadline cannot come before the opening date.",
+                ),
             ));
         }
         if !(1..=MAX_STALE_DAYS).contains(&self.stale_days) {
             return Err(Refusal::invalid(
                 "stale_days",
-                match lang {
-                    Lang::Ja => format!("1〜{MAX_STALE_DAYS}日の範囲で入力してください。"),
-                    Lang::En => format!("Enter a number of days from 1 to {MAX_STALE_DAYS}."),
-                },
+                Reason::new(
+                    format!("1〜{MAX_STALE_DAYS}日の範囲で入力してください。"),
+                    format!("Enter a number of days from 1 to {MAX_STALE_DAYS}."),
+                ),
             ));
         }
         for (index, item) in self.scope.iter().enumerate() {
@@ -121,25 +109,25 @@ impl NewRound {
             if !well_formed {
                 return Err(Refusal::invalid(
                     "scope",
-                    match lang {
-                        Lang::Ja => format!(
+                    Reason::new(
+                        format!(
                             "{}番目の対象「{item}」は measure:ID か action:ID で指定してください。",
                             index + 1
                         ),
-                        Lang::En => format!(
+                        format!(
                             "Item {} of the scope, “{item}”, must read measure:ID or action:ID.",
                             index + 1
                         ),
-                    },
+                    ),
                 ));
             }
             if self.scope[..index].contains(item) {
                 return Err(Refusal::invalid(
                     "scope",
-                    match lang {
-                        Lang::Ja => format!("対象「{item}」が重複しています。"),
-                        Lang::En => format!("“{item}” is listed twice in the scope."),
-                    },
+                    Reason::new(
+                        format!("対象「{item}」が重複しています。"),
+                        format!("“{item}” is listed twice in the scope."),
+                    ),
                 ));
             }
         }
@@ -150,6 +138,7 @@ impl NewRound {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lang::Lang;
 
     fn round() -> NewRound {
         NewRound {
@@ -242,24 +231,20 @@ mod tests {
     }
 
     #[test]
-    fn reasons_are_japanese_unless_english_is_asked_for() {
+    fn a_refused_round_says_why_in_each_language() {
         let early = NewRound {
             deadline: "2025-03-31".into(),
             ..round()
         };
         let reason = |round: &NewRound, lang| {
             round
-                .validate_in(Some((2022, 2026)), lang)
+                .validate(Some((2022, 2026)))
                 .unwrap_err()
                 .reason_in(lang)
         };
         assert_eq!(
             reason(&early, Lang::Ja),
             "締切日は受付開始日より後にしてください。"
-        );
-        assert_eq!(
-            early.validate(None).unwrap_err().reason(),
-            reason(&early, Lang::Ja)
         );
         assert_eq!(
             reason(&early, Lang::En),

@@ -6,6 +6,7 @@ use std::fmt;
 
 use crate::lang::Lang;
 use crate::limits::TextProblem;
+use crate::reason::Reason;
 use crate::FiscalYear;
 
 use super::{RecordState, RoundAction, RoundState};
@@ -64,7 +65,7 @@ pub enum Refusal {
     /// The user may not take this step at all (403).
     NotAllowed,
     /// A field of the request is invalid (400).
-    Invalid { field: &'static str, reason: String },
+    Invalid { field: &'static str, reason: Reason },
     /// The round no longer takes submissions (409).
     RoundClosed,
     /// The fiscal year's results are final: the record is read-only until reopened (409).
@@ -85,15 +86,12 @@ pub enum Refusal {
 }
 
 impl Refusal {
-    pub fn invalid(field: &'static str, reason: impl Into<String>) -> Refusal {
-        Refusal::Invalid {
-            field,
-            reason: reason.into(),
-        }
+    pub fn invalid(field: &'static str, reason: Reason) -> Refusal {
+        Refusal::Invalid { field, reason }
     }
 
     pub fn text(field: &'static str, problem: TextProblem) -> Refusal {
-        Refusal::invalid(field, problem.reason())
+        Refusal::invalid(field, Reason::of(|lang| problem.reason_in(lang)))
     }
 
     /// The request field at fault, if one is.
@@ -109,9 +107,8 @@ impl Refusal {
         self.reason_in(Lang::Ja)
     }
 
-    /// The reason in `lang`. An invalid field's reason is the one it was refused with (in
-    /// Japanese where the server wrote it), and a return's comment is the reviewer's own words:
-    /// a page showing either marks the Japanese (`crate::lang::mark_japanese`).
+    /// The reason in `lang`. A return's comment is the reviewer's own words: a page showing it
+    /// marks the Japanese (`crate::lang::mark_japanese`).
     pub fn reason_in(&self, lang: Lang) -> String {
         match lang {
             Lang::Ja => self.japanese(),
@@ -122,7 +119,7 @@ impl Refusal {
     fn japanese(&self) -> String {
         match self {
             Refusal::NotAllowed => "この操作をする権限がありません。".into(),
-            Refusal::Invalid { reason, .. } => reason.clone(),
+            Refusal::Invalid { reason, .. } => reason.in_lang(Lang::Ja).to_owned(),
             Refusal::RoundClosed => {
                 "この評価の受付は締め切られました。提出するには管理者に受付の再開か差し戻しを依頼してください。".into()
             }
@@ -163,7 +160,7 @@ impl Refusal {
         let en = Lang::En;
         match self {
             Refusal::NotAllowed => "You are not allowed to do this.".into(),
-            Refusal::Invalid { reason, .. } => reason.clone(),
+            Refusal::Invalid { reason, .. } => reason.in_lang(en).to_owned(),
             Refusal::RoundClosed => "This round no longer takes submissions. To submit, ask an \
                 administrator to reopen it for submissions or to return the record."
                 .into(),
@@ -351,8 +348,8 @@ mod tests {
         for (refusal, reason) in cases {
             assert_eq!(refusal.reason_in(Lang::En), reason);
         }
-        // A field's reason is kept as it was given.
-        let invalid = Refusal::invalid("title", "入力してください。");
-        assert_eq!(invalid.reason_in(Lang::En), "入力してください。");
+        let invalid = Refusal::text("title", TextProblem::Empty);
+        assert_eq!(invalid.reason_in(Lang::Ja), "入力してください。");
+        assert_eq!(invalid.reason_in(Lang::En), "Please enter a value.");
     }
 }

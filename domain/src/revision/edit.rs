@@ -11,6 +11,7 @@ use crate::format::*;
 use crate::import::validate;
 use crate::lang::Lang;
 use crate::limits::{check_required, check_text, is_valid_id, TextKind, TextProblem};
+use crate::reason::Reason;
 
 /// One change to a draft revision. As JSON: `{"op": "set_measure_field", "measure": "m1",
 /// "field": "direction", "value": "…"}`.
@@ -121,16 +122,23 @@ pub enum Edit {
 }
 
 /// Why an edit was refused: the request field at fault (`measure`, `value`, `kpi.label` …) and
-/// the reason for the user. The draft is unchanged.
+/// the reason for the user, in each language. The draft is unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{field}: {reason}")]
 pub struct EditError {
     pub field: String,
-    pub reason: String,
+    pub reason: Reason,
 }
 
-fn refuse<T>(field: impl Into<String>, reason: impl Into<String>) -> Result<T, EditError> {
-    Err(EditError {
+/// A refusal as the rules find it, its reason in one language.
+#[derive(Debug)]
+struct Refused {
+    field: String,
+    reason: String,
+}
+
+fn refuse<T>(field: impl Into<String>, reason: impl Into<String>) -> Result<T, Refused> {
+    Err(Refused {
         field: field.into(),
         reason: reason.into(),
     })
@@ -190,9 +198,18 @@ impl Edit {
     }
 }
 
-/// The draft after `edit`, or why the edit is refused (in Japanese).
+/// The draft after `edit`, or why the edit is refused. The rules run once per language only
+/// when they refuse, since the reason names what they found.
 pub fn apply(draft: &PlanFile, edit: &Edit) -> Result<PlanFile, EditError> {
-    apply_in(draft, edit, Lang::Ja)
+    apply_in(draft, edit, Lang::Ja).map_err(|ja| {
+        let en = apply_in(draft, edit, Lang::En)
+            .err()
+            .map_or_else(|| ja.reason.clone(), |en| en.reason);
+        EditError {
+            field: ja.field,
+            reason: Reason::new(ja.reason, en),
+        }
+    })
 }
 
 /// The reason in the user's language: the Japanese or the English given.
@@ -220,7 +237,7 @@ fn text_reason(problem: TextProblem, lang: Lang) -> String {
 }
 
 /// The draft after `edit`, or why the edit is refused, the reason in `lang`.
-pub fn apply_in(draft: &PlanFile, edit: &Edit, lang: Lang) -> Result<PlanFile, EditError> {
+fn apply_in(draft: &PlanFile, edit: &Edit, lang: Lang) -> Result<PlanFile, Refused> {
     let mut file = draft.clone();
     let departments: Vec<String> = file
         .organization
@@ -370,7 +387,7 @@ pub fn apply_in(draft: &PlanFile, edit: &Edit, lang: Lang) -> Result<PlanFile, E
             }
             let cell_text = cell_text.as_deref().filter(|t| !t.trim().is_empty());
             text("text", TextKind::Short, cell_text, false, lang)?;
-            let cells = schedule_mut(plan, item).ok_or_else(|| EditError {
+            let cells = schedule_mut(plan, item).ok_or_else(|| Refused {
                 field: "item".into(),
                 reason: say(
                     lang,
@@ -566,7 +583,7 @@ pub fn apply_in(draft: &PlanFile, edit: &Edit, lang: Lang) -> Result<PlanFile, E
             field,
             value,
         } => {
-            let target = chapter_mut(&mut plan.chapters, chapter).ok_or_else(|| EditError {
+            let target = chapter_mut(&mut plan.chapters, chapter).ok_or_else(|| Refused {
                 field: "chapter".into(),
                 reason: say(
                     lang,
@@ -590,7 +607,7 @@ pub fn apply_in(draft: &PlanFile, edit: &Edit, lang: Lang) -> Result<PlanFile, E
 
 /// The edited draft, if it still is a plan the import accepts. The checks above give the
 /// user's reasons; this one is the guarantee that nothing else slipped through.
-fn finish(file: PlanFile, lang: Lang) -> Result<PlanFile, EditError> {
+fn finish(file: PlanFile, lang: Lang) -> Result<PlanFile, Refused> {
     match validate(&file).into_iter().next() {
         None => Ok(file),
         Some(problem) => refuse(
@@ -646,8 +663,8 @@ fn missing_measure(id: &str, lang: Lang) -> String {
     )
 }
 
-fn missing_node(field: &str, node: &str, lang: Lang) -> EditError {
-    EditError {
+fn missing_node(field: &str, node: &str, lang: Lang) -> Refused {
+    Refused {
         field: field.into(),
         reason: say(
             lang,
@@ -663,7 +680,7 @@ fn text(
     value: Option<&str>,
     required: bool,
     lang: Lang,
-) -> Result<(), EditError> {
+) -> Result<(), Refused> {
     let checked = match value {
         Some(v) if required => check_required(kind, v),
         Some(v) => check_text(kind, v),
@@ -678,13 +695,13 @@ fn optional_text(
     kind: TextKind,
     value: Option<String>,
     lang: Lang,
-) -> Result<Option<String>, EditError> {
+) -> Result<Option<String>, Refused> {
     let value = value.filter(|v| !v.trim().is_empty());
     text("value", kind, value.as_deref(), false, lang)?;
     Ok(value)
 }
 
-fn id(field: &str, value: &str, lang: Lang) -> Result<(), EditError> {
+fn id(field: &str, value: &str, lang: Lang) -> Result<(), Refused> {
     if is_valid_id(value) {
         Ok(())
     } else {
@@ -700,7 +717,7 @@ fn id(field: &str, value: &str, lang: Lang) -> Result<(), EditError> {
 }
 
 /// A new measure or action id: valid, and unused by any measure or action (one namespace).
-fn new_item_id(plan: &Plan, value: &str, field: &str, lang: Lang) -> Result<(), EditError> {
+fn new_item_id(plan: &Plan, value: &str, field: &str, lang: Lang) -> Result<(), Refused> {
     id(field, value, lang)?;
     let taken = plan
         .measures
@@ -717,7 +734,7 @@ fn set_plan_field(
     field: &str,
     value: Option<String>,
     lang: Lang,
-) -> Result<(), EditError> {
+) -> Result<(), Refused> {
     match field {
         "title" => {
             text("value", TextKind::Short, value.as_deref(), true, lang)?;
@@ -752,7 +769,7 @@ fn set_measure_field(
     field: &str,
     value: Option<String>,
     lang: Lang,
-) -> Result<(), EditError> {
+) -> Result<(), Refused> {
     let slot = match field {
         "title" => {
             text("value", TextKind::Short, value.as_deref(), true, lang)?;
@@ -781,17 +798,17 @@ fn set_measure_field(
     Ok(())
 }
 
-fn measure_index(plan: &Plan, id: &str, lang: Lang) -> Result<usize, EditError> {
+fn measure_index(plan: &Plan, id: &str, lang: Lang) -> Result<usize, Refused> {
     plan.measures
         .iter()
         .position(|m| m.id == id)
-        .ok_or_else(|| EditError {
+        .ok_or_else(|| Refused {
             field: "measure".into(),
             reason: missing_measure(id, lang),
         })
 }
 
-fn measure_mut<'a>(plan: &'a mut Plan, id: &str, lang: Lang) -> Result<&'a mut Measure, EditError> {
+fn measure_mut<'a>(plan: &'a mut Plan, id: &str, lang: Lang) -> Result<&'a mut Measure, Refused> {
     let index = measure_index(plan, id, lang)?;
     Ok(&mut plan.measures[index])
 }
@@ -829,7 +846,7 @@ fn siblings_mut<'a>(
     nodes: &'a mut Vec<Node>,
     parent: Option<&str>,
     lang: Lang,
-) -> Result<&'a mut Vec<Node>, EditError> {
+) -> Result<&'a mut Vec<Node>, Refused> {
     match parent {
         None => Ok(nodes),
         Some(parent) => node_mut(nodes, parent)
@@ -925,14 +942,18 @@ mod tests {
     }
 
     #[test]
-    fn the_japanese_apply_is_apply_in_japanese() {
+    fn a_refused_edit_says_why_in_each_language() {
         let edit: Edit =
             serde_json::from_value(serde_json::json!({"op": "remove_milestone", "index": 9999}))
                 .unwrap();
         let error = apply(&komagane(), &edit).unwrap_err();
-        assert_eq!(error.reason, "そのマイルストーンはありません。");
+        assert_eq!(error.field, "index");
         assert_eq!(
-            apply_in(&komagane(), &edit, Lang::En).unwrap_err().reason,
+            error.reason.in_lang(Lang::Ja),
+            "そのマイルストーンはありません。"
+        );
+        assert_eq!(
+            error.reason.in_lang(Lang::En),
             "There is no such milestone."
         );
     }

@@ -7,21 +7,31 @@
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{Output, PasswordHash, Salt, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
+use keikaku_domain::reason::Reason;
 
 pub const MIN_LENGTH: usize = 12;
 pub const MAX_LENGTH: usize = 256;
 
 /// Why a new password is not acceptable, in Japanese for the UI and the CLI alike.
-pub fn check_new_password(password: &str) -> Result<(), String> {
+pub fn check_new_password(password: &str) -> Result<(), Reason> {
     let length = password.chars().count();
     if length < MIN_LENGTH {
-        return Err(format!("パスワードは{MIN_LENGTH}文字以上にしてください。"));
+        return Err(Reason::new(
+            format!("パスワードは{MIN_LENGTH}文字以上にしてください。"),
+            format!("A password needs at least {MIN_LENGTH} characters."),
+        ));
     }
     if length > MAX_LENGTH {
-        return Err(format!("パスワードは{MAX_LENGTH}文字以内にしてください。"));
+        return Err(Reason::new(
+            format!("パスワードは{MAX_LENGTH}文字以内にしてください。"),
+            format!("A password may have at most {MAX_LENGTH} characters."),
+        ));
     }
     if password.trim().is_empty() {
-        return Err("空白だけのパスワードは使えません。".into());
+        return Err(Reason::fixed(
+            "空白だけのパスワードは使えません。",
+            "A password cannot be only spaces.",
+        ));
     }
     Ok(())
 }

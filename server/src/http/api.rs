@@ -12,6 +12,7 @@ use serde::Deserialize;
 use super::error::ApiError;
 use super::session::RequestContext;
 use super::AppState;
+use keikaku_domain::reason::Reason;
 
 /// Most hits one search request returns.
 const MAX_SEARCH_LIMIT: usize = 500;
@@ -26,7 +27,7 @@ pub fn routes() -> Router<AppState> {
             ApiError {
                 status: axum::http::StatusCode::NOT_FOUND,
                 field: None,
-                reason: "no such API endpoint".into(),
+                reason: Reason::technical("no such API endpoint"),
             }
         })
 }
@@ -72,12 +73,18 @@ async fn search(
 ) -> Result<Json<SearchView>, ApiError> {
     let query = params.q.unwrap_or_default();
     if query.trim().is_empty() {
-        return Err(ApiError::bad_request("q", "a search query is required"));
+        return Err(ApiError::bad_request(
+            "q",
+            Reason::fixed("検索語を入力してください。", "A search query is required."),
+        ));
     }
     if query.chars().count() > 200 {
         return Err(ApiError::bad_request(
             "q",
-            "the query must be at most 200 characters",
+            Reason::fixed(
+                "検索語は200文字以内にしてください。",
+                "The query must be at most 200 characters.",
+            ),
         ));
     }
     let limit = match params.limit {
@@ -87,7 +94,9 @@ async fn search(
             _ => {
                 return Err(ApiError::bad_request(
                     "limit",
-                    format!("must be a whole number from 1 to {MAX_SEARCH_LIMIT}"),
+                    Reason::technical(format!(
+                        "must be a whole number from 1 to {MAX_SEARCH_LIMIT}"
+                    )),
                 ))
             }
         },

@@ -13,6 +13,7 @@ use super::error::ApiError;
 use super::session::RequestContext;
 use super::AppState;
 use crate::auth::{self, tokens};
+use keikaku_domain::reason::Reason;
 
 pub async fn guard(
     State(state): State<AppState>,
@@ -39,7 +40,10 @@ pub async fn guard(
         if origin_host != host {
             return Err(ApiError::forbidden(
                 Some("origin"),
-                "他のサイトからの操作は受け付けません。",
+                Reason::fixed(
+                    "他のサイトからの操作は受け付けません。",
+                    "Requests from other sites are not accepted.",
+                ),
             ));
         }
     }
@@ -56,7 +60,7 @@ pub async fn guard(
         let keys = context
             .session
             .as_ref()
-            .ok_or_else(|| ApiError::unauthorized("ログインが必要です。"))?;
+            .ok_or_else(ApiError::sign_in_needed)?;
         let sent = parts
             .headers
             .get(auth::CSRF_HEADER)
@@ -65,7 +69,10 @@ pub async fn guard(
         if !tokens::equal(sent, &keys.csrf_token) {
             return Err(ApiError::forbidden(
                 Some(auth::CSRF_HEADER),
-                "CSRFトークンがないか、正しくありません。画面を再読み込みしてください。",
+                Reason::fixed(
+                    "CSRFトークンがないか、正しくありません。画面を再読み込みしてください。",
+                    "The CSRF token is missing or wrong. Please reload the page.",
+                ),
             ));
         }
     }

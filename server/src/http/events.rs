@@ -26,6 +26,7 @@ use super::session::RequestContext;
 use super::stream_slots::StreamSlot;
 use super::AppState;
 use crate::auth;
+use keikaku_domain::reason::Reason;
 
 /// How often an idle event stream sends a comment, so proxies and browsers keep it open.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
@@ -251,8 +252,10 @@ impl Listener {
     }
 }
 
-const TOO_MANY_STREAMS: &str =
-    "このセッションで開いている通知の接続が多すぎます。不要なタブを閉じてください。";
+const TOO_MANY_STREAMS: Reason = Reason::fixed(
+    "このセッションで開いている通知の接続が多すぎます。不要なタブを閉じてください。",
+    "This session has too many notification connections open. Please close the tabs you do not need.",
+);
 
 /// Opens an event stream of `kind` for the signed-in session of `context` (429 with
 /// `Retry-After` when the session holds its most streams already).
@@ -265,7 +268,7 @@ pub fn open_stream(
     let session = context
         .session
         .as_ref()
-        .ok_or_else(|| ApiError::unauthorized("ログインが必要です。"))?;
+        .ok_or_else(ApiError::sign_in_needed)?;
     let Some(slot) = state.stream_slots.take(&session.token_hash) else {
         let mut response =
             ApiError::new(StatusCode::TOO_MANY_REQUESTS, None, TOO_MANY_STREAMS).into_response();

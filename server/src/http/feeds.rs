@@ -15,6 +15,7 @@ use super::error::ApiError;
 use super::session::RequestContext;
 use super::AppState;
 use crate::auth;
+use keikaku_domain::reason::Reason;
 
 /// The most entries a feed carries.
 const MAX_ENTRIES: usize = 50;
@@ -81,7 +82,13 @@ async fn organization_feed(
         .filter(|p| p.organization_id == org_id)
         .collect();
     let Some(first) = plans.first() else {
-        return Err(ApiError::not_found("org_id", "no such organization"));
+        return Err(ApiError::not_found(
+            "org_id",
+            Reason::fixed(
+                "この自治体は見つかりません。",
+                "This municipality was not found.",
+            ),
+        ));
     };
     let name = first.organization_name.clone();
     let site = &state.site_url;

@@ -7,6 +7,7 @@ use axum::http::{header, StatusCode};
 use serde::de::DeserializeOwned;
 
 use super::error::ApiError;
+use keikaku_domain::reason::Reason;
 
 pub struct StrictJson<T>(pub T);
 
@@ -23,7 +24,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for StrictJson<T> {
             return Err(ApiError {
                 status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 field: Some("content-type".into()),
-                reason: "the body must be JSON (Content-Type: application/json)".into(),
+                reason: Reason::technical("the body must be JSON (Content-Type: application/json)"),
             });
         }
         let bytes = Bytes::from_request(req, state)
@@ -32,9 +33,12 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for StrictJson<T> {
                 status: e.status(),
                 field: None,
                 reason: if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    "the request body is too large".into()
+                    Reason::fixed(
+                        "送信する内容が大きすぎます。",
+                        "The request body is too large.",
+                    )
                 } else {
-                    e.body_text()
+                    Reason::technical(e.body_text())
                 },
             })?;
         // Most bodies are valid: parse them directly, and only a refused one again to find
@@ -61,13 +65,13 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for StrictJson<T> {
             ApiError {
                 status: StatusCode::BAD_REQUEST,
                 field: Some(field),
-                reason: inner.to_string(),
+                reason: Reason::technical(inner.to_string()),
             }
         })?;
         deserializer.end().map_err(|e| ApiError {
             status: StatusCode::BAD_REQUEST,
             field: Some("body".into()),
-            reason: format!("trailing content after the JSON value: {e}"),
+            reason: Reason::technical(format!("trailing content after the JSON value: {e}")),
         })?;
         Ok(StrictJson(value))
     }

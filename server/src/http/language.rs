@@ -14,6 +14,7 @@ use super::error::ApiError;
 use super::redirect::{safe_next, see_other};
 use super::session::is_https;
 use super::AppState;
+use keikaku_domain::reason::Reason;
 
 /// How long the choice is remembered.
 const ONE_YEAR_SECONDS: u32 = 365 * 24 * 3600;
@@ -35,8 +36,15 @@ async fn choose(
     headers: HeaderMap,
     Query(choice): Query<Choice>,
 ) -> Result<Response, ApiError> {
-    let lang = Lang::from_code(&choice.to)
-        .ok_or_else(|| ApiError::bad_request("to", "the language must be one of: ja, en"))?;
+    let lang = Lang::from_code(&choice.to).ok_or_else(|| {
+        ApiError::bad_request(
+            "to",
+            Reason::fixed(
+                "言語は ja か en で指定してください。",
+                "The language must be one of: ja, en",
+            ),
+        )
+    })?;
     let secure = if is_https(&headers, &state) {
         "; Secure"
     } else {

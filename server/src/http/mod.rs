@@ -260,6 +260,7 @@ fn api_routes(state: &AppState) -> Router<AppState> {
         ))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(sync::protocol_header))
+        .layer(axum::middleware::from_fn(error::answer_in_language))
 }
 
 async fn shutdown_signal() {

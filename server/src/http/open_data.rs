@@ -16,6 +16,7 @@ use super::error::ApiError;
 use super::round_files::download_csv;
 use super::session::RequestContext;
 use super::AppState;
+use keikaku_domain::reason::Reason;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/plans/{plan_id}/data/{file}", get(dataset_file))
@@ -51,8 +52,12 @@ async fn dataset_file(
     let Some((dataset, format)) = parse_file(&file) else {
         return Err(ApiError::not_found(
             "file",
-            "no such dataset: measures, actions, roadmap, kpis, progress or kpi-readings, \
-             as .csv, .excel.csv or .json",
+            Reason::fixed(
+                "そのデータセットはありません。measures・actions・roadmap・kpis・progress・\
+                 kpi-readings のいずれかを .csv・.excel.csv・.json で指定してください。",
+                "no such dataset: measures, actions, roadmap, kpis, progress or kpi-readings, \
+                 as .csv, .excel.csv or .json",
+            ),
         ));
     };
     let records = state.store.published_progress(&plan_id).await?;

@@ -11,13 +11,20 @@ use super::error::ApiError;
 use super::AppState;
 use crate::auth;
 use crate::auth::throttle::{self, Wait};
+use keikaku_domain::reason::Reason;
 
 /// Longest login the throttle keeps (longer ones are cut): logins have at most 100 characters,
 /// and a megabyte of typed garbage should not be stored with every attempt.
 const ACCOUNT_KEY_CHARS: usize = 128;
 
-const THROTTLED: &str = "ログインの失敗が続いたため、しばらくしてからお試しください。";
-const BUSY: &str = "混み合っています。少し待ってからもう一度お試しください。";
+const THROTTLED: Reason = Reason::fixed(
+    "ログインの失敗が続いたため、しばらくしてからお試しください。",
+    "Too many failed sign-ins. Please try again in a while.",
+);
+const BUSY: Reason = Reason::fixed(
+    "混み合っています。少し待ってからもう一度お試しください。",
+    "The server is busy. Please wait a moment and try again.",
+);
 
 /// Why no check ran.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

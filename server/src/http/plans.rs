@@ -17,6 +17,7 @@ use super::json::StrictJson;
 use super::session::RequestContext;
 use super::AppState;
 use crate::auth;
+use keikaku_domain::reason::Reason;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -65,6 +66,12 @@ pub(super) async fn readable_plan(
     Ok((org.id, plan.status))
 }
 
+/// Why a request to change the plan is refused to someone who may not edit it.
+const EDIT_DENIAL: Reason = Reason::fixed(
+    "この計画を編集する権限がありません。",
+    "You are not allowed to edit this plan.",
+);
+
 /// Lets the request through if the caller may read the plan and `rule` allows them; a plan
 /// they may not read is "not found", one they may read but not change "forbidden". Returns
 /// the plan's owner and status.
@@ -73,7 +80,7 @@ pub(super) async fn authorize(
     context: &RequestContext,
     plan_id: &str,
     rule: fn(&keikaku_domain::access::Viewer, PlanRef) -> bool,
-    denial: &str,
+    denial: Reason,
 ) -> Result<(String, PlanStatus), ApiError> {
     let (owner, status) = readable_plan(store, context, plan_id).await?;
     let plan = PlanRef {
@@ -127,13 +134,13 @@ async fn edit_measure(
         &context,
         &plan_id,
         access::can_edit_plan,
-        "この計画を編集する権限がありません。",
+        EDIT_DENIAL,
     )
     .await?;
     if !MEASURE_TEXT_FIELDS.contains(&edit.field.as_str()) {
         return Err(ApiError::bad_request(
             "field",
-            format!("must be one of {}", MEASURE_TEXT_FIELDS.join(", ")),
+            Reason::technical(format!("must be one of {}", MEASURE_TEXT_FIELDS.join(", "))),
         ));
     }
     let change = MeasureEdit {
@@ -166,7 +173,7 @@ async fn set_status(
         &context,
         &plan_id,
         access::can_edit_plan,
-        "この計画を編集する権限がありません。",
+        EDIT_DENIAL,
     )
     .await?;
     let outcome = store
@@ -185,7 +192,10 @@ async fn measure_history(
         &context,
         &plan_id,
         access::can_read_history,
-        "変更履歴を見る権限がありません。",
+        Reason::fixed(
+            "変更履歴を見る権限がありません。",
+            "You are not allowed to see the history of changes.",
+        ),
     )
     .await?;
     let entries = store.measure_history(&plan_id, &measure_id).await?;
@@ -225,7 +235,10 @@ async fn restore(
     if !access::can_restore(&context.viewer, plan) {
         return Err(ApiError::forbidden(
             None,
-            "変更を元に戻す権限がありません。",
+            Reason::fixed(
+                "変更を元に戻す権限がありません。",
+                "You are not allowed to undo changes.",
+            ),
         ));
     }
     let outcome = store

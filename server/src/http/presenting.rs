@@ -19,6 +19,7 @@ use super::plans::{authorize, readable_plan};
 use super::session::RequestContext;
 use super::AppState;
 use crate::auth;
+use keikaku_domain::reason::Reason;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -29,8 +30,14 @@ pub fn routes() -> Router<AppState> {
         .route("/plans/{plan_id}/presenting/events", get(events))
 }
 
-const DENIAL: &str = "説明中の箇所を案内できるのは、この計画を持つ自治体の管理者と職員だけです。";
-const NOT_MEMBER: &str = "説明中の箇所は、この計画を持つ自治体の利用者だけが見られます。";
+const DENIAL: Reason = Reason::fixed(
+    "説明中の箇所を案内できるのは、この計画を持つ自治体の管理者と職員だけです。",
+    "Only administrators and staff of the municipality that owns this plan can point to the passage being explained.",
+);
+const NOT_MEMBER: Reason = Reason::fixed(
+    "説明中の箇所は、この計画を持つ自治体の利用者だけが見られます。",
+    "Only users of the municipality that owns this plan can see the passage being explained.",
+);
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -80,7 +87,7 @@ async fn member(state: &AppState, context: &RequestContext, plan_id: &str) -> Re
         status,
     };
     if context.user.is_none() {
-        return Err(ApiError::unauthorized("ログインが必要です。"));
+        return Err(ApiError::sign_in_needed());
     }
     if !can_follow_presentation(&context.viewer, plan) {
         return Err(ApiError::forbidden(None, NOT_MEMBER));

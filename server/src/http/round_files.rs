@@ -11,6 +11,7 @@ use super::error::ApiError;
 use super::session::RequestContext;
 use super::AppState;
 use crate::auth;
+use keikaku_domain::reason::Reason;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -94,7 +95,10 @@ async fn sheet_file(
                 ApiError::new(
                     StatusCode::SERVICE_UNAVAILABLE,
                     None,
-                    "PDFに使う日本語フォントがサーバーにありません。管理者に連絡してください。",
+                    Reason::fixed(
+                        "PDFに使う日本語フォントがサーバーにありません。管理者に連絡してください。",
+                        "The server lacks the Japanese font PDFs need. Please contact the administrator.",
+                    ),
                 )
             })?;
             let written = tokio::task::spawn_blocking(move || {

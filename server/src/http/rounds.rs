@@ -21,6 +21,7 @@ use super::plans::actor;
 use super::session::RequestContext;
 use super::AppState;
 use crate::auth;
+use keikaku_domain::reason::Reason;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -116,7 +117,10 @@ async fn step_round(
     let action = RoundAction::parse(&request.action).ok_or_else(|| {
         ApiError::bad_request(
             "action",
-            "close・reopen・finalize・publish のいずれかを指定してください。",
+            Reason::fixed(
+                "close・reopen・finalize・publish のいずれかを指定してください。",
+                "The action must be one of close, reopen, finalize and publish.",
+            ),
         )
     })?;
     let step = state
@@ -152,7 +156,9 @@ struct RecordStepRequest {
 impl RecordStepRequest {
     fn action(self) -> Result<RecordAction, ApiError> {
         let required = |value: Option<String>, field: &str| {
-            value.ok_or_else(|| ApiError::bad_request(field, "入力してください。"))
+            value.ok_or_else(|| {
+                ApiError::bad_text(field, keikaku_domain::limits::TextProblem::Empty)
+            })
         };
         Ok(match self.action.as_str() {
             "return" => RecordAction::Return {
@@ -166,7 +172,13 @@ impl RecordStepRequest {
                 let grade = required(self.grade, "grade")?;
                 RecordAction::Evaluate {
                     grade: Grade::parse(&grade).ok_or_else(|| {
-                        ApiError::bad_request("grade", "A・B・C・D のいずれかを指定してください。")
+                        ApiError::bad_request(
+                            "grade",
+                            Reason::fixed(
+                                "A・B・C・D のいずれかを指定してください。",
+                                "The grade must be one of A, B, C and D.",
+                            ),
+                        )
                     })?,
                     reason: required(self.reason, "reason")?,
                 }
@@ -174,7 +186,10 @@ impl RecordStepRequest {
             _ => {
                 return Err(ApiError::bad_request(
                     "action",
-                    "return・approve・reopen・evaluate のいずれかを指定してください。",
+                    Reason::fixed(
+                        "return・approve・reopen・evaluate のいずれかを指定してください。",
+                        "The action must be one of return, approve, reopen and evaluate.",
+                    ),
                 ))
             }
         })
@@ -194,7 +209,10 @@ async fn step_record(
         _ => {
             return Err(ApiError::not_found(
                 "target",
-                "この評価にこの施策・取組はありません。",
+                Reason::fixed(
+                    "この評価にこの施策・取組はありません。",
+                    "This round does not cover this measure or action.",
+                ),
             ))
         }
     };

@@ -22,6 +22,7 @@ use super::password_check::{self, Refusal};
 use super::redirect::{safe_next, see_other};
 use super::AppState;
 use crate::auth::{self, password, tokens};
+use keikaku_domain::reason::Reason;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -108,23 +109,21 @@ impl RequestContext {
 
     /// For plain HTML forms, which send the CSRF token as a field rather than a header.
     pub fn check_form_token(&self, token: &str) -> Result<&SessionKeys, ApiError> {
-        let keys = self
-            .session
-            .as_ref()
-            .ok_or_else(|| ApiError::unauthorized("ログインが必要です。"))?;
+        let keys = self.session.as_ref().ok_or_else(ApiError::sign_in_needed)?;
         if !tokens::equal(token, &keys.csrf_token) {
             return Err(ApiError::forbidden(
                 Some("csrf"),
-                "CSRFトークンが正しくありません。画面を再読み込みしてください。",
+                Reason::fixed(
+                    "CSRFトークンが正しくありません。画面を再読み込みしてください。",
+                    "The CSRF token is wrong. Please reload the page.",
+                ),
             ));
         }
         Ok(keys)
     }
 
     pub fn require_user(&self) -> Result<&User, ApiError> {
-        self.user
-            .as_ref()
-            .ok_or_else(|| ApiError::unauthorized("ログインが必要です。"))
+        self.user.as_ref().ok_or_else(ApiError::sign_in_needed)
     }
 }
 
@@ -255,7 +254,10 @@ async fn sign_in(
     )))
 }
 
-const INVALID: &str = "ログインIDまたはパスワードが違います。";
+const INVALID: Reason = Reason::fixed(
+    "ログインIDまたはパスワードが違います。",
+    "The login ID or the password is wrong.",
+);
 
 async fn login(
     State(state): State<AppState>,
@@ -401,7 +403,7 @@ async fn change_password(
         .store
         .user_for_login(&user.login)
         .await?
-        .ok_or_else(|| ApiError::unauthorized("ログインが必要です。"))?;
+        .ok_or_else(ApiError::sign_in_needed)?;
     let checked = match password_check::check(
         &state,
         &user.login,
@@ -417,7 +419,10 @@ async fn change_password(
     if !checked.matches {
         return Err(ApiError::bad_request(
             "current_password",
-            "現在のパスワードが違います。",
+            Reason::fixed(
+                "現在のパスワードが違います。",
+                "The current password is wrong.",
+            ),
         ));
     }
     checked.succeeded(&state).await?;

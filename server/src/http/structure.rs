@@ -17,6 +17,7 @@ use super::session::RequestContext;
 use super::users::require_admin;
 use super::AppState;
 use crate::auth;
+use keikaku_domain::reason::Reason;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -43,7 +44,10 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-const DENIAL: &str = "この計画の構成を変更する権限がありません。";
+const DENIAL: Reason = Reason::fixed(
+    "この計画の構成を変更する権限がありません。",
+    "You are not allowed to change the structure of this plan.",
+);
 
 async fn list_departments(
     State(store): State<Store>,
@@ -140,10 +144,10 @@ async fn edit_node(
     if !keikaku_store::NODE_TEXT_FIELDS.contains(&edit.field.as_str()) {
         return Err(ApiError::bad_request(
             "field",
-            format!(
+            Reason::technical(format!(
                 "must be one of {}",
                 keikaku_store::NODE_TEXT_FIELDS.join(", ")
-            ),
+            )),
         ));
     }
     let change = NodeEdit {

@@ -28,6 +28,7 @@ use super::plans::actor;
 use super::session::RequestContext;
 use super::AppState;
 use crate::auth;
+use keikaku_domain::reason::Reason;
 
 /// Carries the protocol version, so a stale tab can tell it must reload.
 const PROTOCOL_HEADER: &str = "keikaku-sync-protocol";
@@ -60,13 +61,16 @@ fn check_replica_user(headers: &HeaderMap, login: &str) -> Result<(), ApiError> 
     match headers.get(REPLICA_USER_HEADER).map(HeaderValue::to_str) {
         None => Err(ApiError::bad_request(
             REPLICA_USER_HEADER,
-            "name the user whose replica this is (the login, percent-encoded)",
+            Reason::technical("name the user whose replica this is (the login, percent-encoded)"),
         )),
         Some(Ok(named)) if named == replica_user_header_value(login) => Ok(()),
         Some(_) => Err(ApiError::new(
             StatusCode::CONFLICT,
             Some(REPLICA_USER_HEADER),
-            "この端末の進捗データは、いまログインしているユーザーのものではありません。ページを再読み込みしてください。",
+            Reason::fixed(
+                "この端末の進捗データは、いまログインしているユーザーのものではありません。ページを再読み込みしてください。",
+                "The progress data on this device belongs to another user than the one signed in now. Please reload the page.",
+            ),
         )),
     }
 }
@@ -105,14 +109,20 @@ fn pull_request(params: &HashMap<String, String>) -> Result<PullRequest, ApiErro
         .keys()
         .find(|k| !matches!(k.as_str(), "since" | "limit" | "notebooks"))
     {
-        return Err(ApiError::bad_request(unknown, "unknown query parameter"));
+        return Err(ApiError::bad_request(
+            unknown,
+            Reason::technical("unknown query parameter"),
+        ));
     }
     let number = |name: &str| -> Result<Option<u64>, ApiError> {
         params
             .get(name)
             .map(|text| {
                 text.parse::<u64>().map_err(|_| {
-                    ApiError::bad_request(name, "must be a whole number of at least 0")
+                    ApiError::bad_request(
+                        name,
+                        Reason::technical("must be a whole number of at least 0"),
+                    )
                 })
             })
             .transpose()
@@ -120,7 +130,12 @@ fn pull_request(params: &HashMap<String, String>) -> Result<PullRequest, ApiErro
     let notebooks = match params.get("notebooks").map(String::as_str) {
         None | Some("0") => false,
         Some("1") => true,
-        Some(_) => return Err(ApiError::bad_request("notebooks", "must be 0 or 1")),
+        Some(_) => {
+            return Err(ApiError::bad_request(
+                "notebooks",
+                Reason::technical("must be 0 or 1"),
+            ))
+        }
     };
     Ok(PullRequest {
         notebooks,

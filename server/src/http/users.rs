@@ -18,6 +18,7 @@ use super::password_check::Refusal;
 use super::session::RequestContext;
 use super::AppState;
 use crate::auth::{self, password};
+use keikaku_domain::reason::Reason;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -65,7 +66,10 @@ pub(super) fn require_admin(
     } else {
         Err(ApiError::forbidden(
             None,
-            "この自治体を管理する権限がありません。",
+            Reason::fixed(
+                "この自治体を管理する権限がありません。",
+                "You are not allowed to administer this municipality.",
+            ),
         ))
     }
 }
@@ -108,14 +112,17 @@ async fn create(
     require_admin(&context, &organization_id)?;
     let store = &state.store;
     let login = request.login.trim();
-    check_login(login).map_err(|problem| ApiError::bad_request("login", problem.reason()))?;
+    check_login(login).map_err(|problem| ApiError::bad_text("login", problem))?;
     let display_name = request.display_name.trim();
     check_required(TextKind::Name, display_name)
-        .map_err(|problem| ApiError::bad_request("display_name", problem.reason()))?;
+        .map_err(|problem| ApiError::bad_text("display_name", problem))?;
     if request.role == Role::Editor && request.department.is_none() {
         return Err(ApiError::bad_request(
             "department",
-            "職員（編集者）には部署が必要です。",
+            Reason::fixed(
+                "職員（編集者）には部署が必要です。",
+                "Staff (editors) need a department.",
+            ),
         ));
     }
     if let Some(department) = &request.department {
@@ -125,7 +132,10 @@ async fn create(
         {
             return Err(ApiError::bad_request(
                 "department",
-                format!("「{department}」はこの自治体の部署ではありません。"),
+                Reason::new(
+                    format!("「{department}」はこの自治体の部署ではありません。"),
+                    format!("“{department}” is not a department of this municipality."),
+                ),
             ));
         }
     }
@@ -135,7 +145,7 @@ async fn create(
         .map(str::trim)
         .filter(|e| !e.is_empty());
     if let Some(email) = email {
-        check_email(email).map_err(|problem| ApiError::bad_request("email", problem.reason()))?;
+        check_email(email).map_err(|problem| ApiError::bad_text("email", problem))?;
     }
     password::check_new_password(&request.password)
         .map_err(|reason| ApiError::bad_request("password", reason))?;
@@ -155,7 +165,10 @@ async fn create(
         ApiError::new(
             StatusCode::CONFLICT,
             Some("login"),
-            "このログインIDは既に使われています。",
+            Reason::fixed(
+                "このログインIDは既に使われています。",
+                "This login ID is already in use.",
+            ),
         )
     })?;
     if let Some(email) = email {
@@ -186,7 +199,10 @@ async fn update(
     if update.disabled && context.user.as_ref().is_some_and(|me| me.id == user.id) {
         return Err(ApiError::bad_request(
             "disabled",
-            "自分のアカウントは無効にできません。",
+            Reason::fixed(
+                "自分のアカウントは無効にできません。",
+                "You cannot disable your own account.",
+            ),
         ));
     }
     store.set_disabled(user.id, update.disabled).await?;

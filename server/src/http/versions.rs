@@ -25,6 +25,7 @@ use super::plans::{actor, authorize, readable_plan};
 use super::session::RequestContext;
 use super::AppState;
 use crate::auth;
+use keikaku_domain::reason::Reason;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -65,7 +66,10 @@ pub async fn version_measure(
     }
 }
 
-const DENIAL: &str = "この計画の改定を扱う権限がありません。";
+const DENIAL: Reason = Reason::fixed(
+    "この計画の改定を扱う権限がありません。",
+    "You are not allowed to handle revisions of this plan.",
+);
 
 async fn manage(store: &Store, context: &RequestContext, plan_id: &str) -> Result<(), ApiError> {
     authorize(store, context, plan_id, can_manage_revisions, DENIAL).await?;
@@ -73,8 +77,15 @@ async fn manage(store: &Store, context: &RequestContext, plan_id: &str) -> Resul
 }
 
 fn parse_number(field: &str, text: &str) -> Result<VersionNumber, ApiError> {
-    VersionNumber::parse(text)
-        .ok_or_else(|| ApiError::bad_request(field, "版の番号は1以上の整数で指定してください。"))
+    VersionNumber::parse(text).ok_or_else(|| {
+        ApiError::bad_request(
+            field,
+            Reason::fixed(
+                "版の番号は1以上の整数で指定してください。",
+                "A version number is a whole number of at least 1.",
+            ),
+        )
+    })
 }
 
 /// Version `number` with its content, if the caller may read it; else 404 naming `field`.
@@ -94,7 +105,10 @@ async fn readable_version(
         Some((info, file)) if can_read_version(&context.viewer, plan_ref, info.state) => {
             Ok((info, file))
         }
-        _ => Err(ApiError::not_found(field, "この版は見つかりません。")),
+        _ => Err(ApiError::not_found(
+            field,
+            Reason::fixed("この版は見つかりません。", "This version was not found."),
+        )),
     }
 }
 
@@ -168,7 +182,15 @@ async fn compare(
 ) -> Result<Json<Comparison>, ApiError> {
     let number = |field: &'static str, value: Option<String>| {
         value
-            .ok_or_else(|| ApiError::bad_request(field, "比べる版を指定してください。"))
+            .ok_or_else(|| {
+                ApiError::bad_request(
+                    field,
+                    Reason::fixed(
+                        "比べる版を指定してください。",
+                        "Please choose the versions to compare.",
+                    ),
+                )
+            })
             .and_then(|v| parse_number(field, &v))
     };
     let (from, to) = (number("from", query.from)?, number("to", query.to)?);
@@ -238,7 +260,10 @@ async fn import_file(
         }
         ApiError::bad_request(
             "file",
-            format!("計画ファイルとして読めません：{}", lines.join(" / ")),
+            Reason::new(
+                format!("計画ファイルとして読めません：{}", lines.join(" / ")),
+                format!("This cannot be read as a plan file: {}", lines.join(" / ")),
+            ),
         )
     })?;
     let source = RevisionSource::File(Box::new(file));

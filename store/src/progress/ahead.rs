@@ -7,6 +7,7 @@
 //! between is a different merge: computed under the lock, as rare as such a race, and bounded
 //! by the merge's own work limit.
 
+use keikaku_domain::reason::Reason;
 use std::collections::HashMap;
 use std::sync::Mutex;
 
@@ -51,7 +52,7 @@ pub(crate) struct Ahead<'a, R> {
 }
 
 impl<R: PushRules> PushRules for Ahead<'_, R> {
-    fn authorize(&self, client: &ClientId, mutation: &Mutation) -> Result<(), String> {
+    fn authorize(&self, client: &ClientId, mutation: &Mutation) -> Result<(), Reason> {
         self.rules.authorize(client, mutation)
     }
 
@@ -64,7 +65,7 @@ impl<R: PushRules> PushRules for Ahead<'_, R> {
         client: &ClientId,
         key: &RecordKey,
         author: Option<i64>,
-    ) -> Result<(), String> {
+    ) -> Result<(), Reason> {
         self.rules.may_retract(client, key, author)
     }
 

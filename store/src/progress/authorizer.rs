@@ -1,6 +1,8 @@
 //! Who may make which mutation of a push, and what the server records about who made it:
 //! [`ProgressAuthorizer`], the rules `Store::push` decides a signed-in user's push by.
 
+use keikaku_domain::lang::Lang;
+use keikaku_domain::reason::Reason;
 use std::collections::{BTreeSet, HashMap};
 use std::ops::RangeInclusive;
 
@@ -53,11 +55,13 @@ pub struct ProgressAuthorizer {
 }
 
 /// Why someone may not retract a note.
-const RETRACTION_REFUSED: &str =
-    "このメモは取り消せません（取り消せるのは書いた本人と管理者だけです）。";
+const RETRACTION_REFUSED: Reason = Reason::fixed(
+    "このメモは取り消せません（取り消せるのは書いた本人と管理者だけです）。",
+    "This note cannot be retracted (only its writer and administrators can retract it).",
+);
 
 impl PushRules for ProgressAuthorizer {
-    fn authorize(&self, _client: &ClientId, mutation: &Mutation) -> Result<(), String> {
+    fn authorize(&self, _client: &ClientId, mutation: &Mutation) -> Result<(), Reason> {
         self.check(mutation)
     }
 
@@ -74,7 +78,7 @@ impl PushRules for ProgressAuthorizer {
         _client: &ClientId,
         key: &RecordKey,
         author: Option<i64>,
-    ) -> Result<(), String> {
+    ) -> Result<(), Reason> {
         let allowed = self
             .plans
             .get(&key.plan_id)
@@ -83,34 +87,47 @@ impl PushRules for ProgressAuthorizer {
         if allowed {
             Ok(())
         } else {
-            Err(RETRACTION_REFUSED.into())
+            Err(RETRACTION_REFUSED)
         }
     }
 }
 
 impl ProgressAuthorizer {
     /// `Ok` if the viewer may make `mutation`, or the reason they may not.
-    pub fn check(&self, mutation: &Mutation) -> Result<(), String> {
+    pub fn check(&self, mutation: &Mutation) -> Result<(), Reason> {
         let plan = self
             .plans
             .get(mutation.key.plan_id())
             .and_then(Option::as_ref)
             .filter(|plan| can_read_plan(&self.viewer, plan.plan_ref()))
-            .ok_or("この計画は見つかりません。")?;
+            .ok_or(Reason::fixed(
+                "この計画は見つかりません。",
+                "This plan was not found.",
+            ))?;
         let key = match &mutation.key {
             MutationKey::Record(key) => key,
             MutationKey::Notebook(_) if can_annotate(&self.viewer, plan.plan_ref()) => {
                 return Ok(())
             }
-            MutationKey::Notebook(_) => return Err("メモを残すにはサインインしてください。".into()),
+            MutationKey::Notebook(_) => {
+                return Err(Reason::fixed(
+                    "メモを残すにはサインインしてください。",
+                    "Please sign in to keep notes.",
+                ))
+            }
         };
         let measure_id = match &key.target {
             Target::Measure(id) if plan.measure_departments.contains_key(id) => id,
-            Target::Measure(_) => return Err("この計画にこの施策はありません。".into()),
-            Target::Action(id) => plan
-                .action_measures
-                .get(id)
-                .ok_or("この計画にこの取組はありません。")?,
+            Target::Measure(_) => {
+                return Err(Reason::fixed(
+                    "この計画にこの施策はありません。",
+                    "This plan has no such measure.",
+                ))
+            }
+            Target::Action(id) => plan.action_measures.get(id).ok_or(Reason::fixed(
+                "この計画にこの取組はありません。",
+                "This plan has no such action.",
+            ))?,
         };
         let departments: Vec<&str> = plan.measure_departments[measure_id]
             .iter()
@@ -125,44 +142,59 @@ impl ProgressAuthorizer {
                 .map(String::as_str)
                 .collect();
             if !can_submit(&self.viewer, plan.plan_ref(), &leads) {
-                return Err(
-                    "この施策の報告を提出する権限がありません（提出は主担当課が行います）。".into(),
-                );
+                return Err(Reason::fixed(
+                    "この施策の報告を提出する権限がありません（提出は主担当課が行います）。",
+                    "You are not allowed to submit this measure's report (its lead department submits it).",
+                ));
             }
         } else if !can_record_progress(&self.viewer, plan.plan_ref(), &departments) {
             return Err(self.refusal(&plan.organization_id));
         }
         if let Some(period) = &plan.period {
             if !period.contains(&key.fiscal_year.0) {
-                return Err(format!(
-                    "{}は計画期間（{}〜{}）の外です。",
-                    key.fiscal_year.label(),
-                    FiscalYear(*period.start()).label(),
-                    FiscalYear(*period.end()).label()
-                ));
+                return Err(Reason::of(|lang| match lang {
+                    Lang::Ja => format!(
+                        "{}は計画期間（{}〜{}）の外です。",
+                        key.fiscal_year.label(),
+                        FiscalYear(*period.start()).label(),
+                        FiscalYear(*period.end()).label()
+                    ),
+                    Lang::En => format!(
+                        "{} is outside the plan's period ({} to {}).",
+                        key.fiscal_year.label_in(lang),
+                        FiscalYear(*period.start()).label_in(lang),
+                        FiscalYear(*period.end()).label_in(lang)
+                    ),
+                }));
             }
         }
         if let Change::AppendKpiReading { reading } = &mutation.change {
             let count = plan.kpi_counts.get(measure_id).copied().unwrap_or(0);
             if !(0..count).any(|index| kpi_id(index) == reading.kpi_id) {
-                return Err(format!(
-                    "この施策にはKPI「{}」がありません。",
-                    reading.kpi_id
+                return Err(Reason::new(
+                    format!("この施策にはKPI「{}」がありません。", reading.kpi_id),
+                    format!("This measure has no KPI “{}”.", reading.kpi_id),
                 ));
             }
         }
         Ok(())
     }
 
-    fn refusal(&self, organization_id: &str) -> String {
+    fn refusal(&self, organization_id: &str) -> Reason {
         let editor_here = self
             .viewer
             .principal()
             .is_some_and(|p| p.organization_id == organization_id && p.role == Role::Editor);
         if editor_here {
-            "この施策の進捗を記録する権限がありません（担当部署ではありません）。".into()
+            Reason::fixed(
+                "この施策の進捗を記録する権限がありません（担当部署ではありません）。",
+                "You are not allowed to record this measure's progress (your department is not responsible for it).",
+            )
         } else {
-            "この施策の進捗を記録する権限がありません。".into()
+            Reason::fixed(
+                "この施策の進捗を記録する権限がありません。",
+                "You are not allowed to record this measure's progress.",
+            )
         }
     }
 }

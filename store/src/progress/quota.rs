@@ -10,6 +10,7 @@
 use sqlx::SqliteConnection;
 
 use crate::{Result, StoreError};
+use keikaku_domain::reason::Reason;
 
 /// What one user's remembered mutations of the last 24 hours may add up to, unless the store
 /// is opened with another quota: 32 MiB, some 80,000 typical mutations or 32 full pushes.
@@ -38,10 +39,10 @@ pub(super) async fn check(
     .fetch_one(&mut *conn)
     .await?;
     if used as u64 + adding > quota {
-        return Err(StoreError::QuotaExceeded(
-            "24時間に送信できる進捗の量を超えました。未送信の変更はこの端末に残っています。時間をおいてもう一度同期してください。"
-                .into(),
-        ));
+        return Err(StoreError::QuotaExceeded(Reason::new(
+            "24時間に送信できる進捗の量を超えました。未送信の変更はこの端末に残っています。時間をおいてもう一度同期してください。",
+            "You have sent as much progress as one user may in 24 hours. Changes not yet sent stay on this device. Please sync again later.",
+        )));
     }
     Ok(())
 }

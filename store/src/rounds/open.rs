@@ -11,6 +11,7 @@ use super::{take_versions, Round, RoundAudit, ROUND_ENTITY};
 use crate::audit::Actor;
 use crate::progress::plan_status;
 use crate::{Missing, Result, Store, StoreError};
+use keikaku_domain::reason::Reason;
 
 /// A plan as the round rules see it.
 pub(crate) struct PlanFacts {
@@ -126,7 +127,13 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
         if exists.is_some() {
-            return Err(StoreError::InUse("id", "この評価IDは既に使われています。"));
+            return Err(StoreError::InUse(
+                "id",
+                Reason::new(
+                    "この評価IDは既に使われています。",
+                    "This round ID is already in use.",
+                ),
+            ));
         }
         let targets = plan_targets(&mut tx, plan_id).await?;
         let scope = if new.scope.is_empty() {
@@ -137,7 +144,10 @@ impl Store {
         if scope.is_empty() {
             return Err(Refusal::invalid(
                 "scope",
-                "この年度に工程表の予定やKPIがある施策がありません。対象を指定してください。",
+                Reason::new(
+                    "この年度に工程表の予定やKPIがある施策がありません。対象を指定してください。",
+                    "No measure has a roadmap entry or a KPI for this fiscal year. Please list what the round covers.",
+                ),
             )
             .into());
         }
@@ -151,7 +161,10 @@ impl Store {
                 .ok_or_else(|| {
                     StoreError::from(Refusal::invalid(
                         "scope",
-                        format!("「{item}」はこの計画にありません。"),
+                        Reason::new(
+                            format!("「{item}」はこの計画にありません。"),
+                            format!("“{item}” is not in this plan."),
+                        ),
                     ))
                 })?;
             records.push((position, kind, id));

@@ -19,6 +19,7 @@ use super::{
 };
 use crate::audit::Actor;
 use crate::{Missing, Result, Store, StoreError};
+use keikaku_domain::reason::Reason;
 
 /// What a step on a record left: the record as replicas now hold it, and the latest sequence.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,7 +80,10 @@ impl Store {
         if action.is_submission() {
             return Err(StoreError::invalid(
                 "action",
-                "提出は進捗の同期で行います。",
+                Reason::new(
+                    "提出は進捗の同期で行います。",
+                    "Reports are submitted by syncing progress.",
+                ),
             ));
         }
         let (_turn, mut tx) = self.begin_write().await?;

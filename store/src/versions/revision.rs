@@ -13,6 +13,7 @@ use sqlx::{Sqlite, Transaction};
 use super::{draft_number, live_file, version_file, version_info, versions};
 use crate::audit::{append, Actor, Change};
 use crate::{Missing, Result, Store, StoreError};
+use keikaku_domain::reason::Reason;
 
 /// What a draft revision starts from.
 #[derive(Debug, Clone)]
@@ -44,12 +45,15 @@ impl VersionName {
             issued: blank_to_none(self.issued),
         };
         if let Some(Err(problem)) = name.label.as_deref().map(|l| check_text(TextKind::Name, l)) {
-            return Err(StoreError::invalid("label", problem.reason()));
+            return Err(StoreError::bad_text("label", problem));
         }
         if name.issued.as_deref().is_some_and(|d| !is_valid_issued(d)) {
             return Err(StoreError::invalid(
                 "issued",
-                "日付は 2024-03 または 2024-03-31 の形で入力してください。",
+                Reason::new(
+                    "日付は 2024-03 または 2024-03-31 の形で入力してください。",
+                    "Please enter the date as 2024-03 or 2024-03-31.",
+                ),
             ));
         }
         Ok(name)
@@ -127,7 +131,10 @@ impl Store {
                 if draft.is_some() {
                     return Err(StoreError::InUse(
                         "revision",
-                        "改定案が既にあります。改定案を編集するか、破棄してから始めてください。",
+                        Reason::new(
+                            "改定案が既にあります。改定案を編集するか、破棄してから始めてください。",
+                            "There is already a draft revision. Edit it, or discard it before starting another.",
+                        ),
                     ));
                 }
                 (current.clone(), "start")
@@ -136,13 +143,19 @@ impl Store {
                 if file.plan.id != plan_id {
                     return Err(StoreError::invalid(
                         "file",
-                        format!("このファイルは別の計画（{}）のものです。", file.plan.id),
+                        Reason::new(
+                            format!("このファイルは別の計画（{}）のものです。", file.plan.id),
+                            format!("This file is of another plan ({}).", file.plan.id),
+                        ),
                     ));
                 }
                 if file.organization.id != current.organization.id {
                     return Err(StoreError::invalid(
                         "file",
-                        "このファイルは別の団体の計画です。",
+                        Reason::new(
+                            "このファイルは別の団体の計画です。",
+                            "This file is a plan of another organization.",
+                        ),
                     ));
                 }
                 (*file, "import")

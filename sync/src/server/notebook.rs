@@ -2,6 +2,7 @@
 //! annotation is stored once, by its id, under the user who pushed it, and only they may delete
 //! it or ever receive it.
 
+use keikaku_domain::reason::Reason;
 use serde::{Deserialize, Serialize};
 
 use super::{rejected, Decided, PushRules, ServerState};
@@ -41,9 +42,9 @@ impl ServerState {
                         })
                     }
                     // Stored annotations never go away: the same answer every time.
-                    Some(_) => Decided::refused(
-                        "a different annotation with this id already exists".into(),
-                    ),
+                    Some(_) => Decided::refused(Reason::technical(
+                        "a different annotation with this id already exists",
+                    )),
                     None => {
                         let version = self.next_version();
                         let stored = StoredAnnotation {
@@ -80,7 +81,7 @@ impl ServerState {
                 stored.annotation.version = version;
                 Decided::lasting(Outcome::Applied { version })
             }
-            _ => Decided::refused("progress belongs to a record".into()),
+            _ => Decided::refused(Reason::technical("progress belongs to a record")),
         }
     }
 
@@ -141,7 +142,7 @@ mod tests {
     struct Users;
 
     impl PushRules for Users {
-        fn authorize(&self, _: &ClientId, _: &Mutation) -> Result<(), String> {
+        fn authorize(&self, _: &ClientId, _: &Mutation) -> Result<(), Reason> {
             Ok(())
         }
 
