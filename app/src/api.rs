@@ -138,7 +138,7 @@ pub async fn plan_page(
 ) -> Result<Option<OverviewView>, ServerFnError> {
     Ok(ssr::plan(&plan_id)
         .await?
-        .map(|(org, plan)| OverviewView::of(&org, &plan.in_language(lang))))
+        .map(|(org, plan)| OverviewView::of(&org, &plan.in_language(&org, lang))))
 }
 
 #[server(prefix = "/api", endpoint = "v1/pages/measure", input = GetUrl)]
@@ -150,13 +150,15 @@ pub async fn measure_page(
     use keikaku_domain::access::{can_read_history, PlanRef};
     let viewer = ssr::viewer();
     Ok(ssr::plan(&plan_id).await?.and_then(|(org, plan)| {
-        let plan = plan.in_language(lang);
+        // Who may record and report is decided by the departments' Japanese names, which
+        // accounts carry; the page in English names them in English.
+        let measure = plan.measure(&measure_id)?.clone();
+        let plan = plan.in_language(&org, lang);
         let mut view = MeasureView::of(&org, &plan, &measure_id)?;
-        let departments: Vec<&str> = view
-            .measure
+        let departments: Vec<&str> = measure
             .lead_departments
             .iter()
-            .chain(&view.measure.related_departments)
+            .chain(&measure.related_departments)
             .map(String::as_str)
             .collect();
         view.progress_recordable = keikaku_domain::access::can_record_progress(
@@ -167,8 +169,7 @@ pub async fn measure_page(
             },
             &departments,
         );
-        let leads: Vec<&str> = view
-            .measure
+        let leads: Vec<&str> = measure
             .lead_departments
             .iter()
             .map(String::as_str)
@@ -210,7 +211,8 @@ pub async fn roadmap_page(
     Ok(ssr::plan(&plan_id).await?.map(|(org, plan)| {
         RoadmapView::for_query(
             &org,
-            &plan.in_language(lang),
+            &plan.in_language(&org, lang),
+            lang,
             node.as_deref(),
             department.as_deref(),
             year.as_deref(),
@@ -224,7 +226,7 @@ pub async fn glossary_page(
     #[server(default)] lang: Lang,
 ) -> Result<Option<GlossaryView>, ServerFnError> {
     Ok(ssr::plan(&plan_id).await?.map(|(org, plan)| {
-        let plan = plan.in_language(lang);
+        let plan = plan.in_language(&org, lang);
         GlossaryView {
             summary: PlanSummary::of(&org, &plan),
             terms: plan.glossary,

@@ -148,7 +148,7 @@ page_loader!(
     plan(plan_id: String, lang: Lang) -> Option<OverviewView>,
     online: api::plan_page(plan_id.clone(), lang),
     keep: Some(plan_id.clone()),
-    offline: |plans| find(&plans, &plan_id).map(|f| Some(OverviewView::of(&f.organization, &f.plan.in_language(lang))))
+    offline: |plans| find(&plans, &plan_id).map(|f| Some(OverviewView::of(&f.organization, &f.plan.in_language(&f.organization, lang))))
 );
 
 page_loader!(
@@ -156,7 +156,7 @@ page_loader!(
     online: api::measure_page(plan_id.clone(), measure_id.clone(), lang),
     keep: Some(plan_id.clone()),
     offline: |plans| find(&plans, &plan_id).map(|f| {
-        MeasureView::of(&f.organization, &f.plan.in_language(lang), &measure_id).map(|mut view| {
+        MeasureView::of(&f.organization, &f.plan.in_language(&f.organization, lang), &measure_id).map(|mut view| {
             // Offline, whoever signed in on this device may record; the server checks each
             // change when it arrives, and a refusal is shown then and kept until discarded.
             view.progress_recordable = crate::offline::device::signed_in_known().is_some();
@@ -172,7 +172,8 @@ page_loader!(
     keep: Some(plan_id.clone()),
     offline: |plans| find(&plans, &plan_id).map(|f| Some(RoadmapView::for_query(
         &f.organization,
-        &f.plan.in_language(lang),
+        &f.plan.in_language(&f.organization, lang),
+        lang,
         node.as_deref(),
         department.as_deref(),
         year.as_deref(),
@@ -184,7 +185,7 @@ page_loader!(
     online: api::glossary_page(plan_id.clone(), lang),
     keep: Some(plan_id.clone()),
     offline: |plans| find(&plans, &plan_id).map(|f| {
-        let plan = f.plan.in_language(lang);
+        let plan = f.plan.in_language(&f.organization, lang);
         Some(GlossaryView {
             summary: PlanSummary::of(&f.organization, &plan),
             terms: plan.glossary,

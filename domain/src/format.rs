@@ -81,6 +81,9 @@ pub struct Department {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// English for this object's text fields (see [`crate::english`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub en: Option<crate::english::DepartmentEn>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -414,9 +417,18 @@ pub struct ScheduleCell {
     /// arrow (「調査 導入計画 → →」 from 2022 through 2024).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub through: Option<FiscalYear>,
+    /// English for this object's text fields (see [`crate::english`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub en: Option<crate::english::CellEn>,
 }
 
 impl ScheduleCell {
+    /// The stage the cell's words name, read in the plan's Japanese whatever the page's
+    /// language (the English given for a cell words it freely).
+    pub fn stage(&self) -> Option<crate::stage::Stage> {
+        crate::stage::Stage::recognise(&self.text)
+    }
+
     pub fn covers(&self, year: FiscalYear) -> bool {
         year == self.fiscal_year
             || self

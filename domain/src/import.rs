@@ -235,6 +235,7 @@ impl Validator {
                 self.problem(place, format!("duplicate department {:?}", dept.name));
             }
         }
+        self.department_english(&org.departments);
 
         let plan = &file.plan;
         self.id("plan", &plan.id, "plan.id".into());
@@ -354,6 +355,35 @@ impl Validator {
                     format!("{place}.term"),
                     format!("duplicate glossary term {:?}", term.term),
                 );
+            }
+        }
+    }
+
+    /// Each department's English, and that its English name names no other department: the
+    /// roadmap's filter takes a department by either of its names.
+    fn department_english(&mut self, departments: &[Department]) {
+        let mut english_names: HashMap<&str, &str> = HashMap::new();
+        for (i, dept) in departments.iter().enumerate() {
+            let Some(en) = &dept.en else { continue };
+            let place = format!("organization.departments[{i}]");
+            self.english(
+                &place,
+                &[("name", Name, &en.name), ("note", Short, &en.note)],
+            );
+            let Some(name) = en.name.as_deref() else {
+                continue;
+            };
+            let place = format!("{place}.en.name");
+            if let Some(first) = english_names.insert(name, &dept.name) {
+                let reason = format!(
+                    "duplicate English department name {name:?} (also given for {first:?})"
+                );
+                self.problem(place, reason);
+            } else if name != dept.name && departments.iter().any(|d| d.name == name) {
+                let reason = format!(
+                    "{name:?} is another department's name, so it cannot be this one's English name"
+                );
+                self.problem(place, reason);
             }
         }
     }
@@ -503,6 +533,7 @@ impl Validator {
                     ("current_issues", kind("current_issues"), &en.current_issues),
                     ("direction", kind("direction"), &en.direction),
                     ("content", kind("content"), &en.content),
+                    ("departments_note", Short, &en.departments_note),
                 ],
             );
         }
@@ -590,6 +621,9 @@ impl Validator {
             let place = format!("{place}[{i}]");
             let year = cell.fiscal_year;
             self.required(format!("{place}.text"), Short, &cell.text);
+            if let Some(en) = &cell.en {
+                self.english(&place, &[("text", Short, &en.text)]);
+            }
             if !years.insert(year) {
                 self.problem(
                     format!("{place}.fiscal_year"),

@@ -171,18 +171,27 @@ impl RoadmapView {
     pub fn for_query(
         organization: &Organization,
         plan: &Plan,
+        lang: Lang,
         node: Option<&str>,
         department: Option<&str>,
         year: Option<&str>,
     ) -> RoadmapView {
         let (filter, mut errors) = RoadmapFilter::parse(node, department, year);
-        let mut view = RoadmapView::of(organization, plan, filter);
+        let mut view = RoadmapView::of(organization, plan, lang, filter);
         errors.append(&mut view.filter_errors);
         view.filter_errors = errors;
         view
     }
 
-    pub fn of(organization: &Organization, plan: &Plan, requested: RoadmapFilter) -> RoadmapView {
+    /// The roadmap of `plan` as a page in `lang` shows it ([`Plan::in_language`] of it), so
+    /// its department options are named in `lang` where the organization gives the English; a
+    /// department asked for by its name in the other language is the same department.
+    pub fn of(
+        organization: &Organization,
+        plan: &Plan,
+        lang: Lang,
+        requested: RoadmapFilter,
+    ) -> RoadmapView {
         let all_years = plan.roadmap_years();
         let node_options = node_options(&plan.structure);
         let mut department_options: Vec<String> = Vec::new();
@@ -207,10 +216,10 @@ impl RoadmapView {
                 filter.node = None;
             }
         }
-        if let Some(dept) = &filter.department {
-            if !department_options.contains(dept) {
-                filter_errors.push(FilterError::UnknownDepartment(dept.clone()));
-                filter.department = None;
+        if let Some(dept) = filter.department.take() {
+            filter.department = department_option(organization, &department_options, &dept);
+            if filter.department.is_none() {
+                filter_errors.push(FilterError::UnknownDepartment(dept));
             }
         }
         if let Some(year) = filter.fiscal_year {
@@ -245,7 +254,7 @@ impl RoadmapView {
                     continue;
                 }
             }
-            let rows = measure_rows(measure, &years, filter.fiscal_year.is_some());
+            let rows = measure_rows(measure, &years, filter.fiscal_year.is_some(), lang);
             if rows.is_empty() {
                 continue;
             }
@@ -275,24 +284,53 @@ impl RoadmapView {
     }
 }
 
-/// The measure's row and its actions' rows. With a year filter, rows without a plan for that
-/// year are dropped, and the measure row is kept only as a heading for matching actions.
-/// One roadmap row's cells: the planned text for each of `years`, with its stage.
-pub fn row_cells(schedule: &[ScheduleCell], years: &[FiscalYear]) -> Vec<Option<RoadmapCell>> {
+/// The filter option naming the department `name` names: the option itself, or the
+/// department's name in the page's language when `name` is its name in the other (a link
+/// shared from a page in that language, or the language switch, which keeps the query).
+fn department_option(
+    organization: &Organization,
+    options: &[String],
+    name: &str,
+) -> Option<String> {
+    if options.iter().any(|o| o == name) {
+        return Some(name.to_owned());
+    }
+    let department = organization.department_named(name)?;
+    let english = department.en.as_ref().and_then(|en| en.name.as_ref());
+    std::iter::once(&department.name)
+        .chain(english)
+        .find(|n| options.contains(n))
+        .cloned()
+}
+
+/// One roadmap row's cells: the planned text for each of `years` in `lang` where the plan
+/// gives it, with the stage its Japanese names.
+pub fn row_cells(
+    schedule: &[ScheduleCell],
+    years: &[FiscalYear],
+    lang: Lang,
+) -> Vec<Option<RoadmapCell>> {
     years
         .iter()
         .map(|y| {
             crate::format::planned_for(schedule, *y).map(|(c, continued)| RoadmapCell {
-                text: c.text.clone(),
-                stage: Stage::recognise(&c.text),
+                text: c.text_in(lang).to_owned(),
+                stage: c.stage(),
                 continued,
             })
         })
         .collect()
 }
 
-fn measure_rows(measure: &Measure, years: &[FiscalYear], year_filter: bool) -> Vec<RoadmapRow> {
-    let cells = |schedule: &[ScheduleCell]| row_cells(schedule, years);
+/// The measure's row and its actions' rows. With a year filter, rows without a plan for that
+/// year are dropped, and the measure row is kept only as a heading for matching actions.
+fn measure_rows(
+    measure: &Measure,
+    years: &[FiscalYear],
+    year_filter: bool,
+    lang: Lang,
+) -> Vec<RoadmapRow> {
+    let cells = |schedule: &[ScheduleCell]| row_cells(schedule, years, lang);
     let has_any = |row: &RoadmapRow| row.cells.iter().any(Option::is_some);
     let head = RoadmapRow {
         kind: RowKind::Measure,
@@ -376,6 +414,7 @@ mod tests {
         let view = RoadmapView::for_query(
             &file.organization,
             &file.plan,
+            Lang::Ja,
             None,
             Some("存在しない課"),
             Some("あ"),
@@ -390,14 +429,152 @@ mod tests {
     #[test]
     fn a_query_filters_like_the_filter_it_parses() {
         let file = komagane();
-        let view =
-            RoadmapView::for_query(&file.organization, &file.plan, Some(""), None, Some("2025"));
+        let view = RoadmapView::for_query(
+            &file.organization,
+            &file.plan,
+            Lang::Ja,
+            Some(""),
+            None,
+            Some("2025"),
+        );
         assert!(view.filter_errors.is_empty());
         assert_eq!(view.years, [FiscalYear(2025)]);
         let (filter, _) = RoadmapFilter::parse(None, None, Some("2025"));
         assert_eq!(
             view,
-            RoadmapView::of(&file.organization, &file.plan, filter)
+            RoadmapView::of(&file.organization, &file.plan, Lang::Ja, filter)
         );
+    }
+
+    /// Komagane with an English name for 地域保健課 (whatever the sample file gives).
+    fn with_english_department() -> PlanFile {
+        let mut file = komagane();
+        for department in &mut file.organization.departments {
+            department.en =
+                (department.name == "地域保健課").then(|| crate::english::DepartmentEn {
+                    name: Some("Community Health Division".into()),
+                    note: None,
+                });
+        }
+        file
+    }
+
+    fn roadmap_in(file: &PlanFile, lang: Lang, department: &str) -> RoadmapView {
+        let plan = file.plan.in_language(&file.organization, lang);
+        RoadmapView::for_query(
+            &file.organization,
+            &plan,
+            lang,
+            None,
+            Some(department),
+            None,
+        )
+    }
+
+    #[test]
+    fn an_english_roadmap_offers_departments_by_their_english_names_where_given() {
+        let file = with_english_department();
+        let english = roadmap_in(&file, Lang::En, "");
+        assert!(english
+            .department_options
+            .contains(&"Community Health Division".to_owned()));
+        assert!(!english
+            .department_options
+            .contains(&"地域保健課".to_owned()));
+        assert!(
+            english
+                .department_options
+                .contains(&"企画振興課".to_owned()),
+            "a department without English keeps its name"
+        );
+        let japanese = roadmap_in(&file, Lang::Ja, "");
+        assert!(japanese
+            .department_options
+            .contains(&"地域保健課".to_owned()));
+    }
+
+    #[test]
+    fn a_department_asked_for_by_its_name_in_the_other_language_is_still_chosen() {
+        let file = with_english_department();
+        let shown = |view: &RoadmapView| -> Vec<String> {
+            view.sections
+                .iter()
+                .flat_map(|s| &s.rows)
+                .filter(|r| r.kind == RowKind::Measure)
+                .map(|r| r.measure_id.clone())
+                .collect()
+        };
+        let theirs: Vec<String> = file
+            .plan
+            .measures
+            .iter()
+            .filter(|m| {
+                m.lead_departments
+                    .iter()
+                    .chain(&m.related_departments)
+                    .any(|d| d == "地域保健課")
+            })
+            .map(|m| m.id.clone())
+            .collect();
+        assert!(theirs.contains(&"regional-06".to_owned()));
+        // A link from the Japanese page, opened in English.
+        let english = roadmap_in(&file, Lang::En, "地域保健課");
+        assert!(
+            english.filter_errors.is_empty(),
+            "{:?}",
+            english.filter_errors
+        );
+        assert_eq!(
+            english.filter.department.as_deref(),
+            Some("Community Health Division")
+        );
+        assert_eq!(shown(&english), theirs);
+        // And the other way round, with the same measures.
+        let japanese = roadmap_in(&file, Lang::Ja, "Community Health Division");
+        assert!(japanese.filter_errors.is_empty());
+        assert_eq!(japanese.filter.department.as_deref(), Some("地域保健課"));
+        assert_eq!(shown(&japanese), theirs);
+        // A name of neither language is still refused.
+        let unknown = roadmap_in(&file, Lang::En, "Community Health");
+        assert_eq!(
+            unknown.filter_errors,
+            [FilterError::UnknownDepartment("Community Health".into())]
+        );
+        assert_eq!(unknown.shown_measures, unknown.total_measures);
+    }
+
+    #[test]
+    fn roadmap_cells_read_in_english_where_given_and_keep_their_stage() {
+        let mut file = komagane();
+        let action = &mut file
+            .plan
+            .measures
+            .iter_mut()
+            .find(|m| m.id == "regional-06")
+            .unwrap()
+            .actions[0];
+        action.schedule[1].en = Some(crate::english::CellEn {
+            text: Some("Trial run".into()),
+        });
+        let cells = |lang| {
+            let view = RoadmapView::for_query(
+                &file.organization,
+                &file.plan.in_language(&file.organization, lang),
+                lang,
+                None,
+                None,
+                Some("2023"),
+            );
+            view.sections
+                .iter()
+                .flat_map(|s| &s.rows)
+                .find(|r| r.action_id.as_deref() == Some("regional-06-1"))
+                .and_then(|r| r.cells[0].clone())
+                .unwrap()
+        };
+        let english = cells(Lang::En);
+        assert_eq!(english.text, "Trial run");
+        assert_eq!(english.stage, Some(Stage::Trial), "read in 試験導入");
+        assert_eq!(cells(Lang::Ja).text, "試験導入");
     }
 }

@@ -151,7 +151,7 @@ impl PlanSummary {
             kpi_count: plan.measures.iter().map(|m| m.kpis.len()).sum(),
             has_roadmap: !plan.roadmap_years().is_empty(),
             glossary_count: plan.glossary.len(),
-            has_english: plan.has_english(),
+            has_english: plan.has_english(organization),
             english: plan.en.clone(),
         }
     }

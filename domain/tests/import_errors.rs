@@ -323,8 +323,10 @@ fn english_may_be_given_per_field_and_is_held_to_the_same_limits() {
     v["plan"]["measures"][0]["kpis"][0]["en"] = serde_json::json!({ "label": "Births" });
     v["plan"]["glossary"][0]["en"] = serde_json::json!({ "definition": "Digital transformation" });
     let file = parse(&v).unwrap();
-    assert!(file.plan.has_english());
-    let english = file.plan.in_language(keikaku_domain::lang::Lang::En);
+    assert!(file.plan.has_english(&file.organization));
+    let english = file
+        .plan
+        .in_language(&file.organization, keikaku_domain::lang::Lang::En);
     assert_eq!(english.title, "Test City DX Plan");
     assert_eq!(
         english.measures[0].kpis[0].text, "出生数 260人",
@@ -355,7 +357,9 @@ fn english_may_be_given_per_field_and_is_held_to_the_same_limits() {
     let mut chapter = valid();
     chapter["plan"]["chapters"][0]["en"] = serde_json::json!({ "title": "Introduction" });
     let file = parse(&chapter).unwrap();
-    let english = file.plan.in_language(keikaku_domain::lang::Lang::En);
+    let english = file
+        .plan
+        .in_language(&file.organization, keikaku_domain::lang::Lang::En);
     assert_eq!(english.chapters[0].title, "Introduction");
     assert_eq!(english.chapters[0].body.as_deref(), Some("本文"));
     chapter["plan"]["chapters"][0]["en"] = serde_json::json!({ "body": "" });
@@ -364,4 +368,91 @@ fn english_may_be_given_per_field_and_is_held_to_the_same_limits() {
     milestone["plan"]["milestones"] =
         serde_json::json!([{ "fiscal_year": 2025, "text": "開始", "en": { "number": "1" } }]);
     assert_eq!(single_error(&milestone).0, "plan.milestones[0].en.number");
+}
+
+#[test]
+fn departments_and_roadmap_cells_may_give_english_held_to_the_japanese_limits() {
+    use keikaku_domain::lang::Lang;
+    let mut v = valid();
+    v["organization"]["departments"][0]["en"] =
+        serde_json::json!({ "name": "Planning Division", "note": "Runs the plan" });
+    v["plan"]["measures"][0]["schedule"][0]["en"] = serde_json::json!({ "text": "Pilot" });
+    v["plan"]["measures"][0]["actions"][0]["schedule"][0]["en"] =
+        serde_json::json!({ "text": "Study" });
+    v["plan"]["measures"][0]["en"] = serde_json::json!({ "departments_note": "and others" });
+    let file = parse(&v).unwrap();
+    let english = file.plan.in_language(&file.organization, Lang::En);
+    assert_eq!(english.measures[0].lead_departments, ["Planning Division"]);
+    assert_eq!(
+        english.measures[0].departments_note.as_deref(),
+        Some("and others")
+    );
+    assert_eq!(english.measures[0].schedule[0].text_in(Lang::En), "Pilot");
+    assert_eq!(
+        english.measures[0].actions[0].schedule[0].text_in(Lang::En),
+        "Study"
+    );
+
+    // A field the Japanese object does not have: refused where it is.
+    let mut typo = valid();
+    typo["organization"]["departments"][1]["en"] = serde_json::json!({ "title": "Children" });
+    let (place, reason) = single_error(&typo);
+    assert_eq!(place, "organization.departments[1].en.title");
+    assert!(reason.contains("unknown field `title`"), "{reason}");
+    let mut typo = valid();
+    typo["plan"]["measures"][0]["actions"][0]["schedule"][0]["en"] =
+        serde_json::json!({ "stage": "Study" });
+    let (place, reason) = single_error(&typo);
+    assert_eq!(place, "plan.measures[0].actions[0].schedule[0].en.stage");
+    assert!(reason.contains("unknown field `stage`"), "{reason}");
+
+    // Blank, and beyond the Japanese field's limit (a name: 100 characters; a cell: 1,000).
+    let mut blank = valid();
+    blank["plan"]["measures"][0]["schedule"][0]["en"] = serde_json::json!({ "text": "  " });
+    assert_eq!(
+        single_error(&blank).0,
+        "plan.measures[0].schedule[0].en.text"
+    );
+    let mut blank = valid();
+    blank["organization"]["departments"][0]["en"] = serde_json::json!({ "name": "" });
+    assert_eq!(
+        single_error(&blank).0,
+        "organization.departments[0].en.name"
+    );
+    let mut long = valid();
+    long["organization"]["departments"][0]["en"] = serde_json::json!({ "name": "x".repeat(101) });
+    assert_eq!(single_error(&long).0, "organization.departments[0].en.name");
+    let mut long = valid();
+    long["plan"]["measures"][0]["actions"][0]["schedule"][0]["en"] =
+        serde_json::json!({ "text": "x".repeat(1001) });
+    assert_eq!(
+        single_error(&long).0,
+        "plan.measures[0].actions[0].schedule[0].en.text"
+    );
+}
+
+#[test]
+fn an_english_department_name_names_one_department_only() {
+    let mut twice = valid();
+    twice["organization"]["departments"][0]["en"] = serde_json::json!({ "name": "Planning" });
+    twice["organization"]["departments"][1]["en"] = serde_json::json!({ "name": "Planning" });
+    let (place, reason) = single_error(&twice);
+    assert_eq!(place, "organization.departments[1].en.name");
+    assert!(
+        reason.contains(r#"duplicate English department name "Planning""#)
+            && reason.contains("企画課"),
+        "{reason}"
+    );
+
+    // Nor may it be another department's own name: the roadmap takes either.
+    let mut other = valid();
+    other["organization"]["departments"][1]["en"] = serde_json::json!({ "name": "企画課" });
+    let (place, reason) = single_error(&other);
+    assert_eq!(place, "organization.departments[1].en.name");
+    assert!(reason.contains("another department's name"), "{reason}");
+
+    // Its own Japanese name is fine (a name that reads the same in both languages).
+    let mut same = valid();
+    same["organization"]["departments"][0]["en"] = serde_json::json!({ "name": "企画課" });
+    parse(&same).unwrap();
 }

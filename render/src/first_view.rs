@@ -48,9 +48,11 @@ pub fn first_view(path: &str, kept_plan: &str, lang: Lang) -> Option<FirstView> 
         return None;
     }
     let field = |name: &str| query_value(query, name);
+    let organization = &kept.file.organization;
     let view = RoadmapView::for_query(
-        &kept.file.organization,
-        &kept.file.plan.in_language(lang),
+        organization,
+        &kept.file.plan.in_language(organization, lang),
+        lang,
         field("node").as_deref(),
         field("department").as_deref(),
         field("year").as_deref(),
@@ -135,7 +137,8 @@ mod tests {
 
         // In place, the table is the app's.
         let file: keikaku_domain::format::PlanFile = serde_json::from_str(KOMAGANE).unwrap();
-        let full = RoadmapView::for_query(&file.organization, &file.plan, None, None, None);
+        let full =
+            RoadmapView::for_query(&file.organization, &file.plan, Lang::Ja, None, None, None);
         let app_body = crate::roadmap::body(
             &full,
             &PlanActuals::default(),

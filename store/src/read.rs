@@ -124,6 +124,7 @@ impl Store {
             Ok(Department {
                 name: r.try_get("name")?,
                 note: r.try_get("note")?,
+                en: None,
             })
         })
         .collect::<Result<Vec<_>>>()?;
@@ -156,6 +157,7 @@ impl Store {
                     fiscal_year: FiscalYear(r.try_get("fiscal_year")?),
                     text: r.try_get("text")?,
                     through: r.try_get::<Option<i32>, _>("through")?.map(FiscalYear),
+                    en: None,
                 });
         }
 

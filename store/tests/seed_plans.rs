@@ -215,6 +215,7 @@ fn komagane_facts() {
             fiscal_year: FiscalYear(2022),
             text: "子育て・福祉の申請を優先して電子化".into(),
             through: None,
+            en: None,
         }
     );
 
@@ -326,6 +327,7 @@ fn work_drawn_on_with_arrows_continues_through_its_years() {
         &(2022..=2026)
             .map(keikaku_domain::FiscalYear)
             .collect::<Vec<_>>(),
+        keikaku_domain::lang::Lang::Ja,
     );
     assert!(
         rows.iter().all(Option::is_some),

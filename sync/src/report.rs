@@ -123,22 +123,23 @@ pub struct YearComparison {
     pub actual: Option<Actual>,
 }
 
-/// A measure's planned against actual, one row per roadmap year.
+/// A measure's planned against actual, one row per roadmap year; the plan's words in `lang`
+/// where the plan gives them, the stage as its Japanese names it.
 pub fn compare_measure(
     measure: &Measure,
     years: &[FiscalYear],
     actuals: &PlanActuals,
+    lang: Lang,
 ) -> Vec<YearComparison> {
     let target = Target::Measure(measure.id.clone());
     years
         .iter()
         .map(|&year| {
-            let planned =
-                keikaku_domain::planned_for(&measure.schedule, year).map(|(c, _)| c.text.clone());
+            let planned = keikaku_domain::planned_for(&measure.schedule, year).map(|(c, _)| c);
             YearComparison {
                 year,
-                planned_stage: planned.as_deref().and_then(Stage::recognise),
-                planned,
+                planned_stage: planned.and_then(|c| c.stage()),
+                planned: planned.map(|c| c.text_in(lang).to_owned()),
                 actual: actuals.get(&target, year).cloned(),
             }
         })
@@ -380,6 +381,7 @@ pub(crate) mod tests {
             &measure_with_schedule(),
             &[FiscalYear(2024), FiscalYear(2025), FiscalYear(2026)],
             &actuals,
+            Lang::Ja,
         );
         assert_eq!(rows[0].planned_stage, Some(Stage::Study));
         assert_eq!(
@@ -398,11 +400,31 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn the_plan_s_english_words_keep_the_stage_its_japanese_names() {
+        let mut measure = measure_with_schedule();
+        measure.schedule[1].en = Some(keikaku_domain::english::CellEn {
+            text: Some("Full service".into()),
+        });
+        let years = [FiscalYear(2024), FiscalYear(2025)];
+        let english = compare_measure(&measure, &years, &PlanActuals::default(), Lang::En);
+        assert_eq!(english[1].planned.as_deref(), Some("Full service"));
+        assert_eq!(english[1].planned_stage, Some(Stage::Rollout));
+        assert_eq!(
+            english[0].planned.as_deref(),
+            Some("検討"),
+            "no English given"
+        );
+        let japanese = compare_measure(&measure, &years, &PlanActuals::default(), Lang::Ja);
+        assert_eq!(japanese[1].planned.as_deref(), Some("本番導入"));
+    }
+
+    #[test]
     fn nothing_recorded_says_so() {
         let rows = compare_measure(
             &measure_with_schedule(),
             &[FiscalYear(2024)],
             &PlanActuals::default(),
+            Lang::Ja,
         );
         assert_eq!(
             describe(&rows, Lang::Ja),

@@ -84,7 +84,7 @@ pub async fn open_data_page(
         .collect();
     let licence = org.licence();
     Ok(Some(OpenDataView {
-        summary: PlanSummary::of(&org, &plan.in_language(lang)),
+        summary: PlanSummary::of(&org, &plan.in_language(&org, lang)),
         licence_name: licence.name,
         licence_url: licence.url,
         data_date: changed.map(|at| keikaku_domain::date::Day::in_japan_at(at).to_string()),

@@ -30,7 +30,7 @@ pub async fn progress_page(
         .await
         .map_err(|e| ssr::unloaded_in(ssr::Unloaded::Progress, &e, lang))?;
     let actuals = keikaku_sync::report::PlanActuals::of(&records);
-    let plan = plan.in_language(lang);
+    let plan = plan.in_language(&org, lang);
     Ok(Some(ProgressView {
         summary: PlanSummary::of(&org, &plan),
         overview: ProgressOverview::build(&plan, &actuals, lang),

@@ -176,7 +176,7 @@ pub async fn versions_page(
         Vec::new()
     };
     Ok(Some(VersionsView {
-        summary: PlanSummary::of(&org, &plan.in_language(lang)),
+        summary: PlanSummary::of(&org, &plan.in_language(&org, lang)),
         versions,
         steps,
         manager: can_manage_revisions(&viewer, plan_ref),
@@ -225,7 +225,7 @@ pub async fn compare_page(
         return Ok(None);
     };
     Ok(Some(CompareView {
-        summary: PlanSummary::of(&org, &plan.in_language(lang)),
+        summary: PlanSummary::of(&org, &plan.in_language(&org, lang)),
         from,
         to,
         versions,

@@ -237,7 +237,7 @@ fn MeasureDetail(view: MeasureView, actuals: keikaku_sync::report::PlanActuals) 
                 })}
                 {has_schedule.then(|| view! { <Schedule measure=measure.clone() years=years.clone() plan_id=plan_id.clone()/> })}
                 {(!years.is_empty()).then(|| view! {
-                    <PlanVsActual rows=keikaku_sync::report::compare_measure(&measure, &years, &actuals)/>
+                    <PlanVsActual rows=keikaku_sync::report::compare_measure(&measure, &years, &actuals, use_lang())/>
                 })}
                 <KpiTrends trends=keikaku_sync::report::kpi_trends(&measure, &actuals, use_lang())/>
             </article>
@@ -401,7 +401,8 @@ fn Departments(measure: Measure) -> impl IntoView {
 #[component]
 fn Schedule(measure: Measure, years: Vec<FiscalYear>, plan_id: String) -> impl IntoView {
     let (i18n, lang) = (use_i18n(), use_lang());
-    let cells = |schedule: &[keikaku_domain::format::ScheduleCell]| row_cells(schedule, &years);
+    let cells =
+        |schedule: &[keikaku_domain::format::ScheduleCell]| row_cells(schedule, &years, lang);
     let mut rows = Vec::new();
     if !measure.schedule.is_empty() || measure.actions.is_empty() {
         rows.push((

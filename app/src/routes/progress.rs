@@ -259,12 +259,16 @@ fn RecordEditor(
         Some(a) => RecordKey::action(&plan_id, &a.id, year.0),
         None => RecordKey::measure(&plan_id, &measure.id, year.0),
     };
+    let (i18n, lang) = (use_i18n(), use_lang());
     let schedule = action.as_ref().map_or(&measure.schedule, |a| &a.schedule);
-    let planned = keikaku_domain::planned_for(schedule, year).map(|(c, _)| c.text.clone());
+    let planned_cell = keikaku_domain::planned_for(schedule, year).map(|(c, _)| c);
+    // The plan's words in the page's language where it gives them; the stage as its Japanese
+    // names it.
+    let planned_stage = planned_cell.and_then(|c| c.stage());
+    let planned = planned_cell.map(|c| c.text_in(lang).to_owned());
     let record = record_signal(status, key.clone());
     let values_lock = values_lock(record);
     let notes_lock = notes_lock(record);
-    let (i18n, lang) = (use_i18n(), use_lang());
     let year_label = year.label_in(lang);
     let heading = match &action {
         None => t!(i18n, record.record_heading_measure, year = year_label).into_any(),
@@ -285,7 +289,7 @@ fn RecordEditor(
             <dl class="planned">
                 <dt>{t!(i18n, record.planned)}</dt>
                 <dd lang=planned_lang>{planned.clone().unwrap_or_else(|| t_string!(i18n, record.nothing_planned).to_owned())}</dd>
-                {planned.as_deref().and_then(Stage::recognise).map(|s| view! { <dt>{t!(i18n, record.planned_stage)}</dt><dd>{s.label_in(lang)}</dd> })}
+                {planned_stage.map(|s| view! { <dt>{t!(i18n, record.planned_stage)}</dt><dd>{s.label_in(lang)}</dd> })}
             </dl>
             {move || {
                 if !status.ready.get() {

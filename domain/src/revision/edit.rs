@@ -409,10 +409,12 @@ fn apply_in(draft: &PlanFile, edit: &Edit, lang: Lang) -> Result<PlanFile, Refus
                         earlier.through = (last > earlier.fiscal_year).then_some(last);
                     }
                 }
+                // New words: the English given for the old ones no longer stands for them.
                 cells.push(ScheduleCell {
                     fiscal_year: *fiscal_year,
                     text: value.to_owned(),
                     through,
+                    en: None,
                 });
                 cells.sort_by_key(|c| c.fiscal_year);
             }
