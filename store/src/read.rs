@@ -37,7 +37,10 @@ impl Store {
                     (SELECT COUNT(*) FROM measures m WHERE m.plan_id = p.id) AS measure_count,
                     (SELECT COUNT(*) FROM kpis k WHERE k.plan_id = p.id) AS kpi_count,
                     (SELECT COUNT(*) FROM schedule_cells s WHERE s.plan_id = p.id) AS cell_count,
-                    (SELECT COUNT(*) FROM glossary_terms g WHERE g.plan_id = p.id) AS term_count
+                    (SELECT COUNT(*) FROM glossary_terms g WHERE g.plan_id = p.id) AS term_count,
+                    (SELECT COUNT(*) FROM measure_departments md JOIN departments d
+                       ON d.organization_id = md.organization_id AND d.name = md.department_name
+                      WHERE md.plan_id = p.id AND d.english IS NOT NULL) AS english_departments
              FROM plans p JOIN organizations o ON o.id = p.organization_id
              ORDER BY p.rowid",
         )
@@ -67,7 +70,10 @@ impl Store {
                     kpi_count: row.try_get::<i64, _>("kpi_count")? as usize,
                     has_roadmap: row.try_get::<i64, _>("cell_count")? > 0,
                     glossary_count: row.try_get::<i64, _>("term_count")? as usize,
-                    has_english: english.as_ref().is_some_and(|e| !e.is_empty()),
+                    // As Plan::has_english: the plan's own English, or a department's that
+                    // one of its measures names.
+                    has_english: english.as_ref().is_some_and(|e| !e.is_empty())
+                        || row.try_get::<i64, _>("english_departments")? > 0,
                     english: english.and_then(|e| e.plan),
                 })
             })
@@ -114,7 +120,7 @@ impl Store {
             .fetch_one(&mut *conn)
             .await?;
         let departments = sqlx::query(
-            "SELECT name, note FROM departments WHERE organization_id = ? ORDER BY position",
+            "SELECT name, note, english FROM departments WHERE organization_id = ? ORDER BY position",
         )
         .bind(&org_id)
         .fetch_all(&mut *conn)
@@ -124,7 +130,7 @@ impl Store {
             Ok(Department {
                 name: r.try_get("name")?,
                 note: r.try_get("note")?,
-                en: None,
+                en: parse_json(r.try_get("english")?)?,
             })
         })
         .collect::<Result<Vec<_>>>()?;

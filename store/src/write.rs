@@ -173,7 +173,8 @@ async fn upsert_organization(tx: &mut Transaction<'_, Sqlite>, org: &Organizatio
 }
 
 /// Adds the departments an organization's plan file lists. Departments accumulate: another
-/// plan of the same organization may name others.
+/// plan of the same organization may name others. A file that gives a department's note or
+/// English replaces what was stored; one that gives none leaves it.
 async fn add_departments(tx: &mut Transaction<'_, Sqlite>, org: &Organization) -> Result<()> {
     let (next,): (i64,) = sqlx::query_as(
         "SELECT COALESCE(MAX(position) + 1, 0) FROM departments WHERE organization_id = ?",
@@ -182,13 +183,16 @@ async fn add_departments(tx: &mut Transaction<'_, Sqlite>, org: &Organization) -
     .fetch_one(&mut **tx)
     .await?;
     for (i, dept) in org.departments.iter().enumerate() {
+        let english = dept.en.as_ref().map(serde_json::to_string).transpose()?;
         sqlx::query(
-            "INSERT INTO departments (organization_id, name, note, position) VALUES (?, ?, ?, ?)
-             ON CONFLICT (organization_id, name) DO UPDATE SET note = COALESCE(excluded.note, departments.note)",
+            "INSERT INTO departments (organization_id, name, note, english, position) VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (organization_id, name) DO UPDATE SET note = COALESCE(excluded.note, departments.note),
+               english = COALESCE(excluded.english, departments.english)",
         )
         .bind(&org.id)
         .bind(&dept.name)
         .bind(&dept.note)
+        .bind(english)
         .bind(next + i as i64)
         .execute(&mut **tx)
         .await?;
