@@ -415,11 +415,7 @@ fn write_row(
         )
         .element("a", &[("href", &href)], &format!("{number} {title}"));
     if row.kind == RowKind::Measure && !row.lead_departments.is_empty() {
-        html.element(
-            "span",
-            &[("class", "roadmap-table__dept"), ("lang", "ja")],
-            &row.lead_departments.join("・"),
-        );
+        write_departments(html, &row.lead_departments, lang);
     }
     html.close("th");
     for (cell, year) in row.cells.iter().zip(years) {
@@ -427,4 +423,21 @@ fn write_row(
         write_schedule_cell(html, cell.as_ref(), actual.as_deref(), lang);
     }
     html.close("tr");
+}
+
+/// A measure's lead departments under its title. On a page in English each name says its
+/// language: a department the organization names in English reads in English, the others
+/// stay Japanese.
+fn write_departments(html: &mut HtmlText, names: &[String], lang: Lang) {
+    html.open("span", &[("class", "roadmap-table__dept")]);
+    for (i, name) in names.iter().enumerate() {
+        if i > 0 {
+            html.text(if lang == Lang::Ja { "・" } else { ", " });
+        }
+        match lang {
+            Lang::Ja => html.text(name),
+            _ => html.element("span", &[("lang", text_lang(name))], name),
+        };
+    }
+    html.close("span");
 }

@@ -3,7 +3,7 @@
 //! ([`HtmlText`]): the plan's roadmap has thousands of cells.
 
 use crate::html_text::HtmlText;
-use keikaku_domain::lang::Lang;
+use keikaku_domain::lang::{text_lang, Lang};
 use keikaku_domain::roadmap::RoadmapCell;
 use keikaku_domain::{FiscalYear, Stage};
 
@@ -65,8 +65,10 @@ pub fn write_year_head(html: &mut HtmlText, first_column: &str, years: &[FiscalY
     html.close("tr").close("thead");
 }
 
-/// One cell: what the plan says for the year and, when recorded, what was achieved (already
-/// in `lang`). On a page in another language the plan's text is marked as Japanese.
+/// One cell: what the plan says for the year (its English, where the plan gives it, on a
+/// page in English) and, when recorded, what was achieved (already in `lang`). Each line of
+/// the plan's text says its own language, so a screen reader reads the Japanese left on an
+/// English page in a Japanese voice.
 pub fn write_schedule_cell(
     html: &mut HtmlText,
     cell: Option<&RoadmapCell>,
@@ -74,10 +76,6 @@ pub fn write_schedule_cell(
     lang: Lang,
 ) {
     let texts = texts(lang);
-    let content: &[(&str, &str)] = match lang {
-        Lang::Ja => &[("class", "cell__line")],
-        _ => &[("class", "cell__line"), ("lang", "ja")],
-    };
     match cell {
         None => {
             html.open("td", &[("class", "cell cell--empty")]);
@@ -103,15 +101,15 @@ pub fn write_schedule_cell(
             if cell.continued {
                 html.element("span", &[("class", "cell__continued")], texts.continued);
             }
-            // In Japanese the badge would repeat a text that is exactly a stage name.
-            if let Some(stage) = cell
-                .stage
-                .filter(|s| lang != Lang::Ja || cell.text.trim() != s.label())
-            {
+            // The badge would repeat a text that is exactly the stage's name in the page's
+            // language.
+            if let Some(stage) = cell.stage.filter(|s| cell.text.trim() != s.label_in(lang)) {
                 write_stage_badge(html, stage, lang);
             }
             for line in cell.text.lines() {
-                html.element("span", content, line);
+                let mut attributes = vec![("class", "cell__line")];
+                attributes.extend((lang != Lang::Ja).then(|| ("lang", text_lang(line))));
+                html.element("span", &attributes, line);
             }
         }
     }
@@ -152,4 +150,50 @@ pub fn write_stage_legend(html: &mut HtmlText, lang: Lang) {
 /// The legend's accessible name.
 pub fn legend_label(lang: Lang) -> &'static str {
     texts(lang).legend
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(text: &str, stage: Option<Stage>) -> String {
+        let cell = RoadmapCell {
+            text: text.to_owned(),
+            stage,
+            continued: false,
+        };
+        let mut english = HtmlText::new();
+        write_schedule_cell(&mut english, Some(&cell), None, Lang::En);
+        english.finish()
+    }
+
+    #[test]
+    fn each_line_of_a_cell_on_an_english_page_says_its_language() {
+        let english = cell("Pilot at one counter", Some(Stage::Trial));
+        assert!(
+            english.contains(r#"<span class="cell__line" lang="en">Pilot at one counter</span>"#),
+            "{english}"
+        );
+        let japanese = cell("試験導入", Some(Stage::Trial));
+        assert!(
+            japanese.contains(r#"<span class="cell__line" lang="ja">試験導入</span>"#),
+            "{japanese}"
+        );
+        // On a Japanese page the page's language is the plan's.
+        let mut page = HtmlText::new();
+        let plan = RoadmapCell {
+            text: "試験導入".into(),
+            stage: Some(Stage::Trial),
+            continued: false,
+        };
+        write_schedule_cell(&mut page, Some(&plan), None, Lang::Ja);
+        assert!(!page.finish().contains("lang="));
+    }
+
+    #[test]
+    fn the_badge_is_left_out_where_the_text_is_the_stage_s_own_name() {
+        assert!(!cell("Pilot", Some(Stage::Trial)).contains("stage--trial\""));
+        assert!(cell("試験導入", Some(Stage::Trial))
+            .contains(r#"<span class="stage stage--trial">Pilot</span>"#));
+    }
 }

@@ -95,7 +95,7 @@ fn PlanVsActual(rows: Vec<keikaku_sync::report::YearComparison>) -> impl IntoVie
                         {rows.into_iter().map(|row| view! {
                             <tr>
                                 <th scope="row">{row.year.label_in(lang)}</th>
-                                <td lang="ja">{row.planned.unwrap_or_else(|| "—".to_owned())}</td>
+                                {planned_cell(row.planned)}
                                 <td>{row.actual.as_ref().map_or_else(|| not_recorded.to_owned(), |a| a.summary_in(lang))}</td>
                                 <td class="pre-wrap" lang="ja">{row.actual.map(|a| a.results).filter(|r| !r.is_empty()).unwrap_or_else(|| "—".to_owned())}</td>
                             </tr>
@@ -105,6 +105,13 @@ fn PlanVsActual(rows: Vec<keikaku_sync::report::YearComparison>) -> impl IntoVie
             </div>
         </section>
     }
+}
+
+/// The plan's words for a year, in the language they are in (its English where the plan gives
+/// it on a page in English).
+fn planned_cell(planned: Option<String>) -> impl IntoView {
+    let lang = planned.as_deref().map(text_lang);
+    view! { <td lang=lang>{planned.unwrap_or_else(|| "—".to_owned())}</td> }
 }
 
 fn measure_heading(m: &Measure) -> String {
@@ -377,11 +384,12 @@ fn Departments(measure: Measure) -> impl IntoView {
     if measure.lead_departments.is_empty() && measure.related_departments.is_empty() {
         return ().into_any();
     }
+    // Each name in its own language: the organization may give a department's English.
     let list = |names: Vec<String>| {
         if names.is_empty() {
             view! { <dd>"—"</dd> }.into_any()
         } else {
-            view! { <dd><ul class="chips" lang="ja">{names.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul></dd> }.into_any()
+            view! { <dd><ul class="chips">{names.into_iter().map(|n| { let lang = text_lang(&n); view! { <li lang=lang>{n}</li> } }).collect_view()}</ul></dd> }.into_any()
         }
     };
     let i18n = use_i18n();
@@ -392,7 +400,7 @@ fn Departments(measure: Measure) -> impl IntoView {
                 <div><dt>{t!(i18n, measure.lead)}</dt>{list(measure.lead_departments)}</div>
                 <div><dt>{t!(i18n, measure.related)}</dt>{list(measure.related_departments)}</div>
             </dl>
-            {measure.departments_note.map(|n| view! { <p class="fact-note">{t!(i18n, measure.note)}<span lang="ja">{n}</span></p> })}
+            {measure.departments_note.map(|n| { let lang = text_lang(&n); view! { <p class="fact-note">{t!(i18n, measure.note)}<span lang=lang>{n}</span></p> } })}
         </section>
     }
     .into_any()
