@@ -85,6 +85,28 @@ test('the English a plan file gives is shown on English pages, its Japanese ever
   await expect(page.getByRole('note')).toHaveText('Where the plan gives no English, its own text is shown in Japanese.');
   // The structure the measure sits in: the policy's English title.
   await expect(page.locator('.placements')).toContainText('New digital services that solve local issues');
+  // Its lead department, which the organization names in English, and its roadmap cells.
+  await expect(page.locator('#departments').getByText('Community Health Division', { exact: true })).toHaveAttribute('lang', 'en');
+  const schedule = page.locator('#schedule');
+  await expect(schedule.locator('.cell__line', { hasText: 'Establish and improve' }).first()).toHaveAttribute('lang', 'en');
+  await expect(schedule.locator('.cell__line', { hasText: 'Rollout' }).first()).toHaveAttribute('lang', 'en');
+  await expect(schedule.locator('.cell__line[lang="ja"]')).toHaveCount(0);
+  expect(await unmarkedJapanese(page)).toEqual([]);
+  // The roadmap: a department asked for by its Japanese name (a link from the Japanese page)
+  // is chosen under its English name; cells without English stay Japanese, marked so.
+  await page.goto(`${PLAN}/roadmap?department=${encodeURIComponent('地域保健課')}`);
+  await readWithoutApp(page);
+  await expect(page.locator('#filter-department')).toHaveValue('Community Health Division');
+  await expect(page.locator('.notice--error')).toHaveCount(0);
+  await expect(page.getByRole('status')).toContainText('Showing 5 of 32 measures.');
+  const measureRow = page.locator('.roadmap-table__measure', { has: page.getByRole('link', { name: '6 Health management and care prevention' }) });
+  await expect(measureRow.locator('.roadmap-table__dept').getByText('Community Health Division', { exact: true })).toHaveAttribute('lang', 'en');
+  const actionRow = page.locator('.roadmap-table__action', { has: page.locator('a[href$="#action-regional-06-1"]') });
+  await expect(actionRow.locator('td').nth(0).locator('.cell__line')).toHaveText('Study');
+  await expect(actionRow.locator('td').nth(0).locator('.cell__line')).toHaveAttribute('lang', 'en');
+  await expect(actionRow.locator('td').nth(3).locator('.cell__line')).toHaveText('Establish and improve');
+  await expect(actionRow.locator('td').nth(3).locator('.stage')).toHaveText('Established');
+  await expect(page.locator('.roadmap-table .cell__line[lang="ja"]').first()).toBeAttached();
   expect(await unmarkedJapanese(page)).toEqual([]);
   // A chapter's title and a milestone given in English; the chapter's number stays as printed.
   await page.goto(PLAN);
@@ -105,6 +127,13 @@ test('the English a plan file gives is shown on English pages, its Japanese ever
   await jaPage.goto(`${PLAN}/measures/regional-06`);
   await expect(jaPage.getByRole('heading', { level: 1 })).toHaveText('6 健康管理・介護予防');
   await expect(jaPage.getByRole('note')).toHaveCount(0);
+  await expect(jaPage.locator('#departments')).toContainText('地域保健課');
+  await expect(jaPage.locator('#schedule')).toContainText('定着・改善');
+  await expect(jaPage.locator('#schedule')).not.toContainText('Establish and improve');
+  // A department named in English (the language switch keeps the query) is chosen in Japanese.
+  await jaPage.goto(`${PLAN}/roadmap?department=${encodeURIComponent('Community Health Division')}`);
+  await expect(jaPage.locator('#filter-department')).toHaveValue('地域保健課');
+  await expect(jaPage.getByRole('status')).toContainText('32件の施策のうち5件を表示');
   await jaPage.goto(PLAN);
   await expect(jaPage.locator('#chapter-ch1 h3')).toHaveText('第1章 はじめに');
   await expect(jaPage.locator('#milestones')).toContainText('議会配布資料のペーパーレス開始');

@@ -169,9 +169,19 @@ mod tests {
         assert!(view
             .main
             .contains(">FY2024<span class=\"western\">Reiwa 6</span>"));
-        // The plan's English where its file gives it, its Japanese marked as such elsewhere.
+        // The plan's English where its file gives it, its Japanese marked as such elsewhere:
+        // regional-06's department and roadmap cells are given in English.
         assert!(view.main.contains("Health management and care prevention"));
         assert!(view.main.contains(r#"<span class="cell__line" lang="ja">"#));
+        assert!(view
+            .main
+            .contains(r#"<span class="cell__line" lang="en">Establish and improve</span>"#));
+        assert!(view
+            .main
+            .contains(r#"<span lang="en">Community Health Division</span>"#));
+        assert!(view
+            .main
+            .contains(r#"<option value="Community Health Division">"#));
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! The interface's language: `GET /api/v1/language` remembers the choice in a cookie for
 //! anyone, signed in or not, and returns only to a page of this site; pages are written in
-//! the chosen language, else the one `Accept-Language` asks for, and say they vary by both; the
-//! JSON API says why it refuses a request in that same language.
+//! the chosen language, else the one `Accept-Language` asks for, and say they vary by both.
+//! The English a plan file gives (departments and roadmap cells too) reaches English pages
+//! only, marked as English, and comes back in the plan's export. The JSON API says why it
+//! refuses a request in the language pages use.
 
 mod support;
 
@@ -239,4 +241,116 @@ fn the_api_says_why_it_refuses_in_the_language_the_pages_use() {
     );
     assert_eq!(found.status, 200);
     assert_eq!(found.header("content-language"), None);
+}
+
+#[test]
+fn department_and_roadmap_cell_english_reach_english_pages_and_the_export() {
+    let server = TestServer::start();
+    let english_cookie = [("Cookie", "keikaku_lang=en")];
+    let path = "/api/v1/pages/measure?plan_id=komagane-dx-strategy&measure_id=regional-06";
+    // The page data: the departments named as the page names them; a cell keeps its Japanese
+    // (its stage is read there) and carries its English.
+    let japanese = request_with(&server.addr, "GET", path, None, &[]).json();
+    assert_eq!(
+        japanese["measure"]["lead_departments"],
+        serde_json::json!(["地域保健課"])
+    );
+    let english = request_with(&server.addr, "GET", &format!("{path}&lang=en"), None, &[]).json();
+    assert_eq!(
+        english["measure"]["lead_departments"],
+        serde_json::json!(["Community Health Division"])
+    );
+    let cell = &english["measure"]["actions"][0]["schedule"][0];
+    assert_eq!(cell["text"], "検討");
+    assert_eq!(cell["en"]["text"], "Study");
+
+    // The measure page in English: the department and the roadmap cells in English, marked so.
+    let page = request_with(
+        &server.addr,
+        "GET",
+        "/plans/komagane-dx-strategy/measures/regional-06",
+        None,
+        &english_cookie,
+    );
+    assert!(
+        page.body
+            .contains(r#"<li lang="en">Community Health Division</li>"#),
+        "{}",
+        page.body
+    );
+    assert!(page
+        .body
+        .contains(r#"<span class="cell__line" lang="en">Establish and improve</span>"#));
+    assert!(!page.body.contains(r#"<span class="cell__line" lang="ja">"#));
+    // In Japanese, the plan's own words.
+    let page = request_with(
+        &server.addr,
+        "GET",
+        "/plans/komagane-dx-strategy/measures/regional-06",
+        None,
+        &[("Cookie", "keikaku_lang=ja")],
+    );
+    assert!(page.body.contains("地域保健課"));
+    assert!(!page.body.contains("Community Health Division"));
+    assert!(page
+        .body
+        .contains(r#"<span class="cell__line">定着・改善</span>"#));
+
+    // The roadmap in English: cells without English stay Japanese, marked so.
+    let roadmap = request_with(
+        &server.addr,
+        "GET",
+        "/plans/komagane-dx-strategy/roadmap",
+        None,
+        &english_cookie,
+    );
+    assert!(roadmap
+        .body
+        .contains(r#"<span lang="en">Community Health Division</span>"#));
+    assert!(roadmap
+        .body
+        .contains(r#"<span class="cell__line" lang="en">Establish and improve</span>"#));
+    assert!(roadmap
+        .body
+        .contains(r#"<span class="cell__line" lang="ja">"#));
+    assert!(roadmap
+        .body
+        .contains(r#"<span lang="ja">企画振興課</span>"#));
+
+    // A department named in Japanese (a link from the Japanese page) is chosen on the English
+    // roadmap, under its English name.
+    let data = request_with(
+        &server.addr,
+        "GET",
+        "/api/v1/pages/roadmap?plan_id=komagane-dx-strategy&department=%E5%9C%B0%E5%9F%9F%E4%BF%9D%E5%81%A5%E8%AA%B2&lang=en",
+        None,
+        &[],
+    )
+    .json();
+    assert_eq!(data["filter_errors"], serde_json::json!([]));
+    assert_eq!(data["filter"]["department"], "Community Health Division");
+
+    // The export gives the English back where the file had it.
+    let export = request_with(
+        &server.addr,
+        "GET",
+        "/api/v1/plans/komagane-dx-strategy",
+        None,
+        &[],
+    )
+    .json();
+    let department = export["organization"]["departments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == "地域保健課")
+        .unwrap();
+    assert_eq!(department["en"]["name"], "Community Health Division");
+    let measure = export["plan"]["measures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == "regional-06")
+        .unwrap();
+    assert_eq!(measure["actions"][0]["schedule"][0]["en"]["text"], "Study");
 }
