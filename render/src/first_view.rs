@@ -182,6 +182,13 @@ mod tests {
         assert!(view
             .main
             .contains(r#"<option value="Community Health Division">"#));
+        // The caption and the section headings mark each word by its own language.
+        assert!(view
+            .main
+            .contains(r#"Roadmap of <span lang="en">Komagane DX Strategy</span>"#));
+        assert!(view.main.contains(
+            r#"<span lang="ja">基本方針</span> <span lang="en">Better services to residents, starting with administrative procedures, through digital</span> › <span lang="ja">カテゴリ</span> <span lang="ja">受付</span>"#
+        ));
     }
 
     #[test]

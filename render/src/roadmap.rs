@@ -337,7 +337,11 @@ fn write_table(
         Lang::En => html
             .open("caption", &[("class", "visually-hidden")])
             .text("Roadmap of ")
-            .element("span", &[("lang", "ja")], &view.summary.title)
+            .element(
+                "span",
+                &[("lang", text_lang(&view.summary.title))],
+                &view.summary.title,
+            )
             .close("caption"),
     };
     write_year_head(html, texts(lang).first_column, years, lang);
@@ -353,12 +357,9 @@ fn write_table(
         html.open("tbody", &[]);
         if !section.trail.is_empty() {
             html.open("tr", &[("class", "roadmap-table__section")])
-                .element(
-                    "th",
-                    &[("colspan", &columns), ("scope", "colgroup"), ("lang", "ja")],
-                    &section_trail(section),
-                )
-                .close("tr");
+                .open("th", &[("colspan", &columns), ("scope", "colgroup")]);
+            write_section_trail(html, section);
+            html.close("th").close("tr");
         }
         for row in &section.rows {
             write_row(html, row, plan_id, years, actuals, lang);
@@ -371,13 +372,19 @@ fn write_table(
     html.close("table");
 }
 
-fn section_trail(section: &RoadmapSection) -> String {
-    section
-        .trail
-        .iter()
-        .map(|n| format!("{} {}", n.label, n.title))
-        .collect::<Vec<_>>()
-        .join(" › ")
+/// The nodes a section sits under, each word marked with its language: a node's title may be
+/// the English the plan file gives while its label (基本方針1) stays as printed.
+fn write_section_trail(html: &mut HtmlText, section: &RoadmapSection) {
+    for (index, node) in section.trail.iter().enumerate() {
+        if index > 0 {
+            html.text(" › ");
+        }
+        if !node.label.is_empty() {
+            html.element("span", &[("lang", text_lang(&node.label))], &node.label)
+                .text(" ");
+        }
+        html.element("span", &[("lang", text_lang(&node.title))], &node.title);
+    }
 }
 
 fn write_row(
