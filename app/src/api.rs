@@ -430,6 +430,7 @@ pub async fn admin_page() -> Result<Guarded<OrganizationAdminView>, ServerFnErro
             .map(|d| DepartmentRow {
                 name: d.name,
                 note: d.note,
+                english_name: d.en.and_then(|en| en.name),
                 measures: d.measures,
                 users: d.users,
             })

@@ -590,6 +590,9 @@ pub struct UserRow {
 pub struct DepartmentRow {
     pub name: String,
     pub note: Option<String>,
+    /// Its name in English, where given.
+    #[serde(default)]
+    pub english_name: Option<String>,
     /// Measures and users that refer to it; a department in use cannot be removed.
     pub measures: i64,
     pub users: i64,

@@ -14,9 +14,12 @@ test('an administrator manages departments and users; refused input stays typed'
   // A department is added and listed; one in use offers no delete button.
   const department = `e2e検証課-${suffix}`;
   await page.getByLabel('部署名').fill(department);
+  await page.getByLabel('英語名（任意）').fill(`E2E Test Division ${suffix}`);
   await page.getByRole('button', { name: '追加する' }).click();
   await expect(page.getByRole('status').filter({ hasText: `${department} を追加しました。` })).toBeVisible();
   await expect(page.getByRole('row', { name: new RegExp(department) })).toBeVisible();
+  await expect(page.getByRole('row', { name: new RegExp(department) }).getByRole('cell').first()).toHaveText(`E2E Test Division ${suffix}`);
+  await expect(page.getByLabel('英語名（任意）')).toHaveValue('');
   await expect(page.getByRole('button', { name: '市民課を削除' })).toHaveCount(0);
 
   // A too-short password is refused with its reason; the login and name stay as typed.

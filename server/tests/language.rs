@@ -231,6 +231,40 @@ fn the_api_says_why_it_refuses_in_the_language_the_pages_use() {
         "This plan was not found."
     );
     assert_eq!(missing.json()["error"]["field"], "plan_id");
+    // A department added with its English name lists it; English for a field a department
+    // does not have is refused by its place.
+    let post = |body: &str| {
+        request_with(
+            &server.addr,
+            "POST",
+            "/api/v1/organizations/komagane/departments",
+            Some(body),
+            &[
+                ("Cookie", &admin.cookie),
+                ("X-CSRF-Token", &admin.csrf),
+                ("Accept-Language", "en"),
+            ],
+        )
+    };
+    let added = post(r#"{"name":"国際交流課","en":{"name":"International Exchange Division"}}"#);
+    assert_eq!(added.status, 201, "{}", added.body);
+    let listed = added.json();
+    let department = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == "国際交流課")
+        .unwrap();
+    assert_eq!(department["en"]["name"], "International Exchange Division");
+    let unknown = post(r#"{"name":"別の課","en":{"title":"Other"}}"#);
+    assert_eq!(unknown.status, 400, "{}", unknown.body);
+    assert_eq!(unknown.json()["error"]["field"], "en.title");
+    let taken = post(r#"{"name":"International Exchange Division"}"#);
+    assert_eq!(taken.status, 400, "{}", taken.body);
+    assert_eq!(
+        taken.json()["error"]["reason"],
+        "A department with this name already exists."
+    );
     // Answers that are not errors are left as they are.
     let found = request_with(
         &server.addr,

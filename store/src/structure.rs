@@ -6,6 +6,7 @@
 //! department list is organization data shared by users and plans; removing a department that
 //! is still in use is refused rather than cascaded, so nobody loses access by accident.
 
+use keikaku_domain::english::DepartmentEn;
 use keikaku_domain::format::{walk_nodes, Node, NodeKind};
 use keikaku_domain::import::is_valid_id;
 use keikaku_domain::limits::{check_required, check_text, node_field_kind, TextKind};
@@ -22,6 +23,9 @@ use keikaku_domain::reason::Reason;
 pub struct DepartmentUse {
     pub name: String,
     pub note: Option<String>,
+    /// Its English name and note, where given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub en: Option<DepartmentEn>,
     /// Measures naming it as lead or related department, across the organization's plans.
     pub measures: i64,
     /// Users who belong to it.
@@ -121,6 +125,52 @@ fn clean_department_note(note: Option<String>) -> Result<Option<String>> {
     Ok(note)
 }
 
+/// A department's English as stored: blank texts dropped, `None` when nothing is left; a text
+/// the import would refuse is refused, named by its place (`en.name`).
+fn clean_department_english(en: Option<DepartmentEn>) -> Result<Option<DepartmentEn>> {
+    let Some(en) = en else { return Ok(None) };
+    let kept = |text: Option<String>| text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+    let en = DepartmentEn {
+        name: kept(en.name),
+        note: kept(en.note),
+    };
+    if let Some(Err(problem)) = en.name.as_deref().map(|n| check_text(TextKind::Name, n)) {
+        return Err(StoreError::bad_text("en.name", problem));
+    }
+    if let Some(Err(problem)) = en.note.as_deref().map(|n| check_text(TextKind::Short, n)) {
+        return Err(StoreError::bad_text("en.note", problem));
+    }
+    Ok((en != DepartmentEn::default()).then_some(en))
+}
+
+/// Every name the organization's departments go by, Japanese and English.
+async fn department_names_in_both(
+    conn: &mut SqliteConnection,
+    organization_id: &str,
+) -> Result<Vec<String>> {
+    let rows: Vec<(String, Option<String>)> =
+        sqlx::query_as("SELECT name, english FROM departments WHERE organization_id = ?")
+            .bind(organization_id)
+            .fetch_all(&mut *conn)
+            .await?;
+    let mut names = Vec::with_capacity(rows.len() * 2);
+    for (name, english) in rows {
+        names.push(name);
+        names.extend(parse_english(english)?.and_then(|en| en.name));
+    }
+    Ok(names)
+}
+
+/// A department's stored English (`departments.english`), if any.
+fn parse_english(english: Option<String>) -> Result<Option<DepartmentEn>> {
+    english
+        .map(|json| {
+            serde_json::from_str(&json)
+                .map_err(|e| StoreError::Corrupt(format!("a department's English: {e}")))
+        })
+        .transpose()
+}
+
 /// Refuses a node text the import would refuse; `field` names it in the answer.
 fn check_node_text(field: &'static str, name: &str, value: Option<&str>) -> Result<()> {
     let kind = node_field_kind(name).ok_or(StoreError::NotFound(Missing::Field))?;
@@ -149,7 +199,7 @@ impl Store {
     /// The organization's departments in their listed order, with their use.
     pub async fn departments(&self, organization_id: &str) -> Result<Vec<DepartmentUse>> {
         let rows = sqlx::query(
-            "SELECT d.name, d.note,
+            "SELECT d.name, d.note, d.english,
                     (SELECT count(DISTINCT plan_id || '/' || measure_id) FROM measure_departments m
                       WHERE m.organization_id = d.organization_id AND m.department_name = d.name) AS measures,
                     (SELECT count(*) FROM users u
@@ -164,6 +214,7 @@ impl Store {
                 Ok(DepartmentUse {
                     name: row.try_get("name")?,
                     note: row.try_get("note")?,
+                    en: parse_english(row.try_get("english")?)?,
                     measures: row.try_get("measures")?,
                     users: row.try_get("users")?,
                 })
@@ -171,20 +222,22 @@ impl Store {
             .collect()
     }
 
-    /// Adds a department at the end of the list. Returns the stored (trimmed) name.
+    /// Adds a department at the end of the list, with its English where given. Returns the
+    /// stored (trimmed) name. Neither name may be another department's name in either
+    /// language: pages and the roadmap's filter find a department by either.
     pub async fn add_department(
         &self,
         organization_id: &str,
         name: &str,
         note: Option<String>,
+        en: Option<DepartmentEn>,
     ) -> Result<String> {
         let name = clean_department_name(name)?;
         let note = clean_department_note(note)?;
+        let en = clean_department_english(en)?;
         let (_turn, mut tx) = self.begin_write().await?;
-        if department_names(&mut tx, organization_id)
-            .await?
-            .contains(&name)
-        {
+        let taken = department_names_in_both(&mut tx, organization_id).await?;
+        if taken.contains(&name) {
             return Err(StoreError::invalid(
                 "name",
                 Reason::new(
@@ -193,13 +246,28 @@ impl Store {
                 ),
             ));
         }
+        let english_name = en.as_ref().and_then(|en| en.name.clone());
+        if english_name
+            .as_ref()
+            .is_some_and(|english| taken.contains(english) || *english == name)
+        {
+            return Err(StoreError::invalid(
+                "en.name",
+                Reason::new(
+                    "この英語名は他の部署の名前に使われています。",
+                    "Another department already has this name.",
+                ),
+            ));
+        }
+        let english = en.as_ref().map(serde_json::to_string).transpose()?;
         sqlx::query(
-            "INSERT INTO departments (organization_id, name, note, position)
-             VALUES (?, ?, ?, (SELECT coalesce(max(position), -1) + 1 FROM departments WHERE organization_id = ?))",
+            "INSERT INTO departments (organization_id, name, note, english, position)
+             VALUES (?, ?, ?, ?, (SELECT coalesce(max(position), -1) + 1 FROM departments WHERE organization_id = ?))",
         )
         .bind(organization_id)
         .bind(&name)
         .bind(note)
+        .bind(english)
         .bind(organization_id)
         .execute(&mut *tx)
         .await?;

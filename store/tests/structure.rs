@@ -5,6 +5,7 @@
 
 mod support;
 
+use keikaku_domain::english::DepartmentEn;
 use keikaku_domain::format::{walk_nodes, Node, NodeKind};
 use keikaku_domain::import::parse_plan_file;
 use keikaku_store::{
@@ -48,7 +49,7 @@ async fn departments_are_added_listed_and_removed_only_when_unused() {
     assert!(citizens.measures > 0, "市民課 leads measures");
 
     let name = store
-        .add_department(ORG, "  地域共創課 ", Some("新設".into()))
+        .add_department(ORG, "  地域共創課 ", Some("新設".into()), None)
         .await
         .unwrap();
     assert_eq!(name, "地域共創課");
@@ -57,7 +58,7 @@ async fn departments_are_added_listed_and_removed_only_when_unused() {
     assert_eq!(after.last().unwrap().name, "地域共創課", "added at the end");
 
     for (bad, field) in [("", "name"), ("地域共創課", "name"), ("a\u{7}b", "name")] {
-        match store.add_department(ORG, bad, None).await {
+        match store.add_department(ORG, bad, None, None).await {
             Err(StoreError::Invalid(f, _)) => assert_eq!(f, field, "{bad:?}"),
             other => panic!("{bad:?}: {other:?}"),
         }
@@ -68,6 +69,83 @@ async fn departments_are_added_listed_and_removed_only_when_unused() {
     ));
     store.remove_department(ORG, "地域共創課").await.unwrap();
     assert_eq!(store.departments(ORG).await.unwrap(), before);
+}
+
+#[tokio::test]
+async fn a_department_added_with_english_is_listed_with_it_and_no_name_is_taken_twice() {
+    let (_dir, store) = store_with_komagane("department-english").await;
+    let english = |name: &str| DepartmentEn {
+        name: Some(name.to_owned()),
+        note: None,
+    };
+    store
+        .add_department(
+            ORG,
+            "地域共創課",
+            None,
+            Some(english(" Regional Co-creation Division ")),
+        )
+        .await
+        .unwrap();
+    let listed = store.departments(ORG).await.unwrap();
+    assert_eq!(
+        listed.last().unwrap().en,
+        Some(english("Regional Co-creation Division")),
+        "trimmed and kept"
+    );
+    // Blank English is no English.
+    store
+        .add_department(
+            ORG,
+            "空欄課",
+            None,
+            Some(DepartmentEn {
+                name: Some("  ".into()),
+                note: None,
+            }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store.departments(ORG).await.unwrap().last().unwrap().en,
+        None
+    );
+
+    // An English name another department has in either language, a Japanese name another
+    // has in English, and an English name the import would refuse: each refused by its field.
+    for (name, en, field) in [
+        (
+            "別の課",
+            english("Regional Co-creation Division"),
+            "en.name",
+        ),
+        ("別の課", english("市民課"), "en.name"),
+        ("Regional Co-creation Division", english("Other"), "name"),
+        ("別の課", english(&"x".repeat(101)), "en.name"),
+    ] {
+        match store
+            .add_department(ORG, name, None, Some(en.clone()))
+            .await
+        {
+            Err(StoreError::Invalid(f, reason)) => {
+                assert_eq!(f, field, "{name:?} {en:?}");
+                assert!(!reason.in_lang(keikaku_domain::lang::Lang::En).is_empty());
+            }
+            other => panic!("{name:?} {en:?}: {other:?}"),
+        }
+    }
+    // The page in English names the department by its English; a plan read back carries it.
+    let (org, _) = store
+        .load_plan("komagane-dx-strategy")
+        .await
+        .unwrap()
+        .unwrap();
+    let added = org
+        .departments
+        .iter()
+        .find(|d| d.name == "地域共創課")
+        .unwrap();
+    assert_eq!(added.en, Some(english("Regional Co-creation Division")));
 }
 
 #[tokio::test]
@@ -492,12 +570,14 @@ async fn edits_refuse_ids_and_lengths_the_import_refuses() {
     }
     assert!(matches!(
         store
-            .add_department(ORG, "長い備考課", Some(long_text))
+            .add_department(ORG, "長い備考課", Some(long_text), None)
             .await,
         Err(StoreError::Invalid("note", _))
     ));
     assert!(matches!(
-        store.add_department(ORG, &"課".repeat(101), None).await,
+        store
+            .add_department(ORG, &"課".repeat(101), None, None)
+            .await,
         Err(StoreError::Invalid("name", _))
     ));
     let (_, after) = store.load_plan(PLAN).await.unwrap().unwrap();

@@ -5,7 +5,7 @@
 //! user is created).
 
 use keikaku_domain::access::Role;
-use keikaku_domain::lang::{mark_japanese, Lang};
+use keikaku_domain::lang::{mark_japanese, text_lang, Lang};
 use keikaku_domain::views::{DepartmentRow, OrganizationAdminView, UserRow};
 use leptos::prelude::*;
 use serde_json::json;
@@ -364,14 +364,17 @@ fn Departments(
     let outcome = notices().departments;
     let name = RwSignal::new(typed_value("new-department-name"));
     let note = RwSignal::new(typed_value("new-department-note"));
+    let english_name = RwSignal::new(typed_value("new-department-english"));
     let base = format!("/api/v1/organizations/{organization_id}/departments");
     let add = {
         let (base, token) = (base.clone(), csrf_token.clone());
         browser_action(move |_: &()| {
             let (url, token) = (base.clone(), token.clone());
+            let english = english_name.get_untracked();
             let body = json!({
                 "name": name.get_untracked(),
                 "note": Some(note.get_untracked()).filter(|n| !n.trim().is_empty()),
+                "en": (!english.trim().is_empty()).then(|| json!({ "name": english })),
             });
             async move {
                 let result = send_json("POST", &url, &token, Some(&body)).await;
@@ -379,6 +382,7 @@ fn Departments(
                     let added = name.get_untracked();
                     name.set(String::new());
                     note.set(String::new());
+                    english_name.set(String::new());
                     outcome.set(Some(Ok(Done::DepartmentAdded(added))));
                     reload();
                 } else {
@@ -403,7 +407,7 @@ fn Departments(
                 <table class="data-table">
                     <caption class="visually-hidden">{t!(i18n, admin.departments_caption)}</caption>
                     <thead><tr>
-                        <th scope="col">{t!(i18n, admin.department_name)}</th><th scope="col">{t!(i18n, admin.note)}</th>
+                        <th scope="col">{t!(i18n, admin.department_name)}</th><th scope="col">{t!(i18n, admin.english_name)}</th><th scope="col">{t!(i18n, admin.note)}</th>
                         <th scope="col">{t!(i18n, admin.measures)}</th><th scope="col">{t!(i18n, admin.members)}</th><th scope="col">{t!(i18n, admin.action)}</th>
                     </tr></thead>
                     <tbody>
@@ -420,9 +424,11 @@ fn Departments(
                                 Lang::En => (None, Some(format!("{button_id} {name_id}"))),
                             };
                             let note = d.note.unwrap_or_default();
+                            let english = d.english_name.unwrap_or_default();
                             view! {
                                 <tr>
                                     <th scope="row" id=name_id lang=mark_japanese(&d.name)>{d.name.clone()}</th>
+                                    <td lang=(!english.is_empty()).then(|| text_lang(&english))>{english.clone()}</td>
                                     <td lang=mark_japanese(&note)>{note.clone()}</td>
                                     <td>{d.measures}</td>
                                     <td>{d.users}</td>
@@ -446,6 +452,11 @@ fn Departments(
                     <label for="new-department-name">{t!(i18n, admin.department_name)}</label>
                     <input id="new-department-name" type="text" required maxlength="100"
                         prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
+                </div>
+                <div class="field">
+                    <label for="new-department-english">{t!(i18n, admin.english_name_optional)}</label>
+                    <input id="new-department-english" type="text" maxlength="100" lang="en"
+                        prop:value=english_name on:input=move |ev| english_name.set(event_target_value(&ev))/>
                 </div>
                 <div class="field">
                     <label for="new-department-note">{t!(i18n, admin.note_optional)}</label>

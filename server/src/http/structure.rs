@@ -64,6 +64,9 @@ struct NewDepartment {
     name: String,
     #[serde(default)]
     note: Option<String>,
+    /// Its English name and note, as a plan file gives them.
+    #[serde(default)]
+    en: Option<keikaku_domain::english::DepartmentEn>,
 }
 
 async fn add_department(
@@ -74,7 +77,12 @@ async fn add_department(
 ) -> Result<(StatusCode, Json<Vec<DepartmentUse>>), ApiError> {
     require_admin(&context, &organization_id)?;
     store
-        .add_department(&organization_id, &department.name, department.note)
+        .add_department(
+            &organization_id,
+            &department.name,
+            department.note,
+            department.en,
+        )
         .await?;
     Ok((
         StatusCode::CREATED,
