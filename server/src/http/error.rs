@@ -93,6 +93,13 @@ impl ApiError {
     }
 }
 
+/// Why a request that may succeed later was not served now (the store or the password
+/// hashing was busy).
+pub const BUSY: Reason = Reason::fixed(
+    "混み合っています。しばらくしてからもう一度お試しください。",
+    "The server is busy. Please try again in a moment.",
+);
+
 /// The path parameter that names a missing thing, and the reason users read.
 fn missing(what: Missing) -> (&'static str, Reason) {
     let (field, ja, en) = match what {
@@ -196,14 +203,7 @@ impl From<StoreError> for ApiError {
             }
             e if e.is_busy() => {
                 tracing::warn!("storage busy: {e}");
-                ApiError::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    None,
-                    Reason::new(
-                        "混み合っています。しばらくしてからもう一度お試しください。",
-                        "The server is busy. Please try again in a moment.",
-                    ),
-                )
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, None, BUSY)
             }
             other => ApiError::internal(format!("storage: {other}")),
         }

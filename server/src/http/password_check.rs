@@ -21,10 +21,6 @@ const THROTTLED: Reason = Reason::fixed(
     "ログインの失敗が続いたため、しばらくしてからお試しください。",
     "Too many failed sign-ins. Please try again in a while.",
 );
-const BUSY: Reason = Reason::fixed(
-    "混み合っています。少し待ってからもう一度お試しください。",
-    "The server is busy. Please wait a moment and try again.",
-);
 
 /// Why no check ran.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,7 +36,7 @@ impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
         let (status, reason, retry_after) = match self {
             Refusal::Throttled(wait) => (StatusCode::TOO_MANY_REQUESTS, THROTTLED, wait.seconds),
-            Refusal::Busy => (StatusCode::SERVICE_UNAVAILABLE, BUSY, 1),
+            Refusal::Busy => (StatusCode::SERVICE_UNAVAILABLE, super::error::BUSY, 1),
         };
         let mut response = ApiError::new(status, None, reason).into_response();
         response
