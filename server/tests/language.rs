@@ -9,6 +9,26 @@ mod support;
 
 use support::{administrator, request_with, signed_in_account, NewAccount, TestServer};
 
+/// Komagane's plan as its export gives it, to anyone.
+fn komagane_export(server: &TestServer) -> serde_json::Value {
+    request_with(
+        &server.addr,
+        "GET",
+        "/api/v1/plans/komagane-dx-strategy",
+        None,
+        &[],
+    )
+    .json()
+}
+
+/// The item of a JSON array whose `key` is `value`.
+fn item<'a>(array: &'a serde_json::Value, key: &str, value: &str) -> &'a serde_json::Value {
+    array
+        .as_array()
+        .and_then(|items| items.iter().find(|i| i[key] == value))
+        .unwrap_or_else(|| panic!("no item with {key} {value:?}"))
+}
+
 fn html_lang(body: &str) -> Option<&str> {
     let start = body.find("<html lang=\"")? + "<html lang=\"".len();
     body[start..].split('"').next()
@@ -140,20 +160,8 @@ fn the_english_a_plan_file_gives_survives_the_store_and_reaches_english_pages_on
         .contains(r#"<span lang="en">6 Health management and care prevention</span>"#));
     assert!(page.body.contains("Where the plan gives no English"));
     // The export gives the English back, where the file had it.
-    let export = request_with(
-        &server.addr,
-        "GET",
-        "/api/v1/plans/komagane-dx-strategy",
-        None,
-        &[],
-    )
-    .json();
-    let measure = export["plan"]["measures"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["id"] == "regional-06")
-        .unwrap();
+    let export = komagane_export(&server);
+    let measure = item(&export["plan"]["measures"], "id", "regional-06");
     assert_eq!(
         measure["en"]["title"],
         "Health management and care prevention"
@@ -248,14 +256,10 @@ fn the_api_says_why_it_refuses_in_the_language_the_pages_use() {
     };
     let added = post(r#"{"name":"国際交流課","en":{"name":"International Exchange Division"}}"#);
     assert_eq!(added.status, 201, "{}", added.body);
-    let listed = added.json();
-    let department = listed
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["name"] == "国際交流課")
-        .unwrap();
-    assert_eq!(department["en"]["name"], "International Exchange Division");
+    assert_eq!(
+        item(&added.json(), "name", "国際交流課")["en"]["name"],
+        "International Exchange Division"
+    );
     let unknown = post(r#"{"name":"別の課","en":{"title":"Other"}}"#);
     assert_eq!(unknown.status, 400, "{}", unknown.body);
     assert_eq!(unknown.json()["error"]["field"], "en.title");
@@ -365,26 +369,9 @@ fn department_and_roadmap_cell_english_reach_english_pages_and_the_export() {
     assert_eq!(data["filter"]["department"], "Community Health Division");
 
     // The export gives the English back where the file had it.
-    let export = request_with(
-        &server.addr,
-        "GET",
-        "/api/v1/plans/komagane-dx-strategy",
-        None,
-        &[],
-    )
-    .json();
-    let department = export["organization"]["departments"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["name"] == "地域保健課")
-        .unwrap();
+    let export = komagane_export(&server);
+    let department = item(&export["organization"]["departments"], "name", "地域保健課");
     assert_eq!(department["en"]["name"], "Community Health Division");
-    let measure = export["plan"]["measures"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["id"] == "regional-06")
-        .unwrap();
+    let measure = item(&export["plan"]["measures"], "id", "regional-06");
     assert_eq!(measure["actions"][0]["schedule"][0]["en"]["text"], "Study");
 }
