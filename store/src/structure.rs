@@ -15,6 +15,7 @@ use serde_json::{json, Value};
 use sqlx::{Row, SqliteConnection};
 
 use crate::audit::{Actor, Change, EditOutcome};
+use crate::read::parse_json;
 use crate::{Missing, Result, Store, StoreError};
 use keikaku_domain::reason::Reason;
 
@@ -156,19 +157,9 @@ async fn department_names_in_both(
     let mut names = Vec::with_capacity(rows.len() * 2);
     for (name, english) in rows {
         names.push(name);
-        names.extend(parse_english(english)?.and_then(|en| en.name));
+        names.extend(parse_json::<DepartmentEn>(english)?.and_then(|en| en.name));
     }
     Ok(names)
-}
-
-/// A department's stored English (`departments.english`), if any.
-fn parse_english(english: Option<String>) -> Result<Option<DepartmentEn>> {
-    english
-        .map(|json| {
-            serde_json::from_str(&json)
-                .map_err(|e| StoreError::Corrupt(format!("a department's English: {e}")))
-        })
-        .transpose()
 }
 
 /// Refuses a node text the import would refuse; `field` names it in the answer.
@@ -214,7 +205,7 @@ impl Store {
                 Ok(DepartmentUse {
                     name: row.try_get("name")?,
                     note: row.try_get("note")?,
-                    en: parse_english(row.try_get("english")?)?,
+                    en: parse_json::<DepartmentEn>(row.try_get("english")?)?,
                     measures: row.try_get("measures")?,
                     users: row.try_get("users")?,
                 })
