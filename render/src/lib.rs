@@ -12,6 +12,7 @@
 //!
 //! Writing each part once here keeps the two the same; the browser tests compare them.
 
+pub mod document;
 pub mod feed;
 pub mod first_view;
 pub mod html_text;
