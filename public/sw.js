@@ -6,7 +6,8 @@
 //   session that cannot be used (a sign-out button, the role) instead of saying the app is
 //   offline, and progress as it was when the page loaded. The worker writes
 //   into the shell what the app needs first (who signed in, the page's kept plan) and, for the
-//   roadmap, the page itself (the first view, written from the kept plan by sw-render/).
+//   roadmap and the plan's document, the page itself (the first view, written from the kept
+//   plan by sw-render/).
 // - Hashed build files (/pkg/…) never change, so they are served from the cache once kept.
 // - The API is never cached here: page data and progress have their own offline stores.
 // - Tablets are shared: the shell is fetched without the session, so it names nobody, and a
@@ -277,7 +278,7 @@ function shellWithReads(shell, device, url) {
   const reads = withTimeout(device.then((d) => readPlan(d, url.pathname)), EARLY_READ_TIMEOUT_MS).catch(() => null);
   const { response, html, match, names } = shell;
   const language = pageLanguage(names);
-  const preparedFor = names && names.renderer ? preparedPlanId(url) : null;
+  const preparedFor = names && names.renderer ? preparedPage(url) : null;
   const prepared = preparedFor ? findPreparedView(names.renderer, preparedFor) : Promise.resolve(null);
   // The renderer is loaded only when it will be needed (its compiling would take turns from
   // the page's); a prepared view that turns out stale loads it late.
@@ -390,9 +391,10 @@ function scriptNonce(html) {
 
 /**
  * `rest` of the shell with the view's title and its main content in place of the placeholder.
- * The roadmap's later sections come in a template (render/src/roadmap.rs, `DeferRows`): the
- * table's layout is most of the page's, so the first screen is laid out and painted without
- * them, and a script puts them in place right after that frame. Without a nonce for the script
+ * The roadmap's later sections and the document's later parts come in templates
+ * (render/src/roadmap.rs `DeferRows`, render/src/document.rs `DeferParts`): their layout is
+ * most of the page's, so the first screen is laid out and painted without them, and a script
+ * puts them in place right after that frame. Without a nonce for the script
  * they are written in place at once.
  */
 function withFirstView(rest, names, view, nonce) {
@@ -414,10 +416,10 @@ function withFirstView(rest, names, view, nonce) {
     + rest.slice(end + '</div>'.length);
 }
 
-// Prepared first views. The roadmap's first view (the common address, without filters) is
-// written when its plan is kept, not when the page is opened: rendering it took the worker
-// 40–80 ms of a cold offline open (freshly compiled code), reading it back takes a few, while
-// the IndexedDB reads run. Each is kept under the renderer's (hashed) name with the plan it was
+// Prepared first views. The first views of a plan's roadmap (the common address, without
+// filters) and of its document are written when the plan is kept, not when the page is opened:
+// rendering the roadmap took the worker 40–80 ms of a cold offline open (freshly compiled code),
+// reading it back takes a few, while the IndexedDB reads run. Each is kept under the renderer's (hashed) name with the plan it was
 // written from, and used only if that is the plan read for the page (a string comparison; a
 // SHA-256 of the plan took 2–24 ms of a cold worker), so a plan kept anew or a new release is
 // never shown from an old copy. A copy also names the person it was prepared for (the owner of
@@ -425,31 +427,32 @@ function withFirstView(rest, names, view, nonce) {
 // is signed in is still being read, and checked once that is known. The app drops them all when
 // the device changes hands (app/src/offline/handover.rs).
 
-const ROADMAP_PAGE = /^\/plans\/([^/]+)\/roadmap$/;
+const PREPARED_PAGES = ['roadmap', 'document'];
+const PREPARED_PAGE = /^\/plans\/([^/]+)\/(roadmap|document)$/;
 
-/** The plan whose roadmap `url` is, when that page is prepared (no query); else null. */
-function preparedPlanId(url) {
-  const page = ROADMAP_PAGE.exec(url.pathname);
-  if (!page || url.search) return null;
+/** `{ planId, page }` when `url` is a page prepared in advance (without a query); else null. */
+function preparedPage(url) {
+  const found = PREPARED_PAGE.exec(url.pathname);
+  if (!found || url.search) return null;
   try {
-    return decodeURIComponent(page[1]);
+    return { planId: decodeURIComponent(found[1]), page: found[2] };
   } catch (_malformed) {
     return null;
   }
 }
 
-function preparedKey(renderer, planId) {
-  return `/__first-view?renderer=${encodeURIComponent(renderer)}&plan=${encodeURIComponent(planId)}`;
+function preparedKey(renderer, { planId, page }) {
+  return `/__first-view?renderer=${encodeURIComponent(renderer)}&plan=${encodeURIComponent(planId)}&page=${page}`;
 }
 
 /**
- * A plan's prepared roadmap, `{ owner, lang, plan, title, main }` (kept as the five joined by
+ * A plan's prepared page, `{ owner, lang, plan, title, main }` (kept as the five joined by
  * NUL bytes, which neither a login, a language code, JSON nor the title holds), or null; never
  * rejects.
  */
-async function findPreparedView(renderer, planId) {
+async function findPreparedView(renderer, prepared) {
   try {
-    const response = await (await caches.open(FIRST_VIEWS)).match(preparedKey(renderer, planId));
+    const response = await (await caches.open(FIRST_VIEWS)).match(preparedKey(renderer, prepared));
     if (!response) return null;
     const text = await response.text();
     const ownerEnd = text.indexOf('\0');
@@ -474,20 +477,23 @@ function ownerOf(found, names) {
   return found.login ?? names.plans.publicOwner;
 }
 
-/** The view of a prepared roadmap if it was written for `owner` in `lang` from `plan`; else null. */
+/** The view of a prepared page if it was written for `owner` in `lang` from `plan`; else null. */
 function preparedView(found, owner, plan, lang) {
   return found && found.owner === owner && found.lang === lang && found.plan === plan
     ? { title: found.title, main: found.main, prepared: true }
     : null;
 }
 
-async function keepPreparedView(renderer, planId, owner, plan, lang, view) {
+async function keepPreparedView(renderer, prepared, owner, plan, lang, view) {
   const body = `${owner}\0${lang}\0${plan}\0${view.title}\0${view.main}`;
   const headers = { 'content-type': 'text/plain; charset=utf-8' };
-  await (await caches.open(FIRST_VIEWS)).put(preparedKey(renderer, planId), new Response(body, { headers }));
+  await (await caches.open(FIRST_VIEWS)).put(preparedKey(renderer, prepared), new Response(body, { headers }));
 }
 
-/** Prepares the roadmap of every plan kept for whoever signed in here, skipping those current. */
+/**
+ * Prepares the roadmap and the document of every plan kept for whoever signed in here,
+ * skipping those current.
+ */
 async function prepareFirstViews() {
   const shell = await readShell();
   const names = shell && shell.names;
@@ -500,11 +506,14 @@ async function prepareFirstViews() {
   let exports = null;
   for (const [planId, plan] of plans) {
     if (typeof planId !== 'string' || typeof plan !== 'string') continue;
-    if (preparedView(await findPreparedView(names.renderer, planId), owner, plan, lang)) continue;
-    exports = exports ?? await loadRenderer(names.renderer);
-    const url = new URL(`/plans/${encodeURIComponent(planId)}/roadmap`, self.location.origin);
-    const view = firstView(exports, url, { plan }, lang);
-    if (view) await keepPreparedView(names.renderer, planId, owner, plan, lang, view);
+    for (const page of PREPARED_PAGES) {
+      const prepared = { planId, page };
+      if (preparedView(await findPreparedView(names.renderer, prepared), owner, plan, lang)) continue;
+      exports = exports ?? await loadRenderer(names.renderer);
+      const url = new URL(`/plans/${encodeURIComponent(planId)}/${page}`, self.location.origin);
+      const view = firstView(exports, url, { plan }, lang);
+      if (view) await keepPreparedView(names.renderer, prepared, owner, plan, lang, view);
+    }
   }
 }
 

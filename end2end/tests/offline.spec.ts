@@ -22,6 +22,19 @@ async function holdTheAppOnRequest(page: Page) {
   });
 }
 
+/**
+ * Opens `url` with the app held: the service worker's first view, written from the copy
+ * prepared ahead or rendered live, with its deferred parts put in place without the app.
+ */
+async function openFirstView(page: Page, url: string, from: 'prepared' | 'rendered') {
+  const answer = await page.goto(url);
+  const firstView = page.locator('#keikaku-first-view');
+  await expect(firstView).toHaveAttribute('data-from', from);
+  await expect(firstView.locator('template')).toHaveCount(0);
+  expect(await page.locator('html[data-hydrated]').count()).toBe(0);
+  return { html: await answer!.text(), firstView };
+}
+
 /** The parts of a roadmap page that the service worker's first view and the app both write. */
 function roadmapParts(page: Page) {
   return page.evaluate(() => {
@@ -37,6 +50,26 @@ function roadmapParts(page: Page) {
       summary: html('.roadmap-summary'),
       legend: html('.stage-legend'),
       table: table?.outerHTML ?? null,
+    };
+  });
+}
+
+/**
+ * What a reader sees of the document that the service worker's first view and the app both
+ * write: every passage with its key and text (what notes are anchored to), the headings and the
+ * contents.
+ */
+function documentParts(page: Page) {
+  return page.evaluate(() => {
+    const texts = (selector: string, attribute: string) => [...document.querySelectorAll(selector)]
+      .map((e) => [e.getAttribute(attribute), e.textContent]);
+    return {
+      breadcrumbs: document.querySelector('.breadcrumbs')?.textContent ?? null,
+      version: document.querySelector('.version-bar')?.textContent ?? null,
+      passages: texts('#doc [data-anchor]', 'data-anchor'),
+      headings: texts('#doc :is(h1, h2, h3, h4)', 'id'),
+      contents: texts('.doc-toc--side a', 'href'),
+      tables: document.querySelectorAll('#doc table').length,
     };
   });
 }
@@ -178,16 +211,11 @@ test.describe('with the server stopped', () => {
     await page.evaluate(() => sessionStorage.setItem('hold-the-app', 'yes'));
 
     const roadmap = `${base}/plans/komagane-dx-strategy/roadmap`;
-    const answer = await page.goto(roadmap);
-    const firstView = page.locator('#keikaku-first-view');
+    // From the prepared copy; compared with the app's own page below. The table's later
+    // sections came in a template, put in place after the first screen.
+    const { html, firstView } = await openFirstView(page, roadmap, 'prepared');
     await expect(firstView.locator('.roadmap-table tbody tr').first()).toBeVisible();
-    // From the prepared copy; compared with the app's own page below.
-    await expect(firstView).toHaveAttribute('data-from', 'prepared');
-    // The table's later sections came in a template, put in place after the first screen
-    // without the app.
-    expect(await answer!.text()).toContain('<template><tbody>');
-    await expect(firstView.locator('.roadmap-table template')).toHaveCount(0);
-    expect(await page.locator('html[data-hydrated]').count()).toBe(0);
+    expect(html).toContain('<template><tbody>');
     await expect(page).toHaveTitle('工程表｜こまがねDX戦略 | Keikaku 計画');
     await expect(firstView.getByRole('heading', { level: 1 })).toHaveText('工程表（ロードマップ）');
     await expect(firstView.locator('.breadcrumbs [aria-current="page"]')).toHaveText('工程表');
@@ -254,6 +282,60 @@ test.describe('with the server stopped', () => {
       await hydrated(page);
       await expect(page).toHaveTitle("工程表｜こまがねDX戦略（改訂 $' $` $$ $＆） | Keikaku 計画");
     }
+  });
+  test('the service worker writes the plan document from the kept plan before the app starts, and the app takes over with the same text', async ({ page }) => {
+    const server = ownServer();
+    const base = server.url;
+    await holdTheAppOnRequest(page);
+    await signIn(page, 'komagane-council', base);
+    // The plan opened once, signed in; its document never.
+    await page.goto(`${base}/plans/komagane-dx-strategy`);
+    await readyForOffline(page);
+    const preparedPages = () => page.evaluate(async () => {
+      const views = await caches.open('keikaku-first-views');
+      return (await views.keys()).map((r) => new URL(r.url).searchParams)
+        .filter((q) => q.get('plan') === 'komagane-dx-strategy').map((q) => q.get('page')).sort();
+    });
+    await expect.poll(preparedPages).toEqual(['document', 'roadmap']);
+    await server.stop();
+    await page.evaluate(() => sessionStorage.setItem('hold-the-app', 'yes'));
+
+    // The measures after the first screen's, and the parts after them, came in templates.
+    const documentPage = `${base}/plans/komagane-dx-strategy/document`;
+    const { html, firstView } = await openFirstView(page, documentPage, 'prepared');
+    expect(html).toContain('<template><section id="doc-measure-');
+    await expect(page).toHaveTitle('こまがねDX戦略（現行版） | Keikaku 計画');
+    await expect(firstView.getByRole('heading', { level: 1 })).toHaveText('こまがねDX戦略');
+    await expect(firstView.locator('.plan-tabs [aria-current="page"]')).toHaveText('計画書');
+    await expect(firstView.locator('#doc .doc-measure')).toHaveCount(32);
+    await expect(firstView.locator('#doc-glossary dt').first()).toBeVisible();
+    await expectAccessible(page);
+    const written = await documentParts(page);
+    expect(written.passages.length).toBeGreaterThan(500);
+    // The contents work as plain links before the app has started.
+    const drawer = firstView.locator('.doc-toc--drawer');
+    if (await drawer.isVisible()) await drawer.locator('summary').click();
+    await firstView.locator('.doc-toc a[href="#doc-glossary"]:visible').click();
+    await expect(page).toHaveURL(/#doc-glossary$/);
+    await expect(firstView.locator('#doc-glossary h2')).toBeInViewport();
+
+    await page.evaluate(() => (window as any).__releaseApp());
+    await hydrated(page);
+    await expect(page.locator('#keikaku-first-view')).toHaveCount(0);
+    await expect(page.locator('.offline-banner')).toBeVisible();
+    expect(await documentParts(page)).toEqual(written);
+    await expectAccessible(page);
+
+    // Written live, in the page's language, when no copy was prepared for it.
+    await page.evaluate(async () => {
+      const views = await caches.open('keikaku-first-views');
+      for (const request of await views.keys()) await views.delete(request);
+    });
+    await openFirstView(page, documentPage, 'rendered');
+    expect(await documentParts(page)).toEqual(written);
+    await page.evaluate(() => (window as any).__releaseApp());
+    await hydrated(page);
+    await expect(page.locator('#keikaku-first-view')).toHaveCount(0);
   });
 });
 

@@ -1,4 +1,5 @@
-//! The first view of a page opened offline, written by the service worker from the kept plan.
+//! The first view of a page opened offline, written by the service worker from the kept plan:
+//! the roadmap and the plan's document.
 //!
 //! Offline, a page the browser has not kept is the app shell, which shows nothing until the
 //! app's WebAssembly (2.4 MB) has been compiled, has started and has read the plan: about
@@ -8,6 +9,7 @@
 //! same page itself. Written before the replica is read, the first view shows what the plan
 //! says, not yet what was achieved: the app's first render offline does the same.
 
+use keikaku_domain::document::DocumentView;
 use keikaku_domain::format::KeptPlan;
 use keikaku_domain::lang::Lang;
 use keikaku_domain::roadmap::RoadmapView;
@@ -18,6 +20,11 @@ use crate::html_text::HtmlText;
 /// The roadmap's rows written at once: more than a tablet's first screen shows; the sections
 /// after them follow a frame later ([`crate::roadmap::DeferRows`]).
 const FIRST_SCREEN: crate::roadmap::DeferRows = crate::roadmap::DeferRows { after_rows: 12 };
+
+/// The document's measures written at once: the opening chapters and the structure come
+/// before them, more than a tablet's first screen.
+const DOCUMENT_FIRST_SCREEN: crate::document::DeferParts =
+    crate::document::DeferParts { after_measures: 2 };
 
 /// A page's first view: its document title and what goes inside `<main>`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,15 +47,25 @@ pub fn first_view(path: &str, kept_plan: &str, lang: Lang) -> Option<FirstView> 
     let [plan_id, page] = segments.as_slice() else {
         return None;
     };
-    if page != "roadmap" {
+    if page != "roadmap" && page != "document" {
         return None;
     }
     let kept: KeptPlan = serde_json::from_str(kept_plan).ok()?;
     if kept.file.plan.id != *plan_id {
         return None;
     }
-    let field = |name: &str| query_value(query, name);
     let organization = &kept.file.organization;
+    let mut main = HtmlText::new();
+    if page == "document" {
+        // As the app shows the current version from the kept plan: its number unknown here.
+        let view = DocumentView::of(organization, &kept.file.plan, None, Vec::new());
+        crate::document::write_page(&mut main, &view, Some(DOCUMENT_FIRST_SCREEN), lang);
+        return Some(FirstView {
+            title: crate::document_title(&crate::document::title(&view, lang)),
+            main: main.finish(),
+        });
+    }
+    let field = |name: &str| query_value(query, name);
     let view = RoadmapView::for_query(
         organization,
         &kept.file.plan.in_language(organization, lang),
@@ -57,7 +74,6 @@ pub fn first_view(path: &str, kept_plan: &str, lang: Lang) -> Option<FirstView> 
         field("department").as_deref(),
         field("year").as_deref(),
     );
-    let mut main = HtmlText::new();
     crate::roadmap::write_page(
         &mut main,
         &view,
@@ -206,6 +222,37 @@ mod tests {
             "{} rows",
             rows(&view.main)
         );
+    }
+
+    #[test]
+    fn writes_the_document_of_the_kept_plan_with_its_later_parts_deferred() {
+        let kept = kept_komagane();
+        let view = first_view("/plans/komagane-dx-strategy/document", &kept, Lang::Ja).unwrap();
+        assert_eq!(view.title, "こまがねDX戦略（現行版） | Keikaku 計画");
+        let (first, _) = view.main.split_once("<template>").expect("a template");
+        assert!(first.contains(r#"<article class="doc" id="doc""#));
+        assert_eq!(
+            first.matches(r#"class="doc-measure""#).count(),
+            DOCUMENT_FIRST_SCREEN.after_measures
+        );
+        // In place, the whole document as written at once.
+        let file: keikaku_domain::format::PlanFile = serde_json::from_str(KOMAGANE).unwrap();
+        let whole = DocumentView::of(&file.organization, &file.plan, None, Vec::new());
+        let mut html = HtmlText::new();
+        crate::document::write_page(&mut html, &whole, None, Lang::Ja);
+        let in_place = view
+            .main
+            .replace("<template>", "")
+            .replace("</template>", "");
+        assert_eq!(in_place, html.finish());
+
+        let english = first_view("/plans/komagane-dx-strategy/document", &kept, Lang::En).unwrap();
+        assert!(english
+            .main
+            .contains(r#"<h2 class="doc-toc__title">Contents</h2>"#));
+        // Another plan's document, or a version's, are not written.
+        assert!(first_view("/plans/ena-dx/document", &kept, Lang::Ja).is_none());
+        assert!(first_view("/plans/komagane-dx-strategy/v/1", &kept, Lang::Ja).is_none());
     }
 
     #[test]
