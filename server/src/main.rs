@@ -8,6 +8,8 @@
 //! server import --revision [--label TEXT] [--date YYYY-MM[-DD]] FILE
 //!                                     make a revised plan file the draft of its next version
 //! server check FILE...                validate plan files without importing
+//! server backup FILE                  copy the database to FILE while the server runs
+//! server restore [--force] FILE       replace the database with a backup
 //! server user add ...                 create a user (password on standard input)
 //! ```
 //! Configuration comes from the environment; see [`config`].
@@ -22,6 +24,7 @@ mod reminders;
 mod samples;
 mod users_cli;
 
+use std::path::Path;
 use std::process::ExitCode;
 
 use keikaku_domain::import::parse_plan_file;
@@ -36,6 +39,10 @@ const USAGE: &str = "usage:
                                       make a revised plan file the draft of the plan's next
                                       version (改定案); administrators publish it in /admin
   server check FILE...                validate plan files without importing
+  server backup FILE                  copy the database, as one consistent snapshot, to FILE (a
+                                      new file); safe while the server runs
+  server restore [--force] FILE       replace the database with the backup FILE; refused while
+                                      a server uses it, and, without --force, if it holds anything
   server user add --organization ID --login LOGIN --name NAME --role ROLE [--department NAME]
                                       create a user; the password is read from standard input
 
@@ -76,6 +83,8 @@ async fn main() -> ExitCode {
         None | Some("serve") => http::serve(config).await,
         Some("import") => import(&config, &args[1..]).await,
         Some("check") => check(&args[1..]),
+        Some("backup") => backup(&config, &args[1..]).await,
+        Some("restore") => restore(&config, &args[1..]).await,
         Some("user") => users_cli::run(&config, &args[1..]).await,
         Some("remind") => remind(&config).await,
         Some("-h" | "--help" | "help") => {
@@ -96,6 +105,35 @@ async fn main() -> ExitCode {
 fn read_plan_file(path: &str) -> Result<keikaku_domain::PlanFile, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("{path}: cannot read: {e}"))?;
     parse_plan_file(path, &bytes).map_err(|e| e.to_string())
+}
+
+/// `backup FILE`: a consistent copy of the database, taken while the server may be writing.
+async fn backup(config: &Config, args: &[String]) -> Result<(), String> {
+    let [file] = args else {
+        return Err(format!("backup: name one file to write\n{USAGE}"));
+    };
+    let contents = keikaku_store::backup::backup(&config.data_dir, Path::new(file))
+        .await
+        .map_err(|e| format!("backup: {e}"))?;
+    println!("{file}: backed up {contents}");
+    Ok(())
+}
+
+/// `restore [--force] FILE`: the backup becomes the database (migrated on the next start).
+async fn restore(config: &Config, args: &[String]) -> Result<(), String> {
+    let force = args.iter().any(|a| a == "--force");
+    let files: Vec<&String> = args.iter().filter(|a| *a != "--force").collect();
+    let [file] = files.as_slice() else {
+        return Err(format!("restore: name one backup file\n{USAGE}"));
+    };
+    let contents = keikaku_store::backup::restore(&config.data_dir, Path::new(file), force)
+        .await
+        .map_err(|e| format!("restore: {e}"))?;
+    println!(
+        "{}: restored {contents} from {file}",
+        config.data_dir.display()
+    );
+    Ok(())
 }
 
 /// Validates every file first, then imports each in its own transaction; any invalid file

@@ -3,7 +3,8 @@
 //! for event streams after their session ended (sign-out, password change, disabling); at most four streams per session; malformed,
 //! oversized and forged pushes refused with nothing applied; events reaching another session;
 //! and a server killed with SIGKILL in the middle of large pushes, restarted on the same data,
-//! applying every mutation exactly once; readers' notes pulled by their author alone.
+//! applying every mutation exactly once; a backup taken during pushes holding every push
+//! acknowledged before it; readers' notes pulled by their author alone.
 
 mod support;
 
@@ -21,7 +22,8 @@ use keikaku_sync::protocol::{
     PushRequest, PushResponse, MAX_PUSH_MUTATIONS, REPLICA_USER_HEADER,
 };
 use support::{
-    add_account, request_with, try_request_with, NewAccount, Response, Session, TestServer,
+    add_account, request_with, run, try_request_with, NewAccount, Response, Session, TempDir,
+    TestServer,
 };
 
 const PASSWORD: &str = "sync test passphrase";
@@ -1279,6 +1281,70 @@ fn a_server_killed_during_large_pushes_applies_every_mutation_exactly_once_after
         })
         .collect();
     assert_eq!(pulled, expected);
+}
+
+#[test]
+fn a_backup_taken_during_pushes_restores_every_push_acknowledged_before_it_began() {
+    let server = TestServer::start();
+    add_caller(&server, Caller::Administrator);
+    let session = sign_in_as(&server, Caller::Administrator).unwrap();
+    let plan = exported_plan(&server, PLAN);
+    let pushes = crash_pushes(&plan);
+    let total = pushes.len() * CRASH_PUSHES * CRASH_BATCH;
+    let acknowledged: Acknowledged = Default::default();
+    let started = Instant::now();
+    let senders = send_pushes(&server.addr, &session, &pushes, &acknowledged);
+    while acknowledged.lock().unwrap().len() < 2 {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "pushes are not answered"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    // Every answer taken in so far came before the backup began.
+    let before = acknowledged.lock().unwrap().clone();
+    let file = TempDir::new("backup-file");
+    let copy = file.0.join("keikaku.backup");
+    let copy_arg = copy.to_str().unwrap();
+    let taken = run(&server.data.0, &["backup", copy_arg]);
+    assert!(
+        taken.status.success(),
+        "{}",
+        String::from_utf8_lossy(&taken.stderr)
+    );
+    // The server went on answering throughout.
+    for sender in senders {
+        assert!(!sender.join().unwrap(), "a push was cut off");
+    }
+    assert_eq!(
+        acknowledged.lock().unwrap().len(),
+        pushes.len() * CRASH_PUSHES
+    );
+    // Not over the directory of the running server, even forced.
+    let refused = run(&server.data.0, &["restore", "--force", copy_arg]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("in use"));
+
+    let restored = TempDir::new("restored");
+    let output = run(&restored.0, &["restore", copy_arg]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let counts = block_on(check_durable(&restored.0, &pushes, &before));
+    eprintln!(
+        "backup after {} answers: stored per client {counts:?} of {total}",
+        before.len()
+    );
+    for count in &counts {
+        assert_eq!(
+            count % CRASH_BATCH as i64,
+            0,
+            "a push is in the backup whole or not at all: {counts:?}"
+        );
+    }
+    assert!(counts.iter().sum::<i64>() >= (before.len() * CRASH_BATCH) as i64);
 }
 
 // ---- What a push may make the server keep ----

@@ -6,6 +6,7 @@
 mod accounts;
 mod attempts;
 mod audit;
+pub mod backup;
 mod data_date;
 mod progress;
 mod read;
@@ -176,6 +177,9 @@ pub(crate) fn unix_now() -> i64 {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// The store's migrations, run when it opens; a backup names the newest it holds.
+pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: SqlitePool,
@@ -225,7 +229,7 @@ impl Store {
             .max_connections(8)
             .connect_with(options)
             .await?;
-        sqlx::migrate!("./migrations").run(&pool).await?;
+        MIGRATOR.run(&pool).await?;
         let store = Store {
             pool,
             sync_quota_bytes: DEFAULT_SYNC_QUOTA_BYTES,
