@@ -13,9 +13,9 @@ use std::sync::OnceLock;
 
 use keikaku_domain::document::{
     anchors, fixed_part_name_in, keys, measure_field, measure_field_label_in, measure_heading,
-    shown_text, DocumentView, Part, MEASURE_FIELDS,
+    schedule_rows, shown_text, DocumentView, Part, ScheduleRow, MEASURE_FIELDS,
 };
-use keikaku_domain::format::{Chapter, Measure, Node, Plan, ScheduleCell};
+use keikaku_domain::format::{Chapter, Measure, Node, Plan};
 use keikaku_domain::lang::{mark_japanese, text_lang, Lang};
 use keikaku_domain::text::{link_terms, paragraphs, Segment, TermLink};
 use keikaku_domain::views::{paths, NodeCrumb};
@@ -394,19 +394,10 @@ impl Writer<'_> {
     /// Opens the scrollable frame of a wide table: named by `label` on a Japanese page, by the
     /// elements `labelled_by` elsewhere (an attribute cannot say its words are Japanese).
     fn frame(&self, html: &mut HtmlText, label: &str, labelled_by: &str) {
-        let name = match self.lang {
-            Lang::Ja => ("aria-label", label),
-            Lang::En => ("aria-labelledby", labelled_by),
-        };
-        html.open(
-            "div",
-            &[
-                ("class", "table-scroll"),
-                ("role", "region"),
-                name,
-                ("tabindex", "0"),
-            ],
-        );
+        match self.lang {
+            Lang::Ja => open_frame(html, ("aria-label", label)),
+            Lang::En => open_frame(html, ("aria-labelledby", labelled_by)),
+        }
     }
 
     fn structure(&self, html: &mut HtmlText, view: &DocumentView) {
@@ -574,7 +565,7 @@ impl Writer<'_> {
             html.close("dl");
         }
         if !measure.general_plan_refs.is_empty() {
-            let refs = self.names(&measure.general_plan_refs);
+            let refs = names_in(&measure.general_plan_refs, self.lang);
             html.open("p", &[("class", "fact-note")])
                 .text(&w.general_plan)
                 .element("span", &[("lang", text_lang(&refs))], &refs)
@@ -584,21 +575,13 @@ impl Writer<'_> {
         html.close("section");
     }
 
-    /// `総務課、企画課`: the plan's names in a row, separated as the page's language does.
-    fn names(&self, names: &[String]) -> String {
-        match self.lang {
-            Lang::Ja => names.join("、"),
-            Lang::En => names.join(", "),
-        }
-    }
-
     fn departments(&self, html: &mut HtmlText, label: &str, names: &[String]) {
         html.open("div", &[])
             .element("dt", &[], label)
             .element(
                 "dd",
                 &[("lang", text_lang(&names.concat()))],
-                &self.names(names),
+                &names_in(names, self.lang),
             )
             .close("div");
     }
@@ -616,24 +599,7 @@ impl Writer<'_> {
     ) {
         let w = words(self.lang);
         let years = plan.roadmap_years();
-        let cells = |schedule: &[ScheduleCell]| -> Vec<(FiscalYear, bool, String)> {
-            years
-                .iter()
-                .filter_map(|&y| {
-                    keikaku_domain::planned_for(schedule, y)
-                        .map(|(c, continued)| (y, continued, c.text.clone()))
-                })
-                .collect()
-        };
-        let whole = (w.whole_measure.clone(), None, cells(&measure.schedule));
-        let rows: Vec<_> = std::iter::once(whole)
-            .filter(|(_, _, cells)| !cells.is_empty() || measure.actions.is_empty())
-            .chain(measure.actions.iter().map(|a| {
-                let label = a.title.lines().next().unwrap_or_default().to_owned();
-                (label, a.number.clone(), cells(&a.schedule))
-            }))
-            .filter(|(_, _, cells)| !cells.is_empty())
-            .collect();
+        let rows = schedule_rows(measure, &years);
         if rows.is_empty() {
             return;
         }
@@ -648,7 +614,13 @@ impl Writer<'_> {
             html.element("th", &[("scope", "col")], &year_heading(*year, self.lang));
         }
         html.close("tr").close("thead").open("tbody", &[]);
-        for (label, number, cells) in rows {
+        for ScheduleRow {
+            label,
+            number,
+            cells,
+        } in rows
+        {
+            let label = label.unwrap_or_else(|| w.whole_measure.clone());
             let shown = match number {
                 Some(n) => format!("{n} {label}"),
                 None => label.clone(),
@@ -677,23 +649,15 @@ impl Writer<'_> {
         let w = words(self.lang);
         self.part_heading(html, anchors::MILESTONES, "doc-milestones-heading");
         let name = fixed_part_name_in(anchors::MILESTONES, self.lang).unwrap_or_default();
-        html.open(
-            "div",
-            &[
-                ("class", "table-scroll"),
-                ("role", "region"),
-                ("aria-label", name),
-                ("tabindex", "0"),
-            ],
-        )
-        .open("table", &[("class", "data-table")])
-        .element(
-            "caption",
-            &[("class", "visually-hidden")],
-            &w.milestones_caption,
-        )
-        .open("thead", &[])
-        .open("tr", &[]);
+        open_frame(html, ("aria-label", name));
+        html.open("table", &[("class", "data-table")])
+            .element(
+                "caption",
+                &[("class", "visually-hidden")],
+                &w.milestones_caption,
+            )
+            .open("thead", &[])
+            .open("tr", &[]);
         for head in [&w.year, &w.group, &w.text] {
             html.element("th", &[("scope", "col")], head);
         }
@@ -727,8 +691,32 @@ impl Writer<'_> {
     }
 }
 
-/// A roadmap year's column heading: `令和4年度`, or `FY2022`.
-fn year_heading(year: FiscalYear, lang: Lang) -> String {
+/// `<div class="table-scroll" …>`: the scrollable, focusable frame of a wide table, with its
+/// accessible `name` attribute.
+fn open_frame(html: &mut HtmlText, name: (&'static str, &str)) {
+    html.open(
+        "div",
+        &[
+            ("class", "table-scroll"),
+            ("role", "region"),
+            name,
+            ("tabindex", "0"),
+        ],
+    );
+}
+
+/// The plan's names in a row (`総務課、企画課`), separated as a page in `lang` does. The app's
+/// document page uses it too.
+pub fn names_in(names: &[String], lang: Lang) -> String {
+    match lang {
+        Lang::Ja => names.join("、"),
+        Lang::En => names.join(", "),
+    }
+}
+
+/// A roadmap year's column heading in the document: `令和4年度`, or `FY2022`. The app's
+/// document page uses it too.
+pub fn year_heading(year: FiscalYear, lang: Lang) -> String {
     match lang {
         Lang::Ja => year.japanese(),
         Lang::En => format!("FY{}", year.0),

@@ -11,13 +11,14 @@
 
 use keikaku_domain::document::{
     anchors, chapter_heading, fixed_part_name_in, keys, measure_field, measure_field_label_in,
-    measure_heading, DocumentView, Part, MEASURE_FIELDS,
+    measure_heading, schedule_rows, DocumentView, Part, MEASURE_FIELDS,
 };
 use keikaku_domain::format::{Chapter, Measure, Node, Plan};
 use keikaku_domain::lang::{mark_japanese, Lang};
 use keikaku_domain::revision::{VersionInfo, VersionState};
 use keikaku_domain::text::TermLink;
 use keikaku_domain::views::{paths, NodeCrumb};
+use keikaku_render::document::{names_in, year_heading};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -462,13 +463,6 @@ fn node_view(node: &Node, plan: &Plan, writer: &Writer) -> AnyView {
     .into_any()
 }
 
-/// A roadmap cell of a measure: its fiscal year, whether it continues an earlier year's, and
-/// its text.
-type ScheduleCell = (i32, bool, String);
-
-/// A roadmap row of a measure: its label, number and cells.
-type ScheduleRow = (String, Option<String>, Vec<ScheduleCell>);
-
 fn measure_view(
     measure: &Measure,
     trails: &[Vec<NodeCrumb>],
@@ -481,27 +475,16 @@ fn measure_view(
     let schedule_id = format!("{}-schedule", anchors::measure(&id));
     let labelled_by = heading_id.clone();
     let years = plan.roadmap_years();
-    // A cell that continues into later years is printed there too, marked as continuing.
-    let cells = |schedule: &[keikaku_domain::format::ScheduleCell]| -> Vec<ScheduleCell> {
-        years
-            .iter()
-            .filter_map(|&y| {
-                keikaku_domain::planned_for(schedule, y)
-                    .map(|(c, continued)| (y.0, continued, c.text.clone()))
-            })
-            .collect()
-    };
     let whole = t_string!(i18n, document.whole_measure).to_owned();
-    let rows: Vec<ScheduleRow> = std::iter::once((whole, None, cells(&measure.schedule)))
-        .filter(|(_, _, cells)| !cells.is_empty() || measure.actions.is_empty())
-        .chain(measure.actions.iter().map(|a| {
+    let rows: Vec<(String, Option<String>, _)> = schedule_rows(measure, &years)
+        .into_iter()
+        .map(|row| {
             (
-                a.title.lines().next().unwrap_or_default().to_owned(),
-                a.number.clone(),
-                cells(&a.schedule),
+                row.label.unwrap_or_else(|| whole.clone()),
+                row.number,
+                row.cells,
             )
-        }))
-        .filter(|(_, _, cells)| !cells.is_empty())
+        })
         .collect();
     // What a note on the whole measure or a pointer keeps of its name: the plan's Japanese.
     let kept_label = td_string!(
@@ -547,14 +530,14 @@ fn measure_view(
             })}
             {(!measure.lead_departments.is_empty() || !measure.related_departments.is_empty()).then(|| view! {
                 <dl class="facts facts--stacked">
-                    <div><dt>{t!(i18n, document.lead)}</dt><dd lang=department_lang(&measure.lead_departments)>{departments(&measure.lead_departments, lang)}</dd></div>
+                    <div><dt>{t!(i18n, document.lead)}</dt><dd lang=department_lang(&measure.lead_departments)>{names_in(&measure.lead_departments, lang)}</dd></div>
                     {(!measure.related_departments.is_empty()).then(|| view! {
-                        <div><dt>{t!(i18n, document.related)}</dt><dd lang=department_lang(&measure.related_departments)>{departments(&measure.related_departments, lang)}</dd></div>
+                        <div><dt>{t!(i18n, document.related)}</dt><dd lang=department_lang(&measure.related_departments)>{names_in(&measure.related_departments, lang)}</dd></div>
                     })}
                 </dl>
             })}
             {(!measure.general_plan_refs.is_empty()).then(|| {
-                let refs = departments(&measure.general_plan_refs, lang);
+                let refs = names_in(&measure.general_plan_refs, lang);
                 view! { <p class="fact-note">{t!(i18n, document.general_plan)}<span lang=text_lang(&refs)>{refs.clone()}</span></p> }
             })}
             {(!rows.is_empty()).then(|| {
@@ -570,7 +553,7 @@ fn measure_view(
                                 <tr>
                                     <th scope="row" lang=text_lang(&label)>{number.map(|n| format!("{n} "))}{label.clone()}</th>
                                     {years.iter().map(|y| view! {
-                                        <td>{cells.iter().find(|(year, _, _)| *year == y.0).map(|(_, continued, text)| view! {
+                                        <td>{cells.iter().find(|(year, _, _)| year == y).map(|(_, continued, text)| view! {
                                             {continued.then(|| t!(i18n, document.continued))}
                                             <span lang=text_lang(text)>{text.clone()}</span>
                                         })}</td>
@@ -589,23 +572,7 @@ fn measure_view(
     .into_any()
 }
 
-/// The plan's names in a row (`総務課、企画課`), separated as the page's language does.
-fn departments(names: &[String], lang: Lang) -> String {
-    match lang {
-        Lang::Ja => names.join("、"),
-        _ => names.join(", "),
-    }
-}
-
 /// The language of a row of the plan's names: Japanese if any is.
 fn department_lang(names: &[String]) -> &'static str {
     text_lang(&names.concat())
-}
-
-/// A roadmap year's column heading: `令和4年度`, or `FY2022`.
-fn year_heading(year: keikaku_domain::fiscal::FiscalYear, lang: Lang) -> String {
-    match lang {
-        Lang::Ja => year.japanese(),
-        _ => format!("FY{}", year.0),
-    }
 }

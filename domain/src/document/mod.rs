@@ -375,6 +375,44 @@ pub fn measure_field_label_in(field: &str, lang: Lang) -> Option<&'static str> {
     }
 }
 
+/// A row of a measure's schedule in the document: `label` is `None` for the measure as a
+/// whole (the page names it), else an action's first title line, with its number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScheduleRow {
+    pub label: Option<String>,
+    pub number: Option<String>,
+    /// Per fiscal year with a cell: whether it continues an earlier year's, and its text.
+    pub cells: Vec<(crate::FiscalYear, bool, String)>,
+}
+
+/// A measure's schedule over `years` as the document prints it: a row for the measure itself
+/// when it has cells of its own or no actions, then one per action with cells; a cell that
+/// continues into later years is printed there too, marked as continuing.
+pub fn schedule_rows(measure: &Measure, years: &[crate::FiscalYear]) -> Vec<ScheduleRow> {
+    let cells = |schedule: &[ScheduleCell]| -> Vec<(crate::FiscalYear, bool, String)> {
+        years
+            .iter()
+            .filter_map(|&y| {
+                crate::planned_for(schedule, y).map(|(c, continued)| (y, continued, c.text.clone()))
+            })
+            .collect()
+    };
+    let whole = ScheduleRow {
+        label: None,
+        number: None,
+        cells: cells(&measure.schedule),
+    };
+    std::iter::once(whole)
+        .filter(|row| !row.cells.is_empty() || measure.actions.is_empty())
+        .chain(measure.actions.iter().map(|a| ScheduleRow {
+            label: Some(a.title.lines().next().unwrap_or_default().to_owned()),
+            number: a.number.clone(),
+            cells: cells(&a.schedule),
+        }))
+        .filter(|row| !row.cells.is_empty())
+        .collect()
+}
+
 /// A measure's text field by its name in [`MEASURE_FIELDS`].
 pub fn measure_field<'a>(measure: &'a Measure, field: &str) -> Option<&'a String> {
     match field {
