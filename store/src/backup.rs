@@ -113,13 +113,11 @@ pub async fn backup(data_dir: &Path, file: &Path) -> Result<Contents, BackupErro
         .execute(&mut source)
         .await?;
     source.close().await?;
-    let (contents, _) = inspect(file).await?;
-    Ok(contents)
+    inspect(file).await
 }
 
-/// Checks `file` is a whole Keikaku database this release can open; what it holds and its
-/// schema version.
-async fn inspect(file: &Path) -> Result<(Contents, i64), BackupError> {
+/// Checks `file` is a whole Keikaku database this release can open; what it holds.
+async fn inspect(file: &Path) -> Result<Contents, BackupError> {
     let not_a_database = |reason: String| BackupError::NotADatabase {
         path: file.to_owned(),
         reason,
@@ -156,7 +154,7 @@ async fn inspect(file: &Path) -> Result<(Contents, i64), BackupError> {
     }
     let contents = contents(&mut connection).await?;
     connection.close().await?;
-    Ok((contents, schema))
+    Ok(contents)
 }
 
 async fn contents(connection: &mut SqliteConnection) -> Result<Contents, BackupError> {
@@ -221,7 +219,7 @@ async fn in_use(database: &Path) -> Result<bool, BackupError> {
 /// server uses the directory, and, unless `force`, when its database holds anything.
 /// Returns what the restored database holds.
 pub async fn restore(data_dir: &Path, file: &Path, force: bool) -> Result<Contents, BackupError> {
-    let (restored, _) = inspect(file).await?;
+    let restored = inspect(file).await?;
     let database = database_in(data_dir);
     if database.is_file() {
         if in_use(&database).await? {

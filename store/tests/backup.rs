@@ -5,7 +5,9 @@
 
 mod support;
 
-use keikaku_store::backup::{backup, restore, BackupError};
+use std::path::PathBuf;
+
+use keikaku_store::backup::{backup, restore, BackupError, Contents};
 use keikaku_store::{ImportMode, Store};
 use support::{sample, store_with_komagane, TempDir};
 
@@ -21,14 +23,21 @@ async fn plans_held(store: &Store) -> [bool; 2] {
     held
 }
 
+/// A backup of the database in `source`, in a directory of its own (named after `tag`);
+/// what it holds.
+async fn backed_up(source: &TempDir, tag: &str) -> (TempDir, PathBuf, Contents) {
+    let dir = TempDir::new("backup", tag);
+    std::fs::create_dir_all(&dir.0).unwrap();
+    let copy = dir.0.join("keikaku.backup");
+    let contents = backup(&source.0, &copy).await.unwrap();
+    (dir, copy, contents)
+}
+
 #[tokio::test]
 async fn a_backup_restored_into_an_empty_directory_holds_what_was_committed() {
     let (source, store) = store_with_komagane("backup", "restored-source").await;
-    let file = TempDir::new("backup", "restored-file");
-    std::fs::create_dir_all(&file.0).unwrap();
-    let copy = file.0.join("keikaku.backup");
     // Taken while the store is open and holds its connections, as under a running server.
-    let backed_up = backup(&source.0, &copy).await.unwrap();
+    let (_file, copy, backed_up) = backed_up(&source, "restored-file").await;
     assert_eq!(backed_up.plans, 1);
     assert!(backed_up.rows > 100, "{backed_up}");
     // Written after the backup: not in it.
@@ -74,10 +83,7 @@ async fn a_backup_is_written_only_to_a_new_file_of_an_existing_database() {
 #[tokio::test]
 async fn a_restore_refuses_a_directory_in_use_or_holding_anything_unless_forced() {
     let (source, store) = store_with_komagane("backup", "refuse-source").await;
-    let file = TempDir::new("backup", "refuse-file");
-    std::fs::create_dir_all(&file.0).unwrap();
-    let copy = file.0.join("keikaku.backup");
-    backup(&source.0, &copy).await.unwrap();
+    let (_file, copy, _) = backed_up(&source, "refuse-file").await;
 
     // The source itself is open: refused even with --force.
     let in_use = restore(&source.0, &copy, true).await;
@@ -115,10 +121,7 @@ async fn a_restore_refuses_a_directory_in_use_or_holding_anything_unless_forced(
 #[tokio::test]
 async fn a_restore_refuses_a_file_that_is_not_a_whole_keikaku_database_of_this_release() {
     let (source, store) = store_with_komagane("backup", "not-source").await;
-    let file = TempDir::new("backup", "not-file");
-    std::fs::create_dir_all(&file.0).unwrap();
-    let copy = file.0.join("keikaku.backup");
-    backup(&source.0, &copy).await.unwrap();
+    let (file, copy, _) = backed_up(&source, "not-file").await;
     store.close().await;
     let target = TempDir::new("backup", "not-target");
 
