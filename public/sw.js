@@ -419,16 +419,16 @@ function withFirstView(rest, names, view, nonce) {
 // Prepared first views. The first views of a plan's roadmap (the common address, without
 // filters) and of its document are written when the plan is kept, not when the page is opened:
 // rendering the roadmap took the worker 40–80 ms of a cold offline open (freshly compiled code),
-// reading it back takes a few, while the IndexedDB reads run. Each is kept under the renderer's (hashed) name with the plan it was
-// written from, and used only if that is the plan read for the page (a string comparison; a
-// SHA-256 of the plan took 2–24 ms of a cold worker), so a plan kept anew or a new release is
-// never shown from an old copy. A copy also names the person it was prepared for (the owner of
+// reading it back takes a few, while the IndexedDB reads run. Each is kept under the
+// renderer's (hashed) name with the plan it was written from, and used only if that is the
+// plan read for the page (a string comparison; a SHA-256 of the plan took 2–24 ms of a cold
+// worker), so a plan kept anew or a new release is never shown from an old copy. A copy also names the person it was prepared for (the owner of
 // the kept plans, or the public) and is shown only to them; it is looked up by plan while who
 // is signed in is still being read, and checked once that is known. The app drops them all when
 // the device changes hands (app/src/offline/handover.rs).
 
 const PREPARED_PAGES = ['roadmap', 'document'];
-const PREPARED_PAGE = /^\/plans\/([^/]+)\/(roadmap|document)$/;
+const PREPARED_PAGE = new RegExp(`^/plans/([^/]+)/(${PREPARED_PAGES.join('|')})$`);
 
 /** `{ planId, page }` when `url` is a page prepared in advance (without a query); else null. */
 function preparedPage(url) {
